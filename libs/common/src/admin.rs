@@ -1,0 +1,77 @@
+//! The admin port: `/healthz` (the process is alive), `/readyz` (its database and NATS answer),
+//! `/metrics` (Prometheus text). Plain HTTP, for probes and scrapers inside the cluster.
+
+use crate::metrics::Metrics;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use std::net::SocketAddr;
+use tokio_util::sync::CancellationToken;
+
+/// What must answer for the process to take traffic.
+#[derive(Clone, Default)]
+pub struct Readiness {
+    pub database: Option<sqlx::PgPool>,
+    pub nats: Option<async_nats::Client>,
+}
+
+impl Readiness {
+    pub async fn check(&self) -> Result<(), &'static str> {
+        if let Some(pool) = &self.database {
+            let probe = sqlx::query("SELECT 1").execute(pool);
+            match tokio::time::timeout(std::time::Duration::from_secs(2), probe).await {
+                Ok(Ok(_)) => {}
+                _ => return Err("database unreachable"),
+            }
+        }
+        if let Some(nats) = &self.nats {
+            if nats.connection_state() != async_nats::connection::State::Connected {
+                return Err("nats unreachable");
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone)]
+struct AdminState {
+    readiness: Readiness,
+    metrics: Metrics,
+}
+
+pub async fn serve(
+    addr: SocketAddr,
+    readiness: Readiness,
+    metrics: Metrics,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
+    let app = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_text))
+        .with_state(AdminState { readiness, metrics });
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(%addr, "admin endpoints listening");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await
+}
+
+async fn readyz(State(state): State<AdminState>) -> impl IntoResponse {
+    match state.readiness.check().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(why) => (StatusCode::SERVICE_UNAVAILABLE, why),
+    }
+}
+
+async fn metrics_text(State(state): State<AdminState>) -> impl IntoResponse {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.encode(),
+    )
+}

@@ -1,0 +1,41 @@
+//! Database connection with patience: in a cluster the service may start before its database.
+
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+use std::time::Duration;
+
+pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+    let mut attempt = 0u32;
+    loop {
+        match PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(url)
+            .await
+        {
+            Ok(pool) => return Ok(pool),
+            Err(e) if attempt < 30 => {
+                attempt += 1;
+                tracing::warn!(error = %e, attempt, "database not reachable yet");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Applies the event tables every service shares (idempotent) and then the service's own
+/// migrations.
+pub async fn migrate(pool: &PgPool, service: &sqlx::migrate::Migrator) -> Result<(), MigrateError> {
+    sqlx::raw_sql(crate::events::OUTBOX_DDL).execute(pool).await?;
+    service.run(pool).await?;
+    Ok(())
+}

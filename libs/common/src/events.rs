@@ -1,0 +1,337 @@
+//! Events between services: the CloudEvents 1.0 envelope, the transactional outbox and its relay
+//! to JetStream, and the idempotent durable consumer.
+//!
+//! A state change and its event are written in one transaction (`enqueue`); the relay publishes
+//! with the event id as `Nats-Msg-Id`, so a relay that dies between publish and mark publishes a
+//! duplicate that JetStream drops within its window; past that window consumers drop it through
+//! `claim` (a processed-event table keyed by event id).
+
+use crate::clock::Clock;
+use crate::metrics::{Metrics, ResultLabel};
+use async_nats::jetstream;
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, PgPool};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+/// The one stream every service publishes to; subjects are `<service>.<entity>.<verb>`.
+pub const STREAM: &str = "RENRAKUCHO";
+pub const STREAM_SUBJECTS: [&str; 4] = ["identity.>", "offices.>", "careboard.>", "audit.>"];
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CloudEvent {
+    pub specversion: String,
+    pub id: Uuid,
+    pub source: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub time: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    pub datacontenttype: String,
+    pub data: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traceparent: Option<String>,
+}
+
+impl CloudEvent {
+    /// A new event of `kind` (also its NATS subject) about `subject`, in the current trace.
+    pub fn new(
+        clock: &dyn Clock,
+        source: &str,
+        kind: &str,
+        subject: Option<String>,
+        data: &impl Serialize,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            specversion: "1.0".into(),
+            id: Uuid::now_v7(),
+            source: source.into(),
+            kind: kind.into(),
+            time: clock.now(),
+            subject,
+            datacontenttype: "application/json".into(),
+            data: serde_json::to_value(data)?,
+            traceparent: crate::telemetry::current_traceparent(),
+        })
+    }
+
+    pub fn data_as<T: for<'de> Deserialize<'de>>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_value(self.data.clone())
+    }
+}
+
+/// Writes `event` to the outbox inside the caller's transaction.
+pub async fn enqueue(conn: &mut PgConnection, event: &CloudEvent) -> Result<(), sqlx::Error> {
+    let payload = serde_json::to_value(event).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "INSERT INTO outbox (id, subject, payload, traceparent, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(event.id)
+    .bind(&event.kind)
+    .bind(payload)
+    .bind(&event.traceparent)
+    .bind(event.time)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records that this consumer has handled `event_id`. False when it already had: the caller
+/// skips the work and acknowledges.
+pub async fn claim(conn: &mut PgConnection, consumer: &str, event_id: Uuid) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(consumer)
+    .bind(event_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EventError {
+    #[error("nats: {0}")]
+    Nats(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+fn nats_err(e: impl std::fmt::Display) -> EventError {
+    EventError::Nats(e.to_string())
+}
+
+pub async fn ensure_stream(js: &jetstream::Context) -> Result<(), EventError> {
+    js.get_or_create_stream(jetstream::stream::Config {
+        name: STREAM.into(),
+        subjects: STREAM_SUBJECTS.iter().map(|s| (*s).to_owned()).collect(),
+        storage: jetstream::stream::StorageType::File,
+        duplicate_window: Duration::from_secs(120),
+        max_age: Duration::from_secs(60 * 60 * 24 * 30),
+        ..Default::default()
+    })
+    .await
+    .map_err(nats_err)?;
+    Ok(())
+}
+
+/// Moves outbox rows to JetStream, oldest first, until cancelled.
+#[derive(Clone)]
+pub struct OutboxRelay {
+    pool: PgPool,
+    js: jetstream::Context,
+    wake: Arc<Notify>,
+    metrics: Metrics,
+}
+
+#[derive(sqlx::FromRow)]
+struct OutboxRow {
+    id: Uuid,
+    subject: String,
+    payload: serde_json::Value,
+    traceparent: Option<String>,
+}
+
+impl OutboxRelay {
+    #[must_use]
+    pub fn new(pool: PgPool, js: jetstream::Context, metrics: Metrics) -> Self {
+        Self {
+            pool,
+            js,
+            wake: Arc::new(Notify::new()),
+            metrics,
+        }
+    }
+
+    /// Lets a writer wake the relay at once instead of at its next poll.
+    #[must_use]
+    pub fn waker(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+
+    pub async fn run(self, shutdown: CancellationToken) {
+        let mut backoff = Duration::from_millis(100);
+        let mut stream_ready = false;
+        loop {
+            if !stream_ready {
+                match ensure_stream(&self.js).await {
+                    Ok(()) => stream_ready = true,
+                    Err(e) => tracing::warn!(error = %e, "event stream not available yet"),
+                }
+            }
+            match if stream_ready { self.relay_batch().await } else { Ok(0) } {
+                Ok(n) if n > 0 => {
+                    backoff = Duration::from_millis(100);
+                    continue;
+                }
+                Ok(_) => backoff = Duration::from_millis(100),
+                Err(e) => {
+                    tracing::warn!(error = %e, "outbox relay failed; will retry");
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                }
+            }
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                () = self.wake.notified() => {},
+                () = tokio::time::sleep(backoff.max(Duration::from_millis(250))) => {},
+            }
+        }
+    }
+
+    async fn relay_batch(&self) -> Result<usize, EventError> {
+        let mut tx = self.pool.begin().await?;
+        let rows: Vec<OutboxRow> = sqlx::query_as(
+            "SELECT id, subject, payload, traceparent FROM outbox WHERE published_at IS NULL \
+             ORDER BY created_at, id LIMIT 100 FOR UPDATE SKIP LOCKED",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut published = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let span = tracing::info_span!("outbox.publish", event_id = %row.id, subject = %row.subject);
+            crate::telemetry::set_parent(&span, row.traceparent.as_deref());
+            let _enter = span.enter();
+            let mut headers = async_nats::HeaderMap::new();
+            headers.insert("Nats-Msg-Id", row.id.to_string().as_str());
+            if let Some(tp) = &row.traceparent {
+                headers.insert("traceparent", tp.as_str());
+            }
+            let body = serde_json::to_vec(&row.payload).map_err(|e| EventError::Nats(e.to_string()))?;
+            let ack = self
+                .js
+                .publish_with_headers(row.subject.clone(), headers, body.into())
+                .await
+                .map_err(nats_err)?;
+            ack.await.map_err(nats_err)?;
+            published.push(row.id);
+        }
+        if !published.is_empty() {
+            sqlx::query("UPDATE outbox SET published_at = now() WHERE id = ANY($1)")
+                .bind(&published)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        self.metrics.outbox_published.inc_by(published.len() as u64);
+        let backlog: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+            .fetch_one(&self.pool)
+            .await?;
+        self.metrics.outbox_backlog.set(backlog);
+        Ok(published.len())
+    }
+}
+
+/// What a handler says about one event.
+#[derive(Debug)]
+pub enum Handled {
+    Done,
+    /// A passing failure (mail server down, database busy): redeliver later.
+    Retry(String),
+    /// The event can never be handled (malformed): acknowledge it and log.
+    Reject(String),
+}
+
+/// Runs a durable pull consumer named `name` over `subjects`, handing each decoded event to
+/// `handle` until cancelled. Redelivery after a `Retry` waits `retry_delay`.
+pub async fn consume<F, Fut>(
+    js: &jetstream::Context,
+    name: &str,
+    subjects: &[&str],
+    metrics: Metrics,
+    shutdown: CancellationToken,
+    handle: F,
+) -> Result<(), EventError>
+where
+    F: Fn(CloudEvent) -> Fut,
+    Fut: std::future::Future<Output = Handled>,
+{
+    let stream = js.get_stream(STREAM).await.map_err(nats_err)?;
+    let consumer: jetstream::consumer::PullConsumer = stream
+        .get_or_create_consumer(
+            name,
+            jetstream::consumer::pull::Config {
+                durable_name: Some(name.into()),
+                filter_subjects: subjects.iter().map(|s| (*s).to_owned()).collect(),
+                ack_policy: jetstream::consumer::AckPolicy::Explicit,
+                ack_wait: Duration::from_secs(30),
+                max_deliver: -1,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(nats_err)?;
+    let mut messages = consumer.messages().await.map_err(nats_err)?;
+    loop {
+        let next = tokio::select! {
+            () = shutdown.cancelled() => return Ok(()),
+            next = messages.next() => next,
+        };
+        let Some(message) = next else {
+            return Err(EventError::Nats("consumer stream ended".into()));
+        };
+        let message = match message {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::warn!(error = %e, "consumer message error");
+                continue;
+            }
+        };
+        let result = match serde_json::from_slice::<CloudEvent>(&message.payload) {
+            Err(e) => Handled::Reject(format!("not a CloudEvent: {e}")),
+            Ok(event) => {
+                let span = tracing::info_span!("event.consume", consumer = name, event_id = %event.id, kind = %event.kind);
+                let header_tp = message
+                    .headers
+                    .as_ref()
+                    .and_then(|h| h.get("traceparent"))
+                    .map(|v| v.as_str().to_owned());
+                crate::telemetry::set_parent(&span, header_tp.as_deref().or(event.traceparent.as_deref()));
+                tracing::Instrument::instrument(handle(event), span).await
+            }
+        };
+        let (label, ack) = match result {
+            Handled::Done => ("done", message.ack().await),
+            Handled::Reject(why) => {
+                tracing::error!(consumer = name, reason = %why, "event rejected");
+                ("rejected", message.ack().await)
+            }
+            Handled::Retry(why) => {
+                tracing::warn!(consumer = name, reason = %why, "event will be retried");
+                let nak = jetstream::AckKind::Nak(Some(Duration::from_secs(2)));
+                ("retry", message.ack_with(nak).await)
+            }
+        };
+        metrics.events_consumed.get_or_create(&ResultLabel { result: label }).inc();
+        if let Err(e) = ack {
+            tracing::warn!(error = %e, "ack failed; the event will be redelivered");
+        }
+    }
+}
+
+/// The event tables every service has; applied by `db::migrate` before its own migrations.
+pub const OUTBOX_DDL: &str = include_str!("../sql/outbox.sql");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+
+    #[test]
+    fn envelope_is_cloudevents_json() {
+        let clock = ManualClock::at(DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z").unwrap().into());
+        let event = CloudEvent::new(&clock, "offices", "offices.office.registered", Some("o1".into()), &serde_json::json!({"k": 1})).unwrap();
+        let json = serde_json::to_value(&event).unwrap();
+        assert_eq!(json["specversion"], "1.0");
+        assert_eq!(json["type"], "offices.office.registered");
+        assert_eq!(json["time"], "2026-01-02T03:04:05Z");
+        assert_eq!(json["data"]["k"], 1);
+        let back: CloudEvent = serde_json::from_value(json).unwrap();
+        assert_eq!(back, event);
+    }
+}

@@ -1,0 +1,13 @@
+//! Mechanisms shared by every Renrakucho binary. No domain rules live here: if two services need
+//! the same rule, one owns it and the other asks over gRPC or learns it from an event.
+
+pub mod admin;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod events;
+pub mod grpc;
+pub mod metrics;
+pub mod shutdown;
+pub mod telemetry;
+pub mod tls;

@@ -1,0 +1,71 @@
+use crate::domain::ca::Kek;
+use crate::domain::session::SessionPolicy;
+use base64::Engine;
+use common::config::{ConfigError, ServiceConfig, Vars};
+
+pub struct Config {
+    pub service: ServiceConfig,
+    pub kek: Kek,
+    pub session: SessionPolicy,
+    pub device_cert_days: i64,
+}
+
+impl Config {
+    pub fn from_vars(vars: &Vars) -> Result<Self, ConfigError> {
+        let raw_kek = vars.get("IDENTITY_CA_KEK")?.ok_or_else(|| ConfigError::Invalid {
+            name: "IDENTITY_CA_KEK".into(),
+            reason: "not set: identity refuses to start without the key that protects the device CA \
+                     (a new CA would invalidate every device certificate)"
+                .into(),
+        })?;
+        let invalid = |reason: &str| ConfigError::Invalid {
+            name: "IDENTITY_CA_KEK".into(),
+            reason: reason.into(),
+        };
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(raw_kek.trim())
+            .map_err(|_| invalid("not base64"))?;
+        let kek = Kek::from_bytes(&bytes).map_err(|_| invalid("must decode to 32 bytes"))?;
+        Ok(Self {
+            service: ServiceConfig::from_vars(vars)?,
+            kek,
+            session: SessionPolicy {
+                idle: chrono::Duration::minutes(vars.parse_or("SESSION_IDLE_MINUTES", 30)?),
+                absolute: chrono::Duration::hours(vars.parse_or("SESSION_MAX_HOURS", 12)?),
+            },
+            device_cert_days: vars.parse_or("DEVICE_CERT_DAYS", 825)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Vec<(&'static str, &'static str)> {
+        vec![
+            ("DATABASE_URL", "postgres://x"),
+            ("TLS_CA_FILE", "ca"),
+            ("TLS_CERT_FILE", "c"),
+            ("TLS_KEY_FILE", "k"),
+        ]
+    }
+
+    #[test]
+    fn refuses_to_start_without_the_kek() {
+        let err = Config::from_vars(&Vars::from_pairs(base())).err().unwrap();
+        assert!(err.to_string().contains("IDENTITY_CA_KEK"));
+    }
+
+    #[test]
+    fn kek_must_be_32_bytes_of_base64() {
+        let mut vars = base();
+        vars.push(("IDENTITY_CA_KEK", "c2hvcnQ="));
+        assert!(Config::from_vars(&Vars::from_pairs(vars.clone())).is_err());
+        vars.pop();
+        vars.push(("IDENTITY_CA_KEK", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+        let cfg = Config::from_vars(&Vars::from_pairs(vars)).unwrap();
+        assert_eq!(cfg.session.idle, chrono::Duration::minutes(30));
+        assert_eq!(cfg.device_cert_days, 825);
+    }
+}
