@@ -133,6 +133,7 @@ pub fn fingerprint(der: &[u8]) -> String {
 /// Which PKCS#12 protection to use. AES is the default; the legacy profile exists only for
 /// devices (older macOS, Android, Windows Server) that cannot import AES-protected files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code, reason = "the legacy profile is chosen on the enrollment page")]
 pub enum P12Profile {
     Aes256,
     Legacy3Des,
