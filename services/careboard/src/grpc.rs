@@ -36,7 +36,6 @@ fn actor(actor: Option<&proto::common::Actor>) -> Result<Actor, Status> {
     let bad = || Status::unauthenticated("no_actor");
     Ok(Actor {
         user_id: a.user_id.parse().map_err(|_| bad())?,
-        office_id: a.office_id.parse().map_err(|_| bad())?,
         is_operator: a.role() == Role::Operator,
     })
 }

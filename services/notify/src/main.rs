@@ -1,1 +1,77 @@
-fn main() {}
+//! notify: outgoing email caused by events. No gRPC surface; it consumes JetStream.
+
+mod domain;
+mod events;
+mod mailer;
+mod store;
+
+use anyhow::Context;
+use common::clock::{SharedClock, SystemClock};
+use common::config::Vars;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let vars = Vars::from_process();
+    let telemetry = common::telemetry::init("notify", &vars)?;
+    let result = serve(&vars).await;
+    if let Err(e) = &result {
+        tracing::error!(error = format!("{e:#}"), "notify stopped");
+    }
+    telemetry.shutdown();
+    result
+}
+
+async fn serve(vars: &Vars) -> anyhow::Result<()> {
+    let admin_addr: SocketAddr = vars.parse_or("ADMIN_ADDR", SocketAddr::from(([0, 0, 0, 0], 9090)))?;
+    let nats_url = vars.get("NATS_URL")?.unwrap_or_else(|| "nats://127.0.0.1:4222".into());
+    let mailer = match vars.get("SMTP_URL")? {
+        Some(url) => mailer::Mailer::smtp(&url)?,
+        None => mailer::Mailer::files(vars.get("MAIL_DIR")?.unwrap_or_else(|| "var/dev/mail".into()).into())?,
+    };
+    let from = vars
+        .get("MAIL_FROM")?
+        .unwrap_or_else(|| "電子@連絡帳 <noreply@renrakucho.invalid>".into())
+        .parse()
+        .context("MAIL_FROM")?;
+    let portal_url = vars.get("PUBLIC_BASE_URL")?.unwrap_or_else(|| "https://localhost:8443".into());
+
+    let pool = common::db::connect(&vars.required("DATABASE_URL")?, 5).await.context("database")?;
+    common::db::migrate(&pool, &MIGRATOR).await.context("migrations")?;
+    let shutdown = common::shutdown::on_signal();
+    let metrics = common::metrics::Metrics::new();
+    let nats = async_nats::ConnectOptions::new()
+        .retry_on_initial_connect()
+        .connect(&nats_url)
+        .await
+        .context("nats")?;
+    let readiness = common::admin::Readiness { database: Some(pool.clone()), nats: Some(nats.clone()) };
+    let admin = tokio::spawn(common::admin::serve(admin_addr, readiness, metrics.clone(), shutdown.clone()));
+    let clock: SharedClock = Arc::new(SystemClock);
+    let notifier = events::Notifier { store: store::Store::new(pool), mailer, from, portal_url, clock };
+    let js = async_nats::jetstream::new(nats);
+
+    // The stream may not exist yet (no publisher has started) or NATS may be down: keep trying.
+    while !shutdown.is_cancelled() {
+        let run = async {
+            common::events::ensure_stream(&js).await?;
+            common::events::consume(&js, events::CONSUMER, &events::SUBJECTS, metrics.clone(), shutdown.clone(), |e| {
+                notifier.handle(e)
+            })
+            .await
+        };
+        if let Err(e) = run.await {
+            tracing::warn!(error = %e, "consumer stopped; restarting");
+            tokio::select! {
+                () = shutdown.cancelled() => {},
+                () = tokio::time::sleep(Duration::from_secs(1)) => {},
+            }
+        }
+    }
+    admin.await??;
+    Ok(())
+}

@@ -12,7 +12,6 @@ pub enum DomainError {
 #[derive(Debug, Clone, Copy)]
 pub struct Actor {
     pub user_id: Uuid,
-    pub office_id: Uuid,
     pub is_operator: bool,
 }
 
@@ -27,7 +26,7 @@ mod tests {
 
     #[test]
     fn operator_has_no_boards_of_its_own() {
-        let staff = Actor { user_id: Uuid::nil(), office_id: Uuid::nil(), is_operator: false };
+        let staff = Actor { user_id: Uuid::nil(), is_operator: false };
         assert!(may_list_own_boards(&staff).is_ok());
         let operator = Actor { is_operator: true, ..staff };
         assert_eq!(may_list_own_boards(&operator), Err(DomainError::Forbidden));

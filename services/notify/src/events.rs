@@ -1,0 +1,85 @@
+//! What notify consumes: one durable consumer over the events that cause email. Each event is
+//! claimed in the same transaction that records its delivery, so a redelivered event sends no
+//! second email.
+
+use crate::domain::{Email, templates};
+use crate::mailer::Mailer;
+use crate::store::{Delivery, Store};
+use common::clock::SharedClock;
+use common::events::{CloudEvent, Handled};
+use lettre::message::Mailbox;
+use serde::Deserialize;
+
+pub const CONSUMER: &str = "notify";
+pub const SUBJECTS: [&str; 1] = ["offices.office.registered"];
+
+/// The part of `offices.office.registered` notify reads.
+#[derive(Debug, Deserialize)]
+struct OfficeRegistered {
+    name: String,
+    admin_email: String,
+}
+
+pub struct Notifier {
+    pub store: Store,
+    pub mailer: Mailer,
+    pub from: Mailbox,
+    pub portal_url: String,
+    pub clock: SharedClock,
+}
+
+impl Notifier {
+    fn render(&self, event: &CloudEvent) -> Result<Option<(&'static str, Vec<Email>)>, String> {
+        match event.kind.as_str() {
+            "offices.office.registered" => {
+                let data: OfficeRegistered = event.data_as().map_err(|e| e.to_string())?;
+                let mail = templates::office_welcome(&data.admin_email, &data.name, &self.portal_url);
+                Ok(Some(("office_welcome", vec![mail])))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    #[tracing::instrument(skip_all, fields(event_id = %event.id, kind = %event.kind))]
+    pub async fn handle(&self, event: CloudEvent) -> Handled {
+        let (template, mails) = match self.render(&event) {
+            Ok(Some(r)) => r,
+            Ok(None) => return Handled::Done,
+            Err(why) => return Handled::Reject(why),
+        };
+        let mut tx = match self.store.begin().await {
+            Ok(tx) => tx,
+            Err(e) => return Handled::Retry(e.to_string()),
+        };
+        match Store::claim(&mut tx, CONSUMER, event.id).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::info!("already delivered; skipping");
+                return Handled::Done;
+            }
+            Err(e) => return Handled::Retry(e.to_string()),
+        }
+        for (n, mail) in mails.iter().enumerate() {
+            let message_id = format!("<{}.{n}@renrakucho>", event.id);
+            if let Err(e) = self.mailer.send(&self.from, mail, &message_id).await {
+                // Rolling back un-claims the event, so the redelivery tries again.
+                return Handled::Retry(e.to_string());
+            }
+            let delivery = Delivery {
+                event_id: event.id,
+                template,
+                recipient: &mail.to,
+                message_id: &message_id,
+                sent_at: self.clock.now(),
+            };
+            if let Err(e) = Store::record(&mut tx, &delivery).await {
+                return Handled::Retry(e.to_string());
+            }
+            tracing::info!(template, "email sent");
+        }
+        match Store::commit(tx).await {
+            Ok(()) => Handled::Done,
+            Err(e) => Handled::Retry(e.to_string()),
+        }
+    }
+}

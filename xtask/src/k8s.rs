@@ -1,0 +1,164 @@
+//! Offline validation of the Kubernetes manifests under `deploy/k8s`.
+//!
+//! Each overlay is rendered with `kubectl kustomize`, and the result is checked by
+//! `deploy/k8s/validate.py`. That script runs in a private venv holding the `PyPI`
+//! package `kubernetes-validate`, which bundles the Kubernetes JSON schemas: no
+//! cluster is needed, and no network once the venv exists. Built-in kinds are
+//! validated strictly (unknown fields are errors) against `KUBERNETES_VERSION`;
+//! the `CloudNativePG` kinds against the schemas in `deploy/k8s/schemas`.
+
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use anyhow::{Context, Result, bail};
+
+/// The overlays under `deploy/k8s/overlays` that must render and validate.
+const OVERLAYS: [&str; 2] = ["dev", "prod"];
+
+/// The oldest Kubernetes the manifests support (they use the `sleep` preStop action).
+const KUBERNETES_VERSION: &str = "1.31.0";
+
+/// Pinned, so the bundled schemas (and with them the verdict) change only on purpose.
+const KUBERNETES_VALIDATE: &str = "kubernetes-validate==1.37.0";
+
+/// Renders every overlay and validates it; prints `k8s <overlay>: <n> resources valid`.
+pub fn validate(root: &Path) -> Result<()> {
+    let k8s = root.join("deploy").join("k8s");
+    let out_dir = root.join("target").join("k8s");
+    fs::create_dir_all(&out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
+
+    // Render everything first: a broken overlay or a missing kubectl should fail
+    // before minutes go into building the venv.
+    let mut rendered = Vec::new();
+    for overlay in OVERLAYS {
+        let yaml = render(&k8s.join("overlays").join(overlay))?;
+        let file = out_dir.join(format!("{overlay}.yaml"));
+        fs::write(&file, yaml).with_context(|| format!("cannot write {}", file.display()))?;
+        rendered.push((overlay, file));
+    }
+
+    let python = ensure_venv(&root.join("target").join("tools").join("venv"))?;
+    // Check every overlay before failing, so one run shows all that is wrong.
+    let mut failures = Vec::new();
+    for (overlay, file) in rendered {
+        match check(&python, &k8s, &file) {
+            Ok(count) => println!("k8s {overlay}: {count} resources valid"),
+            Err(e) => failures.push(format!("k8s {overlay}: manifests are not valid: {e:#}")),
+        }
+    }
+    if !failures.is_empty() {
+        bail!("{}", failures.join("\n\n"));
+    }
+    Ok(())
+}
+
+/// `kubectl kustomize <dir>`, returning the rendered YAML.
+fn render(dir: &Path) -> Result<Vec<u8>> {
+    let output = match Command::new("kubectl").arg("kustomize").arg(dir).output() {
+        Ok(output) => output,
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            eprintln!(
+                "k8s: kubectl was not found on PATH. It renders the kustomize overlays: \
+                 install it (any kubectl 1.27 or later has kustomize built in), e.g. `apt-get install kubectl`."
+            );
+            bail!("kubectl is not installed");
+        }
+        Err(e) => return Err(e).context("cannot run kubectl"),
+    };
+    if !output.status.success() {
+        bail!(
+            "`kubectl kustomize {}` failed ({}):\n{}",
+            dir.display(),
+            output.status,
+            output_text(&output)
+        );
+    }
+    Ok(output.stdout)
+}
+
+/// The venv's python, after creating the venv and installing the validator if needed.
+fn ensure_venv(venv: &Path) -> Result<PathBuf> {
+    let python = venv.join("bin").join("python");
+    // Records what was installed, so a changed pin reinstalls instead of reusing.
+    let marker = venv.join(".renrakucho-k8s-tools");
+    let installed =
+        fs::read_to_string(&marker).is_ok_and(|text| text.trim() == KUBERNETES_VALIDATE);
+    if python.is_file() && installed {
+        return Ok(python);
+    }
+    if !python.is_file() {
+        eprintln!("k8s: creating the venv {}", venv.display());
+        run(Command::new("python3").arg("-m").arg("venv").arg(venv)).context(
+            "cannot create the venv (on Debian the venv module is in the package python3-venv)",
+        )?;
+    }
+    eprintln!(
+        "k8s: installing {KUBERNETES_VALIDATE} into {}",
+        venv.display()
+    );
+    run(Command::new(&python).args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        KUBERNETES_VALIDATE,
+    ]))
+    .context("cannot install the manifest validator")?;
+    fs::write(&marker, KUBERNETES_VALIDATE)
+        .with_context(|| format!("cannot write {}", marker.display()))?;
+    Ok(python)
+}
+
+/// Runs `validate.py` on one rendered overlay; returns how many resources it checked.
+fn check(python: &Path, k8s: &Path, rendered: &Path) -> Result<usize> {
+    let script = k8s.join("validate.py");
+    let output = Command::new(python)
+        .arg(&script)
+        .arg("--kubernetes-version")
+        .arg(KUBERNETES_VERSION)
+        .arg("--schemas")
+        .arg(k8s.join("schemas"))
+        .arg(rendered)
+        .output()
+        .with_context(|| format!("cannot run {}", script.display()))?;
+    let text = output_text(&output);
+    if !output.status.success() {
+        bail!("{} ({}):\n{text}", rendered.display(), output.status);
+    }
+    // validate.py ends with "<n> resources valid" when everything passed.
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout
+        .lines()
+        .next_back()
+        .and_then(|line| line.trim().strip_suffix(" resources valid"))
+        .and_then(|count| count.parse().ok())
+        .with_context(|| format!("unexpected output from {}:\n{text}", script.display()))
+}
+
+/// Runs a command to completion; a failure carries its whole output.
+fn run(command: &mut Command) -> Result<()> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    let output = command
+        .output()
+        .with_context(|| format!("cannot run {program}"))?;
+    if !output.status.success() {
+        bail!(
+            "{program} failed ({}):\n{}",
+            output.status,
+            output_text(&output)
+        );
+    }
+    Ok(())
+}
+
+/// stdout and stderr of a finished command, as one text for error messages.
+fn output_text(output: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    format!("{}\n{}", stdout.trim_end(), stderr.trim_end())
+        .trim()
+        .to_owned()
+}
