@@ -188,7 +188,7 @@ def main():
         failures += 1
 
     if failures:
-        print(f"{failures} problems in {len(docs)} resources")
+        print(f"{failures} problem{'' if failures == 1 else 's'} in {len(docs)} resources")
         return 1
     print(f"{len(docs)} resources valid")
     return 0

@@ -1,1 +1,57 @@
-fn main() {}
+//! gateway: TLS with client certificates, sessions, the browser UI and the JSON API. It owns no
+//! data; everything it shows comes from the services over gRPC.
+
+mod auth;
+mod clients;
+mod config;
+mod error;
+mod routes;
+mod tls;
+mod views;
+
+use anyhow::Context;
+use common::config::Vars;
+use std::time::Duration;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let vars = Vars::from_process();
+    let telemetry = common::telemetry::init("gateway", &vars)?;
+    let result = serve(&vars).await;
+    if let Err(e) = &result {
+        tracing::error!(error = format!("{e:#}"), "gateway stopped");
+    }
+    telemetry.shutdown();
+    result
+}
+
+async fn serve(vars: &Vars) -> anyhow::Result<()> {
+    let cfg = config::Config::from_vars(vars)?;
+    let shutdown = common::shutdown::on_signal();
+    let clients = clients::Clients::connect(&cfg.identity_url, &cfg.offices_url, &cfg.careboard_url, &cfg.internal_tls)?;
+
+    // Client certificates can only be verified once the device CA is known; wait for identity.
+    let device_ca = loop {
+        let mut identity = clients.identity.clone();
+        match identity.get_device_ca(proto::identity::GetDeviceCaRequest {}).await {
+            Ok(r) => break r.into_inner().ca_pem,
+            Err(e) => {
+                tracing::warn!(error = %e, "identity not reachable yet");
+                tokio::select! {
+                    () = shutdown.cancelled() => return Ok(()),
+                    () = tokio::time::sleep(Duration::from_millis(300)) => {},
+                }
+            }
+        }
+    };
+    let tls = tls::server_config(&cfg.server_cert, &cfg.server_key, &device_ca)?;
+    let app = routes::router(routes::AppState { clients });
+
+    let metrics = common::metrics::Metrics::new();
+    let admin = tokio::spawn(common::admin::serve(cfg.admin_addr, common::admin::Readiness::default(), metrics, shutdown.clone()));
+    let listener = tokio::net::TcpListener::bind(cfg.addr).await.with_context(|| format!("bind {}", cfg.addr))?;
+    tracing::info!(addr = %cfg.addr, "gateway listening");
+    tls::serve(listener, tls, app, shutdown.clone()).await;
+    admin.await??;
+    Ok(())
+}

@@ -1,0 +1,198 @@
+//! Who is calling: the verified device certificate, the session bound to it, and CSRF checks.
+
+use crate::error::{ApiError, Failure, PageError};
+use crate::routes::AppState;
+use crate::tls::PeerCert;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use proto::common::{Actor, Role};
+use proto::identity as pb;
+use subtle::ConstantTimeEq;
+
+pub const SESSION_COOKIE: &str = "__Host-rk_session";
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// Refuses every request of the protected routes that came without a verified certificate.
+pub async fn require_certificate(req: Request, next: Next) -> Response {
+    let has_cert = req.extensions().get::<Option<PeerCert>>().is_some_and(Option::is_some);
+    if has_cert {
+        return next.run(req).await;
+    }
+    let failure = Failure::certificate_required();
+    if is_api(req.uri().path()) {
+        ApiError(failure).into_response()
+    } else {
+        PageError(failure).into_response()
+    }
+}
+
+pub fn peer_cert(parts: &Parts) -> Result<PeerCert, Failure> {
+    parts
+        .extensions
+        .get::<Option<PeerCert>>()
+        .cloned()
+        .flatten()
+        .ok_or_else(Failure::certificate_required)
+}
+
+pub fn cert_message(cert: &PeerCert) -> pb::ClientCertificate {
+    pb::ClientCertificate {
+        serial: cert.serial.clone(),
+        fingerprint_sha256: cert.fingerprint_sha256.clone(),
+    }
+}
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(SESSION_COOKIE)?.strip_prefix('=').map(str::to_owned))
+        .filter(|t| !t.is_empty() && t.len() <= 128)
+}
+
+#[must_use]
+pub fn session_cookie(token: &str) -> String {
+    format!("{SESSION_COOKIE}={token}; Path=/; Secure; HttpOnly; SameSite=Strict")
+}
+
+#[must_use]
+pub fn clear_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
+/// The logged-in user of this request.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: String,
+    pub login_id: String,
+    pub name: String,
+    pub office_id: String,
+    pub role: Role,
+    pub csrf: String,
+    pub token: String,
+    pub cert: PeerCert,
+}
+
+impl Principal {
+    #[must_use]
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.user_id.clone(),
+            office_id: self.office_id.clone(),
+            role: self.role.into(),
+            cert_serial: self.cert.serial.clone(),
+        }
+    }
+
+    #[must_use]
+    pub fn role_name(&self) -> &'static str {
+        match self.role {
+            Role::Operator => "operator",
+            Role::OfficeAdmin => "office_admin",
+            _ => "staff",
+        }
+    }
+
+    #[must_use]
+    pub fn role_label(&self) -> &'static str {
+        match self.role {
+            Role::Operator => "市（運営者）",
+            Role::OfficeAdmin => "事業所管理者",
+            _ => "利用スタッフ",
+        }
+    }
+
+    pub fn check_csrf(&self, given: &str) -> Result<(), Failure> {
+        if bool::from(self.csrf.as_bytes().ct_eq(given.as_bytes())) {
+            Ok(())
+        } else {
+            Err(Failure::csrf())
+        }
+    }
+
+    pub fn require_operator(&self) -> Result<(), Failure> {
+        if self.role == Role::Operator { Ok(()) } else { Err(Failure::forbidden()) }
+    }
+
+    #[must_use]
+    pub fn from_principal(p: pb::Principal, csrf: String, token: String, cert: PeerCert) -> Self {
+        let role = p.role();
+        Self {
+            user_id: p.user_id,
+            login_id: p.login_id,
+            name: p.name,
+            office_id: p.office_id,
+            role,
+            csrf,
+            token,
+            cert,
+        }
+    }
+}
+
+async fn resolve(parts: &Parts, state: &AppState) -> Result<Principal, Failure> {
+    let cert = peer_cert(parts)?;
+    let token = session_token(&parts.headers).ok_or_else(Failure::login_required)?;
+    let mut identity = state.clients.identity.clone();
+    let resp = identity
+        .authenticate(pb::AuthenticateRequest {
+            session_token: token.clone(),
+            certificate: Some(cert_message(&cert)),
+        })
+        .await?
+        .into_inner();
+    let principal = resp.principal.ok_or_else(Failure::login_required)?;
+    Ok(Principal::from_principal(principal, resp.csrf_token, token, cert))
+}
+
+/// A page that needs a session: without one the browser is sent to the login page.
+pub struct PageUser(pub Principal);
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match resolve(parts, state).await {
+            Ok(p) => Ok(Self(p)),
+            Err(f) if f.code == "login_required" => Err(Redirect::to("/login").into_response()),
+            Err(f) => Err(PageError(f).into_response()),
+        }
+    }
+}
+
+/// An API call that needs a session.
+pub struct ApiUser(pub Principal);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Self(resolve(parts, state).await?))
+    }
+}
+
+/// An API call that changes state: it needs a session and the `X-CSRF-Token` header.
+pub struct ApiWriter(pub Principal);
+
+impl FromRequestParts<AppState> for ApiWriter {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let principal = resolve(parts, state).await?;
+        let given = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        principal.check_csrf(given)?;
+        Ok(Self(principal))
+    }
+}

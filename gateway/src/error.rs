@@ -1,0 +1,171 @@
+//! Failures as people see them. gRPC statuses are mapped to HTTP once, here, by their stable
+//! code; every message is Japanese and says what to do. Pages get an HTML page, `/api/` a JSON
+//! body `{"error": {"code", "message"}}`. The cause is logged, never shown.
+
+use crate::views;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into() }
+    }
+
+    pub fn certificate_required() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "certificate_required",
+            "この画面を開くには、事業所で取得した電子証明書が必要です。",
+        )
+    }
+
+    pub fn login_required() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "login_required", "ログインしてください。")
+    }
+
+    pub fn csrf() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "csrf",
+            "画面の有効期限が切れました。もう一度画面を開き直してから操作してください。",
+        )
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", "この操作を行う権限がありません。")
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_request", message)
+    }
+}
+
+/// Field names the services report, in the words of the forms.
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "name" => "事業所名",
+        "kind" => "事業所の種別",
+        "admin_email" => "管理者のメールアドレス",
+        "office_id" => "事業所",
+        "certificate" => "電子証明書",
+        _ => "入力内容",
+    }
+}
+
+impl From<tonic::Status> for Failure {
+    fn from(status: tonic::Status) -> Self {
+        use tonic::Code;
+        let key = status.message();
+        match (status.code(), key) {
+            (Code::Unauthenticated, "bad_credentials") => Self::new(
+                StatusCode::UNAUTHORIZED,
+                "bad_credentials",
+                "ログインIDまたはパスワードが正しくありません。",
+            ),
+            (Code::Unauthenticated, _) => Self::login_required(),
+            (Code::FailedPrecondition, "locked") => Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "locked",
+                "ログインに続けて失敗したため、しばらくの間ログインできません。時間をおいてから再度お試しください。",
+            ),
+            (Code::PermissionDenied, "suspended") => Self::new(
+                StatusCode::FORBIDDEN,
+                "suspended",
+                "このユーザーIDは利用が停止されています。事業所管理者または市（高齢福祉課）にお問い合わせください。",
+            ),
+            (Code::PermissionDenied, "device_not_registered") => Self::new(
+                StatusCode::FORBIDDEN,
+                "device_not_registered",
+                "この電子証明書は登録されていないか、失効しています。事業所管理者にお問い合わせください。",
+            ),
+            (Code::PermissionDenied, _) => Self::forbidden(),
+            (Code::NotFound, _) => Self::new(StatusCode::NOT_FOUND, "not_found", "お探しの情報は見つかりませんでした。"),
+            (Code::InvalidArgument, k) => {
+                let field = k.strip_prefix("invalid:").unwrap_or("");
+                Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_field",
+                    format!("{}の入力内容を確認してください。", field_label(field)),
+                )
+            }
+            (Code::Unavailable | Code::DeadlineExceeded, _) => {
+                tracing::error!(code = ?status.code(), "backend unavailable");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "ただいまシステムが混み合っているか、停止しています。しばらくしてから再度お試しください。",
+                )
+            }
+            _ => {
+                tracing::error!(code = ?status.code(), key, "backend failure");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "システムエラーが発生しました。時間をおいて再度お試しください。",
+                )
+            }
+        }
+    }
+}
+
+/// A failure on a browser page.
+#[derive(Debug)]
+pub struct PageError(pub Failure);
+
+impl<T: Into<Failure>> From<T> for PageError {
+    fn from(f: T) -> Self {
+        Self(f.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let f = self.0;
+        let page = if f.code == "certificate_required" {
+            views::render(&views::CertificateRequired {})
+        } else {
+            views::render(&views::ErrorPage { message: &f.message, login_link: f.status == StatusCode::UNAUTHORIZED })
+        };
+        (f.status, page).into_response()
+    }
+}
+
+/// A failure of the JSON API.
+#[derive(Debug)]
+pub struct ApiError(pub Failure);
+
+impl<T: Into<Failure>> From<T> for ApiError {
+    fn from(f: T) -> Self {
+        Self(f.into())
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code.
+    pub code: String,
+    /// What happened and what to do, in Japanese.
+    pub message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let f = self.0;
+        let body = ErrorBody { error: ErrorDetail { code: f.code.to_owned(), message: f.message } };
+        (f.status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,64 @@
+//! JSON plumbing shared by the API handlers, and the OpenAPI document generated from them.
+
+use crate::error::{ApiError, Failure};
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use utoipa::OpenApi;
+
+/// A JSON body whose problems are answered in Japanese with a stable code.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Self(v)),
+            Err(rejection) => Err(ApiError(json_failure(&rejection))),
+        }
+    }
+}
+
+fn json_failure(rejection: &JsonRejection) -> Failure {
+    match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => Failure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("送信された内容が大きすぎます（上限 {} KB）。", super::BODY_LIMIT / 1024),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Failure::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Content-Type: application/json で送信してください。",
+        ),
+        _ => Failure::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("送信された内容の形式が正しくありません: {}", rejection.body_text()),
+        ),
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Renrakucho API", description = "高萩市 電子@連絡帳 JSON API. Every route needs a device certificate; state-changing calls need the X-CSRF-Token returned at login."),
+    paths(
+        super::session::api_login,
+        super::session::api_logout,
+        super::session::api_me,
+        super::operator::api_register,
+        super::operator::api_list,
+    ),
+    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail))
+)]
+pub struct ApiDoc;
+
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,94 @@
+//! The routes, one module per area. Public routes work without a certificate; every other route
+//! sits behind `auth::require_certificate`.
+
+mod api;
+mod forms;
+mod home;
+mod operator;
+mod portal;
+mod session;
+
+use crate::auth::require_certificate;
+use crate::clients::Clients;
+use crate::error::{Failure, PageError};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{Next, from_fn};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use tracing::Instrument;
+
+/// Bodies larger than this are refused before any handler runs.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub clients: Clients,
+}
+
+pub fn router(state: AppState) -> Router {
+    let public = Router::new()
+        .route("/", get(portal::home))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/static/app.css", get(stylesheet));
+    let protected = Router::new()
+        .route("/login", get(session::login_page).post(session::login_form))
+        .route("/logout", post(session::logout_form))
+        .route("/home", get(home::page))
+        .route("/operator/offices", get(operator::offices_page).post(operator::register_form))
+        .route("/api/v1/session", post(session::api_login).delete(session::api_logout))
+        .route("/api/v1/me", get(session::api_me))
+        .route("/api/v1/operator/offices", get(operator::api_list).post(operator::api_register))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .fallback(not_found)
+        .layer(from_fn(require_certificate));
+    public
+        .merge(protected)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn(security_headers))
+        .layer(from_fn(trace_request))
+        .with_state(state)
+}
+
+async fn not_found(req: Request) -> Response {
+    let failure = Failure::new(StatusCode::NOT_FOUND, "not_found", "お探しのページは見つかりませんでした。");
+    if req.uri().path().starts_with("/api/") {
+        crate::error::ApiError(failure).into_response()
+    } else {
+        PageError(failure).into_response()
+    }
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../static/app.css"),
+    )
+}
+
+/// One span per request, child of the caller's trace when it sent one.
+async fn trace_request(req: Request, next: Next) -> Response {
+    let span = tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), status = tracing::field::Empty);
+    common::telemetry::set_parent_from_headers(&span, req.headers());
+    let response = next.run(req).instrument(span.clone()).await;
+    span.record("status", response.status().as_u16());
+    response
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let h = response.headers_mut();
+    h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}

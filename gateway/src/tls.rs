@@ -1,0 +1,131 @@
+//! TLS termination. Client certificates are verified against the device CA but optional at the
+//! handshake, so the portal works without one; the routes that need one check the verified
+//! certificate that this module attaches to every request of the connection.
+
+use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::service::TowerToHyperService;
+use rustls::RootCertStore;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::server::WebPkiClientVerifier;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+use tokio_util::sync::CancellationToken;
+use tower::ServiceExt;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TlsSetupError {
+    #[error("cannot read {0}: {1}")]
+    Read(String, std::io::Error),
+    #[error("no usable certificate or key in {0}")]
+    Empty(String),
+    #[error("tls: {0}")]
+    Rustls(String),
+}
+
+/// The device certificate a request arrived with, already verified by the TLS layer.
+#[derive(Debug, Clone)]
+pub struct PeerCert {
+    pub serial: String,
+    pub fingerprint_sha256: String,
+}
+
+fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsSetupError> {
+    let pem = std::fs::read(path).map_err(|e| TlsSetupError::Read(path.display().to_string(), e))?;
+    let certs: Vec<_> = rustls_pemfile::certs(&mut pem.as_slice()).filter_map(Result::ok).collect();
+    if certs.is_empty() {
+        return Err(TlsSetupError::Empty(path.display().to_string()));
+    }
+    Ok(certs)
+}
+
+fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsSetupError> {
+    let pem = std::fs::read(path).map_err(|e| TlsSetupError::Read(path.display().to_string(), e))?;
+    rustls_pemfile::private_key(&mut pem.as_slice())
+        .ok()
+        .flatten()
+        .ok_or_else(|| TlsSetupError::Empty(path.display().to_string()))
+}
+
+pub fn server_config(cert: &Path, key: &Path, device_ca_pem: &str) -> Result<rustls::ServerConfig, TlsSetupError> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = RootCertStore::empty();
+    for ca in rustls_pemfile::certs(&mut device_ca_pem.as_bytes()).filter_map(Result::ok) {
+        roots.add(ca).map_err(|e| TlsSetupError::Rustls(e.to_string()))?;
+    }
+    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .allow_unauthenticated()
+        .build()
+        .map_err(|e| TlsSetupError::Rustls(e.to_string()))?;
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| TlsSetupError::Rustls(e.to_string()))?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(read_certs(cert)?, read_key(key)?)
+        .map_err(|e| TlsSetupError::Rustls(e.to_string()))?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+fn peer_cert(der: &CertificateDer<'_>) -> Option<PeerCert> {
+    use sha2::Digest;
+    let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
+    Some(PeerCert {
+        serial: hex::encode(cert.raw_serial()),
+        fingerprint_sha256: hex::encode(sha2::Sha256::digest(der.as_ref())),
+    })
+}
+
+/// Accepts connections until cancelled, then lets open requests finish for up to 10 s.
+pub async fn serve(listener: TcpListener, config: rustls::ServerConfig, app: Router, shutdown: CancellationToken) {
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    loop {
+        let (tcp, remote) = tokio::select! {
+            () = shutdown.cancelled() => break,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    continue;
+                }
+            },
+        };
+        let acceptor = acceptor.clone();
+        let app = app.clone();
+        let watcher = graceful.watcher();
+        tokio::spawn(async move {
+            let tls = match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
+                Ok(Ok(tls)) => tls,
+                Ok(Err(e)) => {
+                    tracing::debug!(%remote, error = %e, "TLS handshake failed");
+                    return;
+                }
+                Err(_) => return,
+            };
+            let peer = tls
+                .get_ref()
+                .1
+                .peer_certificates()
+                .and_then(|chain| chain.first())
+                .and_then(peer_cert);
+            let service = app.map_request(move |mut req: http::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(peer.clone());
+                req.map(axum::body::Body::new)
+            });
+            let builder = auto::Builder::new(TokioExecutor::new());
+            let conn = builder.serve_connection_with_upgrades(TokioIo::new(tls), TowerToHyperService::new(service));
+            if let Err(e) = watcher.watch(conn.into_owned()).await {
+                tracing::debug!(error = %e, "connection ended with error");
+            }
+        });
+    }
+    tokio::select! {
+        () = graceful.shutdown() => {},
+        () = tokio::time::sleep(Duration::from_secs(10)) => tracing::warn!("connections still open at shutdown"),
+    }
+}
