@@ -1,0 +1,77 @@
+//! The internal CA of a local stack and the certificates it signs: one per service for mutual
+//! TLS between gateway and services, and the gateway's server certificate for `localhost`.
+//! (The device CA is not here: identity owns it.)
+
+use rcgen::{BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct CertFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct DevPki {
+    pub ca: PathBuf,
+    dir: PathBuf,
+}
+
+/// The certificates a local stack needs: each gRPC service and the gateway as a client, and
+/// the gateway's HTTPS server certificate.
+pub const SERVICE_NAMES: [&str; 5] = ["identity", "offices", "careboard", "notify", "gateway"];
+
+impl DevPki {
+    /// Creates the CA and every certificate in `dir`, reusing what exists.
+    pub fn ensure(dir: &Path) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        let ca = dir.join("ca.pem");
+        let ca_key = dir.join("ca-key.pem");
+        if !ca.exists() || !ca_key.exists() {
+            let key = KeyPair::generate()?;
+            let mut params = CertificateParams::default();
+            params.distinguished_name.push(DnType::CommonName, "Renrakucho internal CA (local)");
+            params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+            params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+            let cert = params.self_signed(&key)?;
+            std::fs::write(&ca, cert.pem())?;
+            write_private(&ca_key, &key.serialize_pem())?;
+        }
+        let pki = Self { ca, dir: dir.to_owned() };
+        let issuer = Issuer::from_ca_cert_pem(&std::fs::read_to_string(&pki.ca)?, KeyPair::from_pem(&std::fs::read_to_string(&ca_key)?)?)?;
+        for name in SERVICE_NAMES {
+            pki.ensure_leaf(&issuer, name, &[name, "localhost", "127.0.0.1"], true)?;
+        }
+        pki.ensure_leaf(&issuer, "gateway-server", &["localhost", "127.0.0.1"], false)?;
+        Ok(pki)
+    }
+
+    fn ensure_leaf(&self, issuer: &Issuer<'_, KeyPair>, name: &str, sans: &[&str], client_too: bool) -> anyhow::Result<()> {
+        let files = self.files(name);
+        if files.cert.exists() && files.key.exists() {
+            return Ok(());
+        }
+        let key = KeyPair::generate()?;
+        let mut params = CertificateParams::new(sans.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())?;
+        params.distinguished_name.push(DnType::CommonName, name);
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        if client_too {
+            params.extended_key_usages.push(ExtendedKeyUsagePurpose::ClientAuth);
+        }
+        let cert = params.signed_by(&key, issuer)?;
+        std::fs::write(&files.cert, cert.pem())?;
+        write_private(&files.key, &key.serialize_pem())?;
+        Ok(())
+    }
+
+    #[must_use]
+    pub fn files(&self, name: &str) -> CertFiles {
+        CertFiles { cert: self.dir.join(format!("{name}.pem")), key: self.dir.join(format!("{name}-key.pem")) }
+    }
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, contents)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}

@@ -1,0 +1,127 @@
+//! A private PostgreSQL cluster on its own port. As root the server runs as the `postgres` user
+//! (PostgreSQL refuses to run as root).
+
+use crate::process::{Proc, run};
+use anyhow::Context;
+use sqlx::Connection;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub struct Postgres {
+    pub port: u16,
+    _proc: Proc,
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// The newest installed server binary `name`, from Debian's versioned directory or PATH.
+fn pg_bin(name: &str) -> PathBuf {
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path().join("bin").join(name)).filter(|p| p.exists()).collect())
+        .unwrap_or_default();
+    versions.sort_by_key(|p| {
+        p.components()
+            .nth(4)
+            .and_then(|c| c.as_os_str().to_str()?.parse::<u32>().ok())
+            .unwrap_or(0)
+    });
+    versions.pop().unwrap_or_else(|| PathBuf::from(name))
+}
+
+fn as_postgres(program: PathBuf, root: bool) -> Command {
+    if root {
+        let mut c = Command::new("runuser");
+        c.arg("-u").arg("postgres").arg("--").arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+impl Postgres {
+    /// Starts (creating on first use) the cluster in `dir`. `durable` false turns fsync off,
+    /// for throwaway test clusters.
+    pub async fn start(dir: &Path, logs: &Path, port: u16, durable: bool) -> anyhow::Result<Self> {
+        let root = is_root();
+        let data = dir.join("data");
+        let sock = dir.join("sock");
+        std::fs::create_dir_all(&sock)?;
+        if root {
+            run({
+                let mut c = Command::new("chown");
+                c.arg("-R").arg("postgres").arg(dir);
+                c
+            })?;
+            // The server user must be able to reach the directory through its parents.
+            let mut p = dir.parent();
+            while let Some(parent) = p {
+                let _ = Command::new("chmod").arg("o+x").arg(parent).status();
+                p = parent.parent();
+            }
+        }
+        if !data.join("PG_VERSION").exists() {
+            let mut initdb = as_postgres(pg_bin("initdb"), root);
+            initdb.arg("-D").arg(&data).args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
+            run(initdb).context("initdb (is PostgreSQL installed? cargo xtask installs it)")?;
+        }
+        let mut server = as_postgres(pg_bin("postgres"), root);
+        server
+            .arg("-D")
+            .arg(&data)
+            .arg("-p")
+            .arg(port.to_string())
+            .arg("-c")
+            .arg("listen_addresses=127.0.0.1")
+            .arg("-c")
+            .arg(format!("unix_socket_directories={}", sock.display()))
+            .arg("-c")
+            .arg("max_connections=200");
+        if !durable {
+            server.args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+        }
+        let proc = Proc::spawn("postgres", server, logs)?;
+        let pg = Self { port, _proc: proc };
+        pg.wait_ready(Duration::from_secs(30)).await?;
+        Ok(pg)
+    }
+
+    #[must_use]
+    pub fn url(&self, db: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
+    }
+
+    async fn wait_ready(&self, within: Duration) -> anyhow::Result<()> {
+        let deadline = Instant::now() + within;
+        loop {
+            match sqlx::PgConnection::connect(&self.url("postgres")).await {
+                Ok(c) => {
+                    let _ = c.close().await;
+                    return Ok(());
+                }
+                Err(e) if Instant::now() > deadline => return Err(e).context("PostgreSQL did not become ready"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+    }
+
+    /// Creates each database that does not exist yet (one per service).
+    pub async fn create_databases(&self, names: &[&str]) -> anyhow::Result<()> {
+        let mut conn = sqlx::PgConnection::connect(&self.url("postgres")).await?;
+        for name in names {
+            let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+                .bind(name)
+                .fetch_optional(&mut conn)
+                .await?;
+            if exists.is_none() {
+                // Names are ours (the service names), never input.
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                    .execute(&mut conn)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}

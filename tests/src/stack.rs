@@ -1,0 +1,299 @@
+//! The whole system on one machine: PostgreSQL, NATS, mail, every binary, and the bootstrap
+//! operator. Tests start one in a temporary directory on free ports; `cargo xtask run` starts
+//! one under `var/dev/` with the gateway on 8443.
+
+use crate::nats::Nats;
+use crate::otlp::OtlpReceiver;
+use crate::pki::DevPki;
+use crate::postgres::Postgres;
+use crate::process::{Proc, run, wait_for_port};
+use crate::smtp::SmtpSink;
+use crate::{bin_dir, free_port};
+use anyhow::Context;
+use base64::Engine;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+pub const SERVICES: [&str; 4] = ["identity", "offices", "careboard", "notify"];
+
+pub enum MailMode {
+    /// The harness's SMTP server; messages land in `<dir>/mail`.
+    Sink,
+    /// notify writes `.eml` files into this folder itself.
+    Dir(PathBuf),
+    /// A real SMTP server.
+    Url(String),
+}
+
+pub struct StackOptions {
+    pub dir: PathBuf,
+    /// `None` picks a free port.
+    pub gateway_port: Option<u16>,
+    pub mail: MailMode,
+    pub otlp: bool,
+    /// Keep fsync on (a developer's data) or off (a throwaway test cluster).
+    pub durable: bool,
+    /// Extra environment for every binary (tests tune timeouts with it).
+    pub env: Vec<(String, String)>,
+}
+
+impl StackOptions {
+    /// A throwaway stack for a test: free ports, SMTP sink, OTLP receiver.
+    #[must_use]
+    pub fn for_test(dir: &Path) -> Self {
+        Self { dir: dir.to_owned(), gateway_port: None, mail: MailMode::Sink, otlp: true, durable: false, env: Vec::new() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Operator {
+    pub login_id: String,
+    pub password: String,
+    pub p12: PathBuf,
+    pub p12_password: String,
+    pub cert_pem: PathBuf,
+    pub key_pem: PathBuf,
+}
+
+/// What a newcomer (or a test) needs to reach the running system: `var/dev/bootstrap.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Bootstrap {
+    pub gateway_url: String,
+    pub ca_cert: PathBuf,
+    pub mail_dir: PathBuf,
+    pub operator: Operator,
+}
+
+pub struct Stack {
+    pub dir: PathBuf,
+    pub bootstrap: Bootstrap,
+    pub pki: DevPki,
+    pub postgres: Postgres,
+    pub nats: Nats,
+    pub smtp: Option<SmtpSink>,
+    pub otlp: Option<OtlpReceiver>,
+    procs: BTreeMap<String, Proc>,
+    envs: BTreeMap<String, Vec<(String, String)>>,
+    admin_ports: BTreeMap<String, u16>,
+    logs: PathBuf,
+}
+
+fn random_secret(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill(&mut buf[..]);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+fn read_or_create_secret(path: &Path, make: impl FnOnce() -> String) -> anyhow::Result<String> {
+    if let Ok(s) = std::fs::read_to_string(path) {
+        return Ok(s.trim().to_owned());
+    }
+    let s = make();
+    std::fs::write(path, &s)?;
+    Ok(s)
+}
+
+impl Stack {
+    pub async fn start(opts: StackOptions) -> anyhow::Result<Self> {
+        let dir = std::fs::canonicalize(&opts.dir).unwrap_or(opts.dir.clone());
+        let logs = dir.join("logs");
+        std::fs::create_dir_all(&logs)?;
+        let pki = DevPki::ensure(&dir.join("pki"))?;
+        let postgres = Postgres::start(&dir.join("postgres"), &logs, free_port()?, opts.durable).await?;
+        postgres.create_databases(&SERVICES).await?;
+        let nats = Nats::start(&dir.join("nats"), &logs, free_port()?).await?;
+        let (smtp, mail_dir, smtp_url) = match &opts.mail {
+            MailMode::Sink => {
+                let sink = SmtpSink::start(&dir.join("mail"), free_port()?).await?;
+                let url = format!("smtp://127.0.0.1:{}", sink.port);
+                let mail_dir = sink.dir.clone();
+                (Some(sink), mail_dir, Some(url))
+            }
+            MailMode::Dir(d) => (None, d.clone(), None),
+            MailMode::Url(u) => (None, dir.join("mail"), Some(u.clone())),
+        };
+        let otlp = if opts.otlp { Some(OtlpReceiver::start(free_port()?).await?) } else { None };
+        let kek = read_or_create_secret(&dir.join("ca-kek"), || {
+            let mut key = [0u8; 32];
+            rand::rng().fill(&mut key[..]);
+            base64::engine::general_purpose::STANDARD.encode(key)
+        })?;
+
+        let gateway_port = match opts.gateway_port {
+            Some(p) => p,
+            None => free_port()?,
+        };
+        let grpc_ports: BTreeMap<&str, u16> = [("identity", free_port()?), ("offices", free_port()?), ("careboard", free_port()?)].into();
+        let mut admin_ports = BTreeMap::new();
+        for name in SERVICES.iter().chain(["gateway"].iter()) {
+            admin_ports.insert((*name).to_owned(), free_port()?);
+        }
+
+        let mut common_env: Vec<(String, String)> = vec![
+            ("RUST_LOG".into(), "info".into()),
+            ("NATS_URL".into(), nats.url()),
+            ("TLS_CA_FILE".into(), pki.ca.display().to_string()),
+            ("OTEL_BSP_SCHEDULE_DELAY".into(), "100".into()),
+        ];
+        if let Some(o) = &otlp {
+            common_env.push(("OTEL_EXPORTER_OTLP_ENDPOINT".into(), o.endpoint()));
+        }
+        common_env.extend(opts.env.iter().cloned());
+        let gateway_url = format!("https://localhost:{gateway_port}");
+        let mut envs: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for name in SERVICES.iter().chain(["gateway"].iter()) {
+            let files = pki.files(name);
+            let mut env = common_env.clone();
+            env.push(("TLS_CERT_FILE".into(), files.cert.display().to_string()));
+            env.push(("TLS_KEY_FILE".into(), files.key.display().to_string()));
+            env.push(("ADMIN_ADDR".into(), format!("127.0.0.1:{}", admin_ports[*name])));
+            if let Some(port) = grpc_ports.get(name) {
+                env.push(("GRPC_ADDR".into(), format!("127.0.0.1:{port}")));
+            }
+            if *name != "gateway" {
+                env.push(("DATABASE_URL".into(), postgres.url(name)));
+            }
+            envs.insert((*name).to_owned(), env);
+        }
+        let push = |envs: &mut BTreeMap<String, Vec<(String, String)>>, name: &str, k: &str, v: String| {
+            if let Some(e) = envs.get_mut(name) {
+                e.push((k.to_owned(), v));
+            }
+        };
+        push(&mut envs, "identity", "IDENTITY_CA_KEK", kek);
+        match smtp_url {
+            Some(url) => push(&mut envs, "notify", "SMTP_URL", url),
+            None => push(&mut envs, "notify", "MAIL_DIR", mail_dir.display().to_string()),
+        }
+        push(&mut envs, "notify", "PUBLIC_BASE_URL", gateway_url.clone());
+        let server = pki.files("gateway-server");
+        push(&mut envs, "gateway", "GATEWAY_ADDR", format!("127.0.0.1:{gateway_port}"));
+        push(&mut envs, "gateway", "GATEWAY_TLS_CERT_FILE", server.cert.display().to_string());
+        push(&mut envs, "gateway", "GATEWAY_TLS_KEY_FILE", server.key.display().to_string());
+        for svc in ["identity", "offices", "careboard"] {
+            push(&mut envs, "gateway", &format!("{}_URL", svc.to_uppercase()), format!("https://localhost:{}", grpc_ports[svc]));
+        }
+
+        let operator = bootstrap_operator(&dir, &envs)?;
+        let bootstrap = Bootstrap { gateway_url, ca_cert: pki.ca.clone(), mail_dir, operator };
+
+        let mut stack = Self { dir, bootstrap, pki, postgres, nats, smtp, otlp, procs: BTreeMap::new(), envs, admin_ports, logs };
+        for name in SERVICES.iter().chain(["gateway"].iter()) {
+            stack.start_binary(name)?;
+        }
+        stack.wait_ready(Duration::from_secs(60)).await?;
+        let json = serde_json::to_string_pretty(&stack.bootstrap)?;
+        std::fs::write(stack.dir.join("bootstrap.json"), json)?;
+        Ok(stack)
+    }
+
+    /// Starts (or restarts) one binary with its environment.
+    pub fn start_binary(&mut self, name: &str) -> anyhow::Result<()> {
+        let mut command = Command::new(bin_dir().join(name));
+        command.env_clear();
+        if let Some(path) = std::env::var_os("PATH") {
+            command.env("PATH", path);
+        }
+        command.envs(self.envs.get(name).cloned().unwrap_or_default());
+        let proc = Proc::spawn(name, command, &self.logs)?;
+        self.procs.insert(name.to_owned(), proc);
+        Ok(())
+    }
+
+    /// Stops one binary (SIGTERM), as when it crashes or is being redeployed.
+    pub fn stop_binary(&mut self, name: &str) {
+        if let Some(mut p) = self.procs.remove(name) {
+            p.stop();
+        }
+    }
+
+    /// Waits until every running binary reports ready on its admin port.
+    pub async fn wait_ready(&mut self, within: Duration) -> anyhow::Result<()> {
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(2)).build()?;
+        let deadline = Instant::now() + within;
+        let names: Vec<String> = self.procs.keys().cloned().collect();
+        for name in names {
+            let url = format!("http://127.0.0.1:{}/readyz", self.admin_ports[&name]);
+            loop {
+                if let Some(p) = self.procs.get_mut(&name) {
+                    if let Some(status) = p.exited() {
+                        anyhow::bail!("{name} exited ({status}):\n{}", p.log_tail());
+                    }
+                }
+                if http.get(&url).send().await.is_ok_and(|r| r.status().is_success()) {
+                    break;
+                }
+                if Instant::now() > deadline {
+                    let tail = self.procs.get(&name).map(Proc::log_tail).unwrap_or_default();
+                    anyhow::bail!("{name} not ready within {within:?}:\n{tail}");
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        let gateway = self.bootstrap.gateway_url.trim_start_matches("https://").replace("localhost", "127.0.0.1");
+        wait_for_port(&gateway, within).await
+    }
+
+    #[must_use]
+    pub fn log_dir(&self) -> &Path {
+        &self.logs
+    }
+
+    /// The messages the SMTP sink has received (tests only).
+    #[must_use]
+    pub fn mails(&self) -> Vec<String> {
+        crate::smtp::read_messages(&self.bootstrap.mail_dir)
+    }
+}
+
+/// Creates the city's office and the operator with a device certificate, once per data
+/// directory; later starts reuse them.
+fn bootstrap_operator(dir: &Path, envs: &BTreeMap<String, Vec<(String, String)>>) -> anyhow::Result<Operator> {
+    let saved = dir.join("operator").join("operator.json");
+    if let Ok(text) = std::fs::read_to_string(&saved) {
+        let op: Operator = serde_json::from_str(&text)?;
+        if op.p12.exists() {
+            return Ok(op);
+        }
+    }
+    let out = dir.join("operator");
+    std::fs::create_dir_all(&out)?;
+    let mut office = Command::new(bin_dir().join("offices"));
+    office
+        .arg("bootstrap-operator-office")
+        .envs(envs["offices"].iter().cloned())
+        .env("BOOTSTRAP_ADMIN_EMAIL", "operator@city.takahagi.invalid");
+    let created: serde_json::Value = serde_json::from_str(run(office)?.trim()).context("offices bootstrap output")?;
+    let office_id = created["office_id"].as_str().context("office_id")?.to_owned();
+    let office_name = created["name"].as_str().unwrap_or("高萩市").to_owned();
+
+    let password = format!("op-{}", random_secret(12));
+    let p12_password = random_secret(9);
+    let mut identity = Command::new(bin_dir().join("identity"));
+    identity
+        .arg("bootstrap-operator")
+        .envs(envs["identity"].iter().cloned())
+        .env("BOOTSTRAP_OFFICE_ID", &office_id)
+        .env("BOOTSTRAP_OFFICE_NAME", &office_name)
+        .env("BOOTSTRAP_LOGIN_ID", "operator")
+        .env("BOOTSTRAP_NAME", "市 運営担当")
+        .env("BOOTSTRAP_PASSWORD", &password)
+        .env("BOOTSTRAP_P12_PASSWORD", &p12_password)
+        .env("BOOTSTRAP_OUT_DIR", &out);
+    let issued: serde_json::Value = serde_json::from_str(run(identity)?.trim()).context("identity bootstrap output")?;
+    let path = |k: &str| -> anyhow::Result<PathBuf> { Ok(PathBuf::from(issued[k].as_str().with_context(|| k.to_owned())?)) };
+    let op = Operator {
+        login_id: "operator".into(),
+        password,
+        p12: path("p12")?,
+        p12_password,
+        cert_pem: path("cert_pem")?,
+        key_pem: path("key_pem")?,
+    };
+    std::fs::write(&saved, serde_json::to_string_pretty(&op)?)?;
+    Ok(op)
+}
