@@ -17,6 +17,7 @@ fn key(path: &Path) -> anyhow::Result<PrivateKeyDer<'static>> {
 
 /// A client with a cookie store, trusting `ca`, presenting `client` (cert, key) if given.
 pub fn https(ca: &Path, client: Option<(&Path, &Path)>) -> anyhow::Result<reqwest::Client> {
+    crate::install_crypto_provider();
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = rustls::RootCertStore::empty();
     for c in certs(ca)? {

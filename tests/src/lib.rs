@@ -36,3 +36,8 @@ pub fn bin_dir() -> std::path::PathBuf {
     }
     dir
 }
+
+/// reqwest is built without a default TLS provider; this process uses ring like the services.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

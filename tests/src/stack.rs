@@ -99,6 +99,7 @@ fn read_or_create_secret(path: &Path, make: impl FnOnce() -> String) -> anyhow::
 
 impl Stack {
     pub async fn start(opts: StackOptions) -> anyhow::Result<Self> {
+        crate::install_crypto_provider();
         let dir = std::fs::canonicalize(&opts.dir).unwrap_or(opts.dir.clone());
         let logs = dir.join("logs");
         std::fs::create_dir_all(&logs)?;
@@ -267,7 +268,7 @@ fn bootstrap_operator(dir: &Path, envs: &BTreeMap<String, Vec<(String, String)>>
         .arg("bootstrap-operator-office")
         .envs(envs["offices"].iter().cloned())
         .env("BOOTSTRAP_ADMIN_EMAIL", "operator@city.takahagi.invalid");
-    let created: serde_json::Value = serde_json::from_str(run(office)?.trim()).context("offices bootstrap output")?;
+    let created: serde_json::Value = serde_json::from_str(last_line(&run(office)?)).context("offices bootstrap output")?;
     let office_id = created["office_id"].as_str().context("office_id")?.to_owned();
     let office_name = created["name"].as_str().unwrap_or("高萩市").to_owned();
 
@@ -284,7 +285,7 @@ fn bootstrap_operator(dir: &Path, envs: &BTreeMap<String, Vec<(String, String)>>
         .env("BOOTSTRAP_PASSWORD", &password)
         .env("BOOTSTRAP_P12_PASSWORD", &p12_password)
         .env("BOOTSTRAP_OUT_DIR", &out);
-    let issued: serde_json::Value = serde_json::from_str(run(identity)?.trim()).context("identity bootstrap output")?;
+    let issued: serde_json::Value = serde_json::from_str(last_line(&run(identity)?)).context("identity bootstrap output")?;
     let path = |k: &str| -> anyhow::Result<PathBuf> { Ok(PathBuf::from(issued[k].as_str().with_context(|| k.to_owned())?)) };
     let op = Operator {
         login_id: "operator".into(),
@@ -296,4 +297,9 @@ fn bootstrap_operator(dir: &Path, envs: &BTreeMap<String, Vec<(String, String)>>
     };
     std::fs::write(&saved, serde_json::to_string_pretty(&op)?)?;
     Ok(op)
+}
+
+/// The bootstrap commands log as they work and print their result as the last line.
+fn last_line(stdout: &str) -> &str {
+    stdout.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")
 }

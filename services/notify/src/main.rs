@@ -35,7 +35,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     };
     let from = vars
         .get("MAIL_FROM")?
-        .unwrap_or_else(|| "電子@連絡帳 <noreply@renrakucho.invalid>".into())
+        .unwrap_or_else(|| "\"電子@連絡帳\" <noreply@renrakucho.invalid>".into())
         .parse()
         .context("MAIL_FROM")?;
     let portal_url = vars.get("PUBLIC_BASE_URL")?.unwrap_or_else(|| "https://localhost:8443".into());
