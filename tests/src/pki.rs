@@ -75,3 +75,23 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     std::fs::write(path, contents)?;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
 }
+
+/// A client certificate from a CA nobody trusts, to check that the gateway refuses it.
+pub fn foreign_client(dir: &Path) -> anyhow::Result<CertFiles> {
+    std::fs::create_dir_all(dir)?;
+    let ca_key = KeyPair::generate()?;
+    let mut ca_params = CertificateParams::default();
+    ca_params.distinguished_name.push(DnType::CommonName, "Somebody else's CA");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign];
+    let issuer = Issuer::new(ca_params, ca_key);
+    let key = KeyPair::generate()?;
+    let mut params = CertificateParams::default();
+    params.distinguished_name.push(DnType::CommonName, "foreign-device");
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    let cert = params.signed_by(&key, &issuer)?;
+    let files = CertFiles { cert: dir.join("foreign.pem"), key: dir.join("foreign-key.pem") };
+    std::fs::write(&files.cert, cert.pem())?;
+    write_private(&files.key, &key.serialize_pem())?;
+    Ok(files)
+}

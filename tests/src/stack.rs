@@ -303,3 +303,39 @@ fn bootstrap_operator(dir: &Path, envs: &BTreeMap<String, Vec<(String, String)>>
 fn last_line(stdout: &str) -> &str {
     stdout.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")
 }
+
+/// Conveniences for tests that talk to the gateway.
+impl Stack {
+    #[must_use]
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.bootstrap.gateway_url)
+    }
+
+    /// A browser-like client holding the operator's device certificate.
+    pub fn operator_client(&self) -> anyhow::Result<reqwest::Client> {
+        let op = &self.bootstrap.operator;
+        crate::client::https(&self.bootstrap.ca_cert, Some((&op.cert_pem, &op.key_pem)))
+    }
+
+    /// A client with no certificate at all.
+    pub fn anonymous_client(&self) -> anyhow::Result<reqwest::Client> {
+        crate::client::https(&self.bootstrap.ca_cert, None)
+    }
+
+    /// Waits until at least `n` messages have arrived (or `within` passes) and returns them all.
+    pub async fn wait_for_mails(&self, n: usize, within: Duration) -> Vec<String> {
+        let deadline = Instant::now() + within;
+        loop {
+            let mails = self.mails();
+            if mails.len() >= n || Instant::now() > deadline {
+                return mails;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// A direct connection to one service's database, for checking what was (not) stored.
+    pub async fn database(&self, service: &str) -> anyhow::Result<sqlx::PgPool> {
+        Ok(sqlx::PgPool::connect(&self.postgres.url(service)).await?)
+    }
+}
