@@ -9,8 +9,8 @@
 
 use std::fs;
 use std::io::ErrorKind;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
@@ -19,9 +19,6 @@ const OVERLAYS: [&str; 2] = ["dev", "prod"];
 
 /// The oldest Kubernetes the manifests support (they use the `sleep` preStop action).
 const KUBERNETES_VERSION: &str = "1.31.0";
-
-/// Pinned, so the bundled schemas (and with them the verdict) change only on purpose.
-const KUBERNETES_VALIDATE: &str = "kubernetes-validate==1.37.0";
 
 /// Renders every overlay and validates it; prints `k8s <overlay>: <n> resources valid`.
 pub fn validate(root: &Path) -> Result<()> {
@@ -39,7 +36,7 @@ pub fn validate(root: &Path) -> Result<()> {
         rendered.push((overlay, file));
     }
 
-    let python = ensure_venv(&root.join("target").join("tools").join("venv"))?;
+    let python = crate::tools::venv_python(root)?;
     // Check every overlay before failing, so one run shows all that is wrong.
     let mut failures = Vec::new();
     for (overlay, file) in rendered {
@@ -72,44 +69,10 @@ fn render(dir: &Path) -> Result<Vec<u8>> {
             "`kubectl kustomize {}` failed ({}):\n{}",
             dir.display(),
             output.status,
-            output_text(&output)
+            crate::tools::output_text(&output)
         );
     }
     Ok(output.stdout)
-}
-
-/// The venv's python, after creating the venv and installing the validator if needed.
-fn ensure_venv(venv: &Path) -> Result<PathBuf> {
-    let python = venv.join("bin").join("python");
-    // Records what was installed, so a changed pin reinstalls instead of reusing.
-    let marker = venv.join(".renrakucho-k8s-tools");
-    let installed =
-        fs::read_to_string(&marker).is_ok_and(|text| text.trim() == KUBERNETES_VALIDATE);
-    if python.is_file() && installed {
-        return Ok(python);
-    }
-    if !python.is_file() {
-        eprintln!("k8s: creating the venv {}", venv.display());
-        run(Command::new("python3").arg("-m").arg("venv").arg(venv)).context(
-            "cannot create the venv (on Debian the venv module is in the package python3-venv)",
-        )?;
-    }
-    eprintln!(
-        "k8s: installing {KUBERNETES_VALIDATE} into {}",
-        venv.display()
-    );
-    run(Command::new(&python).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        KUBERNETES_VALIDATE,
-    ]))
-    .context("cannot install the manifest validator")?;
-    fs::write(&marker, KUBERNETES_VALIDATE)
-        .with_context(|| format!("cannot write {}", marker.display()))?;
-    Ok(python)
 }
 
 /// Runs `validate.py` on one rendered overlay; returns how many resources it checked.
@@ -124,7 +87,7 @@ fn check(python: &Path, k8s: &Path, rendered: &Path) -> Result<usize> {
         .arg(rendered)
         .output()
         .with_context(|| format!("cannot run {}", script.display()))?;
-    let text = output_text(&output);
+    let text = crate::tools::output_text(&output);
     if !output.status.success() {
         bail!("{} ({}):\n{text}", rendered.display(), output.status);
     }
@@ -138,27 +101,3 @@ fn check(python: &Path, k8s: &Path, rendered: &Path) -> Result<usize> {
         .with_context(|| format!("unexpected output from {}:\n{text}", script.display()))
 }
 
-/// Runs a command to completion; a failure carries its whole output.
-fn run(command: &mut Command) -> Result<()> {
-    let program = command.get_program().to_string_lossy().into_owned();
-    let output = command
-        .output()
-        .with_context(|| format!("cannot run {program}"))?;
-    if !output.status.success() {
-        bail!(
-            "{program} failed ({}):\n{}",
-            output.status,
-            output_text(&output)
-        );
-    }
-    Ok(())
-}
-
-/// stdout and stderr of a finished command, as one text for error messages.
-fn output_text(output: &Output) -> String {
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    format!("{}\n{}", stdout.trim_end(), stderr.trim_end())
-        .trim()
-        .to_owned()
-}

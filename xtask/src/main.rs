@@ -1,1 +1,30 @@
-fn main() {}
+//! Every developer command, in Rust: `cargo xtask run` (the whole system locally),
+//! `cargo xtask test` (every check and test), `cargo xtask bench <name>`.
+
+mod k8s;
+mod run;
+mod test;
+mod tools;
+
+use std::path::PathBuf;
+
+fn root() -> PathBuf {
+    system_tests::workspace_root()
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("run") => run::run(&root()),
+        Some("test") => test::test(&root()),
+        Some("bench") => anyhow::bail!(
+            "no benchmark is defined yet; benchmarks arrive with the capabilities they measure (tls, board)"
+        ),
+        _ => {
+            eprintln!("usage: cargo xtask <run | test | bench NAME>");
+            eprintln!("  run    start the whole system on this machine (https://localhost:8443)");
+            eprintln!("  test   formatting, lints, every test (unit, cross-service, browser) and the k8s manifests");
+            std::process::exit(2);
+        }
+    }
+}

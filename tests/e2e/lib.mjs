@@ -1,0 +1,57 @@
+// Shared set-up for the browser tests: Debian's Chromium through playwright-core, with the
+// device certificate handed to the browser as the .p12 a user would import.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function env(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is required`);
+  return value;
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+// A browser context with no certificate, or with the .p12 of one device.
+export async function context(browser, p12) {
+  const origin = new URL(env('GATEWAY_URL')).origin;
+  const options = { ignoreHTTPSErrors: true, locale: 'ja-JP', viewport: { width: 1024, height: 768 } };
+  if (p12) {
+    options.clientCertificates = [{ origin, pfxPath: p12.path, passphrase: p12.password }];
+  }
+  return browser.newContext(options);
+}
+
+let shot = 0;
+export async function screenshot(page, name) {
+  const dir = env('SCREENSHOT_DIR');
+  fs.mkdirSync(dir, { recursive: true });
+  shot += 1;
+  await page.screenshot({ path: path.join(dir, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+export function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+// Waits for an .eml in MAIL_DIR that mentions `needle`.
+export async function waitForMail(needle, seconds = 20) {
+  const dir = env('MAIL_DIR');
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.eml')) : [];
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(dir, f), 'utf8');
+      if (text.includes(needle)) return text;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no mail mentioning ${needle} within ${seconds} s`);
+}

