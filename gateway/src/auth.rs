@@ -20,7 +20,10 @@ fn is_api(path: &str) -> bool {
 
 /// Refuses every request of the protected routes that came without a verified certificate.
 pub async fn require_certificate(req: Request, next: Next) -> Response {
-    let has_cert = req.extensions().get::<Option<PeerCert>>().is_some_and(Option::is_some);
+    let has_cert = req
+        .extensions()
+        .get::<Option<PeerCert>>()
+        .is_some_and(Option::is_some);
     if has_cert {
         return next.run(req).await;
     }
@@ -54,7 +57,12 @@ fn session_token(headers: &HeaderMap) -> Option<String> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix(SESSION_COOKIE)?.strip_prefix('=').map(str::to_owned))
+        .find_map(|pair| {
+            pair.trim()
+                .strip_prefix(SESSION_COOKIE)?
+                .strip_prefix('=')
+                .map(str::to_owned)
+        })
         .filter(|t| !t.is_empty() && t.len() <= 128)
 }
 
@@ -119,7 +127,11 @@ impl Principal {
     }
 
     pub fn require_operator(&self) -> Result<(), Failure> {
-        if self.role == Role::Operator { Ok(()) } else { Err(Failure::forbidden()) }
+        if self.role == Role::Operator {
+            Ok(())
+        } else {
+            Err(Failure::forbidden())
+        }
     }
 
     #[must_use]
@@ -150,7 +162,12 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Principal, Failure> 
         .await?
         .into_inner();
     let principal = resp.principal.ok_or_else(Failure::login_required)?;
-    Ok(Principal::from_principal(principal, resp.csrf_token, token, cert))
+    Ok(Principal::from_principal(
+        principal,
+        resp.csrf_token,
+        token,
+        cert,
+    ))
 }
 
 /// A page that needs a session: without one the browser is sent to the login page.
@@ -159,7 +176,10 @@ pub struct PageUser(pub Principal);
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match resolve(parts, state).await {
             Ok(p) => Ok(Self(p)),
             Err(f) if f.code == "login_required" => Err(Redirect::to("/login").into_response()),
@@ -174,7 +194,10 @@ pub struct ApiUser(pub Principal);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(Self(resolve(parts, state).await?))
     }
 }
@@ -185,7 +208,10 @@ pub struct ApiWriter(pub Principal);
 impl FromRequestParts<AppState> for ApiWriter {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let principal = resolve(parts, state).await?;
         let given = parts
             .headers

@@ -18,11 +18,19 @@ pub struct Clients {
 }
 
 impl Clients {
-    pub fn connect(identity: &str, offices: &str, careboard: &str, tls: &TlsFiles) -> Result<Self, ChannelError> {
+    pub fn connect(
+        identity: &str,
+        offices: &str,
+        careboard: &str,
+        tls: &TlsFiles,
+    ) -> Result<Self, ChannelError> {
         Ok(Self {
             identity: IdentityClient::with_interceptor(channel(identity, tls)?, TracePropagation),
             offices: OfficesClient::with_interceptor(channel(offices, tls)?, TracePropagation),
-            careboard: CareboardClient::with_interceptor(channel(careboard, tls)?, TracePropagation),
+            careboard: CareboardClient::with_interceptor(
+                channel(careboard, tls)?,
+                TracePropagation,
+            ),
         })
     }
 }

@@ -21,9 +21,15 @@ impl Config {
             server_cert: vars.required("GATEWAY_TLS_CERT_FILE")?.into(),
             server_key: vars.required("GATEWAY_TLS_KEY_FILE")?.into(),
             internal_tls: TlsFiles::from_vars(vars)?,
-            identity_url: vars.get("IDENTITY_URL")?.unwrap_or_else(|| "https://identity:50051".into()),
-            offices_url: vars.get("OFFICES_URL")?.unwrap_or_else(|| "https://offices:50051".into()),
-            careboard_url: vars.get("CAREBOARD_URL")?.unwrap_or_else(|| "https://careboard:50051".into()),
+            identity_url: vars
+                .get("IDENTITY_URL")?
+                .unwrap_or_else(|| "https://identity:50051".into()),
+            offices_url: vars
+                .get("OFFICES_URL")?
+                .unwrap_or_else(|| "https://offices:50051".into()),
+            careboard_url: vars
+                .get("CAREBOARD_URL")?
+                .unwrap_or_else(|| "https://careboard:50051".into()),
         })
     }
 }

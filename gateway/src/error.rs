@@ -17,7 +17,11 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into() }
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn certificate_required() -> Self {
@@ -29,7 +33,11 @@ impl Failure {
     }
 
     pub fn login_required() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "login_required", "ログインしてください。")
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "login_required",
+            "ログインしてください。",
+        )
     }
 
     pub fn csrf() -> Self {
@@ -41,7 +49,11 @@ impl Failure {
     }
 
     pub fn forbidden() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", "この操作を行う権限がありません。")
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "この操作を行う権限がありません。",
+        )
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -88,7 +100,11 @@ impl From<tonic::Status> for Failure {
                 "この電子証明書は登録されていないか、失効しています。事業所管理者にお問い合わせください。",
             ),
             (Code::PermissionDenied, _) => Self::forbidden(),
-            (Code::NotFound, _) => Self::new(StatusCode::NOT_FOUND, "not_found", "お探しの情報は見つかりませんでした。"),
+            (Code::NotFound, _) => Self::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "お探しの情報は見つかりませんでした。",
+            ),
             (Code::InvalidArgument, k) => {
                 let field = k.strip_prefix("invalid:").unwrap_or("");
                 Self::new(
@@ -133,7 +149,10 @@ impl IntoResponse for PageError {
         let page = if f.code == "certificate_required" {
             views::render(&views::CertificateRequired {})
         } else {
-            views::render(&views::ErrorPage { message: &f.message, login_link: f.status == StatusCode::UNAUTHORIZED })
+            views::render(&views::ErrorPage {
+                message: &f.message,
+                login_link: f.status == StatusCode::UNAUTHORIZED,
+            })
         };
         (f.status, page).into_response()
     }
@@ -165,7 +184,12 @@ pub struct ErrorDetail {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let f = self.0;
-        let body = ErrorBody { error: ErrorDetail { code: f.code.to_owned(), message: f.message } };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: f.code.to_owned(),
+                message: f.message,
+            },
+        };
         (f.status, Json(body)).into_response()
     }
 }

@@ -28,12 +28,20 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let cfg = config::Config::from_vars(vars)?;
     let shutdown = common::shutdown::on_signal();
-    let clients = clients::Clients::connect(&cfg.identity_url, &cfg.offices_url, &cfg.careboard_url, &cfg.internal_tls)?;
+    let clients = clients::Clients::connect(
+        &cfg.identity_url,
+        &cfg.offices_url,
+        &cfg.careboard_url,
+        &cfg.internal_tls,
+    )?;
 
     // Client certificates can only be verified once the device CA is known; wait for identity.
     let device_ca = loop {
         let mut identity = clients.identity.clone();
-        match identity.get_device_ca(proto::identity::GetDeviceCaRequest {}).await {
+        match identity
+            .get_device_ca(proto::identity::GetDeviceCaRequest {})
+            .await
+        {
             Ok(r) => break r.into_inner().ca_pem,
             Err(e) => {
                 tracing::warn!(error = %e, "identity not reachable yet");
@@ -48,8 +56,15 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let app = routes::router(routes::AppState { clients });
 
     let metrics = common::metrics::Metrics::new();
-    let admin = tokio::spawn(common::admin::serve(cfg.admin_addr, common::admin::Readiness::default(), metrics, shutdown.clone()));
-    let listener = tokio::net::TcpListener::bind(cfg.addr).await.with_context(|| format!("bind {}", cfg.addr))?;
+    let admin = tokio::spawn(common::admin::serve(
+        cfg.admin_addr,
+        common::admin::Readiness::default(),
+        metrics,
+        shutdown.clone(),
+    ));
+    let listener = tokio::net::TcpListener::bind(cfg.addr)
+        .await
+        .with_context(|| format!("bind {}", cfg.addr))?;
     tracing::info!(addr = %cfg.addr, "gateway listening");
     tls::serve(listener, tls, app, shutdown.clone()).await;
     admin.await??;

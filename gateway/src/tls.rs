@@ -35,8 +35,11 @@ pub struct PeerCert {
 }
 
 fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsSetupError> {
-    let pem = std::fs::read(path).map_err(|e| TlsSetupError::Read(path.display().to_string(), e))?;
-    let certs: Vec<_> = rustls_pemfile::certs(&mut pem.as_slice()).filter_map(Result::ok).collect();
+    let pem =
+        std::fs::read(path).map_err(|e| TlsSetupError::Read(path.display().to_string(), e))?;
+    let certs: Vec<_> = rustls_pemfile::certs(&mut pem.as_slice())
+        .filter_map(Result::ok)
+        .collect();
     if certs.is_empty() {
         return Err(TlsSetupError::Empty(path.display().to_string()));
     }
@@ -44,18 +47,25 @@ fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsSetupError
 }
 
 fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsSetupError> {
-    let pem = std::fs::read(path).map_err(|e| TlsSetupError::Read(path.display().to_string(), e))?;
+    let pem =
+        std::fs::read(path).map_err(|e| TlsSetupError::Read(path.display().to_string(), e))?;
     rustls_pemfile::private_key(&mut pem.as_slice())
         .ok()
         .flatten()
         .ok_or_else(|| TlsSetupError::Empty(path.display().to_string()))
 }
 
-pub fn server_config(cert: &Path, key: &Path, device_ca_pem: &str) -> Result<rustls::ServerConfig, TlsSetupError> {
+pub fn server_config(
+    cert: &Path,
+    key: &Path,
+    device_ca_pem: &str,
+) -> Result<rustls::ServerConfig, TlsSetupError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = RootCertStore::empty();
     for ca in rustls_pemfile::certs(&mut device_ca_pem.as_bytes()).filter_map(Result::ok) {
-        roots.add(ca).map_err(|e| TlsSetupError::Rustls(e.to_string()))?;
+        roots
+            .add(ca)
+            .map_err(|e| TlsSetupError::Rustls(e.to_string()))?;
     }
     let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .allow_unauthenticated()
@@ -81,7 +91,12 @@ fn peer_cert(der: &CertificateDer<'_>) -> Option<PeerCert> {
 }
 
 /// Accepts connections until cancelled, then lets open requests finish for up to 10 s.
-pub async fn serve(listener: TcpListener, config: rustls::ServerConfig, app: Router, shutdown: CancellationToken) {
+pub async fn serve(
+    listener: TcpListener,
+    config: rustls::ServerConfig,
+    app: Router,
+    shutdown: CancellationToken,
+) {
     let acceptor = TlsAcceptor::from(Arc::new(config));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     loop {
@@ -99,14 +114,15 @@ pub async fn serve(listener: TcpListener, config: rustls::ServerConfig, app: Rou
         let app = app.clone();
         let watcher = graceful.watcher();
         tokio::spawn(async move {
-            let tls = match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
-                Ok(Ok(tls)) => tls,
-                Ok(Err(e)) => {
-                    tracing::debug!(%remote, error = %e, "TLS handshake failed");
-                    return;
-                }
-                Err(_) => return,
-            };
+            let tls =
+                match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
+                    Ok(Ok(tls)) => tls,
+                    Ok(Err(e)) => {
+                        tracing::debug!(%remote, error = %e, "TLS handshake failed");
+                        return;
+                    }
+                    Err(_) => return,
+                };
             let peer = tls
                 .get_ref()
                 .1
@@ -118,7 +134,10 @@ pub async fn serve(listener: TcpListener, config: rustls::ServerConfig, app: Rou
                 req.map(axum::body::Body::new)
             });
             let builder = auto::Builder::new(TokioExecutor::new());
-            let conn = builder.serve_connection_with_upgrades(TokioIo::new(tls), TowerToHyperService::new(service));
+            let conn = builder.serve_connection_with_upgrades(
+                TokioIo::new(tls),
+                TowerToHyperService::new(service),
+            );
             if let Err(e) = watcher.watch(conn.into_owned()).await {
                 tracing::debug!(error = %e, "connection ended with error");
             }

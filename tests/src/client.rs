@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 fn certs(path: &Path) -> anyhow::Result<Vec<CertificateDer<'static>>> {
     let pem = std::fs::read(path).with_context(|| path.display().to_string())?;
-    Ok(rustls_pemfile::certs(&mut pem.as_slice()).filter_map(Result::ok).collect())
+    Ok(rustls_pemfile::certs(&mut pem.as_slice())
+        .filter_map(Result::ok)
+        .collect())
 }
 
 fn key(path: &Path) -> anyhow::Result<PrivateKeyDer<'static>> {

@@ -15,7 +15,9 @@ pub use stack::{Bootstrap, MailMode, Stack, StackOptions};
 
 /// A port the OS says is free now.
 pub fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 /// The workspace root (where `Cargo.toml` with `[workspace]` lives).
@@ -23,14 +25,20 @@ pub fn free_port() -> anyhow::Result<u16> {
 pub fn workspace_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .map_or_else(|| std::path::PathBuf::from("."), std::path::Path::to_path_buf)
+        .map_or_else(
+            || std::path::PathBuf::from("."),
+            std::path::Path::to_path_buf,
+        )
 }
 
 /// Where cargo put the binaries this process was built with (target/debug or target/release).
 #[must_use]
 pub fn bin_dir() -> std::path::PathBuf {
     let exe = std::env::current_exe().unwrap_or_default();
-    let mut dir = exe.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    let mut dir = exe
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
     if dir.ends_with("deps") {
         dir.pop();
     }

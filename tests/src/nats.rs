@@ -22,7 +22,11 @@ pub fn server_binary() -> PathBuf {
         return bin.into();
     }
     let tools = crate::workspace_root().join("target/tools/venv/bin/nats-server");
-    if tools.exists() { tools } else { PathBuf::from("nats-server") }
+    if tools.exists() {
+        tools
+    } else {
+        PathBuf::from("nats-server")
+    }
 }
 
 impl Nats {
@@ -37,7 +41,12 @@ impl Nats {
                 store.display()
             ),
         )?;
-        let mut nats = Self { port, proc: None, config, logs: logs.to_owned() };
+        let mut nats = Self {
+            port,
+            proc: None,
+            config,
+            logs: logs.to_owned(),
+        };
         nats.restart().await?;
         Ok(nats)
     }
@@ -58,7 +67,9 @@ impl Nats {
         let mut command = Command::new(server_binary());
         command.arg("-c").arg(&self.config);
         let mut proc = Proc::spawn("nats", command, &self.logs)?;
-        if let Err(e) = wait_for_port(&format!("127.0.0.1:{}", self.port), Duration::from_secs(15)).await {
+        if let Err(e) =
+            wait_for_port(&format!("127.0.0.1:{}", self.port), Duration::from_secs(15)).await
+        {
             anyhow::bail!("{e}; nats log:\n{}", proc.log_tail());
         }
         if proc.exited().is_some() {

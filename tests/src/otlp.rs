@@ -1,8 +1,12 @@
 //! An OTLP/gRPC trace receiver that keeps every span it is sent, for tests that follow one trace
 //! across the services.
 
-use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{TraceService, TraceServiceServer};
-use opentelemetry_proto::tonic::collector::trace::v1::{ExportTraceServiceRequest, ExportTraceServiceResponse};
+use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
+    TraceService, TraceServiceServer,
+};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTraceServiceRequest, ExportTraceServiceResponse,
+};
 use opentelemetry_proto::tonic::common::v1::any_value::Value;
 use std::sync::{Arc, Mutex};
 
@@ -22,7 +26,10 @@ impl TraceService for Collector {
         &self,
         request: tonic::Request<ExportTraceServiceRequest>,
     ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
-        let mut spans = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut spans = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         for rs in request.into_inner().resource_spans {
             let service = rs
                 .resource
@@ -36,11 +43,17 @@ impl TraceService for Collector {
                 .unwrap_or_default();
             for ss in rs.scope_spans {
                 for span in ss.spans {
-                    spans.push(ReceivedSpan { service: service.clone(), trace_id: hex::encode(&span.trace_id), name: span.name });
+                    spans.push(ReceivedSpan {
+                        service: service.clone(),
+                        trace_id: hex::encode(&span.trace_id),
+                        name: span.name,
+                    });
                 }
             }
         }
-        Ok(tonic::Response::new(ExportTraceServiceResponse { partial_success: None }))
+        Ok(tonic::Response::new(ExportTraceServiceResponse {
+            partial_success: None,
+        }))
     }
 }
 
@@ -59,7 +72,8 @@ impl Drop for OtlpReceiver {
 impl OtlpReceiver {
     pub async fn start(port: u16) -> anyhow::Result<Self> {
         let spans = Collector::default();
-        let server = tonic::transport::Server::builder().add_service(TraceServiceServer::new(spans.clone()));
+        let server =
+            tonic::transport::Server::builder().add_service(TraceServiceServer::new(spans.clone()));
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let incoming = tonic::transport::server::TcpIncoming::from(listener);
         let task = tokio::spawn(async move {
@@ -75,6 +89,10 @@ impl OtlpReceiver {
 
     #[must_use]
     pub fn spans(&self) -> Vec<ReceivedSpan> {
-        self.spans.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+        self.spans
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 }

@@ -2,7 +2,10 @@
 //! TLS between gateway and services, and the gateway's server certificate for `localhost`.
 //! (The device CA is not here: identity owns it.)
 
-use rcgen::{BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose,
+};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -30,33 +33,55 @@ impl DevPki {
         if !ca.exists() || !ca_key.exists() {
             let key = KeyPair::generate()?;
             let mut params = CertificateParams::default();
-            params.distinguished_name.push(DnType::CommonName, "Renrakucho internal CA (local)");
+            params
+                .distinguished_name
+                .push(DnType::CommonName, "Renrakucho internal CA (local)");
             params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
             params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
             let cert = params.self_signed(&key)?;
             std::fs::write(&ca, cert.pem())?;
             write_private(&ca_key, &key.serialize_pem())?;
         }
-        let pki = Self { ca, dir: dir.to_owned() };
-        let issuer = Issuer::from_ca_cert_pem(&std::fs::read_to_string(&pki.ca)?, KeyPair::from_pem(&std::fs::read_to_string(&ca_key)?)?)?;
+        let pki = Self {
+            ca,
+            dir: dir.to_owned(),
+        };
+        let issuer = Issuer::from_ca_cert_pem(
+            &std::fs::read_to_string(&pki.ca)?,
+            KeyPair::from_pem(&std::fs::read_to_string(&ca_key)?)?,
+        )?;
         for name in SERVICE_NAMES {
             pki.ensure_leaf(&issuer, name, &[name, "localhost", "127.0.0.1"], true)?;
         }
-        pki.ensure_leaf(&issuer, "gateway-server", &["localhost", "127.0.0.1"], false)?;
+        pki.ensure_leaf(
+            &issuer,
+            "gateway-server",
+            &["localhost", "127.0.0.1"],
+            false,
+        )?;
         Ok(pki)
     }
 
-    fn ensure_leaf(&self, issuer: &Issuer<'_, KeyPair>, name: &str, sans: &[&str], client_too: bool) -> anyhow::Result<()> {
+    fn ensure_leaf(
+        &self,
+        issuer: &Issuer<'_, KeyPair>,
+        name: &str,
+        sans: &[&str],
+        client_too: bool,
+    ) -> anyhow::Result<()> {
         let files = self.files(name);
         if files.cert.exists() && files.key.exists() {
             return Ok(());
         }
         let key = KeyPair::generate()?;
-        let mut params = CertificateParams::new(sans.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())?;
+        let mut params =
+            CertificateParams::new(sans.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())?;
         params.distinguished_name.push(DnType::CommonName, name);
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         if client_too {
-            params.extended_key_usages.push(ExtendedKeyUsagePurpose::ClientAuth);
+            params
+                .extended_key_usages
+                .push(ExtendedKeyUsagePurpose::ClientAuth);
         }
         let cert = params.signed_by(&key, issuer)?;
         std::fs::write(&files.cert, cert.pem())?;
@@ -66,7 +91,10 @@ impl DevPki {
 
     #[must_use]
     pub fn files(&self, name: &str) -> CertFiles {
-        CertFiles { cert: self.dir.join(format!("{name}.pem")), key: self.dir.join(format!("{name}-key.pem")) }
+        CertFiles {
+            cert: self.dir.join(format!("{name}.pem")),
+            key: self.dir.join(format!("{name}-key.pem")),
+        }
     }
 }
 
@@ -81,16 +109,23 @@ pub fn foreign_client(dir: &Path) -> anyhow::Result<CertFiles> {
     std::fs::create_dir_all(dir)?;
     let ca_key = KeyPair::generate()?;
     let mut ca_params = CertificateParams::default();
-    ca_params.distinguished_name.push(DnType::CommonName, "Somebody else's CA");
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "Somebody else's CA");
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign];
     let issuer = Issuer::new(ca_params, ca_key);
     let key = KeyPair::generate()?;
     let mut params = CertificateParams::default();
-    params.distinguished_name.push(DnType::CommonName, "foreign-device");
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "foreign-device");
     params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
     let cert = params.signed_by(&key, &issuer)?;
-    let files = CertFiles { cert: dir.join("foreign.pem"), key: dir.join("foreign-key.pem") };
+    let files = CertFiles {
+        cert: dir.join("foreign.pem"),
+        key: dir.join("foreign-key.pem"),
+    };
     std::fs::write(&files.cert, cert.pem())?;
     write_private(&files.key, &key.serialize_pem())?;
     Ok(files)

@@ -14,13 +14,22 @@ pub struct Postgres {
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 /// The newest installed server binary `name`, from Debian's versioned directory or PATH.
 fn pg_bin(name: &str) -> PathBuf {
     let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path().join("bin").join(name)).filter(|p| p.exists()).collect())
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path().join("bin").join(name))
+                .filter(|p| p.exists())
+                .collect()
+        })
         .unwrap_or_default();
     versions.sort_by_key(|p| {
         p.components()
@@ -64,7 +73,16 @@ impl Postgres {
         }
         if !data.join("PG_VERSION").exists() {
             let mut initdb = as_postgres(pg_bin("initdb"), root);
-            initdb.arg("-D").arg(&data).args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
+            initdb.arg("-D").arg(&data).args([
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+            ]);
             run(initdb).context("initdb (is PostgreSQL installed? cargo xtask installs it)")?;
         }
         let mut server = as_postgres(pg_bin("postgres"), root);
@@ -80,7 +98,14 @@ impl Postgres {
             .arg("-c")
             .arg("max_connections=200");
         if !durable {
-            server.args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+            server.args([
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+            ]);
         }
         let proc = Proc::spawn("postgres", server, logs)?;
         let pg = Self { port, _proc: proc };
@@ -101,7 +126,9 @@ impl Postgres {
                     let _ = c.close().await;
                     return Ok(());
                 }
-                Err(e) if Instant::now() > deadline => return Err(e).context("PostgreSQL did not become ready"),
+                Err(e) if Instant::now() > deadline => {
+                    return Err(e).context("PostgreSQL did not become ready");
+                }
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         }
@@ -111,10 +138,11 @@ impl Postgres {
     pub async fn create_databases(&self, names: &[&str]) -> anyhow::Result<()> {
         let mut conn = sqlx::PgConnection::connect(&self.url("postgres")).await?;
         for name in names {
-            let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
-                .bind(name)
-                .fetch_optional(&mut conn)
-                .await?;
+            let exists: Option<i32> =
+                sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+                    .bind(name)
+                    .fetch_optional(&mut conn)
+                    .await?;
             if exists.is_none() {
                 // Names are ours (the service names), never input.
                 sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))

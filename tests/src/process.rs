@@ -16,7 +16,10 @@ impl Proc {
     pub fn spawn(name: &str, mut command: Command, log_dir: &Path) -> anyhow::Result<Self> {
         std::fs::create_dir_all(log_dir)?;
         let log = log_dir.join(format!("{name}.log"));
-        let out = std::fs::OpenOptions::new().create(true).append(true).open(&log)?;
+        let out = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)?;
         let err = out.try_clone()?;
         let child = command
             .stdin(Stdio::null())
@@ -24,7 +27,11 @@ impl Proc {
             .stderr(Stdio::from(err))
             .spawn()
             .with_context(|| format!("cannot start {name} ({command:?})"))?;
-        Ok(Self { name: name.to_owned(), log, child: Some(child) })
+        Ok(Self {
+            name: name.to_owned(),
+            log,
+            child: Some(child),
+        })
     }
 
     #[must_use]
@@ -34,7 +41,9 @@ impl Proc {
 
     /// Whether it has exited (and with what), without waiting.
     pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
-        self.child.as_mut().and_then(|c| c.try_wait().ok().flatten())
+        self.child
+            .as_mut()
+            .and_then(|c| c.try_wait().ok().flatten())
     }
 
     #[must_use]
@@ -46,11 +55,16 @@ impl Proc {
 
     /// SIGTERM, wait up to 10 s, then SIGKILL.
     pub fn stop(&mut self) {
-        let Some(mut child) = self.child.take() else { return };
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
         if child.try_wait().ok().flatten().is_some() {
             return;
         }
-        let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status();
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
             if child.try_wait().ok().flatten().is_some() {
@@ -71,7 +85,9 @@ impl Drop for Proc {
 
 /// Runs a command to completion and returns its stdout; fails with its output otherwise.
 pub fn run(mut command: Command) -> anyhow::Result<String> {
-    let output = command.output().with_context(|| format!("cannot run {command:?}"))?;
+    let output = command
+        .output()
+        .with_context(|| format!("cannot run {command:?}"))?;
     if !output.status.success() {
         anyhow::bail!(
             "{command:?} failed ({}):\n{}\n{}",

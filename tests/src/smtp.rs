@@ -34,7 +34,11 @@ impl SmtpSink {
                 });
             }
         });
-        Ok(Self { port, dir: dir.to_owned(), task })
+        Ok(Self {
+            port,
+            dir: dir.to_owned(),
+            task,
+        })
     }
 
     /// Every message received so far, oldest first.
@@ -47,16 +51,30 @@ impl SmtpSink {
 #[must_use]
 pub fn read_messages(dir: &Path) -> Vec<String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|e| e.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect())
+        .map(|e| {
+            e.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                .collect()
+        })
         .unwrap_or_default();
     files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
-    files.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect()
+    files
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
 }
 
-async fn session(stream: tokio::net::TcpStream, out: &Path, counter: &AtomicUsize) -> std::io::Result<()> {
+async fn session(
+    stream: tokio::net::TcpStream,
+    out: &Path,
+    counter: &AtomicUsize,
+) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
-    write.write_all(b"220 renrakucho-test-smtp ready\r\n").await?;
+    write
+        .write_all(b"220 renrakucho-test-smtp ready\r\n")
+        .await?;
     let mut line = String::new();
     loop {
         line.clear();
@@ -65,7 +83,11 @@ async fn session(stream: tokio::net::TcpStream, out: &Path, counter: &AtomicUsiz
         }
         let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
         match verb.as_str() {
-            "EHLO" => write.write_all(b"250-renrakucho-test-smtp\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n").await?,
+            "EHLO" => {
+                write
+                    .write_all(b"250-renrakucho-test-smtp\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
+                    .await?
+            }
             "HELO" | "MAIL" | "RCPT" | "RSET" | "NOOP" => write.write_all(b"250 OK\r\n").await?,
             "DATA" => {
                 write.write_all(b"354 end with .\r\n").await?;
@@ -78,7 +100,11 @@ async fn session(stream: tokio::net::TcpStream, out: &Path, counter: &AtomicUsiz
                     if line == ".\r\n" || line == ".\n" {
                         break;
                     }
-                    message.push_str(line.strip_prefix('.').filter(|_| line.starts_with("..")).unwrap_or(&line));
+                    message.push_str(
+                        line.strip_prefix('.')
+                            .filter(|_| line.starts_with(".."))
+                            .unwrap_or(&line),
+                    );
                 }
                 let n = counter.fetch_add(1, Ordering::SeqCst);
                 let tmp = out.join(format!("{n:06}.tmp"));

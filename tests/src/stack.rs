@@ -45,7 +45,14 @@ impl StackOptions {
     /// A throwaway stack for a test: free ports, SMTP sink, OTLP receiver.
     #[must_use]
     pub fn for_test(dir: &Path) -> Self {
-        Self { dir: dir.to_owned(), gateway_port: None, mail: MailMode::Sink, otlp: true, durable: false, env: Vec::new() }
+        Self {
+            dir: dir.to_owned(),
+            gateway_port: None,
+            mail: MailMode::Sink,
+            otlp: true,
+            durable: false,
+            env: Vec::new(),
+        }
     }
 }
 
@@ -104,7 +111,8 @@ impl Stack {
         let logs = dir.join("logs");
         std::fs::create_dir_all(&logs)?;
         let pki = DevPki::ensure(&dir.join("pki"))?;
-        let postgres = Postgres::start(&dir.join("postgres"), &logs, free_port()?, opts.durable).await?;
+        let postgres =
+            Postgres::start(&dir.join("postgres"), &logs, free_port()?, opts.durable).await?;
         postgres.create_databases(&SERVICES).await?;
         let nats = Nats::start(&dir.join("nats"), &logs, free_port()?).await?;
         let (smtp, mail_dir, smtp_url) = match &opts.mail {
@@ -117,7 +125,11 @@ impl Stack {
             MailMode::Dir(d) => (None, d.clone(), None),
             MailMode::Url(u) => (None, dir.join("mail"), Some(u.clone())),
         };
-        let otlp = if opts.otlp { Some(OtlpReceiver::start(free_port()?).await?) } else { None };
+        let otlp = if opts.otlp {
+            Some(OtlpReceiver::start(free_port()?).await?)
+        } else {
+            None
+        };
         let kek = read_or_create_secret(&dir.join("ca-kek"), || {
             let mut key = [0u8; 32];
             rand::rng().fill(&mut key[..]);
@@ -128,7 +140,12 @@ impl Stack {
             Some(p) => p,
             None => free_port()?,
         };
-        let grpc_ports: BTreeMap<&str, u16> = [("identity", free_port()?), ("offices", free_port()?), ("careboard", free_port()?)].into();
+        let grpc_ports: BTreeMap<&str, u16> = [
+            ("identity", free_port()?),
+            ("offices", free_port()?),
+            ("careboard", free_port()?),
+        ]
+        .into();
         let mut admin_ports = BTreeMap::new();
         for name in SERVICES.iter().chain(["gateway"].iter()) {
             admin_ports.insert((*name).to_owned(), free_port()?);
@@ -151,7 +168,10 @@ impl Stack {
             let mut env = common_env.clone();
             env.push(("TLS_CERT_FILE".into(), files.cert.display().to_string()));
             env.push(("TLS_KEY_FILE".into(), files.key.display().to_string()));
-            env.push(("ADMIN_ADDR".into(), format!("127.0.0.1:{}", admin_ports[*name])));
+            env.push((
+                "ADMIN_ADDR".into(),
+                format!("127.0.0.1:{}", admin_ports[*name]),
+            ));
             if let Some(port) = grpc_ports.get(name) {
                 env.push(("GRPC_ADDR".into(), format!("127.0.0.1:{port}")));
             }
@@ -160,33 +180,76 @@ impl Stack {
             }
             envs.insert((*name).to_owned(), env);
         }
-        let push = |envs: &mut BTreeMap<String, Vec<(String, String)>>, name: &str, k: &str, v: String| {
-            if let Some(e) = envs.get_mut(name) {
-                e.push((k.to_owned(), v));
-            }
-        };
+        let push =
+            |envs: &mut BTreeMap<String, Vec<(String, String)>>, name: &str, k: &str, v: String| {
+                if let Some(e) = envs.get_mut(name) {
+                    e.push((k.to_owned(), v));
+                }
+            };
         push(&mut envs, "identity", "IDENTITY_CA_KEK", kek);
         match smtp_url {
             Some(url) => push(&mut envs, "notify", "SMTP_URL", url),
-            None => push(&mut envs, "notify", "MAIL_DIR", mail_dir.display().to_string()),
+            None => push(
+                &mut envs,
+                "notify",
+                "MAIL_DIR",
+                mail_dir.display().to_string(),
+            ),
         }
         push(&mut envs, "notify", "PUBLIC_BASE_URL", gateway_url.clone());
         let server = pki.files("gateway-server");
-        push(&mut envs, "gateway", "GATEWAY_ADDR", format!("127.0.0.1:{gateway_port}"));
-        push(&mut envs, "gateway", "GATEWAY_TLS_CERT_FILE", server.cert.display().to_string());
-        push(&mut envs, "gateway", "GATEWAY_TLS_KEY_FILE", server.key.display().to_string());
+        push(
+            &mut envs,
+            "gateway",
+            "GATEWAY_ADDR",
+            format!("127.0.0.1:{gateway_port}"),
+        );
+        push(
+            &mut envs,
+            "gateway",
+            "GATEWAY_TLS_CERT_FILE",
+            server.cert.display().to_string(),
+        );
+        push(
+            &mut envs,
+            "gateway",
+            "GATEWAY_TLS_KEY_FILE",
+            server.key.display().to_string(),
+        );
         for svc in ["identity", "offices", "careboard"] {
-            push(&mut envs, "gateway", &format!("{}_URL", svc.to_uppercase()), format!("https://localhost:{}", grpc_ports[svc]));
+            push(
+                &mut envs,
+                "gateway",
+                &format!("{}_URL", svc.to_uppercase()),
+                format!("https://localhost:{}", grpc_ports[svc]),
+            );
         }
 
         let operator = bootstrap_operator(&dir, &envs)?;
-        let bootstrap = Bootstrap { gateway_url, ca_cert: pki.ca.clone(), mail_dir, operator };
+        let bootstrap = Bootstrap {
+            gateway_url,
+            ca_cert: pki.ca.clone(),
+            mail_dir,
+            operator,
+        };
 
-        let mut stack = Self { dir, bootstrap, pki, postgres, nats, smtp, otlp, procs: BTreeMap::new(), envs, admin_ports, logs };
+        let mut stack = Self {
+            dir,
+            bootstrap,
+            pki,
+            postgres,
+            nats,
+            smtp,
+            otlp,
+            procs: BTreeMap::new(),
+            envs,
+            admin_ports,
+            logs,
+        };
         for name in SERVICES.iter().chain(["gateway"].iter()) {
             stack.start_binary(name)?;
         }
-        stack.wait_ready(Duration::from_secs(60)).await?;
+        stack.wait_ready(Duration::from_mins(1)).await?;
         let json = serde_json::to_string_pretty(&stack.bootstrap)?;
         std::fs::write(stack.dir.join("bootstrap.json"), json)?;
         Ok(stack)
@@ -214,28 +277,43 @@ impl Stack {
 
     /// Waits until every running binary reports ready on its admin port.
     pub async fn wait_ready(&mut self, within: Duration) -> anyhow::Result<()> {
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(2)).build()?;
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(2))
+            .build()?;
         let deadline = Instant::now() + within;
         let names: Vec<String> = self.procs.keys().cloned().collect();
         for name in names {
             let url = format!("http://127.0.0.1:{}/readyz", self.admin_ports[&name]);
             loop {
-                if let Some(p) = self.procs.get_mut(&name) {
-                    if let Some(status) = p.exited() {
-                        anyhow::bail!("{name} exited ({status}):\n{}", p.log_tail());
-                    }
+                if let Some(p) = self.procs.get_mut(&name)
+                    && let Some(status) = p.exited()
+                {
+                    anyhow::bail!("{name} exited ({status}):\n{}", p.log_tail());
                 }
-                if http.get(&url).send().await.is_ok_and(|r| r.status().is_success()) {
+                if http
+                    .get(&url)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+                {
                     break;
                 }
                 if Instant::now() > deadline {
-                    let tail = self.procs.get(&name).map(Proc::log_tail).unwrap_or_default();
+                    let tail = self
+                        .procs
+                        .get(&name)
+                        .map(Proc::log_tail)
+                        .unwrap_or_default();
                     anyhow::bail!("{name} not ready within {within:?}:\n{tail}");
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }
-        let gateway = self.bootstrap.gateway_url.trim_start_matches("https://").replace("localhost", "127.0.0.1");
+        let gateway = self
+            .bootstrap
+            .gateway_url
+            .trim_start_matches("https://")
+            .replace("localhost", "127.0.0.1");
         wait_for_port(&gateway, within).await
     }
 
@@ -253,7 +331,10 @@ impl Stack {
 
 /// Creates the city's office and the operator with a device certificate, once per data
 /// directory; later starts reuse them.
-fn bootstrap_operator(dir: &Path, envs: &BTreeMap<String, Vec<(String, String)>>) -> anyhow::Result<Operator> {
+fn bootstrap_operator(
+    dir: &Path,
+    envs: &BTreeMap<String, Vec<(String, String)>>,
+) -> anyhow::Result<Operator> {
     let saved = dir.join("operator").join("operator.json");
     if let Ok(text) = std::fs::read_to_string(&saved) {
         let op: Operator = serde_json::from_str(&text)?;
@@ -268,8 +349,12 @@ fn bootstrap_operator(dir: &Path, envs: &BTreeMap<String, Vec<(String, String)>>
         .arg("bootstrap-operator-office")
         .envs(envs["offices"].iter().cloned())
         .env("BOOTSTRAP_ADMIN_EMAIL", "operator@city.takahagi.invalid");
-    let created: serde_json::Value = serde_json::from_str(last_line(&run(office)?)).context("offices bootstrap output")?;
-    let office_id = created["office_id"].as_str().context("office_id")?.to_owned();
+    let created: serde_json::Value =
+        serde_json::from_str(last_line(&run(office)?)).context("offices bootstrap output")?;
+    let office_id = created["office_id"]
+        .as_str()
+        .context("office_id")?
+        .to_owned();
     let office_name = created["name"].as_str().unwrap_or("高萩市").to_owned();
 
     let password = format!("op-{}", random_secret(12));
@@ -285,8 +370,13 @@ fn bootstrap_operator(dir: &Path, envs: &BTreeMap<String, Vec<(String, String)>>
         .env("BOOTSTRAP_PASSWORD", &password)
         .env("BOOTSTRAP_P12_PASSWORD", &p12_password)
         .env("BOOTSTRAP_OUT_DIR", &out);
-    let issued: serde_json::Value = serde_json::from_str(last_line(&run(identity)?)).context("identity bootstrap output")?;
-    let path = |k: &str| -> anyhow::Result<PathBuf> { Ok(PathBuf::from(issued[k].as_str().with_context(|| k.to_owned())?)) };
+    let issued: serde_json::Value =
+        serde_json::from_str(last_line(&run(identity)?)).context("identity bootstrap output")?;
+    let path = |k: &str| -> anyhow::Result<PathBuf> {
+        Ok(PathBuf::from(
+            issued[k].as_str().with_context(|| k.to_owned())?,
+        ))
+    };
     let op = Operator {
         login_id: "operator".into(),
         password,
@@ -301,7 +391,11 @@ fn bootstrap_operator(dir: &Path, envs: &BTreeMap<String, Vec<(String, String)>>
 
 /// The bootstrap commands log as they work and print their result as the last line.
 fn last_line(stdout: &str) -> &str {
-    stdout.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("")
+    stdout
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
 }
 
 /// Conveniences for tests that talk to the gateway.

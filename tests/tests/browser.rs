@@ -1,6 +1,9 @@
 //! Browser tests: Debian's Chromium driven by playwright-core (`tests/e2e/`), against a whole
 //! stack started by the harness. Screenshots land in `target/e2e/`.
 
+// A test fails by panicking; its helpers unwrap for the same reason.
+#![allow(clippy::unwrap_used)]
+
 use std::process::Command;
 use system_tests::{Stack, StackOptions, workspace_root};
 
@@ -16,24 +19,43 @@ fn node_script(stack: &Stack, script: &str, extra: &[(&str, &str)]) -> std::proc
         .env("LOGIN_ID", &op.login_id)
         .env("PASSWORD", &op.password)
         .env("MAIL_DIR", &stack.bootstrap.mail_dir)
-        .env("SCREENSHOT_DIR", root.join("target/e2e").join(script.trim_end_matches(".mjs")));
+        .env(
+            "SCREENSHOT_DIR",
+            root.join("target/e2e")
+                .join(script.trim_end_matches(".mjs")),
+        );
     for (k, v) in extra {
         command.env(k, v);
     }
-    command.output().expect("node runs (cargo xtask test installs it)")
+    command
+        .output()
+        .expect("node runs (cargo xtask test installs it)")
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn operator_registers_an_office_in_the_browser_and_the_email_arrives() {
-    let dir = tempfile::Builder::new().prefix("rk-browser-").tempdir().unwrap();
-    let stack = Stack::start(StackOptions::for_test(dir.path())).await.unwrap();
-    let out = node_script(&stack, "foundation.mjs", &[("OFFICE_EMAIL", "clinic-admin@example.jp")]);
+    let dir = tempfile::Builder::new()
+        .prefix("rk-browser-")
+        .tempdir()
+        .unwrap();
+    let stack = Stack::start(StackOptions::for_test(dir.path()))
+        .await
+        .unwrap();
+    let out = node_script(
+        &stack,
+        "foundation.mjs",
+        &[("OFFICE_EMAIL", "clinic-admin@example.jp")],
+    );
     assert!(
         out.status.success(),
         "browser test failed:\n{}\n{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let welcome = stack.mails().into_iter().filter(|m| m.contains("clinic-admin@example.jp")).count();
+    let welcome = stack
+        .mails()
+        .into_iter()
+        .filter(|m| m.contains("clinic-admin@example.jp"))
+        .count();
     assert_eq!(welcome, 1);
 }

@@ -1,13 +1,21 @@
 //! The foundation walks end to end: certificates at the door, login, the API, and an office
 //! registration that becomes one email, in one trace, even through redelivery and outages.
 
+// A test fails by panicking; its helpers unwrap for the same reason.
+#![allow(clippy::unwrap_used)]
+
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use system_tests::{Stack, StackOptions};
 
 async fn stack() -> (tempfile::TempDir, Stack) {
-    let dir = tempfile::Builder::new().prefix("rk-test-").tempdir().unwrap();
-    let stack = Stack::start(StackOptions::for_test(dir.path())).await.unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("rk-test-")
+        .tempdir()
+        .unwrap();
+    let stack = Stack::start(StackOptions::for_test(dir.path()))
+        .await
+        .unwrap();
     (dir, stack)
 }
 
@@ -20,7 +28,13 @@ async fn login(stack: &Stack, http: &reqwest::Client) -> String {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200, "{:?}", resp.text().await);
-    let cookie = resp.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    let cookie = resp
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.starts_with("__Host-rk_session="), "{cookie}");
     for attr in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
         assert!(cookie.contains(attr), "{cookie} lacks {attr}");
@@ -29,7 +43,12 @@ async fn login(stack: &Stack, http: &reqwest::Client) -> String {
     body["csrf_token"].as_str().unwrap().to_owned()
 }
 
-async fn register_office(stack: &Stack, http: &reqwest::Client, csrf: &str, email: &str) -> reqwest::Response {
+async fn register_office(
+    stack: &Stack,
+    http: &reqwest::Client,
+    csrf: &str,
+    email: &str,
+) -> reqwest::Response {
     http.post(stack.url("/api/v1/operator/offices"))
         .header("x-csrf-token", csrf)
         .json(&json!({"name": "高萩訪問看護ステーション", "kind": "訪問看護ステーション", "admin_email": email}))
@@ -53,8 +72,22 @@ async fn public_pages_work_without_a_certificate_and_the_rest_is_refused() {
     let portal = http.get(stack.url("/")).send().await.unwrap();
     assert_eq!(portal.status(), 200);
     assert!(portal.text().await.unwrap().contains("電子@連絡帳"));
-    assert_eq!(http.get(stack.url("/healthz")).send().await.unwrap().status(), 200);
-    assert_eq!(http.get(stack.url("/static/app.css")).send().await.unwrap().status(), 200);
+    assert_eq!(
+        http.get(stack.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        http.get(stack.url("/static/app.css"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
 
     let login = http.get(stack.url("/login")).send().await.unwrap();
     assert_eq!(login.status(), 403);
@@ -64,11 +97,19 @@ async fn public_pages_work_without_a_certificate_and_the_rest_is_refused() {
     let body: Value = me.json().await.unwrap();
     assert_eq!(body["error"]["code"], "certificate_required");
     let unknown = http.get(stack.url("/no/such/page")).send().await.unwrap();
-    assert_eq!(unknown.status(), 403, "unknown routes are not public either");
+    assert_eq!(
+        unknown.status(),
+        403,
+        "unknown routes are not public either"
+    );
 
     // A certificate from a CA the gateway does not trust never gets a page.
     let foreign = system_tests::pki::foreign_client(&dir.path().join("foreign")).unwrap();
-    let stranger = system_tests::client::https(&stack.bootstrap.ca_cert, Some((&foreign.cert, &foreign.key))).unwrap();
+    let stranger = system_tests::client::https(
+        &stack.bootstrap.ca_cert,
+        Some((&foreign.cert, &foreign.key)),
+    )
+    .unwrap();
     match stranger.get(stack.url("/login")).send().await {
         Err(_) => {}
         Ok(resp) => assert!(resp.status().is_client_error(), "{}", resp.status()),
@@ -80,17 +121,40 @@ async fn operator_logs_in_sees_itself_and_logs_out() {
     let (_dir, stack) = stack().await;
     let http = stack.operator_client().unwrap();
     let csrf = login(&stack, &http).await;
-    let me: Value = http.get(stack.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
+    let me: Value = http
+        .get(stack.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["login_id"], "operator");
     assert_eq!(me["role"], "operator");
     assert_eq!(me["office"], "高萩市 高齢福祉課");
-    let openapi: Value = http.get(stack.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let openapi: Value = http
+        .get(stack.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(openapi["openapi"].as_str().unwrap().starts_with("3."));
     assert!(openapi["paths"]["/api/v1/operator/offices"]["post"].is_object());
 
-    let without_token = http.delete(stack.url("/api/v1/session")).send().await.unwrap();
+    let without_token = http
+        .delete(stack.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(without_token.status(), 403);
-    let out = http.delete(stack.url("/api/v1/session")).header("x-csrf-token", &csrf).send().await.unwrap();
+    let out = http
+        .delete(stack.url("/api/v1/session"))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.status(), 204);
     let after = http.get(stack.url("/api/v1/me")).send().await.unwrap();
     assert_eq!(after.status(), 401);
@@ -109,12 +173,25 @@ async fn bad_logins_and_bad_bodies_get_clear_errors_and_store_nothing() {
     assert_eq!(wrong.status(), 401);
     assert!(wrong.headers().get("set-cookie").is_none());
     let wrong: Value = wrong.json().await.unwrap();
-    let unknown: Value = attempt(json!({"login_id": "nobody", "password": "whatever-it-is"})).await.json().await.unwrap();
+    let unknown: Value = attempt(json!({"login_id": "nobody", "password": "whatever-it-is"}))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(wrong["error"]["code"], "bad_credentials");
-    assert_eq!(wrong, unknown, "the answer must not tell whether the ID exists");
-    assert!(wrong["error"]["message"].as_str().unwrap().contains("パスワード"));
+    assert_eq!(
+        wrong, unknown,
+        "the answer must not tell whether the ID exists"
+    );
+    assert!(
+        wrong["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("パスワード")
+    );
 
-    let unknown_field = attempt(json!({"login_id": "operator", "password": "x", "admin": true})).await;
+    let unknown_field =
+        attempt(json!({"login_id": "operator", "password": "x", "admin": true})).await;
     assert_eq!(unknown_field.status(), 400);
     let wrong_type = attempt(json!({"login_id": 7, "password": "x"})).await;
     assert_eq!(wrong_type.status(), 400);
@@ -131,7 +208,10 @@ async fn bad_logins_and_bad_bodies_get_clear_errors_and_store_nothing() {
     let huge = http
         .post(stack.url("/api/v1/session"))
         .header("content-type", "application/json")
-        .body(format!("{{\"login_id\": \"{}\", \"password\": \"x\"}}", "a".repeat(200_000)))
+        .body(format!(
+            "{{\"login_id\": \"{}\", \"password\": \"x\"}}",
+            "a".repeat(200_000)
+        ))
         .send()
         .await
         .unwrap();
@@ -145,9 +225,22 @@ async fn bad_logins_and_bad_bodies_get_clear_errors_and_store_nothing() {
     let bad = register_office(&stack, &http, &csrf, "not-an-address").await;
     assert_eq!(bad.status(), 422);
     let body: Value = bad.json().await.unwrap();
-    assert!(body["error"]["message"].as_str().unwrap().contains("メールアドレス"), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("メールアドレス"),
+        "{body}"
+    );
     let offices = stack.database("offices").await.unwrap();
-    assert_eq!(count(&offices, "SELECT count(*) FROM offices WHERE NOT is_operator_office").await, 0);
+    assert_eq!(
+        count(
+            &offices,
+            "SELECT count(*) FROM offices WHERE NOT is_operator_office"
+        )
+        .await,
+        0
+    );
     assert_eq!(count(&offices, "SELECT count(*) FROM outbox WHERE payload->>'type' = 'offices.office.registered' AND payload->'data'->>'admin_email' = 'not-an-address'").await, 0);
 }
 
@@ -166,21 +259,37 @@ async fn office_registration_becomes_one_welcome_email_in_one_trace() {
         .unwrap();
     assert_eq!(created.status(), 201, "{:?}", created.text().await);
     let deadline = Instant::now() + Duration::from_secs(15);
-    while mails_to(&stack.mails(), "kanri@houkan.example.jp").is_empty() && Instant::now() < deadline {
+    while mails_to(&stack.mails(), "kanri@houkan.example.jp").is_empty()
+        && Instant::now() < deadline
+    {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let mails = stack.mails();
-    assert_eq!(mails_to(&mails, "kanri@houkan.example.jp").len(), 1, "{mails:?}");
+    assert_eq!(
+        mails_to(&mails, "kanri@houkan.example.jp").len(),
+        1,
+        "{mails:?}"
+    );
 
     let otlp = stack.otlp.as_ref().unwrap();
     let trace = "4bf92f3577b34da6a3ce929d0e0e4736";
     loop {
-        let services: std::collections::BTreeSet<String> =
-            otlp.spans().into_iter().filter(|s| s.trace_id == trace).map(|s| s.service).collect();
-        if ["gateway", "offices", "notify"].iter().all(|s| services.contains(*s)) {
+        let services: std::collections::BTreeSet<String> = otlp
+            .spans()
+            .into_iter()
+            .filter(|s| s.trace_id == trace)
+            .map(|s| s.service)
+            .collect();
+        if ["gateway", "offices", "notify"]
+            .iter()
+            .all(|s| services.contains(*s))
+        {
             break;
         }
-        assert!(Instant::now() < deadline + Duration::from_secs(10), "trace reached only {services:?}");
+        assert!(
+            Instant::now() < deadline + Duration::from_secs(10),
+            "trace reached only {services:?}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -190,7 +299,12 @@ async fn an_event_delivered_twice_sends_one_email() {
     let (_dir, stack) = stack().await;
     let http = stack.operator_client().unwrap();
     let csrf = login(&stack, &http).await;
-    assert_eq!(register_office(&stack, &http, &csrf, "twice@example.jp").await.status(), 201);
+    assert_eq!(
+        register_office(&stack, &http, &csrf, "twice@example.jp")
+            .await
+            .status(),
+        201
+    );
     let first = stack.wait_for_mails(2, Duration::from_secs(15)).await;
     assert_eq!(mails_to(&first, "twice@example.jp").len(), 1);
 
@@ -206,24 +320,44 @@ async fn an_event_delivered_twice_sends_one_email() {
     let js = async_nats::jetstream::new(nats);
     let mut headers = async_nats::HeaderMap::new();
     headers.insert("Nats-Msg-Id", "redelivery-1");
-    js.publish_with_headers("offices.office.registered", headers, serde_json::to_vec(&payload).unwrap().into())
-        .await
-        .unwrap()
-        .await
-        .unwrap();
+    js.publish_with_headers(
+        "offices.office.registered",
+        headers,
+        serde_json::to_vec(&payload).unwrap().into(),
+    )
+    .await
+    .unwrap()
+    .await
+    .unwrap();
     let notify = stack.database("notify").await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
     // The duplicate is consumed (and skipped) once the consumer has moved past it.
     loop {
-        let info = js.get_stream("RENRAKUCHO").await.unwrap().consumer_info("notify").await.unwrap();
+        let info = js
+            .get_stream("RENRAKUCHO")
+            .await
+            .unwrap()
+            .consumer_info("notify")
+            .await
+            .unwrap();
         if info.num_pending == 0 && info.num_ack_pending == 0 {
             break;
         }
-        assert!(Instant::now() < deadline, "notify did not consume the duplicate");
+        assert!(
+            Instant::now() < deadline,
+            "notify did not consume the duplicate"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(mails_to(&stack.mails(), "twice@example.jp").len(), 1);
-    assert_eq!(count(&notify, "SELECT count(*) FROM deliveries WHERE recipient = 'twice@example.jp'").await, 1);
+    assert_eq!(
+        count(
+            &notify,
+            "SELECT count(*) FROM deliveries WHERE recipient = 'twice@example.jp'"
+        )
+        .await,
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -233,7 +367,12 @@ async fn registration_succeeds_while_nats_and_notify_are_down_and_mails_once_the
     let csrf = login(&stack, &http).await;
     stack.stop_binary("notify");
     stack.nats.stop();
-    assert_eq!(register_office(&stack, &http, &csrf, "later@example.jp").await.status(), 201);
+    assert_eq!(
+        register_office(&stack, &http, &csrf, "later@example.jp")
+            .await
+            .status(),
+        201
+    );
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert!(mails_to(&stack.mails(), "later@example.jp").is_empty());
 

@@ -100,4 +100,3 @@ fn check(python: &Path, k8s: &Path, rendered: &Path) -> Result<usize> {
         .and_then(|count| count.parse().ok())
         .with_context(|| format!("unexpected output from {}:\n{text}", script.display()))
 }
-

@@ -23,7 +23,9 @@ fn main() -> anyhow::Result<()> {
         _ => {
             eprintln!("usage: cargo xtask <run | test | bench NAME>");
             eprintln!("  run    start the whole system on this machine (https://localhost:8443)");
-            eprintln!("  test   formatting, lints, every test (unit, cross-service, browser) and the k8s manifests");
+            eprintln!(
+                "  test   formatting, lints, every test (unit, cross-service, browser) and the k8s manifests"
+            );
             std::process::exit(2);
         }
     }

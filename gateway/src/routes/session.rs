@@ -3,7 +3,9 @@
 use super::AppState;
 use super::api::ApiJson;
 use super::forms::PageForm;
-use crate::auth::{ApiUser, ApiWriter, PageUser, Principal, cert_message, clear_cookie, peer_cert, session_cookie};
+use crate::auth::{
+    ApiUser, ApiWriter, PageUser, Principal, cert_message, clear_cookie, peer_cert, session_cookie,
+};
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{self, Login};
 use axum::Json;
@@ -32,7 +34,12 @@ impl IntoResponse for Failure {
     }
 }
 
-async fn login(state: &AppState, cert: &crate::tls::PeerCert, login_id: &str, password: &str) -> Result<pb::LoginResponse, Failure> {
+async fn login(
+    state: &AppState,
+    cert: &crate::tls::PeerCert,
+    login_id: &str,
+    password: &str,
+) -> Result<pb::LoginResponse, Failure> {
     if login_id.trim().is_empty() || password.is_empty() {
         return Err(Failure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -52,7 +59,10 @@ async fn login(state: &AppState, cert: &crate::tls::PeerCert, login_id: &str, pa
 }
 
 pub async fn login_page() -> impl IntoResponse {
-    views::render(&Login { login_id: "", error: None })
+    views::render(&Login {
+        login_id: "",
+        error: None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -63,7 +73,11 @@ pub struct LoginForm {
     password: String,
 }
 
-pub async fn login_form(State(state): State<AppState>, Cert(cert): Cert, PageForm(form): PageForm<LoginForm>) -> Response {
+pub async fn login_form(
+    State(state): State<AppState>,
+    Cert(cert): Cert,
+    PageForm(form): PageForm<LoginForm>,
+) -> Response {
     match login(&state, &cert, &form.login_id, &form.password).await {
         Ok(session) => (
             [(header::SET_COOKIE, session_cookie(&session.session_token))],
@@ -71,7 +85,10 @@ pub async fn login_form(State(state): State<AppState>, Cert(cert): Cert, PageFor
         )
             .into_response(),
         Err(failure) => {
-            let page = views::render(&Login { login_id: &form.login_id, error: Some(&failure.message) });
+            let page = views::render(&Login {
+                login_id: &form.login_id,
+                error: Some(&failure.message),
+            });
             (failure.status, page).into_response()
         }
     }
@@ -83,7 +100,11 @@ pub struct LogoutForm {
     csrf_token: String,
 }
 
-pub async fn logout_form(State(state): State<AppState>, PageUser(user): PageUser, PageForm(form): PageForm<LogoutForm>) -> Result<Response, PageError> {
+pub async fn logout_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageForm(form): PageForm<LogoutForm>,
+) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
     end_session(&state, &user).await?;
     Ok(([(header::SET_COOKIE, clear_cookie())], Redirect::to("/")).into_response())
@@ -91,7 +112,11 @@ pub async fn logout_form(State(state): State<AppState>, PageUser(user): PageUser
 
 async fn end_session(state: &AppState, user: &Principal) -> Result<(), Failure> {
     let mut identity = state.clients.identity.clone();
-    identity.logout(pb::LogoutRequest { session_token: user.token.clone() }).await?;
+    identity
+        .logout(pb::LogoutRequest {
+            session_token: user.token.clone(),
+        })
+        .await?;
     Ok(())
 }
 
@@ -111,20 +136,33 @@ pub struct SessionBody {
 /// Log in with the device certificate of this connection and a personal password.
 #[utoipa::path(post, path = "/api/v1/session", request_body = LoginBody,
     responses((status = 200, body = SessionBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn api_login(State(state): State<AppState>, Cert(cert): Cert, ApiJson(body): ApiJson<LoginBody>) -> Result<Response, ApiError> {
+pub async fn api_login(
+    State(state): State<AppState>,
+    Cert(cert): Cert,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> Result<Response, ApiError> {
     let session = login(&state, &cert, &body.login_id, &body.password).await?;
     Ok((
         [(header::SET_COOKIE, session_cookie(&session.session_token))],
-        Json(SessionBody { csrf_token: session.csrf_token }),
+        Json(SessionBody {
+            csrf_token: session.csrf_token,
+        }),
     )
         .into_response())
 }
 
 /// Log out.
 #[utoipa::path(delete, path = "/api/v1/session", responses((status = 204), (status = 401, body = ErrorBody)))]
-pub async fn api_logout(State(state): State<AppState>, ApiWriter(user): ApiWriter) -> Result<Response, ApiError> {
+pub async fn api_logout(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+) -> Result<Response, ApiError> {
     end_session(&state, &user).await?;
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_cookie())]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, clear_cookie())],
+    )
+        .into_response())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -138,7 +176,10 @@ pub struct MeBody {
 
 /// The logged-in user.
 #[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = MeBody), (status = 401, body = ErrorBody)))]
-pub async fn api_me(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<MeBody>, ApiError> {
+pub async fn api_me(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<MeBody>, ApiError> {
     let office = super::home::office_name(&state, &user).await?;
     Ok(Json(MeBody {
         login_id: user.login_id.clone(),

@@ -26,10 +26,10 @@ impl Readiness {
                 _ => return Err("database unreachable"),
             }
         }
-        if let Some(nats) = &self.nats {
-            if nats.connection_state() != async_nats::connection::State::Connected {
-                return Err("nats unreachable");
-            }
+        if let Some(nats) = &self.nats
+            && nats.connection_state() != async_nats::connection::State::Connected
+        {
+            return Err("nats unreachable");
         }
         Ok(())
     }

@@ -30,8 +30,15 @@ impl Vars {
         Self(std::env::vars().collect())
     }
 
-    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
-        Self(pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        Self(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
     }
 
     /// The value of `name`, or the trimmed contents of the file named by `name_FILE`.
@@ -53,7 +60,8 @@ impl Vars {
     }
 
     pub fn required(&self, name: &str) -> Result<String, ConfigError> {
-        self.get(name)?.ok_or_else(|| ConfigError::Missing(name.to_owned()))
+        self.get(name)?
+            .ok_or_else(|| ConfigError::Missing(name.to_owned()))
     }
 
     pub fn parse_or<T>(&self, name: &str, default: T) -> Result<T, ConfigError>
@@ -115,7 +123,9 @@ impl ServiceConfig {
     pub fn from_vars(vars: &Vars) -> Result<Self, ConfigError> {
         Ok(Self {
             database_url: vars.required("DATABASE_URL")?,
-            nats_url: vars.get("NATS_URL")?.unwrap_or_else(|| "nats://127.0.0.1:4222".into()),
+            nats_url: vars
+                .get("NATS_URL")?
+                .unwrap_or_else(|| "nats://127.0.0.1:4222".into()),
             grpc_addr: vars.parse_or("GRPC_ADDR", SocketAddr::from(([0, 0, 0, 0], 50051)))?,
             admin_addr: vars.parse_or("ADMIN_ADDR", SocketAddr::from(([0, 0, 0, 0], 9090)))?,
             tls: TlsFiles::from_vars(vars)?,
@@ -146,7 +156,9 @@ mod tests {
     #[test]
     fn missing_and_invalid_are_reported_by_name() {
         let vars = Vars::from_pairs([("GRPC_ADDR", "not an address")]);
-        assert!(matches!(vars.required("DATABASE_URL"), Err(ConfigError::Missing(n)) if n == "DATABASE_URL"));
+        assert!(
+            matches!(vars.required("DATABASE_URL"), Err(ConfigError::Missing(n)) if n == "DATABASE_URL")
+        );
         let err = vars
             .parse_or("GRPC_ADDR", SocketAddr::from(([0, 0, 0, 0], 1)))
             .unwrap_err();

@@ -84,7 +84,11 @@ pub async fn enqueue(conn: &mut PgConnection, event: &CloudEvent) -> Result<(), 
 
 /// Records that this consumer has handled `event_id`. False when it already had: the caller
 /// skips the work and acknowledges.
-pub async fn claim(conn: &mut PgConnection, consumer: &str, event_id: Uuid) -> Result<bool, sqlx::Error> {
+pub async fn claim(
+    conn: &mut PgConnection,
+    consumer: &str,
+    event_id: Uuid,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
     )
@@ -112,8 +116,8 @@ pub async fn ensure_stream(js: &jetstream::Context) -> Result<(), EventError> {
         name: STREAM.into(),
         subjects: STREAM_SUBJECTS.iter().map(|s| (*s).to_owned()).collect(),
         storage: jetstream::stream::StorageType::File,
-        duplicate_window: Duration::from_secs(120),
-        max_age: Duration::from_secs(60 * 60 * 24 * 30),
+        duplicate_window: Duration::from_mins(2),
+        max_age: Duration::from_hours(720),
         ..Default::default()
     })
     .await
@@ -165,7 +169,11 @@ impl OutboxRelay {
                     Err(e) => tracing::warn!(error = %e, "event stream not available yet"),
                 }
             }
-            match if stream_ready { self.relay_batch().await } else { Ok(0) } {
+            match if stream_ready {
+                self.relay_batch().await
+            } else {
+                Ok(0)
+            } {
                 Ok(n) if n > 0 => {
                     backoff = Duration::from_millis(100);
                     continue;
@@ -194,7 +202,8 @@ impl OutboxRelay {
         .await?;
         let mut published = Vec::with_capacity(rows.len());
         for row in &rows {
-            let span = tracing::info_span!("outbox.publish", event_id = %row.id, subject = %row.subject);
+            let span =
+                tracing::info_span!("outbox.publish", event_id = %row.id, subject = %row.subject);
             crate::telemetry::set_parent(&span, row.traceparent.as_deref());
             let _enter = span.enter();
             let mut headers = async_nats::HeaderMap::new();
@@ -202,7 +211,8 @@ impl OutboxRelay {
             if let Some(tp) = &row.traceparent {
                 headers.insert("traceparent", tp.as_str());
             }
-            let body = serde_json::to_vec(&row.payload).map_err(|e| EventError::Nats(e.to_string()))?;
+            let body =
+                serde_json::to_vec(&row.payload).map_err(|e| EventError::Nats(e.to_string()))?;
             let ack = self
                 .js
                 .publish_with_headers(row.subject.clone(), headers, body.into())
@@ -219,9 +229,10 @@ impl OutboxRelay {
         }
         tx.commit().await?;
         self.metrics.outbox_published.inc_by(published.len() as u64);
-        let backlog: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-            .fetch_one(&self.pool)
-            .await?;
+        let backlog: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+                .fetch_one(&self.pool)
+                .await?;
         self.metrics.outbox_backlog.set(backlog);
         Ok(published.len())
     }
@@ -291,7 +302,10 @@ where
                     .as_ref()
                     .and_then(|h| h.get("traceparent"))
                     .map(|v| v.as_str().to_owned());
-                crate::telemetry::set_parent(&span, header_tp.as_deref().or(event.traceparent.as_deref()));
+                crate::telemetry::set_parent(
+                    &span,
+                    header_tp.as_deref().or(event.traceparent.as_deref()),
+                );
                 tracing::Instrument::instrument(handle(event), span).await
             }
         };
@@ -307,7 +321,10 @@ where
                 ("retry", message.ack_with(nak).await)
             }
         };
-        metrics.events_consumed.get_or_create(&ResultLabel { result: label }).inc();
+        metrics
+            .events_consumed
+            .get_or_create(&ResultLabel { result: label })
+            .inc();
         if let Err(e) = ack {
             tracing::warn!(error = %e, "ack failed; the event will be redelivered");
         }
@@ -324,8 +341,19 @@ mod tests {
 
     #[test]
     fn envelope_is_cloudevents_json() {
-        let clock = ManualClock::at(DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z").unwrap().into());
-        let event = CloudEvent::new(&clock, "offices", "offices.office.registered", Some("o1".into()), &serde_json::json!({"k": 1})).unwrap();
+        let clock = ManualClock::at(
+            DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z")
+                .unwrap()
+                .into(),
+        );
+        let event = CloudEvent::new(
+            &clock,
+            "offices",
+            "offices.office.registered",
+            Some("o1".into()),
+            &serde_json::json!({"k": 1}),
+        )
+        .unwrap();
         let json = serde_json::to_value(&event).unwrap();
         assert_eq!(json["specversion"], "1.0");
         assert_eq!(json["type"], "offices.office.registered");

@@ -20,7 +20,9 @@ pub fn channel(url: &str, tls: &TlsFiles) -> Result<Channel, ChannelError> {
         url: url.to_owned(),
         reason,
     };
-    let uri: http::Uri = url.parse().map_err(|e: http::uri::InvalidUri| bad(e.to_string()))?;
+    let uri: http::Uri = url
+        .parse()
+        .map_err(|e: http::uri::InvalidUri| bad(e.to_string()))?;
     let host = uri.host().ok_or_else(|| bad("no host".into()))?.to_owned();
     let endpoint = Endpoint::from_shared(url.to_owned())
         .map_err(|e| bad(e.to_string()))?
@@ -35,7 +37,10 @@ pub fn channel(url: &str, tls: &TlsFiles) -> Result<Channel, ChannelError> {
 pub struct TracePropagation;
 
 impl Interceptor for TracePropagation {
-    fn call(&mut self, mut request: tonic::Request<()>) -> Result<tonic::Request<()>, tonic::Status> {
+    fn call(
+        &mut self,
+        mut request: tonic::Request<()>,
+    ) -> Result<tonic::Request<()>, tonic::Status> {
         crate::telemetry::inject_metadata(request.metadata_mut());
         Ok(request)
     }

@@ -52,7 +52,12 @@ impl Metrics {
     }
 
     /// Adds a service's own metric under the common prefix.
-    pub fn register(&self, name: &str, help: &str, metric: impl prometheus_client::registry::Metric) {
+    pub fn register(
+        &self,
+        name: &str,
+        help: &str,
+        metric: impl prometheus_client::registry::Metric,
+    ) {
         self.registry
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -30,10 +30,10 @@ pub struct Telemetry {
 
 impl Telemetry {
     pub fn shutdown(self) {
-        if let Some(provider) = self.provider {
-            if let Err(e) = provider.shutdown() {
-                eprintln!("trace exporter shutdown: {e}");
-            }
+        if let Some(provider) = self.provider
+            && let Err(e) = provider.shutdown()
+        {
+            eprintln!("trace exporter shutdown: {e}");
         }
     }
 }
@@ -119,7 +119,8 @@ impl Extractor for HeaderExtractor<'_> {
 
 /// Makes `span` a child of the context found in `headers`, if any.
 pub fn set_parent_from_headers(span: &tracing::Span, headers: &http::HeaderMap) {
-    let cx = opentelemetry::global::get_text_map_propagator(|p| p.extract(&HeaderExtractor(headers)));
+    let cx =
+        opentelemetry::global::get_text_map_propagator(|p| p.extract(&HeaderExtractor(headers)));
     let _ = span.set_parent(cx);
 }
 

@@ -43,13 +43,20 @@ fn actor(actor: Option<&proto::common::Actor>) -> Result<Actor, Status> {
 #[tonic::async_trait]
 impl pb::careboard_server::Careboard for CareboardGrpc {
     #[tracing::instrument(skip_all)]
-    async fn list_my_recipients(&self, request: Request<pb::ListMyRecipientsRequest>) -> Result<Response<pb::ListMyRecipientsResponse>, Status> {
+    async fn list_my_recipients(
+        &self,
+        request: Request<pb::ListMyRecipientsRequest>,
+    ) -> Result<Response<pb::ListMyRecipientsResponse>, Status> {
         let actor = actor(request.get_ref().actor.as_ref())?;
         let rows = self.careboard.my_recipients(&actor).await?;
         Ok(Response::new(pb::ListMyRecipientsResponse {
             recipients: rows
                 .into_iter()
-                .map(|r| pb::RecipientSummary { id: r.id.to_string(), display_name: r.display_name, unread_posts: 0 })
+                .map(|r| pb::RecipientSummary {
+                    id: r.id.to_string(),
+                    display_name: r.display_name,
+                    unread_posts: 0,
+                })
                 .collect(),
         }))
     }

@@ -27,8 +27,12 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let cfg = ServiceConfig::from_vars(vars)?;
-    let pool = common::db::connect(&cfg.database_url, 10).await.context("database")?;
-    common::db::migrate(&pool, &MIGRATOR).await.context("migrations")?;
+    let pool = common::db::connect(&cfg.database_url, 10)
+        .await
+        .context("database")?;
+    common::db::migrate(&pool, &MIGRATOR)
+        .await
+        .context("migrations")?;
     let shutdown = common::shutdown::on_signal();
     let metrics = common::metrics::Metrics::new();
     let nats = async_nats::ConnectOptions::new()
@@ -36,17 +40,31 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         .connect(&cfg.nats_url)
         .await
         .context("nats")?;
-    let relay = common::events::OutboxRelay::new(pool.clone(), async_nats::jetstream::new(nats.clone()), metrics.clone());
+    let relay = common::events::OutboxRelay::new(
+        pool.clone(),
+        async_nats::jetstream::new(nats.clone()),
+        metrics.clone(),
+    );
     let relay_task = tokio::spawn(relay.run(shutdown.clone()));
     let careboard = Arc::new(service::Careboard::new(store::Store::new(pool.clone())));
-    let readiness = common::admin::Readiness { database: Some(pool), nats: Some(nats) };
-    let admin = tokio::spawn(common::admin::serve(cfg.admin_addr, readiness, metrics, shutdown.clone()));
+    let readiness = common::admin::Readiness {
+        database: Some(pool),
+        nats: Some(nats),
+    };
+    let admin = tokio::spawn(common::admin::serve(
+        cfg.admin_addr,
+        readiness,
+        metrics,
+        shutdown.clone(),
+    ));
 
     tracing::info!(addr = %cfg.grpc_addr, "careboard gRPC listening");
     tonic::transport::Server::builder()
         .tls_config(common::tls::server_config(&cfg.tls)?)?
         .trace_fn(common::grpc::request_span)
-        .add_service(proto::careboard::careboard_server::CareboardServer::new(grpc::CareboardGrpc::new(careboard)))
+        .add_service(proto::careboard::careboard_server::CareboardServer::new(
+            grpc::CareboardGrpc::new(careboard),
+        ))
         .serve_with_shutdown(cfg.grpc_addr, shutdown.clone().cancelled_owned())
         .await?;
     shutdown.cancel();

@@ -63,7 +63,10 @@ mod tests {
         vars.push(("IDENTITY_CA_KEK", "c2hvcnQ="));
         assert!(Config::from_vars(&Vars::from_pairs(vars.clone())).is_err());
         vars.pop();
-        vars.push(("IDENTITY_CA_KEK", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+        vars.push((
+            "IDENTITY_CA_KEK",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        ));
         let cfg = Config::from_vars(&Vars::from_pairs(vars)).unwrap();
         assert_eq!(cfg.session.idle, chrono::Duration::minutes(30));
         assert_eq!(cfg.device_cert_days, 825);

@@ -75,14 +75,21 @@ fn serial(cert: Option<&pb::ClientCertificate>) -> Result<&str, Status> {
 #[tonic::async_trait]
 impl pb::identity_server::Identity for IdentityGrpc {
     #[tracing::instrument(skip_all)]
-    async fn login(&self, request: Request<pb::LoginRequest>) -> Result<Response<pb::LoginResponse>, Status> {
+    async fn login(
+        &self,
+        request: Request<pb::LoginRequest>,
+    ) -> Result<Response<pb::LoginResponse>, Status> {
         let req = request.into_inner();
         if req.login_id.len() > 256 || req.password.len() > 1024 {
             return Err(Error::Domain(DomainError::BadCredentials).into());
         }
         let opened = self
             .identity
-            .login(&req.login_id, &req.password, serial(req.certificate.as_ref())?)
+            .login(
+                &req.login_id,
+                &req.password,
+                serial(req.certificate.as_ref())?,
+            )
             .await?;
         Ok(Response::new(pb::LoginResponse {
             session_token: opened.token,
@@ -92,7 +99,10 @@ impl pb::identity_server::Identity for IdentityGrpc {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn authenticate(&self, request: Request<pb::AuthenticateRequest>) -> Result<Response<pb::AuthenticateResponse>, Status> {
+    async fn authenticate(
+        &self,
+        request: Request<pb::AuthenticateRequest>,
+    ) -> Result<Response<pb::AuthenticateResponse>, Status> {
         let req = request.into_inner();
         let auth = self
             .identity
@@ -105,12 +115,20 @@ impl pb::identity_server::Identity for IdentityGrpc {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn logout(&self, request: Request<pb::LogoutRequest>) -> Result<Response<pb::LogoutResponse>, Status> {
-        self.identity.logout(&request.into_inner().session_token).await?;
+    async fn logout(
+        &self,
+        request: Request<pb::LogoutRequest>,
+    ) -> Result<Response<pb::LogoutResponse>, Status> {
+        self.identity
+            .logout(&request.into_inner().session_token)
+            .await?;
         Ok(Response::new(pb::LogoutResponse {}))
     }
 
-    async fn get_device_ca(&self, _request: Request<pb::GetDeviceCaRequest>) -> Result<Response<pb::GetDeviceCaResponse>, Status> {
+    async fn get_device_ca(
+        &self,
+        _request: Request<pb::GetDeviceCaRequest>,
+    ) -> Result<Response<pb::GetDeviceCaResponse>, Status> {
         Ok(Response::new(pb::GetDeviceCaResponse {
             ca_pem: self.identity.ca_pem().to_owned(),
         }))

@@ -23,7 +23,9 @@ async fn main() -> anyhow::Result<()> {
     let result = match std::env::args().nth(1).as_deref() {
         None | Some("serve") => serve(&vars).await,
         Some("bootstrap-operator") => bootstrap(&vars).await,
-        Some(other) => Err(anyhow::anyhow!("unknown command {other}; use serve or bootstrap-operator")),
+        Some(other) => Err(anyhow::anyhow!(
+            "unknown command {other}; use serve or bootstrap-operator"
+        )),
     };
     if let Err(e) = &result {
         tracing::error!(error = format!("{e:#}"), "identity stopped");
@@ -32,10 +34,16 @@ async fn main() -> anyhow::Result<()> {
     result
 }
 
-async fn open(vars: &Vars) -> anyhow::Result<(config::Config, sqlx::PgPool, Arc<service::Identity>)> {
+async fn open(
+    vars: &Vars,
+) -> anyhow::Result<(config::Config, sqlx::PgPool, Arc<service::Identity>)> {
     let cfg = config::Config::from_vars(vars)?;
-    let pool = common::db::connect(&cfg.service.database_url, 10).await.context("database")?;
-    common::db::migrate(&pool, &MIGRATOR).await.context("migrations")?;
+    let pool = common::db::connect(&cfg.service.database_url, 10)
+        .await
+        .context("database")?;
+    common::db::migrate(&pool, &MIGRATOR)
+        .await
+        .context("migrations")?;
     let clock: SharedClock = Arc::new(SystemClock);
     let store = store::Store::new(pool.clone());
     let ca = service::load_or_create_ca(&store, &cfg.kek, &clock).await?;
@@ -52,16 +60,30 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         .connect(&cfg.service.nats_url)
         .await
         .context("nats")?;
-    let relay = common::events::OutboxRelay::new(pool.clone(), async_nats::jetstream::new(nats.clone()), metrics.clone());
+    let relay = common::events::OutboxRelay::new(
+        pool.clone(),
+        async_nats::jetstream::new(nats.clone()),
+        metrics.clone(),
+    );
     let relay_task = tokio::spawn(relay.run(shutdown.clone()));
-    let readiness = common::admin::Readiness { database: Some(pool), nats: Some(nats) };
-    let admin = tokio::spawn(common::admin::serve(cfg.service.admin_addr, readiness, metrics, shutdown.clone()));
+    let readiness = common::admin::Readiness {
+        database: Some(pool),
+        nats: Some(nats),
+    };
+    let admin = tokio::spawn(common::admin::serve(
+        cfg.service.admin_addr,
+        readiness,
+        metrics,
+        shutdown.clone(),
+    ));
 
     tracing::info!(addr = %cfg.service.grpc_addr, "identity gRPC listening");
     tonic::transport::Server::builder()
         .tls_config(common::tls::server_config(&cfg.service.tls)?)?
         .trace_fn(common::grpc::request_span)
-        .add_service(proto::identity::identity_server::IdentityServer::new(grpc::IdentityGrpc::new(identity)))
+        .add_service(proto::identity::identity_server::IdentityServer::new(
+            grpc::IdentityGrpc::new(identity),
+        ))
         .serve_with_shutdown(cfg.service.grpc_addr, shutdown.clone().cancelled_owned())
         .await?;
     shutdown.cancel();
@@ -77,9 +99,13 @@ async fn bootstrap(vars: &Vars) -> anyhow::Result<()> {
         office_id: vars.parse_required("BOOTSTRAP_OFFICE_ID")?,
         office_name: vars.required("BOOTSTRAP_OFFICE_NAME")?,
         login_id: vars.required("BOOTSTRAP_LOGIN_ID")?,
-        name: vars.get("BOOTSTRAP_NAME")?.unwrap_or_else(|| "市 管理者".into()),
+        name: vars
+            .get("BOOTSTRAP_NAME")?
+            .unwrap_or_else(|| "市 管理者".into()),
         password: vars.required("BOOTSTRAP_PASSWORD")?,
-        device_label: vars.get("BOOTSTRAP_DEVICE_LABEL")?.unwrap_or_else(|| "operator-pc".into()),
+        device_label: vars
+            .get("BOOTSTRAP_DEVICE_LABEL")?
+            .unwrap_or_else(|| "operator-pc".into()),
         p12_password: vars.required("BOOTSTRAP_P12_PASSWORD")?,
     };
     let out_dir = std::path::PathBuf::from(vars.required("BOOTSTRAP_OUT_DIR")?);

@@ -49,7 +49,8 @@ pub async fn load_or_create_ca(store: &Store, kek: &Kek, clock: &SharedClock) ->
         .await?
         .ok_or_else(|| Error::Internal("device CA missing after creation".into()))?;
     let key = kek.open(&row.key_nonce, &row.key_sealed)?;
-    let key_pem = String::from_utf8(key).map_err(|_| Error::Internal("device CA key is not PEM".into()))?;
+    let key_pem =
+        String::from_utf8(key).map_err(|_| Error::Internal("device CA key is not PEM".into()))?;
     Ok(DeviceCa {
         cert_pem: row.cert_pem,
         key_pem,
@@ -77,8 +78,20 @@ pub struct Identity {
 
 impl Identity {
     #[must_use]
-    pub fn new(store: Store, clock: SharedClock, policy: SessionPolicy, ca: DeviceCa, cert_days: i64) -> Self {
-        Self { store, clock, policy, ca, cert_days }
+    pub fn new(
+        store: Store,
+        clock: SharedClock,
+        policy: SessionPolicy,
+        ca: DeviceCa,
+        cert_days: i64,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            policy,
+            ca,
+            cert_days,
+        }
     }
 
     #[must_use]
@@ -86,7 +99,12 @@ impl Identity {
         &self.ca.cert_pem
     }
 
-    pub async fn login(&self, login_id: &str, password_given: &str, serial: &str) -> Result<Opened> {
+    pub async fn login(
+        &self,
+        login_id: &str,
+        password_given: &str,
+        serial: &str,
+    ) -> Result<Opened> {
         let now = self.clock.now();
         if !self.store.device_in_use(serial, now).await? {
             return Err(DomainError::Certificate("unknown or revoked device".into()).into());
@@ -107,7 +125,12 @@ impl Identity {
             let lock = session::lockout_after(user.failed_logins + 1).map(|d| now + d);
             self.store.record_login_failure(user.id, lock).await?;
             tracing::info!(user_id = %user.id, locked = lock.is_some(), "login failed");
-            return Err(if lock.is_some() { DomainError::Locked } else { DomainError::BadCredentials }.into());
+            return Err(if lock.is_some() {
+                DomainError::Locked
+            } else {
+                DomainError::BadCredentials
+            }
+            .into());
         }
         match UserStatus::parse(&user.status) {
             Some(UserStatus::Active) => {}
@@ -118,7 +141,14 @@ impl Identity {
         let token = b64.encode(random::<32>());
         let csrf = b64.encode(random::<32>());
         self.store
-            .open_session(user.id, &token_hash(&token), serial, &csrf, now, now + self.policy.absolute)
+            .open_session(
+                user.id,
+                &token_hash(&token),
+                serial,
+                &csrf,
+                now,
+                now + self.policy.absolute,
+            )
             .await?;
         tracing::info!(user_id = %user.id, "login succeeded");
         Ok(Opened { token, csrf, user })
@@ -149,7 +179,10 @@ impl Identity {
         if now - row.last_seen_at > chrono::Duration::seconds(15) {
             self.store.touch_session(&hash, now).await?;
         }
-        Ok(Authenticated { user, csrf: row.csrf_token })
+        Ok(Authenticated {
+            user,
+            csrf: row.csrf_token,
+        })
     }
 
     pub async fn logout(&self, token: &str) -> Result<()> {
@@ -199,7 +232,13 @@ impl Identity {
             })
             .await?;
         let ca_der = pem_to_der(&self.ca.cert_pem)?;
-        let p12 = ca::pkcs12(&issued, &ca_der, &req.device_label, &req.p12_password, P12Profile::Aes256)?;
+        let p12 = ca::pkcs12(
+            &issued,
+            &ca_der,
+            &req.device_label,
+            &req.p12_password,
+            P12Profile::Aes256,
+        )?;
         Ok(BootstrapOutcome {
             user_created,
             serial: issued.serial_hex,

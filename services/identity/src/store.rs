@@ -55,7 +55,6 @@ pub struct Store {
     pool: PgPool,
 }
 
-
 impl Store {
     #[must_use]
     pub fn new(pool: PgPool) -> Self {
@@ -63,9 +62,11 @@ impl Store {
     }
 
     pub async fn load_ca(&self) -> Result<Option<CaRow>> {
-        Ok(sqlx::query_as("SELECT cert_pem, key_nonce, key_sealed FROM device_ca WHERE id = 1")
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_as("SELECT cert_pem, key_nonce, key_sealed FROM device_ca WHERE id = 1")
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// Stores the CA unless one exists already (two replicas starting at once keep the first).
@@ -101,16 +102,30 @@ impl Store {
             .await?)
     }
 
-    pub async fn record_login_failure(&self, user_id: Uuid, locked_until: Option<DateTime<Utc>>) -> Result<()> {
-        sqlx::query("UPDATE users SET failed_logins = failed_logins + 1, locked_until = $2 WHERE id = $1")
-            .bind(user_id)
-            .bind(locked_until)
-            .execute(&self.pool)
-            .await?;
+    pub async fn record_login_failure(
+        &self,
+        user_id: Uuid,
+        locked_until: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE users SET failed_logins = failed_logins + 1, locked_until = $2 WHERE id = $1",
+        )
+        .bind(user_id)
+        .bind(locked_until)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
-    pub async fn open_session(&self, user_id: Uuid, token_hash: &[u8], serial: &str, csrf: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<()> {
+    pub async fn open_session(
+        &self,
+        user_id: Uuid,
+        token_hash: &[u8],
+        serial: &str,
+        csrf: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
             .bind(user_id)

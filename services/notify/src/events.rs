@@ -33,7 +33,8 @@ impl Notifier {
         match event.kind.as_str() {
             "offices.office.registered" => {
                 let data: OfficeRegistered = event.data_as().map_err(|e| e.to_string())?;
-                let mail = templates::office_welcome(&data.admin_email, &data.name, &self.portal_url);
+                let mail =
+                    templates::office_welcome(&data.admin_email, &data.name, &self.portal_url);
                 Ok(Some(("office_welcome", vec![mail])))
             }
             _ => Ok(None),

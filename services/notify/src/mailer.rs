@@ -29,7 +29,8 @@ impl Mailer {
         let bad = |why: &str| MailError::Url(why.to_owned());
         let url = url::Url::parse(url).map_err(|e| MailError::Url(e.to_string()))?;
         let host = url.host_str().ok_or_else(|| bad("no host"))?.to_owned();
-        let tls_params = || TlsParameters::new(host.clone()).map_err(|e| MailError::Url(e.to_string()));
+        let tls_params =
+            || TlsParameters::new(host.clone()).map_err(|e| MailError::Url(e.to_string()));
         let (tls, default_port) = match url.scheme() {
             "smtp" => (Tls::Opportunistic(tls_params()?), 25),
             "smtps" => (Tls::Wrapper(tls_params()?), 465),
@@ -49,12 +50,21 @@ impl Mailer {
     }
 
     pub fn files(dir: PathBuf) -> Result<Self, MailError> {
-        std::fs::create_dir_all(&dir).map_err(|e| MailError::Url(format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| MailError::Url(format!("{}: {e}", dir.display())))?;
         Ok(Mailer::Files(AsyncFileTransport::new(dir)))
     }
 
-    pub async fn send(&self, from: &Mailbox, email: &Email, message_id: &str) -> Result<(), MailError> {
-        let to: Mailbox = email.to.parse().map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?;
+    pub async fn send(
+        &self,
+        from: &Mailbox,
+        email: &Email,
+        message_id: &str,
+    ) -> Result<(), MailError> {
+        let to: Mailbox = email
+            .to
+            .parse()
+            .map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?;
         let message = Message::builder()
             .from(from.clone())
             .to(to)
@@ -64,8 +74,16 @@ impl Mailer {
             .body(email.body.clone())
             .map_err(|e| MailError::Build(e.to_string()))?;
         match self {
-            Mailer::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| MailError::Send(e.to_string())),
-            Mailer::Files(t) => t.send(message).await.map(|_| ()).map_err(|e| MailError::Send(e.to_string())),
+            Mailer::Smtp(t) => t
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| MailError::Send(e.to_string())),
+            Mailer::Files(t) => t
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| MailError::Send(e.to_string())),
         }
     }
 }

@@ -27,21 +27,34 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(vars: &Vars) -> anyhow::Result<()> {
-    let admin_addr: SocketAddr = vars.parse_or("ADMIN_ADDR", SocketAddr::from(([0, 0, 0, 0], 9090)))?;
-    let nats_url = vars.get("NATS_URL")?.unwrap_or_else(|| "nats://127.0.0.1:4222".into());
+    let admin_addr: SocketAddr =
+        vars.parse_or("ADMIN_ADDR", SocketAddr::from(([0, 0, 0, 0], 9090)))?;
+    let nats_url = vars
+        .get("NATS_URL")?
+        .unwrap_or_else(|| "nats://127.0.0.1:4222".into());
     let mailer = match vars.get("SMTP_URL")? {
         Some(url) => mailer::Mailer::smtp(&url)?,
-        None => mailer::Mailer::files(vars.get("MAIL_DIR")?.unwrap_or_else(|| "var/dev/mail".into()).into())?,
+        None => mailer::Mailer::files(
+            vars.get("MAIL_DIR")?
+                .unwrap_or_else(|| "var/dev/mail".into())
+                .into(),
+        )?,
     };
     let from = vars
         .get("MAIL_FROM")?
         .unwrap_or_else(|| "\"電子@連絡帳\" <noreply@renrakucho.invalid>".into())
         .parse()
         .context("MAIL_FROM")?;
-    let portal_url = vars.get("PUBLIC_BASE_URL")?.unwrap_or_else(|| "https://localhost:8443".into());
+    let portal_url = vars
+        .get("PUBLIC_BASE_URL")?
+        .unwrap_or_else(|| "https://localhost:8443".into());
 
-    let pool = common::db::connect(&vars.required("DATABASE_URL")?, 5).await.context("database")?;
-    common::db::migrate(&pool, &MIGRATOR).await.context("migrations")?;
+    let pool = common::db::connect(&vars.required("DATABASE_URL")?, 5)
+        .await
+        .context("database")?;
+    common::db::migrate(&pool, &MIGRATOR)
+        .await
+        .context("migrations")?;
     let shutdown = common::shutdown::on_signal();
     let metrics = common::metrics::Metrics::new();
     let nats = async_nats::ConnectOptions::new()
@@ -49,19 +62,38 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         .connect(&nats_url)
         .await
         .context("nats")?;
-    let readiness = common::admin::Readiness { database: Some(pool.clone()), nats: Some(nats.clone()) };
-    let admin = tokio::spawn(common::admin::serve(admin_addr, readiness, metrics.clone(), shutdown.clone()));
+    let readiness = common::admin::Readiness {
+        database: Some(pool.clone()),
+        nats: Some(nats.clone()),
+    };
+    let admin = tokio::spawn(common::admin::serve(
+        admin_addr,
+        readiness,
+        metrics.clone(),
+        shutdown.clone(),
+    ));
     let clock: SharedClock = Arc::new(SystemClock);
-    let notifier = events::Notifier { store: store::Store::new(pool), mailer, from, portal_url, clock };
+    let notifier = events::Notifier {
+        store: store::Store::new(pool),
+        mailer,
+        from,
+        portal_url,
+        clock,
+    };
     let js = async_nats::jetstream::new(nats);
 
     // The stream may not exist yet (no publisher has started) or NATS may be down: keep trying.
     while !shutdown.is_cancelled() {
         let run = async {
             common::events::ensure_stream(&js).await?;
-            common::events::consume(&js, events::CONSUMER, &events::SUBJECTS, metrics.clone(), shutdown.clone(), |e| {
-                notifier.handle(e)
-            })
+            common::events::consume(
+                &js,
+                events::CONSUMER,
+                &events::SUBJECTS,
+                metrics.clone(),
+                shutdown.clone(),
+                |e| notifier.handle(e),
+            )
             .await
         };
         if let Err(e) = run.await {

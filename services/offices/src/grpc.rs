@@ -24,7 +24,9 @@ impl OfficesGrpc {
 impl From<Error> for Status {
     fn from(e: Error) -> Self {
         match e {
-            Error::Domain(DomainError::Invalid(field)) => Status::invalid_argument(format!("invalid:{field}")),
+            Error::Domain(DomainError::Invalid(field)) => {
+                Status::invalid_argument(format!("invalid:{field}"))
+            }
             Error::Domain(DomainError::Forbidden) => Status::permission_denied("forbidden"),
             Error::Domain(DomainError::NotFound) => Status::not_found("not_found"),
             Error::Store(e) => {
@@ -62,19 +64,32 @@ fn office(row: OfficeRow) -> pb::Office {
 #[tonic::async_trait]
 impl pb::offices_server::Offices for OfficesGrpc {
     #[tracing::instrument(skip_all)]
-    async fn register_office(&self, request: Request<pb::RegisterOfficeRequest>) -> Result<Response<pb::Office>, Status> {
+    async fn register_office(
+        &self,
+        request: Request<pb::RegisterOfficeRequest>,
+    ) -> Result<Response<pb::Office>, Status> {
         let req = request.into_inner();
         let role = role(req.actor.as_ref())?;
-        let new = NewOffice { name: &req.name, kind: &req.kind, admin_email: &req.admin_email };
+        let new = NewOffice {
+            name: &req.name,
+            kind: &req.kind,
+            admin_email: &req.admin_email,
+        };
         let row = self.offices.register(role, &new).await?;
         Ok(Response::new(office(row)))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn get_office(&self, request: Request<pb::GetOfficeRequest>) -> Result<Response<pb::Office>, Status> {
+    async fn get_office(
+        &self,
+        request: Request<pb::GetOfficeRequest>,
+    ) -> Result<Response<pb::Office>, Status> {
         let req = request.into_inner();
         role(req.actor.as_ref())?;
-        let id: Uuid = req.office_id.parse().map_err(|_| Status::invalid_argument("invalid:office_id"))?;
+        let id: Uuid = req
+            .office_id
+            .parse()
+            .map_err(|_| Status::invalid_argument("invalid:office_id"))?;
         let mut row = self.offices.get(id).await?;
         // Only the operator sees where the city writes to an office.
         if req.actor.as_ref().map(Actor::role) != Some(Role::Operator) {
@@ -84,7 +99,10 @@ impl pb::offices_server::Offices for OfficesGrpc {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn list_offices(&self, request: Request<pb::ListOfficesRequest>) -> Result<Response<pb::ListOfficesResponse>, Status> {
+    async fn list_offices(
+        &self,
+        request: Request<pb::ListOfficesRequest>,
+    ) -> Result<Response<pb::ListOfficesResponse>, Status> {
         let role = role(request.get_ref().actor.as_ref())?;
         let rows = self.offices.list(role).await?;
         Ok(Response::new(pb::ListOfficesResponse {

@@ -22,7 +22,9 @@ async fn main() -> anyhow::Result<()> {
     let result = match std::env::args().nth(1).as_deref() {
         None | Some("serve") => serve(&vars).await,
         Some("bootstrap-operator-office") => bootstrap(&vars).await,
-        Some(other) => Err(anyhow::anyhow!("unknown command {other}; use serve or bootstrap-operator-office")),
+        Some(other) => Err(anyhow::anyhow!(
+            "unknown command {other}; use serve or bootstrap-operator-office"
+        )),
     };
     if let Err(e) = &result {
         tracing::error!(error = format!("{e:#}"), "offices stopped");
@@ -33,8 +35,12 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let cfg = ServiceConfig::from_vars(vars)?;
-    let pool = common::db::connect(&cfg.database_url, 10).await.context("database")?;
-    common::db::migrate(&pool, &MIGRATOR).await.context("migrations")?;
+    let pool = common::db::connect(&cfg.database_url, 10)
+        .await
+        .context("database")?;
+    common::db::migrate(&pool, &MIGRATOR)
+        .await
+        .context("migrations")?;
     let shutdown = common::shutdown::on_signal();
     let metrics = common::metrics::Metrics::new();
     let nats = async_nats::ConnectOptions::new()
@@ -42,18 +48,36 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         .connect(&cfg.nats_url)
         .await
         .context("nats")?;
-    let relay = common::events::OutboxRelay::new(pool.clone(), async_nats::jetstream::new(nats.clone()), metrics.clone());
+    let relay = common::events::OutboxRelay::new(
+        pool.clone(),
+        async_nats::jetstream::new(nats.clone()),
+        metrics.clone(),
+    );
     let clock: SharedClock = Arc::new(SystemClock);
-    let offices = Arc::new(service::Offices::new(store::Store::new(pool.clone()), clock, relay.waker()));
+    let offices = Arc::new(service::Offices::new(
+        store::Store::new(pool.clone()),
+        clock,
+        relay.waker(),
+    ));
     let relay_task = tokio::spawn(relay.run(shutdown.clone()));
-    let readiness = common::admin::Readiness { database: Some(pool), nats: Some(nats) };
-    let admin = tokio::spawn(common::admin::serve(cfg.admin_addr, readiness, metrics, shutdown.clone()));
+    let readiness = common::admin::Readiness {
+        database: Some(pool),
+        nats: Some(nats),
+    };
+    let admin = tokio::spawn(common::admin::serve(
+        cfg.admin_addr,
+        readiness,
+        metrics,
+        shutdown.clone(),
+    ));
 
     tracing::info!(addr = %cfg.grpc_addr, "offices gRPC listening");
     tonic::transport::Server::builder()
         .tls_config(common::tls::server_config(&cfg.tls)?)?
         .trace_fn(common::grpc::request_span)
-        .add_service(proto::offices::offices_server::OfficesServer::new(grpc::OfficesGrpc::new(offices)))
+        .add_service(proto::offices::offices_server::OfficesServer::new(
+            grpc::OfficesGrpc::new(offices),
+        ))
         .serve_with_shutdown(cfg.grpc_addr, shutdown.clone().cancelled_owned())
         .await?;
     shutdown.cancel();
@@ -63,18 +87,31 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
 }
 
 async fn bootstrap(vars: &Vars) -> anyhow::Result<()> {
-    let pool = common::db::connect(&vars.required("DATABASE_URL")?, 2).await.context("database")?;
-    common::db::migrate(&pool, &MIGRATOR).await.context("migrations")?;
+    let pool = common::db::connect(&vars.required("DATABASE_URL")?, 2)
+        .await
+        .context("database")?;
+    common::db::migrate(&pool, &MIGRATOR)
+        .await
+        .context("migrations")?;
     let clock: SharedClock = Arc::new(SystemClock);
     // The relay of the serving process publishes the event; nobody waits on this waker.
-    let offices = service::Offices::new(store::Store::new(pool), clock, Arc::new(tokio::sync::Notify::new()));
+    let offices = service::Offices::new(
+        store::Store::new(pool),
+        clock,
+        Arc::new(tokio::sync::Notify::new()),
+    );
     let office = offices
         .ensure_operator_office(&service::NewOffice {
-            name: &vars.get("BOOTSTRAP_OFFICE_NAME")?.unwrap_or_else(|| "高萩市 高齢福祉課".into()),
+            name: &vars
+                .get("BOOTSTRAP_OFFICE_NAME")?
+                .unwrap_or_else(|| "高萩市 高齢福祉課".into()),
             kind: "市町村",
             admin_email: &vars.required("BOOTSTRAP_ADMIN_EMAIL")?,
         })
         .await?;
-    println!("{}", serde_json::json!({ "office_id": office.id, "name": office.name }));
+    println!(
+        "{}",
+        serde_json::json!({ "office_id": office.id, "name": office.name })
+    );
     Ok(())
 }

@@ -25,7 +25,11 @@ pub struct Offices {
 impl Offices {
     #[must_use]
     pub fn new(store: Store, clock: SharedClock, relay: Arc<Notify>) -> Self {
-        Self { store, clock, relay }
+        Self {
+            store,
+            clock,
+            relay,
+        }
     }
 
     pub async fn register(&self, role: ActorRole, new: &NewOffice<'_>) -> Result<OfficeRow> {
@@ -66,14 +70,19 @@ impl Offices {
             },
         )
         .map_err(|e| Error::Internal(e.to_string()))?;
-        self.store.insert_office(&office, operator_office, &event).await?;
+        self.store
+            .insert_office(&office, operator_office, &event)
+            .await?;
         self.relay.notify_one();
         tracing::info!(office_id = %office.id, event_id = %event.id, "office registered");
         Ok(office)
     }
 
     pub async fn get(&self, id: Uuid) -> Result<OfficeRow> {
-        self.store.office(id).await?.ok_or_else(|| DomainError::NotFound.into())
+        self.store
+            .office(id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound.into())
     }
 
     pub async fn list(&self, role: ActorRole) -> Result<Vec<OfficeRow>> {

@@ -34,7 +34,12 @@ impl Store {
 
     /// Stores the office and its event in one transaction, so the event exists exactly when the
     /// office does.
-    pub async fn insert_office(&self, office: &OfficeRow, operator_office: bool, event: &CloudEvent) -> Result<()> {
+    pub async fn insert_office(
+        &self,
+        office: &OfficeRow,
+        operator_office: bool,
+        event: &CloudEvent,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO offices (id, name, kind, admin_email, status, is_operator_office, created_at, updated_at) \
@@ -58,9 +63,9 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT id, name, kind, admin_email, status, created_at FROM offices WHERE id = $1",
         )
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     pub async fn operator_office(&self) -> Result<Option<OfficeRow>> {

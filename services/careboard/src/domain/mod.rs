@@ -17,7 +17,11 @@ pub struct Actor {
 
 /// The operator administers consent but never reads boards: its home has no recipients.
 pub fn may_list_own_boards(actor: &Actor) -> Result<(), DomainError> {
-    if actor.is_operator { Err(DomainError::Forbidden) } else { Ok(()) }
+    if actor.is_operator {
+        Err(DomainError::Forbidden)
+    } else {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -26,9 +30,15 @@ mod tests {
 
     #[test]
     fn operator_has_no_boards_of_its_own() {
-        let staff = Actor { user_id: Uuid::nil(), is_operator: false };
+        let staff = Actor {
+            user_id: Uuid::nil(),
+            is_operator: false,
+        };
         assert!(may_list_own_boards(&staff).is_ok());
-        let operator = Actor { is_operator: true, ..staff };
+        let operator = Actor {
+            is_operator: true,
+            ..staff
+        };
         assert_eq!(may_list_own_boards(&operator), Err(DomainError::Forbidden));
     }
 }

@@ -25,15 +25,20 @@ pub struct Kek(LessSafeKey);
 
 impl Kek {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, DomainError> {
-        let key = UnboundKey::new(&AES_256_GCM, bytes)
-            .map_err(|_| DomainError::Certificate("the key-encryption key must be 32 bytes".into()))?;
+        let key = UnboundKey::new(&AES_256_GCM, bytes).map_err(|_| {
+            DomainError::Certificate("the key-encryption key must be 32 bytes".into())
+        })?;
         Ok(Self(LessSafeKey::new(key)))
     }
 
     pub fn seal(&self, nonce: [u8; 12], plaintext: &[u8]) -> Result<Vec<u8>, DomainError> {
         let mut data = plaintext.to_vec();
         self.0
-            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(SEAL_AAD), &mut data)
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(SEAL_AAD),
+                &mut data,
+            )
             .map_err(|_| DomainError::Certificate("sealing failed".into()))?;
         Ok(data)
     }
@@ -94,7 +99,11 @@ pub struct IssuedDevice {
     pub key_pem: String,
 }
 
-pub fn issue_device(ca_cert_pem: &str, ca_key_pem: &str, req: &DeviceRequest<'_>) -> Result<IssuedDevice, DomainError> {
+pub fn issue_device(
+    ca_cert_pem: &str,
+    ca_key_pem: &str,
+    req: &DeviceRequest<'_>,
+) -> Result<IssuedDevice, DomainError> {
     let ca_key = KeyPair::from_pem(ca_key_pem).map_err(cert_err)?;
     let issuer = Issuer::from_ca_cert_pem(ca_cert_pem, ca_key).map_err(cert_err)?;
     let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).map_err(cert_err)?;
@@ -133,14 +142,26 @@ pub fn fingerprint(der: &[u8]) -> String {
 /// Which PKCS#12 protection to use. AES is the default; the legacy profile exists only for
 /// devices (older macOS, Android, Windows Server) that cannot import AES-protected files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code, reason = "the legacy profile is chosen on the enrollment page")]
+#[allow(
+    dead_code,
+    reason = "the legacy profile is chosen on the enrollment page"
+)]
 pub enum P12Profile {
     Aes256,
     Legacy3Des,
 }
 
-pub fn pkcs12(issued: &IssuedDevice, ca_der: &[u8], label: &str, password: &str, profile: P12Profile) -> Result<Vec<u8>, DomainError> {
-    use p12_keystore::{Certificate, EncryptionAlgorithm, KeyStore, KeyStoreEntry, MacAlgorithm, PrivateKey, PrivateKeyChain};
+pub fn pkcs12(
+    issued: &IssuedDevice,
+    ca_der: &[u8],
+    label: &str,
+    password: &str,
+    profile: P12Profile,
+) -> Result<Vec<u8>, DomainError> {
+    use p12_keystore::{
+        Certificate, EncryptionAlgorithm, KeyStore, KeyStoreEntry, MacAlgorithm, PrivateKey,
+        PrivateKeyChain,
+    };
     let key = PrivateKey::from_der(&issued.key_der).map_err(cert_err)?;
     let chain = vec![
         Certificate::from_der(&issued.cert_der).map_err(cert_err)?,
@@ -148,7 +169,10 @@ pub fn pkcs12(issued: &IssuedDevice, ca_der: &[u8], label: &str, password: &str,
     ];
     let local_id = hex::decode(&issued.fingerprint_sha256).map_err(cert_err)?;
     let mut store = KeyStore::new();
-    store.add_entry(label, KeyStoreEntry::PrivateKeyChain(PrivateKeyChain::new(local_id, key, chain)));
+    store.add_entry(
+        label,
+        KeyStoreEntry::PrivateKeyChain(PrivateKeyChain::new(local_id, key, chain)),
+    );
     let writer = store.writer(password);
     let writer = match profile {
         P12Profile::Aes256 => writer
@@ -166,7 +190,9 @@ mod tests {
     use super::*;
 
     fn now() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z").unwrap().into()
+        DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
+            .unwrap()
+            .into()
     }
 
     #[test]
@@ -199,12 +225,48 @@ mod tests {
         let subject = parsed.subject().to_string();
         assert!(subject.contains("事務所PC-1"), "{subject}");
         assert!(subject.contains("高萩訪問看護ステーション"), "{subject}");
-        let ca_der = x509_parser::pem::parse_x509_pem(ca.cert_pem.as_bytes()).unwrap().1.contents;
-        let legacy = pkcs12(&issued, &ca_der, "device", "pass phrase", P12Profile::Legacy3Des).unwrap();
-        assert!(p12_keystore::KeyStore::from_pkcs12(&legacy, "pass phrase", p12_keystore::Pkcs12ImportPolicy::Relaxed).is_ok());
-        let p12 = pkcs12(&issued, &ca_der, "device", "pass phrase", P12Profile::Aes256).unwrap();
-        let store = p12_keystore::KeyStore::from_pkcs12(&p12, "pass phrase", p12_keystore::Pkcs12ImportPolicy::Relaxed).unwrap();
+        let ca_der = x509_parser::pem::parse_x509_pem(ca.cert_pem.as_bytes())
+            .unwrap()
+            .1
+            .contents;
+        let legacy = pkcs12(
+            &issued,
+            &ca_der,
+            "device",
+            "pass phrase",
+            P12Profile::Legacy3Des,
+        )
+        .unwrap();
+        assert!(
+            p12_keystore::KeyStore::from_pkcs12(
+                &legacy,
+                "pass phrase",
+                p12_keystore::Pkcs12ImportPolicy::Relaxed
+            )
+            .is_ok()
+        );
+        let p12 = pkcs12(
+            &issued,
+            &ca_der,
+            "device",
+            "pass phrase",
+            P12Profile::Aes256,
+        )
+        .unwrap();
+        let store = p12_keystore::KeyStore::from_pkcs12(
+            &p12,
+            "pass phrase",
+            p12_keystore::Pkcs12ImportPolicy::Relaxed,
+        )
+        .unwrap();
         assert!(store.private_key_chain().is_some());
-        assert!(p12_keystore::KeyStore::from_pkcs12(&p12, "wrong", p12_keystore::Pkcs12ImportPolicy::Relaxed).is_err());
+        assert!(
+            p12_keystore::KeyStore::from_pkcs12(
+                &p12,
+                "wrong",
+                p12_keystore::Pkcs12ImportPolicy::Relaxed
+            )
+            .is_err()
+        );
     }
 }

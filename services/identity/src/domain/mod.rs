@@ -61,8 +61,13 @@ impl LoginId {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let s = raw.trim().to_ascii_lowercase();
         let ok = (3..=64).contains(&s.len())
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-        if ok { Ok(Self(s)) } else { Err(DomainError::InvalidLoginId) }
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if ok {
+            Ok(Self(s))
+        } else {
+            Err(DomainError::InvalidLoginId)
+        }
     }
 
     #[must_use]

@@ -38,10 +38,12 @@ pub fn check_policy(password: &str, login_id: &str) -> Result<(), Weakness> {
         return Err(Weakness::TooLong);
     }
     let lower = password.to_lowercase();
-    let one_char_repeated = lower.chars().all(|c| Some(c) == lower.chars().next());
+    let one_char_repeated = lower.chars().all(|c| lower.starts_with(c));
     if one_char_repeated
         || lower.contains(&login_id.to_lowercase())
-        || BLOCKLIST.lines().any(|common| !common.is_empty() && lower.contains(common))
+        || BLOCKLIST
+            .lines()
+            .any(|common| !common.is_empty() && lower.contains(common))
     {
         return Err(Weakness::Common);
     }
@@ -64,7 +66,8 @@ pub fn hash(password: &str, salt: &[u8; 16]) -> Result<String, String> {
 /// Constant-time verification (inside argon2's comparison).
 #[must_use]
 pub fn verify(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).is_ok_and(|h| argon2().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(stored)
+        .is_ok_and(|h| argon2().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 /// A hash verified when the login ID does not exist, so both paths cost the same time.
@@ -77,9 +80,18 @@ mod tests {
     #[test]
     fn policy_prefers_length_and_blocks_common_words() {
         assert_eq!(check_policy("short", "nurse1"), Err(Weakness::TooShort));
-        assert_eq!(check_policy("password1234", "nurse1"), Err(Weakness::Common));
-        assert_eq!(check_policy("aaaaaaaaaaaaaaa", "nurse1"), Err(Weakness::Common));
-        assert_eq!(check_policy("nurse1-is-my-name", "nurse1"), Err(Weakness::Common));
+        assert_eq!(
+            check_policy("password1234", "nurse1"),
+            Err(Weakness::Common)
+        );
+        assert_eq!(
+            check_policy("aaaaaaaaaaaaaaa", "nurse1"),
+            Err(Weakness::Common)
+        );
+        assert_eq!(
+            check_policy("nurse1-is-my-name", "nurse1"),
+            Err(Weakness::Common)
+        );
         assert_eq!(check_policy("ほうもんかんごの朝は早い", "nurse1"), Ok(()));
         assert_eq!(check_policy("correct horse battery", "nurse1"), Ok(()));
     }

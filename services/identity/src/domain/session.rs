@@ -25,7 +25,12 @@ pub enum SessionVerdict {
 }
 
 #[must_use]
-pub fn judge(state: &SessionState, serial: &str, policy: SessionPolicy, now: DateTime<Utc>) -> SessionVerdict {
+pub fn judge(
+    state: &SessionState,
+    serial: &str,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> SessionVerdict {
     if state.cert_serial != serial {
         SessionVerdict::WrongCertificate
     } else if now >= state.expires_at || now - state.last_seen_at >= policy.idle {
@@ -44,7 +49,9 @@ pub fn lockout_after(failed_logins: i32) -> Option<Duration> {
     if failed_logins < MAX_FAILED_LOGINS {
         return None;
     }
-    let exponent = u32::try_from(failed_logins - MAX_FAILED_LOGINS).unwrap_or(0).min(11);
+    let exponent = u32::try_from(failed_logins - MAX_FAILED_LOGINS)
+        .unwrap_or(0)
+        .min(11);
     Some(Duration::minutes(1 << exponent).min(Duration::days(1)))
 }
 
@@ -58,17 +65,35 @@ mod tests {
 
     #[test]
     fn session_dies_on_other_certificate_idle_or_lifetime() {
-        let policy = SessionPolicy { idle: Duration::minutes(30), absolute: Duration::hours(12) };
+        let policy = SessionPolicy {
+            idle: Duration::minutes(30),
+            absolute: Duration::hours(12),
+        };
         let state = SessionState {
             cert_serial: "aa".into(),
             last_seen_at: at("2026-01-01T09:00:00Z"),
             expires_at: at("2026-01-01T21:00:00Z"),
         };
-        assert_eq!(judge(&state, "aa", policy, at("2026-01-01T09:29:59Z")), SessionVerdict::Valid);
-        assert_eq!(judge(&state, "bb", policy, at("2026-01-01T09:01:00Z")), SessionVerdict::WrongCertificate);
-        assert_eq!(judge(&state, "aa", policy, at("2026-01-01T09:30:00Z")), SessionVerdict::Expired);
-        let busy = SessionState { last_seen_at: at("2026-01-01T20:59:00Z"), ..state };
-        assert_eq!(judge(&busy, "aa", policy, at("2026-01-01T21:00:00Z")), SessionVerdict::Expired);
+        assert_eq!(
+            judge(&state, "aa", policy, at("2026-01-01T09:29:59Z")),
+            SessionVerdict::Valid
+        );
+        assert_eq!(
+            judge(&state, "bb", policy, at("2026-01-01T09:01:00Z")),
+            SessionVerdict::WrongCertificate
+        );
+        assert_eq!(
+            judge(&state, "aa", policy, at("2026-01-01T09:30:00Z")),
+            SessionVerdict::Expired
+        );
+        let busy = SessionState {
+            last_seen_at: at("2026-01-01T20:59:00Z"),
+            ..state
+        };
+        assert_eq!(
+            judge(&busy, "aa", policy, at("2026-01-01T21:00:00Z")),
+            SessionVerdict::Expired
+        );
     }
 
     #[test]

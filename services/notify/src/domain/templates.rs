@@ -25,7 +25,11 @@ mod tests {
 
     #[test]
     fn welcome_names_the_office_and_links_the_portal() {
-        let mail = office_welcome("kanri@example.jp", "高萩訪問看護ステーション", "https://renrakucho.example.jp");
+        let mail = office_welcome(
+            "kanri@example.jp",
+            "高萩訪問看護ステーション",
+            "https://renrakucho.example.jp",
+        );
         assert!(mail.body.contains("高萩訪問看護ステーション"));
         assert!(mail.body.contains("https://renrakucho.example.jp/"));
         assert!(mail.subject.contains("電子@連絡帳"));

@@ -16,13 +16,20 @@ impl Email {
             })
             .collect();
         let bad = DomainError::Invalid("admin_email");
-        if folded.len() > 254 || !folded.is_ascii() || folded.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if folded.len() > 254
+            || !folded.is_ascii()
+            || folded.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
             return Err(bad);
         }
-        let (local, domain) = folded.split_once('@').ok_or(DomainError::Invalid("admin_email"))?;
+        let (local, domain) = folded
+            .split_once('@')
+            .ok_or(DomainError::Invalid("admin_email"))?;
         let domain_ok = domain.contains('.')
             && !domain.contains('@')
-            && domain.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+            && domain
+                .split('.')
+                .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
         if local.is_empty() || local.len() > 64 || !domain_ok {
             return Err(bad);
         }
@@ -41,13 +48,31 @@ mod tests {
 
     #[test]
     fn accepts_ordinary_and_full_width_addresses() {
-        assert_eq!(Email::parse(" Admin@Clinic.Example.JP ").unwrap().as_str(), "Admin@clinic.example.jp");
-        assert_eq!(Email::parse("ｋａｎｒｉ＠ｅｘａｍｐｌｅ．ｊｐ").unwrap().as_str(), "kanri@example.jp");
+        assert_eq!(
+            Email::parse(" Admin@Clinic.Example.JP ").unwrap().as_str(),
+            "Admin@clinic.example.jp"
+        );
+        assert_eq!(
+            Email::parse("ｋａｎｒｉ＠ｅｘａｍｐｌｅ．ｊｐ")
+                .unwrap()
+                .as_str(),
+            "kanri@example.jp"
+        );
     }
 
     #[test]
     fn rejects_malformed_addresses() {
-        for bad in ["", "no-at", "a@b", "a@@b.jp", "a b@c.jp", "@c.jp", "a@.jp", "山田@example.jp", "a@b..jp"] {
+        for bad in [
+            "",
+            "no-at",
+            "a@b",
+            "a@@b.jp",
+            "a b@c.jp",
+            "@c.jp",
+            "a@.jp",
+            "山田@example.jp",
+            "a@b..jp",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

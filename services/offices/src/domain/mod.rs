@@ -45,7 +45,11 @@ pub enum ActorRole {
 
 /// Registering an office directly, bypassing the public application, is the city's act.
 pub fn may_register_office(role: ActorRole) -> Result<(), DomainError> {
-    if role == ActorRole::Operator { Ok(()) } else { Err(DomainError::Forbidden) }
+    if role == ActorRole::Operator {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden)
+    }
 }
 
 #[cfg(test)]
@@ -54,7 +58,10 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(OfficeName::parse("  高萩クリニック ").unwrap().as_str(), "高萩クリニック");
+        assert_eq!(
+            OfficeName::parse("  高萩クリニック ").unwrap().as_str(),
+            "高萩クリニック"
+        );
         assert!(OfficeName::parse("   ").is_err());
         assert!(OfficeName::parse(&"あ".repeat(101)).is_err());
         assert!(OfficeName::parse("改行\n入り").is_err());
@@ -63,7 +70,13 @@ mod tests {
     #[test]
     fn only_the_operator_registers_offices_directly() {
         assert!(may_register_office(ActorRole::Operator).is_ok());
-        assert_eq!(may_register_office(ActorRole::OfficeAdmin), Err(DomainError::Forbidden));
-        assert_eq!(may_register_office(ActorRole::Staff), Err(DomainError::Forbidden));
+        assert_eq!(
+            may_register_office(ActorRole::OfficeAdmin),
+            Err(DomainError::Forbidden)
+        );
+        assert_eq!(
+            may_register_office(ActorRole::Staff),
+            Err(DomainError::Forbidden)
+        );
     }
 }
