@@ -86,7 +86,7 @@ async fn session(
             "EHLO" => {
                 write
                     .write_all(b"250-renrakucho-test-smtp\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
-                    .await?
+                    .await?;
             }
             "HELO" | "MAIL" | "RCPT" | "RSET" | "NOOP" => write.write_all(b"250 OK\r\n").await?,
             "DATA" => {

@@ -61,6 +61,11 @@ pub fn ensure_system_packages(browser: bool) -> Result<()> {
             program: "/usr/bin/chromium",
             package: "chromium",
         });
+        // Without a Japanese font every page in the screenshots is tofu.
+        needs.push(Need {
+            program: "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+            package: "fonts-noto-cjk",
+        });
     }
     let mut missing: Vec<&str> = needs
         .iter()
