@@ -13,12 +13,14 @@ use tokio_util::sync::CancellationToken;
 /// What must answer for the process to take traffic.
 #[derive(Clone, Default)]
 pub struct Readiness {
+    #[cfg(feature = "postgres")]
     pub database: Option<sqlx::PgPool>,
     pub nats: Option<async_nats::Client>,
 }
 
 impl Readiness {
     pub async fn check(&self) -> Result<(), &'static str> {
+        #[cfg(feature = "postgres")]
         if let Some(pool) = &self.database {
             let probe = sqlx::query("SELECT 1").execute(pool);
             match tokio::time::timeout(std::time::Duration::from_secs(2), probe).await {

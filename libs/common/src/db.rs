@@ -35,7 +35,7 @@ pub enum MigrateError {
 /// Applies the event tables every service shares (idempotent) and then the service's own
 /// migrations.
 pub async fn migrate(pool: &PgPool, service: &sqlx::migrate::Migrator) -> Result<(), MigrateError> {
-    sqlx::raw_sql(crate::events::OUTBOX_DDL)
+    sqlx::raw_sql(crate::outbox::OUTBOX_DDL)
         .execute(pool)
         .await?;
     service.run(pool).await?;

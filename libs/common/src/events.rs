@@ -1,10 +1,7 @@
-//! Events between services: the CloudEvents 1.0 envelope, the transactional outbox and its relay
-//! to JetStream, and the idempotent durable consumer.
+//! Events between services: the CloudEvents 1.0 envelope, the stream, and the durable consumer.
 //!
-//! A state change and its event are written in one transaction (`enqueue`); the relay publishes
-//! with the event id as `Nats-Msg-Id`, so a relay that dies between publish and mark publishes a
-//! duplicate that JetStream drops within its window; past that window consumers drop it through
-//! `claim` (a processed-event table keyed by event id).
+//! Publishers write through the transactional outbox (`crate::outbox`, with the `postgres`
+//! feature); consumers here are durable, and make themselves idempotent with `outbox::claim`.
 
 use crate::clock::Clock;
 use crate::metrics::{Metrics, ResultLabel};
@@ -12,10 +9,7 @@ use async_nats::jetstream;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
-use sqlx::{PgConnection, PgPool};
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -66,48 +60,16 @@ impl CloudEvent {
     }
 }
 
-/// Writes `event` to the outbox inside the caller's transaction.
-pub async fn enqueue(conn: &mut PgConnection, event: &CloudEvent) -> Result<(), sqlx::Error> {
-    let payload = serde_json::to_value(event).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sqlx::query(
-        "INSERT INTO outbox (id, subject, payload, traceparent, created_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(event.id)
-    .bind(&event.kind)
-    .bind(payload)
-    .bind(&event.traceparent)
-    .bind(event.time)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Records that this consumer has handled `event_id`. False when it already had: the caller
-/// skips the work and acknowledges.
-pub async fn claim(
-    conn: &mut PgConnection,
-    consumer: &str,
-    event_id: Uuid,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-    )
-    .bind(consumer)
-    .bind(event_id)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum EventError {
     #[error("nats: {0}")]
     Nats(String),
+    #[cfg(feature = "postgres")]
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
 }
 
-fn nats_err(e: impl std::fmt::Display) -> EventError {
+pub(crate) fn nats_err(e: impl std::fmt::Display) -> EventError {
     EventError::Nats(e.to_string())
 }
 
@@ -123,119 +85,6 @@ pub async fn ensure_stream(js: &jetstream::Context) -> Result<(), EventError> {
     .await
     .map_err(nats_err)?;
     Ok(())
-}
-
-/// Moves outbox rows to JetStream, oldest first, until cancelled.
-#[derive(Clone)]
-pub struct OutboxRelay {
-    pool: PgPool,
-    js: jetstream::Context,
-    wake: Arc<Notify>,
-    metrics: Metrics,
-}
-
-#[derive(sqlx::FromRow)]
-struct OutboxRow {
-    id: Uuid,
-    subject: String,
-    payload: serde_json::Value,
-    traceparent: Option<String>,
-}
-
-impl OutboxRelay {
-    #[must_use]
-    pub fn new(pool: PgPool, js: jetstream::Context, metrics: Metrics) -> Self {
-        Self {
-            pool,
-            js,
-            wake: Arc::new(Notify::new()),
-            metrics,
-        }
-    }
-
-    /// Lets a writer wake the relay at once instead of at its next poll.
-    #[must_use]
-    pub fn waker(&self) -> Arc<Notify> {
-        self.wake.clone()
-    }
-
-    pub async fn run(self, shutdown: CancellationToken) {
-        let mut backoff = Duration::from_millis(100);
-        let mut stream_ready = false;
-        loop {
-            if !stream_ready {
-                match ensure_stream(&self.js).await {
-                    Ok(()) => stream_ready = true,
-                    Err(e) => tracing::warn!(error = %e, "event stream not available yet"),
-                }
-            }
-            match if stream_ready {
-                self.relay_batch().await
-            } else {
-                Ok(0)
-            } {
-                Ok(n) if n > 0 => {
-                    backoff = Duration::from_millis(100);
-                    continue;
-                }
-                Ok(_) => backoff = Duration::from_millis(100),
-                Err(e) => {
-                    tracing::warn!(error = %e, "outbox relay failed; will retry");
-                    backoff = (backoff * 2).min(Duration::from_secs(5));
-                }
-            }
-            tokio::select! {
-                () = shutdown.cancelled() => return,
-                () = self.wake.notified() => {},
-                () = tokio::time::sleep(backoff.max(Duration::from_millis(250))) => {},
-            }
-        }
-    }
-
-    async fn relay_batch(&self) -> Result<usize, EventError> {
-        let mut tx = self.pool.begin().await?;
-        let rows: Vec<OutboxRow> = sqlx::query_as(
-            "SELECT id, subject, payload, traceparent FROM outbox WHERE published_at IS NULL \
-             ORDER BY created_at, id LIMIT 100 FOR UPDATE SKIP LOCKED",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut published = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let span =
-                tracing::info_span!("outbox.publish", event_id = %row.id, subject = %row.subject);
-            crate::telemetry::set_parent(&span, row.traceparent.as_deref());
-            let _enter = span.enter();
-            let mut headers = async_nats::HeaderMap::new();
-            headers.insert("Nats-Msg-Id", row.id.to_string().as_str());
-            if let Some(tp) = &row.traceparent {
-                headers.insert("traceparent", tp.as_str());
-            }
-            let body =
-                serde_json::to_vec(&row.payload).map_err(|e| EventError::Nats(e.to_string()))?;
-            let ack = self
-                .js
-                .publish_with_headers(row.subject.clone(), headers, body.into())
-                .await
-                .map_err(nats_err)?;
-            ack.await.map_err(nats_err)?;
-            published.push(row.id);
-        }
-        if !published.is_empty() {
-            sqlx::query("UPDATE outbox SET published_at = now() WHERE id = ANY($1)")
-                .bind(&published)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        self.metrics.outbox_published.inc_by(published.len() as u64);
-        let backlog: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-                .fetch_one(&self.pool)
-                .await?;
-        self.metrics.outbox_backlog.set(backlog);
-        Ok(published.len())
-    }
 }
 
 /// What a handler says about one event.
@@ -330,9 +179,6 @@ where
         }
     }
 }
-
-/// The event tables every service has; applied by `db::migrate` before its own migrations.
-pub const OUTBOX_DDL: &str = include_str!("../sql/outbox.sql");
 
 #[cfg(test)]
 mod tests {

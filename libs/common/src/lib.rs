@@ -4,10 +4,13 @@
 pub mod admin;
 pub mod clock;
 pub mod config;
+#[cfg(feature = "postgres")]
 pub mod db;
 pub mod events;
 pub mod grpc;
 pub mod metrics;
+#[cfg(feature = "postgres")]
+pub mod outbox;
 pub mod shutdown;
 pub mod telemetry;
 pub mod tls;

@@ -34,7 +34,7 @@ impl Store {
     }
 
     pub async fn claim(conn: &mut PgConnection, consumer: &str, event_id: Uuid) -> Result<bool> {
-        Ok(common::events::claim(conn, consumer, event_id).await?)
+        Ok(common::outbox::claim(conn, consumer, event_id).await?)
     }
 
     pub async fn record(conn: &mut PgConnection, d: &Delivery<'_>) -> Result<()> {

@@ -48,7 +48,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         .connect(&cfg.nats_url)
         .await
         .context("nats")?;
-    let relay = common::events::OutboxRelay::new(
+    let relay = common::outbox::OutboxRelay::new(
         pool.clone(),
         async_nats::jetstream::new(nats.clone()),
         metrics.clone(),

@@ -54,7 +54,7 @@ impl Store {
         .bind(office.created_at)
         .execute(&mut *tx)
         .await?;
-        common::events::enqueue(&mut tx, event).await?;
+        common::outbox::enqueue(&mut tx, event).await?;
         tx.commit().await?;
         Ok(())
     }
