@@ -2,6 +2,7 @@
 //! the same rule, one owns it and the other asks over gRPC or learns it from an event.
 
 pub mod admin;
+pub mod audit;
 pub mod clock;
 pub mod config;
 #[cfg(feature = "postgres")]
@@ -13,4 +14,5 @@ pub mod metrics;
 pub mod outbox;
 pub mod shutdown;
 pub mod telemetry;
+pub mod text;
 pub mod tls;

@@ -8,6 +8,7 @@ pub struct Config {
     pub kek: Kek,
     pub session: SessionPolicy,
     pub device_cert_days: i64,
+    pub enrollment_code_days: i64,
 }
 
 impl Config {
@@ -34,6 +35,7 @@ impl Config {
                 absolute: chrono::Duration::hours(vars.parse_or("SESSION_MAX_HOURS", 12)?),
             },
             device_cert_days: vars.parse_or("DEVICE_CERT_DAYS", 825)?,
+            enrollment_code_days: vars.parse_or("ENROLLMENT_CODE_DAYS", 14)?,
         })
     }
 }

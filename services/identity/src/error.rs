@@ -8,8 +8,6 @@ pub enum Error {
     Domain(#[from] DomainError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("invalid argument: {0}")]
-    Invalid(&'static str),
     #[error("internal: {0}")]
     Internal(String),
 }

@@ -1,3 +1,40 @@
-//! What identity publishes and consumes. Its outbox is relayed by `common::outbox::OutboxRelay`
-//! (started in `main.rs`); account, certificate and audit events join it with the use cases
-//! that cause them.
+//! What identity publishes (through its outbox) and consumes. Audit records of every service
+//! arrive on `audit.>` and are appended to the hash-chained trail (`service::audit`).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub const SOURCE: &str = "renrakucho/identity";
+
+/// Gateways drop the serial into their revocation set on this event.
+pub const CERTIFICATE_REVOKED: &str = "identity.certificate.revoked";
+/// notify mails the 証明書取得用No/パスワード to the office admin.
+pub const CODE_ISSUED: &str = "identity.enrollment_code.issued";
+pub const USER_STATUS_CHANGED: &str = "identity.user.status_changed";
+
+pub const AUDIT_SUBJECTS: [&str; 1] = ["audit.>"];
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CertificateRevoked {
+    pub serial: String,
+    pub office_id: Uuid,
+}
+
+/// Carries the secret because the city's procedure mails it; it is single use, expires, locks
+/// after five wrong tries, and the stream keeps events for 30 days at most.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CodeIssued {
+    pub office_id: Uuid,
+    pub office_name: String,
+    pub email: String,
+    pub number: String,
+    pub secret: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct UserStatusChanged {
+    pub user_id: Uuid,
+    pub status: String,
+}

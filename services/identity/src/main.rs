@@ -47,7 +47,7 @@ async fn open(
     let clock: SharedClock = Arc::new(SystemClock);
     let store = store::Store::new(pool.clone());
     let ca = service::load_or_create_ca(&store, &cfg.kek, &clock).await?;
-    let identity = service::Identity::new(store, clock, cfg.session, ca, cfg.device_cert_days);
+    let identity = service::Identity::new(store, clock, cfg.session, ca, cfg.device_cert_days, cfg.enrollment_code_days);
     Ok((cfg, pool, Arc::new(identity)))
 }
 
@@ -66,6 +66,12 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         metrics.clone(),
     );
     let relay_task = tokio::spawn(relay.run(shutdown.clone()));
+    let audit_task = tokio::spawn(consume_audit(
+        async_nats::jetstream::new(nats.clone()),
+        identity.clone(),
+        metrics.clone(),
+        shutdown.clone(),
+    ));
     let readiness = common::admin::Readiness {
         database: Some(pool),
         nats: Some(nats),
@@ -88,8 +94,34 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         .await?;
     shutdown.cancel();
     let _ = relay_task.await;
+    let _ = audit_task.await;
     admin.await??;
     Ok(())
+}
+
+/// Appends every service's audit records, restarting the consumer while NATS is away.
+async fn consume_audit(
+    js: async_nats::jetstream::Context,
+    identity: Arc<service::Identity>,
+    metrics: common::metrics::Metrics,
+    shutdown: tokio_util::sync::CancellationToken,
+) {
+    while !shutdown.is_cancelled() {
+        let run = async {
+            common::events::ensure_stream(&js).await?;
+            common::events::consume(&js, service::audit::CONSUMER, &events::AUDIT_SUBJECTS, metrics.clone(), shutdown.clone(), |e| {
+                identity.append_audit(e)
+            })
+            .await
+        };
+        if let Err(e) = run.await {
+            tracing::warn!(error = %e, "audit consumer stopped; restarting");
+            tokio::select! {
+                () = shutdown.cancelled() => {},
+                () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {},
+            }
+        }
+    }
 }
 
 /// Idempotent: the account is created once; each run issues a new device certificate.

@@ -1,7 +1,11 @@
 //! Identity's rules: passwords, sessions, device certificates. Plain Rust, no I/O.
 
+pub mod access;
+pub mod audit;
 pub mod ca;
+pub mod enrollment;
 pub mod password;
+pub mod profession;
 pub mod session;
 
 use std::fmt;
@@ -98,4 +102,28 @@ pub enum DomainError {
     SessionInvalid,
     #[error("certificate: {0}")]
     Certificate(String),
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("field {0} is invalid")]
+    Invalid(&'static str),
+    #[error("login id taken")]
+    LoginIdTaken,
+    #[error("too many attempts")]
+    RateLimited,
+    #[error("enrollment code refused")]
+    EnrollmentRefused,
+    #[error("current password wrong")]
+    WrongCurrentPassword,
+}
+
+/// A person's name as shown to others: trimmed, 1 to 50 characters.
+pub fn person_name(raw: &str) -> Result<String, DomainError> {
+    let s = raw.trim();
+    let n = s.chars().count();
+    if n == 0 || n > 50 || s.chars().any(char::is_control) {
+        return Err(DomainError::Invalid("name"));
+    }
+    Ok(s.to_owned())
 }

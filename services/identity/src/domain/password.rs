@@ -15,6 +15,7 @@ pub enum Weakness {
     TooShort,
     TooLong,
     Common,
+    Reused,
 }
 
 impl fmt::Display for Weakness {
@@ -23,6 +24,7 @@ impl fmt::Display for Weakness {
             Weakness::TooShort => "too short",
             Weakness::TooLong => "too long",
             Weakness::Common => "common",
+            Weakness::Reused => "reused",
         })
     }
 }

@@ -1,9 +1,7 @@
 //! Offices' rules: what an office is and who may register one. Plain Rust, no I/O.
 
-mod email;
 mod kind;
 
-pub use email::Email;
 pub use kind::OfficeKind;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -1,0 +1,8 @@
+//! Normalisers for what people type: full-width digits and letters from Japanese IMEs,
+//! half-width katakana, stray spaces. Each returns the canonical form or says it is not one.
+
+mod email;
+mod kana;
+
+pub use email::{Email, InvalidEmail};
+pub use kana::{Kana, InvalidKana, fold_width};

@@ -1,0 +1,115 @@
+//! Who may do what in identity: least privilege per role. The operator administers every office;
+//! an office admin only their own office's people and devices; staff only themselves.
+
+use super::{DomainError, Role};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub office_id: Uuid,
+    pub role: Role,
+    pub cert_serial: String,
+}
+
+impl Actor {
+    #[must_use]
+    pub fn is_operator(&self) -> bool {
+        self.role == Role::Operator
+    }
+}
+
+fn allow(ok: bool) -> Result<(), DomainError> {
+    if ok { Ok(()) } else { Err(DomainError::Forbidden) }
+}
+
+/// Create, edit, reset, deactivate people of `office`.
+pub fn may_manage_users_of(actor: &Actor, office: Uuid) -> Result<(), DomainError> {
+    allow(actor.is_operator() || (actor.role == Role::OfficeAdmin && actor.office_id == office))
+}
+
+/// See one person's account.
+pub fn may_view_user(actor: &Actor, office: Uuid, user: Uuid) -> Result<(), DomainError> {
+    allow(actor.user_id == user || may_manage_users_of(actor, office).is_ok())
+}
+
+/// Nobody locks themselves out by accident.
+pub fn may_change_status_of(actor: &Actor, office: Uuid, user: Uuid) -> Result<(), DomainError> {
+    may_manage_users_of(actor, office)?;
+    allow(actor.user_id != user)
+}
+
+/// Suspension (了解なく一時停止) is the city's act.
+pub fn may_suspend(actor: &Actor, user: Uuid) -> Result<(), DomainError> {
+    allow(actor.is_operator() && actor.user_id != user)
+}
+
+/// See and revoke the device certificates of `office`.
+pub fn may_manage_certificates_of(actor: &Actor, office: Uuid) -> Result<(), DomainError> {
+    may_manage_users_of(actor, office)
+}
+
+/// Issue enrollment codes, and see the office admins' requests for them.
+pub fn may_issue_enrollment_codes(actor: &Actor) -> Result<(), DomainError> {
+    allow(actor.is_operator())
+}
+
+/// Read and verify the audit trail.
+pub fn may_read_audit(actor: &Actor) -> Result<(), DomainError> {
+    allow(actor.is_operator())
+}
+
+/// Ask the city for another device certificate.
+pub fn may_request_certificate(actor: &Actor) -> Result<(), DomainError> {
+    allow(actor.role == Role::OfficeAdmin)
+}
+
+/// The role a new account gets: people of the city's own office are operators.
+#[must_use]
+pub fn role_for_new_user(actor: &Actor, office: Uuid, office_admin: bool) -> Role {
+    if actor.is_operator() && office == actor.office_id {
+        Role::Operator
+    } else if office_admin {
+        Role::OfficeAdmin
+    } else {
+        Role::Staff
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role, office: u128, user: u128) -> Actor {
+        Actor { user_id: Uuid::from_u128(user), office_id: Uuid::from_u128(office), role, cert_serial: "s".into() }
+    }
+
+    #[test]
+    fn office_admins_manage_only_their_own_office() {
+        let admin = actor(Role::OfficeAdmin, 1, 10);
+        assert!(may_manage_users_of(&admin, Uuid::from_u128(1)).is_ok());
+        assert_eq!(may_manage_users_of(&admin, Uuid::from_u128(2)), Err(DomainError::Forbidden));
+        assert!(may_manage_users_of(&actor(Role::Staff, 1, 11), Uuid::from_u128(1)).is_err());
+        assert!(may_manage_users_of(&actor(Role::Operator, 9, 12), Uuid::from_u128(2)).is_ok());
+    }
+
+    #[test]
+    fn staff_see_only_themselves_and_nobody_suspends_themselves() {
+        let staff = actor(Role::Staff, 1, 11);
+        assert!(may_view_user(&staff, Uuid::from_u128(1), Uuid::from_u128(11)).is_ok());
+        assert!(may_view_user(&staff, Uuid::from_u128(1), Uuid::from_u128(12)).is_err());
+        let operator = actor(Role::Operator, 9, 12);
+        assert!(may_suspend(&operator, Uuid::from_u128(11)).is_ok());
+        assert!(may_suspend(&operator, Uuid::from_u128(12)).is_err());
+        assert!(may_suspend(&actor(Role::OfficeAdmin, 1, 10), Uuid::from_u128(11)).is_err());
+        assert!(may_change_status_of(&actor(Role::OfficeAdmin, 1, 10), Uuid::from_u128(1), Uuid::from_u128(10)).is_err());
+    }
+
+    #[test]
+    fn people_of_the_city_office_are_operators() {
+        let operator = actor(Role::Operator, 9, 12);
+        assert_eq!(role_for_new_user(&operator, Uuid::from_u128(9), false), Role::Operator);
+        assert_eq!(role_for_new_user(&operator, Uuid::from_u128(1), true), Role::OfficeAdmin);
+        assert_eq!(role_for_new_user(&actor(Role::OfficeAdmin, 1, 10), Uuid::from_u128(1), false), Role::Staff);
+    }
+}

@@ -1,0 +1,108 @@
+//! Identity's use cases, one module per area. Each reads and writes through the store, decides
+//! through the domain, and writes its events (audit included) in the same transaction.
+
+pub mod accounts;
+pub mod audit;
+mod certificates;
+mod sessions;
+
+pub use certificates::BootstrapRequest;
+
+use crate::domain::access::Actor;
+use crate::domain::ca::{self, Kek};
+use crate::domain::session::SessionPolicy;
+use crate::error::{Error, Result};
+use crate::store::{CaRow, Store};
+use common::audit::AuditRecord;
+use common::clock::SharedClock;
+use common::events::CloudEvent;
+use rand::Rng;
+use sha2::Digest;
+
+pub(crate) fn random<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
+    rand::rng().fill(&mut buf[..]);
+    buf
+}
+
+pub(crate) fn token_hash(token: &str) -> Vec<u8> {
+    sha2::Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// The CA loaded at start: its key decrypted once, kept in memory only.
+pub struct DeviceCa {
+    pub cert_pem: String,
+    key_pem: String,
+}
+
+impl DeviceCa {
+    fn der(&self) -> Result<Vec<u8>> {
+        x509_parser::pem::parse_x509_pem(self.cert_pem.as_bytes())
+            .map(|(_, p)| p.contents)
+            .map_err(|e| Error::Internal(format!("CA PEM: {e}")))
+    }
+}
+
+/// Loads the CA, or creates it when the database has none. A CA that exists but cannot be
+/// decrypted stops the service: a new CA would silently invalidate every device certificate.
+pub async fn load_or_create_ca(store: &Store, kek: &Kek, clock: &SharedClock) -> Result<DeviceCa> {
+    if store.load_ca().await?.is_none() {
+        let created = ca::create_ca(clock.now())?;
+        let nonce = random::<12>();
+        let sealed = kek.seal(nonce, created.key_pem.as_bytes())?;
+        let row = CaRow {
+            cert_pem: created.cert_pem,
+            key_nonce: nonce.to_vec(),
+            key_sealed: sealed,
+        };
+        store.insert_ca(&row, clock.now()).await?;
+        tracing::info!("device CA created");
+    }
+    let row = store
+        .load_ca()
+        .await?
+        .ok_or_else(|| Error::Internal("device CA missing after creation".into()))?;
+    let key = kek.open(&row.key_nonce, &row.key_sealed)?;
+    let key_pem =
+        String::from_utf8(key).map_err(|_| Error::Internal("device CA key is not PEM".into()))?;
+    Ok(DeviceCa {
+        cert_pem: row.cert_pem,
+        key_pem,
+    })
+}
+
+pub struct Identity {
+    store: Store,
+    clock: SharedClock,
+    policy: SessionPolicy,
+    ca: DeviceCa,
+    cert_days: i64,
+    code_days: i64,
+}
+
+impl Identity {
+    #[must_use]
+    pub fn new(store: Store, clock: SharedClock, policy: SessionPolicy, ca: DeviceCa, cert_days: i64, code_days: i64) -> Self {
+        Self { store, clock, policy, ca, cert_days, code_days }
+    }
+
+    #[must_use]
+    pub fn ca_pem(&self) -> &str {
+        &self.ca.cert_pem
+    }
+
+    /// An audit event for `record`, in the current trace.
+    fn audit(&self, record: AuditRecord) -> Result<CloudEvent> {
+        record.event(self.clock.as_ref(), "identity").map_err(|e| Error::Internal(e.to_string()))
+    }
+
+    /// An audit record of something `actor` did.
+    fn audit_by(&self, actor: &Actor, action: &str, outcome: &str) -> AuditRecord {
+        AuditRecord::new(action, outcome).by(Some(actor.user_id), Some(actor.office_id), Some(&actor.cert_serial))
+    }
+
+    fn event(&self, kind: &str, subject: String, data: &impl serde::Serialize) -> Result<CloudEvent> {
+        CloudEvent::new(self.clock.as_ref(), crate::events::SOURCE, kind, Some(subject), data)
+            .map_err(|e| Error::Internal(e.to_string()))
+    }
+}

@@ -1,0 +1,157 @@
+//! Logging in and out, checking a session on every request, changing one's own password.
+
+use super::{Identity, random, token_hash};
+use crate::domain::password;
+use crate::domain::session::{self, SessionState, SessionVerdict};
+use crate::domain::{DomainError, LoginId, UserStatus};
+use crate::error::{Error, Result};
+use crate::store::UserRow;
+use base64::Engine;
+use common::audit::AuditRecord;
+
+/// Failed logins from one device in `DEVICE_WINDOW` before it is refused for a while: enough for
+/// a busy office, far too few to try many IDs.
+const MAX_DEVICE_FAILURES: i64 = 20;
+const DEVICE_WINDOW: chrono::Duration = chrono::Duration::minutes(15);
+
+pub struct Opened {
+    pub token: String,
+    pub csrf: String,
+    pub user: UserRow,
+}
+
+pub struct Authenticated {
+    pub user: UserRow,
+    pub csrf: String,
+}
+
+impl Identity {
+    pub async fn login(&self, login_id: &str, password_given: &str, serial: &str) -> Result<Opened> {
+        let now = self.clock.now();
+        let device = AuditRecord::new("session.login", "denied").by(None, None, Some(serial));
+        if !self.store.device_in_use(serial, now).await? {
+            self.store.publish(&[self.audit(device.with(serde_json::json!({"reason": "device"})))?]).await?;
+            return Err(DomainError::Certificate("unknown, revoked or expired device".into()).into());
+        }
+        if self.store.failures_from_device(serial, now - DEVICE_WINDOW).await? >= MAX_DEVICE_FAILURES {
+            self.store.publish(&[self.audit(device.with(serde_json::json!({"reason": "device_rate"})))?]).await?;
+            return Err(DomainError::RateLimited.into());
+        }
+        // The lock is keyed by what was typed, so unknown IDs lock exactly like real ones.
+        let key = login_id.trim().to_lowercase();
+        let (failures, locked_until) = self.store.login_lock(&key).await?;
+        if locked_until.is_some_and(|until| until > now) {
+            return Err(DomainError::Locked.into());
+        }
+        let user = match LoginId::parse(login_id) {
+            Ok(id) => self.store.user_by_login(id.as_str()).await?,
+            Err(_) => None,
+        };
+        let verified = match &user {
+            Some(u) => password::verify(password_given, &u.password_hash),
+            None => {
+                // Same work as a wrong password, so timing does not tell whether the ID exists.
+                let _ = password::verify(password_given, password::DUMMY_HASH);
+                false
+            }
+        };
+        let Some(user) = user.filter(|_| verified) else {
+            let lock = session::lockout_after(failures + 1).map(|d| now + d);
+            let mut record = device.with(serde_json::json!({"reason": "credentials", "locked": lock.is_some()}));
+            if let Some(u) = self.store.user_by_login(&key).await? {
+                record = record.on("user", u.id);
+            }
+            let events = [self.audit(record)?];
+            self.store.record_login_failure(&key, serial, failures + 1, lock, now, &events).await?;
+            return Err(if lock.is_some() { DomainError::Locked } else { DomainError::BadCredentials }.into());
+        };
+        match UserStatus::parse(&user.status) {
+            Some(UserStatus::Active) => {}
+            Some(UserStatus::Suspended) => {
+                let record = device.on("user", user.id).with(serde_json::json!({"reason": "suspended"}));
+                self.store.publish(&[self.audit(record)?]).await?;
+                return Err(DomainError::Suspended.into());
+            }
+            _ => return Err(DomainError::BadCredentials.into()),
+        }
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let token = b64.encode(random::<32>());
+        let csrf = b64.encode(random::<32>());
+        let record = AuditRecord::new("session.login", "success")
+            .by(Some(user.id), Some(user.office_id), Some(serial))
+            .on("user", user.id);
+        let events = [self.audit(record)?];
+        self.store
+            .open_session(user.id, &key, &token_hash(&token), serial, &csrf, now, now + self.policy.absolute, &events)
+            .await?;
+        tracing::info!(user_id = %user.id, "login succeeded");
+        Ok(Opened { token, csrf, user })
+    }
+
+    pub async fn authenticate(&self, token: &str, serial: &str) -> Result<Authenticated> {
+        let now = self.clock.now();
+        let hash = token_hash(token);
+        let Some(row) = self.store.session(&hash).await? else {
+            return Err(DomainError::SessionInvalid.into());
+        };
+        let state = SessionState {
+            cert_serial: row.cert_serial.clone(),
+            last_seen_at: row.last_seen_at,
+            expires_at: row.expires_at,
+        };
+        let verdict = session::judge(&state, serial, self.policy, now);
+        if verdict != SessionVerdict::Valid {
+            let mut events = Vec::new();
+            if verdict == SessionVerdict::WrongCertificate {
+                let record = AuditRecord::new("session.other_certificate", "denied")
+                    .by(Some(row.user_id), None, Some(serial))
+                    .on("user", row.user_id);
+                events.push(self.audit(record)?);
+            }
+            self.store.delete_session(&hash, &events).await?;
+            return Err(DomainError::SessionInvalid.into());
+        }
+        let user = self.store.user_by_id(row.user_id).await?;
+        let Some(user) = user.filter(|u| u.status == "active") else {
+            self.store.delete_session(&hash, &[]).await?;
+            return Err(DomainError::SessionInvalid.into());
+        };
+        // Writing on every request would make each page a database write; a few seconds of
+        // slack on the idle timer is harmless.
+        if now - row.last_seen_at > chrono::Duration::seconds(15) {
+            self.store.touch_session(&hash, now).await?;
+        }
+        Ok(Authenticated { user, csrf: row.csrf_token })
+    }
+
+    pub async fn logout(&self, token: &str) -> Result<()> {
+        let hash = token_hash(token);
+        let mut events = Vec::new();
+        if let Some(row) = self.store.session(&hash).await? {
+            let record = AuditRecord::new("session.logout", "success")
+                .by(Some(row.user_id), None, Some(&row.cert_serial))
+                .on("user", row.user_id);
+            events.push(self.audit(record)?);
+        }
+        self.store.delete_session(&hash, &events).await?;
+        Ok(())
+    }
+
+    pub async fn change_password(&self, token: &str, serial: &str, current: &str, new: &str) -> Result<()> {
+        let auth = self.authenticate(token, serial).await?;
+        let user = auth.user;
+        if !password::verify(current, &user.password_hash) {
+            return Err(DomainError::WrongCurrentPassword.into());
+        }
+        password::check_policy(new, &user.login_id).map_err(DomainError::WeakPassword)?;
+        if new == current {
+            return Err(DomainError::WeakPassword(password::Weakness::Reused).into());
+        }
+        let hash = password::hash(new, &random::<16>()).map_err(Error::Internal)?;
+        let record = AuditRecord::new("user.password_change", "success")
+            .by(Some(user.id), Some(user.office_id), Some(serial))
+            .on("user", user.id);
+        self.store.set_password(user.id, &hash, false, self.clock.now(), &[self.audit(record)?]).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,79 @@
+use super::{Result, Store};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// One row of the audit trail as stored (and as hashed, see `domain::audit`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub event_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub source: String,
+    pub action: String,
+    pub actor_user_id: Option<Uuid>,
+    pub actor_office_id: Option<Uuid>,
+    pub cert_serial: Option<String>,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub outcome: String,
+    pub details: serde_json::Value,
+    pub prev_hash: Vec<u8>,
+    pub hash: Vec<u8>,
+}
+
+impl Store {
+    /// Appends a record after the current last one. The table lock serializes appenders so the
+    /// chain has no forks; `hash_of` computes the row's hash from the previous one.
+    pub async fn append_audit(
+        &self,
+        consumer: &str,
+        mut row: AuditRow,
+        hash_of: impl FnOnce(&AuditRow) -> Vec<u8>,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        if !common::outbox::claim(&mut tx, consumer, row.event_id).await? {
+            return Ok(false);
+        }
+        sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE").execute(&mut *tx).await?;
+        let last: Option<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (seq, prev) = last.map_or((1, vec![0u8; 32]), |(s, h)| (s + 1, h));
+        row.seq = seq;
+        row.prev_hash = prev;
+        row.hash = hash_of(&row);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, event_id, at, source, action, actor_user_id, actor_office_id, cert_serial, \
+             target_type, target_id, outcome, details, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(row.seq)
+        .bind(row.event_id)
+        .bind(row.at)
+        .bind(&row.source)
+        .bind(&row.action)
+        .bind(row.actor_user_id)
+        .bind(row.actor_office_id)
+        .bind(&row.cert_serial)
+        .bind(&row.target_type)
+        .bind(&row.target_id)
+        .bind(&row.outcome)
+        .bind(&row.details)
+        .bind(&row.prev_hash)
+        .bind(&row.hash)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The whole trail in order, for verification.
+    pub async fn audit_rows(&self) -> Result<Vec<AuditRow>> {
+        Ok(sqlx::query_as(
+            "SELECT seq, event_id, at, source, action, actor_user_id, actor_office_id, cert_serial, target_type, \
+             target_id, outcome, details, prev_hash, hash FROM audit_log ORDER BY seq",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

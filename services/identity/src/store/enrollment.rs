@@ -1,0 +1,119 @@
+use super::certificates::{NewDevice, insert_device};
+use super::{Result, Store, enqueue_all};
+use chrono::{DateTime, Utc};
+use common::events::CloudEvent;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CodeRow {
+    pub secret_hash: Vec<u8>,
+    pub office_id: Uuid,
+    pub office_name: String,
+    pub expires_at: DateTime<Utc>,
+    pub failures: i32,
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+pub struct NewCode<'a> {
+    pub number: &'a str,
+    pub secret_hash: &'a [u8],
+    pub office_id: Uuid,
+    pub office_name: &'a str,
+    pub issued_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Stores a code; false when the number is taken (the caller draws another).
+    pub async fn insert_code(&self, c: &NewCode<'_>, events: &[CloudEvent]) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "INSERT INTO enrollment_codes (number, secret_hash, office_id, office_name, issued_by, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (number) DO NOTHING",
+        )
+        .bind(c.number)
+        .bind(c.secret_hash)
+        .bind(c.office_id)
+        .bind(c.office_name)
+        .bind(c.issued_by)
+        .bind(c.created_at)
+        .bind(c.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn code(&self, number: &str) -> Result<Option<CodeRow>> {
+        Ok(sqlx::query_as(
+            "SELECT secret_hash, office_id, office_name, expires_at, failures, used_at \
+             FROM enrollment_codes WHERE number = $1",
+        )
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Counts an enrollment attempt from `source` and returns how many it made in the window.
+    pub async fn count_enrollment_attempt(&self, source: &str, now: DateTime<Utc>, since: DateTime<Utc>) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM enrollment_attempts WHERE at < $1")
+            .bind(now - chrono::Duration::days(1))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO enrollment_attempts (source, at) VALUES ($1, $2)")
+            .bind(source)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let n = sqlx::query_scalar("SELECT count(*) FROM enrollment_attempts WHERE source = $1 AND at > $2")
+            .bind(source)
+            .bind(since)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    pub async fn record_code_failure(&self, number: &str, events: &[CloudEvent]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE enrollment_codes SET failures = failures + 1 WHERE number = $1")
+            .bind(number)
+            .execute(&mut *tx)
+            .await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Uses the code and records the device, atomically: of two uploads racing with one code,
+    /// only one gets a certificate.
+    pub async fn redeem_code(&self, number: &str, device: &NewDevice<'_>, events: &[CloudEvent]) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let used = sqlx::query(
+            "UPDATE enrollment_codes SET used_at = $2, used_serial = $3 WHERE number = $1 AND used_at IS NULL",
+        )
+        .bind(number)
+        .bind(device.issued_at)
+        .bind(device.serial)
+        .execute(&mut *tx)
+        .await?;
+        if used.rows_affected() == 0 {
+            return Ok(false);
+        }
+        insert_device(&mut tx, device).await?;
+        sqlx::query("UPDATE certificate_requests SET done_at = $2 WHERE office_id = $1 AND done_at IS NULL")
+            .bind(device.office_id)
+            .bind(device.issued_at)
+            .execute(&mut *tx)
+            .await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,92 @@
+//! Identity's queries. sqlx errors stop here, as `StoreError`. Every write that others must learn
+//! of takes its events and enqueues them in the same transaction.
+
+mod audit;
+mod certificates;
+mod enrollment;
+mod sessions;
+mod users;
+
+pub use audit::AuditRow;
+pub use certificates::{CertificateRow, NewDevice, RequestRow};
+pub use enrollment::NewCode;
+pub use users::{NewUser, UserPatch, UserRow};
+
+use chrono::{DateTime, Utc};
+use common::events::CloudEvent;
+use sqlx::{PgConnection, PgPool};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("unique constraint {0}")]
+    Conflict(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Unique violations become `Conflict` so use cases can say "taken" instead of "unavailable".
+fn conflict(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(db.constraint().unwrap_or_default().to_owned())
+        }
+        _ => StoreError::Database(e),
+    }
+}
+
+async fn enqueue_all(conn: &mut PgConnection, events: &[CloudEvent]) -> Result<()> {
+    for event in events {
+        common::outbox::enqueue(conn, event).await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CaRow {
+    pub cert_pem: String,
+    pub key_nonce: Vec<u8>,
+    pub key_sealed: Vec<u8>,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: PgPool,
+}
+
+impl Store {
+    #[must_use]
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    /// Events alone (audit of a refused attempt, for instance).
+    pub async fn publish(&self, events: &[CloudEvent]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn load_ca(&self) -> Result<Option<CaRow>> {
+        Ok(sqlx::query_as("SELECT cert_pem, key_nonce, key_sealed FROM device_ca WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// Stores the CA unless one exists already (two replicas starting at once keep the first).
+    pub async fn insert_ca(&self, row: &CaRow, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO device_ca (id, cert_pem, key_nonce, key_sealed, created_at) VALUES (1, $1, $2, $3, $4) \
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&row.cert_pem)
+        .bind(&row.key_nonce)
+        .bind(&row.key_sealed)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,159 @@
+use super::{Result, Store, conflict, enqueue_all};
+use chrono::{DateTime, Utc};
+use common::events::CloudEvent;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub login_id: String,
+    pub name: String,
+    pub kana: String,
+    pub profession: String,
+    pub email: String,
+    pub office_id: Uuid,
+    pub role: String,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub status: String,
+    pub status_reason: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct NewUser<'a> {
+    pub id: Uuid,
+    pub login_id: &'a str,
+    pub name: &'a str,
+    pub kana: &'a str,
+    pub profession: &'a str,
+    pub email: &'a str,
+    pub office_id: Uuid,
+    pub role: &'a str,
+    pub password_hash: &'a str,
+    pub must_change_password: bool,
+}
+
+pub struct UserPatch<'a> {
+    pub name: &'a str,
+    pub kana: &'a str,
+    pub profession: &'a str,
+    pub email: &'a str,
+    pub role: &'a str,
+}
+
+const COLUMNS: &str = "id, login_id, name, kana, profession, email, office_id, role, password_hash, \
+                       must_change_password, status, status_reason, created_at";
+
+impl Store {
+    pub async fn user_by_login(&self, login_id: &str) -> Result<Option<UserRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE login_id = $1")))
+            .bind(login_id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    pub async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// People of one office, or of every office; `query` matches login ID, name or kana.
+    pub async fn list_users(&self, office: Option<Uuid>, query: &str) -> Result<Vec<UserRow>> {
+        let pattern = format!("%{}%", query.replace(['%', '_', '\\'], ""));
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM users WHERE ($1::uuid IS NULL OR office_id = $1) \
+             AND ($2 = '%%' OR login_id ILIKE $2 OR name ILIKE $2 OR kana ILIKE $2) \
+             ORDER BY office_id, kana, login_id LIMIT 500"
+        )))
+        .bind(office)
+        .bind(pattern)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Creates the user; a taken login ID is `Conflict`.
+    pub async fn insert_user(&self, u: &NewUser<'_>, now: DateTime<Utc>, events: &[CloudEvent]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO users (id, login_id, name, kana, profession, email, office_id, role, password_hash, \
+             must_change_password, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active', $11, $11)",
+        )
+        .bind(u.id)
+        .bind(u.login_id)
+        .bind(u.name)
+        .bind(u.kana)
+        .bind(u.profession)
+        .bind(u.email)
+        .bind(u.office_id)
+        .bind(u.role)
+        .bind(u.password_hash)
+        .bind(u.must_change_password)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(conflict)?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn update_user(&self, id: Uuid, p: &UserPatch<'_>, now: DateTime<Utc>, events: &[CloudEvent]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE users SET name = $2, kana = $3, profession = $4, email = $5, role = $6, updated_at = $7 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(p.name)
+        .bind(p.kana)
+        .bind(p.profession)
+        .bind(p.email)
+        .bind(p.role)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a new password hash; `must_change` for one issued by an admin.
+    pub async fn set_password(&self, id: Uuid, hash: &str, must_change: bool, now: DateTime<Utc>, events: &[CloudEvent]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $2, must_change_password = $3, updated_at = $4 WHERE id = $1")
+            .bind(id)
+            .bind(hash)
+            .bind(must_change)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        if must_change {
+            // A reset password must not leave old sessions alive.
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+        }
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes status (active, suspended, deactivated); anything but active ends every session
+    /// of the user in the same transaction.
+    pub async fn set_status(&self, id: Uuid, status: &str, reason: &str, now: DateTime<Utc>, events: &[CloudEvent]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET status = $2, status_reason = $3, updated_at = $4 WHERE id = $1")
+            .bind(id)
+            .bind(status)
+            .bind(reason)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        if status != "active" {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+        }
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
