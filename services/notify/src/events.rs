@@ -11,7 +11,23 @@ use lettre::message::Mailbox;
 use serde::Deserialize;
 
 pub const CONSUMER: &str = "notify";
-pub const SUBJECTS: [&str; 1] = ["offices.office.registered"];
+pub const SUBJECTS: [&str; 2] = ["offices.office.registered", "identity.enrollment_code.issued"];
+
+/// The part of `identity.enrollment_code.issued` notify reads.
+#[derive(Debug, Deserialize)]
+struct CodeIssued {
+    office_name: String,
+    email: String,
+    number: String,
+    secret: String,
+    expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A date as people in Japan read it, in Japan's time zone.
+fn japanese_date(t: chrono::DateTime<chrono::Utc>) -> String {
+    let jst = chrono::FixedOffset::east_opt(9 * 3600).map_or_else(|| t.fixed_offset(), |tz| t.with_timezone(&tz));
+    jst.format("%Y年%m月%d日 %H:%M").to_string()
+}
 
 /// The part of `offices.office.registered` notify reads.
 #[derive(Debug, Deserialize)]
@@ -36,6 +52,11 @@ impl Notifier {
                 let mail =
                     templates::office_welcome(&data.admin_email, &data.name, &self.portal_url);
                 Ok(Some(("office_welcome", vec![mail])))
+            }
+            "identity.enrollment_code.issued" => {
+                let d: CodeIssued = event.data_as().map_err(|e| e.to_string())?;
+                let mail = templates::enrollment_code(&d.email, &d.office_name, &d.number, &d.secret, &japanese_date(d.expires_at), &self.portal_url);
+                Ok(Some(("enrollment_code", vec![mail])))
             }
             _ => Ok(None),
         }

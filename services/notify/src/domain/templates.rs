@@ -19,9 +19,38 @@ pub fn office_welcome(to: &str, office_name: &str, portal_url: &str) -> Email {
     }
 }
 
+/// 証明書取得用No/パスワード for an office admin, with the way to 初回の証明書設定.
+#[must_use]
+pub fn enrollment_code(to: &str, office_name: &str, number: &str, secret: &str, expires: &str, portal_url: &str) -> Email {
+    Email {
+        to: to.to_owned(),
+        subject: "【電子@連絡帳】証明書取得用No/パスワードのお知らせ".into(),
+        body: format!(
+            "{office_name} 事業所管理者 様\n\n\
+             電子証明書を取得するための「証明書取得用No/パスワード」をお知らせします。\n\n\
+             ・証明書取得用No: {number}\n\
+             ・証明書取得用パスワード: {secret}\n\
+             ・有効期限: {expires}\n\n\
+             利用するパソコン等から、次のページ（初回の証明書設定）を開いて入力してください。\n\
+             {portal_url}/enroll\n\n\
+             このNo/パスワードは1台分です。1回使うと使えなくなります。パソコン等を追加する場合は、\n\
+             事業所管理者メニューから追加発行を申請してください。\n\
+             心当たりのない場合は、このメールを破棄し、下記までご連絡ください。\n{SIGNATURE}"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn enrollment_code_mail_carries_the_code_and_the_enroll_link() {
+        let mail = enrollment_code("a@example.jp", "高萩クリニック", "0123456789", "ABCD-EFGH-JKLM-NPQR", "2026年12月8日", "https://r.example.jp");
+        assert!(mail.body.contains("0123456789"));
+        assert!(mail.body.contains("ABCD-EFGH-JKLM-NPQR"));
+        assert!(mail.body.contains("https://r.example.jp/enroll"));
+    }
 
     #[test]
     fn welcome_names_the_office_and_links_the_portal() {
