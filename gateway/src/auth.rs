@@ -1,9 +1,10 @@
 //! Who is calling: the verified device certificate, the session bound to it, and CSRF checks.
 
 use crate::error::{ApiError, Failure, PageError};
+use crate::revocation::Verdict;
 use crate::routes::AppState;
 use crate::tls::PeerCert;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
@@ -18,16 +19,28 @@ fn is_api(path: &str) -> bool {
     path.starts_with("/api/")
 }
 
-/// Refuses every request of the protected routes that came without a verified certificate.
-pub async fn require_certificate(req: Request, next: Next) -> Response {
-    let has_cert = req
+/// Refuses every request of the protected routes that came without a verified certificate, or
+/// with one that has since been revoked or has expired: checked per request, not per connection.
+pub async fn require_certificate(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let cert = req
         .extensions()
         .get::<Option<PeerCert>>()
-        .is_some_and(Option::is_some);
-    if has_cert {
-        return next.run(req).await;
-    }
-    let failure = Failure::certificate_required();
+        .cloned()
+        .flatten();
+    let now = common::clock::Clock::now(state.clock.as_ref()).timestamp();
+    let failure = match cert {
+        None => Failure::certificate_required(),
+        Some(cert) if cert.not_after <= now => Failure::certificate_revoked(),
+        Some(cert) => match state.revocations.check(&cert.serial) {
+            Verdict::Good => return next.run(req).await,
+            Verdict::Revoked => Failure::certificate_revoked(),
+            Verdict::Unknown => Failure::revocation_unknown(),
+        },
+    };
     if is_api(req.uri().path()) {
         ApiError(failure).into_response()
     } else {
@@ -79,6 +92,8 @@ pub fn clear_cookie() -> String {
 /// The logged-in user of this request.
 #[derive(Debug, Clone)]
 pub struct Principal {
+    pub must_change_password: bool,
+    pub profession: String,
     pub user_id: String,
     pub login_id: String,
     pub name: String,
@@ -138,6 +153,8 @@ impl Principal {
     pub fn from_principal(p: pb::Principal, csrf: String, token: String, cert: PeerCert) -> Self {
         let role = p.role();
         Self {
+            must_change_password: p.must_change_password,
+            profession: p.profession,
             user_id: p.user_id,
             login_id: p.login_id,
             name: p.name,
@@ -170,6 +187,27 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Principal, Failure> 
     ))
 }
 
+/// Paths a user who must change their password may still use.
+const PASSWORD_EXEMPT: [&str; 5] = [
+    "/password",
+    "/logout",
+    "/api/v1/password",
+    "/api/v1/session",
+    "/api/v1/me",
+];
+
+fn require_password_changed(p: &Principal, path: &str) -> Result<(), Failure> {
+    if p.must_change_password && !PASSWORD_EXEMPT.contains(&path) {
+        Err(Failure::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "password_change_required",
+            "初期パスワードのままです。パスワードを変更してから操作してください。",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// A page that needs a session: without one the browser is sent to the login page.
 pub struct PageUser(pub Principal);
 
@@ -181,6 +219,10 @@ impl FromRequestParts<AppState> for PageUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match resolve(parts, state).await {
+            // Until the initial password is replaced, the only page is the one that replaces it.
+            Ok(p) if p.must_change_password && !PASSWORD_EXEMPT.contains(&parts.uri.path()) => {
+                Err(Redirect::to("/password").into_response())
+            }
             Ok(p) => Ok(Self(p)),
             Err(f) if f.code == "login_required" => Err(Redirect::to("/login").into_response()),
             Err(f) => Err(PageError(f).into_response()),
@@ -198,7 +240,9 @@ impl FromRequestParts<AppState> for ApiUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(Self(resolve(parts, state).await?))
+        let principal = resolve(parts, state).await?;
+        require_password_changed(&principal, parts.uri.path())?;
+        Ok(Self(principal))
     }
 }
 
@@ -213,6 +257,7 @@ impl FromRequestParts<AppState> for ApiWriter {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let principal = resolve(parts, state).await?;
+        require_password_changed(&principal, parts.uri.path())?;
         let given = parts
             .headers
             .get("x-csrf-token")

@@ -8,7 +8,7 @@ use proto::offices::offices_client::OfficesClient;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::Channel;
 
-type Traced = InterceptedService<Channel, TracePropagation>;
+pub type Traced = InterceptedService<Channel, TracePropagation>;
 
 #[derive(Clone)]
 pub struct Clients {

@@ -1,6 +1,7 @@
 use common::config::{ConfigError, TlsFiles, Vars};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 pub struct Config {
     pub addr: SocketAddr,
@@ -11,6 +12,11 @@ pub struct Config {
     pub identity_url: String,
     pub offices_url: String,
     pub careboard_url: String,
+    pub nats_url: String,
+    /// How often the full revocation list is re-read.
+    pub revocation_refresh: Duration,
+    /// How old the list may get (reloads failing) before protected routes fail closed.
+    pub revocation_max_age: Duration,
 }
 
 impl Config {
@@ -30,6 +36,11 @@ impl Config {
             careboard_url: vars
                 .get("CAREBOARD_URL")?
                 .unwrap_or_else(|| "https://careboard:50051".into()),
+            nats_url: vars
+                .get("NATS_URL")?
+                .unwrap_or_else(|| "nats://127.0.0.1:4222".into()),
+            revocation_refresh: Duration::from_secs(vars.parse_or("REVOCATION_REFRESH_SECS", 30)?),
+            revocation_max_age: Duration::from_secs(vars.parse_or("REVOCATION_MAX_AGE_SECS", 300)?),
         })
     }
 }

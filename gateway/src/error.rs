@@ -32,6 +32,23 @@ impl Failure {
         )
     }
 
+    pub fn certificate_revoked() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "certificate_revoked",
+            "この電子証明書は失効しているか、有効期限が切れています。事業所管理者にお問い合わせください。",
+        )
+    }
+
+    /// The revocation list could not be checked: refuse rather than guess.
+    pub fn revocation_unknown() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "revocation_unknown",
+            "電子証明書の失効情報を確認できないため、一時的に利用できません。しばらくしてから再度お試しください。",
+        )
+    }
+
     pub fn login_required() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
@@ -69,6 +86,20 @@ fn field_label(field: &str) -> &'static str {
         "admin_email" => "管理者のメールアドレス",
         "office_id" => "事業所",
         "certificate" => "電子証明書",
+        "login_id" => "ユーザーID（半角英数字と . _ - の3〜64文字）",
+        "kana" => "カナ（全角カタカナ）",
+        "profession" => "職種",
+        "email" => "メールアドレス",
+        "user_id" => "利用者",
+        "reason" => "理由（200文字まで）",
+        "query" => "検索語（50文字まで）",
+        "device_label" => "端末名（50文字まで）",
+        "p12_password" => "証明書ファイルのパスワード（8文字以上）",
+        "number" => "証明書取得用No",
+        "secret" => "証明書取得用パスワード",
+        "serial" => "証明書",
+        "note" => "備考（200文字まで）",
+        "new_password" | "current_password" => "パスワード",
         _ => "入力内容",
     }
 }
@@ -99,7 +130,43 @@ impl From<tonic::Status> for Failure {
                 "device_not_registered",
                 "この電子証明書は登録されていないか、失効しています。事業所管理者にお問い合わせください。",
             ),
+            (Code::PermissionDenied, "enrollment_refused") => Self::new(
+                StatusCode::FORBIDDEN,
+                "enrollment_refused",
+                "証明書取得用Noまたはパスワードが正しくないか、使用済み・期限切れです。入力内容を確かめ、解決しない場合は市にお問い合わせください。",
+            ),
             (Code::PermissionDenied, _) => Self::forbidden(),
+            (Code::AlreadyExists, "login_id_taken") => Self::new(
+                StatusCode::CONFLICT,
+                "login_id_taken",
+                "このユーザーIDは既に使われています。別のユーザーIDを指定してください。",
+            ),
+            (Code::ResourceExhausted, _) => Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "試行回数が多すぎます。しばらく時間をおいてから再度お試しください。",
+            ),
+            (Code::InvalidArgument, "wrong_current_password") => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "wrong_current_password",
+                "現在のパスワードが正しくありません。",
+            ),
+            (Code::InvalidArgument, k) if k.starts_with("weak_password") => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "weak_password",
+                match k.strip_prefix("weak_password:") {
+                    Some("too short") => {
+                        "パスワードは12文字以上にしてください。長い文章のようなパスワードがおすすめです。"
+                    }
+                    Some("too long") => "パスワードは128文字以内にしてください。",
+                    Some("reused") => {
+                        "新しいパスワードは現在のパスワードと別のものにしてください。"
+                    }
+                    _ => {
+                        "推測されやすいパスワードです（よく使われる語、ユーザーID、同じ文字の繰り返しを含む）。別のパスワードにしてください。"
+                    }
+                },
+            ),
             (Code::NotFound, _) => Self::new(
                 StatusCode::NOT_FOUND,
                 "not_found",

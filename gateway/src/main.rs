@@ -5,6 +5,7 @@ mod auth;
 mod clients;
 mod config;
 mod error;
+mod revocation;
 mod routes;
 mod tls;
 mod views;
@@ -53,12 +54,41 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         }
     };
     let tls = tls::server_config(&cfg.server_cert, &cfg.server_key, &device_ca)?;
-    let app = routes::router(routes::AppState { clients });
+    let revocations = revocation::Revocations::new(cfg.revocation_max_age);
+    let nats = async_nats::ConnectOptions::new()
+        .retry_on_initial_connect()
+        .connect(&cfg.nats_url)
+        .await
+        .context("nats")?;
+    let watcher = tokio::spawn(revocations.clone().run(
+        clients.clone(),
+        nats.clone(),
+        cfg.revocation_refresh,
+        shutdown.clone(),
+    ));
+    let clock: common::clock::SharedClock = std::sync::Arc::new(common::clock::SystemClock);
+    let app = routes::router(routes::AppState {
+        clients,
+        revocations: revocations.clone(),
+        clock,
+    });
 
     let metrics = common::metrics::Metrics::new();
+    let loaded = revocations.clone();
+    let readiness = common::admin::Readiness {
+        check: Some(std::sync::Arc::new(move || {
+            if loaded.is_loaded() {
+                Ok(())
+            } else {
+                Err("revocation list not loaded")
+            }
+        })),
+        nats: Some(nats),
+        ..Default::default()
+    };
     let admin = tokio::spawn(common::admin::serve(
         cfg.admin_addr,
-        common::admin::Readiness::default(),
+        readiness,
         metrics,
         shutdown.clone(),
     ));
@@ -67,6 +97,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         .with_context(|| format!("bind {}", cfg.addr))?;
     tracing::info!(addr = %cfg.addr, "gateway listening");
     tls::serve(listener, tls, app, shutdown.clone()).await;
+    let _ = watcher.await;
     admin.await??;
     Ok(())
 }

@@ -27,11 +27,17 @@ pub enum TlsSetupError {
     Rustls(String),
 }
 
+/// Where the connection came from (for rate limiting public forms).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub std::net::SocketAddr);
+
 /// The device certificate a request arrived with, already verified by the TLS layer.
 #[derive(Debug, Clone)]
 pub struct PeerCert {
     pub serial: String,
     pub fingerprint_sha256: String,
+    /// Unix seconds; checked on every request, since a connection can outlive the certificate.
+    pub not_after: i64,
 }
 
 fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsSetupError> {
@@ -87,6 +93,7 @@ fn peer_cert(der: &CertificateDer<'_>) -> Option<PeerCert> {
     Some(PeerCert {
         serial: hex::encode(cert.raw_serial()),
         fingerprint_sha256: hex::encode(sha2::Sha256::digest(der.as_ref())),
+        not_after: cert.validity().not_after.timestamp(),
     })
 }
 
@@ -131,6 +138,7 @@ pub async fn serve(
                 .and_then(peer_cert);
             let service = app.map_request(move |mut req: http::Request<hyper::body::Incoming>| {
                 req.extensions_mut().insert(peer.clone());
+                req.extensions_mut().insert(ClientAddr(remote));
                 req.map(axum::body::Body::new)
             });
             let builder = auto::Builder::new(TokioExecutor::new());

@@ -46,12 +46,15 @@ pub struct Home<'a> {
     pub name: &'a str,
     pub office: &'a str,
     pub role_label: &'a str,
+    pub profession: &'a str,
     pub is_operator: bool,
+    pub is_admin: bool,
     pub csrf: &'a str,
     pub recipients: Vec<RecipientLine>,
 }
 
 pub struct OfficeLine {
+    pub id: String,
     pub name: String,
     pub kind: String,
     pub created_at: String,
@@ -68,4 +71,206 @@ pub struct OperatorOffices<'a> {
     pub form_name: &'a str,
     pub form_kind: &'a str,
     pub form_email: &'a str,
+}
+
+/// A one-off result page; `secret` is shown once (an initial password, say).
+#[derive(Template)]
+#[template(path = "notice.html")]
+pub struct Notice<'a> {
+    pub title: &'a str,
+    pub message: &'a str,
+    pub secret: Option<(&'a str, &'a str)>,
+    pub back_href: &'a str,
+    pub back_label: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+pub struct Password<'a> {
+    pub csrf: &'a str,
+    pub forced: bool,
+    pub error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "enroll.html")]
+pub struct Enroll<'a> {
+    pub number: &'a str,
+    pub label: &'a str,
+    pub error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "enrolled.html")]
+pub struct Enrolled<'a> {
+    pub office: &'a str,
+    pub label: &'a str,
+    pub serial: &'a str,
+    pub not_after: &'a str,
+    pub file_name: &'a str,
+    pub data_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "admin_menu.html")]
+pub struct AdminMenu<'a> {
+    pub office: &'a str,
+}
+
+pub struct UserLine {
+    pub id: String,
+    pub login_id: String,
+    pub name: String,
+    pub kana: String,
+    pub profession: String,
+    pub role: &'static str,
+    pub status: &'static str,
+    pub status_reason: String,
+    pub suspended: bool,
+}
+
+pub struct UserForm<'a> {
+    pub login_id: &'a str,
+    pub name: &'a str,
+    pub kana: &'a str,
+    pub profession: &'a str,
+    pub email: &'a str,
+    pub office_admin: bool,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+pub struct Users<'a> {
+    pub csrf: &'a str,
+    pub office: &'a str,
+    pub users: Vec<UserLine>,
+    pub professions: &'a [&'a str],
+    pub form: UserForm<'a>,
+    pub error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "user_edit.html")]
+pub struct UserEdit<'a> {
+    pub csrf: &'a str,
+    pub id: &'a str,
+    pub status: &'a str,
+    pub active: bool,
+    pub professions: &'a [&'a str],
+    pub form: UserForm<'a>,
+    pub error: Option<&'a str>,
+}
+
+pub struct CertificateLine {
+    pub serial: String,
+    pub office: String,
+    pub label: String,
+    pub issued_at: String,
+    pub last_used_at: String,
+    pub not_after: String,
+    pub status: &'static str,
+    pub active: bool,
+    pub revoked_reason: String,
+}
+
+pub struct RequestLine {
+    pub office_id: String,
+    pub office: String,
+    pub note: String,
+    pub created_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "certificates.html")]
+pub struct Certificates<'a> {
+    pub csrf: &'a str,
+    pub operator: bool,
+    pub query: &'a str,
+    pub certificates: Vec<CertificateLine>,
+    pub requests: Vec<RequestLine>,
+    pub notice: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "operator_office.html")]
+pub struct OperatorOffice<'a> {
+    pub csrf: &'a str,
+    pub id: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub admin_email: &'a str,
+    pub users: Vec<UserLine>,
+    pub certificates: Vec<CertificateLine>,
+    pub professions: &'a [&'a str],
+}
+
+#[derive(Template)]
+#[template(path = "operator_users.html")]
+pub struct OperatorUsers<'a> {
+    pub csrf: &'a str,
+    pub query: &'a str,
+    pub users: Vec<UserLine>,
+}
+
+/// An RFC 3339 time from a service, as people in Japan read it.
+#[must_use]
+pub fn tokyo_time(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .ok()
+        .and_then(|t| Some(t.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600)?)))
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+#[must_use]
+pub fn role_label(role: proto::common::Role) -> &'static str {
+    match role {
+        proto::common::Role::Operator => "市（運営者）",
+        proto::common::Role::OfficeAdmin => "事業所管理者",
+        _ => "利用スタッフ",
+    }
+}
+
+#[must_use]
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "active" => "利用中",
+        "suspended" => "一時停止中",
+        "deactivated" => "廃止",
+        "revoked" => "失効",
+        "expired" => "期限切れ",
+        _ => "不明",
+    }
+}
+
+impl From<proto::identity::User> for UserLine {
+    fn from(u: proto::identity::User) -> Self {
+        Self {
+            role: role_label(u.role()),
+            status: status_label(&u.status),
+            suspended: u.status == "suspended",
+            id: u.id,
+            login_id: u.login_id,
+            name: u.name,
+            kana: u.kana,
+            profession: u.profession,
+            status_reason: u.status_reason,
+        }
+    }
+}
+
+impl From<proto::identity::Certificate> for CertificateLine {
+    fn from(c: proto::identity::Certificate) -> Self {
+        Self {
+            status: status_label(&c.status),
+            active: c.status == "active",
+            issued_at: tokyo_time(&c.issued_at),
+            last_used_at: tokyo_time(&c.last_used_at),
+            not_after: tokyo_time(&c.not_after),
+            serial: c.serial,
+            office: c.office_name,
+            label: c.label,
+            revoked_reason: c.revoked_reason,
+        }
+    }
 }

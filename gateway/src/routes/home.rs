@@ -46,7 +46,9 @@ pub async fn page(
         name: &user.name,
         office: &office,
         role_label: user.role_label(),
+        profession: &user.profession,
         is_operator,
+        is_admin: user.role == Role::OfficeAdmin,
         csrf: &user.csrf,
         recipients,
     }))

@@ -1,10 +1,14 @@
 //! The routes, one module per area. Public routes work without a certificate; every other route
 //! sits behind `auth::require_certificate`.
 
+mod accounts;
 mod api;
+mod certificates;
+mod enroll;
 mod forms;
 mod home;
 mod operator;
+mod password;
 mod portal;
 mod session;
 
@@ -14,7 +18,7 @@ use crate::error::{Failure, PageError};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::{Next, from_fn};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tracing::Instrument;
@@ -25,13 +29,17 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub clients: Clients,
+    pub revocations: crate::revocation::Revocations,
+    pub clock: common::clock::SharedClock,
 }
 
 pub fn router(state: AppState) -> Router {
     let public = Router::new()
         .route("/", get(portal::home))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/static/app.css", get(stylesheet));
+        .route("/static/app.css", get(stylesheet))
+        .route("/enroll", get(enroll::page).post(enroll::form))
+        .route("/api/v1/public/enroll", post(enroll::api));
     let protected = Router::new()
         .route("/login", get(session::login_page).post(session::login_form))
         .route("/logout", post(session::logout_form))
@@ -50,8 +58,81 @@ pub fn router(state: AppState) -> Router {
             get(operator::api_list).post(operator::api_register),
         )
         .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/password", get(password::page).post(password::form))
+        .route("/api/v1/password", post(password::api))
+        .route("/admin", get(accounts::admin_menu))
+        .route(
+            "/admin/users",
+            get(accounts::users_page).post(accounts::create_form),
+        )
+        .route(
+            "/admin/users/{id}",
+            get(accounts::user_page).post(accounts::update_form),
+        )
+        .route(
+            "/admin/users/{id}/password-reset",
+            post(accounts::reset_form),
+        )
+        .route("/admin/users/{id}/active", post(accounts::active_form))
+        .route(
+            "/api/v1/users",
+            get(accounts::api_list).post(accounts::api_create),
+        )
+        .route(
+            "/api/v1/users/{id}",
+            get(accounts::api_get).patch(accounts::api_update),
+        )
+        .route(
+            "/api/v1/users/{id}/password-reset",
+            post(accounts::api_reset),
+        )
+        .route("/api/v1/users/{id}/active", post(accounts::api_active))
+        .route(
+            "/admin/certificates",
+            get(certificates::admin_page).post(certificates::request_form),
+        )
+        .route(
+            "/certificates/{serial}/revoke",
+            post(certificates::revoke_form),
+        )
+        .route("/api/v1/certificates", get(certificates::api_list))
+        .route(
+            "/api/v1/certificates/{serial}/revoke",
+            post(certificates::api_revoke),
+        )
+        .route(
+            "/api/v1/certificate-requests",
+            get(certificates::api_requests).post(certificates::api_request),
+        )
+        .route("/operator/certificates", get(certificates::operator_page))
+        .route("/operator/offices/{id}", get(operator::office_page))
+        .route(
+            "/operator/offices/{id}/enrollment-codes",
+            post(operator::issue_code_form),
+        )
+        .route(
+            "/operator/offices/{id}/admins",
+            post(operator::create_admin_form),
+        )
+        .route(
+            "/api/v1/operator/offices/{id}/enrollment-codes",
+            post(operator::api_issue_code),
+        )
+        .route("/operator/users", get(operator::users_page))
+        .route(
+            "/operator/users/{id}/suspension",
+            post(operator::suspension_form),
+        )
+        .route(
+            "/api/v1/operator/users/{id}/suspension",
+            post(operator::api_suspension),
+        )
+        .route(
+            "/api/v1/operator/audit/verify",
+            get(operator::api_verify_audit),
+        )
         .fallback(not_found)
-        .layer(from_fn(require_certificate));
+        .layer(from_fn_with_state(state.clone(), require_certificate));
     public
         .merge(protected)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -1,15 +1,17 @@
 //! 市の管理メニュー: registering an office directly, as a page and as the JSON API.
 
 use super::AppState;
+use super::accounts::identity;
 use super::api::ApiJson;
 use super::forms::PageForm;
 use crate::auth::{ApiUser, ApiWriter, PageUser, Principal};
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
-use crate::views::{self, OfficeLine, OperatorOffices};
+use crate::views::{self, OfficeLine, OperatorOffices, tokyo_time};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use proto::identity as idpb;
 use proto::offices as pb;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -64,16 +66,6 @@ async fn list(state: &AppState, user: &Principal) -> Result<Vec<pb::Office>, Fai
         .offices)
 }
 
-fn tokyo_time(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|t| {
-            t.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).unwrap_or(*t.offset()))
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
-
 #[derive(Deserialize)]
 pub struct Notice {
     registered: Option<String>,
@@ -100,6 +92,7 @@ async fn render_page(
             .into_iter()
             .map(|o| OfficeLine {
                 created_at: tokyo_time(&o.created_at),
+                id: o.id,
                 name: o.name,
                 kind: o.kind,
             })
@@ -240,4 +233,289 @@ pub async fn api_list(
             .map(OfficeBody::from)
             .collect(),
     ))
+}
+
+// ---- one office: enrollment codes and its first admin ----
+
+async fn office(state: &AppState, user: &Principal, id: &str) -> Result<pb::Office, Failure> {
+    user.require_operator()?;
+    let mut offices = state.clients.offices.clone();
+    Ok(offices
+        .get_office(pb::GetOfficeRequest {
+            actor: Some(user.actor()),
+            office_id: id.to_owned(),
+        })
+        .await?
+        .into_inner())
+}
+
+async fn issue_code(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+) -> Result<idpb::EnrollmentCode, Failure> {
+    let office = office(state, user, id).await?;
+    Ok(identity(state)
+        .issue_enrollment_code(idpb::IssueEnrollmentCodeRequest {
+            actor: Some(user.actor()),
+            office_id: office.id,
+            office_name: office.name,
+            email: office.admin_email,
+        })
+        .await?
+        .into_inner())
+}
+
+pub async fn office_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let o = office(&state, &user, &id).await?;
+    let users = super::accounts::list_users(&state, &user, &o.id, "").await?;
+    let certificates = super::certificates::list(&state, &user, &o.id, "").await?;
+    Ok(views::render(&views::OperatorOffice {
+        csrf: &user.csrf,
+        id: &o.id,
+        name: &o.name,
+        kind: &o.kind,
+        admin_email: &o.admin_email,
+        users: users.into_iter().map(views::UserLine::from).collect(),
+        certificates: certificates
+            .into_iter()
+            .map(views::CertificateLine::from)
+            .collect(),
+        professions: &super::accounts::PROFESSIONS,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub async fn issue_code_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Html<String>, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    let code = issue_code(&state, &user, &id).await?;
+    let message = format!(
+        "証明書取得用No {} を発行し、事業所管理者のメールアドレスに送信しました（有効期限 {}）。",
+        code.number,
+        tokyo_time(&code.expires_at)
+    );
+    let back = format!("/operator/offices/{id}");
+    Ok(views::render(&views::Notice {
+        title: "証明書取得用Noを発行しました",
+        message: &message,
+        secret: None,
+        back_href: &back,
+        back_label: "事業所の画面へ戻る",
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct AdminForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    login_id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kana: String,
+    #[serde(default)]
+    profession: String,
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn create_admin_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<AdminForm>,
+) -> Result<Html<String>, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    user.require_operator()?;
+    let issued = identity(&state)
+        .create_user(idpb::CreateUserRequest {
+            actor: Some(user.actor()),
+            office_id: id.clone(),
+            login_id: form.login_id,
+            name: form.name,
+            kana: form.kana,
+            profession: form.profession,
+            email: form.email,
+            office_admin: true,
+        })
+        .await
+        .map_err(Failure::from)?
+        .into_inner();
+    let login = issued
+        .user
+        .as_ref()
+        .map(|u| u.login_id.clone())
+        .unwrap_or_default();
+    let message = format!(
+        "事業所管理者（ユーザーID「{login}」）を作成しました。初期パスワードを本人に確実に伝えてください。"
+    );
+    let back = format!("/operator/offices/{id}");
+    Ok(views::render(&views::Notice {
+        title: "事業所管理者を作成しました",
+        message: &message,
+        secret: Some(("初期パスワード", &issued.initial_password)),
+        back_href: &back,
+        back_label: "事業所の画面へ戻る",
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CodeOut {
+    /// 証明書取得用No.
+    number: String,
+    /// 証明書取得用パスワード (also mailed to the office admin).
+    secret: String,
+    expires_at: String,
+}
+
+/// Issue an enrollment code for an office and mail it to the office admin (operator).
+#[utoipa::path(post, path = "/api/v1/operator/offices/{id}/enrollment-codes",
+    responses((status = 201, body = CodeOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn api_issue_code(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let code = issue_code(&state, &user, &id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CodeOut {
+            number: code.number,
+            secret: code.secret,
+            expires_at: code.expires_at,
+        }),
+    )
+        .into_response())
+}
+
+// ---- suspension (了解なく一時停止) ----
+
+#[derive(Deserialize, Default)]
+pub struct UsersQuery {
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn users_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(q): Query<UsersQuery>,
+) -> Result<Html<String>, PageError> {
+    user.require_operator()?;
+    let users = super::accounts::list_users(&state, &user, "", &q.q).await?;
+    Ok(views::render(&views::OperatorUsers {
+        csrf: &user.csrf,
+        query: &q.q,
+        users: users.into_iter().map(views::UserLine::from).collect(),
+    }))
+}
+
+async fn suspend(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    suspended: bool,
+    reason: &str,
+) -> Result<idpb::User, Failure> {
+    Ok(identity(state)
+        .set_user_suspended(idpb::SetUserSuspendedRequest {
+            actor: Some(user.actor()),
+            user_id: id.to_owned(),
+            suspended,
+            reason: reason.to_owned(),
+        })
+        .await?
+        .into_inner())
+}
+
+#[derive(Deserialize)]
+pub struct SuspensionForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    suspended: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn suspension_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<SuspensionForm>,
+) -> Result<Redirect, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    let target = suspend(&state, &user, &id, form.suspended == "1", &form.reason).await?;
+    Ok(Redirect::to(&format!(
+        "/operator/users?q={}",
+        urlencode(&target.login_id)
+    )))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuspensionBody {
+    suspended: bool,
+    /// Required when suspending, up to 200 characters.
+    #[serde(default)]
+    reason: String,
+}
+
+/// Suspend or restore any user at once (operator). Their sessions end on every gateway.
+#[utoipa::path(post, path = "/api/v1/operator/users/{id}/suspension", request_body = SuspensionBody,
+    responses((status = 200, body = super::accounts::UserOut), (status = 403, body = ErrorBody)))]
+pub async fn api_suspension(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SuspensionBody>,
+) -> Result<Json<super::accounts::UserOut>, ApiError> {
+    Ok(Json(
+        suspend(&state, &user, &id, body.suspended, &body.reason)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChainOut {
+    intact: bool,
+    records: u64,
+    /// The first record whose link does not hold (0 when intact).
+    first_broken_seq: i64,
+}
+
+/// Re-compute the audit trail's hash chain (operator).
+#[utoipa::path(get, path = "/api/v1/operator/audit/verify", responses((status = 200, body = ChainOut), (status = 403, body = ErrorBody)))]
+pub async fn api_verify_audit(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<ChainOut>, ApiError> {
+    let v = identity(&state)
+        .verify_audit_chain(idpb::VerifyAuditChainRequest {
+            actor: Some(user.actor()),
+        })
+        .await
+        .map_err(Failure::from)?
+        .into_inner();
+    Ok(Json(ChainOut {
+        intact: v.intact,
+        records: v.records,
+        first_broken_seq: v.first_broken_seq,
+    }))
 }

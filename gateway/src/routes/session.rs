@@ -172,6 +172,9 @@ pub struct MeBody {
     office: String,
     /// `operator`, `office_admin` or `staff`.
     role: String,
+    profession: String,
+    /// True until the initial password has been replaced; other calls are refused until then.
+    must_change_password: bool,
 }
 
 /// The logged-in user.
@@ -186,5 +189,7 @@ pub async fn api_me(
         name: user.name.clone(),
         office,
         role: user.role_name().to_owned(),
+        profession: user.profession.clone(),
+        must_change_password: user.must_change_password,
     }))
 }

@@ -11,8 +11,12 @@ use std::net::SocketAddr;
 use tokio_util::sync::CancellationToken;
 
 /// What must answer for the process to take traffic.
+/// A readiness condition of the binary's own (the gateway's revocation list, for one).
+pub type Check = std::sync::Arc<dyn Fn() -> Result<(), &'static str> + Send + Sync>;
+
 #[derive(Clone, Default)]
 pub struct Readiness {
+    pub check: Option<Check>,
     #[cfg(feature = "postgres")]
     pub database: Option<sqlx::PgPool>,
     pub nats: Option<async_nats::Client>,
@@ -20,6 +24,9 @@ pub struct Readiness {
 
 impl Readiness {
     pub async fn check(&self) -> Result<(), &'static str> {
+        if let Some(check) = &self.check {
+            check()?;
+        }
         #[cfg(feature = "postgres")]
         if let Some(pool) = &self.database {
             let probe = sqlx::query("SELECT 1").execute(pool);

@@ -38,7 +38,12 @@ impl AuditRecord {
     }
 
     #[must_use]
-    pub fn by(mut self, user: Option<Uuid>, office: Option<Uuid>, cert_serial: Option<&str>) -> Self {
+    pub fn by(
+        mut self,
+        user: Option<Uuid>,
+        office: Option<Uuid>,
+        cert_serial: Option<&str>,
+    ) -> Self {
         self.actor_user_id = user;
         self.actor_office_id = office;
         self.cert_serial = cert_serial.filter(|s| !s.is_empty()).map(str::to_owned);

@@ -48,6 +48,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let relay_task = tokio::spawn(relay.run(shutdown.clone()));
     let careboard = Arc::new(service::Careboard::new(store::Store::new(pool.clone())));
     let readiness = common::admin::Readiness {
+        check: None,
         database: Some(pool),
         nats: Some(nats),
     };

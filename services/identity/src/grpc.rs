@@ -38,7 +38,9 @@ impl From<Error> for Status {
                     tracing::warn!(reason = %why, "certificate refused");
                     Status::permission_denied("device_not_registered")
                 }
-                DomainError::WeakPassword(w) => Status::invalid_argument(format!("weak_password:{w}")),
+                DomainError::WeakPassword(w) => {
+                    Status::invalid_argument(format!("weak_password:{w}"))
+                }
                 DomainError::InvalidLoginId => Status::invalid_argument("invalid:login_id"),
                 DomainError::Invalid(field) => Status::invalid_argument(format!("invalid:{field}")),
                 DomainError::Forbidden => Status::permission_denied("forbidden"),
@@ -46,7 +48,9 @@ impl From<Error> for Status {
                 DomainError::LoginIdTaken => Status::already_exists("login_id_taken"),
                 DomainError::RateLimited => Status::resource_exhausted("rate_limited"),
                 DomainError::EnrollmentRefused => Status::permission_denied("enrollment_refused"),
-                DomainError::WrongCurrentPassword => Status::invalid_argument("wrong_current_password"),
+                DomainError::WrongCurrentPassword => {
+                    Status::invalid_argument("wrong_current_password")
+                }
             },
             Error::Store(e) => {
                 tracing::error!(error = %e, "store failure");
@@ -161,11 +165,16 @@ fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
 }
 
 fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
-    raw.parse().map_err(|_| Status::invalid_argument(format!("invalid:{field}")))
+    raw.parse()
+        .map_err(|_| Status::invalid_argument(format!("invalid:{field}")))
 }
 
 fn optional_id(raw: &str, field: &'static str) -> Result<Option<Uuid>, Status> {
-    if raw.is_empty() { Ok(None) } else { id(raw, field).map(Some) }
+    if raw.is_empty() {
+        Ok(None)
+    } else {
+        id(raw, field).map(Some)
+    }
 }
 
 /// Field lengths checked before anything else, so no input is large enough to cost much.
@@ -186,7 +195,14 @@ impl pb::identity_server::Identity for IdentityGrpc {
         if req.login_id.len() > 256 || req.password.len() > 1024 {
             return Err(Error::Domain(DomainError::BadCredentials).into());
         }
-        let opened = self.identity.login(&req.login_id, &req.password, serial(req.certificate.as_ref())?).await?;
+        let opened = self
+            .identity
+            .login(
+                &req.login_id,
+                &req.password,
+                serial(req.certificate.as_ref())?,
+            )
+            .await?;
         Ok(Response::new(pb::LoginResponse {
             session_token: opened.token,
             csrf_token: opened.csrf,
@@ -195,160 +211,343 @@ impl pb::identity_server::Identity for IdentityGrpc {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn authenticate(&self, request: Request<pb::AuthenticateRequest>) -> Reply<pb::AuthenticateResponse> {
+    async fn authenticate(
+        &self,
+        request: Request<pb::AuthenticateRequest>,
+    ) -> Reply<pb::AuthenticateResponse> {
         let req = request.into_inner();
-        let auth = self.identity.authenticate(&req.session_token, serial(req.certificate.as_ref())?).await?;
-        Ok(Response::new(pb::AuthenticateResponse { principal: Some(principal(&auth.user)), csrf_token: auth.csrf }))
+        let auth = self
+            .identity
+            .authenticate(&req.session_token, serial(req.certificate.as_ref())?)
+            .await?;
+        Ok(Response::new(pb::AuthenticateResponse {
+            principal: Some(principal(&auth.user)),
+            csrf_token: auth.csrf,
+        }))
     }
 
     #[tracing::instrument(skip_all)]
     async fn logout(&self, request: Request<pb::LogoutRequest>) -> Reply<pb::LogoutResponse> {
-        self.identity.logout(&request.into_inner().session_token).await?;
+        self.identity
+            .logout(&request.into_inner().session_token)
+            .await?;
         Ok(Response::new(pb::LogoutResponse {}))
     }
 
-    async fn get_device_ca(&self, _request: Request<pb::GetDeviceCaRequest>) -> Reply<pb::GetDeviceCaResponse> {
-        Ok(Response::new(pb::GetDeviceCaResponse { ca_pem: self.identity.ca_pem().to_owned() }))
+    async fn get_device_ca(
+        &self,
+        _request: Request<pb::GetDeviceCaRequest>,
+    ) -> Reply<pb::GetDeviceCaResponse> {
+        Ok(Response::new(pb::GetDeviceCaResponse {
+            ca_pem: self.identity.ca_pem().to_owned(),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn change_password(&self, request: Request<pb::ChangePasswordRequest>) -> Reply<pb::ChangePasswordResponse> {
+    async fn change_password(
+        &self,
+        request: Request<pb::ChangePasswordRequest>,
+    ) -> Reply<pb::ChangePasswordResponse> {
         let req = request.into_inner();
-        bounded(&[(&req.current_password, 1024, "current_password"), (&req.new_password, 1024, "new_password")])?;
+        bounded(&[
+            (&req.current_password, 1024, "current_password"),
+            (&req.new_password, 1024, "new_password"),
+        ])?;
         self.identity
-            .change_password(&req.session_token, serial(req.certificate.as_ref())?, &req.current_password, &req.new_password)
+            .change_password(
+                &req.session_token,
+                serial(req.certificate.as_ref())?,
+                &req.current_password,
+                &req.new_password,
+            )
             .await?;
         Ok(Response::new(pb::ChangePasswordResponse {}))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn create_user(&self, request: Request<pb::CreateUserRequest>) -> Reply<pb::IssuedPassword> {
+    async fn create_user(
+        &self,
+        request: Request<pb::CreateUserRequest>,
+    ) -> Reply<pb::IssuedPassword> {
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
-        bounded(&[(&req.login_id, 64, "login_id"), (&req.name, 400, "name"), (&req.kana, 400, "kana"), (&req.profession, 100, "profession"), (&req.email, 254, "email")])?;
-        let input = UserInput { name: &req.name, kana: &req.kana, profession: &req.profession, email: &req.email, office_admin: req.office_admin };
+        bounded(&[
+            (&req.login_id, 64, "login_id"),
+            (&req.name, 400, "name"),
+            (&req.kana, 400, "kana"),
+            (&req.profession, 100, "profession"),
+            (&req.email, 254, "email"),
+        ])?;
+        let input = UserInput {
+            name: &req.name,
+            kana: &req.kana,
+            profession: &req.profession,
+            email: &req.email,
+            office_admin: req.office_admin,
+        };
         let office = optional_id(&req.office_id, "office_id")?;
-        let (u, initial) = self.identity.create_user(&actor, office, &req.login_id, &input).await?;
-        Ok(Response::new(pb::IssuedPassword { user: Some(user(u)), initial_password: initial }))
+        let (u, initial) = self
+            .identity
+            .create_user(&actor, office, &req.login_id, &input)
+            .await?;
+        Ok(Response::new(pb::IssuedPassword {
+            user: Some(user(u)),
+            initial_password: initial,
+        }))
     }
 
     #[tracing::instrument(skip_all)]
     async fn update_user(&self, request: Request<pb::UpdateUserRequest>) -> Reply<pb::User> {
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
-        bounded(&[(&req.name, 400, "name"), (&req.kana, 400, "kana"), (&req.profession, 100, "profession"), (&req.email, 254, "email")])?;
-        let input = UserInput { name: &req.name, kana: &req.kana, profession: &req.profession, email: &req.email, office_admin: req.office_admin };
-        let u = self.identity.update_user(&actor, id(&req.user_id, "user_id")?, &input).await?;
+        bounded(&[
+            (&req.name, 400, "name"),
+            (&req.kana, 400, "kana"),
+            (&req.profession, 100, "profession"),
+            (&req.email, 254, "email"),
+        ])?;
+        let input = UserInput {
+            name: &req.name,
+            kana: &req.kana,
+            profession: &req.profession,
+            email: &req.email,
+            office_admin: req.office_admin,
+        };
+        let u = self
+            .identity
+            .update_user(&actor, id(&req.user_id, "user_id")?, &input)
+            .await?;
         Ok(Response::new(user(u)))
     }
 
     #[tracing::instrument(skip_all)]
     async fn reset_password(&self, request: Request<pb::UserRef>) -> Reply<pb::IssuedPassword> {
         let req = request.into_inner();
-        let (u, initial) = self.identity.reset_password(&actor(req.actor.as_ref())?, id(&req.user_id, "user_id")?).await?;
-        Ok(Response::new(pb::IssuedPassword { user: Some(user(u)), initial_password: initial }))
+        let (u, initial) = self
+            .identity
+            .reset_password(&actor(req.actor.as_ref())?, id(&req.user_id, "user_id")?)
+            .await?;
+        Ok(Response::new(pb::IssuedPassword {
+            user: Some(user(u)),
+            initial_password: initial,
+        }))
     }
 
     #[tracing::instrument(skip_all)]
     async fn set_user_active(&self, request: Request<pb::SetUserActiveRequest>) -> Reply<pb::User> {
         let req = request.into_inner();
-        let u = self.identity.set_active(&actor(req.actor.as_ref())?, id(&req.user_id, "user_id")?, req.active).await?;
+        let u = self
+            .identity
+            .set_active(
+                &actor(req.actor.as_ref())?,
+                id(&req.user_id, "user_id")?,
+                req.active,
+            )
+            .await?;
         Ok(Response::new(user(u)))
     }
 
     #[tracing::instrument(skip_all)]
     async fn get_user(&self, request: Request<pb::UserRef>) -> Reply<pb::User> {
         let req = request.into_inner();
-        let u = self.identity.get_user(&actor(req.actor.as_ref())?, id(&req.user_id, "user_id")?).await?;
+        let u = self
+            .identity
+            .get_user(&actor(req.actor.as_ref())?, id(&req.user_id, "user_id")?)
+            .await?;
         Ok(Response::new(user(u)))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn list_users(&self, request: Request<pb::ListUsersRequest>) -> Reply<pb::ListUsersResponse> {
+    async fn list_users(
+        &self,
+        request: Request<pb::ListUsersRequest>,
+    ) -> Reply<pb::ListUsersResponse> {
         let req = request.into_inner();
         bounded(&[(&req.query, 200, "query")])?;
-        let rows = self.identity.list_users(&actor(req.actor.as_ref())?, optional_id(&req.office_id, "office_id")?, &req.query).await?;
-        Ok(Response::new(pb::ListUsersResponse { users: rows.into_iter().map(user).collect() }))
+        let rows = self
+            .identity
+            .list_users(
+                &actor(req.actor.as_ref())?,
+                optional_id(&req.office_id, "office_id")?,
+                &req.query,
+            )
+            .await?;
+        Ok(Response::new(pb::ListUsersResponse {
+            users: rows.into_iter().map(user).collect(),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn set_user_suspended(&self, request: Request<pb::SetUserSuspendedRequest>) -> Reply<pb::User> {
+    async fn set_user_suspended(
+        &self,
+        request: Request<pb::SetUserSuspendedRequest>,
+    ) -> Reply<pb::User> {
         let req = request.into_inner();
         bounded(&[(&req.reason, 1000, "reason")])?;
         let u = self
             .identity
-            .set_suspended(&actor(req.actor.as_ref())?, id(&req.user_id, "user_id")?, req.suspended, &req.reason)
+            .set_suspended(
+                &actor(req.actor.as_ref())?,
+                id(&req.user_id, "user_id")?,
+                req.suspended,
+                &req.reason,
+            )
             .await?;
         Ok(Response::new(user(u)))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn issue_enrollment_code(&self, request: Request<pb::IssueEnrollmentCodeRequest>) -> Reply<pb::EnrollmentCode> {
+    async fn issue_enrollment_code(
+        &self,
+        request: Request<pb::IssueEnrollmentCodeRequest>,
+    ) -> Reply<pb::EnrollmentCode> {
         let req = request.into_inner();
-        bounded(&[(&req.office_name, 400, "office_id"), (&req.email, 254, "email")])?;
+        bounded(&[
+            (&req.office_name, 400, "office_id"),
+            (&req.email, 254, "email"),
+        ])?;
         let (number, secret, expires_at) = self
             .identity
-            .issue_enrollment_code(&actor(req.actor.as_ref())?, id(&req.office_id, "office_id")?, &req.office_name, &req.email)
+            .issue_enrollment_code(
+                &actor(req.actor.as_ref())?,
+                id(&req.office_id, "office_id")?,
+                &req.office_name,
+                &req.email,
+            )
             .await?;
-        Ok(Response::new(pb::EnrollmentCode { number, secret, expires_at: time(expires_at) }))
+        Ok(Response::new(pb::EnrollmentCode {
+            number,
+            secret,
+            expires_at: time(expires_at),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
     async fn enroll(&self, request: Request<pb::EnrollRequest>) -> Reply<pb::EnrollResponse> {
         let req = request.into_inner();
-        bounded(&[(&req.number, 64, "number"), (&req.secret, 64, "secret"), (&req.device_label, 400, "device_label"), (&req.p12_password, 1024, "p12_password"), (&req.source, 128, "source")])?;
+        bounded(&[
+            (&req.number, 64, "number"),
+            (&req.secret, 64, "secret"),
+            (&req.device_label, 400, "device_label"),
+            (&req.p12_password, 1024, "p12_password"),
+            (&req.source, 128, "source"),
+        ])?;
         let e = self
             .identity
-            .enroll(&req.number, &req.secret, &req.device_label, &req.p12_password, req.legacy_p12, &req.source)
+            .enroll(
+                &req.number,
+                &req.secret,
+                &req.device_label,
+                &req.p12_password,
+                req.legacy_p12,
+                &req.source,
+            )
             .await?;
-        Ok(Response::new(pb::EnrollResponse { p12: e.p12, serial: e.serial, device_label: e.label, office_name: e.office_name, not_after: time(e.not_after) }))
+        Ok(Response::new(pb::EnrollResponse {
+            p12: e.p12,
+            serial: e.serial,
+            device_label: e.label,
+            office_name: e.office_name,
+            not_after: time(e.not_after),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn list_certificates(&self, request: Request<pb::ListCertificatesRequest>) -> Reply<pb::ListCertificatesResponse> {
+    async fn list_certificates(
+        &self,
+        request: Request<pb::ListCertificatesRequest>,
+    ) -> Reply<pb::ListCertificatesResponse> {
         let req = request.into_inner();
         bounded(&[(&req.query, 200, "query")])?;
         let rows = self
             .identity
-            .list_certificates(&actor(req.actor.as_ref())?, optional_id(&req.office_id, "office_id")?, &req.query)
+            .list_certificates(
+                &actor(req.actor.as_ref())?,
+                optional_id(&req.office_id, "office_id")?,
+                &req.query,
+            )
             .await?;
         let now = common::clock::Clock::now(&common::clock::SystemClock);
-        Ok(Response::new(pb::ListCertificatesResponse { certificates: rows.into_iter().map(|c| certificate(c, now)).collect() }))
+        Ok(Response::new(pb::ListCertificatesResponse {
+            certificates: rows.into_iter().map(|c| certificate(c, now)).collect(),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn revoke_certificate(&self, request: Request<pb::RevokeCertificateRequest>) -> Reply<pb::Certificate> {
+    async fn revoke_certificate(
+        &self,
+        request: Request<pb::RevokeCertificateRequest>,
+    ) -> Reply<pb::Certificate> {
         let req = request.into_inner();
         bounded(&[(&req.serial, 64, "serial"), (&req.reason, 1000, "reason")])?;
-        let c = self.identity.revoke_certificate(&actor(req.actor.as_ref())?, &req.serial, &req.reason).await?;
+        let c = self
+            .identity
+            .revoke_certificate(&actor(req.actor.as_ref())?, &req.serial, &req.reason)
+            .await?;
         let now = common::clock::Clock::now(&common::clock::SystemClock);
         Ok(Response::new(certificate(c, now)))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn request_certificate(&self, request: Request<pb::RequestCertificateRequest>) -> Reply<pb::CertificateRequest> {
+    async fn request_certificate(
+        &self,
+        request: Request<pb::RequestCertificateRequest>,
+    ) -> Reply<pb::CertificateRequest> {
         let req = request.into_inner();
-        bounded(&[(&req.office_name, 400, "office_id"), (&req.note, 1000, "note")])?;
-        let r = self.identity.request_certificate(&actor(req.actor.as_ref())?, &req.office_name, &req.note).await?;
+        bounded(&[
+            (&req.office_name, 400, "office_id"),
+            (&req.note, 1000, "note"),
+        ])?;
+        let r = self
+            .identity
+            .request_certificate(&actor(req.actor.as_ref())?, &req.office_name, &req.note)
+            .await?;
         Ok(Response::new(certificate_request(r)))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn list_certificate_requests(&self, request: Request<pb::ListCertificateRequestsRequest>) -> Reply<pb::ListCertificateRequestsResponse> {
-        let rows = self.identity.list_requests(&actor(request.get_ref().actor.as_ref())?).await?;
-        Ok(Response::new(pb::ListCertificateRequestsResponse { requests: rows.into_iter().map(certificate_request).collect() }))
+    async fn list_certificate_requests(
+        &self,
+        request: Request<pb::ListCertificateRequestsRequest>,
+    ) -> Reply<pb::ListCertificateRequestsResponse> {
+        let rows = self
+            .identity
+            .list_requests(&actor(request.get_ref().actor.as_ref())?)
+            .await?;
+        Ok(Response::new(pb::ListCertificateRequestsResponse {
+            requests: rows.into_iter().map(certificate_request).collect(),
+        }))
     }
 
-    async fn get_revocations(&self, _request: Request<pb::GetRevocationsRequest>) -> Reply<pb::GetRevocationsResponse> {
-        Ok(Response::new(pb::GetRevocationsResponse { serials: self.identity.revocations().await? }))
+    async fn get_revocations(
+        &self,
+        _request: Request<pb::GetRevocationsRequest>,
+    ) -> Reply<pb::GetRevocationsResponse> {
+        Ok(Response::new(pb::GetRevocationsResponse {
+            serials: self.identity.revocations().await?,
+        }))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn verify_audit_chain(&self, request: Request<pb::VerifyAuditChainRequest>) -> Reply<pb::VerifyAuditChainResponse> {
-        let verdict = self.identity.verify_audit(&actor(request.get_ref().actor.as_ref())?).await?;
+    async fn verify_audit_chain(
+        &self,
+        request: Request<pb::VerifyAuditChainRequest>,
+    ) -> Reply<pb::VerifyAuditChainResponse> {
+        let verdict = self
+            .identity
+            .verify_audit(&actor(request.get_ref().actor.as_ref())?)
+            .await?;
         Ok(Response::new(match verdict {
-            ChainVerdict::Intact { records } => pb::VerifyAuditChainResponse { intact: true, records: records as u64, first_broken_seq: 0 },
-            ChainVerdict::BrokenAt { seq } => pb::VerifyAuditChainResponse { intact: false, records: 0, first_broken_seq: seq },
+            ChainVerdict::Intact { records } => pb::VerifyAuditChainResponse {
+                intact: true,
+                records: records as u64,
+                first_broken_seq: 0,
+            },
+            ChainVerdict::BrokenAt { seq } => pb::VerifyAuditChainResponse {
+                intact: false,
+                records: 0,
+                first_broken_seq: seq,
+            },
         }))
     }
 }

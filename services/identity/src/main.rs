@@ -47,7 +47,14 @@ async fn open(
     let clock: SharedClock = Arc::new(SystemClock);
     let store = store::Store::new(pool.clone());
     let ca = service::load_or_create_ca(&store, &cfg.kek, &clock).await?;
-    let identity = service::Identity::new(store, clock, cfg.session, ca, cfg.device_cert_days, cfg.enrollment_code_days);
+    let identity = service::Identity::new(
+        store,
+        clock,
+        cfg.session,
+        ca,
+        cfg.device_cert_days,
+        cfg.enrollment_code_days,
+    );
     Ok((cfg, pool, Arc::new(identity)))
 }
 
@@ -73,6 +80,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         shutdown.clone(),
     ));
     let readiness = common::admin::Readiness {
+        check: None,
         database: Some(pool),
         nats: Some(nats),
     };
@@ -109,9 +117,14 @@ async fn consume_audit(
     while !shutdown.is_cancelled() {
         let run = async {
             common::events::ensure_stream(&js).await?;
-            common::events::consume(&js, service::audit::CONSUMER, &events::AUDIT_SUBJECTS, metrics.clone(), shutdown.clone(), |e| {
-                identity.append_audit(e)
-            })
+            common::events::consume(
+                &js,
+                service::audit::CONSUMER,
+                &events::AUDIT_SUBJECTS,
+                metrics.clone(),
+                shutdown.clone(),
+                |e| identity.append_audit(e),
+            )
             .await
         };
         if let Err(e) = run.await {

@@ -11,7 +11,10 @@ use lettre::message::Mailbox;
 use serde::Deserialize;
 
 pub const CONSUMER: &str = "notify";
-pub const SUBJECTS: [&str; 2] = ["offices.office.registered", "identity.enrollment_code.issued"];
+pub const SUBJECTS: [&str; 2] = [
+    "offices.office.registered",
+    "identity.enrollment_code.issued",
+];
 
 /// The part of `identity.enrollment_code.issued` notify reads.
 #[derive(Debug, Deserialize)]
@@ -25,7 +28,8 @@ struct CodeIssued {
 
 /// A date as people in Japan read it, in Japan's time zone.
 fn japanese_date(t: chrono::DateTime<chrono::Utc>) -> String {
-    let jst = chrono::FixedOffset::east_opt(9 * 3600).map_or_else(|| t.fixed_offset(), |tz| t.with_timezone(&tz));
+    let jst = chrono::FixedOffset::east_opt(9 * 3600)
+        .map_or_else(|| t.fixed_offset(), |tz| t.with_timezone(&tz));
     jst.format("%Y年%m月%d日 %H:%M").to_string()
 }
 
@@ -55,7 +59,14 @@ impl Notifier {
             }
             "identity.enrollment_code.issued" => {
                 let d: CodeIssued = event.data_as().map_err(|e| e.to_string())?;
-                let mail = templates::enrollment_code(&d.email, &d.office_name, &d.number, &d.secret, &japanese_date(d.expires_at), &self.portal_url);
+                let mail = templates::enrollment_code(
+                    &d.email,
+                    &d.office_name,
+                    &d.number,
+                    &d.secret,
+                    &japanese_date(d.expires_at),
+                    &self.portal_url,
+                );
                 Ok(Some(("enrollment_code", vec![mail])))
             }
             _ => Ok(None),

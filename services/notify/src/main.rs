@@ -63,6 +63,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         .await
         .context("nats")?;
     let readiness = common::admin::Readiness {
+        check: None,
         database: Some(pool.clone()),
         nats: Some(nats.clone()),
     };

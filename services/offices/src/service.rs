@@ -1,12 +1,12 @@
 //! Offices' use cases.
 
 use crate::domain::{ActorRole, DomainError, OfficeKind, OfficeName, may_register_office};
-use common::text::Email;
 use crate::error::{Error, Result};
 use crate::events::{OFFICE_REGISTERED, OfficeRegistered, SOURCE};
 use crate::store::{OfficeRow, Store};
 use common::clock::SharedClock;
 use common::events::CloudEvent;
+use common::text::Email;
 use std::sync::Arc;
 use tokio::sync::Notify;
 use uuid::Uuid;
@@ -49,7 +49,8 @@ impl Offices {
     async fn create(&self, new: &NewOffice<'_>, operator_office: bool) -> Result<OfficeRow> {
         let name = OfficeName::parse(new.name)?;
         let kind = OfficeKind::parse(new.kind)?;
-        let email = Email::parse(new.admin_email).map_err(|_| DomainError::Invalid("admin_email"))?;
+        let email =
+            Email::parse(new.admin_email).map_err(|_| DomainError::Invalid("admin_email"))?;
         let office = OfficeRow {
             id: Uuid::now_v7(),
             name: name.as_str().to_owned(),

@@ -19,9 +19,9 @@ impl Email {
         let (local, domain) = folded.split_once('@').ok_or(InvalidEmail)?;
         let domain_ok = domain.contains('.')
             && !domain.contains('@')
-            && domain.split('.').all(|l| {
-                !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            });
+            && domain
+                .split('.')
+                .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
         if local.is_empty() || local.len() > 64 || !domain_ok {
             return Err(InvalidEmail);
         }
@@ -45,7 +45,9 @@ mod tests {
             "Admin@clinic.example.jp"
         );
         assert_eq!(
-            Email::parse("ｋａｎｒｉ＠ｅｘａｍｐｌｅ．ｊｐ").unwrap().as_str(),
+            Email::parse("ｋａｎｒｉ＠ｅｘａｍｐｌｅ．ｊｐ")
+                .unwrap()
+                .as_str(),
             "kanri@example.jp"
         );
     }
@@ -53,7 +55,15 @@ mod tests {
     #[test]
     fn rejects_malformed_addresses() {
         for bad in [
-            "", "no-at", "a@b", "a@@b.jp", "a b@c.jp", "@c.jp", "a@.jp", "山田@example.jp", "a@b..jp",
+            "",
+            "no-at",
+            "a@b",
+            "a@@b.jp",
+            "a b@c.jp",
+            "@c.jp",
+            "a@.jp",
+            "山田@example.jp",
+            "a@b..jp",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }

@@ -32,7 +32,10 @@ fn voiced(c: char) -> Option<char> {
 }
 
 fn semi_voiced(c: char) -> Option<char> {
-    "ハヒフヘホ".contains(c).then(|| char::from_u32(c as u32 + 2)).flatten()
+    "ハヒフヘホ"
+        .contains(c)
+        .then(|| char::from_u32(c as u32 + 2))
+        .flatten()
 }
 
 fn half_to_full(input: &str) -> String {
@@ -77,10 +80,14 @@ impl Kana {
         let joined = words.join(" ");
         let len = joined.chars().count();
         let valid = (1..=100).contains(&len)
-            && joined
-                .chars()
-                .all(|c| c == ' ' || c == 'ー' || c == '・' || ('\u{30A1}'..='\u{30FA}').contains(&c));
-        if valid { Ok(Self(joined)) } else { Err(InvalidKana) }
+            && joined.chars().all(|c| {
+                c == ' ' || c == 'ー' || c == '・' || ('\u{30A1}'..='\u{30FA}').contains(&c)
+            });
+        if valid {
+            Ok(Self(joined))
+        } else {
+            Err(InvalidKana)
+        }
     }
 
     #[must_use]
@@ -97,8 +104,14 @@ mod tests {
     fn half_width_and_hiragana_become_full_width_katakana() {
         assert_eq!(Kana::parse("ﾀｶﾊｷﾞ ﾊﾅｺ").unwrap().as_str(), "タカハギ ハナコ");
         assert_eq!(Kana::parse("ﾎﾟﾝﾎﾟｺ").unwrap().as_str(), "ポンポコ");
-        assert_eq!(Kana::parse("たかはぎ　はなこ").unwrap().as_str(), "タカハギ ハナコ");
-        assert_eq!(Kana::parse("  サトウ   タロウ ").unwrap().as_str(), "サトウ タロウ");
+        assert_eq!(
+            Kana::parse("たかはぎ　はなこ").unwrap().as_str(),
+            "タカハギ ハナコ"
+        );
+        assert_eq!(
+            Kana::parse("  サトウ   タロウ ").unwrap().as_str(),
+            "サトウ タロウ"
+        );
         assert_eq!(Kana::parse("ｳﾞｨｰﾅｽ").unwrap().as_str(), "ヴィーナス");
     }
 

@@ -5,4 +5,4 @@ mod email;
 mod kana;
 
 pub use email::{Email, InvalidEmail};
-pub use kana::{Kana, InvalidKana, fold_width};
+pub use kana::{InvalidKana, Kana, fold_width};

@@ -20,7 +20,11 @@ impl Actor {
 }
 
 fn allow(ok: bool) -> Result<(), DomainError> {
-    if ok { Ok(()) } else { Err(DomainError::Forbidden) }
+    if ok {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden)
+    }
 }
 
 /// Create, edit, reset, deactivate people of `office`.
@@ -81,14 +85,22 @@ mod tests {
     use super::*;
 
     fn actor(role: Role, office: u128, user: u128) -> Actor {
-        Actor { user_id: Uuid::from_u128(user), office_id: Uuid::from_u128(office), role, cert_serial: "s".into() }
+        Actor {
+            user_id: Uuid::from_u128(user),
+            office_id: Uuid::from_u128(office),
+            role,
+            cert_serial: "s".into(),
+        }
     }
 
     #[test]
     fn office_admins_manage_only_their_own_office() {
         let admin = actor(Role::OfficeAdmin, 1, 10);
         assert!(may_manage_users_of(&admin, Uuid::from_u128(1)).is_ok());
-        assert_eq!(may_manage_users_of(&admin, Uuid::from_u128(2)), Err(DomainError::Forbidden));
+        assert_eq!(
+            may_manage_users_of(&admin, Uuid::from_u128(2)),
+            Err(DomainError::Forbidden)
+        );
         assert!(may_manage_users_of(&actor(Role::Staff, 1, 11), Uuid::from_u128(1)).is_err());
         assert!(may_manage_users_of(&actor(Role::Operator, 9, 12), Uuid::from_u128(2)).is_ok());
     }
@@ -102,14 +114,30 @@ mod tests {
         assert!(may_suspend(&operator, Uuid::from_u128(11)).is_ok());
         assert!(may_suspend(&operator, Uuid::from_u128(12)).is_err());
         assert!(may_suspend(&actor(Role::OfficeAdmin, 1, 10), Uuid::from_u128(11)).is_err());
-        assert!(may_change_status_of(&actor(Role::OfficeAdmin, 1, 10), Uuid::from_u128(1), Uuid::from_u128(10)).is_err());
+        assert!(
+            may_change_status_of(
+                &actor(Role::OfficeAdmin, 1, 10),
+                Uuid::from_u128(1),
+                Uuid::from_u128(10)
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn people_of_the_city_office_are_operators() {
         let operator = actor(Role::Operator, 9, 12);
-        assert_eq!(role_for_new_user(&operator, Uuid::from_u128(9), false), Role::Operator);
-        assert_eq!(role_for_new_user(&operator, Uuid::from_u128(1), true), Role::OfficeAdmin);
-        assert_eq!(role_for_new_user(&actor(Role::OfficeAdmin, 1, 10), Uuid::from_u128(1), false), Role::Staff);
+        assert_eq!(
+            role_for_new_user(&operator, Uuid::from_u128(9), false),
+            Role::Operator
+        );
+        assert_eq!(
+            role_for_new_user(&operator, Uuid::from_u128(1), true),
+            Role::OfficeAdmin
+        );
+        assert_eq!(
+            role_for_new_user(&actor(Role::OfficeAdmin, 1, 10), Uuid::from_u128(1), false),
+            Role::Staff
+        );
     }
 }

@@ -48,19 +48,28 @@ pub fn link_hash(prev: &[u8], r: &Hashed<'_>) -> Vec<u8> {
 /// What a check of the whole chain found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ChainVerdict {
-    Intact { records: usize },
+    Intact {
+        records: usize,
+    },
     /// The first record whose link does not hold.
-    BrokenAt { seq: i64 },
+    BrokenAt {
+        seq: i64,
+    },
 }
 
 /// Walks the records in order: each must follow the previous by one, point at its hash, and hash
 /// to what it says.
-pub fn verify<'a>(records: impl IntoIterator<Item = (Hashed<'a>, &'a [u8], &'a [u8])>) -> ChainVerdict {
+pub fn verify<'a>(
+    records: impl IntoIterator<Item = (Hashed<'a>, &'a [u8], &'a [u8])>,
+) -> ChainVerdict {
     let mut prev = vec![0u8; 32];
     let mut expected_seq = 1;
     let mut n = 0;
     for (fields, prev_hash, hash) in records {
-        if fields.seq != expected_seq || prev_hash != prev.as_slice() || link_hash(&prev, &fields) != hash {
+        if fields.seq != expected_seq
+            || prev_hash != prev.as_slice()
+            || link_hash(&prev, &fields) != hash
+        {
             return ChainVerdict::BrokenAt { seq: fields.seq };
         }
         prev = hash.to_vec();
@@ -97,11 +106,22 @@ mod tests {
         let h1 = link_hash(&zero, &record(1, "a"));
         let h2 = link_hash(&h1, &record(2, "b"));
         let h3 = link_hash(&h2, &record(3, "c"));
-        let intact = vec![(record(1, "a"), zero.as_slice(), h1.as_slice()), (record(2, "b"), &h1, &h2), (record(3, "c"), &h2, &h3)];
+        let intact = vec![
+            (record(1, "a"), zero.as_slice(), h1.as_slice()),
+            (record(2, "b"), &h1, &h2),
+            (record(3, "c"), &h2, &h3),
+        ];
         assert_eq!(verify(intact), ChainVerdict::Intact { records: 3 });
-        let altered = vec![(record(1, "a"), zero.as_slice(), h1.as_slice()), (record(2, "X"), &h1, &h2), (record(3, "c"), &h2, &h3)];
+        let altered = vec![
+            (record(1, "a"), zero.as_slice(), h1.as_slice()),
+            (record(2, "X"), &h1, &h2),
+            (record(3, "c"), &h2, &h3),
+        ];
         assert_eq!(verify(altered), ChainVerdict::BrokenAt { seq: 2 });
-        let deleted = vec![(record(1, "a"), zero.as_slice(), h1.as_slice()), (record(3, "c"), &h2, &h3)];
+        let deleted = vec![
+            (record(1, "a"), zero.as_slice(), h1.as_slice()),
+            (record(3, "c"), &h2, &h3),
+        ];
         assert_eq!(verify(deleted), ChainVerdict::BrokenAt { seq: 3 });
     }
 }

@@ -38,7 +38,10 @@ pub fn display_secret(secret: &str) -> String {
 
 #[must_use]
 pub fn normalize_number(raw: &str) -> Option<String> {
-    let digits: String = fold_width(raw).chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+    let digits: String = fold_width(raw)
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' '))
+        .collect();
     (digits.len() == 10 && digits.chars().all(|c| c.is_ascii_digit())).then_some(digits)
 }
 
@@ -81,7 +84,11 @@ pub fn device_label(raw: &str) -> Result<String, DomainError> {
 /// The password protecting the downloaded file: long enough to resist offline guessing.
 pub fn p12_password(raw: &str) -> Result<(), DomainError> {
     let n = raw.chars().count();
-    if (8..=128).contains(&n) { Ok(()) } else { Err(DomainError::Invalid("p12_password")) }
+    if (8..=128).contains(&n) {
+        Ok(())
+    } else {
+        Err(DomainError::Invalid("p12_password"))
+    }
 }
 
 #[cfg(test)]
@@ -94,8 +101,14 @@ mod tests {
         assert_eq!(number.len(), 10);
         assert_eq!(secret.len(), SECRET_LEN);
         let shown = display_secret(&secret);
-        assert_eq!(normalize_secret(&shown.to_lowercase()), Some(secret.clone()));
-        let typed: String = number.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect();
+        assert_eq!(
+            normalize_secret(&shown.to_lowercase()),
+            Some(secret.clone())
+        );
+        let typed: String = number
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+            .collect();
         assert_eq!(normalize_number(&typed), Some(number));
         assert_eq!(normalize_secret("0OIL-0000-0000-0000"), None);
         assert_eq!(normalize_number("12345"), None);
@@ -103,17 +116,44 @@ mod tests {
 
     #[test]
     fn a_code_is_refused_when_used_expired_or_locked() {
-        let now: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z").unwrap().into();
-        let fresh = CodeState { expires_at: now + Duration::days(14), used: false, failures: 0 };
+        let now: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
+            .unwrap()
+            .into();
+        let fresh = CodeState {
+            expires_at: now + Duration::days(14),
+            used: false,
+            failures: 0,
+        };
         assert!(usable(&fresh, now).is_ok());
-        assert!(usable(&CodeState { used: true, ..fresh.clone() }, now).is_err());
-        assert!(usable(&CodeState { failures: 5, ..fresh.clone() }, now).is_err());
+        assert!(
+            usable(
+                &CodeState {
+                    used: true,
+                    ..fresh.clone()
+                },
+                now
+            )
+            .is_err()
+        );
+        assert!(
+            usable(
+                &CodeState {
+                    failures: 5,
+                    ..fresh.clone()
+                },
+                now
+            )
+            .is_err()
+        );
         assert!(usable(&fresh, now + Duration::days(14)).is_err());
     }
 
     #[test]
     fn labels_and_file_passwords_are_bounded() {
-        assert_eq!(device_label(" 訪問用タブレット ").unwrap(), "訪問用タブレット");
+        assert_eq!(
+            device_label(" 訪問用タブレット ").unwrap(),
+            "訪問用タブレット"
+        );
         assert!(device_label("").is_err());
         assert!(device_label(&"x".repeat(51)).is_err());
         assert!(p12_password("short").is_err());

@@ -2,8 +2,22 @@ use super::DomainError;
 
 /// The professions of 利用スタッフ, as the city lists them.
 pub const PROFESSIONS: [&str; 16] = [
-    "医師", "歯科医師", "薬剤師", "看護師", "准看護師", "保健師", "PT", "OT", "ST", "ケアマネジャー",
-    "社会福祉士", "介護福祉士", "ヘルパー", "MSW", "事務", "その他",
+    "医師",
+    "歯科医師",
+    "薬剤師",
+    "看護師",
+    "准看護師",
+    "保健師",
+    "PT",
+    "OT",
+    "ST",
+    "ケアマネジャー",
+    "社会福祉士",
+    "介護福祉士",
+    "ヘルパー",
+    "MSW",
+    "事務",
+    "その他",
 ];
 
 pub fn parse(raw: &str) -> Result<&'static str, DomainError> {

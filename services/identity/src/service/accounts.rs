@@ -29,9 +29,15 @@ struct ValidUser {
 fn validate(input: &UserInput<'_>) -> Result<ValidUser> {
     Ok(ValidUser {
         name: person_name(input.name)?,
-        kana: Kana::parse(input.kana).map_err(|_| DomainError::Invalid("kana"))?.as_str().to_owned(),
+        kana: Kana::parse(input.kana)
+            .map_err(|_| DomainError::Invalid("kana"))?
+            .as_str()
+            .to_owned(),
         profession: profession::parse(input.profession)?,
-        email: Email::parse(input.email).map_err(|_| DomainError::Invalid("email"))?.as_str().to_owned(),
+        email: Email::parse(input.email)
+            .map_err(|_| DomainError::Invalid("email"))?
+            .as_str()
+            .to_owned(),
     })
 }
 
@@ -42,7 +48,13 @@ fn initial_password() -> String {
             .iter()
             .map(|b| (SECRET_ALPHABET[usize::from(b & 31)] as char).to_ascii_lowercase())
             .collect();
-        let candidate = format!("{}-{}-{}-{}", &chars[0..4], &chars[4..8], &chars[8..12], &chars[12..16]);
+        let candidate = format!(
+            "{}-{}-{}-{}",
+            &chars[0..4],
+            &chars[4..8],
+            &chars[8..12],
+            &chars[12..16]
+        );
         if password::check_policy(&candidate, "").is_ok() {
             return candidate;
         }
@@ -51,10 +63,19 @@ fn initial_password() -> String {
 
 impl Identity {
     async fn target(&self, id: Uuid) -> Result<UserRow> {
-        self.store.user_by_id(id).await?.ok_or_else(|| DomainError::NotFound.into())
+        self.store
+            .user_by_id(id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound.into())
     }
 
-    pub async fn create_user(&self, actor: &Actor, office: Option<Uuid>, login_id: &str, input: &UserInput<'_>) -> Result<(UserRow, String)> {
+    pub async fn create_user(
+        &self,
+        actor: &Actor,
+        office: Option<Uuid>,
+        login_id: &str,
+        input: &UserInput<'_>,
+    ) -> Result<(UserRow, String)> {
         let office = office.unwrap_or(actor.office_id);
         access::may_manage_users_of(actor, office)?;
         let login = LoginId::parse(login_id)?;
@@ -63,7 +84,10 @@ impl Identity {
         let initial = initial_password();
         let hash = password::hash(&initial, &random::<16>()).map_err(Error::Internal)?;
         let id = Uuid::now_v7();
-        let record = self.audit_by(actor, "user.create", "success").on("user", id).with(serde_json::json!({"role": role.as_str()}));
+        let record = self
+            .audit_by(actor, "user.create", "success")
+            .on("user", id)
+            .with(serde_json::json!({"role": role.as_str()}));
         let new = NewUser {
             id,
             login_id: login.as_str(),
@@ -76,14 +100,23 @@ impl Identity {
             password_hash: &hash,
             must_change_password: true,
         };
-        match self.store.insert_user(&new, self.clock.now(), &[self.audit(record)?]).await {
+        match self
+            .store
+            .insert_user(&new, self.clock.now(), &[self.audit(record)?])
+            .await
+        {
             Err(StoreError::Conflict(_)) => return Err(DomainError::LoginIdTaken.into()),
             other => other?,
         }
         Ok((self.target(id).await?, initial))
     }
 
-    pub async fn update_user(&self, actor: &Actor, id: Uuid, input: &UserInput<'_>) -> Result<UserRow> {
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &UserInput<'_>,
+    ) -> Result<UserRow> {
         let user = self.target(id).await?;
         access::may_manage_users_of(actor, user.office_id)?;
         let valid = validate(input)?;
@@ -95,9 +128,19 @@ impl Identity {
             _ if input.office_admin => Role::OfficeAdmin,
             _ => Role::Staff,
         };
-        let patch = UserPatch { name: &valid.name, kana: &valid.kana, profession: valid.profession, email: &valid.email, role: role.as_str() };
-        let record = self.audit_by(actor, "user.update", "success").on("user", id);
-        self.store.update_user(id, &patch, self.clock.now(), &[self.audit(record)?]).await?;
+        let patch = UserPatch {
+            name: &valid.name,
+            kana: &valid.kana,
+            profession: valid.profession,
+            email: &valid.email,
+            role: role.as_str(),
+        };
+        let record = self
+            .audit_by(actor, "user.update", "success")
+            .on("user", id);
+        self.store
+            .update_user(id, &patch, self.clock.now(), &[self.audit(record)?])
+            .await?;
         self.target(id).await
     }
 
@@ -106,8 +149,12 @@ impl Identity {
         access::may_change_status_of(actor, user.office_id, id)?;
         let initial = initial_password();
         let hash = password::hash(&initial, &random::<16>()).map_err(Error::Internal)?;
-        let record = self.audit_by(actor, "user.password_reset", "success").on("user", id);
-        self.store.set_password(id, &hash, true, self.clock.now(), &[self.audit(record)?]).await?;
+        let record = self
+            .audit_by(actor, "user.password_reset", "success")
+            .on("user", id);
+        self.store
+            .set_password(id, &hash, true, self.clock.now(), &[self.audit(record)?])
+            .await?;
         Ok((self.target(id).await?, initial))
     }
 
@@ -119,15 +166,46 @@ impl Identity {
             return Err(DomainError::Forbidden.into());
         }
         let status = if active { "active" } else { "deactivated" };
-        let record = self.audit_by(actor, if active { "user.reactivate" } else { "user.deactivate" }, "success").on("user", id);
-        let changed = self.event(USER_STATUS_CHANGED, id.to_string(), &UserStatusChanged { user_id: id, status: status.into() })?;
-        self.store.set_status(id, status, "", self.clock.now(), &[self.audit(record)?, changed]).await?;
+        let record = self
+            .audit_by(
+                actor,
+                if active {
+                    "user.reactivate"
+                } else {
+                    "user.deactivate"
+                },
+                "success",
+            )
+            .on("user", id);
+        let changed = self.event(
+            USER_STATUS_CHANGED,
+            id.to_string(),
+            &UserStatusChanged {
+                user_id: id,
+                status: status.into(),
+            },
+        )?;
+        self.store
+            .set_status(
+                id,
+                status,
+                "",
+                self.clock.now(),
+                &[self.audit(record)?, changed],
+            )
+            .await?;
         self.target(id).await
     }
 
     /// 了解なく一時停止: the operator suspends or restores a user; a suspended user's sessions are
     /// gone in the same transaction, so the next request of any gateway is refused.
-    pub async fn set_suspended(&self, actor: &Actor, id: Uuid, suspended: bool, reason: &str) -> Result<UserRow> {
+    pub async fn set_suspended(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        suspended: bool,
+        reason: &str,
+    ) -> Result<UserRow> {
         access::may_suspend(actor, id)?;
         let user = self.target(id).await?;
         let reason = reason.trim();
@@ -139,11 +217,34 @@ impl Identity {
         }
         let status = if suspended { "suspended" } else { "active" };
         let record = self
-            .audit_by(actor, if suspended { "user.suspend" } else { "user.restore" }, "success")
+            .audit_by(
+                actor,
+                if suspended {
+                    "user.suspend"
+                } else {
+                    "user.restore"
+                },
+                "success",
+            )
             .on("user", id)
             .with(serde_json::json!({ "reason": reason }));
-        let changed = self.event(USER_STATUS_CHANGED, id.to_string(), &UserStatusChanged { user_id: id, status: status.into() })?;
-        self.store.set_status(id, status, reason, self.clock.now(), &[self.audit(record)?, changed]).await?;
+        let changed = self.event(
+            USER_STATUS_CHANGED,
+            id.to_string(),
+            &UserStatusChanged {
+                user_id: id,
+                status: status.into(),
+            },
+        )?;
+        self.store
+            .set_status(
+                id,
+                status,
+                reason,
+                self.clock.now(),
+                &[self.audit(record)?, changed],
+            )
+            .await?;
         self.target(id).await
     }
 
@@ -153,7 +254,12 @@ impl Identity {
         Ok(user)
     }
 
-    pub async fn list_users(&self, actor: &Actor, office: Option<Uuid>, query: &str) -> Result<Vec<UserRow>> {
+    pub async fn list_users(
+        &self,
+        actor: &Actor,
+        office: Option<Uuid>,
+        query: &str,
+    ) -> Result<Vec<UserRow>> {
         let office = match (actor.is_operator(), office) {
             (true, office) => office,
             (false, _) => Some(actor.office_id),

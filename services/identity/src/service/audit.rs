@@ -2,8 +2,8 @@
 //! included) and are appended to the hash chain once each.
 
 use super::Identity;
-use crate::domain::audit::{ChainVerdict, Hashed, link_hash, verify};
 use crate::domain::access::{self, Actor};
+use crate::domain::audit::{ChainVerdict, Hashed, link_hash, verify};
 use crate::error::Result;
 use crate::store::AuditRow;
 use chrono::SubsecRound;
@@ -86,8 +86,8 @@ impl Identity {
         access::may_read_audit(actor)?;
         let rows = self.store.audit_rows().await?;
         let texts: Vec<Texts> = rows.iter().map(texts).collect();
-        Ok(verify(
-            rows.iter().zip(&texts).map(|(r, t)| (fields(r, t), r.prev_hash.as_slice(), r.hash.as_slice())),
-        ))
+        Ok(verify(rows.iter().zip(&texts).map(|(r, t)| {
+            (fields(r, t), r.prev_hash.as_slice(), r.hash.as_slice())
+        })))
     }
 }

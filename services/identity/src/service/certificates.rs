@@ -28,20 +28,40 @@ fn secret_hash(secret: &str) -> Vec<u8> {
 }
 
 impl Identity {
-    fn issue(&self, office_name: &str, label: &str) -> Result<(IssuedDevice, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> {
+    fn issue(
+        &self,
+        office_name: &str,
+        label: &str,
+    ) -> Result<(
+        IssuedDevice,
+        chrono::DateTime<chrono::Utc>,
+        chrono::DateTime<chrono::Utc>,
+    )> {
         let now = self.clock.now();
         let not_before = now - chrono::Duration::minutes(5);
         let not_after = now + chrono::Duration::days(self.cert_days);
         let issued = ca::issue_device(
             &self.ca.cert_pem,
             &self.ca.key_pem,
-            &DeviceRequest { office_name, device_label: label, serial: random::<16>(), not_before, not_after },
+            &DeviceRequest {
+                office_name,
+                device_label: label,
+                serial: random::<16>(),
+                not_before,
+                not_after,
+            },
         )?;
         Ok((issued, not_before, not_after))
     }
 
     /// The operator issues a 証明書取得用No/パスワード for an office; notify mails it to `email`.
-    pub async fn issue_enrollment_code(&self, actor: &Actor, office: Uuid, office_name: &str, email: &str) -> Result<(String, String, chrono::DateTime<chrono::Utc>)> {
+    pub async fn issue_enrollment_code(
+        &self,
+        actor: &Actor,
+        office: Uuid,
+        office_name: &str,
+        email: &str,
+    ) -> Result<(String, String, chrono::DateTime<chrono::Utc>)> {
         access::may_issue_enrollment_codes(actor)?;
         let email = Email::parse(email).map_err(|_| DomainError::Invalid("email"))?;
         let office_name = office_name.trim();
@@ -53,7 +73,10 @@ impl Identity {
         loop {
             let (number, secret) = enrollment::new_code(&random::<24>());
             let shown = enrollment::display_secret(&secret);
-            let record = self.audit_by(actor, "enrollment_code.issue", "success").on("office", office).with(serde_json::json!({"number": number}));
+            let record = self
+                .audit_by(actor, "enrollment_code.issue", "success")
+                .on("office", office)
+                .with(serde_json::json!({"number": number}));
             let mail = self.event(
                 CODE_ISSUED,
                 office.to_string(),
@@ -75,42 +98,74 @@ impl Identity {
                 created_at: now,
                 expires_at,
             };
-            if self.store.insert_code(&code, &[self.audit(record)?, mail]).await? {
+            if self
+                .store
+                .insert_code(&code, &[self.audit(record)?, mail])
+                .await?
+            {
                 return Ok((number, shown, expires_at));
             }
         }
     }
 
     /// 初回の証明書設定: a valid code buys one certificate, once. Every refusal looks the same.
-    pub async fn enroll(&self, number: &str, secret: &str, label: &str, p12_password: &str, legacy: bool, source: &str) -> Result<Enrolled> {
+    pub async fn enroll(
+        &self,
+        number: &str,
+        secret: &str,
+        label: &str,
+        p12_password: &str,
+        legacy: bool,
+        source: &str,
+    ) -> Result<Enrolled> {
         let now = self.clock.now();
         let label = enrollment::device_label(label)?;
         enrollment::p12_password(p12_password)?;
-        let attempts = self.store.count_enrollment_attempt(source, now, now - enrollment::SOURCE_WINDOW).await?;
+        let attempts = self
+            .store
+            .count_enrollment_attempt(source, now, now - enrollment::SOURCE_WINDOW)
+            .await?;
         if attempts > enrollment::MAX_SOURCE_ATTEMPTS {
             return Err(DomainError::RateLimited.into());
         }
-        let refused = |why: &str| AuditRecord::new("certificate.enroll", "denied").with(serde_json::json!({"reason": why, "source": source}));
+        let refused = |why: &str| {
+            AuditRecord::new("certificate.enroll", "denied")
+                .with(serde_json::json!({"reason": why, "source": source}))
+        };
         let Some(number) = enrollment::normalize_number(number) else {
             return Err(DomainError::EnrollmentRefused.into());
         };
         let Some(code) = self.store.code(&number).await? else {
-            self.store.publish(&[self.audit(refused("unknown"))?]).await?;
+            self.store
+                .publish(&[self.audit(refused("unknown"))?])
+                .await?;
             return Err(DomainError::EnrollmentRefused.into());
         };
-        let state = CodeState { expires_at: code.expires_at, used: code.used_at.is_some(), failures: code.failures };
+        let state = CodeState {
+            expires_at: code.expires_at,
+            used: code.used_at.is_some(),
+            failures: code.failures,
+        };
         if enrollment::usable(&state, now).is_err() {
-            self.store.publish(&[self.audit(refused("unusable").on("office", code.office_id))?]).await?;
+            self.store
+                .publish(&[self.audit(refused("unusable").on("office", code.office_id))?])
+                .await?;
             return Err(DomainError::EnrollmentRefused.into());
         }
-        let given = enrollment::normalize_secret(secret).map(|s| secret_hash(&s)).unwrap_or_default();
+        let given = enrollment::normalize_secret(secret)
+            .map(|s| secret_hash(&s))
+            .unwrap_or_default();
         if !bool::from(given.ct_eq(&code.secret_hash)) {
             let events = [self.audit(refused("secret").on("office", code.office_id))?];
             self.store.record_code_failure(&number, &events).await?;
             return Err(DomainError::EnrollmentRefused.into());
         }
         let (issued, not_before, not_after) = self.issue(&code.office_name, &label)?;
-        let profile = if legacy { P12Profile::Legacy3Des } else { P12Profile::Aes256 };
+        let profile = if legacy {
+            P12Profile::Legacy3Des
+        } else {
+            P12Profile::Aes256
+        };
         let p12 = ca::pkcs12(&issued, &self.ca.der()?, &label, p12_password, profile)?;
         let device = NewDevice {
             serial: &issued.serial_hex,
@@ -126,14 +181,33 @@ impl Identity {
             .by(None, Some(code.office_id), Some(&issued.serial_hex))
             .on("certificate", &issued.serial_hex)
             .with(serde_json::json!({"number": number, "legacy_p12": legacy}));
-        if !self.store.redeem_code(&number, &device, &[self.audit(record)?]).await? {
+        if !self
+            .store
+            .redeem_code(&number, &device, &[self.audit(record)?])
+            .await?
+        {
             return Err(DomainError::EnrollmentRefused.into());
         }
-        Ok(Enrolled { p12, serial: issued.serial_hex, label, office_name: code.office_name, not_after })
+        Ok(Enrolled {
+            p12,
+            serial: issued.serial_hex,
+            label,
+            office_name: code.office_name,
+            not_after,
+        })
     }
 
-    pub async fn list_certificates(&self, actor: &Actor, office: Option<Uuid>, query: &str) -> Result<Vec<CertificateRow>> {
-        let office = if actor.is_operator() { office } else { Some(actor.office_id) };
+    pub async fn list_certificates(
+        &self,
+        actor: &Actor,
+        office: Option<Uuid>,
+        query: &str,
+    ) -> Result<Vec<CertificateRow>> {
+        let office = if actor.is_operator() {
+            office
+        } else {
+            Some(actor.office_id)
+        };
         if let Some(o) = office {
             access::may_manage_certificates_of(actor, o)?;
         }
@@ -144,21 +218,55 @@ impl Identity {
     }
 
     /// Revokes at once; gateways learn by event and refuse it on their next request.
-    pub async fn revoke_certificate(&self, actor: &Actor, serial: &str, reason: &str) -> Result<CertificateRow> {
-        let cert = self.store.certificate(serial).await?.ok_or(DomainError::NotFound)?;
+    pub async fn revoke_certificate(
+        &self,
+        actor: &Actor,
+        serial: &str,
+        reason: &str,
+    ) -> Result<CertificateRow> {
+        let cert = self
+            .store
+            .certificate(serial)
+            .await?
+            .ok_or(DomainError::NotFound)?;
         access::may_manage_certificates_of(actor, cert.office_id)?;
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 200 {
             return Err(DomainError::Invalid("reason").into());
         }
-        let record = self.audit_by(actor, "certificate.revoke", "success").on("certificate", serial).with(serde_json::json!({"reason": reason}));
-        let revoked = self.event(CERTIFICATE_REVOKED, serial.to_owned(), &CertificateRevoked { serial: serial.to_owned(), office_id: cert.office_id })?;
-        self.store.revoke(serial, reason, self.clock.now(), &[self.audit(record)?, revoked]).await?;
-        self.store.certificate(serial).await?.ok_or_else(|| DomainError::NotFound.into())
+        let record = self
+            .audit_by(actor, "certificate.revoke", "success")
+            .on("certificate", serial)
+            .with(serde_json::json!({"reason": reason}));
+        let revoked = self.event(
+            CERTIFICATE_REVOKED,
+            serial.to_owned(),
+            &CertificateRevoked {
+                serial: serial.to_owned(),
+                office_id: cert.office_id,
+            },
+        )?;
+        self.store
+            .revoke(
+                serial,
+                reason,
+                self.clock.now(),
+                &[self.audit(record)?, revoked],
+            )
+            .await?;
+        self.store
+            .certificate(serial)
+            .await?
+            .ok_or_else(|| DomainError::NotFound.into())
     }
 
     /// 追加発行: an office admin asks the city for another certificate.
-    pub async fn request_certificate(&self, actor: &Actor, office_name: &str, note: &str) -> Result<RequestRow> {
+    pub async fn request_certificate(
+        &self,
+        actor: &Actor,
+        office_name: &str,
+        note: &str,
+    ) -> Result<RequestRow> {
         access::may_request_certificate(actor)?;
         let note = note.trim();
         if note.chars().count() > 200 || office_name.trim().is_empty() {
@@ -173,8 +281,12 @@ impl Identity {
             created_at: self.clock.now(),
             done_at: None,
         };
-        let record = self.audit_by(actor, "certificate.request", "success").on("office", actor.office_id);
-        self.store.insert_request(&row, &[self.audit(record)?]).await?;
+        let record = self
+            .audit_by(actor, "certificate.request", "success")
+            .on("office", actor.office_id);
+        self.store
+            .insert_request(&row, &[self.audit(record)?])
+            .await?;
         Ok(row)
     }
 
@@ -226,9 +338,23 @@ impl Identity {
             .by(None, Some(req.office_id), Some(&issued.serial_hex))
             .on("certificate", &issued.serial_hex)
             .with(serde_json::json!({"bootstrap": true}));
-        self.store.insert_device(&device, &[self.audit(record)?]).await?;
-        let p12 = ca::pkcs12(&issued, &self.ca.der()?, &req.device_label, &req.p12_password, P12Profile::Aes256)?;
-        Ok(BootstrapOutcome { user_created, serial: issued.serial_hex, p12, cert_pem: issued.cert_pem, key_pem: issued.key_pem })
+        self.store
+            .insert_device(&device, &[self.audit(record)?])
+            .await?;
+        let p12 = ca::pkcs12(
+            &issued,
+            &self.ca.der()?,
+            &req.device_label,
+            &req.p12_password,
+            P12Profile::Aes256,
+        )?;
+        Ok(BootstrapOutcome {
+            user_created,
+            serial: issued.serial_hex,
+            p12,
+            cert_pem: issued.cert_pem,
+            key_pem: issued.key_pem,
+        })
     }
 }
 

@@ -82,8 +82,22 @@ pub struct Identity {
 
 impl Identity {
     #[must_use]
-    pub fn new(store: Store, clock: SharedClock, policy: SessionPolicy, ca: DeviceCa, cert_days: i64, code_days: i64) -> Self {
-        Self { store, clock, policy, ca, cert_days, code_days }
+    pub fn new(
+        store: Store,
+        clock: SharedClock,
+        policy: SessionPolicy,
+        ca: DeviceCa,
+        cert_days: i64,
+        code_days: i64,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            policy,
+            ca,
+            cert_days,
+            code_days,
+        }
     }
 
     #[must_use]
@@ -93,16 +107,33 @@ impl Identity {
 
     /// An audit event for `record`, in the current trace.
     fn audit(&self, record: AuditRecord) -> Result<CloudEvent> {
-        record.event(self.clock.as_ref(), "identity").map_err(|e| Error::Internal(e.to_string()))
+        record
+            .event(self.clock.as_ref(), "identity")
+            .map_err(|e| Error::Internal(e.to_string()))
     }
 
     /// An audit record of something `actor` did.
     fn audit_by(&self, actor: &Actor, action: &str, outcome: &str) -> AuditRecord {
-        AuditRecord::new(action, outcome).by(Some(actor.user_id), Some(actor.office_id), Some(&actor.cert_serial))
+        AuditRecord::new(action, outcome).by(
+            Some(actor.user_id),
+            Some(actor.office_id),
+            Some(&actor.cert_serial),
+        )
     }
 
-    fn event(&self, kind: &str, subject: String, data: &impl serde::Serialize) -> Result<CloudEvent> {
-        CloudEvent::new(self.clock.as_ref(), crate::events::SOURCE, kind, Some(subject), data)
-            .map_err(|e| Error::Internal(e.to_string()))
+    fn event(
+        &self,
+        kind: &str,
+        subject: String,
+        data: &impl serde::Serialize,
+    ) -> Result<CloudEvent> {
+        CloudEvent::new(
+            self.clock.as_ref(),
+            crate::events::SOURCE,
+            kind,
+            Some(subject),
+            data,
+        )
+        .map_err(|e| Error::Internal(e.to_string()))
     }
 }

@@ -26,15 +26,31 @@ pub struct Authenticated {
 }
 
 impl Identity {
-    pub async fn login(&self, login_id: &str, password_given: &str, serial: &str) -> Result<Opened> {
+    pub async fn login(
+        &self,
+        login_id: &str,
+        password_given: &str,
+        serial: &str,
+    ) -> Result<Opened> {
         let now = self.clock.now();
         let device = AuditRecord::new("session.login", "denied").by(None, None, Some(serial));
         if !self.store.device_in_use(serial, now).await? {
-            self.store.publish(&[self.audit(device.with(serde_json::json!({"reason": "device"})))?]).await?;
-            return Err(DomainError::Certificate("unknown, revoked or expired device".into()).into());
+            self.store
+                .publish(&[self.audit(device.with(serde_json::json!({"reason": "device"})))?])
+                .await?;
+            return Err(
+                DomainError::Certificate("unknown, revoked or expired device".into()).into(),
+            );
         }
-        if self.store.failures_from_device(serial, now - DEVICE_WINDOW).await? >= MAX_DEVICE_FAILURES {
-            self.store.publish(&[self.audit(device.with(serde_json::json!({"reason": "device_rate"})))?]).await?;
+        if self
+            .store
+            .failures_from_device(serial, now - DEVICE_WINDOW)
+            .await?
+            >= MAX_DEVICE_FAILURES
+        {
+            self.store
+                .publish(&[self.audit(device.with(serde_json::json!({"reason": "device_rate"})))?])
+                .await?;
             return Err(DomainError::RateLimited.into());
         }
         // The lock is keyed by what was typed, so unknown IDs lock exactly like real ones.
@@ -57,18 +73,28 @@ impl Identity {
         };
         let Some(user) = user.filter(|_| verified) else {
             let lock = session::lockout_after(failures + 1).map(|d| now + d);
-            let mut record = device.with(serde_json::json!({"reason": "credentials", "locked": lock.is_some()}));
+            let mut record =
+                device.with(serde_json::json!({"reason": "credentials", "locked": lock.is_some()}));
             if let Some(u) = self.store.user_by_login(&key).await? {
                 record = record.on("user", u.id);
             }
             let events = [self.audit(record)?];
-            self.store.record_login_failure(&key, serial, failures + 1, lock, now, &events).await?;
-            return Err(if lock.is_some() { DomainError::Locked } else { DomainError::BadCredentials }.into());
+            self.store
+                .record_login_failure(&key, serial, failures + 1, lock, now, &events)
+                .await?;
+            return Err(if lock.is_some() {
+                DomainError::Locked
+            } else {
+                DomainError::BadCredentials
+            }
+            .into());
         };
         match UserStatus::parse(&user.status) {
             Some(UserStatus::Active) => {}
             Some(UserStatus::Suspended) => {
-                let record = device.on("user", user.id).with(serde_json::json!({"reason": "suspended"}));
+                let record = device
+                    .on("user", user.id)
+                    .with(serde_json::json!({"reason": "suspended"}));
                 self.store.publish(&[self.audit(record)?]).await?;
                 return Err(DomainError::Suspended.into());
             }
@@ -82,7 +108,16 @@ impl Identity {
             .on("user", user.id);
         let events = [self.audit(record)?];
         self.store
-            .open_session(user.id, &key, &token_hash(&token), serial, &csrf, now, now + self.policy.absolute, &events)
+            .open_session(
+                user.id,
+                &key,
+                &token_hash(&token),
+                serial,
+                &csrf,
+                now,
+                now + self.policy.absolute,
+                &events,
+            )
             .await?;
         tracing::info!(user_id = %user.id, "login succeeded");
         Ok(Opened { token, csrf, user })
@@ -121,7 +156,10 @@ impl Identity {
         if now - row.last_seen_at > chrono::Duration::seconds(15) {
             self.store.touch_session(&hash, now).await?;
         }
-        Ok(Authenticated { user, csrf: row.csrf_token })
+        Ok(Authenticated {
+            user,
+            csrf: row.csrf_token,
+        })
     }
 
     pub async fn logout(&self, token: &str) -> Result<()> {
@@ -137,7 +175,13 @@ impl Identity {
         Ok(())
     }
 
-    pub async fn change_password(&self, token: &str, serial: &str, current: &str, new: &str) -> Result<()> {
+    pub async fn change_password(
+        &self,
+        token: &str,
+        serial: &str,
+        current: &str,
+        new: &str,
+    ) -> Result<()> {
         let auth = self.authenticate(token, serial).await?;
         let user = auth.user;
         if !password::verify(current, &user.password_hash) {
@@ -151,7 +195,15 @@ impl Identity {
         let record = AuditRecord::new("user.password_change", "success")
             .by(Some(user.id), Some(user.office_id), Some(serial))
             .on("user", user.id);
-        self.store.set_password(user.id, &hash, false, self.clock.now(), &[self.audit(record)?]).await?;
+        self.store
+            .set_password(
+                user.id,
+                &hash,
+                false,
+                self.clock.now(),
+                &[self.audit(record)?],
+            )
+            .await?;
         Ok(())
     }
 }

@@ -34,10 +34,13 @@ impl Store {
         if !common::outbox::claim(&mut tx, consumer, row.event_id).await? {
             return Ok(false);
         }
-        sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE").execute(&mut *tx).await?;
-        let last: Option<(i64, Vec<u8>)> = sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
+        sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE")
+            .execute(&mut *tx)
             .await?;
+        let last: Option<(i64, Vec<u8>)> =
+            sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&mut *tx)
+                .await?;
         let (seq, prev) = last.map_or((1, vec![0u8; 32]), |(s, h)| (s + 1, h));
         row.seq = seq;
         row.prev_hash = prev;

@@ -65,14 +65,20 @@ impl Store {
     }
 
     pub async fn certificate(&self, serial: &str) -> Result<Option<CertificateRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM device_certificates WHERE serial = $1")))
-            .bind(serial)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM device_certificates WHERE serial = $1"
+        )))
+        .bind(serial)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// Certificates of one office or of all; `query` matches label, office name or serial.
-    pub async fn list_certificates(&self, office: Option<Uuid>, query: &str) -> Result<Vec<CertificateRow>> {
+    pub async fn list_certificates(
+        &self,
+        office: Option<Uuid>,
+        query: &str,
+    ) -> Result<Vec<CertificateRow>> {
         let pattern = format!("%{}%", query.replace(['%', '_', '\\'], ""));
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM device_certificates WHERE ($1::uuid IS NULL OR office_id = $1) \
@@ -86,7 +92,13 @@ impl Store {
     }
 
     /// Revokes unless already revoked; returns whether this call revoked it.
-    pub async fn revoke(&self, serial: &str, reason: &str, now: DateTime<Utc>, events: &[CloudEvent]) -> Result<bool> {
+    pub async fn revoke(
+        &self,
+        serial: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE device_certificates SET revoked_at = $2, revoked_reason = $3 WHERE serial = $1 AND revoked_at IS NULL",
@@ -98,7 +110,10 @@ impl Store {
         .await?;
         if done.rows_affected() == 1 {
             // Sessions opened with the device end with it.
-            sqlx::query("DELETE FROM sessions WHERE cert_serial = $1").bind(serial).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE cert_serial = $1")
+                .bind(serial)
+                .execute(&mut *tx)
+                .await?;
             enqueue_all(&mut tx, events).await?;
         }
         tx.commit().await?;
@@ -106,9 +121,11 @@ impl Store {
     }
 
     pub async fn revoked_serials(&self) -> Result<Vec<String>> {
-        Ok(sqlx::query_scalar("SELECT serial FROM device_certificates WHERE revoked_at IS NOT NULL")
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(sqlx::query_scalar(
+            "SELECT serial FROM device_certificates WHERE revoked_at IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     pub async fn insert_request(&self, r: &RequestRow, events: &[CloudEvent]) -> Result<()> {

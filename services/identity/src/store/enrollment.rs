@@ -60,7 +60,12 @@ impl Store {
     }
 
     /// Counts an enrollment attempt from `source` and returns how many it made in the window.
-    pub async fn count_enrollment_attempt(&self, source: &str, now: DateTime<Utc>, since: DateTime<Utc>) -> Result<i64> {
+    pub async fn count_enrollment_attempt(
+        &self,
+        source: &str,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<i64> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM enrollment_attempts WHERE at < $1")
             .bind(now - chrono::Duration::days(1))
@@ -71,11 +76,13 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        let n = sqlx::query_scalar("SELECT count(*) FROM enrollment_attempts WHERE source = $1 AND at > $2")
-            .bind(source)
-            .bind(since)
-            .fetch_one(&mut *tx)
-            .await?;
+        let n = sqlx::query_scalar(
+            "SELECT count(*) FROM enrollment_attempts WHERE source = $1 AND at > $2",
+        )
+        .bind(source)
+        .bind(since)
+        .fetch_one(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(n)
     }
@@ -93,7 +100,12 @@ impl Store {
 
     /// Uses the code and records the device, atomically: of two uploads racing with one code,
     /// only one gets a certificate.
-    pub async fn redeem_code(&self, number: &str, device: &NewDevice<'_>, events: &[CloudEvent]) -> Result<bool> {
+    pub async fn redeem_code(
+        &self,
+        number: &str,
+        device: &NewDevice<'_>,
+        events: &[CloudEvent],
+    ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let used = sqlx::query(
             "UPDATE enrollment_codes SET used_at = $2, used_serial = $3 WHERE number = $1 AND used_at IS NULL",
@@ -107,11 +119,13 @@ impl Store {
             return Ok(false);
         }
         insert_device(&mut tx, device).await?;
-        sqlx::query("UPDATE certificate_requests SET done_at = $2 WHERE office_id = $1 AND done_at IS NULL")
-            .bind(device.office_id)
-            .bind(device.issued_at)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE certificate_requests SET done_at = $2 WHERE office_id = $1 AND done_at IS NULL",
+        )
+        .bind(device.office_id)
+        .bind(device.issued_at)
+        .execute(&mut *tx)
+        .await?;
         enqueue_all(&mut tx, events).await?;
         tx.commit().await?;
         Ok(true)

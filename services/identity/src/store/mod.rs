@@ -70,9 +70,11 @@ impl Store {
     }
 
     pub async fn load_ca(&self) -> Result<Option<CaRow>> {
-        Ok(sqlx::query_as("SELECT cert_pem, key_nonce, key_sealed FROM device_ca WHERE id = 1")
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_as("SELECT cert_pem, key_nonce, key_sealed FROM device_ca WHERE id = 1")
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     /// Stores the CA unless one exists already (two replicas starting at once keep the first).

@@ -24,11 +24,13 @@ impl Store {
     }
 
     pub async fn failures_from_device(&self, serial: &str, since: DateTime<Utc>) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM login_failures WHERE cert_serial = $1 AND at > $2")
-            .bind(serial)
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(sqlx::query_scalar(
+            "SELECT count(*) FROM login_failures WHERE cert_serial = $1 AND at > $2",
+        )
+        .bind(serial)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     pub async fn record_login_failure(
@@ -77,7 +79,10 @@ impl Store {
         events: &[CloudEvent],
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM login_locks WHERE login_id = $1").bind(login_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM login_locks WHERE login_id = $1")
+            .bind(login_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, cert_serial, csrf_token, created_at, last_seen_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $5, $6)",

@@ -46,17 +46,21 @@ const COLUMNS: &str = "id, login_id, name, kana, profession, email, office_id, r
 
 impl Store {
     pub async fn user_by_login(&self, login_id: &str) -> Result<Option<UserRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE login_id = $1")))
-            .bind(login_id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM users WHERE login_id = $1"
+        )))
+        .bind(login_id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     pub async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM users WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM users WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// People of one office, or of every office; `query` matches login ID, name or kana.
@@ -74,7 +78,12 @@ impl Store {
     }
 
     /// Creates the user; a taken login ID is `Conflict`.
-    pub async fn insert_user(&self, u: &NewUser<'_>, now: DateTime<Utc>, events: &[CloudEvent]) -> Result<()> {
+    pub async fn insert_user(
+        &self,
+        u: &NewUser<'_>,
+        now: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO users (id, login_id, name, kana, profession, email, office_id, role, password_hash, \
@@ -100,7 +109,13 @@ impl Store {
         Ok(())
     }
 
-    pub async fn update_user(&self, id: Uuid, p: &UserPatch<'_>, now: DateTime<Utc>, events: &[CloudEvent]) -> Result<()> {
+    pub async fn update_user(
+        &self,
+        id: Uuid,
+        p: &UserPatch<'_>,
+        now: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE users SET name = $2, kana = $3, profession = $4, email = $5, role = $6, updated_at = $7 WHERE id = $1",
@@ -120,7 +135,14 @@ impl Store {
     }
 
     /// Sets a new password hash; `must_change` for one issued by an admin.
-    pub async fn set_password(&self, id: Uuid, hash: &str, must_change: bool, now: DateTime<Utc>, events: &[CloudEvent]) -> Result<()> {
+    pub async fn set_password(
+        &self,
+        id: Uuid,
+        hash: &str,
+        must_change: bool,
+        now: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $2, must_change_password = $3, updated_at = $4 WHERE id = $1")
             .bind(id)
@@ -131,7 +153,10 @@ impl Store {
             .await?;
         if must_change {
             // A reset password must not leave old sessions alive.
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         enqueue_all(&mut tx, events).await?;
         tx.commit().await?;
@@ -140,17 +165,29 @@ impl Store {
 
     /// Changes status (active, suspended, deactivated); anything but active ends every session
     /// of the user in the same transaction.
-    pub async fn set_status(&self, id: Uuid, status: &str, reason: &str, now: DateTime<Utc>, events: &[CloudEvent]) -> Result<()> {
+    pub async fn set_status(
+        &self,
+        id: Uuid,
+        status: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE users SET status = $2, status_reason = $3, updated_at = $4 WHERE id = $1")
-            .bind(id)
-            .bind(status)
-            .bind(reason)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE users SET status = $2, status_reason = $3, updated_at = $4 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(status)
+        .bind(reason)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         if status != "active" {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         enqueue_all(&mut tx, events).await?;
         tx.commit().await?;

@@ -21,7 +21,14 @@ pub fn office_welcome(to: &str, office_name: &str, portal_url: &str) -> Email {
 
 /// 証明書取得用No/パスワード for an office admin, with the way to 初回の証明書設定.
 #[must_use]
-pub fn enrollment_code(to: &str, office_name: &str, number: &str, secret: &str, expires: &str, portal_url: &str) -> Email {
+pub fn enrollment_code(
+    to: &str,
+    office_name: &str,
+    number: &str,
+    secret: &str,
+    expires: &str,
+    portal_url: &str,
+) -> Email {
     Email {
         to: to.to_owned(),
         subject: "【電子@連絡帳】証明書取得用No/パスワードのお知らせ".into(),
@@ -46,7 +53,14 @@ mod tests {
 
     #[test]
     fn enrollment_code_mail_carries_the_code_and_the_enroll_link() {
-        let mail = enrollment_code("a@example.jp", "高萩クリニック", "0123456789", "ABCD-EFGH-JKLM-NPQR", "2026年12月8日", "https://r.example.jp");
+        let mail = enrollment_code(
+            "a@example.jp",
+            "高萩クリニック",
+            "0123456789",
+            "ABCD-EFGH-JKLM-NPQR",
+            "2026年12月8日",
+            "https://r.example.jp",
+        );
         assert!(mail.body.contains("0123456789"));
         assert!(mail.body.contains("ABCD-EFGH-JKLM-NPQR"));
         assert!(mail.body.contains("https://r.example.jp/enroll"));
