@@ -2,6 +2,7 @@
 //! receiver and every Renrakucho binary) on free ports under one directory, and tears them down.
 //! `cargo xtask run` uses the same `Stack` with fixed ports under `var/dev/`.
 
+pub mod api;
 pub mod client;
 pub mod nats;
 pub mod otlp;

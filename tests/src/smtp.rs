@@ -62,6 +62,7 @@ pub fn read_messages(dir: &Path) -> Vec<String> {
     files
         .iter()
         .filter_map(|p| std::fs::read_to_string(p).ok())
+        .map(|m| readable(&m))
         .collect()
 }
 
@@ -119,4 +120,64 @@ async fn session(
             _ => write.write_all(b"502 not implemented\r\n").await?,
         }
     }
+}
+
+/// The readable text of a message: headers as sent, body decoded from base64 or
+/// quoted-printable, so tests can look for what a person would read.
+#[must_use]
+pub fn readable(raw: &str) -> String {
+    use base64::Engine;
+    let (head, body) = raw
+        .split_once("\r\n\r\n")
+        .or_else(|| raw.split_once("\n\n"))
+        .unwrap_or((raw, ""));
+    let encoding = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-transfer-encoding:")
+                .map(|v| v.trim().to_owned())
+        })
+        .unwrap_or_default();
+    let text = match encoding.as_str() {
+        "base64" => {
+            let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+            base64::engine::general_purpose::STANDARD
+                .decode(compact)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_else(|_| body.to_owned())
+        }
+        "quoted-printable" => decode_quoted_printable(body),
+        _ => body.to_owned(),
+    };
+    format!("{head}\n\n{text}")
+}
+
+fn decode_quoted_printable(body: &str) -> String {
+    let mut bytes = Vec::with_capacity(body.len());
+    let mut lines = body.split('\n').peekable();
+    while let Some(line) = lines.next() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let (line, soft) = line.strip_suffix('=').map_or((line, false), |l| (l, true));
+        let raw = line.as_bytes();
+        let mut i = 0;
+        while i < raw.len() {
+            if raw[i] == b'=' && i + 2 < raw.len() + 1 {
+                if let Some(b) = raw
+                    .get(i + 1..i + 3)
+                    .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok())
+                {
+                    bytes.push(b);
+                    i += 3;
+                    continue;
+                }
+            }
+            bytes.push(raw[i]);
+            i += 1;
+        }
+        if !soft && lines.peek().is_some() {
+            bytes.push(b'\n');
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
 }

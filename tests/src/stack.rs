@@ -257,7 +257,12 @@ impl Stack {
 
     /// Starts (or restarts) one binary with its environment.
     pub fn start_binary(&mut self, name: &str) -> anyhow::Result<()> {
-        let mut command = Command::new(bin_dir().join(name));
+        let program = if name.starts_with("gateway") {
+            "gateway"
+        } else {
+            name
+        };
+        let mut command = Command::new(bin_dir().join(program));
         command.env_clear();
         if let Some(path) = std::env::var_os("PATH") {
             command.env("PATH", path);
@@ -266,6 +271,27 @@ impl Stack {
         let proc = Proc::spawn(name, command, &self.logs)?;
         self.procs.insert(name.to_owned(), proc);
         Ok(())
+    }
+
+    /// Starts another gateway instance (its own port, same services) and returns its URL.
+    pub async fn start_extra_gateway(&mut self, name: &str) -> anyhow::Result<String> {
+        let port = free_port()?;
+        let admin = free_port()?;
+        let mut env = self.envs.get("gateway").cloned().unwrap_or_default();
+        env.retain(|(k, _)| k != "GATEWAY_ADDR" && k != "ADMIN_ADDR");
+        env.push(("GATEWAY_ADDR".into(), format!("127.0.0.1:{port}")));
+        env.push(("ADMIN_ADDR".into(), format!("127.0.0.1:{admin}")));
+        let mut command = Command::new(bin_dir().join("gateway"));
+        command.env_clear().envs(env.clone());
+        if let Some(path) = std::env::var_os("PATH") {
+            command.env("PATH", path);
+        }
+        self.procs
+            .insert(name.to_owned(), Proc::spawn(name, command, &self.logs)?);
+        self.envs.insert(name.to_owned(), env);
+        self.admin_ports.insert(name.to_owned(), admin);
+        self.wait_ready(Duration::from_secs(30)).await?;
+        Ok(format!("https://localhost:{port}"))
     }
 
     /// Stops one binary (SIGTERM), as when it crashes or is being redeployed.
@@ -396,6 +422,19 @@ fn last_line(stdout: &str) -> &str {
         .rev()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("")
+}
+
+/// The binaries stop before the servers they depend on, the gateways first, so nothing logs a
+/// lost database on the way down.
+impl Drop for Stack {
+    fn drop(&mut self) {
+        let mut names: Vec<String> = self.procs.keys().cloned().collect();
+        names.sort_by_key(|n| !n.starts_with("gateway"));
+        for name in names {
+            self.stop_binary(&name);
+        }
+        self.nats.stop();
+    }
 }
 
 /// Conveniences for tests that talk to the gateway.

@@ -42,7 +42,7 @@ pub fn check_policy(password: &str, login_id: &str) -> Result<(), Weakness> {
     let lower = password.to_lowercase();
     let one_char_repeated = lower.chars().all(|c| lower.starts_with(c));
     if one_char_repeated
-        || lower.contains(&login_id.to_lowercase())
+        || (!login_id.is_empty() && lower.contains(&login_id.to_lowercase()))
         || BLOCKLIST
             .lines()
             .any(|common| !common.is_empty() && lower.contains(common))
@@ -96,6 +96,11 @@ mod tests {
         );
         assert_eq!(check_policy("ほうもんかんごの朝は早い", "nurse1"), Ok(()));
         assert_eq!(check_policy("correct horse battery", "nurse1"), Ok(()));
+        assert_eq!(
+            check_policy("correct horse battery", ""),
+            Ok(()),
+            "no login ID is not a match"
+        );
     }
 
     #[test]

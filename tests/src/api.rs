@@ -1,0 +1,154 @@
+//! A logged-in JSON API session, as the browser's scripts would hold it: a client with a device
+//! certificate, the session cookie, and the CSRF token for writes.
+
+use crate::client;
+use anyhow::Context;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+
+/// A device certificate as PEM files (what reqwest presents).
+#[derive(Debug, Clone)]
+pub struct Device {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+impl Device {
+    /// Unpacks a PKCS#12 file (as downloaded at enrollment) into PEM files in `dir`.
+    pub fn from_p12(p12: &[u8], password: &str, dir: &Path, name: &str) -> anyhow::Result<Self> {
+        use base64::Engine;
+        let store = p12_keystore::KeyStore::from_pkcs12(
+            p12,
+            password,
+            p12_keystore::Pkcs12ImportPolicy::Relaxed,
+        )
+        .map_err(|e| anyhow::anyhow!("PKCS#12: {e:?}"))?;
+        let (_, chain) = store
+            .private_key_chain()
+            .context("no key in the PKCS#12 file")?;
+        let pem = |label: &str, der: &[u8]| {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+            let lines: Vec<&str> = b64
+                .as_bytes()
+                .chunks(64)
+                .map(|c| std::str::from_utf8(c).unwrap_or(""))
+                .collect();
+            format!(
+                "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+                lines.join("\n")
+            )
+        };
+        std::fs::create_dir_all(dir)?;
+        let cert = dir.join(format!("{name}-cert.pem"));
+        let key = dir.join(format!("{name}-key.pem"));
+        let first = chain
+            .certs()
+            .first()
+            .context("no certificate in the PKCS#12 file")?;
+        std::fs::write(&cert, pem("CERTIFICATE", first.as_der()))?;
+        std::fs::write(&key, pem("PRIVATE KEY", chain.key().as_der()))?;
+        Ok(Self { cert, key })
+    }
+}
+
+pub struct Session {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub csrf: String,
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Answer {
+    #[must_use]
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+}
+
+impl Session {
+    /// A client for `device` that has not logged in yet.
+    pub fn anonymous(base: &str, ca: &Path, device: Option<&Device>) -> anyhow::Result<Self> {
+        let http = client::https(ca, device.map(|d| (d.cert.as_path(), d.key.as_path())))?;
+        Ok(Self {
+            http,
+            base: base.to_owned(),
+            csrf: String::new(),
+        })
+    }
+
+    /// Logs in; fails with the answer's code when refused.
+    pub async fn login(
+        base: &str,
+        ca: &Path,
+        device: &Device,
+        login_id: &str,
+        password: &str,
+    ) -> anyhow::Result<Self> {
+        let mut s = Self::anonymous(base, ca, Some(device))?;
+        let a = s
+            .post(
+                "/api/v1/session",
+                &json!({"login_id": login_id, "password": password}),
+            )
+            .await?;
+        if a.status != 200 {
+            anyhow::bail!("login refused: {} {}", a.status, a.body);
+        }
+        s.csrf = a.body["csrf_token"].as_str().unwrap_or_default().to_owned();
+        Ok(s)
+    }
+
+    async fn answer(resp: reqwest::Response) -> anyhow::Result<Answer> {
+        let status = resp.status().as_u16();
+        let text = resp.text().await?;
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Ok(Answer { status, body })
+    }
+
+    pub async fn get(&self, path: &str) -> anyhow::Result<Answer> {
+        Self::answer(self.http.get(format!("{}{path}", self.base)).send().await?).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> anyhow::Result<Answer> {
+        Self::answer(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .header("x-csrf-token", &self.csrf)
+                .json(body)
+                .send()
+                .await?,
+        )
+        .await
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> anyhow::Result<Answer> {
+        Self::answer(
+            self.http
+                .patch(format!("{}{path}", self.base))
+                .header("x-csrf-token", &self.csrf)
+                .json(body)
+                .send()
+                .await?,
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str) -> anyhow::Result<Answer> {
+        Self::answer(
+            self.http
+                .delete(format!("{}{path}", self.base))
+                .header("x-csrf-token", &self.csrf)
+                .send()
+                .await?,
+        )
+        .await
+    }
+}
