@@ -164,7 +164,7 @@ mod tests {
 
     #[test]
     fn unknown_until_loaded_then_revoked_serials_are_refused() {
-        let r = Revocations::new(Duration::from_secs(60));
+        let r = Revocations::new(Duration::from_mins(1));
         assert_eq!(r.check("aa"), Verdict::Unknown);
         r.replace(HashSet::from(["aa".to_owned()]));
         assert_eq!(r.check("aa"), Verdict::Revoked);

@@ -143,7 +143,7 @@ pub struct UserForm<'a> {
 pub struct Users<'a> {
     pub csrf: &'a str,
     pub office: &'a str,
-    pub users: Vec<UserLine>,
+    pub people: Vec<UserLine>,
     pub professions: &'a [&'a str],
     pub form: UserForm<'a>,
     pub error: Option<&'a str>,
@@ -186,7 +186,7 @@ pub struct Certificates<'a> {
     pub csrf: &'a str,
     pub operator: bool,
     pub query: &'a str,
-    pub certificates: Vec<CertificateLine>,
+    pub items: Vec<CertificateLine>,
     pub requests: Vec<RequestLine>,
     pub notice: Option<&'a str>,
 }

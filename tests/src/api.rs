@@ -98,7 +98,10 @@ impl Session {
         if a.status != 200 {
             anyhow::bail!("login refused: {} {}", a.status, a.body);
         }
-        s.csrf = a.body["csrf_token"].as_str().unwrap_or_default().to_owned();
+        a.body["csrf_token"]
+            .as_str()
+            .unwrap_or_default()
+            .clone_into(&mut s.csrf);
         Ok(s)
     }
 

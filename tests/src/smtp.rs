@@ -144,8 +144,10 @@ pub fn readable(raw: &str) -> String {
             let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
             base64::engine::general_purpose::STANDARD
                 .decode(compact)
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_else(|_| body.to_owned())
+                .map_or_else(
+                    |_| body.to_owned(),
+                    |b| String::from_utf8_lossy(&b).into_owned(),
+                )
         }
         "quoted-printable" => decode_quoted_printable(body),
         _ => body.to_owned(),
@@ -162,15 +164,15 @@ fn decode_quoted_printable(body: &str) -> String {
         let raw = line.as_bytes();
         let mut i = 0;
         while i < raw.len() {
-            if raw[i] == b'=' && i + 2 < raw.len() + 1 {
-                if let Some(b) = raw
+            if raw[i] == b'='
+                && i + 2 < raw.len() + 1
+                && let Some(b) = raw
                     .get(i + 1..i + 3)
                     .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok())
-                {
-                    bytes.push(b);
-                    i += 3;
-                    continue;
-                }
+            {
+                bytes.push(b);
+                i += 3;
+                continue;
             }
             bytes.push(raw[i]);
             i += 1;

@@ -231,7 +231,7 @@ async fn users_view(
     Ok(views::render(&Users {
         csrf: &user.csrf,
         office: &office,
-        users: users.into_iter().map(UserLine::from).collect(),
+        people: users.into_iter().map(UserLine::from).collect(),
         professions: &PROFESSIONS,
         form: form.form(),
         error,
@@ -439,8 +439,7 @@ impl From<pb::IssuedPassword> for IssuedOut {
         Self {
             user: i
                 .user
-                .map(UserOut::from)
-                .unwrap_or_else(|| UserOut::from(pb::User::default())),
+                .map_or_else(|| UserOut::from(pb::User::default()), UserOut::from),
             initial_password: i.initial_password,
         }
     }

@@ -111,7 +111,7 @@ async fn view(
         csrf: &user.csrf,
         operator,
         query: &q.q,
-        certificates: certificates
+        items: certificates
             .into_iter()
             .map(CertificateLine::from)
             .collect(),

@@ -51,7 +51,7 @@ impl AuditRecord {
     }
 
     #[must_use]
-    pub fn on(mut self, target_type: &str, target_id: impl ToString) -> Self {
+    pub fn on(mut self, target_type: &str, target_id: &impl ToString) -> Self {
         self.target_type = Some(target_type.into());
         self.target_id = Some(target_id.to_string());
         self

@@ -63,9 +63,8 @@ pub fn verify<'a>(
     records: impl IntoIterator<Item = (Hashed<'a>, &'a [u8], &'a [u8])>,
 ) -> ChainVerdict {
     let mut prev = vec![0u8; 32];
-    let mut expected_seq = 1;
     let mut n = 0;
-    for (fields, prev_hash, hash) in records {
+    for (expected_seq, (fields, prev_hash, hash)) in (1..).zip(records) {
         if fields.seq != expected_seq
             || prev_hash != prev.as_slice()
             || link_hash(&prev, &fields) != hash
@@ -73,7 +72,6 @@ pub fn verify<'a>(
             return ChainVerdict::BrokenAt { seq: fields.seq };
         }
         prev = hash.to_vec();
-        expected_seq += 1;
         n += 1;
     }
     ChainVerdict::Intact { records: n }

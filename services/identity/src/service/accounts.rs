@@ -84,9 +84,8 @@ impl Identity {
         let initial = initial_password();
         let hash = password::hash(&initial, &random::<16>()).map_err(Error::Internal)?;
         let id = Uuid::now_v7();
-        let record = self
-            .audit_by(actor, "user.create", "success")
-            .on("user", id)
+        let record = Self::audit_by(actor, "user.create", "success")
+            .on("user", &id)
             .with(serde_json::json!({"role": role.as_str()}));
         let new = NewUser {
             id,
@@ -102,7 +101,7 @@ impl Identity {
         };
         match self
             .store
-            .insert_user(&new, self.clock.now(), &[self.audit(record)?])
+            .insert_user(&new, self.clock.now(), &[self.audit(&record)?])
             .await
         {
             Err(StoreError::Conflict(_)) => return Err(DomainError::LoginIdTaken.into()),
@@ -135,11 +134,9 @@ impl Identity {
             email: &valid.email,
             role: role.as_str(),
         };
-        let record = self
-            .audit_by(actor, "user.update", "success")
-            .on("user", id);
+        let record = Self::audit_by(actor, "user.update", "success").on("user", &id);
         self.store
-            .update_user(id, &patch, self.clock.now(), &[self.audit(record)?])
+            .update_user(id, &patch, self.clock.now(), &[self.audit(&record)?])
             .await?;
         self.target(id).await
     }
@@ -149,11 +146,9 @@ impl Identity {
         access::may_change_status_of(actor, user.office_id, id)?;
         let initial = initial_password();
         let hash = password::hash(&initial, &random::<16>()).map_err(Error::Internal)?;
-        let record = self
-            .audit_by(actor, "user.password_reset", "success")
-            .on("user", id);
+        let record = Self::audit_by(actor, "user.password_reset", "success").on("user", &id);
         self.store
-            .set_password(id, &hash, true, self.clock.now(), &[self.audit(record)?])
+            .set_password(id, &hash, true, self.clock.now(), &[self.audit(&record)?])
             .await?;
         Ok((self.target(id).await?, initial))
     }
@@ -166,17 +161,16 @@ impl Identity {
             return Err(DomainError::Forbidden.into());
         }
         let status = if active { "active" } else { "deactivated" };
-        let record = self
-            .audit_by(
-                actor,
-                if active {
-                    "user.reactivate"
-                } else {
-                    "user.deactivate"
-                },
-                "success",
-            )
-            .on("user", id);
+        let record = Self::audit_by(
+            actor,
+            if active {
+                "user.reactivate"
+            } else {
+                "user.deactivate"
+            },
+            "success",
+        )
+        .on("user", &id);
         let changed = self.event(
             USER_STATUS_CHANGED,
             id.to_string(),
@@ -191,7 +185,7 @@ impl Identity {
                 status,
                 "",
                 self.clock.now(),
-                &[self.audit(record)?, changed],
+                &[self.audit(&record)?, changed],
             )
             .await?;
         self.target(id).await
@@ -216,18 +210,17 @@ impl Identity {
             return Ok(user);
         }
         let status = if suspended { "suspended" } else { "active" };
-        let record = self
-            .audit_by(
-                actor,
-                if suspended {
-                    "user.suspend"
-                } else {
-                    "user.restore"
-                },
-                "success",
-            )
-            .on("user", id)
-            .with(serde_json::json!({ "reason": reason }));
+        let record = Self::audit_by(
+            actor,
+            if suspended {
+                "user.suspend"
+            } else {
+                "user.restore"
+            },
+            "success",
+        )
+        .on("user", &id)
+        .with(serde_json::json!({ "reason": reason }));
         let changed = self.event(
             USER_STATUS_CHANGED,
             id.to_string(),
@@ -242,7 +235,7 @@ impl Identity {
                 status,
                 reason,
                 self.clock.now(),
-                &[self.audit(record)?, changed],
+                &[self.audit(&record)?, changed],
             )
             .await?;
         self.target(id).await

@@ -73,9 +73,8 @@ impl Identity {
         loop {
             let (number, secret) = enrollment::new_code(&random::<24>());
             let shown = enrollment::display_secret(&secret);
-            let record = self
-                .audit_by(actor, "enrollment_code.issue", "success")
-                .on("office", office)
+            let record = Self::audit_by(actor, "enrollment_code.issue", "success")
+                .on("office", &office)
                 .with(serde_json::json!({"number": number}));
             let mail = self.event(
                 CODE_ISSUED,
@@ -100,7 +99,7 @@ impl Identity {
             };
             if self
                 .store
-                .insert_code(&code, &[self.audit(record)?, mail])
+                .insert_code(&code, &[self.audit(&record)?, mail])
                 .await?
             {
                 return Ok((number, shown, expires_at));
@@ -137,7 +136,7 @@ impl Identity {
         };
         let Some(code) = self.store.code(&number).await? else {
             self.store
-                .publish(&[self.audit(refused("unknown"))?])
+                .publish(&[self.audit(&refused("unknown"))?])
                 .await?;
             return Err(DomainError::EnrollmentRefused.into());
         };
@@ -148,7 +147,7 @@ impl Identity {
         };
         if enrollment::usable(&state, now).is_err() {
             self.store
-                .publish(&[self.audit(refused("unusable").on("office", code.office_id))?])
+                .publish(&[self.audit(&refused("unusable").on("office", &code.office_id))?])
                 .await?;
             return Err(DomainError::EnrollmentRefused.into());
         }
@@ -156,7 +155,7 @@ impl Identity {
             .map(|s| secret_hash(&s))
             .unwrap_or_default();
         if !bool::from(given.ct_eq(&code.secret_hash)) {
-            let events = [self.audit(refused("secret").on("office", code.office_id))?];
+            let events = [self.audit(&refused("secret").on("office", &code.office_id))?];
             self.store.record_code_failure(&number, &events).await?;
             return Err(DomainError::EnrollmentRefused.into());
         }
@@ -183,7 +182,7 @@ impl Identity {
             .with(serde_json::json!({"number": number, "legacy_p12": legacy}));
         if !self
             .store
-            .redeem_code(&number, &device, &[self.audit(record)?])
+            .redeem_code(&number, &device, &[self.audit(&record)?])
             .await?
         {
             return Err(DomainError::EnrollmentRefused.into());
@@ -234,9 +233,8 @@ impl Identity {
         if reason.is_empty() || reason.chars().count() > 200 {
             return Err(DomainError::Invalid("reason").into());
         }
-        let record = self
-            .audit_by(actor, "certificate.revoke", "success")
-            .on("certificate", serial)
+        let record = Self::audit_by(actor, "certificate.revoke", "success")
+            .on("certificate", &serial)
             .with(serde_json::json!({"reason": reason}));
         let revoked = self.event(
             CERTIFICATE_REVOKED,
@@ -251,7 +249,7 @@ impl Identity {
                 serial,
                 reason,
                 self.clock.now(),
-                &[self.audit(record)?, revoked],
+                &[self.audit(&record)?, revoked],
             )
             .await?;
         self.store
@@ -281,11 +279,10 @@ impl Identity {
             created_at: self.clock.now(),
             done_at: None,
         };
-        let record = self
-            .audit_by(actor, "certificate.request", "success")
-            .on("office", actor.office_id);
+        let record =
+            Self::audit_by(actor, "certificate.request", "success").on("office", &actor.office_id);
         self.store
-            .insert_request(&row, &[self.audit(record)?])
+            .insert_request(&row, &[self.audit(&record)?])
             .await?;
         Ok(row)
     }
@@ -339,7 +336,7 @@ impl Identity {
             .on("certificate", &issued.serial_hex)
             .with(serde_json::json!({"bootstrap": true}));
         self.store
-            .insert_device(&device, &[self.audit(record)?])
+            .insert_device(&device, &[self.audit(&record)?])
             .await?;
         let p12 = ca::pkcs12(
             &issued,

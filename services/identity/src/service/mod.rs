@@ -106,14 +106,14 @@ impl Identity {
     }
 
     /// An audit event for `record`, in the current trace.
-    fn audit(&self, record: AuditRecord) -> Result<CloudEvent> {
+    fn audit(&self, record: &AuditRecord) -> Result<CloudEvent> {
         record
             .event(self.clock.as_ref(), "identity")
             .map_err(|e| Error::Internal(e.to_string()))
     }
 
     /// An audit record of something `actor` did.
-    fn audit_by(&self, actor: &Actor, action: &str, outcome: &str) -> AuditRecord {
+    fn audit_by(actor: &Actor, action: &str, outcome: &str) -> AuditRecord {
         AuditRecord::new(action, outcome).by(
             Some(actor.user_id),
             Some(actor.office_id),

@@ -36,7 +36,7 @@ impl Identity {
         let device = AuditRecord::new("session.login", "denied").by(None, None, Some(serial));
         if !self.store.device_in_use(serial, now).await? {
             self.store
-                .publish(&[self.audit(device.with(serde_json::json!({"reason": "device"})))?])
+                .publish(&[self.audit(&device.with(serde_json::json!({"reason": "device"})))?])
                 .await?;
             return Err(
                 DomainError::Certificate("unknown, revoked or expired device".into()).into(),
@@ -49,7 +49,7 @@ impl Identity {
             >= MAX_DEVICE_FAILURES
         {
             self.store
-                .publish(&[self.audit(device.with(serde_json::json!({"reason": "device_rate"})))?])
+                .publish(&[self.audit(&device.with(serde_json::json!({"reason": "device_rate"})))?])
                 .await?;
             return Err(DomainError::RateLimited.into());
         }
@@ -63,22 +63,21 @@ impl Identity {
             Ok(id) => self.store.user_by_login(id.as_str()).await?,
             Err(_) => None,
         };
-        let verified = match &user {
-            Some(u) => password::verify(password_given, &u.password_hash),
-            None => {
-                // Same work as a wrong password, so timing does not tell whether the ID exists.
-                let _ = password::verify(password_given, password::DUMMY_HASH);
-                false
-            }
+        let verified = if let Some(u) = &user {
+            password::verify(password_given, &u.password_hash)
+        } else {
+            // Same work as a wrong password, so timing does not tell whether the ID exists.
+            let _ = password::verify(password_given, password::DUMMY_HASH);
+            false
         };
         let Some(user) = user.filter(|_| verified) else {
             let lock = session::lockout_after(failures + 1).map(|d| now + d);
             let mut record =
                 device.with(serde_json::json!({"reason": "credentials", "locked": lock.is_some()}));
             if let Some(u) = self.store.user_by_login(&key).await? {
-                record = record.on("user", u.id);
+                record = record.on("user", &u.id);
             }
-            let events = [self.audit(record)?];
+            let events = [self.audit(&record)?];
             self.store
                 .record_login_failure(&key, serial, failures + 1, lock, now, &events)
                 .await?;
@@ -93,9 +92,9 @@ impl Identity {
             Some(UserStatus::Active) => {}
             Some(UserStatus::Suspended) => {
                 let record = device
-                    .on("user", user.id)
+                    .on("user", &user.id)
                     .with(serde_json::json!({"reason": "suspended"}));
-                self.store.publish(&[self.audit(record)?]).await?;
+                self.store.publish(&[self.audit(&record)?]).await?;
                 return Err(DomainError::Suspended.into());
             }
             _ => return Err(DomainError::BadCredentials.into()),
@@ -105,8 +104,8 @@ impl Identity {
         let csrf = b64.encode(random::<32>());
         let record = AuditRecord::new("session.login", "success")
             .by(Some(user.id), Some(user.office_id), Some(serial))
-            .on("user", user.id);
-        let events = [self.audit(record)?];
+            .on("user", &user.id);
+        let events = [self.audit(&record)?];
         self.store
             .open_session(
                 user.id,
@@ -140,8 +139,8 @@ impl Identity {
             if verdict == SessionVerdict::WrongCertificate {
                 let record = AuditRecord::new("session.other_certificate", "denied")
                     .by(Some(row.user_id), None, Some(serial))
-                    .on("user", row.user_id);
-                events.push(self.audit(record)?);
+                    .on("user", &row.user_id);
+                events.push(self.audit(&record)?);
             }
             self.store.delete_session(&hash, &events).await?;
             return Err(DomainError::SessionInvalid.into());
@@ -168,8 +167,8 @@ impl Identity {
         if let Some(row) = self.store.session(&hash).await? {
             let record = AuditRecord::new("session.logout", "success")
                 .by(Some(row.user_id), None, Some(&row.cert_serial))
-                .on("user", row.user_id);
-            events.push(self.audit(record)?);
+                .on("user", &row.user_id);
+            events.push(self.audit(&record)?);
         }
         self.store.delete_session(&hash, &events).await?;
         Ok(())
@@ -194,14 +193,14 @@ impl Identity {
         let hash = password::hash(new, &random::<16>()).map_err(Error::Internal)?;
         let record = AuditRecord::new("user.password_change", "success")
             .by(Some(user.id), Some(user.office_id), Some(serial))
-            .on("user", user.id);
+            .on("user", &user.id);
         self.store
             .set_password(
                 user.id,
                 &hash,
                 false,
                 self.clock.now(),
-                &[self.audit(record)?],
+                &[self.audit(&record)?],
             )
             .await?;
         Ok(())
