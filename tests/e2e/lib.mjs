@@ -41,15 +41,32 @@ export function expect(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-// Waits for an .eml in MAIL_DIR that mentions `needle`.
-export async function waitForMail(needle, seconds = 20) {
+// A message as a person reads it: headers, then the body decoded from base64 or
+// quoted-printable.
+export function readable(raw) {
+  const split = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
+  const head = split >= 0 ? raw.slice(0, split) : raw;
+  const body = split >= 0 ? raw.slice(split).trim() : '';
+  const enc = (/content-transfer-encoding:\s*(\S+)/i.exec(head) || [])[1] || '';
+  let text = body;
+  if (enc.toLowerCase() === 'base64') {
+    text = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  } else if (enc.toLowerCase() === 'quoted-printable') {
+    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16)));
+    text = Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return `${head}\n\n${text}`;
+}
+
+// Waits for an .eml in MAIL_DIR whose readable text mentions every one of `needles`.
+export async function waitForMail(needle, seconds = 20, also = []) {
   const dir = env('MAIL_DIR');
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
-    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.eml')) : [];
-    for (const f of files) {
-      const text = fs.readFileSync(path.join(dir, f), 'utf8');
-      if (text.includes(needle)) return text;
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.eml')).sort() : [];
+    for (const f of files.reverse()) {
+      const text = readable(fs.readFileSync(path.join(dir, f), 'utf8'));
+      if (text.includes(needle) && also.every((a) => text.includes(a))) return text;
     }
     await new Promise((r) => setTimeout(r, 200));
   }
