@@ -467,6 +467,12 @@ impl Stack {
         }
     }
 
+    /// The environment a binary runs with (for running one of its subcommands beside it).
+    #[must_use]
+    pub fn service_env(&self, name: &str) -> Vec<(String, String)> {
+        self.envs.get(name).cloned().unwrap_or_default()
+    }
+
     /// A direct connection to one service's database, for checking what was (not) stored.
     pub async fn database(&self, service: &str) -> anyhow::Result<sqlx::PgPool> {
         Ok(sqlx::PgPool::connect(&self.postgres.url(service)).await?)

@@ -62,8 +62,13 @@ async fn operator_registers_an_office_in_the_browser_and_the_email_arrives() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn enrollment_devices_staff_and_suspension_work_in_the_browser() {
-    let dir = tempfile::Builder::new().prefix("rk-browser-").tempdir().unwrap();
-    let stack = Stack::start(StackOptions::for_test(dir.path())).await.unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("rk-browser-")
+        .tempdir()
+        .unwrap();
+    let stack = Stack::start(StackOptions::for_test(dir.path()))
+        .await
+        .unwrap();
     let out = node_script(&stack, "identity.mjs", &[]);
     assert!(
         out.status.success(),

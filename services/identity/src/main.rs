@@ -23,6 +23,7 @@ async fn main() -> anyhow::Result<()> {
     let result = match std::env::args().nth(1).as_deref() {
         None | Some("serve") => serve(&vars).await,
         Some("bootstrap-operator") => bootstrap(&vars).await,
+        Some("export-crl") => export_crl(&vars).await,
         Some(other) => Err(anyhow::anyhow!(
             "unknown command {other}; use serve or bootstrap-operator"
         )),
@@ -170,5 +171,12 @@ async fn bootstrap(vars: &Vars) -> anyhow::Result<()> {
         "key_pem": key,
     });
     println!("{report}");
+    Ok(())
+}
+
+/// Prints the device CA's CRL (PEM), for a TLS terminator in front of the gateway.
+async fn export_crl(vars: &Vars) -> anyhow::Result<()> {
+    let (_cfg, _pool, identity) = open(vars).await?;
+    print!("{}", identity.crl().await?);
     Ok(())
 }

@@ -133,6 +133,43 @@ pub fn issue_device(
     })
 }
 
+/// A CRL of the device CA, for TLS terminators that read one (nginx's `ssl_crl`, rustls'
+/// `with_crls`). `revoked` holds (serial hex, revocation time).
+pub fn crl(
+    ca_cert_pem: &str,
+    ca_key_pem: &str,
+    revoked: &[(String, DateTime<Utc>)],
+    this_update: DateTime<Utc>,
+    next_update: DateTime<Utc>,
+) -> Result<String, DomainError> {
+    let ca_key = KeyPair::from_pem(ca_key_pem).map_err(cert_err)?;
+    let issuer = Issuer::from_ca_cert_pem(ca_cert_pem, ca_key).map_err(cert_err)?;
+    let revoked_certs = revoked
+        .iter()
+        .map(|(serial, at)| {
+            Ok(rcgen::RevokedCertParams {
+                serial_number: SerialNumber::from_slice(&hex::decode(serial).map_err(cert_err)?),
+                revocation_time: to_time(*at)?,
+                reason_code: None,
+                invalidity_date: None,
+            })
+        })
+        .collect::<Result<Vec<_>, DomainError>>()?;
+    let params = rcgen::CertificateRevocationListParams {
+        this_update: to_time(this_update)?,
+        next_update: to_time(next_update)?,
+        crl_number: SerialNumber::from(u64::try_from(this_update.timestamp()).unwrap_or(0)),
+        issuing_distribution_point: None,
+        revoked_certs,
+        key_identifier_method: rcgen::KeyIdMethod::Sha256,
+    };
+    Ok(params
+        .signed_by(&issuer)
+        .map_err(cert_err)?
+        .pem()
+        .map_err(cert_err)?)
+}
+
 #[must_use]
 pub fn fingerprint(der: &[u8]) -> String {
     use sha2::Digest;
@@ -268,5 +305,25 @@ mod tests {
             )
             .is_err()
         );
+        let list = crl(
+            &ca.cert_pem,
+            &ca.key_pem,
+            &[(issued.serial_hex.clone(), now())],
+            now(),
+            now() + chrono::Duration::days(1),
+        )
+        .unwrap();
+        let der = x509_parser::pem::parse_x509_pem(list.as_bytes())
+            .unwrap()
+            .1
+            .contents;
+        use x509_parser::prelude::FromDer;
+        let (_, parsed) =
+            x509_parser::revocation_list::CertificateRevocationList::from_der(&der).unwrap();
+        let serials: Vec<String> = parsed
+            .iter_revoked_certificates()
+            .map(|r| hex::encode(r.raw_serial()))
+            .collect();
+        assert_eq!(serials, vec![issued.serial_hex.clone()]);
     }
 }

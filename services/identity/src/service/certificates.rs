@@ -292,6 +292,19 @@ impl Identity {
         Ok(self.store.open_requests().await?)
     }
 
+    /// The device CA's current CRL, valid for a day.
+    pub async fn crl(&self) -> Result<String> {
+        let revoked = self.store.revoked_with_times().await?;
+        let now = self.clock.now();
+        Ok(ca::crl(
+            &self.ca.cert_pem,
+            &self.ca.key_pem,
+            &revoked,
+            now,
+            now + chrono::Duration::days(1),
+        )?)
+    }
+
     pub async fn revocations(&self) -> Result<Vec<String>> {
         Ok(self.store.revoked_serials().await?)
     }

@@ -120,6 +120,14 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    pub async fn revoked_with_times(&self) -> Result<Vec<(String, DateTime<Utc>)>> {
+        Ok(sqlx::query_as(
+            "SELECT serial, revoked_at FROM device_certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     pub async fn revoked_serials(&self) -> Result<Vec<String>> {
         Ok(sqlx::query_scalar(
             "SELECT serial FROM device_certificates WHERE revoked_at IS NOT NULL",
