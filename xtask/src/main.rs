@@ -1,6 +1,7 @@
 //! Every developer command, in Rust: `cargo xtask run` (the whole system locally),
 //! `cargo xtask test` (every check and test), `cargo xtask bench <name>`.
 
+mod bench;
 mod k8s;
 mod run;
 mod test;
@@ -17,15 +18,14 @@ fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("run") => run::run(&root()),
         Some("test") => test::test(&root()),
-        Some("bench") => anyhow::bail!(
-            "no benchmark is defined yet; benchmarks arrive with the capabilities they measure (tls, board)"
-        ),
+        Some("bench") => bench::bench(&root(), args.get(1).map(String::as_str)),
         _ => {
             eprintln!("usage: cargo xtask <run | test | bench NAME>");
             eprintln!("  run    start the whole system on this machine (https://localhost:8443)");
             eprintln!(
                 "  test   formatting, lints, every test (unit, cross-service, browser) and the k8s manifests"
             );
+            eprintln!("  bench  tls: the gateway's TLS termination against nginx (release build)");
             std::process::exit(2);
         }
     }
