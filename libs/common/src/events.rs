@@ -180,6 +180,34 @@ where
     }
 }
 
+/// `consume` for the life of the process: the stream may not exist yet (no publisher has
+/// started) or NATS may be away, so the consumer is restarted until shutdown.
+pub async fn consume_forever<F, Fut>(
+    js: jetstream::Context,
+    name: &'static str,
+    subjects: &'static [&'static str],
+    metrics: Metrics,
+    shutdown: CancellationToken,
+    handle: F,
+) where
+    F: Fn(CloudEvent) -> Fut,
+    Fut: std::future::Future<Output = Handled>,
+{
+    while !shutdown.is_cancelled() {
+        let run = async {
+            ensure_stream(&js).await?;
+            consume(&js, name, subjects, metrics.clone(), shutdown.clone(), &handle).await
+        };
+        if let Err(e) = run.await {
+            tracing::warn!(consumer = name, error = %e, "consumer stopped; restarting");
+            tokio::select! {
+                () = shutdown.cancelled() => {},
+                () = tokio::time::sleep(Duration::from_secs(1)) => {},
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,10 @@ pub const USER_STATUS_CHANGED: &str = "identity.user.status_changed";
 
 pub const AUDIT_SUBJECTS: [&str; 1] = ["audit.>"];
 
+/// What identity must act on from offices: a withdrawal disables the office's people and devices.
+pub const OFFICES_CONSUMER: &str = "identity-offices";
+pub const OFFICES_SUBJECTS: [&str; 1] = ["offices.office.withdrawn"];
+
 #[derive(Debug, Serialize, Deserialize)]
 pub struct CertificateRevoked {
     pub serial: String,

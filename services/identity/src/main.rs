@@ -74,11 +74,30 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         metrics.clone(),
     );
     let relay_task = tokio::spawn(relay.run(shutdown.clone()));
-    let audit_task = tokio::spawn(consume_audit(
-        async_nats::jetstream::new(nats.clone()),
-        identity.clone(),
+    let js = async_nats::jetstream::new(nats.clone());
+    let auditor = identity.clone();
+    let audit_task = tokio::spawn(common::events::consume_forever(
+        js.clone(),
+        service::audit::CONSUMER,
+        &events::AUDIT_SUBJECTS,
         metrics.clone(),
         shutdown.clone(),
+        move |e| {
+            let identity = auditor.clone();
+            async move { identity.append_audit(e).await }
+        },
+    ));
+    let withdrawals = identity.clone();
+    let offices_task = tokio::spawn(common::events::consume_forever(
+        js,
+        events::OFFICES_CONSUMER,
+        &events::OFFICES_SUBJECTS,
+        metrics.clone(),
+        shutdown.clone(),
+        move |e| {
+            let identity = withdrawals.clone();
+            async move { identity.office_withdrawn(e).await }
+        },
     ));
     let readiness = common::admin::Readiness {
         check: None,
@@ -104,39 +123,11 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     shutdown.cancel();
     let _ = relay_task.await;
     let _ = audit_task.await;
+    let _ = offices_task.await;
     admin.await??;
     Ok(())
 }
 
-/// Appends every service's audit records, restarting the consumer while NATS is away.
-async fn consume_audit(
-    js: async_nats::jetstream::Context,
-    identity: Arc<service::Identity>,
-    metrics: common::metrics::Metrics,
-    shutdown: tokio_util::sync::CancellationToken,
-) {
-    while !shutdown.is_cancelled() {
-        let run = async {
-            common::events::ensure_stream(&js).await?;
-            common::events::consume(
-                &js,
-                service::audit::CONSUMER,
-                &events::AUDIT_SUBJECTS,
-                metrics.clone(),
-                shutdown.clone(),
-                |e| identity.append_audit(e),
-            )
-            .await
-        };
-        if let Err(e) = run.await {
-            tracing::warn!(error = %e, "audit consumer stopped; restarting");
-            tokio::select! {
-                () = shutdown.cancelled() => {},
-                () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {},
-            }
-        }
-    }
-}
 
 /// Idempotent: the account is created once; each run issues a new device certificate.
 async fn bootstrap(vars: &Vars) -> anyhow::Result<()> {

@@ -11,9 +11,11 @@ use lettre::message::Mailbox;
 use serde::Deserialize;
 
 pub const CONSUMER: &str = "notify";
-pub const SUBJECTS: [&str; 2] = [
+pub const SUBJECTS: [&str; 4] = [
     "offices.office.registered",
     "identity.enrollment_code.issued",
+    "offices.application.submitted",
+    "offices.application.rejected",
 ];
 
 /// The part of `identity.enrollment_code.issued` notify reads.
@@ -33,6 +35,15 @@ fn japanese_date(t: chrono::DateTime<chrono::Utc>) -> String {
     jst.format("%Y年%m月%d日 %H:%M").to_string()
 }
 
+/// The part of the `offices.application.*` events notify reads.
+#[derive(Debug, Deserialize)]
+struct ApplicationEvent {
+    office_name: String,
+    admin_email: String,
+    #[serde(default)]
+    reason: String,
+}
+
 /// The part of `offices.office.registered` notify reads.
 #[derive(Debug, Deserialize)]
 struct OfficeRegistered {
@@ -45,6 +56,8 @@ pub struct Notifier {
     pub mailer: Mailer,
     pub from: Mailbox,
     pub portal_url: String,
+    /// Where the city hears of new applications.
+    pub operator_email: Option<String>,
     pub clock: SharedClock,
 }
 
@@ -68,6 +81,18 @@ impl Notifier {
                     &self.portal_url,
                 );
                 Ok(Some(("enrollment_code", vec![mail])))
+            }
+            "offices.application.submitted" => {
+                let d: ApplicationEvent = event.data_as().map_err(|e| e.to_string())?;
+                let mut mails = vec![templates::application_receipt(&d.admin_email, &d.office_name)];
+                if let Some(city) = &self.operator_email {
+                    mails.push(templates::application_notice(city, &d.office_name, &self.portal_url));
+                }
+                Ok(Some(("application_submitted", mails)))
+            }
+            "offices.application.rejected" => {
+                let d: ApplicationEvent = event.data_as().map_err(|e| e.to_string())?;
+                Ok(Some(("application_rejected", vec![templates::application_rejected(&d.admin_email, &d.office_name, &d.reason)])))
             }
             _ => Ok(None),
         }

@@ -10,7 +10,6 @@ use common::clock::{SharedClock, SystemClock};
 use common::config::Vars;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
@@ -79,32 +78,12 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         mailer,
         from,
         portal_url,
+        operator_email: vars.get("OPERATOR_EMAIL")?,
         clock,
     };
     let js = async_nats::jetstream::new(nats);
 
-    // The stream may not exist yet (no publisher has started) or NATS may be down: keep trying.
-    while !shutdown.is_cancelled() {
-        let run = async {
-            common::events::ensure_stream(&js).await?;
-            common::events::consume(
-                &js,
-                events::CONSUMER,
-                &events::SUBJECTS,
-                metrics.clone(),
-                shutdown.clone(),
-                |e| notifier.handle(e),
-            )
-            .await
-        };
-        if let Err(e) = run.await {
-            tracing::warn!(error = %e, "consumer stopped; restarting");
-            tokio::select! {
-                () = shutdown.cancelled() => {},
-                () = tokio::time::sleep(Duration::from_secs(1)) => {},
-            }
-        }
-    }
+    common::events::consume_forever(js, events::CONSUMER, &events::SUBJECTS, metrics, shutdown, |e| notifier.handle(e)).await;
     admin.await??;
     Ok(())
 }

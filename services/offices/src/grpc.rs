@@ -1,10 +1,11 @@
 //! The gRPC surface of offices: decode, call the use case, map errors to a status once.
 
+use crate::domain::application::ApplicationInput;
 use crate::domain::{ActorRole, DomainError};
 use crate::error::Error;
-use crate::service::{NewOffice, Offices};
-use crate::store::OfficeRow;
-use proto::common::{Actor, Role};
+use crate::service::{Actor, NewOffice, Offices};
+use crate::store::{ApplicationRow, OfficeRow};
+use proto::common::Role;
 use proto::offices as pb;
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
@@ -21,14 +22,16 @@ impl OfficesGrpc {
     }
 }
 
+/// The status message is a stable machine code; the gateway turns it into words for people.
 impl From<Error> for Status {
     fn from(e: Error) -> Self {
         match e {
-            Error::Domain(DomainError::Invalid(field)) => {
-                Status::invalid_argument(format!("invalid:{field}"))
-            }
+            Error::Domain(DomainError::Invalid(field)) => Status::invalid_argument(format!("invalid:{field}")),
+            Error::Domain(DomainError::Fields(fields)) => Status::invalid_argument(format!("invalid:{}", fields.join(","))),
             Error::Domain(DomainError::Forbidden) => Status::permission_denied("forbidden"),
             Error::Domain(DomainError::NotFound) => Status::not_found("not_found"),
+            Error::Domain(DomainError::AlreadyDecided) => Status::failed_precondition("already_decided"),
+            Error::Domain(DomainError::ApplicationsClosed) => Status::failed_precondition("applications_closed"),
             Error::Store(e) => {
                 tracing::error!(error = %e, "store failure");
                 Status::unavailable("unavailable")
@@ -41,13 +44,20 @@ impl From<Error> for Status {
     }
 }
 
-fn role(actor: Option<&Actor>) -> Result<ActorRole, Status> {
-    match actor.map(Actor::role) {
-        Some(Role::Staff) => Ok(ActorRole::Staff),
-        Some(Role::OfficeAdmin) => Ok(ActorRole::OfficeAdmin),
-        Some(Role::Operator) => Ok(ActorRole::Operator),
-        _ => Err(Status::unauthenticated("no_actor")),
-    }
+fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
+    let a = a.ok_or_else(|| Status::unauthenticated("no_actor"))?;
+    let bad = || Status::unauthenticated("no_actor");
+    let role = match a.role() {
+        Role::Staff => ActorRole::Staff,
+        Role::OfficeAdmin => ActorRole::OfficeAdmin,
+        Role::Operator => ActorRole::Operator,
+        Role::Unspecified => return Err(bad()),
+    };
+    Ok(Actor { user_id: a.user_id.parse().map_err(|_| bad())?, office_id: a.office_id.parse().map_err(|_| bad())?, role })
+}
+
+fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
+    raw.parse().map_err(|_| Status::invalid_argument(format!("invalid:{field}")))
 }
 
 fn office(row: OfficeRow) -> pb::Office {
@@ -58,55 +68,167 @@ fn office(row: OfficeRow) -> pb::Office {
         admin_email: row.admin_email,
         status: row.status,
         created_at: row.created_at.to_rfc3339(),
+        kana: row.kana,
+        code: row.code.unwrap_or_default(),
+        postal_code: row.postal_code,
+        address: row.address,
+        phone: row.phone,
+        fax: row.fax.unwrap_or_default(),
+        has_location: row.latitude.is_some() && row.longitude.is_some(),
+        latitude: row.latitude.unwrap_or_default(),
+        longitude: row.longitude.unwrap_or_default(),
+        listed: row.listed,
     }
 }
+
+fn application(a: ApplicationRow) -> pb::Application {
+    let coordinate = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    pb::Application {
+        id: a.id.to_string(),
+        status: a.status,
+        fields: Some(pb::ApplicationFields {
+            name: a.name,
+            kana: a.kana,
+            kind: a.kind,
+            code: a.code.unwrap_or_default(),
+            postal_code: a.postal_code,
+            address: a.address,
+            phone: a.phone,
+            fax: a.fax.unwrap_or_default(),
+            latitude: coordinate(a.latitude),
+            longitude: coordinate(a.longitude),
+            admin_name: a.admin_name,
+            admin_kana: a.admin_kana,
+            admin_email: a.admin_email,
+            admin_phone: a.admin_phone,
+            listed: a.listed,
+            consent: true,
+        }),
+        submitted_at: a.submitted_at.to_rfc3339(),
+        decided_at: a.decided_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        reason: a.reason.unwrap_or_default(),
+        office_id: a.office_id.map(|o| o.to_string()).unwrap_or_default(),
+    }
+}
+
+/// Every typed field is bounded before anything else, so no input is large enough to cost much.
+fn input(f: pb::ApplicationFields) -> Result<ApplicationInput, Status> {
+    let fields = [
+        (&f.name, "name"), (&f.kana, "kana"), (&f.kind, "kind"), (&f.code, "code"), (&f.postal_code, "postal_code"),
+        (&f.address, "address"), (&f.phone, "phone"), (&f.fax, "fax"), (&f.latitude, "location"), (&f.longitude, "location"),
+        (&f.admin_name, "admin_name"), (&f.admin_kana, "admin_kana"), (&f.admin_email, "admin_email"), (&f.admin_phone, "admin_phone"),
+    ];
+    if let Some((_, name)) = fields.iter().find(|(v, _)| v.len() > 1000) {
+        return Err(Status::invalid_argument(format!("invalid:{name}")));
+    }
+    Ok(ApplicationInput {
+        name: f.name,
+        kana: f.kana,
+        kind: f.kind,
+        code: f.code,
+        postal_code: f.postal_code,
+        address: f.address,
+        phone: f.phone,
+        fax: f.fax,
+        latitude: f.latitude,
+        longitude: f.longitude,
+        admin_name: f.admin_name,
+        admin_kana: f.admin_kana,
+        admin_email: f.admin_email,
+        admin_phone: f.admin_phone,
+        listed: f.listed,
+        consent: f.consent,
+    })
+}
+
+type Reply<T> = Result<Response<T>, Status>;
 
 #[tonic::async_trait]
 impl pb::offices_server::Offices for OfficesGrpc {
     #[tracing::instrument(skip_all)]
-    async fn register_office(
-        &self,
-        request: Request<pb::RegisterOfficeRequest>,
-    ) -> Result<Response<pb::Office>, Status> {
+    async fn register_office(&self, request: Request<pb::RegisterOfficeRequest>) -> Reply<pb::Office> {
         let req = request.into_inner();
-        let role = role(req.actor.as_ref())?;
-        let new = NewOffice {
-            name: &req.name,
-            kind: &req.kind,
-            admin_email: &req.admin_email,
-        };
-        let row = self.offices.register(role, &new).await?;
-        Ok(Response::new(office(row)))
+        let actor = actor(req.actor.as_ref())?;
+        let new = NewOffice { name: &req.name, kind: &req.kind, admin_email: &req.admin_email };
+        Ok(Response::new(office(self.offices.register(&actor, &new).await?)))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn get_office(
-        &self,
-        request: Request<pb::GetOfficeRequest>,
-    ) -> Result<Response<pb::Office>, Status> {
+    async fn get_office(&self, request: Request<pb::GetOfficeRequest>) -> Reply<pb::Office> {
         let req = request.into_inner();
-        role(req.actor.as_ref())?;
-        let id: Uuid = req
-            .office_id
-            .parse()
-            .map_err(|_| Status::invalid_argument("invalid:office_id"))?;
-        let mut row = self.offices.get(id).await?;
-        // Only the operator sees where the city writes to an office.
-        if req.actor.as_ref().map(Actor::role) != Some(Role::Operator) {
+        let actor = actor(req.actor.as_ref())?;
+        let mut row = self.offices.get(id(&req.office_id, "office_id")?).await?;
+        // Only the operator and the office itself see where the city writes to it.
+        if actor.role != ActorRole::Operator && actor.office_id != row.id {
             row.admin_email.clear();
         }
         Ok(Response::new(office(row)))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn list_offices(
-        &self,
-        request: Request<pb::ListOfficesRequest>,
-    ) -> Result<Response<pb::ListOfficesResponse>, Status> {
-        let role = role(request.get_ref().actor.as_ref())?;
-        let rows = self.offices.list(role).await?;
-        Ok(Response::new(pb::ListOfficesResponse {
-            offices: rows.into_iter().map(office).collect(),
-        }))
+    async fn list_offices(&self, request: Request<pb::ListOfficesRequest>) -> Reply<pb::ListOfficesResponse> {
+        let actor = actor(request.get_ref().actor.as_ref())?;
+        let rows = self.offices.list(&actor).await?;
+        Ok(Response::new(pb::ListOfficesResponse { offices: rows.into_iter().map(office).collect() }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_map_offices(&self, request: Request<pb::ListMapOfficesRequest>) -> Reply<pb::ListOfficesResponse> {
+        let kind = &request.get_ref().kind;
+        if kind.len() > 100 {
+            return Err(Status::invalid_argument("invalid:kind"));
+        }
+        let rows = self.offices.on_map(Some(kind)).await?;
+        let public = rows.into_iter().map(|mut r| {
+            // The map is public: never the city's contact address for the office.
+            r.admin_email.clear();
+            office(r)
+        });
+        Ok(Response::new(pb::ListOfficesResponse { offices: public.collect() }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn submit_application(&self, request: Request<pb::SubmitApplicationRequest>) -> Reply<pb::SubmitApplicationResponse> {
+        let req = request.into_inner();
+        let fields = input(req.fields.unwrap_or_default())?;
+        let row = self.offices.apply(&fields, req.dry_run).await?;
+        Ok(Response::new(pb::SubmitApplicationResponse { application_id: row.map(|r| r.id.to_string()).unwrap_or_default() }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_applications(&self, request: Request<pb::ListApplicationsRequest>) -> Reply<pb::ListApplicationsResponse> {
+        let req = request.into_inner();
+        let rows = self.offices.applications(&actor(req.actor.as_ref())?, Some(&req.status)).await?;
+        Ok(Response::new(pb::ListApplicationsResponse { applications: rows.into_iter().map(application).collect() }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_application(&self, request: Request<pb::GetApplicationRequest>) -> Reply<pb::Application> {
+        let req = request.into_inner();
+        let row = self.offices.application(&actor(req.actor.as_ref())?, id(&req.application_id, "application_id")?).await?;
+        Ok(Response::new(application(row)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn decide_application(&self, request: Request<pb::DecideApplicationRequest>) -> Reply<pb::DecideApplicationResponse> {
+        let req = request.into_inner();
+        if req.reason.len() > 4000 {
+            return Err(Status::invalid_argument("invalid:reason"));
+        }
+        let (app, created) = self
+            .offices
+            .decide(&actor(req.actor.as_ref())?, id(&req.application_id, "application_id")?, req.approve, &req.reason)
+            .await?;
+        Ok(Response::new(pb::DecideApplicationResponse { application: Some(application(app)), office: created.map(office) }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn withdraw_office(&self, request: Request<pb::WithdrawOfficeRequest>) -> Reply<pb::Office> {
+        let req = request.into_inner();
+        if req.reason.len() > 4000 {
+            return Err(Status::invalid_argument("invalid:reason"));
+        }
+        let row = self.offices.withdraw(&actor(req.actor.as_ref())?, id(&req.office_id, "office_id")?, &req.reason).await?;
+        Ok(Response::new(office(row)))
     }
 }

@@ -1,9 +1,14 @@
 //! Offices' use cases.
 
+use crate::domain::application::{self, ApplicationInput};
 use crate::domain::{ActorRole, DomainError, OfficeKind, OfficeName, may_register_office};
 use crate::error::{Error, Result};
-use crate::events::{OFFICE_REGISTERED, OfficeRegistered, SOURCE};
-use crate::store::{OfficeRow, Store};
+use crate::events::{
+    APPLICATION_REJECTED, APPLICATION_SUBMITTED, ApplicationRejected, ApplicationSubmitted, OFFICE_REGISTERED,
+    OFFICE_WITHDRAWN, OfficeRegistered, OfficeWithdrawn, SOURCE,
+};
+use crate::store::{ApplicationRow, OfficeRow, Store};
+use common::audit::AuditRecord;
 use common::clock::SharedClock;
 use common::events::CloudEvent;
 use common::text::Email;
@@ -17,25 +22,58 @@ pub struct NewOffice<'a> {
     pub admin_email: &'a str,
 }
 
+/// Who asks, as the gateway established it.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub office_id: Uuid,
+    pub role: ActorRole,
+}
+
+/// Whether the public may apply (the guide's trial period was by invitation; the setting has
+/// three values, of which `open` and `closed` are served here).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplicationMode {
+    Open,
+    Closed,
+}
+
 pub struct Offices {
     store: Store,
     clock: SharedClock,
     relay: Arc<Notify>,
+    mode: ApplicationMode,
 }
 
 impl Offices {
     #[must_use]
-    pub fn new(store: Store, clock: SharedClock, relay: Arc<Notify>) -> Self {
-        Self {
-            store,
-            clock,
-            relay,
-        }
+    pub fn new(store: Store, clock: SharedClock, relay: Arc<Notify>, mode: ApplicationMode) -> Self {
+        Self { store, clock, relay, mode }
     }
 
-    pub async fn register(&self, role: ActorRole, new: &NewOffice<'_>) -> Result<OfficeRow> {
-        may_register_office(role)?;
-        self.create(new, false).await
+    fn event(&self, kind: &str, subject: Uuid, data: &impl serde::Serialize) -> Result<CloudEvent> {
+        CloudEvent::new(self.clock.as_ref(), SOURCE, kind, Some(subject.to_string()), data).map_err(|e| Error::Internal(e.to_string()))
+    }
+
+    fn audit(&self, actor: Option<&Actor>, action: &str, target: Uuid) -> Result<CloudEvent> {
+        AuditRecord::new(action, "success")
+            .by(actor.map(|a| a.user_id), actor.map(|a| a.office_id), None)
+            .on("office", &target)
+            .event(self.clock.as_ref(), "offices")
+            .map_err(|e| Error::Internal(e.to_string()))
+    }
+
+    fn registered(&self, office: &OfficeRow) -> Result<CloudEvent> {
+        self.event(
+            OFFICE_REGISTERED,
+            office.id,
+            &OfficeRegistered { office_id: office.id, name: office.name.clone(), kind: office.kind.clone(), admin_email: office.admin_email.clone() },
+        )
+    }
+
+    pub async fn register(&self, actor: &Actor, new: &NewOffice<'_>) -> Result<OfficeRow> {
+        may_register_office(actor.role)?;
+        self.create(Some(actor), new, false).await
     }
 
     /// The city's own office, created once at bootstrap; later calls return it unchanged.
@@ -43,14 +81,13 @@ impl Offices {
         if let Some(existing) = self.store.operator_office().await? {
             return Ok(existing);
         }
-        self.create(new, true).await
+        self.create(None, new, true).await
     }
 
-    async fn create(&self, new: &NewOffice<'_>, operator_office: bool) -> Result<OfficeRow> {
+    async fn create(&self, actor: Option<&Actor>, new: &NewOffice<'_>, operator_office: bool) -> Result<OfficeRow> {
         let name = OfficeName::parse(new.name)?;
         let kind = OfficeKind::parse(new.kind)?;
-        let email =
-            Email::parse(new.admin_email).map_err(|_| DomainError::Invalid("admin_email"))?;
+        let email = Email::parse(new.admin_email).map_err(|_| DomainError::Invalid("admin_email"))?;
         let office = OfficeRow {
             id: Uuid::now_v7(),
             name: name.as_str().to_owned(),
@@ -58,37 +95,153 @@ impl Offices {
             admin_email: email.as_str().to_owned(),
             status: "active".into(),
             created_at: self.clock.now(),
+            ..OfficeRow::default()
         };
-        let event = CloudEvent::new(
-            self.clock.as_ref(),
-            SOURCE,
-            OFFICE_REGISTERED,
-            Some(office.id.to_string()),
-            &OfficeRegistered {
-                office_id: office.id,
-                name: office.name.clone(),
-                kind: office.kind.clone(),
-                admin_email: office.admin_email.clone(),
-            },
-        )
-        .map_err(|e| Error::Internal(e.to_string()))?;
-        self.store
-            .insert_office(&office, operator_office, &event)
-            .await?;
+        let events = [self.registered(&office)?, self.audit(actor, "office.register", office.id)?];
+        self.store.insert_office(&office, operator_office, &events).await?;
         self.relay.notify_one();
-        tracing::info!(office_id = %office.id, event_id = %event.id, "office registered");
+        tracing::info!(office_id = %office.id, "office registered");
         Ok(office)
     }
 
     pub async fn get(&self, id: Uuid) -> Result<OfficeRow> {
-        self.store
-            .office(id)
-            .await?
-            .ok_or_else(|| DomainError::NotFound.into())
+        self.store.office(id).await?.ok_or_else(|| DomainError::NotFound.into())
     }
 
-    pub async fn list(&self, role: ActorRole) -> Result<Vec<OfficeRow>> {
-        may_register_office(role)?;
-        Ok(self.store.list(200).await?)
+    pub async fn list(&self, actor: &Actor) -> Result<Vec<OfficeRow>> {
+        may_register_office(actor.role)?;
+        Ok(self.store.list(500).await?)
+    }
+
+    pub async fn on_map(&self, kind: Option<&str>) -> Result<Vec<OfficeRow>> {
+        let kind = match kind.filter(|k| !k.is_empty()) {
+            Some(k) => Some(OfficeKind::parse(k)?.label()),
+            None => None,
+        };
+        Ok(self.store.on_map(kind).await?)
+    }
+
+    /// 事業所登録申請 from the public form. `dry_run` only checks (the confirmation step).
+    pub async fn apply(&self, input: &ApplicationInput, dry_run: bool) -> Result<Option<ApplicationRow>> {
+        if self.mode == ApplicationMode::Closed {
+            return Err(DomainError::ApplicationsClosed.into());
+        }
+        let a = application::validate(input).map_err(DomainError::Fields)?;
+        if dry_run {
+            return Ok(None);
+        }
+        let row = ApplicationRow {
+            id: Uuid::now_v7(),
+            status: "pending".into(),
+            name: a.name,
+            kana: a.kana,
+            kind: a.kind.label().to_owned(),
+            code: a.code,
+            postal_code: a.postal_code,
+            address: a.address,
+            phone: a.phone,
+            fax: a.fax,
+            latitude: a.location.map(|l| l.0),
+            longitude: a.location.map(|l| l.1),
+            listed: a.listed,
+            admin_name: a.admin_name,
+            admin_kana: a.admin_kana,
+            admin_email: a.admin_email,
+            admin_phone: a.admin_phone,
+            submitted_at: self.clock.now(),
+            decided_at: None,
+            reason: None,
+            office_id: None,
+        };
+        let submitted = self.event(
+            APPLICATION_SUBMITTED,
+            row.id,
+            &ApplicationSubmitted { application_id: row.id, office_name: row.name.clone(), admin_email: row.admin_email.clone() },
+        )?;
+        self.store.insert_application(&row, &[submitted]).await?;
+        self.relay.notify_one();
+        Ok(Some(row))
+    }
+
+    pub async fn applications(&self, actor: &Actor, status: Option<&str>) -> Result<Vec<ApplicationRow>> {
+        may_register_office(actor.role)?;
+        Ok(self.store.applications(status.filter(|s| !s.is_empty())).await?)
+    }
+
+    pub async fn application(&self, actor: &Actor, id: Uuid) -> Result<ApplicationRow> {
+        may_register_office(actor.role)?;
+        self.store.application(id).await?.ok_or_else(|| DomainError::NotFound.into())
+    }
+
+    /// Approves (creating the office) or rejects (with a reason mailed to the applicant). A second
+    /// decision, by the same operator or another at the same moment, changes nothing.
+    pub async fn decide(&self, actor: &Actor, id: Uuid, approve: bool, reason: &str) -> Result<(ApplicationRow, Option<OfficeRow>)> {
+        may_register_office(actor.role)?;
+        let app = self.store.application(id).await?.ok_or(DomainError::NotFound)?;
+        if app.status != "pending" {
+            return Err(DomainError::AlreadyDecided.into());
+        }
+        let now = self.clock.now();
+        let reason = reason.trim();
+        let (status, office, events) = if approve {
+            let office = OfficeRow {
+                id: Uuid::now_v7(),
+                name: app.name.clone(),
+                kana: app.kana.clone(),
+                kind: app.kind.clone(),
+                code: app.code.clone(),
+                postal_code: app.postal_code.clone(),
+                address: app.address.clone(),
+                phone: app.phone.clone(),
+                fax: app.fax.clone(),
+                latitude: app.latitude,
+                longitude: app.longitude,
+                listed: app.listed,
+                admin_email: app.admin_email.clone(),
+                status: "active".into(),
+                created_at: now,
+            };
+            let events = vec![self.registered(&office)?, self.audit(Some(actor), "application.approve", office.id)?];
+            ("approved", Some(office), events)
+        } else {
+            if reason.is_empty() || reason.chars().count() > 500 {
+                return Err(DomainError::Invalid("reason").into());
+            }
+            let rejected = self.event(
+                APPLICATION_REJECTED,
+                id,
+                &ApplicationRejected { application_id: id, office_name: app.name.clone(), admin_email: app.admin_email.clone(), reason: reason.to_owned() },
+            )?;
+            ("rejected", None, vec![rejected, self.audit(Some(actor), "application.reject", id)?])
+        };
+        let reason = (!reason.is_empty()).then_some(reason);
+        if !self.store.decide(id, status, actor.user_id, reason, office.as_ref(), now, &events).await? {
+            return Err(DomainError::AlreadyDecided.into());
+        }
+        self.relay.notify_one();
+        let app = self.store.application(id).await?.ok_or(DomainError::NotFound)?;
+        Ok((app, office))
+    }
+
+    /// 利用廃止, by the operator or the office's own admin. The office's users and certificates are
+    /// disabled by identity on the event; its history stays.
+    pub async fn withdraw(&self, actor: &Actor, id: Uuid, reason: &str) -> Result<OfficeRow> {
+        let allowed = actor.role == ActorRole::Operator || (actor.role == ActorRole::OfficeAdmin && actor.office_id == id);
+        if !allowed {
+            return Err(DomainError::Forbidden.into());
+        }
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 500 {
+            return Err(DomainError::Invalid("reason").into());
+        }
+        let events = [self.event(OFFICE_WITHDRAWN, id, &OfficeWithdrawn { office_id: id })?, self.audit(Some(actor), "office.withdraw", id)?];
+        if !self.store.withdraw(id, reason, self.clock.now(), &events).await? {
+            let office = self.get(id).await?;
+            if office.status != "withdrawn" {
+                return Err(DomainError::Forbidden.into());
+            }
+        }
+        self.relay.notify_one();
+        self.get(id).await
     }
 }

@@ -154,7 +154,7 @@ impl Reader {
     }
 }
 
-/// Reads until the peer closes. A TLS peer that closes without close_notify has still sent
+/// Reads until the peer closes. A TLS peer that closes without `close_notify` has still sent
 /// everything it meant to, so that counts as the end too.
 pub async fn read_to_eof<S: AsyncRead + Unpin>(stream: &mut S, into: &mut Vec<u8>) -> Result<()> {
     match stream.read_to_end(into).await {

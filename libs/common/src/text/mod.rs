@@ -3,6 +3,8 @@
 
 mod email;
 mod kana;
+mod numbers;
 
 pub use email::{Email, InvalidEmail};
 pub use kana::{InvalidKana, Kana, fold_width};
+pub use numbers::{InvalidPhone, InvalidPostalCode, PhoneNumber, PostalCode, digits};

@@ -182,3 +182,47 @@ pub(super) async fn insert_device(conn: &mut sqlx::PgConnection, d: &NewDevice<'
     .await?;
     Ok(())
 }
+
+impl Store {
+    /// 利用廃止 of an office: every user deactivated (sessions gone), every certificate revoked,
+    /// once per event; `revoked_event` makes the event for each revoked serial.
+    pub async fn withdraw_office(
+        &self,
+        consumer: &str,
+        event_id: Uuid,
+        office: Uuid,
+        now: DateTime<Utc>,
+        revoked_event: impl Fn(&str) -> Option<CloudEvent>,
+    ) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        if !common::outbox::claim(&mut tx, consumer, event_id).await? {
+            return Ok(0);
+        }
+        sqlx::query(
+            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE office_id = $1)",
+        )
+        .bind(office)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE users SET status = 'deactivated', status_reason = '利用廃止', updated_at = $2 \
+             WHERE office_id = $1 AND status <> 'deactivated'",
+        )
+        .bind(office)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let serials: Vec<String> = sqlx::query_scalar(
+            "UPDATE device_certificates SET revoked_at = $2, revoked_reason = '利用廃止' \
+             WHERE office_id = $1 AND revoked_at IS NULL RETURNING serial",
+        )
+        .bind(office)
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        let events: Vec<CloudEvent> = serials.iter().filter_map(|s| revoked_event(s)).collect();
+        enqueue_all(&mut tx, &events).await?;
+        tx.commit().await?;
+        Ok(serials.len())
+    }
+}

@@ -19,6 +19,44 @@ pub fn office_welcome(to: &str, office_name: &str, portal_url: &str) -> Email {
     }
 }
 
+/// The applicant's receipt for 事業所登録申請.
+#[must_use]
+pub fn application_receipt(to: &str, office_name: &str) -> Email {
+    Email {
+        to: to.to_owned(),
+        subject: "【電子@連絡帳】事業所登録申請を受け付けました".into(),
+        body: format!(
+            "{office_name} 事業所管理者 様\n\n\
+             電子@連絡帳の事業所登録申請を受け付けました。市で内容を確認し、登録が済みましたら\n\
+             「証明書取得用No/パスワード」をこのメールアドレスにお送りします。\n{SIGNATURE}"
+        ),
+    }
+}
+
+/// The city's notice of a new application: the office name, nothing about people.
+#[must_use]
+pub fn application_notice(to: &str, office_name: &str, portal_url: &str) -> Email {
+    Email {
+        to: to.to_owned(),
+        subject: format!("【電子@連絡帳】事業所登録申請: {office_name}"),
+        body: format!("新しい事業所登録申請があります。市の管理メニューの「事業所登録申請」から確認してください。\n{portal_url}/operator/applications\n"),
+    }
+}
+
+/// The city did not register the office, and says why.
+#[must_use]
+pub fn application_rejected(to: &str, office_name: &str, reason: &str) -> Email {
+    Email {
+        to: to.to_owned(),
+        subject: "【電子@連絡帳】事業所登録申請について".into(),
+        body: format!(
+            "{office_name} 事業所管理者 様\n\n\
+             申請いただいた事業所登録は、次の理由により登録できませんでした。\n\n{reason}\n\n\
+             内容を確認のうえ、あらためて申請いただくか、下記までご相談ください。\n{SIGNATURE}"
+        ),
+    }
+}
+
 /// 証明書取得用No/パスワード for an office admin, with the way to 初回の証明書設定.
 #[must_use]
 pub fn enrollment_code(

@@ -1,5 +1,6 @@
 //! Offices' rules: what an office is and who may register one. Plain Rust, no I/O.
 
+pub mod application;
 mod kind;
 
 pub use kind::OfficeKind;
@@ -12,6 +13,12 @@ pub enum DomainError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    #[error("fields {0:?} are invalid")]
+    Fields(Vec<&'static str>),
+    #[error("already decided")]
+    AlreadyDecided,
+    #[error("applications are not accepted")]
+    ApplicationsClosed,
 }
 
 /// An office name: trimmed, 1 to 100 characters, no control characters.

@@ -1,0 +1,222 @@
+//! 事業所登録申請: what an office tells the city when it applies, checked field by field so every
+//! problem is reported at once, next to its field.
+
+use super::{OfficeKind, OfficeName};
+use common::text::{Email, Kana, PhoneNumber, PostalCode, digits};
+
+/// The identifying number an office of a kind has, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeKind {
+    /// 医療機関コード (10 digits).
+    Medical,
+    /// 介護保険事業所番号 (10 digits).
+    Care,
+}
+
+impl OfficeKind {
+    #[must_use]
+    pub fn code_kind(self) -> Option<CodeKind> {
+        match self {
+            OfficeKind::Hospital | OfficeKind::Clinic | OfficeKind::DentalClinic | OfficeKind::Pharmacy => Some(CodeKind::Medical),
+            OfficeKind::Municipality | OfficeKind::Other => None,
+            _ => Some(CodeKind::Care),
+        }
+    }
+}
+
+/// The fields as typed.
+#[derive(Debug, Default, Clone)]
+pub struct ApplicationInput {
+    pub name: String,
+    pub kana: String,
+    pub kind: String,
+    pub code: String,
+    pub postal_code: String,
+    pub address: String,
+    pub phone: String,
+    pub fax: String,
+    pub latitude: String,
+    pub longitude: String,
+    pub admin_name: String,
+    pub admin_kana: String,
+    pub admin_email: String,
+    pub admin_phone: String,
+    pub listed: bool,
+    pub consent: bool,
+}
+
+/// The fields once each is known to be right, in their canonical forms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Application {
+    pub name: String,
+    pub kana: String,
+    pub kind: OfficeKind,
+    pub code: Option<String>,
+    pub postal_code: String,
+    pub address: String,
+    pub phone: String,
+    pub fax: Option<String>,
+    pub location: Option<(f64, f64)>,
+    pub admin_name: String,
+    pub admin_kana: String,
+    pub admin_email: String,
+    pub admin_phone: String,
+    pub listed: bool,
+}
+
+/// Japan, generously: from Okinotorishima to Hokkaido's northern tip, Yonaguni to Minamitorishima.
+const LATITUDE: std::ops::RangeInclusive<f64> = 20.0..=46.0;
+const LONGITUDE: std::ops::RangeInclusive<f64> = 122.0..=154.0;
+
+fn text(raw: &str, max: usize) -> Option<String> {
+    let s = raw.trim();
+    let n = s.chars().count();
+    (n > 0 && n <= max && !s.chars().any(char::is_control)).then(|| s.to_owned())
+}
+
+fn coordinate(raw: &str, range: &std::ops::RangeInclusive<f64>) -> Option<f64> {
+    let v: f64 = common::text::fold_width(raw.trim()).parse().ok()?;
+    (v.is_finite() && range.contains(&v)).then_some(v)
+}
+
+/// Every field checked; on failure, the names of all the wrong fields.
+pub fn validate(input: &ApplicationInput) -> Result<Application, Vec<&'static str>> {
+    let mut wrong = Vec::new();
+    let mut check = |field: &'static str, ok: bool| {
+        if !ok {
+            wrong.push(field);
+        }
+    };
+    let name = OfficeName::parse(&input.name).ok();
+    check("name", name.is_some());
+    let kana = Kana::parse(&input.kana).ok();
+    check("kana", kana.is_some());
+    let kind = OfficeKind::parse(&input.kind).ok();
+    check("kind", kind.is_some());
+    let code = match kind.and_then(OfficeKind::code_kind) {
+        Some(_) => {
+            let d = digits(&input.code).filter(|d| d.len() == 10);
+            check("code", d.is_some());
+            d
+        }
+        None => {
+            let d = digits(&input.code).filter(|d| d.is_empty() || d.len() == 10);
+            check("code", d.is_some());
+            d.filter(|d| !d.is_empty())
+        }
+    };
+    let postal = PostalCode::parse(&input.postal_code).ok();
+    check("postal_code", postal.is_some());
+    let address = text(&input.address, 200);
+    check("address", address.is_some());
+    let phone = PhoneNumber::parse(&input.phone).ok();
+    check("phone", phone.is_some());
+    let fax = if input.fax.trim().is_empty() { Some(None) } else { PhoneNumber::parse(&input.fax).ok().map(Some) };
+    check("fax", fax.is_some());
+    let location = match (input.latitude.trim().is_empty(), input.longitude.trim().is_empty()) {
+        // A listed office must be somewhere on the map.
+        (true, true) if !input.listed => Some(None),
+        _ => match (coordinate(&input.latitude, &LATITUDE), coordinate(&input.longitude, &LONGITUDE)) {
+            (Some(lat), Some(lng)) => Some(Some((lat, lng))),
+            _ => None,
+        },
+    };
+    check("location", location.is_some());
+    let admin_name = text(&input.admin_name, 50);
+    check("admin_name", admin_name.is_some());
+    let admin_kana = Kana::parse(&input.admin_kana).ok();
+    check("admin_kana", admin_kana.is_some());
+    let admin_email = Email::parse(&input.admin_email).ok();
+    check("admin_email", admin_email.is_some());
+    let admin_phone = PhoneNumber::parse(&input.admin_phone).ok();
+    check("admin_phone", admin_phone.is_some());
+    check("consent", input.consent);
+    match (name, kana, kind, postal, address, phone, fax, location, admin_name, admin_kana, admin_email, admin_phone) {
+        (Some(name), Some(kana), Some(kind), Some(postal), Some(address), Some(phone), Some(fax), Some(location), Some(admin_name), Some(admin_kana), Some(admin_email), Some(admin_phone))
+            if wrong.is_empty() =>
+        {
+            Ok(Application {
+                name: name.as_str().to_owned(),
+                kana: kana.as_str().to_owned(),
+                kind,
+                code,
+                postal_code: postal.as_str().to_owned(),
+                address,
+                phone: phone.as_str().to_owned(),
+                fax: fax.map(|f| f.as_str().to_owned()),
+                location,
+                admin_name,
+                admin_kana: admin_kana.as_str().to_owned(),
+                admin_email: admin_email.as_str().to_owned(),
+                admin_phone: admin_phone.as_str().to_owned(),
+                listed: input.listed,
+            })
+        }
+        _ => Err(wrong),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> ApplicationInput {
+        ApplicationInput {
+            name: "高萩さくら訪問看護ステーション".into(),
+            kana: "タカハギサクラホウモンカンゴステーション".into(),
+            kind: "訪問看護ステーション".into(),
+            code: "０８６１２３４５６７".into(),
+            postal_code: "３１８－００３４".into(),
+            address: "茨城県高萩市高萩1-1".into(),
+            phone: "０２９３－２２－１２３４".into(),
+            fax: String::new(),
+            latitude: "36.7197".into(),
+            longitude: "140.7167".into(),
+            admin_name: "桜 花子".into(),
+            admin_kana: "ｻｸﾗ ﾊﾅｺ".into(),
+            admin_email: "sakura@example.jp".into(),
+            admin_phone: "090-1234-5678".into(),
+            listed: true,
+            consent: true,
+        }
+    }
+
+    #[test]
+    fn a_good_application_is_normalised() {
+        let a = validate(&good()).unwrap();
+        assert_eq!(a.code.as_deref(), Some("0861234567"));
+        assert_eq!(a.postal_code, "318-0034");
+        assert_eq!(a.phone, "0293-22-1234");
+        assert_eq!(a.admin_kana, "サクラ ハナコ");
+        assert_eq!(a.location, Some((36.7197, 140.7167)));
+    }
+
+    #[test]
+    fn every_wrong_field_is_named_at_once() {
+        let mut bad = good();
+        bad.kana = "漢字".into();
+        bad.code = "123".into();
+        bad.postal_code = "31800".into();
+        bad.latitude = "51.5".into();
+        bad.admin_email = "nope".into();
+        bad.consent = false;
+        let wrong = validate(&bad).unwrap_err();
+        assert_eq!(wrong, vec!["kana", "code", "postal_code", "location", "admin_email", "consent"]);
+    }
+
+    #[test]
+    fn kinds_without_a_code_need_none_and_unlisted_offices_need_no_pin() {
+        let mut other = good();
+        other.kind = "その他".into();
+        other.code = String::new();
+        other.listed = false;
+        other.latitude = String::new();
+        other.longitude = String::new();
+        let a = validate(&other).unwrap();
+        assert_eq!(a.code, None);
+        assert_eq!(a.location, None);
+        let mut listed = other.clone();
+        listed.listed = true;
+        assert_eq!(validate(&listed).unwrap_err(), vec!["location"]);
+    }
+}
