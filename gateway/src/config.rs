@@ -13,6 +13,7 @@ pub struct Config {
     pub offices_url: String,
     pub careboard_url: String,
     pub nats_url: String,
+    pub map_tiles: String,
     /// How often the full revocation list is re-read.
     pub revocation_refresh: Duration,
     /// How old the list may get (reloads failing) before protected routes fail closed.
@@ -36,6 +37,9 @@ impl Config {
             careboard_url: vars
                 .get("CAREBOARD_URL")?
                 .unwrap_or_else(|| "https://careboard:50051".into()),
+            map_tiles: vars
+                .get("MAP_TILE_URL")?
+                .unwrap_or_else(|| "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into()),
             nats_url: vars
                 .get("NATS_URL")?
                 .unwrap_or_else(|| "nats://127.0.0.1:4222".into()),

@@ -13,6 +13,8 @@ pub struct Failure {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// For a form: each wrong field and what to do about it.
+    pub fields: Vec<(String, &'static str)>,
 }
 
 impl Failure {
@@ -21,6 +23,7 @@ impl Failure {
             status,
             code,
             message: message.into(),
+            fields: Vec::new(),
         }
     }
 
@@ -75,6 +78,28 @@ impl Failure {
 
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_request", message)
+    }
+}
+
+/// What to do about a wrong field, in the words of the forms.
+fn field_hint(field: &str) -> &'static str {
+    match field {
+        "name" => "事業所名を100文字以内で入力してください。",
+        "kana" => "事業所名（カナ）を全角カタカナで入力してください。",
+        "kind" => "事業所の種別を選んでください。",
+        "code" => "医療機関コードまたは介護保険事業所番号を10桁の数字で入力してください。",
+        "postal_code" => "郵便番号を7桁の数字で入力してください（例：318-0034）。",
+        "address" => "所在地を200文字以内で入力してください。",
+        "phone" => "電話番号を市外局番から入力してください（例：0293-22-0080）。",
+        "fax" => "FAX番号を市外局番から入力してください（なければ空欄）。",
+        "location" => "地図で所在地をクリックするか、緯度・経度を日本国内の値で入力してください。",
+        "admin_name" => "管理者の氏名を50文字以内で入力してください。",
+        "admin_kana" => "管理者の氏名（カナ）を全角カタカナで入力してください。",
+        "admin_email" => "管理者のメールアドレスを正しく入力してください。",
+        "admin_phone" => "管理者の連絡先電話番号を市外局番から入力してください。",
+        "consent" => "利用の手引き（利用規約）への同意が必要です。",
+        "reason" => "理由を入力してください。",
+        _ => "入力内容を確認してください。",
     }
 }
 
@@ -173,12 +198,19 @@ impl From<tonic::Status> for Failure {
                 "お探しの情報は見つかりませんでした。",
             ),
             (Code::InvalidArgument, k) => {
-                let field = k.strip_prefix("invalid:").unwrap_or("");
-                Self::new(
+                let fields: Vec<&str> = k.strip_prefix("invalid:").unwrap_or("").split(',').filter(|f| !f.is_empty()).collect();
+                let first = fields.first().copied().unwrap_or("");
+                let mut failure = Self::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "invalid_field",
-                    format!("{}の入力内容を確認してください。", field_label(field)),
-                )
+                    if fields.len() > 1 {
+                        "入力内容に誤りがあります。各項目の説明に従って直してください。".to_owned()
+                    } else {
+                        format!("{}の入力内容を確認してください。", field_label(first))
+                    },
+                );
+                failure.fields = fields.iter().map(|f| ((*f).to_owned(), field_hint(f))).collect();
+                failure
             }
             (Code::Unavailable | Code::DeadlineExceeded, _) => {
                 tracing::error!(code = ?status.code(), "backend unavailable");
@@ -246,6 +278,9 @@ pub struct ErrorDetail {
     pub code: String,
     /// What happened and what to do, in Japanese.
     pub message: String,
+    /// For `invalid_field`: each wrong field and what to do about it.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fields: std::collections::BTreeMap<String, String>,
 }
 
 impl IntoResponse for ApiError {
@@ -255,6 +290,7 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: f.code.to_owned(),
                 message: f.message,
+                fields: f.fields.into_iter().map(|(k, v)| (k, v.to_owned())).collect(),
             },
         };
         (f.status, Json(body)).into_response()

@@ -71,6 +71,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         clients,
         revocations: revocations.clone(),
         clock,
+        map_tiles: cfg.map_tiles.clone(),
     });
 
     let metrics = common::metrics::Metrics::new();

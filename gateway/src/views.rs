@@ -274,3 +274,108 @@ impl From<proto::identity::Certificate> for CertificateLine {
         }
     }
 }
+
+pub struct ApplyForm<'a> {
+    pub name: &'a str,
+    pub kana: &'a str,
+    pub kind: &'a str,
+    pub code: &'a str,
+    pub postal_code: &'a str,
+    pub address: &'a str,
+    pub phone: &'a str,
+    pub fax: &'a str,
+    pub latitude: &'a str,
+    pub longitude: &'a str,
+    pub admin_name: &'a str,
+    pub admin_kana: &'a str,
+    pub admin_email: &'a str,
+    pub admin_phone: &'a str,
+    pub listed: bool,
+    pub consent: bool,
+}
+
+pub struct FieldError {
+    pub field: String,
+    pub hint: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "apply.html")]
+pub struct ApplyPage<'a> {
+    /// `form` or `confirm`.
+    pub stage: &'static str,
+    pub form: ApplyForm<'a>,
+    pub kinds: &'a [&'a str],
+    pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
+    pub tiles: &'a str,
+}
+
+impl ApplyPage<'_> {
+    /// The hint for `field` when it is wrong, else nothing.
+    #[must_use]
+    pub fn hint(&self, field: &str) -> &str {
+        self.errors.iter().find(|e| e.field == field).map_or("", |e| e.hint)
+    }
+}
+
+pub struct MapOffice {
+    pub name: String,
+    pub kind: String,
+    pub address: String,
+    pub phone: String,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+impl From<proto::offices::Office> for MapOffice {
+    fn from(o: proto::offices::Office) -> Self {
+        Self { name: o.name, kind: o.kind, address: o.address, phone: o.phone, latitude: o.latitude, longitude: o.longitude }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "map.html")]
+pub struct MapPage<'a> {
+    pub kinds: &'a [&'a str],
+    pub kind: &'a str,
+    pub tiles: &'a str,
+    pub offices: Vec<MapOffice>,
+}
+
+pub struct ApplicationLine {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub status: &'static str,
+    pub submitted_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "applications.html")]
+pub struct Applications {
+    pub items: Vec<ApplicationLine>,
+}
+
+#[derive(Template)]
+#[template(path = "application.html")]
+pub struct ApplicationDetail<'a> {
+    pub csrf: &'a str,
+    pub id: &'a str,
+    pub status: &'static str,
+    pub pending: bool,
+    pub fields: &'a proto::offices::ApplicationFields,
+    pub reason: &'a str,
+    pub office_id: &'a str,
+    pub error: Option<&'a str>,
+}
+
+#[must_use]
+pub fn application_status(status: &str) -> &'static str {
+    match status {
+        "pending" => "審査待ち",
+        "approved" => "登録済み",
+        "rejected" => "却下",
+        _ => "不明",
+    }
+}

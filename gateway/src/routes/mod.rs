@@ -3,10 +3,13 @@
 
 mod accounts;
 mod api;
+mod applications;
+mod apply;
 mod certificates;
 mod enroll;
 mod forms;
 mod home;
+mod map;
 mod operator;
 mod password;
 mod portal;
@@ -31,6 +34,8 @@ pub struct AppState {
     pub clients: Clients,
     pub revocations: crate::revocation::Revocations,
     pub clock: common::clock::SharedClock,
+    /// The map's tile server URL template (`{z}/{x}/{y}`).
+    pub map_tiles: String,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -39,7 +44,16 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/app.css", get(stylesheet))
         .route("/enroll", get(enroll::page).post(enroll::form))
-        .route("/api/v1/public/enroll", post(enroll::api));
+        .route("/api/v1/public/enroll", post(enroll::api))
+        .route("/apply", get(apply::form_page).post(apply::confirm))
+        .route("/apply/edit", post(apply::edit))
+        .route("/apply/submit", post(apply::send))
+        .route("/api/v1/public/applications", post(apply::api))
+        .route("/map", get(map::page))
+        .route("/api/v1/public/offices", get(map::api))
+        .route("/static/vendor/leaflet/leaflet.js", get(map::leaflet_js))
+        .route("/static/vendor/leaflet/leaflet.css", get(map::leaflet_css))
+        .route("/static/map.js", get(map::map_js));
     let protected = Router::new()
         .route("/login", get(session::login_page).post(session::login_form))
         .route("/logout", post(session::logout_form))
@@ -131,6 +145,15 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/operator/audit/verify",
             get(operator::api_verify_audit),
         )
+        .route("/operator/applications", get(applications::list_page))
+        .route("/operator/applications/{id}", get(applications::detail_page))
+        .route("/operator/applications/{id}/approve", post(applications::approve_form))
+        .route("/operator/applications/{id}/reject", post(applications::reject_form))
+        .route("/api/v1/operator/applications", get(applications::api_list))
+        .route("/api/v1/operator/applications/{id}/approve", post(applications::api_approve))
+        .route("/api/v1/operator/applications/{id}/reject", post(applications::api_reject))
+        .route("/offices/{id}/withdraw", post(operator::withdraw_form))
+        .route("/api/v1/offices/{id}/withdraw", post(operator::api_withdraw))
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), require_certificate));
     public
@@ -189,12 +212,15 @@ async fn security_headers(req: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
-        ),
-    );
+    // Pages that show map tiles set their own policy, naming the tile server.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+            ),
+        );
+    }
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -1,0 +1,192 @@
+//! 事業所登録申請: the public form, a confirmation step, then the application is sent. Every
+//! wrong field is shown next to itself and the form keeps what was typed.
+
+use super::AppState;
+use super::api::ApiJson;
+use super::forms::PageForm;
+use crate::error::{ApiError, ErrorBody, Failure, PageError};
+use crate::views::{self, ApplyForm, ApplyPage, FieldError};
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use proto::offices as pb;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The form's fields, as typed (checkboxes arrive only when ticked).
+#[derive(Deserialize, Default, Clone, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationBody {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kana: String,
+    #[serde(default)]
+    kind: String,
+    /// 医療機関コード or 介護保険事業所番号 (10 digits) where the kind has one.
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    postal_code: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    fax: String,
+    #[serde(default)]
+    latitude: String,
+    #[serde(default)]
+    longitude: String,
+    #[serde(default)]
+    admin_name: String,
+    #[serde(default)]
+    admin_kana: String,
+    #[serde(default)]
+    admin_email: String,
+    #[serde(default)]
+    admin_phone: String,
+    /// "1" (form) when the office is to appear on the public map.
+    #[serde(default)]
+    listed: Option<String>,
+    /// "1" (form) when the applicant accepts the usage rules.
+    #[serde(default)]
+    consent: Option<String>,
+}
+
+impl ApplicationBody {
+    fn fields(&self) -> pb::ApplicationFields {
+        pb::ApplicationFields {
+            name: self.name.clone(),
+            kana: self.kana.clone(),
+            kind: self.kind.clone(),
+            code: self.code.clone(),
+            postal_code: self.postal_code.clone(),
+            address: self.address.clone(),
+            phone: self.phone.clone(),
+            fax: self.fax.clone(),
+            latitude: self.latitude.clone(),
+            longitude: self.longitude.clone(),
+            admin_name: self.admin_name.clone(),
+            admin_kana: self.admin_kana.clone(),
+            admin_email: self.admin_email.clone(),
+            admin_phone: self.admin_phone.clone(),
+            listed: self.listed.as_deref().is_some_and(|v| v == "1" || v == "true"),
+            consent: self.consent.as_deref().is_some_and(|v| v == "1" || v == "true"),
+        }
+    }
+
+    fn form(&self) -> ApplyForm<'_> {
+        ApplyForm {
+            name: &self.name,
+            kana: &self.kana,
+            kind: &self.kind,
+            code: &self.code,
+            postal_code: &self.postal_code,
+            address: &self.address,
+            phone: &self.phone,
+            fax: &self.fax,
+            latitude: &self.latitude,
+            longitude: &self.longitude,
+            admin_name: &self.admin_name,
+            admin_kana: &self.admin_kana,
+            admin_email: &self.admin_email,
+            admin_phone: &self.admin_phone,
+            listed: self.fields().listed,
+            consent: self.fields().consent,
+        }
+    }
+}
+
+async fn submit(state: &AppState, body: &ApplicationBody, dry_run: bool) -> Result<String, Failure> {
+    let mut offices = state.clients.offices.clone();
+    let answer = offices
+        .submit_application(pb::SubmitApplicationRequest { fields: Some(body.fields()), dry_run })
+        .await
+        .map_err(|status| match status.message() {
+            "applications_closed" => Failure::new(
+                StatusCode::FORBIDDEN,
+                "applications_closed",
+                "現在、事業所登録申請は受け付けていません。高萩市高齢福祉課 地域包括支援グループにお問い合わせください。",
+            ),
+            _ => Failure::from(status),
+        })?;
+    Ok(answer.into_inner().application_id)
+}
+
+fn page(state: &AppState, body: &ApplicationBody, stage: &'static str, failure: Option<&Failure>) -> Html<String> {
+    let errors: Vec<FieldError> = failure
+        .map(|f| f.fields.iter().map(|(field, hint)| FieldError { field: field.clone(), hint }).collect())
+        .unwrap_or_default();
+    views::render(&ApplyPage {
+        stage,
+        form: body.form(),
+        kinds: &super::operator::KINDS,
+        error: failure.map(|f| f.message.as_str()),
+        errors,
+        tiles: &state.map_tiles,
+    })
+}
+
+pub async fn form_page(State(state): State<AppState>) -> Response {
+    super::map::with_tiles_csp(&state, page(&state, &ApplicationBody::default(), "form", None))
+}
+
+/// The form posted: checked without storing; on success the confirmation page.
+pub async fn confirm(State(state): State<AppState>, PageForm(body): PageForm<ApplicationBody>) -> Result<Response, PageError> {
+    match submit(&state, &body, true).await {
+        Ok(_) => Ok(super::map::with_tiles_csp(&state, page(&state, &body, "confirm", None))),
+        Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let status = f.status;
+            Ok((status, super::map::with_tiles_csp(&state, page(&state, &body, "form", Some(&f)))).into_response())
+        }
+        Err(f) => Err(f.into()),
+    }
+}
+
+/// The confirmation page's "修正する": back to the form with everything kept.
+pub async fn edit(State(state): State<AppState>, PageForm(body): PageForm<ApplicationBody>) -> Response {
+    super::map::with_tiles_csp(&state, page(&state, &body, "form", None))
+}
+
+/// The confirmation page's "送信する": the application is stored and the receipt mailed.
+pub async fn send(State(state): State<AppState>, PageForm(body): PageForm<ApplicationBody>) -> Result<Response, PageError> {
+    match submit(&state, &body, false).await {
+        Ok(_) => Ok(views::render(&views::Notice {
+            title: "事業所登録申請を受け付けました",
+            message: "受付のメールを管理者のメールアドレスにお送りしました。市で内容を確認し、登録が済みましたら「証明書取得用No/パスワード」をお送りします。",
+            secret: None,
+            back_href: "/",
+            back_label: "ポータルサイトへ戻る",
+        })
+        .into_response()),
+        Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let status = f.status;
+            Ok((status, super::map::with_tiles_csp(&state, page(&state, &body, "form", Some(&f)))).into_response())
+        }
+        Err(f) => Err(f.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DryRun {
+    #[serde(default)]
+    dry_run: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApplicationAccepted {
+    /// Empty for a dry run.
+    application_id: String,
+}
+
+/// 事業所登録申請 (public). `?dry_run=true` only checks. Wrong fields come back in
+/// `error.fields`, each with what to do.
+#[utoipa::path(post, path = "/api/v1/public/applications", request_body = ApplicationBody, params(("dry_run" = Option<bool>, Query)),
+    responses((status = 201, body = ApplicationAccepted), (status = 200, body = ApplicationAccepted), (status = 422, body = ErrorBody)))]
+pub async fn api(State(state): State<AppState>, Query(q): Query<DryRun>, ApiJson(body): ApiJson<ApplicationBody>) -> Result<Response, ApiError> {
+    let id = submit(&state, &body, q.dry_run).await?;
+    let status = if q.dry_run { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((status, Json(ApplicationAccepted { application_id: id })).into_response())
+}
