@@ -198,7 +198,12 @@ impl From<tonic::Status> for Failure {
                 "お探しの情報は見つかりませんでした。",
             ),
             (Code::InvalidArgument, k) => {
-                let fields: Vec<&str> = k.strip_prefix("invalid:").unwrap_or("").split(',').filter(|f| !f.is_empty()).collect();
+                let fields: Vec<&str> = k
+                    .strip_prefix("invalid:")
+                    .unwrap_or("")
+                    .split(',')
+                    .filter(|f| !f.is_empty())
+                    .collect();
                 let first = fields.first().copied().unwrap_or("");
                 let mut failure = Self::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -209,7 +214,10 @@ impl From<tonic::Status> for Failure {
                         format!("{}の入力内容を確認してください。", field_label(first))
                     },
                 );
-                failure.fields = fields.iter().map(|f| ((*f).to_owned(), field_hint(f))).collect();
+                failure.fields = fields
+                    .iter()
+                    .map(|f| ((*f).to_owned(), field_hint(f)))
+                    .collect();
                 failure
             }
             (Code::Unavailable | Code::DeadlineExceeded, _) => {
@@ -290,7 +298,11 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: f.code.to_owned(),
                 message: f.message,
-                fields: f.fields.into_iter().map(|(k, v)| (k, v.to_owned())).collect(),
+                fields: f
+                    .fields
+                    .into_iter()
+                    .map(|(k, v)| (k, v.to_owned()))
+                    .collect(),
             },
         };
         (f.status, Json(body)).into_response()

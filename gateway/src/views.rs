@@ -315,7 +315,10 @@ impl ApplyPage<'_> {
     /// The hint for `field` when it is wrong, else nothing.
     #[must_use]
     pub fn hint(&self, field: &str) -> &str {
-        self.errors.iter().find(|e| e.field == field).map_or("", |e| e.hint)
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map_or("", |e| e.hint)
     }
 }
 
@@ -330,7 +333,14 @@ pub struct MapOffice {
 
 impl From<proto::offices::Office> for MapOffice {
     fn from(o: proto::offices::Office) -> Self {
-        Self { name: o.name, kind: o.kind, address: o.address, phone: o.phone, latitude: o.latitude, longitude: o.longitude }
+        Self {
+            name: o.name,
+            kind: o.kind,
+            address: o.address,
+            phone: o.phone,
+            latitude: o.latitude,
+            longitude: o.longitude,
+        }
     }
 }
 

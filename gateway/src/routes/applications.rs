@@ -7,7 +7,9 @@ use super::api::ApiJson;
 use super::forms::PageForm;
 use crate::auth::{ApiUser, ApiWriter, PageUser, Principal};
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
-use crate::views::{self, ApplicationDetail, ApplicationLine, Applications, application_status, tokyo_time};
+use crate::views::{
+    self, ApplicationDetail, ApplicationLine, Applications, application_status, tokyo_time,
+};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -19,7 +21,11 @@ use utoipa::ToSchema;
 
 fn already_decided(status: tonic::Status) -> Failure {
     if status.message() == "already_decided" {
-        Failure::new(StatusCode::CONFLICT, "already_decided", "この申請は既に承認または却下されています。")
+        Failure::new(
+            StatusCode::CONFLICT,
+            "already_decided",
+            "この申請は既に承認または却下されています。",
+        )
     } else {
         Failure::from(status)
     }
@@ -29,7 +35,10 @@ async fn list(state: &AppState, user: &Principal) -> Result<Vec<pb::Application>
     user.require_operator()?;
     let mut offices = state.clients.offices.clone();
     Ok(offices
-        .list_applications(pb::ListApplicationsRequest { actor: Some(user.actor()), status: String::new() })
+        .list_applications(pb::ListApplicationsRequest {
+            actor: Some(user.actor()),
+            status: String::new(),
+        })
         .await?
         .into_inner()
         .applications)
@@ -39,7 +48,10 @@ async fn get(state: &AppState, user: &Principal, id: &str) -> Result<pb::Applica
     user.require_operator()?;
     let mut offices = state.clients.offices.clone();
     Ok(offices
-        .get_application(pb::GetApplicationRequest { actor: Some(user.actor()), application_id: id.to_owned() })
+        .get_application(pb::GetApplicationRequest {
+            actor: Some(user.actor()),
+            application_id: id.to_owned(),
+        })
         .await?
         .into_inner())
 }
@@ -51,7 +63,12 @@ pub struct Approved {
     code: idpb::EnrollmentCode,
 }
 
-async fn approve(state: &AppState, user: &Principal, id: &str, admin_login_id: &str) -> Result<Approved, Failure> {
+async fn approve(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    admin_login_id: &str,
+) -> Result<Approved, Failure> {
     user.require_operator()?;
     let app = get(state, user, id).await?;
     let fields = app.fields.unwrap_or_default();
@@ -66,7 +83,13 @@ async fn approve(state: &AppState, user: &Principal, id: &str, admin_login_id: &
         .await
         .map_err(already_decided)?
         .into_inner();
-    let office = decided.office.ok_or_else(|| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "システムエラーが発生しました。"))?;
+    let office = decided.office.ok_or_else(|| {
+        Failure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "システムエラーが発生しました。",
+        )
+    })?;
     // The office exists from here on; if identity is away, the operator finishes from the
     // office's page (事業所管理者の作成, 証明書取得用Noの発行).
     let admin = identity(state)
@@ -91,10 +114,19 @@ async fn approve(state: &AppState, user: &Principal, id: &str, admin_login_id: &
         })
         .await?
         .into_inner();
-    Ok(Approved { office, admin, code })
+    Ok(Approved {
+        office,
+        admin,
+        code,
+    })
 }
 
-async fn reject(state: &AppState, user: &Principal, id: &str, reason: &str) -> Result<pb::Application, Failure> {
+async fn reject(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    reason: &str,
+) -> Result<pb::Application, Failure> {
     user.require_operator()?;
     let mut offices = state.clients.offices.clone();
     let decided = offices
@@ -107,23 +139,43 @@ async fn reject(state: &AppState, user: &Principal, id: &str, reason: &str) -> R
         .await
         .map_err(already_decided)?
         .into_inner();
-    decided.application.ok_or_else(|| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "システムエラーが発生しました。"))
+    decided.application.ok_or_else(|| {
+        Failure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "システムエラーが発生しました。",
+        )
+    })
 }
 
-pub async fn list_page(State(state): State<AppState>, PageUser(user): PageUser) -> Result<Html<String>, PageError> {
+pub async fn list_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+) -> Result<Html<String>, PageError> {
     let items = list(&state, &user).await?;
     Ok(views::render(&Applications {
         items: items
             .into_iter()
             .map(|a| {
                 let f = a.fields.unwrap_or_default();
-                ApplicationLine { id: a.id, name: f.name, kind: f.kind, status: application_status(&a.status), submitted_at: tokyo_time(&a.submitted_at) }
+                ApplicationLine {
+                    id: a.id,
+                    name: f.name,
+                    kind: f.kind,
+                    status: application_status(&a.status),
+                    submitted_at: tokyo_time(&a.submitted_at),
+                }
             })
             .collect(),
     }))
 }
 
-async fn detail(state: &AppState, user: &Principal, id: &str, error: Option<&str>) -> Result<Html<String>, PageError> {
+async fn detail(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    error: Option<&str>,
+) -> Result<Html<String>, PageError> {
     let app = get(state, user, id).await?;
     let fields = app.fields.clone().unwrap_or_default();
     Ok(views::render(&ApplicationDetail {
@@ -138,7 +190,11 @@ async fn detail(state: &AppState, user: &Principal, id: &str, error: Option<&str
     }))
 }
 
-pub async fn detail_page(State(state): State<AppState>, PageUser(user): PageUser, Path(id): Path<String>) -> Result<Html<String>, PageError> {
+pub async fn detail_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
     detail(&state, &user, &id, None).await
 }
 
@@ -150,11 +206,21 @@ pub struct ApproveForm {
     admin_login_id: String,
 }
 
-pub async fn approve_form(State(state): State<AppState>, PageUser(user): PageUser, Path(id): Path<String>, PageForm(form): PageForm<ApproveForm>) -> Result<Response, PageError> {
+pub async fn approve_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ApproveForm>,
+) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
     match approve(&state, &user, &id, &form.admin_login_id).await {
         Ok(done) => {
-            let login = done.admin.user.as_ref().map(|u| u.login_id.clone()).unwrap_or_default();
+            let login = done
+                .admin
+                .user
+                .as_ref()
+                .map(|u| u.login_id.clone())
+                .unwrap_or_default();
             let message = format!(
                 "「{}」を登録しました。証明書取得用No {} を事業所管理者のメールアドレスに送信しました。事業所管理者のユーザーIDは「{login}」です。初期パスワードは電話などメール以外の方法で本人に伝えてください。",
                 done.office.name, done.code.number
@@ -185,7 +251,12 @@ pub struct RejectForm {
     reason: String,
 }
 
-pub async fn reject_form(State(state): State<AppState>, PageUser(user): PageUser, Path(id): Path<String>, PageForm(form): PageForm<RejectForm>) -> Result<Response, PageError> {
+pub async fn reject_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<RejectForm>,
+) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
     match reject(&state, &user, &id, &form.reason).await {
         Ok(_) => Ok(detail(&state, &user, &id, None).await?.into_response()),
@@ -215,14 +286,32 @@ pub struct ApplicationOut {
 impl From<pb::Application> for ApplicationOut {
     fn from(a: pb::Application) -> Self {
         let f = a.fields.unwrap_or_default();
-        Self { id: a.id, status: a.status, name: f.name, kind: f.kind, admin_email: f.admin_email, submitted_at: a.submitted_at, reason: a.reason, office_id: a.office_id }
+        Self {
+            id: a.id,
+            status: a.status,
+            name: f.name,
+            kind: f.kind,
+            admin_email: f.admin_email,
+            submitted_at: a.submitted_at,
+            reason: a.reason,
+            office_id: a.office_id,
+        }
     }
 }
 
 /// Every application, newest first (operator).
 #[utoipa::path(get, path = "/api/v1/operator/applications", responses((status = 200, body = Vec<ApplicationOut>), (status = 403, body = ErrorBody)))]
-pub async fn api_list(State(state): State<AppState>, ApiUser(user): ApiUser) -> Result<Json<Vec<ApplicationOut>>, ApiError> {
-    Ok(Json(list(&state, &user).await?.into_iter().map(ApplicationOut::from).collect()))
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<ApplicationOut>>, ApiError> {
+    Ok(Json(
+        list(&state, &user)
+            .await?
+            .into_iter()
+            .map(ApplicationOut::from)
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -245,7 +334,12 @@ pub struct ApprovedOut {
 /// Approve an application: creates the office, its admin and an enrollment code (operator).
 #[utoipa::path(post, path = "/api/v1/operator/applications/{id}/approve", request_body = ApproveBody,
     responses((status = 201, body = ApprovedOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn api_approve(State(state): State<AppState>, ApiWriter(user): ApiWriter, Path(id): Path<String>, ApiJson(body): ApiJson<ApproveBody>) -> Result<Response, ApiError> {
+pub async fn api_approve(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ApproveBody>,
+) -> Result<Response, ApiError> {
     let done = approve(&state, &user, &id, &body.admin_login_id).await?;
     let out = ApprovedOut {
         office_id: done.office.id,
@@ -266,6 +360,11 @@ pub struct RejectBody {
 /// Reject an application with a reason (operator).
 #[utoipa::path(post, path = "/api/v1/operator/applications/{id}/reject", request_body = RejectBody,
     responses((status = 200, body = ApplicationOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn api_reject(State(state): State<AppState>, ApiWriter(user): ApiWriter, Path(id): Path<String>, ApiJson(body): ApiJson<RejectBody>) -> Result<Json<ApplicationOut>, ApiError> {
+pub async fn api_reject(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RejectBody>,
+) -> Result<Json<ApplicationOut>, ApiError> {
     Ok(Json(reject(&state, &user, &id, &body.reason).await?.into()))
 }

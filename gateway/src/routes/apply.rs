@@ -72,8 +72,14 @@ impl ApplicationBody {
             admin_kana: self.admin_kana.clone(),
             admin_email: self.admin_email.clone(),
             admin_phone: self.admin_phone.clone(),
-            listed: self.listed.as_deref().is_some_and(|v| v == "1" || v == "true"),
-            consent: self.consent.as_deref().is_some_and(|v| v == "1" || v == "true"),
+            listed: self
+                .listed
+                .as_deref()
+                .is_some_and(|v| v == "1" || v == "true"),
+            consent: self
+                .consent
+                .as_deref()
+                .is_some_and(|v| v == "1" || v == "true"),
         }
     }
 
@@ -99,7 +105,11 @@ impl ApplicationBody {
     }
 }
 
-async fn submit(state: &AppState, body: &ApplicationBody, dry_run: bool) -> Result<String, Failure> {
+async fn submit(
+    state: &AppState,
+    body: &ApplicationBody,
+    dry_run: bool,
+) -> Result<String, Failure> {
     let mut offices = state.clients.offices.clone();
     let answer = offices
         .submit_application(pb::SubmitApplicationRequest { fields: Some(body.fields()), dry_run })
@@ -115,9 +125,22 @@ async fn submit(state: &AppState, body: &ApplicationBody, dry_run: bool) -> Resu
     Ok(answer.into_inner().application_id)
 }
 
-fn page(state: &AppState, body: &ApplicationBody, stage: &'static str, failure: Option<&Failure>) -> Html<String> {
+fn page(
+    state: &AppState,
+    body: &ApplicationBody,
+    stage: &'static str,
+    failure: Option<&Failure>,
+) -> Html<String> {
     let errors: Vec<FieldError> = failure
-        .map(|f| f.fields.iter().map(|(field, hint)| FieldError { field: field.clone(), hint }).collect())
+        .map(|f| {
+            f.fields
+                .iter()
+                .map(|(field, hint)| FieldError {
+                    field: field.clone(),
+                    hint,
+                })
+                .collect()
+        })
         .unwrap_or_default();
     views::render(&ApplyPage {
         stage,
@@ -130,28 +153,47 @@ fn page(state: &AppState, body: &ApplicationBody, stage: &'static str, failure: 
 }
 
 pub async fn form_page(State(state): State<AppState>) -> Response {
-    super::map::with_tiles_csp(&state, page(&state, &ApplicationBody::default(), "form", None))
+    super::map::with_tiles_csp(
+        &state,
+        page(&state, &ApplicationBody::default(), "form", None),
+    )
 }
 
 /// The form posted: checked without storing; on success the confirmation page.
-pub async fn confirm(State(state): State<AppState>, PageForm(body): PageForm<ApplicationBody>) -> Result<Response, PageError> {
+pub async fn confirm(
+    State(state): State<AppState>,
+    PageForm(body): PageForm<ApplicationBody>,
+) -> Result<Response, PageError> {
     match submit(&state, &body, true).await {
-        Ok(_) => Ok(super::map::with_tiles_csp(&state, page(&state, &body, "confirm", None))),
+        Ok(_) => Ok(super::map::with_tiles_csp(
+            &state,
+            page(&state, &body, "confirm", None),
+        )),
         Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let status = f.status;
-            Ok((status, super::map::with_tiles_csp(&state, page(&state, &body, "form", Some(&f)))).into_response())
+            Ok((
+                status,
+                super::map::with_tiles_csp(&state, page(&state, &body, "form", Some(&f))),
+            )
+                .into_response())
         }
         Err(f) => Err(f.into()),
     }
 }
 
 /// The confirmation page's "修正する": back to the form with everything kept.
-pub async fn edit(State(state): State<AppState>, PageForm(body): PageForm<ApplicationBody>) -> Response {
+pub async fn edit(
+    State(state): State<AppState>,
+    PageForm(body): PageForm<ApplicationBody>,
+) -> Response {
     super::map::with_tiles_csp(&state, page(&state, &body, "form", None))
 }
 
 /// The confirmation page's "送信する": the application is stored and the receipt mailed.
-pub async fn send(State(state): State<AppState>, PageForm(body): PageForm<ApplicationBody>) -> Result<Response, PageError> {
+pub async fn send(
+    State(state): State<AppState>,
+    PageForm(body): PageForm<ApplicationBody>,
+) -> Result<Response, PageError> {
     match submit(&state, &body, false).await {
         Ok(_) => Ok(views::render(&views::Notice {
             title: "事業所登録申請を受け付けました",
@@ -185,8 +227,16 @@ pub struct ApplicationAccepted {
 /// `error.fields`, each with what to do.
 #[utoipa::path(post, path = "/api/v1/public/applications", request_body = ApplicationBody, params(("dry_run" = Option<bool>, Query)),
     responses((status = 201, body = ApplicationAccepted), (status = 200, body = ApplicationAccepted), (status = 422, body = ErrorBody)))]
-pub async fn api(State(state): State<AppState>, Query(q): Query<DryRun>, ApiJson(body): ApiJson<ApplicationBody>) -> Result<Response, ApiError> {
+pub async fn api(
+    State(state): State<AppState>,
+    Query(q): Query<DryRun>,
+    ApiJson(body): ApiJson<ApplicationBody>,
+) -> Result<Response, ApiError> {
     let id = submit(&state, &body, q.dry_run).await?;
-    let status = if q.dry_run { StatusCode::OK } else { StatusCode::CREATED };
+    let status = if q.dry_run {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
     Ok((status, Json(ApplicationAccepted { application_id: id })).into_response())
 }

@@ -15,10 +15,14 @@ use utoipa::ToSchema;
 /// A page that shows map tiles may load images from the tile server, and nothing else more.
 pub fn with_tiles_csp(state: &AppState, page: Html<String>) -> Response {
     let origin = tile_origin(&state.map_tiles);
-    let csp = format!("default-src 'self'; img-src 'self' data: {origin}; frame-ancestors 'none'; form-action 'self'");
+    let csp = format!(
+        "default-src 'self'; img-src 'self' data: {origin}; frame-ancestors 'none'; form-action 'self'"
+    );
     let mut response = page.into_response();
     if let Ok(v) = HeaderValue::from_str(&csp) {
-        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, v);
     }
     response
 }
@@ -39,10 +43,19 @@ pub struct KindQuery {
 
 async fn offices(state: &AppState, kind: &str) -> Result<Vec<pb::Office>, Failure> {
     let mut client = state.clients.offices.clone();
-    Ok(client.list_map_offices(pb::ListMapOfficesRequest { kind: kind.to_owned() }).await?.into_inner().offices)
+    Ok(client
+        .list_map_offices(pb::ListMapOfficesRequest {
+            kind: kind.to_owned(),
+        })
+        .await?
+        .into_inner()
+        .offices)
 }
 
-pub async fn page(State(state): State<AppState>, Query(q): Query<KindQuery>) -> Result<Response, PageError> {
+pub async fn page(
+    State(state): State<AppState>,
+    Query(q): Query<KindQuery>,
+) -> Result<Response, PageError> {
     let list = offices(&state, &q.kind).await?;
     let page = views::render(&MapPage {
         kinds: &super::operator::KINDS,
@@ -68,7 +81,10 @@ pub struct PublicOffice {
 /// Offices listed on the public map, optionally of one kind (public).
 #[utoipa::path(get, path = "/api/v1/public/offices", params(("kind" = Option<String>, Query)),
     responses((status = 200, body = Vec<PublicOffice>), (status = 422, body = ErrorBody)))]
-pub async fn api(State(state): State<AppState>, Query(q): Query<KindQuery>) -> Result<Json<Vec<PublicOffice>>, ApiError> {
+pub async fn api(
+    State(state): State<AppState>,
+    Query(q): Query<KindQuery>,
+) -> Result<Json<Vec<PublicOffice>>, ApiError> {
     Ok(Json(
         offices(&state, &q.kind)
             .await?
@@ -88,17 +104,33 @@ pub async fn api(State(state): State<AppState>, Query(q): Query<KindQuery>) -> R
 }
 
 fn asset(content_type: &'static str, body: &'static [u8]) -> Response {
-    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=86400")], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 pub async fn leaflet_js() -> Response {
-    asset("text/javascript; charset=utf-8", include_bytes!("../../static/vendor/leaflet/leaflet.js"))
+    asset(
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/vendor/leaflet/leaflet.js"),
+    )
 }
 
 pub async fn leaflet_css() -> Response {
-    asset("text/css; charset=utf-8", include_bytes!("../../static/vendor/leaflet/leaflet.css"))
+    asset(
+        "text/css; charset=utf-8",
+        include_bytes!("../../static/vendor/leaflet/leaflet.css"),
+    )
 }
 
 pub async fn map_js() -> Response {
-    asset("text/javascript; charset=utf-8", include_bytes!("../../static/map.js"))
+    asset(
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/map.js"),
+    )
 }

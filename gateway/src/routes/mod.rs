@@ -146,14 +146,32 @@ pub fn router(state: AppState) -> Router {
             get(operator::api_verify_audit),
         )
         .route("/operator/applications", get(applications::list_page))
-        .route("/operator/applications/{id}", get(applications::detail_page))
-        .route("/operator/applications/{id}/approve", post(applications::approve_form))
-        .route("/operator/applications/{id}/reject", post(applications::reject_form))
+        .route(
+            "/operator/applications/{id}",
+            get(applications::detail_page),
+        )
+        .route(
+            "/operator/applications/{id}/approve",
+            post(applications::approve_form),
+        )
+        .route(
+            "/operator/applications/{id}/reject",
+            post(applications::reject_form),
+        )
         .route("/api/v1/operator/applications", get(applications::api_list))
-        .route("/api/v1/operator/applications/{id}/approve", post(applications::api_approve))
-        .route("/api/v1/operator/applications/{id}/reject", post(applications::api_reject))
+        .route(
+            "/api/v1/operator/applications/{id}/approve",
+            post(applications::api_approve),
+        )
+        .route(
+            "/api/v1/operator/applications/{id}/reject",
+            post(applications::api_reject),
+        )
         .route("/offices/{id}/withdraw", post(operator::withdraw_form))
-        .route("/api/v1/offices/{id}/withdraw", post(operator::api_withdraw))
+        .route(
+            "/api/v1/offices/{id}/withdraw",
+            post(operator::api_withdraw),
+        )
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), require_certificate));
     public

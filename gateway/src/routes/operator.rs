@@ -522,10 +522,19 @@ pub async fn api_verify_audit(
 
 // ---- 利用廃止 ----
 
-async fn withdraw(state: &AppState, user: &Principal, id: &str, reason: &str) -> Result<pb::Office, Failure> {
+async fn withdraw(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    reason: &str,
+) -> Result<pb::Office, Failure> {
     let mut offices = state.clients.offices.clone();
     Ok(offices
-        .withdraw_office(pb::WithdrawOfficeRequest { actor: Some(user.actor()), office_id: id.to_owned(), reason: reason.to_owned() })
+        .withdraw_office(pb::WithdrawOfficeRequest {
+            actor: Some(user.actor()),
+            office_id: id.to_owned(),
+            reason: reason.to_owned(),
+        })
         .await?
         .into_inner())
 }
@@ -538,11 +547,25 @@ pub struct WithdrawForm {
     reason: String,
 }
 
-pub async fn withdraw_form(State(state): State<AppState>, PageUser(user): PageUser, Path(id): Path<String>, PageForm(form): PageForm<WithdrawForm>) -> Result<Html<String>, PageError> {
+pub async fn withdraw_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<WithdrawForm>,
+) -> Result<Html<String>, PageError> {
     user.check_csrf(&form.csrf_token)?;
     let office = withdraw(&state, &user, &id, &form.reason).await?;
-    let message = format!("「{}」の利用を廃止しました。この事業所の利用者と電子証明書はすべて使えなくなり、マップからも外れます。記録は残ります。", office.name);
-    Ok(views::render(&views::Notice { title: "利用を廃止しました", message: &message, secret: None, back_href: "/home", back_label: "メニューへ戻る" }))
+    let message = format!(
+        "「{}」の利用を廃止しました。この事業所の利用者と電子証明書はすべて使えなくなり、マップからも外れます。記録は残ります。",
+        office.name
+    );
+    Ok(views::render(&views::Notice {
+        title: "利用を廃止しました",
+        message: &message,
+        secret: None,
+        back_href: "/home",
+        back_label: "メニューへ戻る",
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -555,6 +578,13 @@ pub struct WithdrawBody {
 /// disabled, its map entry removed, its history kept.
 #[utoipa::path(post, path = "/api/v1/offices/{id}/withdraw", request_body = WithdrawBody,
     responses((status = 200, body = OfficeBody), (status = 403, body = ErrorBody)))]
-pub async fn api_withdraw(State(state): State<AppState>, ApiWriter(user): ApiWriter, Path(id): Path<String>, ApiJson(body): ApiJson<WithdrawBody>) -> Result<Json<OfficeBody>, ApiError> {
-    Ok(Json(withdraw(&state, &user, &id, &body.reason).await?.into()))
+pub async fn api_withdraw(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<WithdrawBody>,
+) -> Result<Json<OfficeBody>, ApiError> {
+    Ok(Json(
+        withdraw(&state, &user, &id, &body.reason).await?.into(),
+    ))
 }

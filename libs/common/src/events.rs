@@ -196,7 +196,15 @@ pub async fn consume_forever<F, Fut>(
     while !shutdown.is_cancelled() {
         let run = async {
             ensure_stream(&js).await?;
-            consume(&js, name, subjects, metrics.clone(), shutdown.clone(), &handle).await
+            consume(
+                &js,
+                name,
+                subjects,
+                metrics.clone(),
+                shutdown.clone(),
+                &handle,
+            )
+            .await
         };
         if let Err(e) = run.await {
             tracing::warn!(consumer = name, error = %e, "consumer stopped; restarting");

@@ -128,7 +128,6 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     Ok(())
 }
 
-
 /// Idempotent: the account is created once; each run issues a new device certificate.
 async fn bootstrap(vars: &Vars) -> anyhow::Result<()> {
     let (_cfg, _pool, identity) = open(vars).await?;

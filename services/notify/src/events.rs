@@ -84,15 +84,29 @@ impl Notifier {
             }
             "offices.application.submitted" => {
                 let d: ApplicationEvent = event.data_as().map_err(|e| e.to_string())?;
-                let mut mails = vec![templates::application_receipt(&d.admin_email, &d.office_name)];
+                let mut mails = vec![templates::application_receipt(
+                    &d.admin_email,
+                    &d.office_name,
+                )];
                 if let Some(city) = &self.operator_email {
-                    mails.push(templates::application_notice(city, &d.office_name, &self.portal_url));
+                    mails.push(templates::application_notice(
+                        city,
+                        &d.office_name,
+                        &self.portal_url,
+                    ));
                 }
                 Ok(Some(("application_submitted", mails)))
             }
             "offices.application.rejected" => {
                 let d: ApplicationEvent = event.data_as().map_err(|e| e.to_string())?;
-                Ok(Some(("application_rejected", vec![templates::application_rejected(&d.admin_email, &d.office_name, &d.reason)])))
+                Ok(Some((
+                    "application_rejected",
+                    vec![templates::application_rejected(
+                        &d.admin_email,
+                        &d.office_name,
+                        &d.reason,
+                    )],
+                )))
             }
             _ => Ok(None),
         }

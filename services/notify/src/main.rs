@@ -83,7 +83,15 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     };
     let js = async_nats::jetstream::new(nats);
 
-    common::events::consume_forever(js, events::CONSUMER, &events::SUBJECTS, metrics, shutdown, |e| notifier.handle(e)).await;
+    common::events::consume_forever(
+        js,
+        events::CONSUMER,
+        &events::SUBJECTS,
+        metrics,
+        shutdown,
+        |e| notifier.handle(e),
+    )
+    .await;
     admin.await??;
     Ok(())
 }

@@ -26,12 +26,20 @@ impl OfficesGrpc {
 impl From<Error> for Status {
     fn from(e: Error) -> Self {
         match e {
-            Error::Domain(DomainError::Invalid(field)) => Status::invalid_argument(format!("invalid:{field}")),
-            Error::Domain(DomainError::Fields(fields)) => Status::invalid_argument(format!("invalid:{}", fields.join(","))),
+            Error::Domain(DomainError::Invalid(field)) => {
+                Status::invalid_argument(format!("invalid:{field}"))
+            }
+            Error::Domain(DomainError::Fields(fields)) => {
+                Status::invalid_argument(format!("invalid:{}", fields.join(",")))
+            }
             Error::Domain(DomainError::Forbidden) => Status::permission_denied("forbidden"),
             Error::Domain(DomainError::NotFound) => Status::not_found("not_found"),
-            Error::Domain(DomainError::AlreadyDecided) => Status::failed_precondition("already_decided"),
-            Error::Domain(DomainError::ApplicationsClosed) => Status::failed_precondition("applications_closed"),
+            Error::Domain(DomainError::AlreadyDecided) => {
+                Status::failed_precondition("already_decided")
+            }
+            Error::Domain(DomainError::ApplicationsClosed) => {
+                Status::failed_precondition("applications_closed")
+            }
             Error::Store(e) => {
                 tracing::error!(error = %e, "store failure");
                 Status::unavailable("unavailable")
@@ -53,11 +61,16 @@ fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
         Role::Operator => ActorRole::Operator,
         Role::Unspecified => return Err(bad()),
     };
-    Ok(Actor { user_id: a.user_id.parse().map_err(|_| bad())?, office_id: a.office_id.parse().map_err(|_| bad())?, role })
+    Ok(Actor {
+        user_id: a.user_id.parse().map_err(|_| bad())?,
+        office_id: a.office_id.parse().map_err(|_| bad())?,
+        role,
+    })
 }
 
 fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
-    raw.parse().map_err(|_| Status::invalid_argument(format!("invalid:{field}")))
+    raw.parse()
+        .map_err(|_| Status::invalid_argument(format!("invalid:{field}")))
 }
 
 fn office(row: OfficeRow) -> pb::Office {
@@ -114,9 +127,20 @@ fn application(a: ApplicationRow) -> pb::Application {
 /// Every typed field is bounded before anything else, so no input is large enough to cost much.
 fn input(f: pb::ApplicationFields) -> Result<ApplicationInput, Status> {
     let fields = [
-        (&f.name, "name"), (&f.kana, "kana"), (&f.kind, "kind"), (&f.code, "code"), (&f.postal_code, "postal_code"),
-        (&f.address, "address"), (&f.phone, "phone"), (&f.fax, "fax"), (&f.latitude, "location"), (&f.longitude, "location"),
-        (&f.admin_name, "admin_name"), (&f.admin_kana, "admin_kana"), (&f.admin_email, "admin_email"), (&f.admin_phone, "admin_phone"),
+        (&f.name, "name"),
+        (&f.kana, "kana"),
+        (&f.kind, "kind"),
+        (&f.code, "code"),
+        (&f.postal_code, "postal_code"),
+        (&f.address, "address"),
+        (&f.phone, "phone"),
+        (&f.fax, "fax"),
+        (&f.latitude, "location"),
+        (&f.longitude, "location"),
+        (&f.admin_name, "admin_name"),
+        (&f.admin_kana, "admin_kana"),
+        (&f.admin_email, "admin_email"),
+        (&f.admin_phone, "admin_phone"),
     ];
     if let Some((_, name)) = fields.iter().find(|(v, _)| v.len() > 1000) {
         return Err(Status::invalid_argument(format!("invalid:{name}")));
@@ -146,11 +170,20 @@ type Reply<T> = Result<Response<T>, Status>;
 #[tonic::async_trait]
 impl pb::offices_server::Offices for OfficesGrpc {
     #[tracing::instrument(skip_all)]
-    async fn register_office(&self, request: Request<pb::RegisterOfficeRequest>) -> Reply<pb::Office> {
+    async fn register_office(
+        &self,
+        request: Request<pb::RegisterOfficeRequest>,
+    ) -> Reply<pb::Office> {
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
-        let new = NewOffice { name: &req.name, kind: &req.kind, admin_email: &req.admin_email };
-        Ok(Response::new(office(self.offices.register(&actor, &new).await?)))
+        let new = NewOffice {
+            name: &req.name,
+            kind: &req.kind,
+            admin_email: &req.admin_email,
+        };
+        Ok(Response::new(office(
+            self.offices.register(&actor, &new).await?,
+        )))
     }
 
     #[tracing::instrument(skip_all)]
@@ -166,14 +199,22 @@ impl pb::offices_server::Offices for OfficesGrpc {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn list_offices(&self, request: Request<pb::ListOfficesRequest>) -> Reply<pb::ListOfficesResponse> {
+    async fn list_offices(
+        &self,
+        request: Request<pb::ListOfficesRequest>,
+    ) -> Reply<pb::ListOfficesResponse> {
         let actor = actor(request.get_ref().actor.as_ref())?;
         let rows = self.offices.list(&actor).await?;
-        Ok(Response::new(pb::ListOfficesResponse { offices: rows.into_iter().map(office).collect() }))
+        Ok(Response::new(pb::ListOfficesResponse {
+            offices: rows.into_iter().map(office).collect(),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn list_map_offices(&self, request: Request<pb::ListMapOfficesRequest>) -> Reply<pb::ListOfficesResponse> {
+    async fn list_map_offices(
+        &self,
+        request: Request<pb::ListMapOfficesRequest>,
+    ) -> Reply<pb::ListOfficesResponse> {
         let kind = &request.get_ref().kind;
         if kind.len() > 100 {
             return Err(Status::invalid_argument("invalid:kind"));
@@ -184,51 +225,96 @@ impl pb::offices_server::Offices for OfficesGrpc {
             r.admin_email.clear();
             office(r)
         });
-        Ok(Response::new(pb::ListOfficesResponse { offices: public.collect() }))
+        Ok(Response::new(pb::ListOfficesResponse {
+            offices: public.collect(),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn submit_application(&self, request: Request<pb::SubmitApplicationRequest>) -> Reply<pb::SubmitApplicationResponse> {
+    async fn submit_application(
+        &self,
+        request: Request<pb::SubmitApplicationRequest>,
+    ) -> Reply<pb::SubmitApplicationResponse> {
         let req = request.into_inner();
         let fields = input(req.fields.unwrap_or_default())?;
         let row = self.offices.apply(&fields, req.dry_run).await?;
-        Ok(Response::new(pb::SubmitApplicationResponse { application_id: row.map(|r| r.id.to_string()).unwrap_or_default() }))
+        Ok(Response::new(pb::SubmitApplicationResponse {
+            application_id: row.map(|r| r.id.to_string()).unwrap_or_default(),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn list_applications(&self, request: Request<pb::ListApplicationsRequest>) -> Reply<pb::ListApplicationsResponse> {
+    async fn list_applications(
+        &self,
+        request: Request<pb::ListApplicationsRequest>,
+    ) -> Reply<pb::ListApplicationsResponse> {
         let req = request.into_inner();
-        let rows = self.offices.applications(&actor(req.actor.as_ref())?, Some(&req.status)).await?;
-        Ok(Response::new(pb::ListApplicationsResponse { applications: rows.into_iter().map(application).collect() }))
+        let rows = self
+            .offices
+            .applications(&actor(req.actor.as_ref())?, Some(&req.status))
+            .await?;
+        Ok(Response::new(pb::ListApplicationsResponse {
+            applications: rows.into_iter().map(application).collect(),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn get_application(&self, request: Request<pb::GetApplicationRequest>) -> Reply<pb::Application> {
+    async fn get_application(
+        &self,
+        request: Request<pb::GetApplicationRequest>,
+    ) -> Reply<pb::Application> {
         let req = request.into_inner();
-        let row = self.offices.application(&actor(req.actor.as_ref())?, id(&req.application_id, "application_id")?).await?;
+        let row = self
+            .offices
+            .application(
+                &actor(req.actor.as_ref())?,
+                id(&req.application_id, "application_id")?,
+            )
+            .await?;
         Ok(Response::new(application(row)))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn decide_application(&self, request: Request<pb::DecideApplicationRequest>) -> Reply<pb::DecideApplicationResponse> {
+    async fn decide_application(
+        &self,
+        request: Request<pb::DecideApplicationRequest>,
+    ) -> Reply<pb::DecideApplicationResponse> {
         let req = request.into_inner();
         if req.reason.len() > 4000 {
             return Err(Status::invalid_argument("invalid:reason"));
         }
         let (app, created) = self
             .offices
-            .decide(&actor(req.actor.as_ref())?, id(&req.application_id, "application_id")?, req.approve, &req.reason)
+            .decide(
+                &actor(req.actor.as_ref())?,
+                id(&req.application_id, "application_id")?,
+                req.approve,
+                &req.reason,
+            )
             .await?;
-        Ok(Response::new(pb::DecideApplicationResponse { application: Some(application(app)), office: created.map(office) }))
+        Ok(Response::new(pb::DecideApplicationResponse {
+            application: Some(application(app)),
+            office: created.map(office),
+        }))
     }
 
     #[tracing::instrument(skip_all)]
-    async fn withdraw_office(&self, request: Request<pb::WithdrawOfficeRequest>) -> Reply<pb::Office> {
+    async fn withdraw_office(
+        &self,
+        request: Request<pb::WithdrawOfficeRequest>,
+    ) -> Reply<pb::Office> {
         let req = request.into_inner();
         if req.reason.len() > 4000 {
             return Err(Status::invalid_argument("invalid:reason"));
         }
-        let row = self.offices.withdraw(&actor(req.actor.as_ref())?, id(&req.office_id, "office_id")?, &req.reason).await?;
+        let row = self
+            .offices
+            .withdraw(
+                &actor(req.actor.as_ref())?,
+                id(&req.office_id, "office_id")?,
+                &req.reason,
+            )
+            .await?;
         Ok(Response::new(office(row)))
     }
 }

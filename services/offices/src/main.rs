@@ -54,7 +54,12 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         metrics.clone(),
     );
     let clock: SharedClock = Arc::new(SystemClock);
-    let offices = Arc::new(service::Offices::new(store::Store::new(pool.clone()), clock, relay.waker(), application_mode(vars)?));
+    let offices = Arc::new(service::Offices::new(
+        store::Store::new(pool.clone()),
+        clock,
+        relay.waker(),
+        application_mode(vars)?,
+    ));
     let relay_task = tokio::spawn(relay.run(shutdown.clone()));
     let readiness = common::admin::Readiness {
         check: None,
@@ -92,7 +97,12 @@ async fn bootstrap(vars: &Vars) -> anyhow::Result<()> {
         .context("migrations")?;
     let clock: SharedClock = Arc::new(SystemClock);
     // The relay of the serving process publishes the event; nobody waits on this waker.
-    let offices = service::Offices::new(store::Store::new(pool), clock, Arc::new(tokio::sync::Notify::new()), service::ApplicationMode::Closed);
+    let offices = service::Offices::new(
+        store::Store::new(pool),
+        clock,
+        Arc::new(tokio::sync::Notify::new()),
+        service::ApplicationMode::Closed,
+    );
     let office = offices
         .ensure_operator_office(&service::NewOffice {
             name: &vars
@@ -114,6 +124,8 @@ fn application_mode(vars: &Vars) -> anyhow::Result<service::ApplicationMode> {
     match vars.get("APPLICATION_MODE")?.as_deref() {
         None | Some("open") => Ok(service::ApplicationMode::Open),
         Some("closed") => Ok(service::ApplicationMode::Closed),
-        Some(other) => Err(anyhow::anyhow!("APPLICATION_MODE must be open or closed, not {other}")),
+        Some(other) => Err(anyhow::anyhow!(
+            "APPLICATION_MODE must be open or closed, not {other}"
+        )),
     }
 }

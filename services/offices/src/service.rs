@@ -4,8 +4,8 @@ use crate::domain::application::{self, ApplicationInput};
 use crate::domain::{ActorRole, DomainError, OfficeKind, OfficeName, may_register_office};
 use crate::error::{Error, Result};
 use crate::events::{
-    APPLICATION_REJECTED, APPLICATION_SUBMITTED, ApplicationRejected, ApplicationSubmitted, OFFICE_REGISTERED,
-    OFFICE_WITHDRAWN, OfficeRegistered, OfficeWithdrawn, SOURCE,
+    APPLICATION_REJECTED, APPLICATION_SUBMITTED, ApplicationRejected, ApplicationSubmitted,
+    OFFICE_REGISTERED, OFFICE_WITHDRAWN, OfficeRegistered, OfficeWithdrawn, SOURCE,
 };
 use crate::store::{ApplicationRow, OfficeRow, Store};
 use common::audit::AuditRecord;
@@ -47,12 +47,29 @@ pub struct Offices {
 
 impl Offices {
     #[must_use]
-    pub fn new(store: Store, clock: SharedClock, relay: Arc<Notify>, mode: ApplicationMode) -> Self {
-        Self { store, clock, relay, mode }
+    pub fn new(
+        store: Store,
+        clock: SharedClock,
+        relay: Arc<Notify>,
+        mode: ApplicationMode,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            relay,
+            mode,
+        }
     }
 
     fn event(&self, kind: &str, subject: Uuid, data: &impl serde::Serialize) -> Result<CloudEvent> {
-        CloudEvent::new(self.clock.as_ref(), SOURCE, kind, Some(subject.to_string()), data).map_err(|e| Error::Internal(e.to_string()))
+        CloudEvent::new(
+            self.clock.as_ref(),
+            SOURCE,
+            kind,
+            Some(subject.to_string()),
+            data,
+        )
+        .map_err(|e| Error::Internal(e.to_string()))
     }
 
     fn audit(&self, actor: Option<&Actor>, action: &str, target: Uuid) -> Result<CloudEvent> {
@@ -67,7 +84,12 @@ impl Offices {
         self.event(
             OFFICE_REGISTERED,
             office.id,
-            &OfficeRegistered { office_id: office.id, name: office.name.clone(), kind: office.kind.clone(), admin_email: office.admin_email.clone() },
+            &OfficeRegistered {
+                office_id: office.id,
+                name: office.name.clone(),
+                kind: office.kind.clone(),
+                admin_email: office.admin_email.clone(),
+            },
         )
     }
 
@@ -84,10 +106,16 @@ impl Offices {
         self.create(None, new, true).await
     }
 
-    async fn create(&self, actor: Option<&Actor>, new: &NewOffice<'_>, operator_office: bool) -> Result<OfficeRow> {
+    async fn create(
+        &self,
+        actor: Option<&Actor>,
+        new: &NewOffice<'_>,
+        operator_office: bool,
+    ) -> Result<OfficeRow> {
         let name = OfficeName::parse(new.name)?;
         let kind = OfficeKind::parse(new.kind)?;
-        let email = Email::parse(new.admin_email).map_err(|_| DomainError::Invalid("admin_email"))?;
+        let email =
+            Email::parse(new.admin_email).map_err(|_| DomainError::Invalid("admin_email"))?;
         let office = OfficeRow {
             id: Uuid::now_v7(),
             name: name.as_str().to_owned(),
@@ -97,15 +125,23 @@ impl Offices {
             created_at: self.clock.now(),
             ..OfficeRow::default()
         };
-        let events = [self.registered(&office)?, self.audit(actor, "office.register", office.id)?];
-        self.store.insert_office(&office, operator_office, &events).await?;
+        let events = [
+            self.registered(&office)?,
+            self.audit(actor, "office.register", office.id)?,
+        ];
+        self.store
+            .insert_office(&office, operator_office, &events)
+            .await?;
         self.relay.notify_one();
         tracing::info!(office_id = %office.id, "office registered");
         Ok(office)
     }
 
     pub async fn get(&self, id: Uuid) -> Result<OfficeRow> {
-        self.store.office(id).await?.ok_or_else(|| DomainError::NotFound.into())
+        self.store
+            .office(id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound.into())
     }
 
     pub async fn list(&self, actor: &Actor) -> Result<Vec<OfficeRow>> {
@@ -122,7 +158,11 @@ impl Offices {
     }
 
     /// 事業所登録申請 from the public form. `dry_run` only checks (the confirmation step).
-    pub async fn apply(&self, input: &ApplicationInput, dry_run: bool) -> Result<Option<ApplicationRow>> {
+    pub async fn apply(
+        &self,
+        input: &ApplicationInput,
+        dry_run: bool,
+    ) -> Result<Option<ApplicationRow>> {
         if self.mode == ApplicationMode::Closed {
             return Err(DomainError::ApplicationsClosed.into());
         }
@@ -156,28 +196,52 @@ impl Offices {
         let submitted = self.event(
             APPLICATION_SUBMITTED,
             row.id,
-            &ApplicationSubmitted { application_id: row.id, office_name: row.name.clone(), admin_email: row.admin_email.clone() },
+            &ApplicationSubmitted {
+                application_id: row.id,
+                office_name: row.name.clone(),
+                admin_email: row.admin_email.clone(),
+            },
         )?;
         self.store.insert_application(&row, &[submitted]).await?;
         self.relay.notify_one();
         Ok(Some(row))
     }
 
-    pub async fn applications(&self, actor: &Actor, status: Option<&str>) -> Result<Vec<ApplicationRow>> {
+    pub async fn applications(
+        &self,
+        actor: &Actor,
+        status: Option<&str>,
+    ) -> Result<Vec<ApplicationRow>> {
         may_register_office(actor.role)?;
-        Ok(self.store.applications(status.filter(|s| !s.is_empty())).await?)
+        Ok(self
+            .store
+            .applications(status.filter(|s| !s.is_empty()))
+            .await?)
     }
 
     pub async fn application(&self, actor: &Actor, id: Uuid) -> Result<ApplicationRow> {
         may_register_office(actor.role)?;
-        self.store.application(id).await?.ok_or_else(|| DomainError::NotFound.into())
+        self.store
+            .application(id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound.into())
     }
 
     /// Approves (creating the office) or rejects (with a reason mailed to the applicant). A second
     /// decision, by the same operator or another at the same moment, changes nothing.
-    pub async fn decide(&self, actor: &Actor, id: Uuid, approve: bool, reason: &str) -> Result<(ApplicationRow, Option<OfficeRow>)> {
+    pub async fn decide(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        approve: bool,
+        reason: &str,
+    ) -> Result<(ApplicationRow, Option<OfficeRow>)> {
         may_register_office(actor.role)?;
-        let app = self.store.application(id).await?.ok_or(DomainError::NotFound)?;
+        let app = self
+            .store
+            .application(id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
         if app.status != "pending" {
             return Err(DomainError::AlreadyDecided.into());
         }
@@ -201,7 +265,10 @@ impl Offices {
                 status: "active".into(),
                 created_at: now,
             };
-            let events = vec![self.registered(&office)?, self.audit(Some(actor), "application.approve", office.id)?];
+            let events = vec![
+                self.registered(&office)?,
+                self.audit(Some(actor), "application.approve", office.id)?,
+            ];
             ("approved", Some(office), events)
         } else {
             if reason.is_empty() || reason.chars().count() > 500 {
@@ -210,23 +277,49 @@ impl Offices {
             let rejected = self.event(
                 APPLICATION_REJECTED,
                 id,
-                &ApplicationRejected { application_id: id, office_name: app.name.clone(), admin_email: app.admin_email.clone(), reason: reason.to_owned() },
+                &ApplicationRejected {
+                    application_id: id,
+                    office_name: app.name.clone(),
+                    admin_email: app.admin_email.clone(),
+                    reason: reason.to_owned(),
+                },
             )?;
-            ("rejected", None, vec![rejected, self.audit(Some(actor), "application.reject", id)?])
+            (
+                "rejected",
+                None,
+                vec![rejected, self.audit(Some(actor), "application.reject", id)?],
+            )
         };
         let reason = (!reason.is_empty()).then_some(reason);
-        if !self.store.decide(id, status, actor.user_id, reason, office.as_ref(), now, &events).await? {
+        if !self
+            .store
+            .decide(
+                id,
+                status,
+                actor.user_id,
+                reason,
+                office.as_ref(),
+                now,
+                &events,
+            )
+            .await?
+        {
             return Err(DomainError::AlreadyDecided.into());
         }
         self.relay.notify_one();
-        let app = self.store.application(id).await?.ok_or(DomainError::NotFound)?;
+        let app = self
+            .store
+            .application(id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
         Ok((app, office))
     }
 
     /// 利用廃止, by the operator or the office's own admin. The office's users and certificates are
     /// disabled by identity on the event; its history stays.
     pub async fn withdraw(&self, actor: &Actor, id: Uuid, reason: &str) -> Result<OfficeRow> {
-        let allowed = actor.role == ActorRole::Operator || (actor.role == ActorRole::OfficeAdmin && actor.office_id == id);
+        let allowed = actor.role == ActorRole::Operator
+            || (actor.role == ActorRole::OfficeAdmin && actor.office_id == id);
         if !allowed {
             return Err(DomainError::Forbidden.into());
         }
@@ -234,8 +327,15 @@ impl Offices {
         if reason.is_empty() || reason.chars().count() > 500 {
             return Err(DomainError::Invalid("reason").into());
         }
-        let events = [self.event(OFFICE_WITHDRAWN, id, &OfficeWithdrawn { office_id: id })?, self.audit(Some(actor), "office.withdraw", id)?];
-        if !self.store.withdraw(id, reason, self.clock.now(), &events).await? {
+        let events = [
+            self.event(OFFICE_WITHDRAWN, id, &OfficeWithdrawn { office_id: id })?,
+            self.audit(Some(actor), "office.withdraw", id)?,
+        ];
+        if !self
+            .store
+            .withdraw(id, reason, self.clock.now(), &events)
+            .await?
+        {
             let office = self.get(id).await?;
             if office.status != "withdrawn" {
                 return Err(DomainError::Forbidden.into());

@@ -67,7 +67,11 @@ async fn enqueue_all(conn: &mut PgConnection, events: &[CloudEvent]) -> Result<(
     Ok(())
 }
 
-async fn insert_office(conn: &mut PgConnection, o: &OfficeRow, operator_office: bool) -> Result<()> {
+async fn insert_office(
+    conn: &mut PgConnection,
+    o: &OfficeRow,
+    operator_office: bool,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO offices (id, name, kana, kind, code, postal_code, address, phone, fax, latitude, longitude, listed, \
          admin_email, status, is_operator_office, created_at, updated_at) \
@@ -107,7 +111,12 @@ impl Store {
 
     /// Stores the office and its events in one transaction, so an event exists exactly when the
     /// office does.
-    pub async fn insert_office(&self, office: &OfficeRow, operator_office: bool, events: &[CloudEvent]) -> Result<()> {
+    pub async fn insert_office(
+        &self,
+        office: &OfficeRow,
+        operator_office: bool,
+        events: &[CloudEvent],
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         insert_office(&mut tx, office, operator_office).await?;
         enqueue_all(&mut tx, events).await?;
@@ -116,21 +125,29 @@ impl Store {
     }
 
     pub async fn office(&self, id: Uuid) -> Result<Option<OfficeRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {OFFICE} FROM offices WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {OFFICE} FROM offices WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     pub async fn operator_office(&self) -> Result<Option<OfficeRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {OFFICE} FROM offices WHERE is_operator_office"))).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {OFFICE} FROM offices WHERE is_operator_office"
+        )))
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     pub async fn list(&self, limit: i64) -> Result<Vec<OfficeRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {OFFICE} FROM offices ORDER BY created_at DESC, id DESC LIMIT $1")))
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {OFFICE} FROM offices ORDER BY created_at DESC, id DESC LIMIT $1"
+        )))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// What the public map shows: active offices that chose to be listed (index `offices_on_map`).
@@ -144,7 +161,11 @@ impl Store {
         .await?)
     }
 
-    pub async fn insert_application(&self, a: &ApplicationRow, events: &[CloudEvent]) -> Result<()> {
+    pub async fn insert_application(
+        &self,
+        a: &ApplicationRow,
+        events: &[CloudEvent],
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO applications (id, status, name, kana, kind, code, postal_code, address, phone, fax, latitude, \
@@ -176,10 +197,12 @@ impl Store {
     }
 
     pub async fn application(&self, id: Uuid) -> Result<Option<ApplicationRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {APPLICATION} FROM applications WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?)
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {APPLICATION} FROM applications WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     pub async fn applications(&self, status: Option<&str>) -> Result<Vec<ApplicationRow>> {
@@ -230,7 +253,13 @@ impl Store {
     }
 
     /// 利用廃止: the office stays (its history is kept) but is withdrawn; false if it was already.
-    pub async fn withdraw(&self, id: Uuid, reason: &str, at: DateTime<Utc>, events: &[CloudEvent]) -> Result<bool> {
+    pub async fn withdraw(
+        &self,
+        id: Uuid,
+        reason: &str,
+        at: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE offices SET status = 'withdrawn', withdrawn_at = $2, withdrawn_reason = $3, updated_at = $2 \

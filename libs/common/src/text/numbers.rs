@@ -8,7 +8,14 @@ pub fn digits(raw: &str) -> Option<String> {
     for c in fold_width(raw.trim()).chars() {
         match c {
             '0'..='9' => out.push(c),
-            '-' | ' ' | '(' | ')' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF70}' => {}
+            '-'
+            | ' '
+            | '('
+            | ')'
+            | '\u{2010}'..='\u{2015}'
+            | '\u{2212}'
+            | '\u{30FC}'
+            | '\u{FF70}' => {}
             _ => return None,
         }
     }
@@ -78,15 +85,33 @@ mod tests {
 
     #[test]
     fn full_width_numbers_are_normalised_not_rejected() {
-        assert_eq!(PhoneNumber::parse("０２９３－２２－００８０").unwrap().as_str(), "0293-22-0080");
-        assert_eq!(PhoneNumber::parse("(0293) 22 0700").unwrap().as_str(), "0293-22-0700");
-        assert_eq!(PostalCode::parse("〒３１８ー０００１").unwrap().as_str(), "318-0001");
+        assert_eq!(
+            PhoneNumber::parse("０２９３－２２－００８０")
+                .unwrap()
+                .as_str(),
+            "0293-22-0080"
+        );
+        assert_eq!(
+            PhoneNumber::parse("(0293) 22 0700").unwrap().as_str(),
+            "0293-22-0700"
+        );
+        assert_eq!(
+            PostalCode::parse("〒３１８ー０００１").unwrap().as_str(),
+            "318-0001"
+        );
         assert_eq!(PostalCode::parse("3180001").unwrap().as_str(), "318-0001");
     }
 
     #[test]
     fn wrong_numbers_are_refused() {
-        for bad in ["", "12345", "1293-22-0080", "0293-22-00800000", "電話", "0293-22-008a"] {
+        for bad in [
+            "",
+            "12345",
+            "1293-22-0080",
+            "0293-22-00800000",
+            "電話",
+            "0293-22-008a",
+        ] {
             assert!(PhoneNumber::parse(bad).is_err(), "{bad}");
         }
         for bad in ["318-000", "318-00011", "abc-defg"] {

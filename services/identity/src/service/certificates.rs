@@ -288,14 +288,36 @@ impl Identity {
     }
 
     /// An office withdrew (利用廃止): its people and devices stop at once.
-    pub async fn office_withdrawn(&self, event: common::events::CloudEvent) -> common::events::Handled {
+    pub async fn office_withdrawn(
+        &self,
+        event: common::events::CloudEvent,
+    ) -> common::events::Handled {
         use common::events::Handled;
-        let Some(office) = event.data.get("office_id").and_then(|v| v.as_str()).and_then(|s| s.parse::<Uuid>().ok()) else {
+        let Some(office) = event
+            .data
+            .get("office_id")
+            .and_then(|v| v.as_str())
+            .and_then(|s| s.parse::<Uuid>().ok())
+        else {
             return Handled::Reject("office_id missing".into());
         };
         let now = self.clock.now();
-        let make = |serial: &str| self.event(CERTIFICATE_REVOKED, serial.to_owned(), &CertificateRevoked { serial: serial.to_owned(), office_id: office }).ok();
-        match self.store.withdraw_office(crate::events::OFFICES_CONSUMER, event.id, office, now, make).await {
+        let make = |serial: &str| {
+            self.event(
+                CERTIFICATE_REVOKED,
+                serial.to_owned(),
+                &CertificateRevoked {
+                    serial: serial.to_owned(),
+                    office_id: office,
+                },
+            )
+            .ok()
+        };
+        match self
+            .store
+            .withdraw_office(crate::events::OFFICES_CONSUMER, event.id, office, now, make)
+            .await
+        {
             Ok(n) => {
                 tracing::info!(office_id = %office, revoked = n, "office withdrawn");
                 Handled::Done

@@ -39,7 +39,9 @@ pub fn application_notice(to: &str, office_name: &str, portal_url: &str) -> Emai
     Email {
         to: to.to_owned(),
         subject: format!("【電子@連絡帳】事業所登録申請: {office_name}"),
-        body: format!("新しい事業所登録申請があります。市の管理メニューの「事業所登録申請」から確認してください。\n{portal_url}/operator/applications\n"),
+        body: format!(
+            "新しい事業所登録申請があります。市の管理メニューの「事業所登録申請」から確認してください。\n{portal_url}/operator/applications\n"
+        ),
     }
 }
 

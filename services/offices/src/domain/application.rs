@@ -17,7 +17,10 @@ impl OfficeKind {
     #[must_use]
     pub fn code_kind(self) -> Option<CodeKind> {
         match self {
-            OfficeKind::Hospital | OfficeKind::Clinic | OfficeKind::DentalClinic | OfficeKind::Pharmacy => Some(CodeKind::Medical),
+            OfficeKind::Hospital
+            | OfficeKind::Clinic
+            | OfficeKind::DentalClinic
+            | OfficeKind::Pharmacy => Some(CodeKind::Medical),
             OfficeKind::Municipality | OfficeKind::Other => None,
             _ => Some(CodeKind::Care),
         }
@@ -111,12 +114,22 @@ pub fn validate(input: &ApplicationInput) -> Result<Application, Vec<&'static st
     check("address", address.is_some());
     let phone = PhoneNumber::parse(&input.phone).ok();
     check("phone", phone.is_some());
-    let fax = if input.fax.trim().is_empty() { Some(None) } else { PhoneNumber::parse(&input.fax).ok().map(Some) };
+    let fax = if input.fax.trim().is_empty() {
+        Some(None)
+    } else {
+        PhoneNumber::parse(&input.fax).ok().map(Some)
+    };
     check("fax", fax.is_some());
-    let location = match (input.latitude.trim().is_empty(), input.longitude.trim().is_empty()) {
+    let location = match (
+        input.latitude.trim().is_empty(),
+        input.longitude.trim().is_empty(),
+    ) {
         // A listed office must be somewhere on the map.
         (true, true) if !input.listed => Some(None),
-        _ => match (coordinate(&input.latitude, &LATITUDE), coordinate(&input.longitude, &LONGITUDE)) {
+        _ => match (
+            coordinate(&input.latitude, &LATITUDE),
+            coordinate(&input.longitude, &LONGITUDE),
+        ) {
             (Some(lat), Some(lng)) => Some(Some((lat, lng))),
             _ => None,
         },
@@ -131,27 +144,49 @@ pub fn validate(input: &ApplicationInput) -> Result<Application, Vec<&'static st
     let admin_phone = PhoneNumber::parse(&input.admin_phone).ok();
     check("admin_phone", admin_phone.is_some());
     check("consent", input.consent);
-    match (name, kana, kind, postal, address, phone, fax, location, admin_name, admin_kana, admin_email, admin_phone) {
-        (Some(name), Some(kana), Some(kind), Some(postal), Some(address), Some(phone), Some(fax), Some(location), Some(admin_name), Some(admin_kana), Some(admin_email), Some(admin_phone))
-            if wrong.is_empty() =>
-        {
-            Ok(Application {
-                name: name.as_str().to_owned(),
-                kana: kana.as_str().to_owned(),
-                kind,
-                code,
-                postal_code: postal.as_str().to_owned(),
-                address,
-                phone: phone.as_str().to_owned(),
-                fax: fax.map(|f| f.as_str().to_owned()),
-                location,
-                admin_name,
-                admin_kana: admin_kana.as_str().to_owned(),
-                admin_email: admin_email.as_str().to_owned(),
-                admin_phone: admin_phone.as_str().to_owned(),
-                listed: input.listed,
-            })
-        }
+    match (
+        name,
+        kana,
+        kind,
+        postal,
+        address,
+        phone,
+        fax,
+        location,
+        admin_name,
+        admin_kana,
+        admin_email,
+        admin_phone,
+    ) {
+        (
+            Some(name),
+            Some(kana),
+            Some(kind),
+            Some(postal),
+            Some(address),
+            Some(phone),
+            Some(fax),
+            Some(location),
+            Some(admin_name),
+            Some(admin_kana),
+            Some(admin_email),
+            Some(admin_phone),
+        ) if wrong.is_empty() => Ok(Application {
+            name: name.as_str().to_owned(),
+            kana: kana.as_str().to_owned(),
+            kind,
+            code,
+            postal_code: postal.as_str().to_owned(),
+            address,
+            phone: phone.as_str().to_owned(),
+            fax: fax.map(|f| f.as_str().to_owned()),
+            location,
+            admin_name,
+            admin_kana: admin_kana.as_str().to_owned(),
+            admin_email: admin_email.as_str().to_owned(),
+            admin_phone: admin_phone.as_str().to_owned(),
+            listed: input.listed,
+        }),
         _ => Err(wrong),
     }
 }
@@ -201,7 +236,17 @@ mod tests {
         bad.admin_email = "nope".into();
         bad.consent = false;
         let wrong = validate(&bad).unwrap_err();
-        assert_eq!(wrong, vec!["kana", "code", "postal_code", "location", "admin_email", "consent"]);
+        assert_eq!(
+            wrong,
+            vec![
+                "kana",
+                "code",
+                "postal_code",
+                "location",
+                "admin_email",
+                "consent"
+            ]
+        );
     }
 
     #[test]
