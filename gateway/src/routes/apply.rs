@@ -109,7 +109,7 @@ async fn submit(
     state: &AppState,
     body: &ApplicationBody,
     dry_run: bool,
-) -> Result<String, Failure> {
+) -> Result<(String, ApplicationBody), Failure> {
     let mut offices = state.clients.offices.clone();
     let answer = offices
         .submit_application(pb::SubmitApplicationRequest { fields: Some(body.fields()), dry_run })
@@ -122,7 +122,38 @@ async fn submit(
             ),
             _ => Failure::from(status),
         })?;
-    Ok(answer.into_inner().application_id)
+    let answer = answer.into_inner();
+    Ok((
+        answer.application_id,
+        answer
+            .normalized
+            .map(ApplicationBody::from)
+            .unwrap_or_default(),
+    ))
+}
+
+impl From<pb::ApplicationFields> for ApplicationBody {
+    fn from(f: pb::ApplicationFields) -> Self {
+        let flag = |on: bool| on.then(|| "1".to_owned());
+        Self {
+            name: f.name,
+            kana: f.kana,
+            kind: f.kind,
+            code: f.code,
+            postal_code: f.postal_code,
+            address: f.address,
+            phone: f.phone,
+            fax: f.fax,
+            latitude: f.latitude,
+            longitude: f.longitude,
+            admin_name: f.admin_name,
+            admin_kana: f.admin_kana,
+            admin_email: f.admin_email,
+            admin_phone: f.admin_phone,
+            listed: flag(f.listed),
+            consent: flag(f.consent),
+        }
+    }
 }
 
 fn page(
@@ -165,9 +196,10 @@ pub async fn confirm(
     PageForm(body): PageForm<ApplicationBody>,
 ) -> Result<Response, PageError> {
     match submit(&state, &body, true).await {
-        Ok(_) => Ok(super::map::with_tiles_csp(
+        // What is confirmed is what will be stored: the canonical forms.
+        Ok((_, normalized)) => Ok(super::map::with_tiles_csp(
             &state,
-            page(&state, &body, "confirm", None),
+            page(&state, &normalized, "confirm", None),
         )),
         Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let status = f.status;
@@ -232,7 +264,7 @@ pub async fn api(
     Query(q): Query<DryRun>,
     ApiJson(body): ApiJson<ApplicationBody>,
 ) -> Result<Response, ApiError> {
-    let id = submit(&state, &body, q.dry_run).await?;
+    let (id, _) = submit(&state, &body, q.dry_run).await?;
     let status = if q.dry_run {
         StatusCode::OK
     } else {

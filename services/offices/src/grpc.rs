@@ -237,9 +237,15 @@ impl pb::offices_server::Offices for OfficesGrpc {
     ) -> Reply<pb::SubmitApplicationResponse> {
         let req = request.into_inner();
         let fields = input(req.fields.unwrap_or_default())?;
-        let row = self.offices.apply(&fields, req.dry_run).await?;
+        let (row, stored) = self.offices.apply(&fields, req.dry_run).await?;
+        let id = if stored {
+            row.id.to_string()
+        } else {
+            String::new()
+        };
         Ok(Response::new(pb::SubmitApplicationResponse {
-            application_id: row.map(|r| r.id.to_string()).unwrap_or_default(),
+            application_id: id,
+            normalized: application(row).fields,
         }))
     }
 

@@ -162,14 +162,11 @@ impl Offices {
         &self,
         input: &ApplicationInput,
         dry_run: bool,
-    ) -> Result<Option<ApplicationRow>> {
+    ) -> Result<(ApplicationRow, bool)> {
         if self.mode == ApplicationMode::Closed {
             return Err(DomainError::ApplicationsClosed.into());
         }
         let a = application::validate(input).map_err(DomainError::Fields)?;
-        if dry_run {
-            return Ok(None);
-        }
         let row = ApplicationRow {
             id: Uuid::now_v7(),
             status: "pending".into(),
@@ -193,6 +190,9 @@ impl Offices {
             reason: None,
             office_id: None,
         };
+        if dry_run {
+            return Ok((row, false));
+        }
         let submitted = self.event(
             APPLICATION_SUBMITTED,
             row.id,
@@ -204,7 +204,7 @@ impl Offices {
         )?;
         self.store.insert_application(&row, &[submitted]).await?;
         self.relay.notify_one();
-        Ok(Some(row))
+        Ok((row, true))
     }
 
     pub async fn applications(
