@@ -159,7 +159,7 @@ impl From<pb::ApplicationFields> for ApplicationBody {
 fn page(
     state: &AppState,
     body: &ApplicationBody,
-    stage: &'static str,
+    step: &'static str,
     failure: Option<&Failure>,
 ) -> Html<String> {
     let errors: Vec<FieldError> = failure
@@ -174,7 +174,7 @@ fn page(
         })
         .unwrap_or_default();
     views::render(&ApplyPage {
-        stage,
+        stage: step,
         form: body.form(),
         kinds: &super::operator::KINDS,
         error: failure.map(|f| f.message.as_str()),

@@ -124,7 +124,9 @@ mod tests {
         fn any_seven_digits_in_any_width_make_a_postal_code(d in "[0-9]{7}", full in any::<bool>(), hyphen in any::<bool>()) {
             let typed = if hyphen { format!("{}-{}", &d[..3], &d[3..]) } else { d.clone() };
             let typed = if full { typed.chars().map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { '－' }).collect() } else { typed };
-            prop_assert_eq!(PostalCode::parse(&typed).unwrap().as_str(), format!("{}-{}", &d[..3], &d[3..]));
+            let expected = format!("{}-{}", &d[..3], &d[3..]);
+            let parsed = PostalCode::parse(&typed).unwrap();
+            prop_assert_eq!(parsed.as_str(), expected.as_str());
         }
 
         #[test]

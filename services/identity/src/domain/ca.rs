@@ -163,11 +163,11 @@ pub fn crl(
         revoked_certs,
         key_identifier_method: rcgen::KeyIdMethod::Sha256,
     };
-    Ok(params
+    params
         .signed_by(&issuer)
         .map_err(cert_err)?
         .pem()
-        .map_err(cert_err)?)
+        .map_err(cert_err)
 }
 
 #[must_use]
@@ -225,6 +225,7 @@ pub fn pkcs12(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use x509_parser::prelude::FromDer;
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-01T00:00:00Z")
@@ -317,7 +318,6 @@ mod tests {
             .unwrap()
             .1
             .contents;
-        use x509_parser::prelude::FromDer;
         let (_, parsed) =
             x509_parser::revocation_list::CertificateRevocationList::from_der(&der).unwrap();
         let serials: Vec<String> = parsed

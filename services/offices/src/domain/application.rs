@@ -96,17 +96,14 @@ pub fn validate(input: &ApplicationInput) -> Result<Application, Vec<&'static st
     check("kana", kana.is_some());
     let kind = OfficeKind::parse(&input.kind).ok();
     check("kind", kind.is_some());
-    let code = match kind.and_then(OfficeKind::code_kind) {
-        Some(_) => {
-            let d = digits(&input.code).filter(|d| d.len() == 10);
-            check("code", d.is_some());
-            d
-        }
-        None => {
-            let d = digits(&input.code).filter(|d| d.is_empty() || d.len() == 10);
-            check("code", d.is_some());
-            d.filter(|d| !d.is_empty())
-        }
+    let code = if kind.and_then(OfficeKind::code_kind).is_some() {
+        let d = digits(&input.code).filter(|d| d.len() == 10);
+        check("code", d.is_some());
+        d
+    } else {
+        let d = digits(&input.code).filter(|d| d.is_empty() || d.len() == 10);
+        check("code", d.is_some());
+        d.filter(|d| !d.is_empty())
     };
     let postal = PostalCode::parse(&input.postal_code).ok();
     check("postal_code", postal.is_some());
