@@ -14,6 +14,7 @@ pub struct Config {
     pub careboard_url: String,
     pub nats_url: String,
     pub map_tiles: String,
+    pub contact: Vec<String>,
     /// How often the full revocation list is re-read.
     pub revocation_refresh: Duration,
     /// How old the list may get (reloads failing) before protected routes fail closed.
@@ -37,6 +38,15 @@ impl Config {
             careboard_url: vars
                 .get("CAREBOARD_URL")?
                 .unwrap_or_else(|| "https://careboard:50051".into()),
+            contact: vars
+                .get("PORTAL_CONTACT")?
+                .unwrap_or_else(|| {
+                    "高萩市高齢福祉課 地域包括支援グループ\nTEL: 0293-22-0080（内線626・617）\nFAX: 0293-22-0700".into()
+                })
+                .split(['\n', '|'])
+                .map(|l| l.trim().to_owned())
+                .filter(|l| !l.is_empty())
+                .collect(),
             map_tiles: vars
                 .get("MAP_TILE_URL")?
                 .unwrap_or_else(|| "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into()),

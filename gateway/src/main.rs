@@ -7,6 +7,7 @@ mod config;
 mod error;
 mod revocation;
 mod routes;
+mod text;
 mod tls;
 mod views;
 
@@ -72,6 +73,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         revocations: revocations.clone(),
         clock,
         map_tiles: cfg.map_tiles.clone(),
+        contact: cfg.contact.clone(),
     });
 
     let metrics = common::metrics::Metrics::new();

@@ -15,7 +15,10 @@ pub fn render(page: &impl Template) -> Html<String> {
 
 #[derive(Template)]
 #[template(path = "portal.html")]
-pub struct Portal {}
+pub struct Portal<'a> {
+    pub announcements: Vec<AnnouncementLine>,
+    pub contact_lines: &'a [String],
+}
 
 #[derive(Template)]
 #[template(path = "certificate_required.html")]
@@ -388,4 +391,40 @@ pub fn application_status(status: &str) -> &'static str {
         "rejected" => "却下",
         _ => "不明",
     }
+}
+
+pub struct AnnouncementLine {
+    pub id: String,
+    pub title: String,
+    pub date: String,
+    pub published: bool,
+}
+
+#[derive(Template)]
+#[template(path = "announcement.html")]
+pub struct AnnouncementPage<'a> {
+    pub title: &'a str,
+    pub date: &'a str,
+    /// Built by `text::announcement_html`, which escapes everything.
+    pub body_html: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "announcements.html")]
+pub struct Announcements<'a> {
+    pub csrf: &'a str,
+    pub items: Vec<AnnouncementLine>,
+}
+
+#[derive(Template)]
+#[template(path = "announcement_edit.html")]
+pub struct AnnouncementEdit<'a> {
+    pub csrf: &'a str,
+    pub id: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub published: bool,
+    /// Built by `text::announcement_html`, which escapes everything.
+    pub preview: &'a str,
+    pub error: Option<&'a str>,
 }

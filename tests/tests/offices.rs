@@ -539,3 +539,115 @@ async fn authorization_matrix_over_offices_endpoints() {
     );
     assert!(unexpected.is_empty(), "{unexpected:#?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn announcements_are_drafted_published_unpublished_and_never_render_html() {
+    let (_dir, stack) = stack().await;
+    let op = operator(&stack).await;
+    let draft = op
+        .post("/api/v1/operator/announcements", &json!({"title": "説明会のお知らせ", "body": "<script>alert(1)</script>\n\n- 1月10日\n- 1月17日\n\n詳細 https://www.city.takahagi.lg.jp/"}))
+        .await
+        .unwrap();
+    assert_eq!(draft.status, 201, "{}", draft.body);
+    let id = draft.body["id"].as_str().unwrap().to_owned();
+    let html = draft.body["body_html"].as_str().unwrap();
+    assert!(html.contains("&lt;script&gt;") && !html.contains("<script>"));
+    assert!(
+        html.contains("<li>1月10日</li>")
+            && html.contains("<a href=\"https://www.city.takahagi.lg.jp/\"")
+    );
+    let portal = || async {
+        public(&stack)
+            .http
+            .get(format!("{}/", stack.bootstrap.gateway_url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    assert!(
+        public(&stack)
+            .get("/api/v1/public/announcements")
+            .await
+            .unwrap()
+            .body
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "a draft is not public"
+    );
+    assert!(!portal().await.contains("説明会のお知らせ"));
+    assert_eq!(
+        public(&stack)
+            .get(&format!("/announcements/{id}"))
+            .await
+            .unwrap()
+            .status,
+        404
+    );
+
+    op.post(
+        &format!("/api/v1/operator/announcements/{id}/publish"),
+        &json!({"published": true}),
+    )
+    .await
+    .unwrap();
+    assert!(portal().await.contains("説明会のお知らせ"));
+    let page = public(&stack)
+        .http
+        .get(format!(
+            "{}/announcements/{id}",
+            stack.bootstrap.gateway_url
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<li>1月17日</li>") && !page.contains("<script>alert"));
+    let edited = op
+        .http
+        .put(format!(
+            "{}/api/v1/operator/announcements/{id}",
+            stack.bootstrap.gateway_url
+        ))
+        .header("x-csrf-token", &op.csrf)
+        .json(&json!({"title": "説明会のお知らせ（更新）", "body": "日程を変更しました。"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edited.status(), 200);
+    assert!(
+        portal().await.contains("（更新）"),
+        "an edit keeps it published"
+    );
+    op.post(
+        &format!("/api/v1/operator/announcements/{id}/publish"),
+        &json!({"published": false}),
+    )
+    .await
+    .unwrap();
+    assert!(!portal().await.contains("説明会のお知らせ"));
+
+    let empty = op
+        .post(
+            "/api/v1/operator/announcements",
+            &json!({"title": " ", "body": ""}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(empty.status, 422);
+    assert!(
+        empty.body["error"]["fields"]
+            .as_object()
+            .unwrap()
+            .contains_key("title")
+    );
+    assert!(
+        portal().await.contains("0293-22-0080"),
+        "the city's contact block"
+    );
+}

@@ -2,6 +2,7 @@
 //! sits behind `auth::require_certificate`.
 
 mod accounts;
+mod announcements;
 mod api;
 mod applications;
 mod apply;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub clock: common::clock::SharedClock,
     /// The map's tile server URL template (`{z}/{x}/{y}`).
     pub map_tiles: String,
+    /// The city's contact block on the portal, line by line.
+    pub contact: Vec<String>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -50,6 +53,11 @@ pub fn router(state: AppState) -> Router {
         .route("/apply/submit", post(apply::send))
         .route("/api/v1/public/applications", post(apply::api))
         .route("/map", get(map::page))
+        .route("/announcements/{id}", get(announcements::page))
+        .route(
+            "/api/v1/public/announcements",
+            get(announcements::api_published),
+        )
         .route("/api/v1/public/offices", get(map::api))
         .route("/static/vendor/leaflet/leaflet.js", get(map::leaflet_js))
         .route("/static/vendor/leaflet/leaflet.css", get(map::leaflet_css))
@@ -168,6 +176,30 @@ pub fn router(state: AppState) -> Router {
             post(applications::api_reject),
         )
         .route("/offices/{id}/withdraw", post(operator::withdraw_form))
+        .route(
+            "/operator/announcements",
+            get(announcements::operator_page).post(announcements::create_form),
+        )
+        .route(
+            "/operator/announcements/{id}",
+            get(announcements::edit_page).post(announcements::update_form),
+        )
+        .route(
+            "/operator/announcements/{id}/publish",
+            post(announcements::publish_form),
+        )
+        .route(
+            "/api/v1/operator/announcements",
+            get(announcements::api_all).post(announcements::api_create),
+        )
+        .route(
+            "/api/v1/operator/announcements/{id}",
+            axum::routing::put(announcements::api_update),
+        )
+        .route(
+            "/api/v1/operator/announcements/{id}/publish",
+            post(announcements::api_publish),
+        )
         .route(
             "/api/v1/offices/{id}/withdraw",
             post(operator::api_withdraw),

@@ -4,7 +4,7 @@ use crate::domain::application::ApplicationInput;
 use crate::domain::{ActorRole, DomainError};
 use crate::error::Error;
 use crate::service::{Actor, NewOffice, Offices};
-use crate::store::{ApplicationRow, OfficeRow};
+use crate::store::{AnnouncementRow, ApplicationRow, OfficeRow};
 use proto::common::Role;
 use proto::offices as pb;
 use std::sync::Arc;
@@ -322,5 +322,91 @@ impl pb::offices_server::Offices for OfficesGrpc {
             )
             .await?;
         Ok(Response::new(office(row)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_announcements(
+        &self,
+        request: Request<pb::ListAnnouncementsRequest>,
+    ) -> Reply<pb::ListAnnouncementsResponse> {
+        let req = request.into_inner();
+        let who = optional_actor(req.actor.as_ref())?;
+        let rows = self
+            .offices
+            .announcements(who.as_ref(), req.include_drafts)
+            .await?;
+        Ok(Response::new(pb::ListAnnouncementsResponse {
+            announcements: rows.into_iter().map(announcement).collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_announcement(
+        &self,
+        request: Request<pb::GetAnnouncementRequest>,
+    ) -> Reply<pb::Announcement> {
+        let req = request.into_inner();
+        let who = optional_actor(req.actor.as_ref())?;
+        let row = self
+            .offices
+            .announcement(who.as_ref(), id(&req.announcement_id, "announcement_id")?)
+            .await?;
+        Ok(Response::new(announcement(row)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn save_announcement(
+        &self,
+        request: Request<pb::SaveAnnouncementRequest>,
+    ) -> Reply<pb::Announcement> {
+        let req = request.into_inner();
+        if req.title.len() > 2000 || req.body.len() > 40_000 {
+            return Err(Status::invalid_argument("invalid:body"));
+        }
+        let existing = if req.announcement_id.is_empty() {
+            None
+        } else {
+            Some(id(&req.announcement_id, "announcement_id")?)
+        };
+        let row = self
+            .offices
+            .save_announcement(&actor(req.actor.as_ref())?, existing, &req.title, &req.body)
+            .await?;
+        Ok(Response::new(announcement(row)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn publish_announcement(
+        &self,
+        request: Request<pb::PublishAnnouncementRequest>,
+    ) -> Reply<pb::Announcement> {
+        let req = request.into_inner();
+        let row = self
+            .offices
+            .publish_announcement(
+                &actor(req.actor.as_ref())?,
+                id(&req.announcement_id, "announcement_id")?,
+                req.published,
+            )
+            .await?;
+        Ok(Response::new(announcement(row)))
+    }
+}
+
+/// Public calls may come with no actor at all.
+fn optional_actor(a: Option<&proto::common::Actor>) -> Result<Option<Actor>, Status> {
+    match a {
+        None => Ok(None),
+        Some(_) => actor(a).map(Some),
+    }
+}
+
+fn announcement(a: AnnouncementRow) -> pb::Announcement {
+    pb::Announcement {
+        id: a.id.to_string(),
+        title: a.title,
+        body: a.body,
+        published_at: a.published_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+        updated_at: a.updated_at.to_rfc3339(),
     }
 }
