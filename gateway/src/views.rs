@@ -428,3 +428,25 @@ pub struct AnnouncementEdit<'a> {
     pub preview: &'a str,
     pub error: Option<&'a str>,
 }
+
+#[derive(Template)]
+#[template(path = "office_edit.html")]
+pub struct OfficeEdit<'a> {
+    pub csrf: &'a str,
+    pub form: ApplyForm<'a>,
+    pub notice: Option<&'a str>,
+    pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
+    pub tiles: &'a str,
+}
+
+impl OfficeEdit<'_> {
+    /// The hint for `field` when it is wrong, else nothing.
+    #[must_use]
+    pub fn hint(&self, field: &str) -> &str {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map_or("", |e| e.hint)
+    }
+}

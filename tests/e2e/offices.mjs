@@ -88,6 +88,18 @@ try {
   await admin.click('button[type=submit]');
   await admin.waitForURL(`${base}/password`);
   await screenshot(admin, 'admin-first-login');
+  await admin.fill('input[name=current_password]', initial);
+  await admin.fill('input[name=new_password]', 'ajisai wa rokugatsu ni saku');
+  await admin.fill('input[name=confirm_password]', 'ajisai wa rokugatsu ni saku');
+  await admin.click('button[type=submit]');
+  await admin.waitForURL(`${base}/home`);
+  // The admin keeps the office's profile and map entry up to date.
+  await admin.goto(`${base}/admin/office`);
+  await admin.fill('input[name=phone]', '０２９３－２２－８８８８');
+  await admin.click('button:has-text("保存する")');
+  await admin.waitForSelector('.notice');
+  expect((await admin.inputValue('input[name=phone]')) === '0293-22-8888', 'phone normalised and saved');
+  await screenshot(admin, 'office-profile');
 
   // The office is on the public map, and in its list.
   const mapCtx = await context(browser, null);
@@ -97,7 +109,7 @@ try {
   expect((await map.textContent('#office-list')).includes('あじさい訪問看護ステーション'), 'office in the list view');
   await map.click('.leaflet-interactive');
   await map.waitForSelector('.leaflet-popup-content');
-  expect((await map.textContent('.leaflet-popup-content')).includes('0293-22-9999'), 'popup shows the phone');
+  expect((await map.textContent('.leaflet-popup-content')).includes('0293-22-8888'), 'popup shows the updated phone');
   await screenshot(map, 'map');
   console.log('browser offices: ok');
 } finally {

@@ -651,3 +651,133 @@ async fn announcements_are_drafted_published_unpublished_and_never_render_html()
         "the city's contact block"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_edits_the_office_profile_and_map_entry_but_not_its_kind() {
+    let (dir, stack) = stack().await;
+    let op = operator(&stack).await;
+    let id = apply(
+        &stack,
+        &application("すずらん訪問入浴", "suzuran@example.jp"),
+    )
+    .await;
+    let approved = op
+        .post(
+            &format!("/api/v1/operator/applications/{id}/approve"),
+            &json!({"admin_login_id": "suzuran-admin"}),
+        )
+        .await
+        .unwrap();
+    let office = approved.body["office_id"].as_str().unwrap().to_owned();
+    let number = approved.body["enrollment_number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mail = mail_with(&stack, &["suzuran@example.jp", &number]).await;
+    let secret = mail
+        .split("証明書取得用パスワード: ")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .to_owned();
+    let enrolled = public(&stack)
+        .post("/api/v1/public/enroll", &json!({"number": number, "secret": secret, "device_label": "PC", "p12_password": "file password"}))
+        .await
+        .unwrap();
+    let p12 = base64::engine::general_purpose::STANDARD
+        .decode(enrolled.body["p12_base64"].as_str().unwrap())
+        .unwrap();
+    let device = Device::from_p12(&p12, "file password", dir.path(), "suzuran").unwrap();
+    let initial = approved.body["admin_initial_password"].as_str().unwrap();
+    let admin = Session::login(
+        &stack.bootstrap.gateway_url,
+        &stack.bootstrap.ca_cert,
+        &device,
+        "suzuran-admin",
+        initial,
+    )
+    .await
+    .unwrap();
+    admin
+        .post(
+            "/api/v1/password",
+            &json!({"current_password": initial, "new_password": "yuki no shita ni saku"}),
+        )
+        .await
+        .unwrap();
+
+    let mut profile = application("すずらん訪問入浴", "suzuran@example.jp");
+    for k in [
+        "admin_name",
+        "admin_kana",
+        "admin_email",
+        "admin_phone",
+        "consent",
+    ] {
+        profile.as_object_mut().unwrap().remove(k);
+    }
+    profile["phone"] = json!("0293-99-0000");
+    profile["latitude"] = json!("36.75");
+    let edited = admin
+        .patch(&format!("/api/v1/offices/{office}"), &profile)
+        .await
+        .unwrap();
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    let map = public(&stack).get("/api/v1/public/offices").await.unwrap();
+    assert_eq!(map.body[0]["phone"], "0293-99-0000");
+    assert_eq!(map.body[0]["latitude"], 36.75);
+
+    let mut other_kind = profile.clone();
+    other_kind["kind"] = json!("病院");
+    assert_eq!(
+        admin
+            .patch(&format!("/api/v1/offices/{office}"), &other_kind)
+            .await
+            .unwrap()
+            .code(),
+        "forbidden",
+        "the kind is the city's to change"
+    );
+    let mut bad = profile.clone();
+    bad["postal_code"] = json!("12");
+    let refused = admin
+        .patch(&format!("/api/v1/offices/{office}"), &bad)
+        .await
+        .unwrap();
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body["error"]["fields"]
+            .as_object()
+            .unwrap()
+            .contains_key("postal_code")
+    );
+    let mut unlisted = profile.clone();
+    unlisted["listed"] = json!(null);
+    admin
+        .patch(&format!("/api/v1/offices/{office}"), &unlisted)
+        .await
+        .unwrap();
+    assert!(
+        public(&stack)
+            .get("/api/v1/public/offices")
+            .await
+            .unwrap()
+            .body
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "an unlisted office leaves the map"
+    );
+    let changed = op
+        .patch(&format!("/api/v1/offices/{office}"), &other_kind)
+        .await
+        .unwrap();
+    assert_eq!(
+        changed.body["kind"], "病院",
+        "the operator may change the kind: {}",
+        changed.body
+    );
+}

@@ -69,6 +69,7 @@ fn json_failure(rejection: &JsonRejection) -> Failure {
         super::applications::api_approve,
         super::applications::api_reject,
         super::apply::api,
+        super::office_profile::api,
         super::announcements::api_published,
         super::announcements::api_all,
         super::announcements::api_create,

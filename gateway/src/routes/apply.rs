@@ -56,7 +56,7 @@ pub struct ApplicationBody {
 }
 
 impl ApplicationBody {
-    fn fields(&self) -> pb::ApplicationFields {
+    pub fn fields(&self) -> pb::ApplicationFields {
         pb::ApplicationFields {
             name: self.name.clone(),
             kana: self.kana.clone(),
@@ -83,7 +83,7 @@ impl ApplicationBody {
         }
     }
 
-    fn form(&self) -> ApplyForm<'_> {
+    pub fn form(&self) -> ApplyForm<'_> {
         ApplyForm {
             name: &self.name,
             kana: &self.kana,
@@ -130,6 +130,33 @@ async fn submit(
             .map(ApplicationBody::from)
             .unwrap_or_default(),
     ))
+}
+
+impl ApplicationBody {
+    /// An office as stored, in the form's terms (for editing its profile).
+    pub fn from_office(o: &pb::Office) -> Self {
+        let at = |v: f64| {
+            if o.has_location {
+                v.to_string()
+            } else {
+                String::new()
+            }
+        };
+        Self {
+            name: o.name.clone(),
+            kana: o.kana.clone(),
+            kind: o.kind.clone(),
+            code: o.code.clone(),
+            postal_code: o.postal_code.clone(),
+            address: o.address.clone(),
+            phone: o.phone.clone(),
+            fax: o.fax.clone(),
+            latitude: at(o.latitude),
+            longitude: at(o.longitude),
+            listed: o.listed.then(|| "1".to_owned()),
+            ..Self::default()
+        }
+    }
 }
 
 impl From<pb::ApplicationFields> for ApplicationBody {

@@ -11,6 +11,7 @@ mod enroll;
 mod forms;
 mod home;
 mod map;
+mod office_profile;
 mod operator;
 mod password;
 mod portal;
@@ -176,6 +177,14 @@ pub fn router(state: AppState) -> Router {
             post(applications::api_reject),
         )
         .route("/offices/{id}/withdraw", post(operator::withdraw_form))
+        .route(
+            "/admin/office",
+            get(office_profile::page).post(office_profile::form),
+        )
+        .route(
+            "/api/v1/offices/{id}",
+            axum::routing::patch(office_profile::api),
+        )
         .route(
             "/operator/announcements",
             get(announcements::operator_page).post(announcements::create_form),

@@ -325,6 +325,21 @@ impl pb::offices_server::Offices for OfficesGrpc {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn update_office(&self, request: Request<pb::UpdateOfficeRequest>) -> Reply<pb::Office> {
+        let req = request.into_inner();
+        let fields = input(req.fields.unwrap_or_default())?;
+        let row = self
+            .offices
+            .update(
+                &actor(req.actor.as_ref())?,
+                id(&req.office_id, "office_id")?,
+                &fields,
+            )
+            .await?;
+        Ok(Response::new(office(row)))
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn list_announcements(
         &self,
         request: Request<pb::ListAnnouncementsRequest>,

@@ -167,20 +167,21 @@ impl Offices {
             return Err(DomainError::ApplicationsClosed.into());
         }
         let a = application::validate(input).map_err(DomainError::Fields)?;
+        let o = a.office;
         let row = ApplicationRow {
             id: Uuid::now_v7(),
             status: "pending".into(),
-            name: a.name,
-            kana: a.kana,
-            kind: a.kind.label().to_owned(),
-            code: a.code,
-            postal_code: a.postal_code,
-            address: a.address,
-            phone: a.phone,
-            fax: a.fax,
-            latitude: a.location.map(|l| l.0),
-            longitude: a.location.map(|l| l.1),
-            listed: a.listed,
+            name: o.name,
+            kana: o.kana,
+            kind: o.kind.label().to_owned(),
+            code: o.code,
+            postal_code: o.postal_code,
+            address: o.address,
+            phone: o.phone,
+            fax: o.fax,
+            latitude: o.location.map(|l| l.0),
+            longitude: o.location.map(|l| l.1),
+            listed: o.listed,
             admin_name: a.admin_name,
             admin_kana: a.admin_kana,
             admin_email: a.admin_email,
@@ -428,5 +429,50 @@ impl Offices {
             return Err(DomainError::NotFound.into());
         }
         self.announcement(Some(actor), id).await
+    }
+}
+
+impl Offices {
+    /// The office's profile and map entry. Its admin edits them; a change of kind or code is the
+    /// city's to make (it decides which numbers an office holds).
+    pub async fn update(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &ApplicationInput,
+    ) -> Result<OfficeRow> {
+        let own = actor.role == ActorRole::OfficeAdmin && actor.office_id == id;
+        if !(own || actor.role == ActorRole::Operator) {
+            return Err(DomainError::Forbidden.into());
+        }
+        let current = self.get(id).await?;
+        if current.status != "active" {
+            return Err(DomainError::Forbidden.into());
+        }
+        let f = application::validate_office(input).map_err(DomainError::Fields)?;
+        if actor.role != ActorRole::Operator
+            && (f.kind.label() != current.kind || f.code != current.code)
+        {
+            return Err(DomainError::Forbidden.into());
+        }
+        let office = OfficeRow {
+            name: f.name,
+            kana: f.kana,
+            kind: f.kind.label().to_owned(),
+            code: f.code,
+            postal_code: f.postal_code,
+            address: f.address,
+            phone: f.phone,
+            fax: f.fax,
+            latitude: f.location.map(|l| l.0),
+            longitude: f.location.map(|l| l.1),
+            listed: f.listed,
+            ..current
+        };
+        let events = [self.audit(Some(actor), "office.update", id)?];
+        self.store
+            .update_office(&office, self.clock.now(), &events)
+            .await?;
+        self.get(id).await
     }
 }

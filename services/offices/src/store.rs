@@ -353,3 +353,36 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 }
+
+impl Store {
+    pub async fn update_office(
+        &self,
+        o: &OfficeRow,
+        at: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE offices SET name = $2, kana = $3, kind = $4, code = $5, postal_code = $6, address = $7, phone = $8, \
+             fax = $9, latitude = $10, longitude = $11, listed = $12, updated_at = $13 WHERE id = $1",
+        )
+        .bind(o.id)
+        .bind(&o.name)
+        .bind(&o.kana)
+        .bind(&o.kind)
+        .bind(&o.code)
+        .bind(&o.postal_code)
+        .bind(&o.address)
+        .bind(&o.phone)
+        .bind(&o.fax)
+        .bind(o.latitude)
+        .bind(o.longitude)
+        .bind(o.listed)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

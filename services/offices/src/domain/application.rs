@@ -48,9 +48,9 @@ pub struct ApplicationInput {
     pub consent: bool,
 }
 
-/// The fields once each is known to be right, in their canonical forms.
+/// An office's own fields once each is known to be right, in their canonical forms.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Application {
+pub struct OfficeFields {
     pub name: String,
     pub kana: String,
     pub kind: OfficeKind,
@@ -60,11 +60,17 @@ pub struct Application {
     pub phone: String,
     pub fax: Option<String>,
     pub location: Option<(f64, f64)>,
+    pub listed: bool,
+}
+
+/// An application: the office and the person who will administer it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Application {
+    pub office: OfficeFields,
     pub admin_name: String,
     pub admin_kana: String,
     pub admin_email: String,
     pub admin_phone: String,
-    pub listed: bool,
 }
 
 /// Japan, generously: from Okinotorishima to Hokkaido's northern tip, Yonaguni to Minamitorishima.
@@ -82,109 +88,103 @@ fn coordinate(raw: &str, range: &std::ops::RangeInclusive<f64>) -> Option<f64> {
     (v.is_finite() && range.contains(&v)).then_some(v)
 }
 
-/// Every field checked; on failure, the names of all the wrong fields.
-pub fn validate(input: &ApplicationInput) -> Result<Application, Vec<&'static str>> {
-    let mut wrong = Vec::new();
-    let mut check = |field: &'static str, ok: bool| {
-        if !ok {
-            wrong.push(field);
+/// Collects the names of wrong fields while the checks run.
+struct Checks(Vec<&'static str>);
+
+impl Checks {
+    fn keep<T>(&mut self, field: &'static str, value: Option<T>) -> Option<T> {
+        if value.is_none() {
+            self.0.push(field);
         }
-    };
-    let name = OfficeName::parse(&input.name).ok();
-    check("name", name.is_some());
-    let kana = Kana::parse(&input.kana).ok();
-    check("kana", kana.is_some());
-    let kind = OfficeKind::parse(&input.kind).ok();
-    check("kind", kind.is_some());
+        value
+    }
+}
+
+fn office_fields(input: &ApplicationInput, c: &mut Checks) -> Option<OfficeFields> {
+    let name = c.keep("name", OfficeName::parse(&input.name).ok());
+    let kana = c.keep("kana", Kana::parse(&input.kana).ok());
+    let kind = c.keep("kind", OfficeKind::parse(&input.kind).ok());
     let code = if kind.and_then(OfficeKind::code_kind).is_some() {
-        let d = digits(&input.code).filter(|d| d.len() == 10);
-        check("code", d.is_some());
-        d
+        c.keep(
+            "code",
+            digits(&input.code).filter(|d| d.len() == 10).map(Some),
+        )
     } else {
-        let d = digits(&input.code).filter(|d| d.is_empty() || d.len() == 10);
-        check("code", d.is_some());
-        d.filter(|d| !d.is_empty())
+        c.keep(
+            "code",
+            digits(&input.code)
+                .filter(|d| d.is_empty() || d.len() == 10)
+                .map(|d| (!d.is_empty()).then_some(d)),
+        )
     };
-    let postal = PostalCode::parse(&input.postal_code).ok();
-    check("postal_code", postal.is_some());
-    let address = text(&input.address, 200);
-    check("address", address.is_some());
-    let phone = PhoneNumber::parse(&input.phone).ok();
-    check("phone", phone.is_some());
+    let postal = c.keep("postal_code", PostalCode::parse(&input.postal_code).ok());
+    let address = c.keep("address", text(&input.address, 200));
+    let phone = c.keep("phone", PhoneNumber::parse(&input.phone).ok());
     let fax = if input.fax.trim().is_empty() {
         Some(None)
     } else {
-        PhoneNumber::parse(&input.fax).ok().map(Some)
+        c.keep("fax", PhoneNumber::parse(&input.fax).ok().map(Some))
     };
-    check("fax", fax.is_some());
     let location = match (
         input.latitude.trim().is_empty(),
         input.longitude.trim().is_empty(),
     ) {
         // A listed office must be somewhere on the map.
         (true, true) if !input.listed => Some(None),
-        _ => match (
-            coordinate(&input.latitude, &LATITUDE),
-            coordinate(&input.longitude, &LONGITUDE),
-        ) {
-            (Some(lat), Some(lng)) => Some(Some((lat, lng))),
-            _ => None,
-        },
+        _ => c.keep(
+            "location",
+            coordinate(&input.latitude, &LATITUDE)
+                .zip(coordinate(&input.longitude, &LONGITUDE))
+                .map(Some),
+        ),
     };
-    check("location", location.is_some());
-    let admin_name = text(&input.admin_name, 50);
-    check("admin_name", admin_name.is_some());
-    let admin_kana = Kana::parse(&input.admin_kana).ok();
-    check("admin_kana", admin_kana.is_some());
-    let admin_email = Email::parse(&input.admin_email).ok();
-    check("admin_email", admin_email.is_some());
-    let admin_phone = PhoneNumber::parse(&input.admin_phone).ok();
-    check("admin_phone", admin_phone.is_some());
-    check("consent", input.consent);
-    match (
-        name,
-        kana,
-        kind,
-        postal,
-        address,
-        phone,
-        fax,
-        location,
-        admin_name,
-        admin_kana,
-        admin_email,
-        admin_phone,
-    ) {
+    Some(OfficeFields {
+        name: name?.as_str().to_owned(),
+        kana: kana?.as_str().to_owned(),
+        kind: kind?,
+        code: code?,
+        postal_code: postal?.as_str().to_owned(),
+        address: address?,
+        phone: phone?.as_str().to_owned(),
+        fax: fax?.map(|f| f.as_str().to_owned()),
+        location: location?,
+        listed: input.listed,
+    })
+}
+
+/// An office's profile as its admin edits it; on failure, the names of all the wrong fields.
+pub fn validate_office(input: &ApplicationInput) -> Result<OfficeFields, Vec<&'static str>> {
+    let mut c = Checks(Vec::new());
+    match office_fields(input, &mut c) {
+        Some(o) if c.0.is_empty() => Ok(o),
+        _ => Err(c.0),
+    }
+}
+
+/// Every field checked; on failure, the names of all the wrong fields.
+pub fn validate(input: &ApplicationInput) -> Result<Application, Vec<&'static str>> {
+    let mut c = Checks(Vec::new());
+    let office = office_fields(input, &mut c);
+    let admin_name = c.keep("admin_name", text(&input.admin_name, 50));
+    let admin_kana = c.keep("admin_kana", Kana::parse(&input.admin_kana).ok());
+    let admin_email = c.keep("admin_email", Email::parse(&input.admin_email).ok());
+    let admin_phone = c.keep("admin_phone", PhoneNumber::parse(&input.admin_phone).ok());
+    c.keep("consent", input.consent.then_some(()));
+    match (office, admin_name, admin_kana, admin_email, admin_phone) {
         (
-            Some(name),
-            Some(kana),
-            Some(kind),
-            Some(postal),
-            Some(address),
-            Some(phone),
-            Some(fax),
-            Some(location),
+            Some(office),
             Some(admin_name),
             Some(admin_kana),
             Some(admin_email),
             Some(admin_phone),
-        ) if wrong.is_empty() => Ok(Application {
-            name: name.as_str().to_owned(),
-            kana: kana.as_str().to_owned(),
-            kind,
-            code,
-            postal_code: postal.as_str().to_owned(),
-            address,
-            phone: phone.as_str().to_owned(),
-            fax: fax.map(|f| f.as_str().to_owned()),
-            location,
+        ) if c.0.is_empty() => Ok(Application {
+            office,
             admin_name,
             admin_kana: admin_kana.as_str().to_owned(),
             admin_email: admin_email.as_str().to_owned(),
             admin_phone: admin_phone.as_str().to_owned(),
-            listed: input.listed,
         }),
-        _ => Err(wrong),
+        _ => Err(c.0),
     }
 }
 
@@ -216,11 +216,11 @@ mod tests {
     #[test]
     fn a_good_application_is_normalised() {
         let a = validate(&good()).unwrap();
-        assert_eq!(a.code.as_deref(), Some("0861234567"));
-        assert_eq!(a.postal_code, "318-0034");
-        assert_eq!(a.phone, "0293-22-1234");
+        assert_eq!(a.office.code.as_deref(), Some("0861234567"));
+        assert_eq!(a.office.postal_code, "318-0034");
+        assert_eq!(a.office.phone, "0293-22-1234");
         assert_eq!(a.admin_kana, "サクラ ハナコ");
-        assert_eq!(a.location, Some((36.7197, 140.7167)));
+        assert_eq!(a.office.location, Some((36.7197, 140.7167)));
     }
 
     #[test]
@@ -255,8 +255,8 @@ mod tests {
         other.latitude = String::new();
         other.longitude = String::new();
         let a = validate(&other).unwrap();
-        assert_eq!(a.code, None);
-        assert_eq!(a.location, None);
+        assert_eq!(a.office.code, None);
+        assert_eq!(a.office.location, None);
         let mut listed = other.clone();
         listed.listed = true;
         assert_eq!(validate(&listed).unwrap_err(), vec!["location"]);
