@@ -428,6 +428,12 @@ fn last_line(stdout: &str) -> &str {
 /// lost database on the way down.
 impl Drop for Stack {
     fn drop(&mut self) {
+        // A failing test shows what the binaries said, before their directory is gone.
+        if std::thread::panicking() {
+            for (name, p) in &self.procs {
+                eprintln!("---- {name} (last lines) ----\n{}", p.log_tail());
+            }
+        }
         let mut names: Vec<String> = self.procs.keys().cloned().collect();
         names.sort_by_key(|n| !n.starts_with("gateway"));
         for name in names {

@@ -32,8 +32,8 @@ fn node_script(stack: &Stack, script: &str, extra: &[(&str, &str)]) -> std::proc
         .expect("node runs (cargo xtask test installs it)")
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn operator_registers_an_office_in_the_browser_and_the_email_arrives() {
+/// Starts a stack, runs one script against it, and fails with the script's output if it failed.
+async fn run(script: &str, extra: &[(&str, &str)]) -> (tempfile::TempDir, Stack) {
     let dir = tempfile::Builder::new()
         .prefix("rk-browser-")
         .tempdir()
@@ -41,17 +41,23 @@ async fn operator_registers_an_office_in_the_browser_and_the_email_arrives() {
     let stack = Stack::start(StackOptions::for_test(dir.path()))
         .await
         .unwrap();
-    let out = node_script(
-        &stack,
-        "foundation.mjs",
-        &[("OFFICE_EMAIL", "clinic-admin@example.jp")],
-    );
+    let out = node_script(&stack, script, extra);
     assert!(
         out.status.success(),
-        "browser test failed:\n{}\n{}",
+        "browser test {script} failed:\n{}\n{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    (dir, stack)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn operator_registers_an_office_in_the_browser_and_the_email_arrives() {
+    let (_dir, stack) = run(
+        "foundation.mjs",
+        &[("OFFICE_EMAIL", "clinic-admin@example.jp")],
+    )
+    .await;
     let welcome = stack
         .mails()
         .into_iter()
@@ -62,36 +68,10 @@ async fn operator_registers_an_office_in_the_browser_and_the_email_arrives() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn enrollment_devices_staff_and_suspension_work_in_the_browser() {
-    let dir = tempfile::Builder::new()
-        .prefix("rk-browser-")
-        .tempdir()
-        .unwrap();
-    let stack = Stack::start(StackOptions::for_test(dir.path()))
-        .await
-        .unwrap();
-    let out = node_script(&stack, "identity.mjs", &[]);
-    assert!(
-        out.status.success(),
-        "browser test failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run("identity.mjs", &[]).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_office_applies_is_approved_enrolls_and_appears_on_the_map_in_the_browser() {
-    let dir = tempfile::Builder::new()
-        .prefix("rk-browser-")
-        .tempdir()
-        .unwrap();
-    let stack = Stack::start(StackOptions::for_test(dir.path()))
-        .await
-        .unwrap();
-    let out = node_script(&stack, "offices.mjs", &[]);
-    assert!(
-        out.status.success(),
-        "browser test failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run("offices.mjs", &[]).await;
 }

@@ -77,6 +77,79 @@ async fn apply(stack: &Stack, body: &Value) -> String {
     a.body["application_id"].as_str().unwrap().to_owned()
 }
 
+/// An approved office whose admin has enrolled a PC from the mailed code and logged in.
+struct Enrolled {
+    office: String,
+    admin: Session,
+    initial: String,
+    device: Device,
+}
+
+async fn approve_and_enroll(
+    stack: &Stack,
+    op: &Session,
+    application: &str,
+    login: &str,
+    dir: &std::path::Path,
+) -> Enrolled {
+    let approved = op
+        .post(
+            &format!("/api/v1/operator/applications/{application}/approve"),
+            &json!({"admin_login_id": login}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(approved.status, 201, "{}", approved.body);
+    let office = approved.body["office_id"].as_str().unwrap().to_owned();
+    let number = approved.body["enrollment_number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let email = format!("{}@example.jp", login.trim_end_matches("-admin"));
+    let mail = mail_with(stack, &[&email, &number]).await;
+    let initial = approved.body["admin_initial_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        !mail.contains(&initial),
+        "the initial password never travels by mail"
+    );
+    let secret = mail
+        .split("証明書取得用パスワード: ")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .to_owned();
+    let enrolled = public(stack)
+        .post("/api/v1/public/enroll", &json!({"number": number, "secret": secret, "device_label": "PC", "p12_password": "file password"}))
+        .await
+        .unwrap();
+    assert_eq!(enrolled.status, 201, "{}", enrolled.body);
+    let p12 = base64::engine::general_purpose::STANDARD
+        .decode(enrolled.body["p12_base64"].as_str().unwrap())
+        .unwrap();
+    let device = Device::from_p12(&p12, "file password", dir, login).unwrap();
+    let admin = Session::login(
+        &stack.bootstrap.gateway_url,
+        &stack.bootstrap.ca_cert,
+        &device,
+        login,
+        &initial,
+    )
+    .await
+    .unwrap();
+    Enrolled {
+        office,
+        admin,
+        initial,
+        device,
+    }
+}
+
 async fn count(stack: &Stack, sql: &'static str) -> i64 {
     let pool = stack.database("offices").await.unwrap();
     sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap()
@@ -108,55 +181,8 @@ async fn an_office_applies_is_approved_enrolls_and_appears_on_the_map() {
     let op = operator(&stack).await;
     let queue = op.get("/api/v1/operator/applications").await.unwrap();
     assert_eq!(queue.body[0]["status"], "pending");
-    let approved = op
-        .post(
-            &format!("/api/v1/operator/applications/{id}/approve"),
-            &json!({"admin_login_id": "sakura-admin"}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(approved.status, 201, "{}", approved.body);
-    let number = approved.body["enrollment_number"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let initial = approved.body["admin_initial_password"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let code_mail = mail_with(&stack, &["sakura@example.jp", &number]).await;
-    assert!(
-        !code_mail.contains(&initial),
-        "the initial password never travels by mail"
-    );
-    let secret = code_mail
-        .split("証明書取得用パスワード: ")
-        .nth(1)
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap()
-        .trim()
-        .to_owned();
-
-    let enrolled = public(&stack)
-        .post("/api/v1/public/enroll", &json!({"number": number, "secret": secret, "device_label": "事務所PC", "p12_password": "file password"}))
-        .await
-        .unwrap();
-    assert_eq!(enrolled.status, 201, "{}", enrolled.body);
-    let p12 = base64::engine::general_purpose::STANDARD
-        .decode(enrolled.body["p12_base64"].as_str().unwrap())
-        .unwrap();
-    let device = Device::from_p12(&p12, "file password", dir.path(), "sakura").unwrap();
-    let admin = Session::login(
-        &stack.bootstrap.gateway_url,
-        &stack.bootstrap.ca_cert,
-        &device,
-        "sakura-admin",
-        &initial,
-    )
-    .await
-    .unwrap();
+    let Enrolled { admin, .. } =
+        approve_and_enroll(&stack, &op, &id, "sakura-admin", dir.path()).await;
     assert_eq!(
         admin.get("/api/v1/me").await.unwrap().body["office"],
         "さくらケアプラン"
@@ -288,46 +314,8 @@ async fn withdrawal_disables_the_offices_users_and_certificates_and_keeps_its_hi
     let (dir, stack) = stack().await;
     let op = operator(&stack).await;
     let id = apply(&stack, &application("もみじ訪問介護", "momiji@example.jp")).await;
-    let approved = op
-        .post(
-            &format!("/api/v1/operator/applications/{id}/approve"),
-            &json!({"admin_login_id": "momiji-admin"}),
-        )
-        .await
-        .unwrap();
-    let office = approved.body["office_id"].as_str().unwrap().to_owned();
-    let number = approved.body["enrollment_number"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mail = mail_with(&stack, &["momiji@example.jp", &number]).await;
-    let secret = mail
-        .split("証明書取得用パスワード: ")
-        .nth(1)
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap()
-        .trim()
-        .to_owned();
-    let enrolled = public(&stack)
-        .post("/api/v1/public/enroll", &json!({"number": number, "secret": secret, "device_label": "PC", "p12_password": "file password"}))
-        .await
-        .unwrap();
-    let p12 = base64::engine::general_purpose::STANDARD
-        .decode(enrolled.body["p12_base64"].as_str().unwrap())
-        .unwrap();
-    let device = Device::from_p12(&p12, "file password", dir.path(), "momiji").unwrap();
-    let initial = approved.body["admin_initial_password"].as_str().unwrap();
-    let admin = Session::login(
-        &stack.bootstrap.gateway_url,
-        &stack.bootstrap.ca_cert,
-        &device,
-        "momiji-admin",
-        initial,
-    )
-    .await
-    .unwrap();
+    let Enrolled { office, admin, .. } =
+        approve_and_enroll(&stack, &op, &id, "momiji-admin", dir.path()).await;
     assert_eq!(admin.get("/api/v1/me").await.unwrap().status, 200);
     assert_eq!(
         public(&stack)
@@ -394,46 +382,12 @@ async fn authorization_matrix_over_offices_endpoints() {
     let pending = apply(&stack, &application("審査中事業所", "pending@example.jp")).await;
     // A staff member and an office admin of a registered office.
     let id = apply(&stack, &application("かえで薬局", "kaede@example.jp")).await;
-    let approved = op
-        .post(
-            &format!("/api/v1/operator/applications/{id}/approve"),
-            &json!({"admin_login_id": "kaede-admin"}),
-        )
-        .await
-        .unwrap();
-    let office = approved.body["office_id"].as_str().unwrap().to_owned();
-    let number = approved.body["enrollment_number"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mail = mail_with(&stack, &["kaede@example.jp", &number]).await;
-    let secret = mail
-        .split("証明書取得用パスワード: ")
-        .nth(1)
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap()
-        .trim()
-        .to_owned();
-    let enrolled = public(&stack)
-        .post("/api/v1/public/enroll", &json!({"number": number, "secret": secret, "device_label": "PC", "p12_password": "file password"}))
-        .await
-        .unwrap();
-    let p12 = base64::engine::general_purpose::STANDARD
-        .decode(enrolled.body["p12_base64"].as_str().unwrap())
-        .unwrap();
-    let device = Device::from_p12(&p12, "file password", dir.path(), "kaede").unwrap();
-    let initial = approved.body["admin_initial_password"].as_str().unwrap();
-    let admin = Session::login(
-        &stack.bootstrap.gateway_url,
-        &stack.bootstrap.ca_cert,
-        &device,
-        "kaede-admin",
+    let Enrolled {
+        office,
+        admin,
         initial,
-    )
-    .await
-    .unwrap();
+        device,
+    } = approve_and_enroll(&stack, &op, &id, "kaede-admin", dir.path()).await;
     admin
         .post(
             "/api/v1/password",
@@ -661,46 +615,12 @@ async fn an_admin_edits_the_office_profile_and_map_entry_but_not_its_kind() {
         &application("すずらん訪問入浴", "suzuran@example.jp"),
     )
     .await;
-    let approved = op
-        .post(
-            &format!("/api/v1/operator/applications/{id}/approve"),
-            &json!({"admin_login_id": "suzuran-admin"}),
-        )
-        .await
-        .unwrap();
-    let office = approved.body["office_id"].as_str().unwrap().to_owned();
-    let number = approved.body["enrollment_number"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mail = mail_with(&stack, &["suzuran@example.jp", &number]).await;
-    let secret = mail
-        .split("証明書取得用パスワード: ")
-        .nth(1)
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap()
-        .trim()
-        .to_owned();
-    let enrolled = public(&stack)
-        .post("/api/v1/public/enroll", &json!({"number": number, "secret": secret, "device_label": "PC", "p12_password": "file password"}))
-        .await
-        .unwrap();
-    let p12 = base64::engine::general_purpose::STANDARD
-        .decode(enrolled.body["p12_base64"].as_str().unwrap())
-        .unwrap();
-    let device = Device::from_p12(&p12, "file password", dir.path(), "suzuran").unwrap();
-    let initial = approved.body["admin_initial_password"].as_str().unwrap();
-    let admin = Session::login(
-        &stack.bootstrap.gateway_url,
-        &stack.bootstrap.ca_cert,
-        &device,
-        "suzuran-admin",
+    let Enrolled {
+        office,
+        admin,
         initial,
-    )
-    .await
-    .unwrap();
+        ..
+    } = approve_and_enroll(&stack, &op, &id, "suzuran-admin", dir.path()).await;
     admin
         .post(
             "/api/v1/password",

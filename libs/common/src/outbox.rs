@@ -113,6 +113,22 @@ impl OutboxRelay {
         }
     }
 
+    async fn publish(&self, row: &OutboxRow) -> Result<(), EventError> {
+        let mut headers = async_nats::HeaderMap::new();
+        headers.insert("Nats-Msg-Id", row.id.to_string().as_str());
+        if let Some(tp) = &row.traceparent {
+            headers.insert("traceparent", tp.as_str());
+        }
+        let body = serde_json::to_vec(&row.payload).map_err(|e| EventError::Nats(e.to_string()))?;
+        let ack = self
+            .js
+            .publish_with_headers(row.subject.clone(), headers, body.into())
+            .await
+            .map_err(nats_err)?;
+        ack.await.map_err(nats_err)?;
+        Ok(())
+    }
+
     async fn relay_batch(&self) -> Result<usize, EventError> {
         let mut tx = self.pool.begin().await?;
         let rows: Vec<OutboxRow> = sqlx::query_as(
@@ -126,20 +142,8 @@ impl OutboxRelay {
             let span =
                 tracing::info_span!("outbox.publish", event_id = %row.id, subject = %row.subject);
             crate::telemetry::set_parent(&span, row.traceparent.as_deref());
-            let _enter = span.enter();
-            let mut headers = async_nats::HeaderMap::new();
-            headers.insert("Nats-Msg-Id", row.id.to_string().as_str());
-            if let Some(tp) = &row.traceparent {
-                headers.insert("traceparent", tp.as_str());
-            }
-            let body =
-                serde_json::to_vec(&row.payload).map_err(|e| EventError::Nats(e.to_string()))?;
-            let ack = self
-                .js
-                .publish_with_headers(row.subject.clone(), headers, body.into())
-                .await
-                .map_err(nats_err)?;
-            ack.await.map_err(nats_err)?;
+            // Instrumented, never entered: a guard held across an await moves between threads.
+            tracing::Instrument::instrument(self.publish(row), span).await?;
             published.push(row.id);
         }
         if !published.is_empty() {

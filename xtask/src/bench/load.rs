@@ -100,16 +100,6 @@ pub struct Count {
     pub last_error: Option<String>,
 }
 
-impl Count {
-    #[expect(
-        clippy::cast_precision_loss,
-        reason = "counts of a few seconds stay far below 2^52"
-    )]
-    pub fn per_second(&self) -> f64 {
-        self.completed as f64 / MEASURE.as_secs_f64()
-    }
-}
-
 /// Only what completes between the end of the warm-up and the end of the window counts.
 #[derive(Clone, Copy)]
 struct Window {
@@ -137,6 +127,14 @@ impl Window {
 }
 
 impl Count {
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "counts of a few seconds stay far below 2^52"
+    )]
+    pub fn per_second(&self) -> f64 {
+        self.completed as f64 / MEASURE.as_secs_f64()
+    }
+
     fn new() -> Self {
         Self {
             completed: 0,

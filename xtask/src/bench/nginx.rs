@@ -4,7 +4,6 @@
 
 use crate::tools;
 use anyhow::{Context, Result, bail};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -23,7 +22,7 @@ fn installed() -> Option<PathBuf> {
     })
 }
 
-pub fn is_root() -> bool {
+fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -48,7 +47,7 @@ pub fn ensure_installed() -> Result<PathBuf> {
     installed().context("apt-get installed nginx but no nginx binary was found")
 }
 
-/// Where everything nginx reads and writes for one run.
+/// The certificates, keys and CRL the configuration points at.
 pub struct Files {
     pub server_cert: PathBuf,
     pub server_key: PathBuf,
@@ -62,14 +61,9 @@ pub struct Files {
 fn config(dir: &Path, port: u16, gateway_port: u16, files: &Files) -> String {
     let p = |path: &Path| path.display().to_string();
     let d = p(dir);
-    let mut conf = String::new();
-    if is_root() {
-        // Otherwise the workers run as nobody, who cannot enter the private temporary directory
-        // that holds the temp paths below.
-        conf.push_str("user root;\n");
-    }
-    let _ = write!(
-        conf,
+    // No `user`: started as root, nginx runs its workers as nobody, which is enough, since the
+    // master loads every certificate and creates the temp paths for the workers.
+    format!(
         r#"daemon off;
 master_process on;
 worker_processes 2;
@@ -133,8 +127,7 @@ http {{
         upstream_cert = p(&files.upstream_cert),
         upstream_key = p(&files.upstream_key),
         upstream_ca = p(&files.upstream_ca),
-    );
-    conf
+    )
 }
 
 /// Writes the configuration into `dir`, checks it with `nginx -t`, starts nginx and waits until
