@@ -295,6 +295,7 @@ pub struct ApplyForm<'a> {
     pub admin_phone: &'a str,
     pub listed: bool,
     pub consent: bool,
+    pub invitation_code: &'a str,
 }
 
 pub struct FieldError {
@@ -312,6 +313,8 @@ pub struct ApplyPage<'a> {
     pub error: Option<&'a str>,
     pub errors: Vec<FieldError>,
     pub tiles: &'a str,
+    /// `open`, `invitation` or `closed`.
+    pub mode: &'a str,
 }
 
 impl ApplyPage<'_> {
@@ -366,7 +369,8 @@ pub struct ApplicationLine {
 
 #[derive(Template)]
 #[template(path = "applications.html")]
-pub struct Applications {
+pub struct Applications<'a> {
+    pub csrf: &'a str,
     pub items: Vec<ApplicationLine>,
 }
 

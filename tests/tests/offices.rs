@@ -701,3 +701,68 @@ async fn an_admin_edits_the_office_profile_and_map_entry_but_not_its_kind() {
         changed.body
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn by_invitation_only_an_application_needs_an_unused_code_from_the_city() {
+    let dir = tempfile::Builder::new()
+        .prefix("rk-offices-")
+        .tempdir()
+        .unwrap();
+    let mut opts = StackOptions::for_test(dir.path());
+    opts.env
+        .push(("APPLICATION_MODE".into(), "invitation".into()));
+    let stack = Stack::start(opts).await.unwrap();
+    let body = application("つばき診療所", "tsubaki@example.jp");
+    let without = public(&stack)
+        .post("/api/v1/public/applications", &body)
+        .await
+        .unwrap();
+    assert_eq!(without.code(), "invitation_invalid", "{}", without.body);
+    assert!(
+        without.body["error"]["fields"]
+            .as_object()
+            .unwrap()
+            .contains_key("invitation_code")
+    );
+
+    let op = operator(&stack).await;
+    let invited = op
+        .post(
+            "/api/v1/operator/invitations",
+            &json!({"note": "つばき診療所"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(invited.status, 201, "{}", invited.body);
+    let code = invited.body["code"].as_str().unwrap().to_owned();
+    let mut with = body.clone();
+    with["invitation_code"] = json!(code.to_lowercase());
+    let checked = public(&stack)
+        .post("/api/v1/public/applications?dry_run=true", &with)
+        .await
+        .unwrap();
+    assert_eq!(
+        checked.status, 200,
+        "a dry run does not use the code: {}",
+        checked.body
+    );
+    assert_eq!(
+        public(&stack)
+            .post("/api/v1/public/applications", &with)
+            .await
+            .unwrap()
+            .status,
+        201
+    );
+    let again = public(&stack)
+        .post("/api/v1/public/applications", &with)
+        .await
+        .unwrap();
+    assert_eq!(again.code(), "invitation_invalid", "a code is used once");
+    assert_eq!(count(&stack, "SELECT count(*) FROM applications").await, 1);
+    let staff_like = public(&stack)
+        .post("/api/v1/operator/invitations", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(staff_like.status, 403);
+}

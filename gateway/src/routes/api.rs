@@ -68,6 +68,7 @@ fn json_failure(rejection: &JsonRejection) -> Failure {
         super::applications::api_list,
         super::applications::api_approve,
         super::applications::api_reject,
+        super::applications::api_invite,
         super::apply::api,
         super::office_profile::api,
         super::announcements::api_published,

@@ -154,6 +154,7 @@ pub async fn list_page(
 ) -> Result<Html<String>, PageError> {
     let items = list(&state, &user).await?;
     Ok(views::render(&Applications {
+        csrf: &user.csrf,
         items: items
             .into_iter()
             .map(|a| {
@@ -367,4 +368,69 @@ pub async fn api_reject(
     ApiJson(body): ApiJson<RejectBody>,
 ) -> Result<Json<ApplicationOut>, ApiError> {
     Ok(Json(reject(&state, &user, &id, &body.reason).await?.into()))
+}
+
+// ---- 招待コード (applications by invitation only) ----
+
+async fn invite(state: &AppState, user: &Principal, note: &str) -> Result<String, Failure> {
+    user.require_operator()?;
+    let mut offices = state.clients.offices.clone();
+    Ok(offices
+        .issue_invitation(pb::IssueInvitationRequest {
+            actor: Some(user.actor()),
+            note: note.to_owned(),
+        })
+        .await?
+        .into_inner()
+        .code)
+}
+
+#[derive(Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn invite_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageForm(form): PageForm<InviteForm>,
+) -> Result<Html<String>, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    let code = invite(&state, &user, &form.note).await?;
+    Ok(views::render(&views::Notice {
+        title: "招待コードを発行しました",
+        message: "この招待コードを申請する事業所に伝えてください。1回だけ使えます。",
+        secret: Some(("招待コード", &code)),
+        back_href: "/operator/applications",
+        back_label: "事業所登録申請へ戻る",
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InviteBody {
+    /// Whom it is for, for the city's record.
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvitationOut {
+    /// Shown once; single use.
+    code: String,
+}
+
+/// Issue an invitation code for applying while applications are by invitation (operator).
+#[utoipa::path(post, path = "/api/v1/operator/invitations", request_body = InviteBody,
+    responses((status = 201, body = InvitationOut), (status = 403, body = ErrorBody)))]
+pub async fn api_invite(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    ApiJson(body): ApiJson<InviteBody>,
+) -> Result<Response, ApiError> {
+    let code = invite(&state, &user, &body.note).await?;
+    Ok((StatusCode::CREATED, Json(InvitationOut { code })).into_response())
 }

@@ -53,6 +53,9 @@ pub struct ApplicationBody {
     /// "1" (form) when the applicant accepts the usage rules.
     #[serde(default)]
     consent: Option<String>,
+    /// 招待コード, required while applications are by invitation only.
+    #[serde(default)]
+    invitation_code: String,
 }
 
 impl ApplicationBody {
@@ -101,6 +104,7 @@ impl ApplicationBody {
             admin_phone: &self.admin_phone,
             listed: self.fields().listed,
             consent: self.fields().consent,
+            invitation_code: &self.invitation_code,
         }
     }
 }
@@ -112,7 +116,11 @@ async fn submit(
 ) -> Result<(String, ApplicationBody), Failure> {
     let mut offices = state.clients.offices.clone();
     let answer = offices
-        .submit_application(pb::SubmitApplicationRequest { fields: Some(body.fields()), dry_run })
+        .submit_application(pb::SubmitApplicationRequest {
+            fields: Some(body.fields()),
+            dry_run,
+            invitation_code: body.invitation_code.clone(),
+        })
         .await
         .map_err(|status| match status.message() {
             "applications_closed" => Failure::new(
@@ -120,6 +128,16 @@ async fn submit(
                 "applications_closed",
                 "現在、事業所登録申請は受け付けていません。高萩市高齢福祉課 地域包括支援グループにお問い合わせください。",
             ),
+            // Shown beside the code's field, like any other wrong field.
+            "invitation_invalid" => {
+                let mut f = Failure::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invitation_invalid",
+                    "招待コードが正しくないか、既に使われています。市から届いた招待コードを入力してください。",
+                );
+                f.fields = vec![("invitation_code".into(), "市から届いた招待コードを入力してください。")];
+                f
+            }
             _ => Failure::from(status),
         })?;
     let answer = answer.into_inner();
@@ -179,16 +197,28 @@ impl From<pb::ApplicationFields> for ApplicationBody {
             admin_phone: f.admin_phone,
             listed: flag(f.listed),
             consent: flag(f.consent),
+            invitation_code: String::new(),
         }
     }
 }
 
-fn page(
+/// How applications are accepted now (`open`, `invitation` or `closed`).
+async fn mode(state: &AppState) -> Result<String, Failure> {
+    let mut offices = state.clients.offices.clone();
+    Ok(offices
+        .get_application_mode(pb::GetApplicationModeRequest {})
+        .await?
+        .into_inner()
+        .mode)
+}
+
+async fn page(
     state: &AppState,
     body: &ApplicationBody,
     step: &'static str,
     failure: Option<&Failure>,
-) -> Html<String> {
+) -> Result<Html<String>, PageError> {
+    let mode = mode(state).await?;
     let errors: Vec<FieldError> = failure
         .map(|f| {
             f.fields
@@ -200,21 +230,22 @@ fn page(
                 .collect()
         })
         .unwrap_or_default();
-    views::render(&ApplyPage {
+    Ok(views::render(&ApplyPage {
         stage: step,
         form: body.form(),
         kinds: &super::operator::KINDS,
         error: failure.map(|f| f.message.as_str()),
         errors,
         tiles: &state.map_tiles,
-    })
+        mode: &mode,
+    }))
 }
 
-pub async fn form_page(State(state): State<AppState>) -> Response {
-    super::map::with_tiles_csp(
+pub async fn form_page(State(state): State<AppState>) -> Result<Response, PageError> {
+    Ok(super::map::with_tiles_csp(
         &state,
-        page(&state, &ApplicationBody::default(), "form", None),
-    )
+        page(&state, &ApplicationBody::default(), "form", None).await?,
+    ))
 }
 
 /// The form posted: checked without storing; on success the confirmation page.
@@ -224,15 +255,21 @@ pub async fn confirm(
 ) -> Result<Response, PageError> {
     match submit(&state, &body, true).await {
         // What is confirmed is what will be stored: the canonical forms.
-        Ok((_, normalized)) => Ok(super::map::with_tiles_csp(
-            &state,
-            page(&state, &normalized, "confirm", None),
-        )),
+        Ok((_, normalized)) => {
+            let normalized = ApplicationBody {
+                invitation_code: body.invitation_code.clone(),
+                ..normalized
+            };
+            Ok(super::map::with_tiles_csp(
+                &state,
+                page(&state, &normalized, "confirm", None).await?,
+            ))
+        }
         Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let status = f.status;
             Ok((
                 status,
-                super::map::with_tiles_csp(&state, page(&state, &body, "form", Some(&f))),
+                super::map::with_tiles_csp(&state, page(&state, &body, "form", Some(&f)).await?),
             )
                 .into_response())
         }
@@ -244,8 +281,11 @@ pub async fn confirm(
 pub async fn edit(
     State(state): State<AppState>,
     PageForm(body): PageForm<ApplicationBody>,
-) -> Response {
-    super::map::with_tiles_csp(&state, page(&state, &body, "form", None))
+) -> Result<Response, PageError> {
+    Ok(super::map::with_tiles_csp(
+        &state,
+        page(&state, &body, "form", None).await?,
+    ))
 }
 
 /// The confirmation page's "送信する": the application is stored and the receipt mailed.
@@ -264,7 +304,7 @@ pub async fn send(
         .into_response()),
         Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let status = f.status;
-            Ok((status, super::map::with_tiles_csp(&state, page(&state, &body, "form", Some(&f)))).into_response())
+            Ok((status, super::map::with_tiles_csp(&state, page(&state, &body, "form", Some(&f)).await?)).into_response())
         }
         Err(f) => Err(f.into()),
     }

@@ -177,6 +177,11 @@ pub fn router(state: AppState) -> Router {
             post(applications::api_reject),
         )
         .route("/offices/{id}/withdraw", post(operator::withdraw_form))
+        .route("/operator/invitations", post(applications::invite_form))
+        .route(
+            "/api/v1/operator/invitations",
+            post(applications::api_invite),
+        )
         .route(
             "/admin/office",
             get(office_profile::page).post(office_profile::form),

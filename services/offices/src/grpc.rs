@@ -37,6 +37,9 @@ impl From<Error> for Status {
             Error::Domain(DomainError::AlreadyDecided) => {
                 Status::failed_precondition("already_decided")
             }
+            Error::Domain(DomainError::InvitationInvalid) => {
+                Status::permission_denied("invitation_invalid")
+            }
             Error::Domain(DomainError::ApplicationsClosed) => {
                 Status::failed_precondition("applications_closed")
             }
@@ -237,7 +240,10 @@ impl pb::offices_server::Offices for OfficesGrpc {
     ) -> Reply<pb::SubmitApplicationResponse> {
         let req = request.into_inner();
         let fields = input(req.fields.unwrap_or_default())?;
-        let (row, stored) = self.offices.apply(&fields, req.dry_run).await?;
+        let (row, stored) = self
+            .offices
+            .apply(&fields, &req.invitation_code, req.dry_run)
+            .await?;
         let id = if stored {
             row.id.to_string()
         } else {
@@ -247,6 +253,31 @@ impl pb::offices_server::Offices for OfficesGrpc {
             application_id: id,
             normalized: application(row).fields,
         }))
+    }
+
+    async fn get_application_mode(
+        &self,
+        _request: Request<pb::GetApplicationModeRequest>,
+    ) -> Reply<pb::ApplicationModeResponse> {
+        Ok(Response::new(pb::ApplicationModeResponse {
+            mode: self.offices.mode().as_str().into(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn issue_invitation(
+        &self,
+        request: Request<pb::IssueInvitationRequest>,
+    ) -> Reply<pb::Invitation> {
+        let req = request.into_inner();
+        if req.note.len() > 2000 {
+            return Err(Status::invalid_argument("invalid:note"));
+        }
+        let code = self
+            .offices
+            .issue_invitation(&actor(req.actor.as_ref())?, &req.note)
+            .await?;
+        Ok(Response::new(pb::Invitation { code }))
     }
 
     #[tracing::instrument(skip_all)]

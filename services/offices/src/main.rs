@@ -119,13 +119,14 @@ async fn bootstrap(vars: &Vars) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `APPLICATION_MODE`: `open` (default) or `closed`.
+/// `APPLICATION_MODE`: `open` (default), `invitation` or `closed`.
 fn application_mode(vars: &Vars) -> anyhow::Result<service::ApplicationMode> {
     match vars.get("APPLICATION_MODE")?.as_deref() {
         None | Some("open") => Ok(service::ApplicationMode::Open),
+        Some("invitation") => Ok(service::ApplicationMode::Invitation),
         Some("closed") => Ok(service::ApplicationMode::Closed),
         Some(other) => Err(anyhow::anyhow!(
-            "APPLICATION_MODE must be open or closed, not {other}"
+            "APPLICATION_MODE must be open, invitation or closed, not {other}"
         )),
     }
 }

@@ -30,12 +30,24 @@ pub struct Actor {
     pub role: ActorRole,
 }
 
-/// Whether the public may apply (the guide's trial period was by invitation; the setting has
-/// three values, of which `open` and `closed` are served here).
+/// Whether the public may apply: freely, only with an invitation code from the city (the guide's
+/// trial period), or not at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApplicationMode {
     Open,
+    Invitation,
     Closed,
+}
+
+impl ApplicationMode {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicationMode::Open => "open",
+            ApplicationMode::Invitation => "invitation",
+            ApplicationMode::Closed => "closed",
+        }
+    }
 }
 
 pub struct Offices {
@@ -161,11 +173,23 @@ impl Offices {
     pub async fn apply(
         &self,
         input: &ApplicationInput,
+        invitation: &str,
         dry_run: bool,
     ) -> Result<(ApplicationRow, bool)> {
         if self.mode == ApplicationMode::Closed {
             return Err(DomainError::ApplicationsClosed.into());
         }
+        let invitation = match self.mode {
+            ApplicationMode::Invitation => {
+                let hash = crate::domain::invitation::hash(invitation)
+                    .ok_or(DomainError::InvitationInvalid)?;
+                if !self.store.invitation_unused(&hash).await? {
+                    return Err(DomainError::InvitationInvalid.into());
+                }
+                Some(hash)
+            }
+            _ => None,
+        };
         let a = application::validate(input).map_err(DomainError::Fields)?;
         let o = a.office;
         let row = ApplicationRow {
@@ -203,7 +227,18 @@ impl Offices {
                 admin_email: row.admin_email.clone(),
             },
         )?;
-        self.store.insert_application(&row, &[submitted]).await?;
+        match invitation {
+            Some(hash) => {
+                if !self
+                    .store
+                    .insert_invited_application(&hash, &row, &[submitted])
+                    .await?
+                {
+                    return Err(DomainError::InvitationInvalid.into());
+                }
+            }
+            None => self.store.insert_application(&row, &[submitted]).await?,
+        }
         self.relay.notify_one();
         Ok((row, true))
     }
@@ -474,5 +509,31 @@ impl Offices {
             .update_office(&office, self.clock.now(), &events)
             .await?;
         self.get(id).await
+    }
+}
+
+impl Offices {
+    #[must_use]
+    pub fn mode(&self) -> ApplicationMode {
+        self.mode
+    }
+
+    /// A single-use invitation code, shown once to the operator who hands it to the office.
+    pub async fn issue_invitation(&self, actor: &Actor, note: &str) -> Result<String> {
+        may_register_office(actor.role)?;
+        let note = note.trim();
+        if note.chars().count() > 200 {
+            return Err(DomainError::Invalid("note").into());
+        }
+        let mut random = [0u8; 12];
+        rand::Rng::fill(&mut rand::rng(), &mut random[..]);
+        let code = crate::domain::invitation::new_code(&random);
+        let hash = crate::domain::invitation::hash(&code)
+            .ok_or_else(|| Error::Internal("invitation code".into()))?;
+        let events = [self.audit(Some(actor), "invitation.issue", actor.office_id)?];
+        self.store
+            .insert_invitation(&hash, note, actor.user_id, self.clock.now(), &events)
+            .await?;
+        Ok(code)
     }
 }

@@ -107,6 +107,34 @@ async fn insert_office(
     Ok(())
 }
 
+async fn insert_application(conn: &mut PgConnection, a: &ApplicationRow) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO applications (id, status, name, kana, kind, code, postal_code, address, phone, fax, latitude, \
+         longitude, listed, admin_name, admin_kana, admin_email, admin_phone, submitted_at) \
+         VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+    )
+    .bind(a.id)
+    .bind(&a.name)
+    .bind(&a.kana)
+    .bind(&a.kind)
+    .bind(&a.code)
+    .bind(&a.postal_code)
+    .bind(&a.address)
+    .bind(&a.phone)
+    .bind(&a.fax)
+    .bind(a.latitude)
+    .bind(a.longitude)
+    .bind(a.listed)
+    .bind(&a.admin_name)
+    .bind(&a.admin_kana)
+    .bind(&a.admin_email)
+    .bind(&a.admin_phone)
+    .bind(a.submitted_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 #[derive(Clone)]
 pub struct Store {
     pool: PgPool,
@@ -176,30 +204,7 @@ impl Store {
         events: &[CloudEvent],
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO applications (id, status, name, kana, kind, code, postal_code, address, phone, fax, latitude, \
-             longitude, listed, admin_name, admin_kana, admin_email, admin_phone, submitted_at) \
-             VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-        )
-        .bind(a.id)
-        .bind(&a.name)
-        .bind(&a.kana)
-        .bind(&a.kind)
-        .bind(&a.code)
-        .bind(&a.postal_code)
-        .bind(&a.address)
-        .bind(&a.phone)
-        .bind(&a.fax)
-        .bind(a.latitude)
-        .bind(a.longitude)
-        .bind(a.listed)
-        .bind(&a.admin_name)
-        .bind(&a.admin_kana)
-        .bind(&a.admin_email)
-        .bind(&a.admin_phone)
-        .bind(a.submitted_at)
-        .execute(&mut *tx)
-        .await?;
+        insert_application(&mut tx, a).await?;
         enqueue_all(&mut tx, events).await?;
         tx.commit().await?;
         Ok(())
@@ -384,5 +389,62 @@ impl Store {
         enqueue_all(&mut tx, events).await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+impl Store {
+    pub async fn insert_invitation(
+        &self,
+        code_hash: &[u8],
+        note: &str,
+        by: Uuid,
+        at: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO invitations (code_hash, note, created_by, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(code_hash)
+            .bind(note)
+            .bind(by)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn invitation_unused(&self, code_hash: &[u8]) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM invitations WHERE code_hash = $1 AND used_at IS NULL",
+        )
+        .bind(code_hash)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n == 1)
+    }
+
+    /// Stores the application and uses the invitation in one transaction; false (nothing stored)
+    /// when the invitation was used meanwhile.
+    pub async fn insert_invited_application(
+        &self,
+        code_hash: &[u8],
+        a: &ApplicationRow,
+        events: &[CloudEvent],
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let used = sqlx::query("UPDATE invitations SET used_at = $2, application_id = $3 WHERE code_hash = $1 AND used_at IS NULL")
+            .bind(code_hash)
+            .bind(a.submitted_at)
+            .bind(a.id)
+            .execute(&mut *tx)
+            .await?;
+        if used.rows_affected() == 0 {
+            return Ok(false);
+        }
+        insert_application(&mut tx, a).await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 }

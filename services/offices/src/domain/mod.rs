@@ -1,6 +1,7 @@
 //! Offices' rules: what an office is and who may register one. Plain Rust, no I/O.
 
 pub mod application;
+pub mod invitation;
 mod kind;
 
 pub use kind::OfficeKind;
@@ -19,6 +20,8 @@ pub enum DomainError {
     AlreadyDecided,
     #[error("applications are not accepted")]
     ApplicationsClosed,
+    #[error("invitation code missing, unknown or used")]
+    InvitationInvalid,
 }
 
 /// An office name: trimmed, 1 to 100 characters, no control characters.
