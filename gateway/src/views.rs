@@ -437,6 +437,7 @@ pub struct AnnouncementEdit<'a> {
 #[template(path = "office_edit.html")]
 pub struct OfficeEdit<'a> {
     pub csrf: &'a str,
+    pub office_id: &'a str,
     pub form: ApplyForm<'a>,
     pub notice: Option<&'a str>,
     pub error: Option<&'a str>,

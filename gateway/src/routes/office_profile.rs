@@ -51,6 +51,7 @@ fn view(
         .unwrap_or_default();
     let page = views::render(&OfficeEdit {
         csrf: &user.csrf,
+        office_id: &user.office_id,
         form: body.form(),
         notice,
         error: failure.map(|f| f.message.as_str()),
