@@ -12,6 +12,8 @@ pub mod grpc;
 pub mod metrics;
 #[cfg(feature = "postgres")]
 pub mod outbox;
+#[cfg(feature = "postgres")]
+pub mod runtime;
 pub mod shutdown;
 pub mod telemetry;
 pub mod text;

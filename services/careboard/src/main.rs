@@ -7,7 +7,6 @@ mod grpc;
 mod service;
 mod store;
 
-use anyhow::Context;
 use common::config::{ServiceConfig, Vars};
 use std::sync::Arc;
 
@@ -27,38 +26,14 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let cfg = ServiceConfig::from_vars(vars)?;
-    let pool = common::db::connect(&cfg.database_url, 10)
-        .await
-        .context("database")?;
-    common::db::migrate(&pool, &MIGRATOR)
-        .await
-        .context("migrations")?;
-    let shutdown = common::shutdown::on_signal();
-    let metrics = common::metrics::Metrics::new();
-    let nats = async_nats::ConnectOptions::new()
-        .retry_on_initial_connect()
-        .connect(&cfg.nats_url)
-        .await
-        .context("nats")?;
-    let relay = common::outbox::OutboxRelay::new(
-        pool.clone(),
-        async_nats::jetstream::new(nats.clone()),
-        metrics.clone(),
-    );
-    let relay_task = tokio::spawn(relay.run(shutdown.clone()));
-    let careboard = Arc::new(service::Careboard::new(store::Store::new(pool.clone())));
-    let readiness = common::admin::Readiness {
-        check: None,
-        database: Some(pool),
-        nats: Some(nats),
-    };
-    let admin = tokio::spawn(common::admin::serve(
+    let rt = common::runtime::Runtime::start(
+        &cfg.database_url,
+        &cfg.nats_url,
         cfg.admin_addr,
-        readiness,
-        metrics,
-        shutdown.clone(),
-    ));
-
+        &MIGRATOR,
+    )
+    .await?;
+    let careboard = Arc::new(service::Careboard::new(store::Store::new(rt.pool.clone())));
     tracing::info!(addr = %cfg.grpc_addr, "careboard gRPC listening");
     tonic::transport::Server::builder()
         .tls_config(common::tls::server_config(&cfg.tls)?)?
@@ -66,10 +41,8 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         .add_service(proto::careboard::careboard_server::CareboardServer::new(
             grpc::CareboardGrpc::new(careboard),
         ))
-        .serve_with_shutdown(cfg.grpc_addr, shutdown.clone().cancelled_owned())
+        .serve_with_shutdown(cfg.grpc_addr, rt.shutdown.clone().cancelled_owned())
         .await?;
-    shutdown.cancel();
-    let _ = relay_task.await;
-    admin.await??;
+    rt.finish().await?;
     Ok(())
 }

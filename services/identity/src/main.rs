@@ -35,102 +35,87 @@ async fn main() -> anyhow::Result<()> {
     result
 }
 
-async fn open(
-    vars: &Vars,
-) -> anyhow::Result<(config::Config, sqlx::PgPool, Arc<service::Identity>)> {
-    let cfg = config::Config::from_vars(vars)?;
-    let pool = common::db::connect(&cfg.service.database_url, 10)
-        .await
-        .context("database")?;
-    common::db::migrate(&pool, &MIGRATOR)
-        .await
-        .context("migrations")?;
+/// Identity over `pool`: its CA loaded (or created once), its rules configured.
+async fn identity(
+    cfg: &config::Config,
+    pool: sqlx::PgPool,
+) -> anyhow::Result<Arc<service::Identity>> {
     let clock: SharedClock = Arc::new(SystemClock);
-    let store = store::Store::new(pool.clone());
+    let store = store::Store::new(pool);
     let ca = service::load_or_create_ca(&store, &cfg.kek, &clock).await?;
-    let identity = service::Identity::new(
+    Ok(Arc::new(service::Identity::new(
         store,
         clock,
         cfg.session,
         ca,
         cfg.device_cert_days,
         cfg.enrollment_code_days,
-    );
-    Ok((cfg, pool, Arc::new(identity)))
+    )))
+}
+
+/// For the subcommands, which need the database but not NATS.
+async fn open(vars: &Vars) -> anyhow::Result<Arc<service::Identity>> {
+    let cfg = config::Config::from_vars(vars)?;
+    let pool = common::db::connect(&cfg.service.database_url, 2)
+        .await
+        .context("database")?;
+    common::db::migrate(&pool, &MIGRATOR)
+        .await
+        .context("migrations")?;
+    identity(&cfg, pool).await
 }
 
 async fn serve(vars: &Vars) -> anyhow::Result<()> {
-    let (cfg, pool, identity) = open(vars).await?;
-    let shutdown = common::shutdown::on_signal();
-    let metrics = common::metrics::Metrics::new();
-    let nats = async_nats::ConnectOptions::new()
-        .retry_on_initial_connect()
-        .connect(&cfg.service.nats_url)
-        .await
-        .context("nats")?;
-    let relay = common::outbox::OutboxRelay::new(
-        pool.clone(),
-        async_nats::jetstream::new(nats.clone()),
-        metrics.clone(),
-    );
-    let relay_task = tokio::spawn(relay.run(shutdown.clone()));
-    let js = async_nats::jetstream::new(nats.clone());
+    let cfg = config::Config::from_vars(vars)?;
+    let svc = &cfg.service;
+    let mut rt = common::runtime::Runtime::start(
+        &svc.database_url,
+        &svc.nats_url,
+        svc.admin_addr,
+        &MIGRATOR,
+    )
+    .await?;
+    let identity = identity(&cfg, rt.pool.clone()).await?;
     let auditor = identity.clone();
-    let audit_task = tokio::spawn(common::events::consume_forever(
-        js.clone(),
+    rt.spawn(common::events::consume_forever(
+        rt.jetstream(),
         service::audit::CONSUMER,
         &events::AUDIT_SUBJECTS,
-        metrics.clone(),
-        shutdown.clone(),
+        rt.metrics.clone(),
+        rt.shutdown.clone(),
         move |e| {
             let identity = auditor.clone();
             async move { identity.append_audit(e).await }
         },
     ));
     let withdrawals = identity.clone();
-    let offices_task = tokio::spawn(common::events::consume_forever(
-        js,
+    rt.spawn(common::events::consume_forever(
+        rt.jetstream(),
         events::OFFICES_CONSUMER,
         &events::OFFICES_SUBJECTS,
-        metrics.clone(),
-        shutdown.clone(),
+        rt.metrics.clone(),
+        rt.shutdown.clone(),
         move |e| {
             let identity = withdrawals.clone();
             async move { identity.office_withdrawn(e).await }
         },
     ));
-    let readiness = common::admin::Readiness {
-        check: None,
-        database: Some(pool),
-        nats: Some(nats),
-    };
-    let admin = tokio::spawn(common::admin::serve(
-        cfg.service.admin_addr,
-        readiness,
-        metrics,
-        shutdown.clone(),
-    ));
-
-    tracing::info!(addr = %cfg.service.grpc_addr, "identity gRPC listening");
+    tracing::info!(addr = %svc.grpc_addr, "identity gRPC listening");
     tonic::transport::Server::builder()
-        .tls_config(common::tls::server_config(&cfg.service.tls)?)?
+        .tls_config(common::tls::server_config(&svc.tls)?)?
         .trace_fn(common::grpc::request_span)
         .add_service(proto::identity::identity_server::IdentityServer::new(
             grpc::IdentityGrpc::new(identity),
         ))
-        .serve_with_shutdown(cfg.service.grpc_addr, shutdown.clone().cancelled_owned())
+        .serve_with_shutdown(svc.grpc_addr, rt.shutdown.clone().cancelled_owned())
         .await?;
-    shutdown.cancel();
-    let _ = relay_task.await;
-    let _ = audit_task.await;
-    let _ = offices_task.await;
-    admin.await??;
+    rt.finish().await?;
     Ok(())
 }
 
 /// Idempotent: the account is created once; each run issues a new device certificate.
 async fn bootstrap(vars: &Vars) -> anyhow::Result<()> {
-    let (_cfg, _pool, identity) = open(vars).await?;
+    let identity = open(vars).await?;
     let req = service::BootstrapRequest {
         office_id: vars.parse_required("BOOTSTRAP_OFFICE_ID")?,
         office_name: vars.required("BOOTSTRAP_OFFICE_NAME")?,
@@ -166,7 +151,7 @@ async fn bootstrap(vars: &Vars) -> anyhow::Result<()> {
 
 /// Prints the device CA's CRL (PEM), for a TLS terminator in front of the gateway.
 async fn export_crl(vars: &Vars) -> anyhow::Result<()> {
-    let (_cfg, _pool, identity) = open(vars).await?;
+    let identity = open(vars).await?;
     print!("{}", identity.crl().await?);
     Ok(())
 }

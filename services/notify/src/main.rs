@@ -48,50 +48,31 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         .get("PUBLIC_BASE_URL")?
         .unwrap_or_else(|| "https://localhost:8443".into());
 
-    let pool = common::db::connect(&vars.required("DATABASE_URL")?, 5)
-        .await
-        .context("database")?;
-    common::db::migrate(&pool, &MIGRATOR)
-        .await
-        .context("migrations")?;
-    let shutdown = common::shutdown::on_signal();
-    let metrics = common::metrics::Metrics::new();
-    let nats = async_nats::ConnectOptions::new()
-        .retry_on_initial_connect()
-        .connect(&nats_url)
-        .await
-        .context("nats")?;
-    let readiness = common::admin::Readiness {
-        check: None,
-        database: Some(pool.clone()),
-        nats: Some(nats.clone()),
-    };
-    let admin = tokio::spawn(common::admin::serve(
+    let rt = common::runtime::Runtime::start(
+        &vars.required("DATABASE_URL")?,
+        &nats_url,
         admin_addr,
-        readiness,
-        metrics.clone(),
-        shutdown.clone(),
-    ));
+        &MIGRATOR,
+    )
+    .await?;
     let clock: SharedClock = Arc::new(SystemClock);
     let notifier = events::Notifier {
-        store: store::Store::new(pool),
+        store: store::Store::new(rt.pool.clone()),
         mailer,
         from,
         portal_url,
         operator_email: vars.get("OPERATOR_EMAIL")?,
         clock,
     };
-    let js = async_nats::jetstream::new(nats);
-
     common::events::consume_forever(
-        js,
+        rt.jetstream(),
         events::CONSUMER,
         &events::SUBJECTS,
-        metrics,
-        shutdown,
+        rt.metrics.clone(),
+        rt.shutdown.clone(),
         |e| notifier.handle(e),
     )
     .await;
-    admin.await??;
+    rt.finish().await?;
     Ok(())
 }

@@ -35,44 +35,21 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let cfg = ServiceConfig::from_vars(vars)?;
-    let pool = common::db::connect(&cfg.database_url, 10)
-        .await
-        .context("database")?;
-    common::db::migrate(&pool, &MIGRATOR)
-        .await
-        .context("migrations")?;
-    let shutdown = common::shutdown::on_signal();
-    let metrics = common::metrics::Metrics::new();
-    let nats = async_nats::ConnectOptions::new()
-        .retry_on_initial_connect()
-        .connect(&cfg.nats_url)
-        .await
-        .context("nats")?;
-    let relay = common::outbox::OutboxRelay::new(
-        pool.clone(),
-        async_nats::jetstream::new(nats.clone()),
-        metrics.clone(),
-    );
+    let mode = application_mode(vars)?;
+    let rt = common::runtime::Runtime::start(
+        &cfg.database_url,
+        &cfg.nats_url,
+        cfg.admin_addr,
+        &MIGRATOR,
+    )
+    .await?;
     let clock: SharedClock = Arc::new(SystemClock);
     let offices = Arc::new(service::Offices::new(
-        store::Store::new(pool.clone()),
+        store::Store::new(rt.pool.clone()),
         clock,
-        relay.waker(),
-        application_mode(vars)?,
+        rt.relay_waker(),
+        mode,
     ));
-    let relay_task = tokio::spawn(relay.run(shutdown.clone()));
-    let readiness = common::admin::Readiness {
-        check: None,
-        database: Some(pool),
-        nats: Some(nats),
-    };
-    let admin = tokio::spawn(common::admin::serve(
-        cfg.admin_addr,
-        readiness,
-        metrics,
-        shutdown.clone(),
-    ));
-
     tracing::info!(addr = %cfg.grpc_addr, "offices gRPC listening");
     tonic::transport::Server::builder()
         .tls_config(common::tls::server_config(&cfg.tls)?)?
@@ -80,11 +57,9 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         .add_service(proto::offices::offices_server::OfficesServer::new(
             grpc::OfficesGrpc::new(offices),
         ))
-        .serve_with_shutdown(cfg.grpc_addr, shutdown.clone().cancelled_owned())
+        .serve_with_shutdown(cfg.grpc_addr, rt.shutdown.clone().cancelled_owned())
         .await?;
-    shutdown.cancel();
-    let _ = relay_task.await;
-    admin.await??;
+    rt.finish().await?;
     Ok(())
 }
 
