@@ -132,7 +132,12 @@ try {
   await row.locator('button[type=submit]').click();
   await admin2.waitForSelector('.notice');
   await screenshot(admin2, 'certificate-revoked');
-  const refused = await staff.goto(`${base}/home`);
+  // Every gateway learns of the revocation by event, within a second.
+  let refused = await staff.goto(`${base}/home`);
+  for (let i = 0; i < 20 && refused.status() !== 403; i += 1) {
+    await staff.waitForTimeout(100);
+    refused = await staff.goto(`${base}/home`);
+  }
   expect(refused.status() === 403, `revoked device answered ${refused.status()}`);
   expect((await staff.textContent('main')).includes('失効'), 'revocation page');
   await screenshot(staff, 'revoked-device-refused');

@@ -14,11 +14,32 @@ pub mod stack;
 
 pub use stack::{Bootstrap, MailMode, Stack, StackOptions};
 
-/// A port the OS says is free now.
+/// A port the OS says is free now, and that no other harness process on this machine was handed
+/// in the last ten minutes: tests run in parallel processes, and a port released by one stack's
+/// probe could otherwise be handed to another stack's server before the first binds it.
 pub fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
+    let dir = std::env::temp_dir().join("renrakucho-ports");
+    std::fs::create_dir_all(&dir)?;
+    loop {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let claim = dir.join(port.to_string());
+        let stale = std::fs::metadata(&claim)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().unwrap_or_default() > std::time::Duration::from_secs(600));
+        if stale {
+            let _ = std::fs::remove_file(&claim);
+        }
+        if std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&claim)
+            .is_ok()
+        {
+            return Ok(port);
+        }
+    }
 }
 
 /// The workspace root (where `Cargo.toml` with `[workspace]` lives).
