@@ -27,7 +27,7 @@ pub fn free_port() -> anyhow::Result<u16> {
         let claim = dir.join(port.to_string());
         let stale = std::fs::metadata(&claim)
             .and_then(|m| m.modified())
-            .is_ok_and(|t| t.elapsed().unwrap_or_default() > std::time::Duration::from_secs(600));
+            .is_ok_and(|t| t.elapsed().unwrap_or_default() > std::time::Duration::from_mins(10));
         if stale {
             let _ = std::fs::remove_file(&claim);
         }
