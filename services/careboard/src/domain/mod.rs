@@ -1,5 +1,13 @@
 //! Careboard's rules. The first one: a recipient's data is for the current members of their team.
 
+// The recipient, consent and post rules are ready for the board's use cases, which come next.
+#[allow(dead_code)]
+pub mod consent;
+#[allow(dead_code)]
+pub mod post;
+#[allow(dead_code)]
+pub mod recipient;
+
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
