@@ -74,6 +74,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         clock,
         map_tiles: cfg.map_tiles.clone(),
         contact: cfg.contact.clone(),
+        choices: std::sync::Arc::default(),
     });
 
     let metrics = common::metrics::Metrics::new();

@@ -67,7 +67,7 @@ pub struct OfficeLine {
 #[template(path = "operator_offices.html")]
 pub struct OperatorOffices<'a> {
     pub csrf: &'a str,
-    pub kinds: &'a [&'a str],
+    pub kinds: &'a [String],
     pub offices: Vec<OfficeLine>,
     pub notice: Option<&'a str>,
     pub error: Option<&'a str>,
@@ -147,7 +147,7 @@ pub struct Users<'a> {
     pub csrf: &'a str,
     pub office: &'a str,
     pub people: Vec<UserLine>,
-    pub professions: &'a [&'a str],
+    pub professions: &'a [String],
     pub form: UserForm<'a>,
     pub error: Option<&'a str>,
 }
@@ -159,7 +159,7 @@ pub struct UserEdit<'a> {
     pub id: &'a str,
     pub status: &'a str,
     pub active: bool,
-    pub professions: &'a [&'a str],
+    pub professions: &'a [String],
     pub form: UserForm<'a>,
     pub error: Option<&'a str>,
 }
@@ -204,7 +204,7 @@ pub struct OperatorOffice<'a> {
     pub admin_email: &'a str,
     pub users: Vec<UserLine>,
     pub certificates: Vec<CertificateLine>,
-    pub professions: &'a [&'a str],
+    pub professions: &'a [String],
 }
 
 #[derive(Template)]
@@ -309,7 +309,7 @@ pub struct ApplyPage<'a> {
     /// `form` or `confirm`.
     pub stage: &'static str,
     pub form: ApplyForm<'a>,
-    pub kinds: &'a [&'a str],
+    pub kinds: &'a [String],
     pub error: Option<&'a str>,
     pub errors: Vec<FieldError>,
     pub tiles: &'a str,
@@ -353,7 +353,7 @@ impl From<proto::offices::Office> for MapOffice {
 #[derive(Template)]
 #[template(path = "map.html")]
 pub struct MapPage<'a> {
-    pub kinds: &'a [&'a str],
+    pub kinds: &'a [String],
     pub kind: &'a str,
     pub tiles: &'a str,
     pub offices: Vec<MapOffice>,

@@ -15,26 +15,6 @@ use proto::identity as pb;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The choices offered on the forms; identity validates what it receives.
-pub const PROFESSIONS: [&str; 16] = [
-    "医師",
-    "歯科医師",
-    "薬剤師",
-    "看護師",
-    "准看護師",
-    "保健師",
-    "PT",
-    "OT",
-    "ST",
-    "ケアマネジャー",
-    "社会福祉士",
-    "介護福祉士",
-    "ヘルパー",
-    "MSW",
-    "事務",
-    "その他",
-];
-
 pub fn identity(
     state: &AppState,
 ) -> proto::identity::identity_client::IdentityClient<crate::clients::Traced> {
@@ -232,7 +212,7 @@ async fn users_view(
         csrf: &user.csrf,
         office: &office,
         people: users.into_iter().map(UserLine::from).collect(),
-        professions: &PROFESSIONS,
+        professions: super::choices::professions(state).await?,
         form: form.form(),
         error,
     }))
@@ -281,22 +261,23 @@ pub async fn create_form(
     }
 }
 
-fn edit_view(
+async fn edit_view(
+    state: &AppState,
     user: &Principal,
     id: &str,
     target: &pb::User,
     form: &UserFormBody,
     error: Option<&str>,
-) -> Html<String> {
-    views::render(&UserEdit {
+) -> Result<Html<String>, PageError> {
+    Ok(views::render(&UserEdit {
         csrf: &user.csrf,
         id,
         status: views::status_label(&target.status),
         active: target.status == "active",
-        professions: &PROFESSIONS,
+        professions: super::choices::professions(state).await?,
         form: form.form(),
         error,
-    })
+    }))
 }
 
 pub async fn user_page(
@@ -315,7 +296,7 @@ pub async fn user_page(
         office_admin: (target.role() == proto::common::Role::OfficeAdmin).then(String::new),
         ..Default::default()
     };
-    Ok(edit_view(&user, &id, &target, &form, None))
+    edit_view(&state, &user, &id, &target, &form, None).await
 }
 
 pub async fn update_form(
@@ -336,7 +317,7 @@ pub async fn update_form(
             };
             Ok((
                 f.status,
-                edit_view(&user, &id, &target, &form, Some(&f.message)),
+                edit_view(&state, &user, &id, &target, &form, Some(&f.message)).await?,
             )
                 .into_response())
         }

@@ -233,7 +233,7 @@ async fn page(
     Ok(views::render(&ApplyPage {
         stage: step,
         form: body.form(),
-        kinds: &super::operator::KINDS,
+        kinds: super::choices::kinds(state).await?,
         error: failure.map(|f| f.message.as_str()),
         errors,
         tiles: &state.map_tiles,

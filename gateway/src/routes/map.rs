@@ -58,7 +58,7 @@ pub async fn page(
 ) -> Result<Response, PageError> {
     let list = offices(&state, &q.kind).await?;
     let page = views::render(&MapPage {
-        kinds: &super::operator::KINDS,
+        kinds: super::choices::kinds(&state).await?,
         kind: &q.kind,
         tiles: &state.map_tiles,
         offices: list.into_iter().map(MapOffice::from).collect(),

@@ -7,6 +7,7 @@ mod api;
 mod applications;
 mod apply;
 mod certificates;
+mod choices;
 mod enroll;
 mod forms;
 mod home;
@@ -40,6 +41,7 @@ pub struct AppState {
     pub map_tiles: String,
     /// The city's contact block on the portal, line by line.
     pub contact: Vec<String>,
+    pub choices: choices::SharedChoices,
 }
 
 pub fn router(state: AppState) -> Router {

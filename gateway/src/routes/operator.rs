@@ -16,24 +16,6 @@ use proto::offices as pb;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The choices offered on the form; offices validates the kind it receives.
-pub const KINDS: [&str; 14] = [
-    "病院",
-    "診療所",
-    "歯科診療所",
-    "薬局",
-    "訪問看護ステーション",
-    "居宅介護支援事業所",
-    "地域包括支援センター",
-    "訪問介護",
-    "通所介護",
-    "小規模多機能型居宅介護",
-    "介護老人保健施設",
-    "特別養護老人ホーム",
-    "市町村",
-    "その他",
-];
-
 async fn register(
     state: &AppState,
     user: &Principal,
@@ -87,7 +69,7 @@ async fn render_page(
     let offices = list(state, user).await?;
     Ok(views::render(&OperatorOffices {
         csrf: &user.csrf,
-        kinds: &KINDS,
+        kinds: super::choices::kinds(state).await?,
         offices: offices
             .into_iter()
             .map(|o| OfficeLine {
@@ -285,7 +267,7 @@ pub async fn office_page(
             .into_iter()
             .map(views::CertificateLine::from)
             .collect(),
-        professions: &super::accounts::PROFESSIONS,
+        professions: super::choices::professions(&state).await?,
     }))
 }
 

@@ -243,6 +243,18 @@ impl pb::identity_server::Identity for IdentityGrpc {
         }))
     }
 
+    async fn list_professions(
+        &self,
+        _request: Request<pb::ListProfessionsRequest>,
+    ) -> Reply<pb::ListProfessionsResponse> {
+        Ok(Response::new(pb::ListProfessionsResponse {
+            professions: crate::domain::profession::PROFESSIONS
+                .iter()
+                .map(|p| (*p).to_owned())
+                .collect(),
+        }))
+    }
+
     #[tracing::instrument(skip_all)]
     async fn change_password(
         &self,

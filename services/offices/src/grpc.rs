@@ -213,6 +213,18 @@ impl pb::offices_server::Offices for OfficesGrpc {
         }))
     }
 
+    async fn list_kinds(
+        &self,
+        _request: Request<pb::ListKindsRequest>,
+    ) -> Reply<pb::ListKindsResponse> {
+        Ok(Response::new(pb::ListKindsResponse {
+            kinds: crate::domain::OfficeKind::ALL
+                .iter()
+                .map(|k| k.label().to_owned())
+                .collect(),
+        }))
+    }
+
     #[tracing::instrument(skip_all)]
     async fn list_map_offices(
         &self,
