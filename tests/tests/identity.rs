@@ -164,6 +164,20 @@ async fn new_office(
     }
 }
 
+impl Office {
+    /// A session of the office's admin on the gateway at `base`.
+    async fn admin(&self, stack: &Stack, base: &str) -> Session {
+        login(
+            stack,
+            base,
+            &self.device,
+            &self.admin_login,
+            &self.admin_password,
+        )
+        .await
+    }
+}
+
 async fn login(stack: &Stack, base: &str, device: &Device, login: &str, password: &str) -> Session {
     Session::login(base, &stack.bootstrap.ca_cert, device, login, password)
         .await
@@ -236,14 +250,7 @@ async fn office_admin_enrolls_from_the_mailed_code_and_manages_staff() {
         "houkan-admin",
     )
     .await;
-    let admin = login(
-        &stack,
-        &base,
-        &office.device,
-        &office.admin_login,
-        &office.admin_password,
-    )
-    .await;
+    let admin = office.admin(&stack, &base).await;
 
     let (staff_id, staff_login, staff_password) =
         new_staff(&stack, &admin, &office.device, "nurse.sato").await;
@@ -397,22 +404,8 @@ async fn revoked_certificate_is_refused_within_one_second_on_every_gateway() {
     let spare = enroll_device(&stack, &op, &office.id, dir.path(), "clinic-tablet").await;
 
     // Sessions on both gateways, over connections that stay open.
-    let on_first = login(
-        &stack,
-        &base,
-        &office.device,
-        &office.admin_login,
-        &office.admin_password,
-    )
-    .await;
-    let on_second = login(
-        &stack,
-        &second,
-        &office.device,
-        &office.admin_login,
-        &office.admin_password,
-    )
-    .await;
+    let on_first = office.admin(&stack, &base).await;
+    let on_second = office.admin(&stack, &second).await;
     assert_eq!(on_first.get("/api/v1/me").await.unwrap().status, 200);
     assert_eq!(on_second.get("/api/v1/me").await.unwrap().status, 200);
 
@@ -485,14 +478,7 @@ async fn suspended_user_is_refused_within_one_second_on_every_gateway_until_rest
         "care-admin",
     )
     .await;
-    let admin = login(
-        &stack,
-        &base,
-        &office.device,
-        &office.admin_login,
-        &office.admin_password,
-    )
-    .await;
+    let admin = office.admin(&stack, &base).await;
     let (staff_id, staff_login, staff_password) =
         new_staff(&stack, &admin, &office.device, "cm.suzuki").await;
     let on_first = login(&stack, &base, &office.device, &staff_login, &staff_password).await;
@@ -648,14 +634,7 @@ async fn bad_account_input_gets_a_japanese_error_and_stores_nothing() {
         "helper-admin",
     )
     .await;
-    let admin = login(
-        &stack,
-        &base,
-        &office.device,
-        &office.admin_login,
-        &office.admin_password,
-    )
-    .await;
+    let admin = office.admin(&stack, &base).await;
     let valid = json!({"login_id": "helper.one", "name": "介護 一郎", "kana": "カイゴ イチロウ", "profession": "ヘルパー", "email": "h1@example.jp"});
     let cases = [
         ("login_id", json!("ab"), "ユーザーID"),
@@ -735,8 +714,8 @@ async fn authorization_matrix_over_identity_endpoints() {
     let op = operator(&stack, &base).await;
     let a = new_office(&stack, &op, dir.path(), "事業所A", "admin-a").await;
     let b = new_office(&stack, &op, dir.path(), "事業所B", "admin-b").await;
-    let admin_a = login(&stack, &base, &a.device, &a.admin_login, &a.admin_password).await;
-    let admin_b = login(&stack, &base, &b.device, &b.admin_login, &b.admin_password).await;
+    let admin_a = a.admin(&stack, &base).await;
+    let admin_b = b.admin(&stack, &base).await;
     let (staff_id, staff_login, staff_pw) =
         new_staff(&stack, &admin_a, &a.device, "matrix.staff").await;
     let staff = login(&stack, &base, &a.device, &staff_login, &staff_pw).await;

@@ -426,21 +426,13 @@ impl From<pb::IssuedPassword> for IssuedOut {
     }
 }
 
-#[derive(Deserialize)]
-pub struct ListQuery {
-    #[serde(default)]
-    office_id: String,
-    #[serde(default)]
-    q: String,
-}
-
 /// People of the admin's office (the operator: any office, `office_id` to narrow).
 #[utoipa::path(get, path = "/api/v1/users", params(("office_id" = Option<String>, Query), ("q" = Option<String>, Query)),
     responses((status = 200, body = Vec<UserOut>), (status = 403, body = ErrorBody)))]
 pub async fn api_list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<super::api::ListQuery>,
 ) -> Result<Json<Vec<UserOut>>, ApiError> {
     Ok(Json(
         list_users(&state, &user, &q.office_id, &q.q)

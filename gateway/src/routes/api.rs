@@ -7,6 +7,16 @@ use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use utoipa::OpenApi;
 
+/// The query of the API's list endpoints: an office to narrow to (the operator's choice) and a
+/// search text.
+#[derive(serde::Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub office_id: String,
+    #[serde(default)]
+    pub q: String,
+}
+
 /// A JSON body whose problems are answered in Japanese with a stable code.
 pub struct ApiJson<T>(pub T);
 

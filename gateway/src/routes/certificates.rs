@@ -234,21 +234,13 @@ impl From<pb::Certificate> for CertificateOut {
     }
 }
 
-#[derive(Deserialize)]
-pub struct ListQuery {
-    #[serde(default)]
-    office_id: String,
-    #[serde(default)]
-    q: String,
-}
-
 /// The office's device certificates (the operator: every office's, `q` searches).
 #[utoipa::path(get, path = "/api/v1/certificates", params(("office_id" = Option<String>, Query), ("q" = Option<String>, Query)),
     responses((status = 200, body = Vec<CertificateOut>), (status = 403, body = ErrorBody)))]
 pub async fn api_list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<super::api::ListQuery>,
 ) -> Result<Json<Vec<CertificateOut>>, ApiError> {
     Ok(Json(
         list(&state, &user, &q.office_id, &q.q)

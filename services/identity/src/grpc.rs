@@ -185,6 +185,29 @@ fn bounded(fields: &[(&str, usize, &'static str)]) -> Result<(), Status> {
     }
 }
 
+/// What an admin typed about a person, bounded before anything else reads it.
+fn user_input<'a>(
+    name: &'a str,
+    kana: &'a str,
+    profession: &'a str,
+    email: &'a str,
+    office_admin: bool,
+) -> Result<UserInput<'a>, Status> {
+    bounded(&[
+        (name, 400, "name"),
+        (kana, 400, "kana"),
+        (profession, 100, "profession"),
+        (email, 254, "email"),
+    ])?;
+    Ok(UserInput {
+        name,
+        kana,
+        profession,
+        email,
+        office_admin,
+    })
+}
+
 type Reply<T> = Result<Response<T>, Status>;
 
 #[tonic::async_trait]
@@ -283,20 +306,14 @@ impl pb::identity_server::Identity for IdentityGrpc {
     ) -> Reply<pb::IssuedPassword> {
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
-        bounded(&[
-            (&req.login_id, 64, "login_id"),
-            (&req.name, 400, "name"),
-            (&req.kana, 400, "kana"),
-            (&req.profession, 100, "profession"),
-            (&req.email, 254, "email"),
-        ])?;
-        let input = UserInput {
-            name: &req.name,
-            kana: &req.kana,
-            profession: &req.profession,
-            email: &req.email,
-            office_admin: req.office_admin,
-        };
+        bounded(&[(&req.login_id, 64, "login_id")])?;
+        let input = user_input(
+            &req.name,
+            &req.kana,
+            &req.profession,
+            &req.email,
+            req.office_admin,
+        )?;
         let office = optional_id(&req.office_id, "office_id")?;
         let (u, initial) = self
             .identity
@@ -312,19 +329,13 @@ impl pb::identity_server::Identity for IdentityGrpc {
     async fn update_user(&self, request: Request<pb::UpdateUserRequest>) -> Reply<pb::User> {
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
-        bounded(&[
-            (&req.name, 400, "name"),
-            (&req.kana, 400, "kana"),
-            (&req.profession, 100, "profession"),
-            (&req.email, 254, "email"),
-        ])?;
-        let input = UserInput {
-            name: &req.name,
-            kana: &req.kana,
-            profession: &req.profession,
-            email: &req.email,
-            office_admin: req.office_admin,
-        };
+        let input = user_input(
+            &req.name,
+            &req.kana,
+            &req.profession,
+            &req.email,
+            req.office_admin,
+        )?;
         let u = self
             .identity
             .update_user(&actor, id(&req.user_id, "user_id")?, &input)
