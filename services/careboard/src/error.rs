@@ -8,6 +8,11 @@ pub enum Error {
     Domain(#[from] DomainError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// identity or offices could not say who someone is.
+    #[error("directory: {0}")]
+    Directory(String),
+    #[error("internal: {0}")]
+    Internal(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -1,12 +1,18 @@
 //! The gRPC surface of careboard: decode, call the use case, map errors to a status once.
 
-use crate::domain::{Actor, DomainError};
+use crate::domain::consent::ConsentInput;
+use crate::domain::recipient::RecipientInput;
+use crate::domain::{Actor, DomainError, Membership, Role};
 use crate::error::Error;
-use crate::service::Careboard;
+use crate::service::{Careboard, PostView, RecipientView, Registered};
+use crate::store::{ConsentRow, MemberRow, Stamp};
+use chrono::{DateTime, Utc};
 use proto::careboard as pb;
-use proto::common::Role;
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
+use uuid::Uuid;
+
+type Reply<T> = Result<Response<T>, Status>;
 
 pub struct CareboardGrpc {
     careboard: Arc<Careboard>,
@@ -19,25 +25,177 @@ impl CareboardGrpc {
     }
 }
 
+/// The status message is a stable machine code; the gateway turns it into words for people.
 impl From<Error> for Status {
     fn from(e: Error) -> Self {
         match e {
             Error::Domain(DomainError::Forbidden) => Status::permission_denied("forbidden"),
+            Error::Domain(DomainError::NotFound) => Status::not_found("not_found"),
+            Error::Domain(DomainError::Invalid(fields)) => {
+                Status::invalid_argument(format!("invalid:{}", fields.join(",")))
+            }
+            Error::Domain(DomainError::Closed) => Status::failed_precondition("board_closed"),
+            Error::Domain(DomainError::Team(rule)) => Status::failed_precondition(rule),
             Error::Store(e) => {
                 tracing::error!(error = %e, "store failure");
                 Status::unavailable("unavailable")
+            }
+            Error::Directory(e) => {
+                tracing::error!(error = %e, "directory failure");
+                Status::unavailable("unavailable")
+            }
+            Error::Internal(e) => {
+                tracing::error!(error = %e, "internal failure");
+                Status::internal("internal")
             }
         }
     }
 }
 
-fn actor(actor: Option<&proto::common::Actor>) -> Result<Actor, Status> {
-    let a = actor.ok_or_else(|| Status::unauthenticated("no_actor"))?;
+fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
+    let a = a.ok_or_else(|| Status::unauthenticated("no_actor"))?;
     let bad = || Status::unauthenticated("no_actor");
+    let role = match a.role() {
+        proto::common::Role::Staff => Role::Staff,
+        proto::common::Role::OfficeAdmin => Role::OfficeAdmin,
+        proto::common::Role::Operator => Role::Operator,
+        proto::common::Role::Unspecified => return Err(bad()),
+    };
     Ok(Actor {
         user_id: a.user_id.parse().map_err(|_| bad())?,
-        is_operator: a.role() == Role::Operator,
+        office_id: a.office_id.parse().map_err(|_| bad())?,
+        role,
+        cert_serial: a.cert_serial.clone(),
     })
+}
+
+fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
+    raw.parse()
+        .map_err(|_| Status::invalid_argument(format!("invalid:{field}")))
+}
+
+fn time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339()
+}
+
+fn fields_in(f: Option<pb::RecipientFields>) -> RecipientInput {
+    let f = f.unwrap_or_default();
+    RecipientInput {
+        name: f.name,
+        kana: f.kana,
+        birth_date: f.birth_date,
+        sex: f.sex,
+        address: f.address,
+        phone: f.phone,
+        insured_number: f.insured_number,
+        medical_insurance: f.medical_insurance,
+        care_level: f.care_level,
+        primary_doctor: f.primary_doctor,
+        key_notes: f.key_notes,
+    }
+}
+
+fn member(m: MemberRow) -> pb::Member {
+    pb::Member {
+        user_id: m.user_id.to_string(),
+        name: m.name,
+        kana: m.kana,
+        profession: m.profession,
+        office_id: m.office_id.to_string(),
+        office_name: m.office_name,
+        is_representative: m.is_representative,
+        added_at: time(m.added_at),
+        status: m.status,
+    }
+}
+
+fn team(members: Vec<MemberRow>) -> pb::Team {
+    pb::Team {
+        members: members.into_iter().map(member).collect(),
+    }
+}
+
+fn consent(c: &ConsentRow) -> pb::Consent {
+    pb::Consent {
+        obtained_on: c.obtained_on.to_string(),
+        obtained_by: c.obtained_by.clone(),
+        office_name: c.office_name.clone(),
+        recorded_at: time(c.recorded_at),
+        fax_received_at: c.fax_received_at.map(time).unwrap_or_default(),
+    }
+}
+
+fn recipient(v: RecipientView) -> pb::Recipient {
+    let r = v.recipient;
+    pb::Recipient {
+        id: r.id.to_string(),
+        fields: Some(pb::RecipientFields {
+            name: r.display_name,
+            kana: r.kana,
+            birth_date: r.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            sex: r.sex,
+            address: r.address,
+            phone: r.phone.unwrap_or_default(),
+            insured_number: r.insured_number.unwrap_or_default(),
+            medical_insurance: r.medical_insurance,
+            care_level: r.care_level,
+            primary_doctor: r.primary_doctor,
+            key_notes: r.key_notes,
+        }),
+        status: r.status,
+        close_reason: r.close_reason.unwrap_or_default(),
+        closed_at: r.closed_at.map(time).unwrap_or_default(),
+        consent: v.consent.as_ref().map(consent),
+        team: Some(team(v.members)),
+        created_at: time(r.created_at),
+        updated_at: r.updated_at.map(time).unwrap_or_default(),
+        actor_is_representative: v.membership == Membership::Representative,
+    }
+}
+
+fn people(stamps: Vec<Stamp>) -> Vec<pb::Person> {
+    stamps
+        .into_iter()
+        .map(|s| pb::Person {
+            user_id: s.user_id.to_string(),
+            name: s.name,
+            at: time(s.at),
+        })
+        .collect()
+}
+
+fn post(v: PostView) -> pb::Post {
+    let p = v.post;
+    pb::Post {
+        id: p.id.to_string(),
+        recipient_id: p.recipient_id.to_string(),
+        author_user_id: p.author_user_id.to_string(),
+        author_name: p.author_name,
+        author_profession: p.author_profession,
+        author_office: p.author_office,
+        author_status: p.author_status,
+        created_at: time(p.created_at),
+        category: p.category.unwrap_or_default(),
+        urgent: p.urgent,
+        body: p.body,
+        read_by: people(v.read_by),
+        readers_total: v.readers_total,
+        acknowledged_by: people(v.acknowledged_by),
+        read_by_actor: v.read_by_actor,
+        acknowledged_by_actor: v.acknowledged_by_actor,
+    }
+}
+
+fn consent_entry(c: ConsentRow) -> pb::ConsentEntry {
+    pb::ConsentEntry {
+        consent: Some(consent(&c)),
+        recipient_id: c.recipient_id.to_string(),
+        recipient_name: c.recipient_name,
+        recipient_kana: c.recipient_kana,
+        office_id: c.office_id.to_string(),
+        registered_by_name: c.recorded_by_name,
+        status: c.status,
+    }
 }
 
 #[tonic::async_trait]
@@ -46,18 +204,313 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
     async fn list_my_recipients(
         &self,
         request: Request<pb::ListMyRecipientsRequest>,
-    ) -> Result<Response<pb::ListMyRecipientsResponse>, Status> {
+    ) -> Reply<pb::ListMyRecipientsResponse> {
         let actor = actor(request.get_ref().actor.as_ref())?;
         let rows = self.careboard.my_recipients(&actor).await?;
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
         Ok(Response::new(pb::ListMyRecipientsResponse {
             recipients: rows
                 .into_iter()
                 .map(|r| pb::RecipientSummary {
                     id: r.id.to_string(),
                     display_name: r.display_name,
-                    unread_posts: 0,
+                    unread_posts: count(r.unread),
+                    kana: r.kana,
+                    care_level: r.care_level,
+                    urgent_unacknowledged: count(r.urgent_unacknowledged),
+                    last_post_at: r.last_post_at.map(time).unwrap_or_default(),
+                    is_representative: r.is_representative,
                 })
                 .collect(),
         }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn register_recipient(
+        &self,
+        request: Request<pb::RegisterRecipientRequest>,
+    ) -> Reply<pb::RegisterRecipientResponse> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let c = req.consent.unwrap_or_default();
+        let consent = ConsentInput {
+            obtained_on: c.obtained_on,
+            obtained_by: c.obtained_by,
+            office_keeps_copy: c.office_keeps_copy,
+            recipient_keeps_original: c.recipient_keeps_original,
+        };
+        let outcome = self
+            .careboard
+            .register(
+                &actor,
+                &consent,
+                &fields_in(req.fields),
+                req.allow_duplicate,
+            )
+            .await?;
+        Ok(Response::new(match outcome {
+            Registered::Saved(id) => pb::RegisterRecipientResponse {
+                recipient_id: id.to_string(),
+                duplicates: Vec::new(),
+            },
+            Registered::Duplicates(rows) => pb::RegisterRecipientResponse {
+                recipient_id: String::new(),
+                duplicates: rows
+                    .into_iter()
+                    .map(|d| pb::DuplicateHint {
+                        recipient_id: d.id.to_string(),
+                        name: d.display_name,
+                        kana: d.kana,
+                        birth_date: d.birth_date.map(|b| b.to_string()).unwrap_or_default(),
+                        is_member: d.is_member,
+                    })
+                    .collect(),
+            },
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_recipient(&self, request: Request<pb::RecipientRef>) -> Reply<pb::Recipient> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let view = self
+            .careboard
+            .recipient(&actor, id(&req.recipient_id, "recipient_id")?)
+            .await?;
+        Ok(Response::new(recipient(view)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn update_recipient(
+        &self,
+        request: Request<pb::UpdateRecipientRequest>,
+    ) -> Reply<pb::Recipient> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let view = self
+            .careboard
+            .update(
+                &actor,
+                id(&req.recipient_id, "recipient_id")?,
+                &fields_in(req.fields),
+            )
+            .await?;
+        Ok(Response::new(recipient(view)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_recipient_history(
+        &self,
+        request: Request<pb::RecipientRef>,
+    ) -> Reply<pb::ListRecipientHistoryResponse> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let rows = self
+            .careboard
+            .history(&actor, id(&req.recipient_id, "recipient_id")?)
+            .await?;
+        Ok(Response::new(pb::ListRecipientHistoryResponse {
+            entries: rows
+                .into_iter()
+                .map(|r| pb::HistoryEntry {
+                    changed_at: time(r.changed_at),
+                    changed_by_name: r.changed_by_name,
+                    changed_by_office: r.changed_by_office,
+                    changes: r
+                        .changes
+                        .0
+                        .into_iter()
+                        .map(|c| pb::FieldChange {
+                            field: c.field,
+                            before: c.before,
+                            after: c.after,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn add_member(&self, request: Request<pb::MemberRequest>) -> Reply<pb::Team> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let members = self
+            .careboard
+            .add_member(
+                &actor,
+                id(&req.recipient_id, "recipient_id")?,
+                id(&req.user_id, "user_id")?,
+            )
+            .await?;
+        Ok(Response::new(team(members)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn remove_member(&self, request: Request<pb::MemberRequest>) -> Reply<pb::Team> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let members = self
+            .careboard
+            .remove_member(
+                &actor,
+                id(&req.recipient_id, "recipient_id")?,
+                id(&req.user_id, "user_id")?,
+            )
+            .await?;
+        Ok(Response::new(team(members)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn hand_over(&self, request: Request<pb::MemberRequest>) -> Reply<pb::Team> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let members = self
+            .careboard
+            .hand_over(
+                &actor,
+                id(&req.recipient_id, "recipient_id")?,
+                id(&req.user_id, "user_id")?,
+            )
+            .await?;
+        Ok(Response::new(team(members)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn close_board(&self, request: Request<pb::CloseBoardRequest>) -> Reply<pb::Recipient> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let view = self
+            .careboard
+            .close(
+                &actor,
+                id(&req.recipient_id, "recipient_id")?,
+                &req.reason,
+                &req.note,
+            )
+            .await?;
+        Ok(Response::new(recipient(view)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_posts(
+        &self,
+        request: Request<pb::ListPostsRequest>,
+    ) -> Reply<pb::ListPostsResponse> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let cursor = match req.cursor.as_str() {
+            "" => None,
+            c => Some(id(c, "cursor")?),
+        };
+        let timeline = self
+            .careboard
+            .timeline(
+                &actor,
+                id(&req.recipient_id, "recipient_id")?,
+                cursor,
+                req.limit,
+            )
+            .await?;
+        Ok(Response::new(pb::ListPostsResponse {
+            posts: timeline.posts.into_iter().map(post).collect(),
+            next_cursor: timeline
+                .next_cursor
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            closed: timeline.closed,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_post(&self, request: Request<pb::PostRef>) -> Reply<pb::Post> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let view = self
+            .careboard
+            .post(
+                &actor,
+                id(&req.recipient_id, "recipient_id")?,
+                id(&req.post_id, "post_id")?,
+            )
+            .await?;
+        Ok(Response::new(post(view)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn create_post(&self, request: Request<pb::CreatePostRequest>) -> Reply<pb::Post> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let view = self
+            .careboard
+            .create_post(
+                &actor,
+                id(&req.recipient_id, "recipient_id")?,
+                &req.body,
+                &req.category,
+                req.urgent,
+            )
+            .await?;
+        Ok(Response::new(post(view)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn mark_read(&self, request: Request<pb::PostRef>) -> Reply<pb::Post> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let view = self
+            .careboard
+            .mark_read(
+                &actor,
+                id(&req.recipient_id, "recipient_id")?,
+                id(&req.post_id, "post_id")?,
+            )
+            .await?;
+        Ok(Response::new(post(view)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn acknowledge_post(&self, request: Request<pb::PostRef>) -> Reply<pb::Post> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let view = self
+            .careboard
+            .acknowledge(
+                &actor,
+                id(&req.recipient_id, "recipient_id")?,
+                id(&req.post_id, "post_id")?,
+            )
+            .await?;
+        Ok(Response::new(post(view)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_consents(
+        &self,
+        request: Request<pb::ListConsentsRequest>,
+    ) -> Reply<pb::ListConsentsResponse> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let rows = self
+            .careboard
+            .consents(&actor, req.fax_pending_only)
+            .await?;
+        Ok(Response::new(pb::ListConsentsResponse {
+            entries: rows.into_iter().map(consent_entry).collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn confirm_consent_fax(
+        &self,
+        request: Request<pb::RecipientRef>,
+    ) -> Reply<pb::ConsentEntry> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let row = self
+            .careboard
+            .confirm_fax(&actor, id(&req.recipient_id, "recipient_id")?)
+            .await?;
+        Ok(Response::new(consent_entry(row)))
     }
 }

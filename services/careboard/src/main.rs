@@ -1,5 +1,6 @@
 //! careboard: recipients, consent, teams and the shared board.
 
+mod directory;
 mod domain;
 mod error;
 mod events;
@@ -7,6 +8,7 @@ mod grpc;
 mod service;
 mod store;
 
+use common::clock::{SharedClock, SystemClock};
 use common::config::{ServiceConfig, Vars};
 use std::sync::Arc;
 
@@ -26,14 +28,37 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let cfg = ServiceConfig::from_vars(vars)?;
-    let rt = common::runtime::Runtime::start(
+    let mut rt = common::runtime::Runtime::start(
         &cfg.database_url,
         &cfg.nats_url,
         cfg.admin_addr,
         &MIGRATOR,
     )
     .await?;
-    let careboard = Arc::new(service::Careboard::new(store::Store::new(rt.pool.clone())));
+    let directory = directory::Directory::connect(
+        &vars.required("IDENTITY_URL")?,
+        &vars.required("OFFICES_URL")?,
+        &cfg.tls,
+    )?;
+    let clock: SharedClock = Arc::new(SystemClock);
+    let store = store::Store::new(rt.pool.clone());
+    let careboard = Arc::new(service::Careboard::new(
+        store.clone(),
+        directory,
+        clock,
+        rt.relay_waker(),
+    ));
+    rt.spawn(common::events::consume_forever(
+        rt.jetstream(),
+        events::IDENTITY_CONSUMER,
+        &events::IDENTITY_SUBJECTS,
+        rt.metrics.clone(),
+        rt.shutdown.clone(),
+        move |e| {
+            let store = store.clone();
+            async move { events::user_status_changed(&store, e).await }
+        },
+    ));
     tracing::info!(addr = %cfg.grpc_addr, "careboard gRPC listening");
     tonic::transport::Server::builder()
         .tls_config(common::tls::server_config(&cfg.tls)?)?

@@ -1,12 +1,10 @@
-//! Careboard's rules. The first one: a recipient's data is for the current members of their team.
+//! Careboard's rules. The first one: a recipient's data is for the current members of their team,
+//! and the operator administers consent without ever reading a board.
 
-// The recipient, consent and post rules are ready for the board's use cases, which come next.
-#[allow(dead_code)]
 pub mod consent;
-#[allow(dead_code)]
 pub mod post;
-#[allow(dead_code)]
 pub mod recipient;
+pub mod team;
 
 use uuid::Uuid;
 
@@ -14,21 +12,104 @@ use uuid::Uuid;
 pub enum DomainError {
     #[error("not allowed")]
     Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// The named fields are wrong; all of them at once.
+    #[error("invalid: {}", .0.join(","))]
+    Invalid(Vec<&'static str>),
+    /// The board was closed (共有の終了): read-only.
+    #[error("board closed")]
+    Closed,
+    /// A team rule, e.g. the representative cannot leave without handing over.
+    #[error("team rule: {0}")]
+    Team(&'static str),
+}
+
+impl DomainError {
+    #[must_use]
+    pub fn invalid(field: &'static str) -> Self {
+        DomainError::Invalid(vec![field])
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Staff,
+    OfficeAdmin,
+    Operator,
 }
 
 /// Who is asking, as the gateway established it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Actor {
     pub user_id: Uuid,
-    pub is_operator: bool,
+    pub office_id: Uuid,
+    pub role: Role,
+    pub cert_serial: String,
+}
+
+impl Actor {
+    #[must_use]
+    pub fn is_operator(&self) -> bool {
+        self.role == Role::Operator
+    }
+}
+
+/// The actor's place on one recipient's team, as the store found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Membership {
+    /// Never on the team, or removed: nothing of the recipient is visible.
+    None,
+    Member,
+    Representative,
 }
 
 /// The operator administers consent but never reads boards: its home has no recipients.
 pub fn may_list_own_boards(actor: &Actor) -> Result<(), DomainError> {
-    if actor.is_operator {
+    if actor.is_operator() {
         Err(DomainError::Forbidden)
     } else {
         Ok(())
+    }
+}
+
+/// Reading anything of a recipient: current members only. The operator is never a member.
+pub fn may_read(actor: &Actor, membership: Membership) -> Result<(), DomainError> {
+    if actor.is_operator() || membership == Membership::None {
+        return Err(DomainError::Forbidden);
+    }
+    Ok(())
+}
+
+/// Writing (posting, marking, updating info): current members of an open board.
+pub fn may_write(actor: &Actor, membership: Membership, closed: bool) -> Result<(), DomainError> {
+    may_read(actor, membership)?;
+    if closed {
+        return Err(DomainError::Closed);
+    }
+    Ok(())
+}
+
+/// Managing the team and closing the board: the representative (代表者) of an open board.
+pub fn may_manage(actor: &Actor, membership: Membership, closed: bool) -> Result<(), DomainError> {
+    may_write(actor, membership, closed)?;
+    if membership != Membership::Representative {
+        return Err(DomainError::Forbidden);
+    }
+    Ok(())
+}
+
+/// Registering a recipient: staff and office admins, never the operator.
+pub fn may_register(actor: &Actor) -> Result<(), DomainError> {
+    may_list_own_boards(actor)
+}
+
+/// The consent register (同意書の受付): the operator only.
+pub fn may_administer_consent(actor: &Actor) -> Result<(), DomainError> {
+    if actor.is_operator() {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden)
     }
 }
 
@@ -36,17 +117,63 @@ pub fn may_list_own_boards(actor: &Actor) -> Result<(), DomainError> {
 mod tests {
     use super::*;
 
+    fn actor(role: Role) -> Actor {
+        Actor {
+            user_id: Uuid::nil(),
+            office_id: Uuid::nil(),
+            role,
+            cert_serial: String::new(),
+        }
+    }
+
     #[test]
     fn operator_has_no_boards_of_its_own() {
-        let staff = Actor {
-            user_id: Uuid::nil(),
-            is_operator: false,
-        };
-        assert!(may_list_own_boards(&staff).is_ok());
-        let operator = Actor {
-            is_operator: true,
-            ..staff
-        };
-        assert_eq!(may_list_own_boards(&operator), Err(DomainError::Forbidden));
+        assert!(may_list_own_boards(&actor(Role::Staff)).is_ok());
+        assert_eq!(
+            may_list_own_boards(&actor(Role::Operator)),
+            Err(DomainError::Forbidden)
+        );
+    }
+
+    #[test]
+    fn only_current_members_read_and_only_the_representative_manages() {
+        let staff = actor(Role::Staff);
+        assert_eq!(
+            may_read(&staff, Membership::None),
+            Err(DomainError::Forbidden)
+        );
+        assert!(may_read(&staff, Membership::Member).is_ok());
+        assert_eq!(
+            may_read(&actor(Role::Operator), Membership::Representative),
+            Err(DomainError::Forbidden)
+        );
+        assert_eq!(
+            may_manage(&staff, Membership::Member, false),
+            Err(DomainError::Forbidden)
+        );
+        assert!(may_manage(&staff, Membership::Representative, false).is_ok());
+    }
+
+    #[test]
+    fn a_closed_board_is_read_only() {
+        let staff = actor(Role::OfficeAdmin);
+        assert!(may_read(&staff, Membership::Member).is_ok());
+        assert_eq!(
+            may_write(&staff, Membership::Member, true),
+            Err(DomainError::Closed)
+        );
+        assert_eq!(
+            may_manage(&staff, Membership::Representative, true),
+            Err(DomainError::Closed)
+        );
+    }
+
+    #[test]
+    fn only_the_operator_keeps_the_consent_register() {
+        assert!(may_administer_consent(&actor(Role::Operator)).is_ok());
+        assert_eq!(
+            may_administer_consent(&actor(Role::OfficeAdmin)),
+            Err(DomainError::Forbidden)
+        );
     }
 }

@@ -1,7 +1,7 @@
-//! 連絡帳 posts: short by custom (the guide asks for 2–3 lines, about 100 characters), bounded by
-//! rule (1,000 characters), optionally 緊急（重要）, optionally in a category.
+//! 連絡帳 posts: short by custom (the guide asks for 2–3 lines, about 100 characters: the form's
+//! counter nudges), bounded by rule (1,000 characters), optionally 緊急（重要）, optionally in a
+//! category.
 
-pub const SOFT_LIMIT: usize = 100;
 pub const HARD_LIMIT: usize = 1000;
 pub const CATEGORIES: [&str; 8] = [
     "服薬",
@@ -55,12 +55,6 @@ pub fn validate(body: &str, category: &str, urgent: bool) -> Result<Post, PostEr
     })
 }
 
-/// Past the guide's 2–3 lines: the counter turns amber, nothing is refused.
-#[must_use]
-pub fn is_long(body: &str) -> bool {
-    body.trim().chars().count() > SOFT_LIMIT
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,8 +67,6 @@ mod tests {
             Err(PostError::TooLong)
         );
         assert_eq!(validate("  ", "", false), Err(PostError::Empty));
-        assert!(is_long(&"あ".repeat(101)));
-        assert!(!is_long(&"あ".repeat(100)));
     }
 
     #[test]

@@ -148,10 +148,54 @@ pub fn validate(input: &RecipientInput, today: NaiveDate) -> Result<Recipient, V
     }
 }
 
-/// A possible duplicate: the same kana and birth date (the way people are matched on paper).
+/// Each field by its name, as shown and as kept in the history.
 #[must_use]
-pub fn same_person(a: &Recipient, kana: &str, birth_date: NaiveDate) -> bool {
-    a.kana.replace(' ', "") == kana.replace(' ', "") && a.birth_date == birth_date
+pub fn labelled(r: &Recipient) -> [(&'static str, String); 11] {
+    [
+        ("name", r.name.clone()),
+        ("kana", r.kana.clone()),
+        ("birth_date", r.birth_date.to_string()),
+        ("sex", r.sex.to_owned()),
+        ("address", r.address.clone()),
+        ("phone", r.phone.clone().unwrap_or_default()),
+        (
+            "insured_number",
+            r.insured_number.clone().unwrap_or_default(),
+        ),
+        ("medical_insurance", r.medical_insurance.clone()),
+        ("care_level", r.care_level.to_owned()),
+        ("primary_doctor", r.primary_doctor.clone()),
+        ("key_notes", r.key_notes.clone()),
+    ]
+}
+
+/// One field's change, for the info history (before and after as shown).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// The fields that differ, in form order; empty when nothing changed.
+#[must_use]
+pub fn changes(before: &Recipient, after: &Recipient) -> Vec<FieldChange> {
+    labelled(before)
+        .into_iter()
+        .zip(labelled(after))
+        .filter(|((_, b), (_, a))| a != b)
+        .map(|((field, before), (_, after))| FieldChange {
+            field: field.to_owned(),
+            before,
+            after,
+        })
+        .collect()
+}
+
+/// The kana as matched for duplicates: without spaces.
+#[must_use]
+pub fn match_key(kana: &str) -> String {
+    kana.replace([' ', '\u{3000}'], "")
 }
 
 #[cfg(test)]
@@ -204,17 +248,26 @@ mod tests {
     }
 
     #[test]
-    fn duplicates_match_on_kana_and_birth_date() {
+    fn history_keeps_only_what_changed() {
+        let before = validate(&good(), today()).unwrap();
+        let mut input = good();
+        input.care_level = "要介護3".into();
+        input.key_notes = "ペニシリンアレルギー".into();
+        let after = validate(&input, today()).unwrap();
+        let c = changes(&before, &after);
+        assert_eq!(
+            c.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(),
+            vec!["care_level", "key_notes"]
+        );
+        assert_eq!(c[0].before, "要介護2");
+        assert_eq!(c[0].after, "要介護3");
+        assert!(changes(&after, &after).is_empty());
+    }
+
+    #[test]
+    fn duplicates_match_on_kana_without_spaces() {
         let r = validate(&good(), today()).unwrap();
-        assert!(same_person(
-            &r,
-            "タカハギハナコ",
-            NaiveDate::from_ymd_opt(1938, 4, 1).unwrap()
-        ));
-        assert!(!same_person(
-            &r,
-            "タカハギ ハナコ",
-            NaiveDate::from_ymd_opt(1938, 4, 2).unwrap()
-        ));
+        assert_eq!(match_key(&r.kana), match_key("タカハギ\u{3000}ハナコ"));
+        assert_eq!(match_key(&r.kana), "タカハギハナコ");
     }
 }

@@ -1,0 +1,96 @@
+//! Who people are comes from identity (name, profession, status) and offices (office name): the
+//! team keeps a copy taken when someone joins, and each post a copy taken when it is written.
+
+use crate::domain::team::Candidate;
+use common::config::TlsFiles;
+use common::grpc::{ChannelError, TracePropagation, channel};
+use proto::identity::identity_client::IdentityClient;
+use proto::offices::offices_client::OfficesClient;
+use tonic::service::interceptor::InterceptedService;
+use tonic::transport::Channel;
+use uuid::Uuid;
+
+type Traced = InterceptedService<Channel, TracePropagation>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    #[error("no such staff member")]
+    NotFound,
+    #[error("directory unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// A person as the team shows them.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub candidate: Candidate,
+    pub name: String,
+    pub kana: String,
+    pub profession: String,
+    pub office_id: Uuid,
+    pub office_name: String,
+}
+
+#[derive(Clone)]
+pub struct Directory {
+    identity: IdentityClient<Traced>,
+    offices: OfficesClient<Traced>,
+}
+
+fn status(e: &tonic::Status) -> DirectoryError {
+    match e.code() {
+        tonic::Code::NotFound | tonic::Code::InvalidArgument => DirectoryError::NotFound,
+        _ => DirectoryError::Unavailable(e.message().to_owned()),
+    }
+}
+
+impl Directory {
+    pub fn connect(identity: &str, offices: &str, tls: &TlsFiles) -> Result<Self, ChannelError> {
+        Ok(Self {
+            identity: IdentityClient::with_interceptor(channel(identity, tls)?, TracePropagation),
+            offices: OfficesClient::with_interceptor(channel(offices, tls)?, TracePropagation),
+        })
+    }
+
+    /// Asked with the actor's own credentials, so identity applies its rules to them too.
+    pub async fn person(
+        &self,
+        actor: &proto::common::Actor,
+        user: Uuid,
+    ) -> Result<Person, DirectoryError> {
+        let card = self
+            .identity
+            .clone()
+            .get_staff_card(proto::identity::UserRef {
+                actor: Some(actor.clone()),
+                user_id: user.to_string(),
+            })
+            .await
+            .map_err(|e| status(&e))?
+            .into_inner();
+        let office = self
+            .offices
+            .clone()
+            .get_office(proto::offices::GetOfficeRequest {
+                actor: Some(actor.clone()),
+                office_id: card.office_id.clone(),
+            })
+            .await
+            .map_err(|e| status(&e))?
+            .into_inner();
+        Ok(Person {
+            candidate: Candidate {
+                user_id: user,
+                status: card.status,
+            },
+            name: card.name,
+            kana: card.kana,
+            profession: card.profession,
+            office_id: card
+                .office_id
+                .parse()
+                .map_err(|_| DirectoryError::NotFound)?,
+            office_name: office.name,
+        })
+    }
+}

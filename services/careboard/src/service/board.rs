@@ -1,0 +1,324 @@
+//! 連絡帳: the timeline, posting, 既読 and 確認しました.
+
+use super::Careboard;
+use crate::domain::post::{self, PostError};
+use crate::domain::{Actor, DomainError, may_read, may_write};
+use crate::error::Result;
+use crate::events::{
+    POST_ACKNOWLEDGED, POST_CREATED, POST_URGENT, POSTS_READ, PostCreated, PostUrgent, PostsMarked,
+};
+use crate::store::{MemberRow, PostRow, Stamp};
+use serde_json::json;
+use uuid::Uuid;
+
+pub const PAGE: u32 = 50;
+pub const MAX_PAGE: u32 = 100;
+
+/// A post with who has read and acknowledged it.
+pub struct PostView {
+    pub post: PostRow,
+    pub read_by: Vec<Stamp>,
+    /// N of 既読 n/N: the current members other than the author.
+    pub readers_total: u32,
+    pub acknowledged_by: Vec<Stamp>,
+    pub read_by_actor: bool,
+    pub acknowledged_by_actor: bool,
+}
+
+pub struct Timeline {
+    pub posts: Vec<PostView>,
+    pub next_cursor: Option<Uuid>,
+    pub closed: bool,
+}
+
+fn post_error(e: PostError) -> DomainError {
+    match e {
+        PostError::Empty => DomainError::invalid("body"),
+        PostError::TooLong => DomainError::invalid("body_length"),
+        PostError::UnknownCategory => DomainError::invalid("category"),
+    }
+}
+
+impl Careboard {
+    /// Read marks and acknowledgements for `posts`, counted against the current team.
+    async fn views(
+        &self,
+        actor: &Actor,
+        recipient: Uuid,
+        posts: Vec<PostRow>,
+    ) -> Result<Vec<PostView>> {
+        let ids: Vec<Uuid> = posts.iter().map(|p| p.id).collect();
+        let members: Vec<Uuid> = self
+            .store
+            .members(recipient)
+            .await?
+            .into_iter()
+            .map(|m| m.user_id)
+            .collect();
+        let reads = self.store.reads(recipient, &ids).await?;
+        let acks = self.store.acks(recipient, &ids).await?;
+        Ok(posts
+            .into_iter()
+            .map(|p| {
+                let of = |stamps: &[Stamp]| -> Vec<Stamp> {
+                    stamps
+                        .iter()
+                        .filter(|s| s.post_id == p.id && s.user_id != p.author_user_id)
+                        .cloned()
+                        .collect()
+                };
+                let read_by = of(&reads);
+                let acknowledged_by = of(&acks);
+                let others = members.iter().filter(|m| **m != p.author_user_id).count();
+                PostView {
+                    read_by_actor: p.author_user_id == actor.user_id
+                        || read_by.iter().any(|s| s.user_id == actor.user_id),
+                    acknowledged_by_actor: acknowledged_by
+                        .iter()
+                        .any(|s| s.user_id == actor.user_id),
+                    readers_total: u32::try_from(others).unwrap_or(u32::MAX),
+                    read_by,
+                    acknowledged_by,
+                    post: p,
+                }
+            })
+            .collect())
+    }
+
+    /// Tells open pages (through the gateway) that marks changed. Only a hint for live updates:
+    /// it follows the change instead of sharing its transaction.
+    async fn announce_reads(
+        &self,
+        kind: &str,
+        actor: &Actor,
+        recipient: Uuid,
+        posts: &[Uuid],
+    ) -> Result<()> {
+        if posts.is_empty() {
+            return Ok(());
+        }
+        let event = self.event(
+            kind,
+            recipient,
+            &PostsMarked {
+                recipient_id: recipient,
+                user_id: actor.user_id,
+                post_ids: posts.to_vec(),
+            },
+        )?;
+        self.store.record(&[event]).await?;
+        Ok(())
+    }
+
+    /// A page of the timeline; what the actor sees of others' posts is marked read.
+    pub async fn timeline(
+        &self,
+        actor: &Actor,
+        recipient: Uuid,
+        cursor: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Timeline> {
+        let access = self
+            .access(actor, recipient, "board.read", |a, x| {
+                may_read(a, x.membership)
+            })
+            .await?;
+        let limit = match limit {
+            0 => PAGE,
+            n => n.min(MAX_PAGE),
+        };
+        let mut rows = self
+            .store
+            .timeline(recipient, cursor, i64::from(limit) + 1)
+            .await?;
+        let more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let next_cursor = more.then(|| rows.last().map(|p| p.id)).flatten();
+        let unread: Vec<Uuid> = rows
+            .iter()
+            .filter(|p| p.author_user_id != actor.user_id)
+            .map(|p| p.id)
+            .collect();
+        let audit = self.audit(
+            actor,
+            "board.read",
+            "success",
+            recipient,
+            json!({ "cursor": cursor, "posts": rows.len() }),
+        )?;
+        let fresh = self
+            .store
+            .mark_read(actor.user_id, &unread, self.clock.now(), &[audit])
+            .await?;
+        self.announce_reads(POSTS_READ, actor, recipient, &fresh)
+            .await?;
+        self.wake_relay();
+        Ok(Timeline {
+            posts: self.views(actor, recipient, rows).await?,
+            next_cursor,
+            closed: access.closed,
+        })
+    }
+
+    async fn one(&self, actor: &Actor, recipient: Uuid, post: Uuid) -> Result<PostView> {
+        let row = self
+            .store
+            .post(recipient, post)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        self.views(actor, recipient, vec![row])
+            .await?
+            .pop()
+            .ok_or_else(|| DomainError::NotFound.into())
+    }
+
+    pub async fn post(&self, actor: &Actor, recipient: Uuid, post: Uuid) -> Result<PostView> {
+        self.access(actor, recipient, "board.read", |a, x| {
+            may_read(a, x.membership)
+        })
+        .await?;
+        let view = self.one(actor, recipient, post).await?;
+        self.audit_read(actor, "board.read", recipient, json!({ "post_id": post }))
+            .await?;
+        Ok(view)
+    }
+
+    pub async fn create_post(
+        &self,
+        actor: &Actor,
+        recipient: Uuid,
+        body: &str,
+        category: &str,
+        urgent: bool,
+    ) -> Result<PostView> {
+        self.access(actor, recipient, "post.create", |a, x| {
+            may_write(a, x.membership, x.closed)
+        })
+        .await?;
+        let valid = post::validate(body, category, urgent).map_err(post_error)?;
+        let members = self.store.members(recipient).await?;
+        let author: &MemberRow = members
+            .iter()
+            .find(|m| m.user_id == actor.user_id)
+            .ok_or(DomainError::Forbidden)?;
+        let row = PostRow {
+            id: Uuid::now_v7(),
+            recipient_id: recipient,
+            author_user_id: actor.user_id,
+            author_name: author.name.clone(),
+            author_profession: author.profession.clone(),
+            author_office: author.office_name.clone(),
+            author_status: "active".into(),
+            created_at: self.clock.now(),
+            category: valid.category.map(str::to_owned),
+            urgent: valid.urgent,
+            body: valid.body,
+        };
+        let mut events = vec![
+            self.event(
+                POST_CREATED,
+                recipient,
+                &PostCreated {
+                    post_id: row.id,
+                    recipient_id: recipient,
+                    author_user_id: actor.user_id,
+                    urgent: row.urgent,
+                },
+            )?,
+            self.audit(
+                actor,
+                "post.create",
+                "success",
+                recipient,
+                json!({ "post_id": row.id, "urgent": row.urgent }),
+            )?,
+        ];
+        if row.urgent {
+            let notify_user_ids = members
+                .iter()
+                .filter(|m| m.user_id != actor.user_id && m.status == "active")
+                .map(|m| m.user_id)
+                .collect();
+            events.push(self.event(
+                POST_URGENT,
+                recipient,
+                &PostUrgent {
+                    post_id: row.id,
+                    recipient_id: recipient,
+                    author_user_id: actor.user_id,
+                    notify_user_ids,
+                },
+            )?);
+        }
+        self.store.insert_post(&row, &events).await?;
+        self.wake_relay();
+        self.one(actor, recipient, row.id).await
+    }
+
+    pub async fn mark_read(&self, actor: &Actor, recipient: Uuid, post: Uuid) -> Result<PostView> {
+        self.access(actor, recipient, "post.read", |a, x| {
+            may_read(a, x.membership)
+        })
+        .await?;
+        let row = self
+            .store
+            .post(recipient, post)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        if row.author_user_id != actor.user_id {
+            let audit = self.audit(
+                actor,
+                "post.read",
+                "success",
+                recipient,
+                json!({ "post_id": post }),
+            )?;
+            let fresh = self
+                .store
+                .mark_read(actor.user_id, &[post], self.clock.now(), &[audit])
+                .await?;
+            self.announce_reads(POSTS_READ, actor, recipient, &fresh)
+                .await?;
+            self.wake_relay();
+        }
+        self.one(actor, recipient, post).await
+    }
+
+    /// 確認しました: on someone else's urgent post, once.
+    pub async fn acknowledge(
+        &self,
+        actor: &Actor,
+        recipient: Uuid,
+        post: Uuid,
+    ) -> Result<PostView> {
+        self.access(actor, recipient, "post.acknowledge", |a, x| {
+            may_write(a, x.membership, x.closed)
+        })
+        .await?;
+        let row = self
+            .store
+            .post(recipient, post)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        if !row.urgent || row.author_user_id == actor.user_id {
+            return Err(DomainError::invalid("post").into());
+        }
+        let events = [self.audit(
+            actor,
+            "post.acknowledge",
+            "success",
+            recipient,
+            json!({ "post_id": post }),
+        )?];
+        if self
+            .store
+            .acknowledge(post, actor.user_id, self.clock.now(), &events)
+            .await?
+        {
+            self.announce_reads(POST_ACKNOWLEDGED, actor, recipient, &[post])
+                .await?;
+        }
+        self.wake_relay();
+        self.one(actor, recipient, post).await
+    }
+}

@@ -1,0 +1,51 @@
+//! The city's consent register (同意書の受付): metadata only, never a board.
+
+use super::Careboard;
+use crate::domain::{Actor, DomainError, may_administer_consent};
+use crate::error::Result;
+use crate::store::ConsentRow;
+use common::audit::AuditRecord;
+use uuid::Uuid;
+
+impl Careboard {
+    pub async fn consents(&self, actor: &Actor, fax_pending_only: bool) -> Result<Vec<ConsentRow>> {
+        may_administer_consent(actor)?;
+        let rows = self.store.consents(fax_pending_only).await?;
+        let record = AuditRecord::new("consent.list", "success")
+            .by(
+                Some(actor.user_id),
+                Some(actor.office_id),
+                Some(&actor.cert_serial),
+            )
+            .with(serde_json::json!({ "count": rows.len() }))
+            .event(self.clock.as_ref(), "careboard")
+            .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+        self.store.record(&[record]).await?;
+        self.wake_relay();
+        Ok(rows)
+    }
+
+    pub async fn confirm_fax(&self, actor: &Actor, recipient: Uuid) -> Result<ConsentRow> {
+        may_administer_consent(actor)?;
+        self.store
+            .consent(recipient)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let events = [self.audit(
+            actor,
+            "consent.fax_confirm",
+            "success",
+            recipient,
+            serde_json::Value::Null,
+        )?];
+        self.store
+            .confirm_fax(recipient, actor.user_id, self.clock.now(), &events)
+            .await?;
+        self.wake_relay();
+        Ok(self
+            .store
+            .consent(recipient)
+            .await?
+            .ok_or(DomainError::NotFound)?)
+    }
+}

@@ -1,0 +1,173 @@
+//! Careboard's use cases. Each one checks the actor's place on the team here, in careboard, and
+//! leaves an audit record (through the outbox) for every read and write of a recipient's data.
+
+mod board;
+mod consents;
+mod recipients;
+mod team;
+
+pub use board::PostView;
+pub use recipients::{RecipientView, Registered};
+
+use crate::directory::{Directory, DirectoryError, Person};
+use crate::domain::{Actor, DomainError, Role};
+use crate::error::{Error, Result};
+use crate::events::SOURCE;
+use crate::store::{Access, MemberRow, Store};
+use chrono::{FixedOffset, NaiveDate};
+use common::audit::AuditRecord;
+use common::clock::SharedClock;
+use common::events::CloudEvent;
+use std::sync::Arc;
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+pub struct Careboard {
+    store: Store,
+    directory: Directory,
+    clock: SharedClock,
+    relay: Arc<Notify>,
+}
+
+fn proto_actor(actor: &Actor) -> proto::common::Actor {
+    let role = match actor.role {
+        Role::Staff => proto::common::Role::Staff,
+        Role::OfficeAdmin => proto::common::Role::OfficeAdmin,
+        Role::Operator => proto::common::Role::Operator,
+    };
+    proto::common::Actor {
+        user_id: actor.user_id.to_string(),
+        office_id: actor.office_id.to_string(),
+        role: role.into(),
+        cert_serial: actor.cert_serial.clone(),
+    }
+}
+
+impl Careboard {
+    #[must_use]
+    pub fn new(store: Store, directory: Directory, clock: SharedClock, relay: Arc<Notify>) -> Self {
+        Self {
+            store,
+            directory,
+            clock,
+            relay,
+        }
+    }
+
+    /// Today in Japan, where consent dates and birth dates are written.
+    fn today(&self) -> NaiveDate {
+        let now = self.clock.now();
+        FixedOffset::east_opt(9 * 3600).map_or_else(
+            || now.date_naive(),
+            |jst| now.with_timezone(&jst).date_naive(),
+        )
+    }
+
+    fn event(&self, kind: &str, subject: Uuid, data: &impl serde::Serialize) -> Result<CloudEvent> {
+        CloudEvent::new(
+            self.clock.as_ref(),
+            SOURCE,
+            kind,
+            Some(subject.to_string()),
+            data,
+        )
+        .map_err(|e| Error::Internal(e.to_string()))
+    }
+
+    /// The audit record of `action` on a recipient's data.
+    fn audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        outcome: &str,
+        recipient: Uuid,
+        details: serde_json::Value,
+    ) -> Result<CloudEvent> {
+        AuditRecord::new(action, outcome)
+            .by(
+                Some(actor.user_id),
+                Some(actor.office_id),
+                Some(&actor.cert_serial),
+            )
+            .on("recipient", &recipient)
+            .with(details)
+            .event(self.clock.as_ref(), "careboard")
+            .map_err(|e| Error::Internal(e.to_string()))
+    }
+
+    /// A read's audit record, written on its own (a read changes nothing else).
+    async fn audit_read(
+        &self,
+        actor: &Actor,
+        action: &str,
+        recipient: Uuid,
+        details: serde_json::Value,
+    ) -> Result<()> {
+        let record = self.audit(actor, action, "success", recipient, details)?;
+        self.store.record(&[record]).await?;
+        self.relay.notify_one();
+        Ok(())
+    }
+
+    /// The actor's standing on the board, refused (and the refusal recorded) unless `rule`
+    /// allows it. An unknown recipient is refused the same way, so ids reveal nothing.
+    async fn access(
+        &self,
+        actor: &Actor,
+        recipient: Uuid,
+        action: &str,
+        rule: impl Fn(&Actor, Access) -> std::result::Result<(), DomainError>,
+    ) -> Result<Access> {
+        let access = self.store.access(recipient, actor.user_id).await?;
+        let verdict = match access {
+            Some(a) => rule(actor, a).map(|()| a.membership),
+            None => Err(DomainError::Forbidden),
+        };
+        if verdict == Err(DomainError::Forbidden) {
+            let record = self.audit(actor, action, "denied", recipient, serde_json::Value::Null)?;
+            self.store.record(&[record]).await?;
+            self.relay.notify_one();
+        }
+        let membership = verdict?;
+        Ok(Access {
+            membership,
+            closed: access.is_some_and(|a| a.closed),
+        })
+    }
+
+    /// The directory's card of a person, as a team member row.
+    async fn person(&self, actor: &Actor, user: Uuid) -> Result<Person> {
+        self.directory
+            .person(&proto_actor(actor), user)
+            .await
+            .map_err(|e| match e {
+                DirectoryError::NotFound => Error::Domain(DomainError::NotFound),
+                DirectoryError::Unavailable(m) => Error::Directory(m),
+            })
+    }
+
+    fn member_row(&self, person: Person, is_representative: bool) -> MemberRow {
+        MemberRow {
+            user_id: person.candidate.user_id,
+            name: person.name,
+            kana: person.kana,
+            profession: person.profession,
+            office_id: person.office_id,
+            office_name: person.office_name,
+            is_representative,
+            added_at: self.clock.now(),
+            status: person.candidate.status,
+        }
+    }
+
+    fn wake_relay(&self) {
+        self.relay.notify_one();
+    }
+}
+
+impl Careboard {
+    pub async fn my_recipients(&self, actor: &Actor) -> Result<Vec<crate::store::SummaryRow>> {
+        crate::domain::may_list_own_boards(actor)?;
+        Ok(self.store.recipients_of(actor.user_id).await?)
+    }
+}

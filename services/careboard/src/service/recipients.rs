@@ -1,0 +1,217 @@
+//! 支援対象者: registration with consent, reading, updating with history, closing.
+
+use super::Careboard;
+use crate::domain::consent::{self, ConsentInput};
+use crate::domain::post::CLOSE_REASONS;
+use crate::domain::recipient::{self, Recipient, RecipientInput, changes, match_key};
+use crate::domain::{
+    Actor, DomainError, Membership, may_manage, may_read, may_register, may_write,
+};
+use crate::error::Result;
+use crate::store::{ChangeRow, ConsentRow, DuplicateRow, MemberRow, NewRecipient, RecipientRow};
+use serde_json::json;
+use uuid::Uuid;
+
+pub enum Registered {
+    Saved(Uuid),
+    /// Nothing saved: these look like the same person.
+    Duplicates(Vec<DuplicateRow>),
+}
+
+/// Everything a member sees of a recipient, apart from the board.
+pub struct RecipientView {
+    pub recipient: RecipientRow,
+    pub consent: Option<ConsentRow>,
+    pub members: Vec<MemberRow>,
+    pub membership: Membership,
+}
+
+/// The stored row as the rules know it, to compare an update with.
+fn as_recipient(r: &RecipientRow) -> Recipient {
+    let pick =
+        |list: &[&'static str], v: &str| list.iter().find(|c| **c == v).copied().unwrap_or("");
+    Recipient {
+        name: r.display_name.clone(),
+        kana: r.kana.clone(),
+        birth_date: r.birth_date.unwrap_or_default(),
+        sex: pick(&recipient::SEXES, &r.sex),
+        address: r.address.clone(),
+        phone: r.phone.clone(),
+        insured_number: r.insured_number.clone(),
+        medical_insurance: r.medical_insurance.clone(),
+        care_level: pick(&recipient::CARE_LEVELS, &r.care_level),
+        primary_doctor: r.primary_doctor.clone(),
+        key_notes: r.key_notes.clone(),
+    }
+}
+
+impl Careboard {
+    pub async fn register(
+        &self,
+        actor: &Actor,
+        consent_input: &ConsentInput,
+        input: &RecipientInput,
+        allow_duplicate: bool,
+    ) -> Result<Registered> {
+        may_register(actor)?;
+        let today = self.today();
+        let consent = consent::validate(consent_input, today);
+        let fields = recipient::validate(input, today);
+        let (consent, fields) = match (consent, fields) {
+            (Ok(c), Ok(f)) => (c, f),
+            (c, f) => {
+                let mut wrong = c.err().unwrap_or_default();
+                wrong.extend(f.err().unwrap_or_default());
+                return Err(DomainError::Invalid(wrong).into());
+            }
+        };
+        if !allow_duplicate {
+            let found = self
+                .store
+                .possible_duplicates(actor.user_id, &match_key(&fields.kana), fields.birth_date)
+                .await?;
+            if !found.is_empty() {
+                return Ok(Registered::Duplicates(found));
+            }
+        }
+        let me = self.person(actor, actor.user_id).await?;
+        let registrar = self.member_row(me, true);
+        let id = Uuid::now_v7();
+        let events = [self.audit(
+            actor,
+            "recipient.register",
+            "success",
+            id,
+            json!({ "consent_obtained_on": consent.obtained_on, "allow_duplicate": allow_duplicate }),
+        )?];
+        self.store
+            .register(
+                &NewRecipient {
+                    id,
+                    recipient: &fields,
+                    consent: &consent,
+                    registrar: &registrar,
+                    at: self.clock.now(),
+                },
+                &events,
+            )
+            .await?;
+        self.wake_relay();
+        Ok(Registered::Saved(id))
+    }
+
+    pub async fn recipient(&self, actor: &Actor, id: Uuid) -> Result<RecipientView> {
+        let access = self
+            .access(actor, id, "recipient.read", |a, x| {
+                may_read(a, x.membership)
+            })
+            .await?;
+        let recipient = self
+            .store
+            .recipient(id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let consent = self.store.consent(id).await?;
+        let members = self.store.members(id).await?;
+        self.audit_read(actor, "recipient.read", id, serde_json::Value::Null)
+            .await?;
+        Ok(RecipientView {
+            recipient,
+            consent,
+            members,
+            membership: access.membership,
+        })
+    }
+
+    pub async fn update(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &RecipientInput,
+    ) -> Result<RecipientView> {
+        self.access(actor, id, "recipient.update", |a, x| {
+            may_write(a, x.membership, x.closed)
+        })
+        .await?;
+        let after = recipient::validate(input, self.today()).map_err(DomainError::Invalid)?;
+        let current = self
+            .store
+            .recipient(id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let diff = changes(&as_recipient(&current), &after);
+        if !diff.is_empty() {
+            let me = self
+                .store
+                .members(id)
+                .await?
+                .into_iter()
+                .find(|m| m.user_id == actor.user_id);
+            let (name, office) = me.map(|m| (m.name, m.office_name)).unwrap_or_default();
+            let fields: Vec<&str> = diff.iter().map(|c| c.field.as_str()).collect();
+            let events = [self.audit(
+                actor,
+                "recipient.update",
+                "success",
+                id,
+                json!({ "fields": fields }),
+            )?];
+            let change = ChangeRow {
+                changed_at: self.clock.now(),
+                changed_by_name: name,
+                changed_by_office: office,
+                changes: sqlx::types::Json(diff),
+            };
+            self.store
+                .update_recipient(id, &after, &change, actor.user_id, &events)
+                .await?;
+            self.wake_relay();
+        }
+        self.recipient(actor, id).await
+    }
+
+    pub async fn history(&self, actor: &Actor, id: Uuid) -> Result<Vec<ChangeRow>> {
+        self.access(actor, id, "recipient.history.read", |a, x| {
+            may_read(a, x.membership)
+        })
+        .await?;
+        let rows = self.store.history(id).await?;
+        self.audit_read(actor, "recipient.history.read", id, serde_json::Value::Null)
+            .await?;
+        Ok(rows)
+    }
+
+    /// 共有の終了: the board stays, read-only, off the home lists.
+    pub async fn close(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        reason: &str,
+        note: &str,
+    ) -> Result<RecipientView> {
+        self.access(actor, id, "board.close", |a, x| {
+            may_manage(a, x.membership, x.closed)
+        })
+        .await?;
+        let reason = CLOSE_REASONS
+            .iter()
+            .find(|r| **r == reason.trim())
+            .ok_or_else(|| DomainError::invalid("reason"))?;
+        let note = note.trim();
+        if note.chars().count() > 200 {
+            return Err(DomainError::invalid("note").into());
+        }
+        let events = [self.audit(
+            actor,
+            "board.close",
+            "success",
+            id,
+            json!({ "reason": reason }),
+        )?];
+        self.store
+            .close(id, actor.user_id, reason, note, self.clock.now(), &events)
+            .await?;
+        self.wake_relay();
+        self.recipient(actor, id).await
+    }
+}

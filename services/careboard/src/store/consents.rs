@@ -1,0 +1,72 @@
+//! The city's consent register: metadata of each 同意書 and whether its FAX copy arrived.
+
+use super::{Result, Store, enqueue_all};
+use chrono::{DateTime, NaiveDate, Utc};
+use common::events::CloudEvent;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ConsentRow {
+    pub recipient_id: Uuid,
+    pub recipient_name: String,
+    pub recipient_kana: String,
+    pub status: String,
+    pub office_id: Uuid,
+    pub office_name: String,
+    pub obtained_on: NaiveDate,
+    pub obtained_by: String,
+    pub recorded_by_name: String,
+    pub recorded_at: DateTime<Utc>,
+    pub fax_received_at: Option<DateTime<Utc>>,
+}
+
+const CONSENT: &str = "c.recipient_id, r.display_name AS recipient_name, r.kana AS recipient_kana, r.status, \
+                       c.office_id, c.office_name, c.obtained_on, c.obtained_by, c.recorded_by_name, c.recorded_at, \
+                       c.fax_received_at";
+
+impl Store {
+    pub async fn consent(&self, recipient: Uuid) -> Result<Option<ConsentRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {CONSENT} FROM consents c JOIN recipients r ON r.id = c.recipient_id WHERE c.recipient_id = $1"
+        )))
+        .bind(recipient)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    pub async fn consents(&self, fax_pending_only: bool) -> Result<Vec<ConsentRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {CONSENT} FROM consents c JOIN recipients r ON r.id = c.recipient_id \
+             WHERE NOT $1 OR c.fax_received_at IS NULL ORDER BY c.recorded_at DESC LIMIT 2000"
+        )))
+        .bind(fax_pending_only)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Confirming twice keeps the first date.
+    pub async fn confirm_fax(
+        &self,
+        recipient: Uuid,
+        by: Uuid,
+        at: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE consents SET fax_received_at = $2, fax_confirmed_by = $3 \
+             WHERE recipient_id = $1 AND fax_received_at IS NULL",
+        )
+        .bind(recipient)
+        .bind(at)
+        .bind(by)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 1 {
+            enqueue_all(&mut tx, events).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

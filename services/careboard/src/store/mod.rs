@@ -1,0 +1,102 @@
+//! Careboard's queries. sqlx errors stop here, as `StoreError`. Every write goes with its events
+//! (board events and audit records) into the outbox in the same transaction.
+
+mod consents;
+mod posts;
+mod recipients;
+mod team;
+
+pub use consents::ConsentRow;
+pub use posts::{PostRow, Stamp};
+pub use recipients::{ChangeRow, DuplicateRow, NewRecipient, RecipientRow, SummaryRow};
+pub use team::MemberRow;
+
+use crate::domain::Membership;
+use chrono::{DateTime, Utc};
+use common::events::CloudEvent;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+#[error("database: {0}")]
+pub struct StoreError(#[from] sqlx::Error);
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[derive(Clone)]
+pub struct Store {
+    pool: PgPool,
+}
+
+/// The actor's standing on one board: whether they are on the team, and whether it is closed.
+#[derive(Debug, Clone, Copy)]
+pub struct Access {
+    pub membership: Membership,
+    pub closed: bool,
+}
+
+async fn enqueue_all(conn: &mut PgConnection, events: &[CloudEvent]) -> Result<()> {
+    for e in events {
+        common::outbox::enqueue(conn, e).await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    #[must_use]
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+
+    /// Events without a change of their own: the audit records of reads.
+    pub async fn record(&self, events: &[CloudEvent]) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        enqueue_all(&mut conn, events).await
+    }
+
+    /// `None` when the recipient does not exist. A removed member, and anyone identity has
+    /// suspended or deactivated, has no membership.
+    pub async fn access(&self, recipient: Uuid, user: Uuid) -> Result<Option<Access>> {
+        let row: Option<(String, Option<bool>)> = sqlx::query_as(
+            "SELECT r.status, m.is_representative FROM recipients r \
+             LEFT JOIN team_members m ON m.recipient_id = r.id AND m.user_id = $2 AND m.removed_at IS NULL \
+               AND NOT EXISTS (SELECT 1 FROM inactive_users i WHERE i.user_id = $2) \
+             WHERE r.id = $1",
+        )
+        .bind(recipient)
+        .bind(user)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(status, rep)| Access {
+            closed: status == "closed",
+            membership: match rep {
+                None => Membership::None,
+                Some(false) => Membership::Member,
+                Some(true) => Membership::Representative,
+            },
+        }))
+    }
+
+    /// identity's word on a user; an older event never overrides a newer one.
+    pub async fn set_user_status(&self, user: Uuid, status: &str, at: DateTime<Utc>) -> Result<()> {
+        if status == "active" {
+            sqlx::query("DELETE FROM inactive_users WHERE user_id = $1 AND changed_at <= $2")
+                .bind(user)
+                .bind(at)
+                .execute(&self.pool)
+                .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO inactive_users (user_id, status, changed_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (user_id) DO UPDATE SET status = $2, changed_at = $3 \
+                 WHERE inactive_users.changed_at <= $3",
+            )
+            .bind(user)
+            .bind(status)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,171 @@
+//! 連絡帳: posts, 既読 and 確認しました.
+
+use super::{Result, Store, enqueue_all};
+use chrono::{DateTime, Utc};
+use common::events::CloudEvent;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PostRow {
+    pub id: Uuid,
+    pub recipient_id: Uuid,
+    pub author_user_id: Uuid,
+    pub author_name: String,
+    pub author_profession: String,
+    pub author_office: String,
+    pub author_status: String,
+    pub created_at: DateTime<Utc>,
+    pub category: Option<String>,
+    pub urgent: bool,
+    pub body: String,
+}
+
+/// Someone's mark on a post: who and when.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Stamp {
+    pub post_id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub at: DateTime<Utc>,
+}
+
+const POST: &str = "p.id, p.recipient_id, p.author_user_id, p.author_name, p.author_profession, p.author_office, \
+                    coalesce(i.status, 'active') AS author_status, p.created_at, p.category, p.urgent, p.body";
+
+impl Store {
+    /// Newest first, older than `before` (the cursor, a `UUIDv7` and so a point in time).
+    pub async fn timeline(
+        &self,
+        recipient: Uuid,
+        before: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<PostRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {POST} FROM posts p LEFT JOIN inactive_users i ON i.user_id = p.author_user_id \
+             WHERE p.recipient_id = $1 AND ($2::uuid IS NULL OR p.id < $2) ORDER BY p.id DESC LIMIT $3"
+        )))
+        .bind(recipient)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn post(&self, recipient: Uuid, id: Uuid) -> Result<Option<PostRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {POST} FROM posts p LEFT JOIN inactive_users i ON i.user_id = p.author_user_id \
+             WHERE p.recipient_id = $1 AND p.id = $2"
+        )))
+        .bind(recipient)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Reads of these posts by current members (a removed member's read no longer counts).
+    pub async fn reads(&self, recipient: Uuid, posts: &[Uuid]) -> Result<Vec<Stamp>> {
+        Ok(sqlx::query_as(
+            "SELECT r.post_id, r.user_id, m.name, r.read_at AS at FROM post_reads r \
+             JOIN team_members m ON m.recipient_id = $1 AND m.user_id = r.user_id AND m.removed_at IS NULL \
+             WHERE r.post_id = ANY($2) ORDER BY r.read_at",
+        )
+        .bind(recipient)
+        .bind(posts)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Acknowledgements stay with the post, whoever has left since.
+    pub async fn acks(&self, recipient: Uuid, posts: &[Uuid]) -> Result<Vec<Stamp>> {
+        Ok(sqlx::query_as(
+            "SELECT a.post_id, a.user_id, m.name, a.acked_at AS at FROM post_acks a \
+             JOIN team_members m ON m.recipient_id = $1 AND m.user_id = a.user_id \
+             WHERE a.post_id = ANY($2) ORDER BY a.acked_at",
+        )
+        .bind(recipient)
+        .bind(posts)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn insert_post(&self, p: &PostRow, events: &[CloudEvent]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO posts (id, recipient_id, author_user_id, author_name, author_profession, author_office, \
+             category, urgent, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(p.id)
+        .bind(p.recipient_id)
+        .bind(p.author_user_id)
+        .bind(&p.author_name)
+        .bind(&p.author_profession)
+        .bind(&p.author_office)
+        .bind(&p.category)
+        .bind(p.urgent)
+        .bind(&p.body)
+        .bind(p.created_at)
+        .execute(&mut *tx)
+        .await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks the posts read by `user` (with the read's audit record) and returns those read for
+    /// the first time.
+    pub async fn mark_read(
+        &self,
+        user: Uuid,
+        posts: &[Uuid],
+        at: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<Vec<Uuid>> {
+        let mut tx = self.pool.begin().await?;
+        let fresh: Vec<Uuid> = sqlx::query_scalar(
+            "INSERT INTO post_reads (post_id, user_id, read_at) SELECT unnest($1::uuid[]), $2, $3 \
+             ON CONFLICT DO NOTHING RETURNING post_id",
+        )
+        .bind(posts)
+        .bind(user)
+        .bind(at)
+        .fetch_all(&mut *tx)
+        .await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(fresh)
+    }
+
+    /// `true` when this was the first acknowledgement by `user`.
+    pub async fn acknowledge(
+        &self,
+        post: Uuid,
+        user: Uuid,
+        at: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "INSERT INTO post_acks (post_id, user_id, acked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(post)
+        .bind(user)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        sqlx::query(
+            "INSERT INTO post_reads (post_id, user_id, read_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(post)
+        .bind(user)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        if done {
+            enqueue_all(&mut tx, events).await?;
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+}

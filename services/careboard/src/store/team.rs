@@ -1,0 +1,129 @@
+//! 支援チーム: current members have no `removed_at`; a removed member's row stays for the record.
+
+use super::{Result, Store, enqueue_all};
+use chrono::{DateTime, Utc};
+use common::events::CloudEvent;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberRow {
+    pub user_id: Uuid,
+    pub name: String,
+    pub kana: String,
+    pub profession: String,
+    pub office_id: Uuid,
+    pub office_name: String,
+    pub is_representative: bool,
+    pub added_at: DateTime<Utc>,
+    pub status: String,
+}
+
+pub(super) async fn insert_member(
+    conn: &mut PgConnection,
+    recipient: Uuid,
+    m: &MemberRow,
+    added_by: Uuid,
+) -> Result<()> {
+    // A member removed earlier comes back on the same row.
+    sqlx::query(
+        "INSERT INTO team_members (recipient_id, user_id, office_id, is_representative, added_at, removed_at, \
+         name, kana, profession, office_name, added_by) VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10) \
+         ON CONFLICT (recipient_id, user_id) DO UPDATE SET office_id = $3, is_representative = $4, added_at = $5, \
+         removed_at = NULL, name = $6, kana = $7, profession = $8, office_name = $9, added_by = $10",
+    )
+    .bind(recipient)
+    .bind(m.user_id)
+    .bind(m.office_id)
+    .bind(m.is_representative)
+    .bind(m.added_at)
+    .bind(&m.name)
+    .bind(&m.kana)
+    .bind(&m.profession)
+    .bind(&m.office_name)
+    .bind(added_by)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    pub async fn members(&self, recipient: Uuid) -> Result<Vec<MemberRow>> {
+        Ok(sqlx::query_as(
+            "SELECT m.user_id, m.name, m.kana, m.profession, m.office_id, m.office_name, m.is_representative, \
+             m.added_at, coalesce(i.status, 'active') AS status FROM team_members m \
+             LEFT JOIN inactive_users i ON i.user_id = m.user_id \
+             WHERE m.recipient_id = $1 AND m.removed_at IS NULL \
+             ORDER BY m.is_representative DESC, m.added_at",
+        )
+        .bind(recipient)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn add_member(
+        &self,
+        recipient: Uuid,
+        member: &MemberRow,
+        added_by: Uuid,
+        events: &[CloudEvent],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        insert_member(&mut tx, recipient, member, added_by).await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// From this moment the member's every call is refused (`access` reads `removed_at`).
+    pub async fn remove_member(
+        &self,
+        recipient: Uuid,
+        user: Uuid,
+        at: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE team_members SET removed_at = $3, is_representative = false \
+             WHERE recipient_id = $1 AND user_id = $2 AND removed_at IS NULL",
+        )
+        .bind(recipient)
+        .bind(user)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn hand_over(
+        &self,
+        recipient: Uuid,
+        from: Uuid,
+        to: Uuid,
+        events: &[CloudEvent],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        // The unique index on the representative requires the old one to step down first.
+        sqlx::query(
+            "UPDATE team_members SET is_representative = false WHERE recipient_id = $1 AND user_id = $2",
+        )
+        .bind(recipient)
+        .bind(from)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE team_members SET is_representative = true \
+             WHERE recipient_id = $1 AND user_id = $2 AND removed_at IS NULL",
+        )
+        .bind(recipient)
+        .bind(to)
+        .execute(&mut *tx)
+        .await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
