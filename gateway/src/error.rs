@@ -163,6 +163,31 @@ impl From<tonic::Status> for Failure {
                 "証明書取得用Noまたはパスワードが正しくないか、使用済み・期限切れです。入力内容を確かめ、解決しない場合は市にお問い合わせください。",
             ),
             (Code::PermissionDenied, _) => Self::forbidden(),
+            (Code::FailedPrecondition, "board_closed") => Self::new(
+                StatusCode::CONFLICT,
+                "board_closed",
+                "この連絡帳は共有を終了しているため、書き込みや変更はできません。",
+            ),
+            (Code::FailedPrecondition, "already_member") => Self::new(
+                StatusCode::CONFLICT,
+                "already_member",
+                "このスタッフは既に支援チームに参加しています。",
+            ),
+            (Code::FailedPrecondition, "inactive_user") => Self::new(
+                StatusCode::CONFLICT,
+                "inactive_user",
+                "利用が停止または終了しているスタッフはチームに追加できません。",
+            ),
+            (Code::FailedPrecondition, "representative_must_hand_over") => Self::new(
+                StatusCode::CONFLICT,
+                "representative_must_hand_over",
+                "代表者はチームから外れる前に、代表者を他のメンバーに引き継いでください。",
+            ),
+            (Code::FailedPrecondition, "already_representative") => Self::new(
+                StatusCode::CONFLICT,
+                "already_representative",
+                "既に代表者です。",
+            ),
             (Code::AlreadyExists, "login_id_taken") => Self::new(
                 StatusCode::CONFLICT,
                 "login_id_taken",

@@ -5,6 +5,7 @@ mod auth;
 mod clients;
 mod config;
 mod error;
+mod live;
 mod revocation;
 mod routes;
 mod text;
@@ -67,6 +68,8 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         cfg.revocation_refresh,
         shutdown.clone(),
     ));
+    let live = live::Live::default();
+    let relay = tokio::spawn(live.clone().run(nats.clone(), shutdown.clone()));
     let clock: common::clock::SharedClock = std::sync::Arc::new(common::clock::SystemClock);
     let app = routes::router(routes::AppState {
         clients,
@@ -75,6 +78,8 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         map_tiles: cfg.map_tiles.clone(),
         contact: cfg.contact.clone(),
         choices: std::sync::Arc::default(),
+        live,
+        shutdown: shutdown.clone(),
     });
 
     let metrics = common::metrics::Metrics::new();
@@ -102,6 +107,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     tracing::info!(addr = %cfg.addr, "gateway listening");
     tls::serve(listener, tls, app, shutdown.clone()).await;
     let _ = watcher.await;
+    let _ = relay.await;
     admin.await??;
     Ok(())
 }

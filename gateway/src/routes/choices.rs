@@ -1,4 +1,4 @@
-//! The choices the forms offer (office kinds, professions), asked once of the services that
+//! The choices the forms offer (office kinds, professions, the board's lists), asked once of the services that
 //! decide them and kept: they are compiled into those services, so they change only with a
 //! deployment.
 
@@ -11,6 +11,7 @@ use tokio::sync::OnceCell;
 pub struct Choices {
     kinds: OnceCell<Vec<String>>,
     professions: OnceCell<Vec<String>>,
+    board: OnceCell<proto::careboard::BoardChoices>,
 }
 
 pub type SharedChoices = Arc<Choices>;
@@ -49,4 +50,20 @@ pub async fn professions(state: &AppState) -> Result<&[String], Failure> {
         })
         .await?;
     Ok(list)
+}
+
+pub async fn board(state: &AppState) -> Result<&proto::careboard::BoardChoices, Failure> {
+    state
+        .choices
+        .board
+        .get_or_try_init(|| async {
+            let mut careboard = state.clients.careboard.clone();
+            Ok::<_, Failure>(
+                careboard
+                    .list_board_choices(proto::careboard::ListBoardChoicesRequest {})
+                    .await?
+                    .into_inner(),
+            )
+        })
+        .await
 }

@@ -36,10 +36,7 @@ pub async fn page(
             .into_inner()
             .recipients
             .into_iter()
-            .map(|r| RecipientLine {
-                id: r.id,
-                name: r.display_name,
-            })
+            .map(RecipientLine::from)
             .collect()
     };
     Ok(views::render(&Home {

@@ -103,7 +103,7 @@ pub async fn api(
     ))
 }
 
-fn asset(content_type: &'static str, body: &'static [u8]) -> Response {
+pub(super) fn asset(content_type: &'static str, body: &'static [u8]) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type),

@@ -6,6 +6,7 @@ mod announcements;
 mod api;
 mod applications;
 mod apply;
+mod board;
 mod certificates;
 mod choices;
 mod enroll;
@@ -16,7 +17,9 @@ mod office_profile;
 mod operator;
 mod password;
 mod portal;
+mod recipients;
 mod session;
+mod team;
 
 use crate::auth::require_certificate;
 use crate::clients::Clients;
@@ -42,6 +45,10 @@ pub struct AppState {
     /// The city's contact block on the portal, line by line.
     pub contact: Vec<String>,
     pub choices: choices::SharedChoices,
+    /// Open boards' live updates.
+    pub live: crate::live::Live,
+    /// Ends the live-update streams when the gateway stops.
+    pub shutdown: tokio_util::sync::CancellationToken,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -64,7 +71,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/public/offices", get(map::api))
         .route("/static/vendor/leaflet/leaflet.js", get(map::leaflet_js))
         .route("/static/vendor/leaflet/leaflet.css", get(map::leaflet_css))
-        .route("/static/map.js", get(map::map_js));
+        .route("/static/map.js", get(map::map_js))
+        .route("/static/board.js", get(board::script));
     let protected = Router::new()
         .route("/login", get(session::login_page).post(session::login_form))
         .route("/logout", post(session::logout_form))
@@ -220,6 +228,38 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/offices/{id}/withdraw",
             post(operator::api_withdraw),
         )
+        .route("/recipients/new", get(recipients::new_page))
+        .route("/recipients", post(recipients::register_form))
+        .route("/recipients/{id}", get(recipients::page))
+        .route(
+            "/recipients/{id}/edit",
+            get(recipients::edit_page).post(recipients::edit_form),
+        )
+        .route("/recipients/{id}/history", get(recipients::history_page))
+        .route("/recipients/{id}/close", post(recipients::close_form))
+        .route(
+            "/recipients/{id}/team",
+            get(team::page).post(team::add_form),
+        )
+        .route(
+            "/recipients/{id}/team/{user}/remove",
+            post(team::remove_form),
+        )
+        .route(
+            "/recipients/{id}/team/{user}/representative",
+            post(team::hand_over_form),
+        )
+        .route("/boards/{id}", get(board::page))
+        .route("/boards/{id}/posts", post(board::post_form))
+        .route("/boards/{id}/posts/{post}", get(board::post_fragment))
+        .route("/boards/{id}/posts/{post}/read", post(board::read_form))
+        .route(
+            "/boards/{id}/posts/{post}/acknowledge",
+            post(board::acknowledge_form),
+        )
+        .route("/boards/{id}/events", get(board::events))
+        .route("/operator/consents", get(recipients::consents_page))
+        .route("/operator/consents/{id}/fax", post(recipients::fax_form))
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), require_certificate));
     public

@@ -419,6 +419,8 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
                 .map(|c| c.to_string())
                 .unwrap_or_default(),
             closed: timeline.closed,
+            recipient_name: timeline.recipient_name,
+            care_level: timeline.care_level,
         }))
     }
 
@@ -482,6 +484,21 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
             )
             .await?;
         Ok(Response::new(post(view)))
+    }
+
+    async fn list_board_choices(
+        &self,
+        _request: Request<pb::ListBoardChoicesRequest>,
+    ) -> Reply<pb::BoardChoices> {
+        use crate::domain::{post, recipient};
+        let owned = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect();
+        Ok(Response::new(pb::BoardChoices {
+            care_levels: owned(&recipient::CARE_LEVELS),
+            sexes: owned(&recipient::SEXES),
+            categories: owned(&post::CATEGORIES),
+            close_reasons: owned(&post::CLOSE_REASONS),
+            post_limit: u32::try_from(post::HARD_LIMIT).unwrap_or(u32::MAX),
+        }))
     }
 
     #[tracing::instrument(skip_all)]

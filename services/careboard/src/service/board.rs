@@ -29,6 +29,8 @@ pub struct Timeline {
     pub posts: Vec<PostView>,
     pub next_cursor: Option<Uuid>,
     pub closed: bool,
+    pub recipient_name: String,
+    pub care_level: String,
 }
 
 fn post_error(e: PostError) -> DomainError {
@@ -153,10 +155,13 @@ impl Careboard {
         self.announce_reads(POSTS_READ, actor, recipient, &fresh)
             .await?;
         self.wake_relay();
+        let heading = self.store.heading(recipient).await?;
         Ok(Timeline {
             posts: self.views(actor, recipient, rows).await?,
             next_cursor,
             closed: access.closed,
+            recipient_name: heading.0,
+            care_level: heading.1,
         })
     }
 

@@ -126,6 +126,17 @@ impl Store {
         .await?)
     }
 
+    /// The name and care level a board is headed with.
+    pub async fn heading(&self, id: Uuid) -> Result<(String, String)> {
+        Ok(
+            sqlx::query_as("SELECT display_name, care_level FROM recipients WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .unwrap_or_default(),
+        )
+    }
+
     /// Same kana (spaces aside) and birth date, among the recipients `user` is on the team of or
     /// registered.
     pub async fn possible_duplicates(

@@ -1,5 +1,9 @@
 //! The pages, as askama templates in `templates/`. Escaping is on for every value.
 
+mod board;
+
+pub use board::*;
+
 use askama::Template;
 use axum::response::Html;
 
@@ -36,11 +40,6 @@ pub struct ErrorPage<'a> {
 pub struct Login<'a> {
     pub login_id: &'a str,
     pub error: Option<&'a str>,
-}
-
-pub struct RecipientLine {
-    pub id: String,
-    pub name: String,
 }
 
 #[derive(Template)]
