@@ -132,6 +132,24 @@ impl Session {
         .await
     }
 
+    /// Submits a browser form (with the session's CSRF token, as the pages carry it).
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> anyhow::Result<Answer> {
+        let body = std::iter::once(("csrf_token", self.csrf.as_str()))
+            .chain(fields.iter().copied())
+            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        Self::answer(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await?,
+        )
+        .await
+    }
+
     pub async fn patch(&self, path: &str, body: &Value) -> anyhow::Result<Answer> {
         Self::answer(
             self.http
@@ -154,4 +172,17 @@ impl Session {
         )
         .await
     }
+}
+
+/// `application/x-www-form-urlencoded`, as browsers send it.
+fn form_encode(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                char::from(b).to_string()
+            }
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

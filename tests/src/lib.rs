@@ -6,6 +6,7 @@ pub mod api;
 pub mod client;
 pub mod nats;
 pub mod otlp;
+pub mod people;
 pub mod pki;
 pub mod postgres;
 pub mod process;

@@ -166,8 +166,18 @@ impl Careboard {
 }
 
 impl Careboard {
-    pub async fn my_recipients(&self, actor: &Actor) -> Result<Vec<crate::store::SummaryRow>> {
+    /// Staff and admins in good standing: identity may have suspended the actor since the
+    /// gateway let them in.
+    async fn ensure_active_staff(&self, actor: &Actor) -> Result<()> {
         crate::domain::may_list_own_boards(actor)?;
+        if self.store.is_inactive(actor.user_id).await? {
+            return Err(DomainError::Forbidden.into());
+        }
+        Ok(())
+    }
+
+    pub async fn my_recipients(&self, actor: &Actor) -> Result<Vec<crate::store::SummaryRow>> {
+        self.ensure_active_staff(actor).await?;
         Ok(self.store.recipients_of(actor.user_id).await?)
     }
 }

@@ -54,6 +54,7 @@ impl Careboard {
         allow_duplicate: bool,
     ) -> Result<Registered> {
         may_register(actor)?;
+        self.ensure_active_staff(actor).await?;
         let today = self.today();
         let consent = consent::validate(consent_input, today);
         let fields = recipient::validate(input, today);
@@ -75,6 +76,9 @@ impl Careboard {
             }
         }
         let me = self.person(actor, actor.user_id).await?;
+        if me.candidate.status != "active" {
+            return Err(DomainError::Forbidden.into());
+        }
         let registrar = self.member_row(me, true);
         let id = Uuid::now_v7();
         let events = [self.audit(

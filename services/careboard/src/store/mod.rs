@@ -77,6 +77,16 @@ impl Store {
         }))
     }
 
+    /// Whether identity has reported the user suspended or deactivated.
+    pub async fn is_inactive(&self, user: Uuid) -> Result<bool> {
+        Ok(
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM inactive_users WHERE user_id = $1)")
+                .bind(user)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     /// identity's word on a user; an older event never overrides a newer one.
     pub async fn set_user_status(&self, user: Uuid, status: &str, at: DateTime<Utc>) -> Result<()> {
         if status == "active" {
