@@ -75,3 +75,119 @@ async fn enrollment_devices_staff_and_suspension_work_in_the_browser() {
 async fn an_office_applies_is_approved_enrolls_and_appears_on_the_map_in_the_browser() {
     run("offices.mjs", &[]).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_offices_share_a_board_live_and_the_urgent_email_says_nothing_personal() {
+    use system_tests::people::{self, NewPerson};
+    let dir = tempfile::Builder::new()
+        .prefix("rk-browser-")
+        .tempdir()
+        .unwrap();
+    let stack = Stack::start(StackOptions::for_test(dir.path()))
+        .await
+        .unwrap();
+    let op = people::operator(&stack).await.unwrap();
+    let certs = dir.path().join("devices");
+    let care = people::office(
+        &stack,
+        &op,
+        &certs,
+        "高萩ケアプランセンター",
+        "居宅介護支援事業所",
+    )
+    .await
+    .unwrap();
+    let nursing = people::office(
+        &stack,
+        &op,
+        &certs,
+        "高萩訪問看護ステーション",
+        "訪問看護ステーション",
+    )
+    .await
+    .unwrap();
+    let cm = people::person(
+        &stack,
+        &op,
+        &care,
+        &NewPerson {
+            login_id: "cm.suzuki",
+            name: "鈴木 一郎",
+            kana: "スズキ イチロウ",
+            profession: "ケアマネジャー",
+            office_admin: false,
+        },
+    )
+    .await
+    .unwrap();
+    let nurse = people::person(
+        &stack,
+        &op,
+        &nursing,
+        &NewPerson {
+            login_id: "ns.sato",
+            name: "佐藤 花子",
+            kana: "サトウ ハナコ",
+            profession: "看護師",
+            office_admin: false,
+        },
+    )
+    .await
+    .unwrap();
+    let recipient = "高萩 はな";
+    let urgent = "呼吸が苦しそう。至急往診を依頼しました";
+    let out = node_script(
+        &stack,
+        "careboard.mjs",
+        &[
+            ("CM_P12", care.p12.to_str().unwrap()),
+            ("CM_P12_PASSWORD", &care.p12_password),
+            ("CM_LOGIN", &cm.login_id),
+            ("CM_PASSWORD", &cm.password),
+            ("CM_NAME", "鈴木 一郎"),
+            ("NS_P12", nursing.p12.to_str().unwrap()),
+            ("NS_P12_PASSWORD", &nursing.p12_password),
+            ("NS_LOGIN", &nurse.login_id),
+            ("NS_PASSWORD", &nurse.password),
+            ("NS_NAME", "佐藤 花子"),
+            ("NS_ID", &nurse.id),
+            ("NS_OFFICE", "高萩訪問看護ステーション"),
+            ("RECIPIENT_NAME", recipient),
+            ("URGENT_TEXT", urgent),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "browser test careboard.mjs failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let board = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("RECIPIENT_ID="))
+        .unwrap()
+        .to_owned();
+    // Exactly one email to the care manager, saying nothing about the person or the post.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let mails = loop {
+        let mails: Vec<String> = stack
+            .mails()
+            .into_iter()
+            .filter(|m| m.contains(&cm.email))
+            .collect();
+        if !mails.is_empty() || std::time::Instant::now() > deadline {
+            break mails;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert_eq!(mails.len(), 1, "one urgent email to the care manager");
+    let mail = &mails[0];
+    assert!(mail.contains(&format!("/boards/{board}")));
+    for secret in [recipient, "タカハギ", urgent, "呼吸", "佐藤 花子"] {
+        assert!(
+            !mail.contains(secret),
+            "the urgent email must not contain {secret}"
+        );
+    }
+}
