@@ -216,13 +216,22 @@ impl Stack {
             "GATEWAY_TLS_KEY_FILE",
             server.key.display().to_string(),
         );
-        for svc in ["identity", "offices", "careboard"] {
-            push(
-                &mut envs,
-                "gateway",
-                &format!("{}_URL", svc.to_uppercase()),
-                format!("https://localhost:{}", grpc_ports[svc]),
-            );
+        // Who calls whom over gRPC: the gateway everyone; careboard asks identity and offices who
+        // people are; notify asks identity where to mail them.
+        let callers: [(&str, &[&str]); 3] = [
+            ("gateway", &["identity", "offices", "careboard"]),
+            ("careboard", &["identity", "offices"]),
+            ("notify", &["identity"]),
+        ];
+        for (caller, services) in callers {
+            for svc in services {
+                push(
+                    &mut envs,
+                    caller,
+                    &format!("{}_URL", svc.to_uppercase()),
+                    format!("https://localhost:{}", grpc_ports[svc]),
+                );
+            }
         }
 
         let operator = bootstrap_operator(&dir, &envs)?;

@@ -112,20 +112,36 @@ where
     Fut: std::future::Future<Output = Handled>,
 {
     let stream = js.get_stream(STREAM).await.map_err(nats_err)?;
-    let consumer: jetstream::consumer::PullConsumer = stream
-        .get_or_create_consumer(
-            name,
-            jetstream::consumer::pull::Config {
-                durable_name: Some(name.into()),
-                filter_subjects: subjects.iter().map(|s| (*s).to_owned()).collect(),
-                ack_policy: jetstream::consumer::AckPolicy::Explicit,
-                ack_wait: Duration::from_secs(30),
-                max_deliver: -1,
-                ..Default::default()
-            },
-        )
+    let config = jetstream::consumer::pull::Config {
+        durable_name: Some(name.into()),
+        filter_subjects: subjects.iter().map(|s| (*s).to_owned()).collect(),
+        ack_policy: jetstream::consumer::AckPolicy::Explicit,
+        ack_wait: Duration::from_secs(30),
+        max_deliver: -1,
+        ..Default::default()
+    };
+    // A release that consumes more subjects widens the existing durable consumer in place, so
+    // its position in the stream is kept.
+    let consumer: jetstream::consumer::PullConsumer = match stream
+        .get_consumer::<jetstream::consumer::pull::Config>(name)
         .await
-        .map_err(nats_err)?;
+    {
+        Ok(mut existing) => {
+            let current = existing
+                .info()
+                .await
+                .map_err(nats_err)?
+                .config
+                .filter_subjects
+                .clone();
+            if current == config.filter_subjects {
+                existing
+            } else {
+                stream.update_consumer(config).await.map_err(nats_err)?
+            }
+        }
+        Err(_) => stream.create_consumer(config).await.map_err(nats_err)?,
+    };
     let mut messages = consumer.messages().await.map_err(nats_err)?;
     loop {
         let next = tokio::select! {

@@ -210,6 +210,28 @@ fn user_input<'a>(
 
 type Reply<T> = Result<Response<T>, Status>;
 
+fn staff_card(u: UserRow) -> pb::StaffCard {
+    pb::StaffCard {
+        user_id: u.id.to_string(),
+        name: u.name,
+        kana: u.kana,
+        profession: u.profession,
+        office_id: u.office_id.to_string(),
+        status: u.status,
+    }
+}
+
+/// The subject common name of the caller's service certificate: which service is asking.
+fn peer_common_name<T>(request: &Request<T>) -> Option<String> {
+    let certs = request.peer_certs()?;
+    let (_, cert) = x509_parser::parse_x509_certificate(certs.first()?.as_ref()).ok()?;
+    cert.subject()
+        .iter_common_name()
+        .next()
+        .and_then(|cn| cn.as_str().ok())
+        .map(str::to_owned)
+}
+
 #[tonic::async_trait]
 impl pb::identity_server::Identity for IdentityGrpc {
     #[tracing::instrument(skip_all)]
@@ -368,6 +390,67 @@ impl pb::identity_server::Identity for IdentityGrpc {
             )
             .await?;
         Ok(Response::new(user(u)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn search_staff(
+        &self,
+        request: Request<pb::SearchStaffRequest>,
+    ) -> Reply<pb::SearchStaffResponse> {
+        let req = request.into_inner();
+        bounded(&[
+            (&req.query, 200, "query"),
+            (&req.profession, 100, "profession"),
+        ])?;
+        let rows = self
+            .identity
+            .search_staff(
+                &actor(req.actor.as_ref())?,
+                &req.query,
+                optional_id(&req.office_id, "office_id")?,
+                &req.profession,
+            )
+            .await?;
+        Ok(Response::new(pb::SearchStaffResponse {
+            staff: rows.into_iter().map(staff_card).collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_staff_card(&self, request: Request<pb::UserRef>) -> Reply<pb::StaffCard> {
+        let req = request.into_inner();
+        let u = self
+            .identity
+            .staff_card(&actor(req.actor.as_ref())?, id(&req.user_id, "user_id")?)
+            .await?;
+        Ok(Response::new(staff_card(u)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_mail_addresses(
+        &self,
+        request: Request<pb::ListMailAddressesRequest>,
+    ) -> Reply<pb::ListMailAddressesResponse> {
+        let caller = peer_common_name(&request);
+        let ids = request
+            .into_inner()
+            .user_ids
+            .iter()
+            .map(|raw| id(raw, "user_ids"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let rows = self
+            .identity
+            .mail_addresses(caller.as_deref(), &ids)
+            .await?;
+        Ok(Response::new(pb::ListMailAddressesResponse {
+            addresses: rows
+                .into_iter()
+                .map(|(id, email)| pb::MailAddress {
+                    user_id: id.to_string(),
+                    email,
+                })
+                .collect(),
+        }))
     }
 
     #[tracing::instrument(skip_all)]

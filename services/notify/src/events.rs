@@ -1,6 +1,6 @@
-//! What notify consumes: one durable consumer over the events that cause email. Each event is
-//! claimed in the same transaction that records its delivery, so a redelivered event sends no
-//! second email.
+//! What notify consumes: one durable consumer over the events that cause email. Each email is
+//! recorded as soon as it is sent and each event marked done once all are, so a redelivered
+//! event sends only what is missing and never a second copy.
 
 use crate::domain::{Email, templates};
 use crate::mailer::Mailer;
@@ -11,12 +11,28 @@ use lettre::message::Mailbox;
 use serde::Deserialize;
 
 pub const CONSUMER: &str = "notify";
-pub const SUBJECTS: [&str; 4] = [
+pub const SUBJECTS: [&str; 5] = [
     "offices.office.registered",
     "identity.enrollment_code.issued",
     "offices.application.submitted",
     "offices.application.rejected",
+    "careboard.post.urgent",
 ];
+
+/// The part of `careboard.post.urgent` notify reads: ids only, never text.
+#[derive(Debug, Deserialize)]
+struct UrgentPost {
+    recipient_id: uuid::Uuid,
+    notify_user_ids: Vec<uuid::Uuid>,
+}
+
+/// Why an event could not be turned into emails.
+enum Unrendered {
+    /// Malformed: it never will be.
+    Reject(String),
+    /// identity is away: later.
+    Retry(String),
+}
 
 /// The part of `identity.enrollment_code.issued` notify reads.
 #[derive(Debug, Deserialize)]
@@ -59,10 +75,75 @@ pub struct Notifier {
     /// Where the city hears of new applications.
     pub operator_email: Option<String>,
     pub clock: SharedClock,
+    pub identity: Directory,
+}
+
+type Traced = tonic::service::interceptor::InterceptedService<
+    tonic::transport::Channel,
+    common::grpc::TracePropagation,
+>;
+
+/// Where people are mailed: identity owns the addresses and tells only notify.
+#[derive(Clone)]
+pub struct Directory(pub proto::identity::identity_client::IdentityClient<Traced>);
+
+impl Directory {
+    pub fn connect(
+        url: &str,
+        tls: &common::config::TlsFiles,
+    ) -> Result<Self, common::grpc::ChannelError> {
+        Ok(Self(
+            proto::identity::identity_client::IdentityClient::with_interceptor(
+                common::grpc::channel(url, tls)?,
+                common::grpc::TracePropagation,
+            ),
+        ))
+    }
+
+    async fn addresses(&self, users: &[uuid::Uuid]) -> Result<Vec<String>, tonic::Status> {
+        Ok(self
+            .0
+            .clone()
+            .list_mail_addresses(proto::identity::ListMailAddressesRequest {
+                user_ids: users.iter().map(ToString::to_string).collect(),
+            })
+            .await?
+            .into_inner()
+            .addresses
+            .into_iter()
+            .map(|a| a.email)
+            .collect())
+    }
 }
 
 impl Notifier {
-    fn render(&self, event: &CloudEvent) -> Result<Option<(&'static str, Vec<Email>)>, String> {
+    async fn render(
+        &self,
+        event: &CloudEvent,
+    ) -> Result<Option<(&'static str, Vec<Email>)>, Unrendered> {
+        if event.kind == "careboard.post.urgent" {
+            let d: UrgentPost = event
+                .data_as()
+                .map_err(|e| Unrendered::Reject(e.to_string()))?;
+            let to = self
+                .identity
+                .addresses(&d.notify_user_ids)
+                .await
+                .map_err(|e| Unrendered::Retry(e.to_string()))?;
+            let link = format!("{}/boards/{}", self.portal_url, d.recipient_id);
+            let mails = to
+                .iter()
+                .map(|a| templates::urgent_post(a, &link))
+                .collect();
+            return Ok(Some(("urgent_post", mails)));
+        }
+        self.render_plain(event).map_err(Unrendered::Reject)
+    }
+
+    fn render_plain(
+        &self,
+        event: &CloudEvent,
+    ) -> Result<Option<(&'static str, Vec<Email>)>, String> {
         match event.kind.as_str() {
             "offices.office.registered" => {
                 let data: OfficeRegistered = event.data_as().map_err(|e| e.to_string())?;
@@ -114,27 +195,28 @@ impl Notifier {
 
     #[tracing::instrument(skip_all, fields(event_id = %event.id, kind = %event.kind))]
     pub async fn handle(&self, event: CloudEvent) -> Handled {
-        let (template, mails) = match self.render(&event) {
-            Ok(Some(r)) => r,
-            Ok(None) => return Handled::Done,
-            Err(why) => return Handled::Reject(why),
-        };
-        let mut tx = match self.store.begin().await {
-            Ok(tx) => tx,
-            Err(e) => return Handled::Retry(e.to_string()),
-        };
-        match Store::claim(&mut tx, CONSUMER, event.id).await {
-            Ok(true) => {}
-            Ok(false) => {
+        match self.store.processed(CONSUMER, event.id).await {
+            Ok(true) => {
                 tracing::info!("already delivered; skipping");
                 return Handled::Done;
             }
+            Ok(false) => {}
             Err(e) => return Handled::Retry(e.to_string()),
         }
+        let (template, mails) = match self.render(&event).await {
+            Ok(Some(r)) => r,
+            Ok(None) => return Handled::Done,
+            Err(Unrendered::Reject(why)) => return Handled::Reject(why),
+            Err(Unrendered::Retry(why)) => return Handled::Retry(why),
+        };
         for (n, mail) in mails.iter().enumerate() {
+            match self.store.delivered(event.id, &mail.to).await {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(e) => return Handled::Retry(e.to_string()),
+            }
             let message_id = format!("<{}.{n}@renrakucho>", event.id);
             if let Err(e) = self.mailer.send(&self.from, mail, &message_id).await {
-                // Rolling back un-claims the event, so the redelivery tries again.
                 return Handled::Retry(e.to_string());
             }
             let delivery = Delivery {
@@ -144,12 +226,12 @@ impl Notifier {
                 message_id: &message_id,
                 sent_at: self.clock.now(),
             };
-            if let Err(e) = Store::record(&mut tx, &delivery).await {
+            if let Err(e) = self.store.record(&delivery).await {
                 return Handled::Retry(e.to_string());
             }
             tracing::info!(template, "email sent");
         }
-        match Store::commit(tx).await {
+        match self.store.claim(CONSUMER, event.id).await {
             Ok(()) => Handled::Done,
             Err(e) => Handled::Retry(e.to_string()),
         }

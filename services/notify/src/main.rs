@@ -55,6 +55,10 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         &MIGRATOR,
     )
     .await?;
+    let identity = events::Directory::connect(
+        &vars.required("IDENTITY_URL")?,
+        &common::config::TlsFiles::from_vars(vars)?,
+    )?;
     let clock: SharedClock = Arc::new(SystemClock);
     let notifier = events::Notifier {
         store: store::Store::new(rt.pool.clone()),
@@ -63,6 +67,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         portal_url,
         operator_email: vars.get("OPERATOR_EMAIL")?,
         clock,
+        identity,
     };
     common::events::consume_forever(
         rt.jetstream(),

@@ -1,7 +1,7 @@
 //! Notify's queries. sqlx errors stop here, as `StoreError`.
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgPool;
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -29,15 +29,38 @@ impl Store {
         Self { pool }
     }
 
-    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>> {
-        Ok(self.pool.begin().await?)
+    /// Whether every email of the event has gone out already.
+    pub async fn processed(&self, consumer: &str, event_id: Uuid) -> Result<bool> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM processed_events WHERE consumer = $1 AND event_id = $2)",
+        )
+        .bind(consumer)
+        .bind(event_id)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
-    pub async fn claim(conn: &mut PgConnection, consumer: &str, event_id: Uuid) -> Result<bool> {
-        Ok(common::outbox::claim(conn, consumer, event_id).await?)
+    /// Marks the event done once all its emails are sent.
+    pub async fn claim(&self, consumer: &str, event_id: Uuid) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        common::outbox::claim(&mut conn, consumer, event_id).await?;
+        Ok(())
     }
 
-    pub async fn record(conn: &mut PgConnection, d: &Delivery<'_>) -> Result<()> {
+    /// Whether this address got its email for the event: a redelivery after a partial failure
+    /// sends only what is missing.
+    pub async fn delivered(&self, event_id: Uuid, recipient: &str) -> Result<bool> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM deliveries WHERE event_id = $1 AND recipient = $2)",
+        )
+        .bind(event_id)
+        .bind(recipient)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Recorded right after each email is handed to the server.
+    pub async fn record(&self, d: &Delivery<'_>) -> Result<()> {
         sqlx::query(
             "INSERT INTO deliveries (event_id, template, recipient, message_id, sent_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT DO NOTHING",
@@ -47,12 +70,8 @@ impl Store {
         .bind(d.recipient)
         .bind(d.message_id)
         .bind(d.sent_at)
-        .execute(conn)
+        .execute(&self.pool)
         .await?;
         Ok(())
-    }
-
-    pub async fn commit(tx: sqlx::Transaction<'static, sqlx::Postgres>) -> Result<()> {
-        Ok(tx.commit().await?)
     }
 }

@@ -246,6 +246,25 @@ impl pb::offices_server::Offices for OfficesGrpc {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn list_office_directory(
+        &self,
+        request: Request<pb::ListOfficeDirectoryRequest>,
+    ) -> Reply<pb::ListOfficeDirectoryResponse> {
+        actor(request.get_ref().actor.as_ref())?;
+        let rows = self.offices.directory().await?;
+        Ok(Response::new(pb::ListOfficeDirectoryResponse {
+            offices: rows
+                .into_iter()
+                .map(|o| pb::OfficeEntry {
+                    id: o.id.to_string(),
+                    name: o.name,
+                    kind: o.kind,
+                })
+                .collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn submit_application(
         &self,
         request: Request<pb::SubmitApplicationRequest>,

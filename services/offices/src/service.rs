@@ -161,6 +161,11 @@ impl Offices {
         Ok(self.store.list(500).await?)
     }
 
+    /// Any signed-in actor: building a support team means finding people of other offices.
+    pub async fn directory(&self) -> Result<Vec<OfficeRow>> {
+        Ok(self.store.directory().await?)
+    }
+
     pub async fn on_map(&self, kind: Option<&str>) -> Result<Vec<OfficeRow>> {
         let kind = match kind.filter(|k| !k.is_empty()) {
             Some(k) => Some(OfficeKind::parse(k)?.label()),

@@ -188,6 +188,15 @@ impl Store {
     }
 
     /// What the public map shows: active offices that chose to be listed (index `offices_on_map`).
+    /// Every active office, for finding people to work with.
+    pub async fn directory(&self) -> Result<Vec<OfficeRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {OFFICE} FROM offices WHERE status = 'active' ORDER BY kana, name"
+        )))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     pub async fn on_map(&self, kind: Option<&str>) -> Result<Vec<OfficeRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {OFFICE} FROM offices WHERE listed AND status = 'active' AND ($1::text IS NULL OR kind = $1) \

@@ -68,6 +68,17 @@ pub fn may_request_certificate(actor: &Actor) -> Result<(), DomainError> {
     allow(actor.role == Role::OfficeAdmin)
 }
 
+/// The staff directory, for building support teams across offices: staff and office admins.
+/// The city administers; it does not join teams.
+pub fn may_search_staff(actor: &Actor) -> Result<(), DomainError> {
+    allow(!actor.is_operator())
+}
+
+/// Where people are mailed is for the notify service only, known by its service certificate.
+pub fn may_read_mail_addresses(peer_common_name: Option<&str>) -> Result<(), DomainError> {
+    allow(peer_common_name == Some("notify"))
+}
+
 /// The role a new account gets: people of the city's own office are operators.
 #[must_use]
 pub fn role_for_new_user(actor: &Actor, office: Uuid, office_admin: bool) -> Role {
@@ -122,6 +133,16 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn the_directory_is_for_staff_and_addresses_for_notify() {
+        assert!(may_search_staff(&actor(Role::Staff, 1, 11)).is_ok());
+        assert!(may_search_staff(&actor(Role::OfficeAdmin, 1, 10)).is_ok());
+        assert!(may_search_staff(&actor(Role::Operator, 9, 12)).is_err());
+        assert!(may_read_mail_addresses(Some("notify")).is_ok());
+        assert!(may_read_mail_addresses(Some("gateway")).is_err());
+        assert!(may_read_mail_addresses(None).is_err());
     }
 
     #[test]

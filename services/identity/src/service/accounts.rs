@@ -265,4 +265,48 @@ impl Identity {
         }
         Ok(self.store.list_users(office, query.trim()).await?)
     }
+
+    /// The team directory: by name or kana, office, or profession — never everyone at once.
+    pub async fn search_staff(
+        &self,
+        actor: &Actor,
+        query: &str,
+        office: Option<Uuid>,
+        profession: &str,
+    ) -> Result<Vec<UserRow>> {
+        access::may_search_staff(actor)?;
+        let query = query.trim();
+        if query.chars().count() > 50
+            || (query.is_empty() && office.is_none() && profession.is_empty())
+        {
+            return Err(DomainError::Invalid("query").into());
+        }
+        let profession = match profession.trim() {
+            "" => None,
+            p => Some(profession::parse(p).map_err(|_| DomainError::Invalid("profession"))?),
+        };
+        Ok(self.store.search_staff(query, office, profession).await?)
+    }
+
+    /// One person of the directory, whatever their status (a team shows departed members).
+    pub async fn staff_card(&self, actor: &Actor, id: Uuid) -> Result<UserRow> {
+        access::may_search_staff(actor)?;
+        let user = self.target(id).await?;
+        if Role::parse(&user.role) == Some(Role::Operator) {
+            return Err(DomainError::NotFound.into());
+        }
+        Ok(user)
+    }
+
+    pub async fn mail_addresses(
+        &self,
+        peer_common_name: Option<&str>,
+        ids: &[Uuid],
+    ) -> Result<Vec<(Uuid, String)>> {
+        access::may_read_mail_addresses(peer_common_name)?;
+        if ids.len() > 500 {
+            return Err(DomainError::Invalid("user_ids").into());
+        }
+        Ok(self.store.mail_addresses(ids).await?)
+    }
 }

@@ -63,6 +63,39 @@ impl Store {
         .await?)
     }
 
+    /// Active staff and office admins of every office, for the team directory. `query` matches
+    /// name or kana, with or without the space between family and given name.
+    pub async fn search_staff(
+        &self,
+        query: &str,
+        office: Option<Uuid>,
+        profession: Option<&str>,
+    ) -> Result<Vec<UserRow>> {
+        let plain = query.replace(['%', '_', '\\', ' ', '\u{3000}'], "");
+        let pattern = format!("%{plain}%");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM users WHERE status = 'active' AND role IN ('staff', 'office_admin') \
+             AND ($1 = '%%' OR replace(name, ' ', '') ILIKE $1 OR replace(kana, ' ', '') ILIKE $1) \
+             AND ($2::uuid IS NULL OR office_id = $2) AND ($3::text IS NULL OR profession = $3) \
+             ORDER BY kana, id LIMIT 50"
+        )))
+        .bind(pattern)
+        .bind(office)
+        .bind(profession)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Addresses of the active ones among `ids`.
+    pub async fn mail_addresses(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT id, email FROM users WHERE id = ANY($1) AND status = 'active' AND email <> ''",
+        )
+        .bind(ids)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// People of one office, or of every office; `query` matches login ID, name or kana.
     pub async fn list_users(&self, office: Option<Uuid>, query: &str) -> Result<Vec<UserRow>> {
         let pattern = format!("%{}%", query.replace(['%', '_', '\\'], ""));

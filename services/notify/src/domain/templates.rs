@@ -87,6 +87,23 @@ pub fn enrollment_code(
     }
 }
 
+/// An urgent post (緊急（重要）) is waiting on a board the reader's team shares. Only that and
+/// the link: never the person cared for, the text, or who wrote it.
+#[must_use]
+pub fn urgent_post(to: &str, board_url: &str) -> Email {
+    Email {
+        to: to.to_owned(),
+        subject: "【電子@連絡帳】緊急（重要）の連絡があります".into(),
+        body: format!(
+            "電子@連絡帳 ご利用者 様\n\n\
+             あなたが参加している支援チームの連絡帳に、緊急（重要）の連絡が書き込まれました。\n\
+             登録済みのパソコン等からログインし、内容を確認してください。\n\n\
+             {board_url}\n\n\
+             ※このメールには、個人情報保護のため支援対象者の氏名や連絡の内容は記載していません。\n{SIGNATURE}"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +133,16 @@ mod tests {
         assert!(mail.body.contains("高萩訪問看護ステーション"));
         assert!(mail.body.contains("https://renrakucho.example.jp/"));
         assert!(mail.subject.contains("電子@連絡帳"));
+    }
+
+    #[test]
+    fn the_urgent_mail_is_only_a_signal_and_a_link() {
+        let mail = urgent_post("ns@example.jp", "https://r.example.jp/boards/0190-abc");
+        assert!(mail.body.contains("https://r.example.jp/boards/0190-abc"));
+        assert!(mail.subject.contains("緊急（重要）"));
+        // Everything else is fixed wording: nothing of the event reaches the text.
+        let other = urgent_post("cm@example.jp", "https://r.example.jp/boards/0190-abc");
+        assert_eq!(mail.body, other.body);
+        assert_eq!(mail.subject, other.subject);
     }
 }
