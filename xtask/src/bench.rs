@@ -1,9 +1,14 @@
 //! `cargo xtask bench <name>`: measurements that are reported, not enforced.
 //!
+//! `board` loads the 連絡帳 with 1M and then 10M posts and reads timelines through the gateway,
+//! then measures post creation and urgent post → email latency; it records its figures at the
+//! end of the README.
+//!
 //! `tls` compares the gateway's TLS termination with nginx configured as it would be in front
 //! of the gateway: full mutual-TLS handshakes per second, and requests per second on
 //! connections kept open.
 
+mod board;
 mod http;
 mod load;
 mod nginx;
@@ -16,7 +21,7 @@ use std::path::Path;
 use std::process::Command;
 use system_tests::{Stack, StackOptions};
 
-const BENCHES: [&str; 1] = ["tls"];
+const BENCHES: [&str; 2] = ["board", "tls"];
 
 /// What the gateway should reach, relative to nginx, in handshakes per second.
 const TARGET_RATIO: f64 = 1.2;
@@ -24,6 +29,7 @@ const TARGET_RATIO: f64 = 1.2;
 pub fn bench(root: &Path, name: Option<&str>) -> Result<()> {
     match name {
         Some("tls") => tls(root),
+        Some("board") => board(root),
         Some(other) => bail!(
             "unknown benchmark {other:?}; available: {}",
             BENCHES.join(", ")
@@ -51,7 +57,7 @@ fn tls(root: &Path) -> Result<()> {
     let nginx = nginx::ensure_installed()?;
     let bin_dir = system_tests::bin_dir();
     if !bin_dir.ends_with("release") {
-        return rerun_in_release(root, &bin_dir);
+        return rerun_in_release(root, &bin_dir, "tls");
     }
 
     let runtime = tokio::runtime::Runtime::new()?;
@@ -71,7 +77,7 @@ fn tls(root: &Path) -> Result<()> {
 /// A debug build would measure the compiler's unoptimised crypto rather than the server, and
 /// the stack runs the binaries that sit beside the running xtask: so build everything in
 /// release and let the release xtask run the bench.
-fn rerun_in_release(root: &Path, bin_dir: &Path) -> Result<()> {
+fn rerun_in_release(root: &Path, bin_dir: &Path, bench: &str) -> Result<()> {
     eprintln!("xtask: building the release binaries");
     let mut build = tools::cargo();
     build
@@ -87,10 +93,83 @@ fn rerun_in_release(root: &Path, bin_dir: &Path) -> Result<()> {
         .join("release")
         .join("xtask");
     let status = Command::new(&release)
-        .args(["bench", "tls"])
+        .args(["bench", bench])
         .status()
         .with_context(|| format!("cannot run {}", release.display()))?;
     std::process::exit(status.code().unwrap_or(1));
+}
+
+fn board(root: &Path) -> Result<()> {
+    tools::ensure_system_packages(false)?;
+    tools::venv_python(root)?;
+    let bin_dir = system_tests::bin_dir();
+    if !bin_dir.ends_with("release") {
+        return rerun_in_release(root, &bin_dir, "board");
+    }
+    let runtime = tokio::runtime::Runtime::new()?;
+    let dir = tempfile::Builder::new()
+        .prefix("renrakucho-bench-board-")
+        .tempdir()?;
+    let result = runtime.block_on(board::run(dir.path()));
+    if result.is_err() {
+        eprintln!("xtask: logs kept in {}", dir.keep().display());
+    }
+    let figures = result?;
+    let report = board_report(&figures);
+    print!("{report}");
+    record_in_readme(root, &report)?;
+    Ok(())
+}
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// The figures as the README keeps them; its last two lines are the ones the issue names.
+fn board_report(f: &board::Figures) -> String {
+    use std::fmt::Write;
+    let mut out =
+        String::from("| posts | timeline pages/s | p50 ms | p99 ms |\n|---|---|---|---|\n");
+    for t in &f.timelines {
+        let _ = writeln!(
+            out,
+            "| {} | {:.1} | {:.1} | {:.1} |",
+            t.posts,
+            t.per_second,
+            ms(t.p50),
+            ms(t.p99)
+        );
+    }
+    let ratio = match f.timelines.as_slice() {
+        [small, large] => ms(large.p99) / ms(small.p99),
+        _ => f64::NAN,
+    };
+    let _ = writeln!(out, "\nposts created per second: {:.1}", f.posts_per_second);
+    let _ = writeln!(
+        out,
+        "urgent email p50 ms: {:.0} (20 urgent posts per second)\n",
+        ms(f.urgent_p50)
+    );
+    let _ = writeln!(out, "timeline p99 10M/1M ratio: {ratio:.2}");
+    let _ = writeln!(out, "urgent email p99 ms: {:.0}", ms(f.urgent_p99));
+    out
+}
+
+/// Replaces everything after the board benchmark's marker with the new figures.
+fn record_in_readme(root: &Path, report: &str) -> Result<()> {
+    const MARKER: &str = "<!-- figures of cargo xtask bench board -->";
+    let path = root.join("README.md");
+    let readme = std::fs::read_to_string(&path)?;
+    let Some(at) = readme.find(MARKER) else {
+        bail!("README.md has no line {MARKER}");
+    };
+    let measured = format!(
+        "{MARKER}\nMeasured on the 2-core development machine with `BENCH_BOARD_SCALE={}`:\n\n{report}",
+        std::env::var("BENCH_BOARD_SCALE").unwrap_or_else(|_| "1".into())
+    );
+    std::fs::write(&path, format!("{}{measured}", &readme[..at]))?;
+    eprintln!("xtask: figures recorded in {}", path.display());
+    Ok(())
 }
 
 struct Rates {
