@@ -38,6 +38,19 @@ fn inline(line: &str) -> String {
     out
 }
 
+/// A query-string value, percent-encoded (everything but unreserved characters).
+#[must_use]
+pub fn url_encode(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[must_use]
 pub fn announcement_html(text: &str) -> String {
     let mut html = String::new();

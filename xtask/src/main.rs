@@ -26,6 +26,9 @@ fn main() -> anyhow::Result<()> {
                 "  test   formatting, lints, every test (unit, cross-service, browser) and the k8s manifests"
             );
             eprintln!("  bench  tls: the gateway's TLS termination against nginx (release build)");
+            eprintln!(
+                "         board: timelines at 1M and 10M posts, posting, urgent email (release build)"
+            );
             std::process::exit(2);
         }
     }

@@ -89,6 +89,7 @@ fn json_failure(rejection: &JsonRejection) -> Failure {
         super::map::api,
         super::operator::api_suspension,
         super::operator::api_verify_audit,
+        super::audit::api_list,
         super::password::api,
         super::enroll::api,
         super::accounts::api_list,

@@ -6,12 +6,14 @@ mod announcements;
 mod api;
 mod applications;
 mod apply;
+mod audit;
 mod board;
 mod certificates;
 mod choices;
 mod enroll;
 mod forms;
 mod home;
+mod incidents;
 mod map;
 mod office_profile;
 mod operator;
@@ -20,6 +22,8 @@ mod portal;
 mod recipients;
 mod session;
 mod team;
+
+pub use audit::AuditFilter;
 
 use crate::auth::require_certificate;
 use crate::clients::Clients;
@@ -259,6 +263,16 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/boards/{id}/events", get(board::events))
         .route("/operator/consents", get(recipients::consents_page))
+        .route(
+            "/incidents",
+            get(incidents::page).post(incidents::file_form),
+        )
+        .route("/incidents/{id}", get(incidents::detail))
+        .route("/incidents/{id}/status", post(incidents::status_form))
+        .route("/operator/audit", get(audit::page))
+        .route("/operator/audit.csv", get(audit::csv))
+        .route("/operator/audit/verify", post(audit::verify_form))
+        .route("/api/v1/operator/audit", get(audit::api_list))
         .route("/operator/consents/{id}/fax", post(recipients::fax_form))
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), require_certificate));

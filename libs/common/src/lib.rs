@@ -15,6 +15,7 @@ pub mod outbox;
 #[cfg(feature = "postgres")]
 pub mod runtime;
 pub mod shutdown;
+pub mod stats;
 pub mod telemetry;
 pub mod text;
 pub mod tls;

@@ -30,6 +30,17 @@ pub struct PostUrgent {
     pub notify_user_ids: Vec<Uuid>,
 }
 
+/// notify mails the office's admins and the city; the report's text stays here.
+pub const INCIDENT_FILED: &str = "careboard.incident.filed";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct IncidentFiled {
+    pub incident_id: Uuid,
+    pub office_id: Uuid,
+    /// Said in the email to the city; an office name is not personal data.
+    pub office_name: String,
+}
+
 /// Posts one member read for the first time (or acknowledged).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct PostsMarked {

@@ -1,10 +1,11 @@
 //! The gRPC surface of careboard: decode, call the use case, map errors to a status once.
 
 use crate::domain::consent::ConsentInput;
+use crate::domain::incident::IncidentInput;
 use crate::domain::recipient::RecipientInput;
 use crate::domain::{Actor, DomainError, Membership, Role};
 use crate::error::Error;
-use crate::service::{Careboard, PostView, RecipientView, Registered};
+use crate::service::{Careboard, IncidentView, PostView, RecipientView, Registered};
 use crate::store::{ConsentRow, MemberRow, Stamp};
 use chrono::{DateTime, Utc};
 use proto::careboard as pb;
@@ -195,6 +196,33 @@ fn consent_entry(c: ConsentRow) -> pb::ConsentEntry {
         office_id: c.office_id.to_string(),
         registered_by_name: c.recorded_by_name,
         status: c.status,
+    }
+}
+
+fn incident(v: IncidentView) -> pb::Incident {
+    let i = v.incident;
+    pb::Incident {
+        id: i.id.to_string(),
+        office_id: i.office_id.to_string(),
+        office_name: i.office_name,
+        reporter_name: i.reporter_name,
+        occurred_at: time(i.occurred_at),
+        device: i.device,
+        what_happened: i.what_happened,
+        action_taken: i.action_taken,
+        status: i.status,
+        filed_at: time(i.filed_at),
+        updated_at: time(i.updated_at),
+        notes: v
+            .notes
+            .into_iter()
+            .map(|n| pb::IncidentNote {
+                at: time(n.at),
+                by_name: n.by_name,
+                status: n.status,
+                note: n.note,
+            })
+            .collect(),
     }
 }
 
@@ -484,6 +512,101 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
             )
             .await?;
         Ok(Response::new(post(view)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn file_incident(
+        &self,
+        request: Request<pb::FileIncidentRequest>,
+    ) -> Reply<pb::Incident> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let input = IncidentInput {
+            occurred_at: req.occurred_at,
+            device: req.device,
+            what_happened: req.what_happened,
+            action_taken: req.action_taken,
+        };
+        Ok(Response::new(incident(
+            self.careboard.file_incident(&actor, &input).await?,
+        )))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_incidents(
+        &self,
+        request: Request<pb::ListIncidentsRequest>,
+    ) -> Reply<pb::ListIncidentsResponse> {
+        let actor = actor(request.get_ref().actor.as_ref())?;
+        let rows = self.careboard.incidents(&actor).await?;
+        Ok(Response::new(pb::ListIncidentsResponse {
+            incidents: rows
+                .into_iter()
+                .map(|incident_row| {
+                    incident(IncidentView {
+                        incident: incident_row,
+                        notes: Vec::new(),
+                    })
+                })
+                .collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_incident(&self, request: Request<pb::IncidentRef>) -> Reply<pb::Incident> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        Ok(Response::new(incident(
+            self.careboard
+                .incident(&actor, id(&req.incident_id, "incident_id")?)
+                .await?,
+        )))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn update_incident(
+        &self,
+        request: Request<pb::UpdateIncidentRequest>,
+    ) -> Reply<pb::Incident> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        Ok(Response::new(incident(
+            self.careboard
+                .track_incident(
+                    &actor,
+                    id(&req.incident_id, "incident_id")?,
+                    &req.status,
+                    &req.note,
+                )
+                .await?,
+        )))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_board_stats(
+        &self,
+        request: Request<proto::common::StatsRequest>,
+    ) -> Reply<pb::BoardStats> {
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let s = self
+            .careboard
+            .stats(&actor, &req.from_month, &req.to_month)
+            .await?;
+        let months = |rows: Vec<(String, u64)>| {
+            rows.into_iter()
+                .map(|(month, value)| proto::common::MonthCount { month, value })
+                .collect()
+        };
+        Ok(Response::new(pb::BoardStats {
+            recipients_active: s.recipients_active,
+            recipients_closed: s.recipients_closed,
+            recipients_registered: months(s.recipients_registered),
+            boards_closed: months(s.boards_closed),
+            posts: months(s.posts),
+            urgent_posts: months(s.urgent_posts),
+            incidents: months(s.incidents),
+        }))
     }
 
     async fn list_board_choices(

@@ -221,15 +221,20 @@ fn staff_card(u: UserRow) -> pb::StaffCard {
     }
 }
 
-/// The subject common name of the caller's service certificate: which service is asking.
-fn peer_common_name<T>(request: &Request<T>) -> Option<String> {
-    let certs = request.peer_certs()?;
-    let (_, cert) = x509_parser::parse_x509_certificate(certs.first()?.as_ref()).ok()?;
+/// The subject common name of a DER certificate; `None` if it has none or does not parse.
+fn common_name(der: &[u8]) -> Option<String> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
     cert.subject()
         .iter_common_name()
         .next()
         .and_then(|cn| cn.as_str().ok())
         .map(str::to_owned)
+}
+
+/// Which service is asking: the common name of its client certificate. The TLS layer has already
+/// verified the chain to the internal CA, which issues service certificates only.
+fn peer_common_name<T>(request: &Request<T>) -> Option<String> {
+    common_name(request.peer_certs()?.first()?.as_ref())
 }
 
 #[tonic::async_trait]
@@ -390,6 +395,66 @@ impl pb::identity_server::Identity for IdentityGrpc {
             )
             .await?;
         Ok(Response::new(user(u)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_audit(
+        &self,
+        request: Request<pb::ListAuditRequest>,
+    ) -> Reply<pb::ListAuditResponse> {
+        let req = request.into_inner();
+        bounded(&[
+            (&req.user, 100, "user"),
+            (&req.target_id, 100, "target_id"),
+            (&req.action, 100, "action"),
+            (&req.from, 20, "from"),
+            (&req.to, 20, "to"),
+        ])?;
+        let query = crate::service::audit::AuditQuery {
+            user: &req.user,
+            office: optional_id(&req.office_id, "office_id")?,
+            target_id: &req.target_id,
+            action: &req.action,
+            from: &req.from,
+            to: &req.to,
+            before_seq: req.before_seq,
+            limit: req.limit,
+        };
+        let lines = self
+            .identity
+            .audit_lines(&actor(req.actor.as_ref())?, &query)
+            .await?;
+        let asked = match req.limit {
+            0 => 200,
+            n => n.min(5000) as usize,
+        };
+        let next_before_seq = if lines.len() == asked {
+            lines.last().map_or(0, |l| l.seq)
+        } else {
+            0
+        };
+        let opt = |v: Option<Uuid>| v.map(|u| u.to_string()).unwrap_or_default();
+        Ok(Response::new(pb::ListAuditResponse {
+            entries: lines
+                .into_iter()
+                .map(|l| pb::AuditEntry {
+                    seq: l.seq,
+                    at: time(l.at),
+                    source: l.source,
+                    action: l.action,
+                    actor_user_id: opt(l.actor_user_id),
+                    actor_login_id: l.actor_login_id.unwrap_or_default(),
+                    actor_name: l.actor_name.unwrap_or_default(),
+                    actor_office_id: opt(l.actor_office_id),
+                    cert_serial: l.cert_serial.unwrap_or_default(),
+                    target_type: l.target_type.unwrap_or_default(),
+                    target_id: l.target_id.unwrap_or_default(),
+                    outcome: l.outcome,
+                    details: l.details.to_string(),
+                })
+                .collect(),
+            next_before_seq,
+        }))
     }
 
     #[tracing::instrument(skip_all)]
@@ -655,5 +720,40 @@ impl pb::identity_server::Identity for IdentityGrpc {
                 first_broken_seq: seq,
             },
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::common_name;
+    use rcgen::{CertificateParams, DnType, KeyPair};
+
+    fn certificate(cn: Option<&str>) -> Vec<u8> {
+        let key = KeyPair::generate().expect("key");
+        let mut params = CertificateParams::new(vec!["notify".into()]).expect("params");
+        params.distinguished_name = rcgen::DistinguishedName::new();
+        if let Some(cn) = cn {
+            params.distinguished_name.push(DnType::CommonName, cn);
+        }
+        params
+            .self_signed(&key)
+            .expect("certificate")
+            .der()
+            .to_vec()
+    }
+
+    #[test]
+    fn the_caller_is_named_by_its_certificate_common_name() {
+        assert_eq!(
+            common_name(&certificate(Some("notify"))).as_deref(),
+            Some("notify")
+        );
+        assert_eq!(
+            common_name(&certificate(Some("gateway"))).as_deref(),
+            Some("gateway")
+        );
+        // A name in the SAN alone does not count: the subject says who the service is.
+        assert_eq!(common_name(&certificate(None)), None);
+        assert_eq!(common_name(b"not a certificate"), None);
     }
 }

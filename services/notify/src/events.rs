@@ -9,6 +9,7 @@ use common::clock::SharedClock;
 use common::events::{CloudEvent, Handled};
 use lettre::message::Mailbox;
 use serde::Deserialize;
+use uuid::Uuid;
 
 pub const CONSUMER: &str = "notify";
 pub const SUBJECTS: [&str; 5] = [
@@ -22,9 +23,27 @@ pub const SUBJECTS: [&str; 5] = [
 /// The part of `careboard.post.urgent` notify reads: ids only, never text.
 #[derive(Debug, Deserialize)]
 struct UrgentPost {
-    recipient_id: uuid::Uuid,
-    notify_user_ids: Vec<uuid::Uuid>,
+    recipient_id: Uuid,
+    /// careboard leaves the author out of `notify_user_ids`; notify makes sure of it.
+    #[serde(default)]
+    author_user_id: Option<Uuid>,
+    notify_user_ids: Vec<Uuid>,
 }
+
+impl UrgentPost {
+    /// Whom to mail: each member once, never the author.
+    fn readers(&self) -> Vec<Uuid> {
+        let mut seen = std::collections::HashSet::new();
+        self.notify_user_ids
+            .iter()
+            .copied()
+            .filter(|u| Some(*u) != self.author_user_id && seen.insert(*u))
+            .collect()
+    }
+}
+
+/// identity answers at most this many ids per `ListMailAddresses`.
+const ADDRESSES_PER_CALL: usize = 500;
 
 /// Why an event could not be turned into emails.
 enum Unrendered {
@@ -100,19 +119,21 @@ impl Directory {
         ))
     }
 
-    async fn addresses(&self, users: &[uuid::Uuid]) -> Result<Vec<String>, tonic::Status> {
-        Ok(self
-            .0
-            .clone()
-            .list_mail_addresses(proto::identity::ListMailAddressesRequest {
-                user_ids: users.iter().map(ToString::to_string).collect(),
-            })
-            .await?
-            .into_inner()
-            .addresses
-            .into_iter()
-            .map(|a| a.email)
-            .collect())
+    /// The addresses of the active ones among `users`; the others get no mail.
+    async fn addresses(&self, users: &[Uuid]) -> Result<Vec<String>, tonic::Status> {
+        let mut out = Vec::with_capacity(users.len());
+        for chunk in users.chunks(ADDRESSES_PER_CALL) {
+            // Fields notify does not fill stay at their defaults, so a request that grows more
+            // (protobuf messages do) still builds unchanged.
+            #[allow(clippy::needless_update)]
+            let request = proto::identity::ListMailAddressesRequest {
+                user_ids: chunk.iter().map(ToString::to_string).collect(),
+                ..Default::default()
+            };
+            let reply = self.0.clone().list_mail_addresses(request).await?;
+            out.extend(reply.into_inner().addresses.into_iter().map(|a| a.email));
+        }
+        Ok(out)
     }
 }
 
@@ -125,15 +146,18 @@ impl Notifier {
             let d: UrgentPost = event
                 .data_as()
                 .map_err(|e| Unrendered::Reject(e.to_string()))?;
-            let to = self
-                .identity
-                .addresses(&d.notify_user_ids)
-                .await
-                .map_err(|e| Unrendered::Retry(e.to_string()))?;
-            let link = format!("{}/boards/{}", self.portal_url, d.recipient_id);
+            let readers = d.readers();
+            if readers.is_empty() {
+                return Ok(None);
+            }
+            // Whatever identity answers (away, or refusing a misconfigured certificate), the
+            // event waits: the mail goes out once identity answers again.
+            let to = self.identity.addresses(&readers).await.map_err(|e| {
+                Unrendered::Retry(format!("identity: {:?} {}", e.code(), e.message()))
+            })?;
             let mails = to
                 .iter()
-                .map(|a| templates::urgent_post(a, &link))
+                .map(|a| templates::urgent_post(a, &self.portal_url, d.recipient_id))
                 .collect();
             return Ok(Some(("urgent_post", mails)));
         }
@@ -235,5 +259,23 @@ impl Notifier {
             Ok(()) => Handled::Done,
             Err(e) => Handled::Retry(e.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_urgent_post_mails_each_member_once_and_never_its_author() {
+        let (a, b, author) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let post: UrgentPost = serde_json::from_value(serde_json::json!({
+            "post_id": Uuid::from_u128(9),
+            "recipient_id": Uuid::from_u128(8),
+            "author_user_id": author,
+            "notify_user_ids": [a, author, b, a],
+        }))
+        .unwrap();
+        assert_eq!(post.readers(), vec![a, b]);
     }
 }

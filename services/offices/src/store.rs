@@ -187,16 +187,17 @@ impl Store {
         .await?)
     }
 
-    /// What the public map shows: active offices that chose to be listed (index `offices_on_map`).
-    /// Every active office, for finding people to work with.
+    /// Every active office, for finding people to work with: in kana order, then the offices
+    /// registered before kana was asked for (their kana is empty) by name.
     pub async fn directory(&self) -> Result<Vec<OfficeRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {OFFICE} FROM offices WHERE status = 'active' ORDER BY kana, name"
+            "SELECT {OFFICE} FROM offices WHERE status = 'active' ORDER BY kana = '', kana, name, id"
         )))
         .fetch_all(&self.pool)
         .await?)
     }
 
+    /// What the public map shows: active offices that chose to be listed (index `offices_on_map`).
     pub async fn on_map(&self, kind: Option<&str>) -> Result<Vec<OfficeRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {OFFICE} FROM offices WHERE listed AND status = 'active' AND ($1::text IS NULL OR kind = $1) \

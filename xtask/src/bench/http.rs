@@ -1,14 +1,16 @@
-//! Just enough HTTP/1.1 to read one response after another off a connection: the status, and a
-//! body framed by Content-Length, chunked encoding or the end of the connection.
+//! Just enough HTTP/1.1 to read one response after another off a connection: the status, the
+//! headers, and a body framed by Content-Length, chunked encoding or the end of the connection.
 
 use anyhow::{Context, Result, bail};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-/// A response head larger than this is not what `/healthz` sends; stop rather than buffer it.
+/// A response head larger than this is not what the gateway sends; stop rather than buffer it.
 const MAX_HEAD: usize = 64 * 1024;
 
 pub struct Response {
     pub status: u16,
+    /// Names as sent; look them up with [`Response::header`].
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     /// The server said it closes the connection after this response.
     pub close: bool,
@@ -25,6 +27,16 @@ enum Framing {
     Length(usize),
     Chunked,
     UntilClose,
+}
+
+impl Response {
+    /// The first value of header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 impl Reader {
@@ -52,6 +64,7 @@ impl Reader {
         let mut length = None;
         let mut chunked = false;
         let mut close = false;
+        let mut headers = Vec::new();
         for line in lines.filter(|l| !l.is_empty()) {
             let (name, value) = line
                 .split_once(':')
@@ -69,6 +82,7 @@ impl Reader {
                     .split(',')
                     .any(|v| v.trim().eq_ignore_ascii_case("close"));
             }
+            headers.push((name.to_owned(), value.to_owned()));
         }
         self.buf.drain(..head_len);
         // Chunked wins over any Content-Length (RFC 9112 §6.3).
@@ -95,6 +109,7 @@ impl Reader {
         };
         Ok(Response {
             status,
+            headers,
             body,
             close,
         })
@@ -190,6 +205,7 @@ HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
         let responses = parse_all(wire).await;
         assert_eq!(responses.len(), 3);
         assert_eq!(responses[0].body, b"ok");
+        assert_eq!(responses[0].header("Content-Length"), Some("2"));
         assert!(!responses[0].close);
         assert_eq!(responses[1].body, b"ok");
         assert_eq!(responses[2].status, 204);

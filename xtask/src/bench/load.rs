@@ -102,25 +102,32 @@ pub struct Count {
 
 /// Only what completes between the end of the warm-up and the end of the window counts.
 #[derive(Clone, Copy)]
-struct Window {
+pub struct Window {
     from: Instant,
     until: Instant,
 }
 
 impl Window {
     fn starting_now() -> Self {
-        let from = Instant::now() + WARM_UP;
+        Self::after(WARM_UP, MEASURE)
+    }
+
+    /// A window of `measure` that opens once `warm_up` has passed.
+    pub fn after(warm_up: Duration, measure: Duration) -> Self {
+        let from = Instant::now() + warm_up;
         Self {
             from,
-            until: from + MEASURE,
+            until: from + measure,
         }
     }
 
-    fn open(&self) -> bool {
+    /// Whether to send another request.
+    pub fn open(&self) -> bool {
         Instant::now() < self.until
     }
 
-    fn counts(&self) -> bool {
+    /// Whether what completes now counts.
+    pub fn counts(&self) -> bool {
         let now = Instant::now();
         now >= self.from && now < self.until
     }
@@ -208,28 +215,14 @@ pub async fn keep_alive(client: &Client, addr: SocketAddr) -> Result<Count> {
     let window = Window::starting_now();
     let tasks: Vec<_> = (0..CONCURRENCY)
         .map(|_| {
-            let client = client.clone();
+            let mut conn = Conn::new(client, addr);
             tokio::spawn(async move {
                 let mut count = Count::new();
-                let mut conn: Option<(TlsStream<TcpStream>, Reader)> = None;
                 while window.open() {
-                    let outcome = step(async {
-                        let (tls, reader) = match &mut conn {
-                            Some(c) => c,
-                            None => conn.insert((client.connect(addr).await?, Reader::default())),
-                        };
-                        tls.write_all(KEEP_ALIVE_REQUEST).await?;
-                        tls.flush().await?;
-                        let response = reader.response(tls).await?;
-                        if response.close {
-                            conn = None;
-                        }
-                        expect_healthy(&response)
-                    })
-                    .await;
-                    if outcome.is_err() {
-                        conn = None;
-                    }
+                    let outcome = conn
+                        .send(KEEP_ALIVE_REQUEST)
+                        .await
+                        .and_then(|r| expect_healthy(&r));
                     count.record(window, outcome);
                 }
                 count
@@ -237,6 +230,44 @@ pub async fn keep_alive(client: &Client, addr: SocketAddr) -> Result<Count> {
         })
         .collect();
     join(tasks).await
+}
+
+/// One connection kept open for request after request, opened on first use and again after
+/// the server closed it or a request failed.
+pub struct Conn {
+    client: Client,
+    addr: SocketAddr,
+    open: Option<(TlsStream<TcpStream>, Reader)>,
+}
+
+impl Conn {
+    pub fn new(client: &Client, addr: SocketAddr) -> Self {
+        Self {
+            client: client.clone(),
+            addr,
+            open: None,
+        }
+    }
+
+    /// Sends one complete request and reads its response.
+    pub async fn send(&mut self, request: &[u8]) -> Result<Response> {
+        let outcome = step(async {
+            let (tls, reader) = match &mut self.open {
+                Some(c) => c,
+                None => self
+                    .open
+                    .insert((self.client.connect(self.addr).await?, Reader::default())),
+            };
+            tls.write_all(request).await?;
+            tls.flush().await?;
+            reader.response(tls).await
+        })
+        .await;
+        if outcome.as_ref().map_or(true, |r| r.close) {
+            self.open = None;
+        }
+        outcome
+    }
 }
 
 async fn join(tasks: Vec<tokio::task::JoinHandle<Count>>) -> Result<Count> {

@@ -2,6 +2,7 @@
 //! and the operator administers consent without ever reading a board.
 
 pub mod consent;
+pub mod incident;
 pub mod post;
 pub mod recipient;
 pub mod team;
@@ -113,6 +114,23 @@ pub fn may_administer_consent(actor: &Actor) -> Result<(), DomainError> {
     }
 }
 
+/// Who may read an incident report: the city, the reporter's office admin, the reporter.
+pub fn may_see_incident(actor: &Actor, office: Uuid, reporter: Uuid) -> Result<(), DomainError> {
+    let ok = actor.is_operator()
+        || (actor.role == Role::OfficeAdmin && actor.office_id == office)
+        || actor.user_id == reporter;
+    if ok {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden)
+    }
+}
+
+/// Moving a report through 受付 → 対応中 → 完了 is the city's.
+pub fn may_track_incident(actor: &Actor) -> Result<(), DomainError> {
+    may_administer_consent(actor)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +184,24 @@ mod tests {
             may_manage(&staff, Membership::Representative, true),
             Err(DomainError::Closed)
         );
+    }
+
+    #[test]
+    fn incidents_are_for_the_reporter_their_admin_and_the_city() {
+        let office = Uuid::now_v7();
+        let reporter = Uuid::now_v7();
+        let mut staff = actor(Role::Staff);
+        staff.user_id = reporter;
+        assert!(may_see_incident(&staff, office, reporter).is_ok());
+        let mut colleague = actor(Role::Staff);
+        colleague.office_id = office;
+        assert!(may_see_incident(&colleague, office, reporter).is_err());
+        let mut admin = actor(Role::OfficeAdmin);
+        admin.office_id = office;
+        assert!(may_see_incident(&admin, office, reporter).is_ok());
+        assert!(may_see_incident(&actor(Role::OfficeAdmin), office, reporter).is_err());
+        assert!(may_see_incident(&actor(Role::Operator), office, reporter).is_ok());
+        assert!(may_track_incident(&admin).is_err());
     }
 
     #[test]

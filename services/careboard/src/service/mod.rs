@@ -3,10 +3,13 @@
 
 mod board;
 mod consents;
+mod incidents;
 mod recipients;
+mod stats;
 mod team;
 
 pub use board::PostView;
+pub use incidents::IncidentView;
 pub use recipients::{RecipientView, Registered};
 
 use crate::directory::{Directory, DirectoryError, Person};

@@ -2,11 +2,14 @@
 //! (board events and audit records) into the outbox in the same transaction.
 
 mod consents;
+mod incidents;
 mod posts;
 mod recipients;
+mod stats;
 mod team;
 
 pub use consents::ConsentRow;
+pub use incidents::{IncidentNoteRow, IncidentRow};
 pub use posts::{PostRow, Stamp};
 pub use recipients::{ChangeRow, DuplicateRow, NewRecipient, RecipientRow, SummaryRow};
 pub use team::MemberRow;

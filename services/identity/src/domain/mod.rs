@@ -3,6 +3,7 @@
 pub mod access;
 pub mod audit;
 pub mod ca;
+pub mod directory;
 pub mod enrollment;
 pub mod password;
 pub mod profession;

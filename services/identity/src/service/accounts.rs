@@ -4,7 +4,7 @@
 use super::{Identity, random};
 use crate::domain::access::{self, Actor};
 use crate::domain::enrollment::SECRET_ALPHABET;
-use crate::domain::{DomainError, LoginId, Role, password, person_name, profession};
+use crate::domain::{DomainError, LoginId, Role, directory, password, person_name, profession};
 use crate::error::{Error, Result};
 use crate::events::{USER_STATUS_CHANGED, UserStatusChanged};
 use crate::store::{NewUser, StoreError, UserPatch, UserRow};
@@ -275,17 +275,11 @@ impl Identity {
         profession: &str,
     ) -> Result<Vec<UserRow>> {
         access::may_search_staff(actor)?;
-        let query = query.trim();
-        if query.chars().count() > 50
-            || (query.is_empty() && office.is_none() && profession.is_empty())
-        {
-            return Err(DomainError::Invalid("query").into());
-        }
-        let profession = match profession.trim() {
-            "" => None,
-            p => Some(profession::parse(p).map_err(|_| DomainError::Invalid("profession"))?),
-        };
-        Ok(self.store.search_staff(query, office, profession).await?)
+        let s = directory::staff_search(query, office, profession)?;
+        Ok(self
+            .store
+            .search_staff(s.text.as_deref(), s.kana.as_deref(), s.office, s.profession)
+            .await?)
     }
 
     /// One person of the directory, whatever their status (a team shows departed members).
@@ -298,6 +292,7 @@ impl Identity {
         Ok(user)
     }
 
+    /// Where the active ones among `ids` are mailed: for notify's certificate alone.
     pub async fn mail_addresses(
         &self,
         peer_common_name: Option<&str>,
@@ -306,6 +301,9 @@ impl Identity {
         access::may_read_mail_addresses(peer_common_name)?;
         if ids.len() > 500 {
             return Err(DomainError::Invalid("user_ids").into());
+        }
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
         Ok(self.store.mail_addresses(ids).await?)
     }

@@ -91,3 +91,73 @@ impl Identity {
         })))
     }
 }
+
+/// The viewer's filters as typed; checked here.
+#[derive(Debug, Default)]
+pub struct AuditQuery<'a> {
+    pub user: &'a str,
+    pub office: Option<uuid::Uuid>,
+    pub target_id: &'a str,
+    pub action: &'a str,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub before_seq: i64,
+    pub limit: u32,
+}
+
+/// Midnight in Japan at the start of `date` (`YYYY-MM-DD`), as UTC.
+fn japan_midnight(
+    date: &str,
+    field: &'static str,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    if date.trim().is_empty() {
+        return Ok(None);
+    }
+    let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .map_err(|_| crate::domain::DomainError::Invalid(field))?;
+    let jst = chrono::FixedOffset::east_opt(9 * 3600)
+        .ok_or(crate::domain::DomainError::Invalid(field))?;
+    Ok(day
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(jst).single())
+        .map(|t| t.with_timezone(&chrono::Utc)))
+}
+
+impl Identity {
+    pub async fn audit_lines(
+        &self,
+        actor: &Actor,
+        q: &AuditQuery<'_>,
+    ) -> Result<Vec<crate::store::AuditLine>> {
+        use crate::domain::DomainError;
+        access::may_read_audit(actor)?;
+        let user = match q.user.trim() {
+            "" => None,
+            raw => match raw.parse::<uuid::Uuid>() {
+                Ok(id) => Some(id),
+                Err(_) => Some(
+                    self.store
+                        .user_by_login(raw)
+                        .await?
+                        .map(|u| u.id)
+                        .ok_or(DomainError::Invalid("user"))?,
+                ),
+            },
+        };
+        let until = japan_midnight(q.to, "to")?.map(|t| t + chrono::Duration::days(1));
+        let filter = crate::store::AuditFilter {
+            user,
+            office: q.office,
+            target_id: Some(q.target_id.trim().to_owned()).filter(|t| !t.is_empty()),
+            action: Some(q.action.trim().to_owned()).filter(|a| !a.is_empty()),
+            from: japan_midnight(q.from, "from")?,
+            until,
+            before_seq: (q.before_seq > 0).then_some(q.before_seq),
+        };
+        let limit = match q.limit {
+            0 => 200,
+            n => n.min(5000),
+        };
+        Ok(self.store.audit_lines(&filter, i64::from(limit)).await?)
+    }
+}

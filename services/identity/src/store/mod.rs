@@ -7,7 +7,7 @@ mod enrollment;
 mod sessions;
 mod users;
 
-pub use audit::AuditRow;
+pub use audit::{AuditFilter, AuditLine, AuditRow};
 pub use certificates::{CertificateRow, NewDevice, RequestRow};
 pub use enrollment::NewCode;
 pub use users::{NewUser, UserPatch, UserRow};

@@ -63,23 +63,25 @@ impl Store {
         .await?)
     }
 
-    /// Active staff and office admins of every office, for the team directory. `query` matches
-    /// name or kana, with or without the space between family and given name.
+    /// Active staff and office admins of every office, for the team directory. Name and kana are
+    /// compared without their spaces, as the search's text is (`translate` drops both widths).
     pub async fn search_staff(
         &self,
-        query: &str,
+        text: Option<&str>,
+        kana: Option<&str>,
         office: Option<Uuid>,
         profession: Option<&str>,
     ) -> Result<Vec<UserRow>> {
-        let plain = query.replace(['%', '_', '\\', ' ', '\u{3000}'], "");
-        let pattern = format!("%{plain}%");
+        let like = |t: Option<&str>| t.map(|t| format!("%{t}%"));
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM users WHERE status = 'active' AND role IN ('staff', 'office_admin') \
-             AND ($1 = '%%' OR replace(name, ' ', '') ILIKE $1 OR replace(kana, ' ', '') ILIKE $1) \
-             AND ($2::uuid IS NULL OR office_id = $2) AND ($3::text IS NULL OR profession = $3) \
+             AND ($1::text IS NULL OR translate(name, ' \u{3000}', '') ILIKE $1 \
+                  OR translate(kana, ' \u{3000}', '') ILIKE $1 OR translate(kana, ' \u{3000}', '') LIKE $2) \
+             AND ($3::uuid IS NULL OR office_id = $3) AND ($4::text IS NULL OR profession = $4) \
              ORDER BY kana, id LIMIT 50"
         )))
-        .bind(pattern)
+        .bind(like(text))
+        .bind(like(kana))
         .bind(office)
         .bind(profession)
         .fetch_all(&self.pool)

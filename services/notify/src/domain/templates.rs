@@ -1,4 +1,5 @@
 use super::Email;
+use uuid::Uuid;
 
 const SIGNATURE: &str = "\n--\n高萩市 電子@連絡帳\n高萩市高齢福祉課 地域包括支援グループ\nTEL: 0293-22-0080 / FAX: 0293-22-0700\n※このメールは送信専用です。返信いただいてもお答えできません。\n";
 
@@ -87,18 +88,23 @@ pub fn enrollment_code(
     }
 }
 
-/// An urgent post (緊急（重要）) is waiting on a board the reader's team shares. Only that and
-/// the link: never the person cared for, the text, or who wrote it.
+/// The urgent mail's subject, as the city worded it.
+pub const URGENT_SUBJECT: &str = "【高萩市 電子連絡帳】緊急（重要）の連絡があります";
+
+/// An urgent post (緊急（重要）) is waiting on a board of a team the reader belongs to. Only that
+/// and the link: email leaves the city's systems, so it never names the person cared for, the
+/// post's text, its author or anything about health. The link leads to a page that asks for a
+/// registered device and a sign-in first.
 #[must_use]
-pub fn urgent_post(to: &str, board_url: &str) -> Email {
+pub fn urgent_post(to: &str, portal_url: &str, recipient_id: Uuid) -> Email {
     Email {
         to: to.to_owned(),
-        subject: "【電子@連絡帳】緊急（重要）の連絡があります".into(),
+        subject: URGENT_SUBJECT.into(),
         body: format!(
             "電子@連絡帳 ご利用者 様\n\n\
-             あなたが参加している支援チームの連絡帳に、緊急（重要）の連絡が書き込まれました。\n\
+             あなたが参加している支援チームの連絡帳に、緊急（重要）の連絡があります。\n\
              登録済みのパソコン等からログインし、内容を確認してください。\n\n\
-             {board_url}\n\n\
+             {portal_url}/boards/{recipient_id}\n\n\
              ※このメールには、個人情報保護のため支援対象者の氏名や連絡の内容は記載していません。\n{SIGNATURE}"
         ),
     }
@@ -137,12 +143,34 @@ mod tests {
 
     #[test]
     fn the_urgent_mail_is_only_a_signal_and_a_link() {
-        let mail = urgent_post("ns@example.jp", "https://r.example.jp/boards/0190-abc");
-        assert!(mail.body.contains("https://r.example.jp/boards/0190-abc"));
-        assert!(mail.subject.contains("緊急（重要）"));
-        // Everything else is fixed wording: nothing of the event reaches the text.
-        let other = urgent_post("cm@example.jp", "https://r.example.jp/boards/0190-abc");
-        assert_eq!(mail.body, other.body);
+        let board = Uuid::from_u128(0x0190_abcd_0000_7000_8000_1234_5678_9abc);
+        let other_board = Uuid::from_u128(0x0190_ffff_0000_7000_8000_0000_0000_0001);
+        let mail = urgent_post("ns@example.jp", "https://r.example.jp", board);
+        let link = format!("https://r.example.jp/boards/{board}");
+        assert_eq!(
+            mail.subject,
+            "【高萩市 電子連絡帳】緊急（重要）の連絡があります"
+        );
+        assert_eq!(mail.body.matches(&link).count(), 1, "the link, once");
+        assert!(mail.body.contains("緊急（重要）の連絡"));
+        assert!(mail.body.contains("登録済みのパソコン等からログイン"));
+        // Everything but the link is fixed wording: with the link taken out, a mail about another
+        // board to another person reads the same, so nothing of the event can reach the text.
+        let other = urgent_post("cm@example.jp", "https://r.example.jp", other_board);
+        let other_link = format!("https://r.example.jp/boards/{other_board}");
+        assert_eq!(
+            mail.body.replace(&link, "<link>"),
+            other.body.replace(&other_link, "<link>")
+        );
         assert_eq!(mail.subject, other.subject);
+        // The address is the envelope's, not the text's; the board's id only inside the link.
+        assert!(!mail.body.contains("ns@example.jp"));
+        assert!(
+            !mail
+                .body
+                .replace(&link, "")
+                .contains(&board.to_string()[..8])
+        );
+        assert!(!mail.subject.contains(&board.to_string()[..8]));
     }
 }

@@ -1,0 +1,346 @@
+//! 監査ログ: the operator filters the audit trail by person, office, recipient, action and date,
+//! exports it as CSV, and has the hash chain re-computed. Identity decides who may.
+
+use super::AppState;
+use super::forms::PageForm;
+use super::recipients::CsrfForm;
+use crate::auth::{ApiUser, PageUser, Principal};
+use crate::error::{ApiError, ErrorBody, Failure, PageError};
+use crate::views::{self, AuditLine, AuditPage, OfficeChoice, tokyo_time};
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use proto::identity as pb;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::{IntoParams, ToSchema};
+
+/// The viewer's filters, as the form sends them and the CSV link repeats them.
+#[derive(Debug, Default, Clone, Deserialize, Serialize, IntoParams)]
+#[serde(default)]
+pub struct AuditFilter {
+    /// A login ID or user id.
+    pub user: String,
+    pub office: String,
+    /// The record's target, e.g. a recipient id.
+    pub target: String,
+    /// An action or its start, e.g. `board.`.
+    pub action: String,
+    /// `YYYY-MM-DD` in Japan, inclusive.
+    pub from: String,
+    pub to: String,
+    /// The next page: older than this sequence number.
+    pub before: i64,
+}
+
+impl AuditFilter {
+    fn query_string(&self) -> String {
+        let mut parts = Vec::new();
+        for (k, v) in [
+            ("user", &self.user),
+            ("office", &self.office),
+            ("target", &self.target),
+            ("action", &self.action),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if !v.is_empty() {
+                parts.push(format!("{k}={}", crate::text::url_encode(v)));
+            }
+        }
+        parts.join("&")
+    }
+}
+
+/// The actions as the city reads them; unknown ones are shown as they are.
+#[must_use]
+pub fn action_label(action: &str) -> &str {
+    match action {
+        "session.login" => "ログイン",
+        "session.logout" => "ログアウト",
+        "recipient.register" => "支援対象者の登録",
+        "recipient.read" => "支援対象者情報の閲覧",
+        "recipient.update" => "基本情報の変更",
+        "recipient.history.read" => "変更履歴の閲覧",
+        "board.read" => "連絡帳の閲覧",
+        "board.close" => "共有の終了",
+        "post.create" => "連絡帳への書き込み",
+        "post.read" => "既読",
+        "post.acknowledge" => "確認しました",
+        "team.add" => "チームへの追加",
+        "team.remove" => "チームから外す",
+        "team.hand_over" => "代表者の引き継ぎ",
+        "consent.list" => "同意書一覧の閲覧",
+        "consent.fax_confirm" => "同意書FAXの受領",
+        other => other,
+    }
+}
+
+/// The action filter's choices: prefixes people think in.
+pub const ACTION_CHOICES: [(&str, &str); 8] = [
+    ("", "すべて"),
+    ("board.read", "連絡帳の閲覧"),
+    ("post.", "書き込み・既読・確認"),
+    ("recipient.", "支援対象者情報"),
+    ("team.", "支援チーム"),
+    ("consent.", "同意書"),
+    ("session.", "ログイン・ログアウト"),
+    ("user.", "利用者管理"),
+];
+
+async fn lines(
+    state: &AppState,
+    user: &Principal,
+    f: &AuditFilter,
+    limit: u32,
+) -> Result<pb::ListAuditResponse, Failure> {
+    let mut identity = state.clients.identity.clone();
+    Ok(identity
+        .list_audit(pb::ListAuditRequest {
+            actor: Some(user.actor()),
+            user: f.user.clone(),
+            office_id: f.office.clone(),
+            target_id: f.target.clone(),
+            action: f.action.clone(),
+            from: f.from.clone(),
+            to: f.to.clone(),
+            before_seq: f.before,
+            limit,
+        })
+        .await?
+        .into_inner())
+}
+
+async fn office_names(state: &AppState, user: &Principal) -> Result<Vec<OfficeChoice>, Failure> {
+    let mut offices = state.clients.offices.clone();
+    Ok(offices
+        .list_office_directory(proto::offices::ListOfficeDirectoryRequest {
+            actor: Some(user.actor()),
+        })
+        .await?
+        .into_inner()
+        .offices
+        .into_iter()
+        .map(|o| OfficeChoice {
+            id: o.id,
+            name: o.name,
+        })
+        .collect())
+}
+
+fn line(e: pb::AuditEntry, offices: &HashMap<String, String>) -> AuditLine {
+    AuditLine {
+        seq: e.seq,
+        at: tokyo_time(&e.at),
+        action: action_label(&e.action).to_owned(),
+        code: e.action,
+        outcome: match e.outcome.as_str() {
+            "success" => "成功".into(),
+            "denied" => "拒否".into(),
+            "failure" => "失敗".into(),
+            other => other.to_owned(),
+        },
+        who: match (e.actor_name.is_empty(), e.actor_login_id.is_empty()) {
+            (false, false) => format!("{}（{}）", e.actor_name, e.actor_login_id),
+            _ => e.actor_user_id,
+        },
+        office: offices
+            .get(&e.actor_office_id)
+            .cloned()
+            .unwrap_or(e.actor_office_id),
+        target: if e.target_id.is_empty() {
+            String::new()
+        } else {
+            format!("{} {}", e.target_type, e.target_id)
+        },
+        device: e.cert_serial,
+        details: if e.details == "null" {
+            String::new()
+        } else {
+            e.details
+        },
+    }
+}
+
+async fn render(
+    state: &AppState,
+    user: &Principal,
+    f: &AuditFilter,
+    verdict: Option<String>,
+) -> Result<Html<String>, Failure> {
+    let offices = office_names(state, user).await?;
+    let (found, error) = match lines(state, user, f, 200).await {
+        Ok(r) => (Some(r), None),
+        Err(e) if e.code == "invalid_field" => (
+            None,
+            Some("検索条件を確認してください（日付は 2026-11-01 の形、利用者はユーザーIDで指定します）。".to_owned()),
+        ),
+        Err(e) => return Err(e),
+    };
+    let names: HashMap<String, String> = offices
+        .iter()
+        .map(|o| (o.id.clone(), o.name.clone()))
+        .collect();
+    let (entries, next) = found.map_or((Vec::new(), 0), |r| {
+        (
+            r.entries.into_iter().map(|e| line(e, &names)).collect(),
+            r.next_before_seq,
+        )
+    });
+    let query = f.query_string();
+    Ok(views::render(&AuditPage {
+        csrf: &user.csrf,
+        filter: f,
+        offices,
+        actions: &ACTION_CHOICES,
+        entries,
+        next_page: (next > 0).then(|| format!("/operator/audit?{query}&before={next}")),
+        csv: format!("/operator/audit.csv?{query}"),
+        verdict: verdict.as_deref(),
+        error: error.as_deref(),
+    }))
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(f): Query<AuditFilter>,
+) -> Result<Html<String>, PageError> {
+    user.require_operator()?;
+    Ok(render(&state, &user, &f, None).await?)
+}
+
+/// The chain re-computed; the page says whether it holds and, if not, where it breaks.
+pub async fn verify_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Html<String>, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    let mut identity = state.clients.identity.clone();
+    let v = identity
+        .verify_audit_chain(pb::VerifyAuditChainRequest {
+            actor: Some(user.actor()),
+        })
+        .await
+        .map_err(Failure::from)?
+        .into_inner();
+    let verdict = if v.intact {
+        format!("改ざんは見つかりませんでした（{}件を検査）。", v.records)
+    } else {
+        format!(
+            "記録番号 {} 以降の記録が改ざんされています（{}件を検査）。",
+            v.first_broken_seq, v.records
+        )
+    };
+    Ok(render(&state, &user, &AuditFilter::default(), Some(verdict)).await?)
+}
+
+fn csv_field(raw: &str) -> String {
+    if raw.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", raw.replace('"', "\"\""))
+    } else {
+        raw.to_owned()
+    }
+}
+
+/// The filtered trail as CSV (UTF-8 with a BOM so Excel reads it), up to 5,000 records.
+pub async fn csv(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(f): Query<AuditFilter>,
+) -> Result<Response, PageError> {
+    user.require_operator()?;
+    let offices = office_names(&state, &user).await?;
+    let names: HashMap<String, String> = offices.into_iter().map(|o| (o.id, o.name)).collect();
+    let found = lines(&state, &user, &f, 5000).await?;
+    let mut out =
+        String::from("\u{feff}番号,日時,操作,操作コード,結果,利用者,事業所,対象,証明書,詳細\r\n");
+    for e in found.entries.into_iter().map(|e| line(e, &names)) {
+        let row = [
+            e.seq.to_string(),
+            e.at,
+            e.action,
+            e.code,
+            e.outcome,
+            e.who,
+            e.office,
+            e.target,
+            e.device,
+            e.details,
+        ];
+        out.push_str(
+            &row.iter()
+                .map(|c| csv_field(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push_str("\r\n");
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditEntryOut {
+    seq: i64,
+    at: String,
+    action: String,
+    outcome: String,
+    actor_user_id: String,
+    actor_login_id: String,
+    actor_office_id: String,
+    cert_serial: String,
+    target_type: String,
+    target_id: String,
+    /// JSON text.
+    details: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditOut {
+    entries: Vec<AuditEntryOut>,
+    /// Pass as `before` for the next page; 0 on the last.
+    next_before: i64,
+}
+
+/// The audit trail, filtered, newest first (operator).
+#[utoipa::path(get, path = "/api/v1/operator/audit", params(AuditFilter),
+    responses((status = 200, body = AuditOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(f): Query<AuditFilter>,
+) -> Result<Json<AuditOut>, ApiError> {
+    let r = lines(&state, &user, &f, 200).await?;
+    Ok(Json(AuditOut {
+        next_before: r.next_before_seq,
+        entries: r
+            .entries
+            .into_iter()
+            .map(|e| AuditEntryOut {
+                seq: e.seq,
+                at: e.at,
+                action: e.action,
+                outcome: e.outcome,
+                actor_user_id: e.actor_user_id,
+                actor_login_id: e.actor_login_id,
+                actor_office_id: e.actor_office_id,
+                cert_serial: e.cert_serial,
+                target_type: e.target_type,
+                target_id: e.target_id,
+                details: e.details,
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,202 @@
+//! 運営状況の報告 (W9): the city's counts over a chosen period, as charts and as CSV for the
+//! council. Counts only: each service answers for what it owns, none with a name or a text.
+
+use super::AppState;
+use crate::auth::{PageUser, Principal};
+use crate::charts::{Series, bars, columns};
+use crate::error::{Failure, PageError};
+use crate::views::{self, ReportPage, ReportTable};
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use proto::common::{LabelCount, MonthCount, StatsRequest};
+use serde::Deserialize;
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct Period {
+    /// `YYYY-MM`; empty for the twelve months up to now.
+    pub from: String,
+    pub to: String,
+}
+
+/// Everything the report shows, gathered from the services.
+struct Figures {
+    months: Vec<String>,
+    offices_by_kind: Vec<(String, u64)>,
+    staff_by_profession: Vec<(String, u64)>,
+    recipients_active: u64,
+    recipients_closed: u64,
+    /// Per month, in the order of `MONTHLY`.
+    monthly: Vec<Vec<u64>>,
+}
+
+/// The monthly rows, in the report's and the CSV's order.
+const MONTHLY: [&str; 9] = [
+    "事業所の登録",
+    "支援対象者の登録",
+    "共有の終了",
+    "連絡帳の書き込み",
+    "うち緊急（重要）",
+    "利用者（ログインした人）",
+    "電子証明書の発行",
+    "電子証明書の失効",
+    "事故・インシデント報告",
+];
+
+fn values(rows: &[MonthCount]) -> Vec<u64> {
+    rows.iter().map(|m| m.value).collect()
+}
+
+fn labelled(rows: Vec<LabelCount>) -> Vec<(String, u64)> {
+    rows.into_iter().map(|l| (l.label, l.value)).collect()
+}
+
+async fn gather(state: &AppState, user: &Principal, p: &Period) -> Result<Figures, Failure> {
+    user.require_operator()?;
+    let request = || StatsRequest {
+        actor: Some(user.actor()),
+        from_month: p.from.clone(),
+        to_month: p.to.clone(),
+    };
+    let mut careboard = state.clients.careboard.clone();
+    let mut identity = state.clients.identity.clone();
+    let mut offices = state.clients.offices.clone();
+    let (board, people, places) = tokio::try_join!(
+        async { careboard.get_board_stats(request()).await.map_err(Failure::from) },
+        async { identity.get_identity_stats(request()).await.map_err(Failure::from) },
+        async { offices.get_office_stats(request()).await.map_err(Failure::from) },
+    )?;
+    let (board, people, places) = (board.into_inner(), people.into_inner(), places.into_inner());
+    Ok(Figures {
+        months: board.posts.iter().map(|m| m.month.clone()).collect(),
+        recipients_active: board.recipients_active,
+        recipients_closed: board.recipients_closed,
+        monthly: vec![
+            values(&places.registered),
+            values(&board.recipients_registered),
+            values(&board.boards_closed),
+            values(&board.posts),
+            values(&board.urgent_posts),
+            values(&people.active_users),
+            values(&people.certificates_issued),
+            values(&people.certificates_revoked),
+            values(&board.incidents),
+        ],
+        offices_by_kind: labelled(places.by_kind),
+        staff_by_profession: labelled(people.staff_by_profession),
+    })
+}
+
+fn period_failure(f: Failure) -> Failure {
+    if f.code == "invalid_field" {
+        Failure::bad_request(
+            "期間は 2026-04 のように年と月で指定し、終わりを始まりより後に、長さは5年以内にしてください。",
+        )
+    } else {
+        f
+    }
+}
+
+/// A month as the charts label it.
+fn short(month: &str) -> String {
+    month
+        .split_once('-')
+        .map_or_else(|| month.to_owned(), |(y, m)| format!("{}/{m}", &y[2..]))
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(p): Query<Period>,
+) -> Result<Html<String>, PageError> {
+    let f = gather(&state, &user, &p).await.map_err(period_failure)?;
+    let labels: Vec<String> = f.months.iter().map(|m| short(m)).collect();
+    let chart = |title: &str, rows: &[(usize, &'static str)]| {
+        columns(
+            title,
+            &labels,
+            &rows
+                .iter()
+                .map(|(i, color)| Series {
+                    name: MONTHLY[*i],
+                    color,
+                    values: f.monthly[*i].clone(),
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    let charts = vec![
+        chart("連絡帳の書き込み（月別）", &[(3, "#1d4ed8"), (4, "#b91c1c")]),
+        chart("利用者（月別）", &[(5, "#0f766e")]),
+        chart("支援対象者（月別）", &[(1, "#7c3aed"), (2, "#64748b")]),
+        chart("電子証明書（月別）", &[(6, "#166534"), (7, "#b45309")]),
+        chart("事業所の登録と事故報告（月別）", &[(0, "#0369a1"), (8, "#be123c")]),
+        bars("事業所（種別）", &f.offices_by_kind, "#0369a1"),
+        bars("利用者（職種）", &f.staff_by_profession, "#0f766e"),
+    ];
+    let table = ReportTable {
+        months: f.months.clone(),
+        rows: MONTHLY
+            .iter()
+            .zip(&f.monthly)
+            .map(|(name, v)| ((*name).to_owned(), v.clone()))
+            .collect(),
+    };
+    Ok(views::render(&ReportPage {
+        from: f.months.first().map_or("", String::as_str),
+        to: f.months.last().map_or("", String::as_str),
+        recipients_active: f.recipients_active,
+        recipients_closed: f.recipients_closed,
+        charts,
+        table,
+    }))
+}
+
+/// The same figures as CSV, UTF-8 with a BOM so Excel opens it as such.
+pub async fn csv(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(p): Query<Period>,
+) -> Result<Response, PageError> {
+    let f = gather(&state, &user, &p).await.map_err(period_failure)?;
+    let mut out = String::from("\u{feff}区分,項目");
+    for m in &f.months {
+        out.push(',');
+        out.push_str(m);
+    }
+    out.push_str("\r\n");
+    for (name, v) in MONTHLY.iter().zip(&f.monthly) {
+        out.push_str("月別,");
+        out.push_str(name);
+        for n in v {
+            out.push(',');
+            out.push_str(&n.to_string());
+        }
+        out.push_str("\r\n");
+    }
+    let mut now = |section: &str, label: &str, n: u64| {
+        out.push_str(&format!("{section},{label},{n}\r\n"));
+    };
+    now("現在", "支援対象者（共有中）", f.recipients_active);
+    now("現在", "支援対象者（共有終了）", f.recipients_closed);
+    for (kind, n) in &f.offices_by_kind {
+        now("現在の事業所（種別）", kind, *n);
+    }
+    for (profession, n) in &f.staff_by_profession {
+        now("現在の利用者（職種）", profession, *n);
+    }
+    let name = format!(
+        "attachment; filename=\"report-{}-{}.csv\"",
+        f.months.first().map_or("", String::as_str),
+        f.months.last().map_or("", String::as_str)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        out,
+    )
+        .into_response())
+}

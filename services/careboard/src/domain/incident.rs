@@ -1,0 +1,130 @@
+//! 報告義務: an incident report says what happened, when, on which device and what was done; the
+//! city moves it through 受付 → 対応中 → 完了.
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+
+pub const STATUSES: [&str; 3] = ["受付", "対応中", "完了"];
+
+#[derive(Debug, Default, Clone)]
+pub struct IncidentInput {
+    pub occurred_at: String,
+    pub device: String,
+    pub what_happened: String,
+    pub action_taken: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incident {
+    pub occurred_at: DateTime<Utc>,
+    pub device: String,
+    pub what_happened: String,
+    pub action_taken: String,
+}
+
+fn text(raw: &str, min: usize, max: usize) -> Option<String> {
+    let s = raw.trim();
+    (min..=max)
+        .contains(&s.chars().count())
+        .then(|| s.to_owned())
+}
+
+/// `occurred_at` is Japan's local time as a form's datetime field sends it.
+pub fn validate(input: &IncidentInput, now: DateTime<Utc>) -> Result<Incident, Vec<&'static str>> {
+    let mut wrong = Vec::new();
+    let jst = chrono::FixedOffset::east_opt(9 * 3600);
+    let at = NaiveDateTime::parse_from_str(input.occurred_at.trim(), "%Y-%m-%dT%H:%M")
+        .ok()
+        .and_then(|t| jst.and_then(|tz| tz.from_local_datetime(&t).single()))
+        .map(|t| t.with_timezone(&Utc))
+        .filter(|t| *t <= now);
+    if at.is_none() {
+        wrong.push("occurred_at");
+    }
+    let device = text(&input.device, 1, 100);
+    if device.is_none() {
+        wrong.push("device");
+    }
+    let what = text(&input.what_happened, 1, 2000);
+    if what.is_none() {
+        wrong.push("what_happened");
+    }
+    let action = text(&input.action_taken, 0, 2000);
+    if action.is_none() {
+        wrong.push("action_taken");
+    }
+    match (at, device, what, action) {
+        (Some(occurred_at), Some(device), Some(what_happened), Some(action_taken)) => {
+            Ok(Incident {
+                occurred_at,
+                device,
+                what_happened,
+                action_taken,
+            })
+        }
+        _ => Err(wrong),
+    }
+}
+
+/// A status from the list and a note of at most 1,000 characters.
+pub fn status_change(
+    status: &str,
+    note: &str,
+) -> Result<(&'static str, String), Vec<&'static str>> {
+    let mut wrong = Vec::new();
+    let status = STATUSES.iter().find(|s| **s == status.trim()).copied();
+    if status.is_none() {
+        wrong.push("status");
+    }
+    let note = text(note, 0, 1000);
+    if note.is_none() {
+        wrong.push("note");
+    }
+    match (status, note) {
+        (Some(s), Some(n)) => Ok((s, n)),
+        _ => Err(wrong),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 24, 3, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn a_report_needs_a_past_time_a_device_and_what_happened() {
+        let good = IncidentInput {
+            occurred_at: "2026-11-24T11:30".into(),
+            device: "事務所PC-2".into(),
+            what_happened: "ノートPCを訪問先に置き忘れた".into(),
+            action_taken: "証明書の失効を依頼".into(),
+        };
+        let r = validate(&good, now()).unwrap();
+        assert_eq!(
+            r.occurred_at,
+            Utc.with_ymd_and_hms(2026, 11, 24, 2, 30, 0).unwrap()
+        );
+        let future = IncidentInput {
+            occurred_at: "2026-11-24T12:30".into(),
+            ..good.clone()
+        };
+        assert_eq!(validate(&future, now()).unwrap_err(), vec!["occurred_at"]);
+        let empty = IncidentInput {
+            device: " ".into(),
+            what_happened: String::new(),
+            ..good
+        };
+        assert_eq!(
+            validate(&empty, now()).unwrap_err(),
+            vec!["device", "what_happened"]
+        );
+    }
+
+    #[test]
+    fn statuses_come_from_the_list() {
+        assert_eq!(status_change("完了", "対応済み").unwrap().0, "完了");
+        assert_eq!(status_change("終わり", "").unwrap_err(), vec!["status"]);
+    }
+}

@@ -1,0 +1,128 @@
+//! 報告義務 (W10): staff file incident reports; their office admin and the city are told; the
+//! city tracks each to 完了, and the reporter sees where it stands.
+
+use super::Careboard;
+use crate::domain::incident::{self, IncidentInput};
+use crate::domain::{Actor, DomainError, Role, may_see_incident, may_track_incident};
+use crate::error::Result;
+use crate::events::{INCIDENT_FILED, IncidentFiled};
+use crate::store::{IncidentNoteRow, IncidentRow};
+use common::audit::AuditRecord;
+use uuid::Uuid;
+
+pub struct IncidentView {
+    pub incident: IncidentRow,
+    pub notes: Vec<IncidentNoteRow>,
+}
+
+impl Careboard {
+    fn incident_audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        id: Uuid,
+    ) -> Result<common::events::CloudEvent> {
+        AuditRecord::new(action, "success")
+            .by(
+                Some(actor.user_id),
+                Some(actor.office_id),
+                Some(&actor.cert_serial),
+            )
+            .on("incident", &id)
+            .event(self.clock.as_ref(), "careboard")
+            .map_err(|e| crate::error::Error::Internal(e.to_string()))
+    }
+
+    pub async fn file_incident(
+        &self,
+        actor: &Actor,
+        input: &IncidentInput,
+    ) -> Result<IncidentView> {
+        self.ensure_active_staff(actor).await?;
+        let valid = incident::validate(input, self.clock.now()).map_err(DomainError::Invalid)?;
+        let me = self.person(actor, actor.user_id).await?;
+        let now = self.clock.now();
+        let row = IncidentRow {
+            id: Uuid::now_v7(),
+            office_id: actor.office_id,
+            office_name: me.office_name,
+            reporter_user_id: actor.user_id,
+            reporter_name: me.name,
+            occurred_at: valid.occurred_at,
+            device: valid.device,
+            what_happened: valid.what_happened,
+            action_taken: valid.action_taken,
+            status: incident::STATUSES[0].to_owned(),
+            filed_at: now,
+            updated_at: now,
+        };
+        let events = [
+            self.event(
+                INCIDENT_FILED,
+                row.id,
+                &IncidentFiled {
+                    incident_id: row.id,
+                    office_id: row.office_id,
+                    office_name: row.office_name.clone(),
+                },
+            )?,
+            self.incident_audit(actor, "incident.file", row.id)?,
+        ];
+        self.store.insert_incident(&row, &events).await?;
+        self.wake_relay();
+        Ok(IncidentView {
+            incident: row,
+            notes: Vec::new(),
+        })
+    }
+
+    pub async fn incidents(&self, actor: &Actor) -> Result<Vec<IncidentRow>> {
+        let rows = match actor.role {
+            Role::Operator => self.store.incidents(None, None).await?,
+            Role::OfficeAdmin => self.store.incidents(Some(actor.office_id), None).await?,
+            Role::Staff => self.store.incidents(None, Some(actor.user_id)).await?,
+        };
+        Ok(rows)
+    }
+
+    pub async fn incident(&self, actor: &Actor, id: Uuid) -> Result<IncidentView> {
+        let row = self
+            .store
+            .incident(id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        may_see_incident(actor, row.office_id, row.reporter_user_id)?;
+        Ok(IncidentView {
+            notes: self.store.incident_notes(id).await?,
+            incident: row,
+        })
+    }
+
+    pub async fn track_incident(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        status: &str,
+        note: &str,
+    ) -> Result<IncidentView> {
+        may_track_incident(actor)?;
+        let (status, note) = incident::status_change(status, note).map_err(DomainError::Invalid)?;
+        self.store
+            .incident(id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let row = IncidentNoteRow {
+            at: self.clock.now(),
+            // Only the city tracks reports; it answers as the section, not as a person.
+            by_name: "市（高齢福祉課）".to_owned(),
+            status: status.to_owned(),
+            note,
+        };
+        let events = [self.incident_audit(actor, "incident.track", id)?];
+        self.store
+            .track_incident(id, actor.user_id, &row, &events)
+            .await?;
+        self.wake_relay();
+        self.incident(actor, id).await
+    }
+}

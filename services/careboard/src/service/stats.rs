@@ -1,0 +1,43 @@
+//! 運営状況の報告: what careboard counts for the city, per month of the chosen period.
+
+use super::Careboard;
+use crate::domain::{Actor, DomainError, may_administer_consent};
+use crate::error::Result;
+use common::stats::MonthRange;
+
+pub struct BoardStats {
+    pub recipients_active: u64,
+    pub recipients_closed: u64,
+    pub recipients_registered: Vec<(String, u64)>,
+    pub boards_closed: Vec<(String, u64)>,
+    pub posts: Vec<(String, u64)>,
+    pub urgent_posts: Vec<(String, u64)>,
+    pub incidents: Vec<(String, u64)>,
+}
+
+impl Careboard {
+    pub async fn stats(&self, actor: &Actor, from: &str, to: &str) -> Result<BoardStats> {
+        may_administer_consent(actor)?;
+        let range = MonthRange::parse(from, to, self.clock.now())
+            .map_err(|_| DomainError::Invalid(vec!["period"]))?;
+        let (start, end) = (range.start(), range.end());
+        let count = async |table, column, condition| -> Result<Vec<(String, u64)>> {
+            Ok(range.fill(
+                &self
+                    .store
+                    .monthly(table, column, condition, start, end)
+                    .await?,
+            ))
+        };
+        let (active, closed) = self.store.recipient_totals().await?;
+        Ok(BoardStats {
+            recipients_active: u64::try_from(active).unwrap_or(0),
+            recipients_closed: u64::try_from(closed).unwrap_or(0),
+            recipients_registered: count("recipients", "created_at", "").await?,
+            boards_closed: count("recipients", "closed_at", "").await?,
+            posts: count("posts", "created_at", "").await?,
+            urgent_posts: count("posts", "created_at", "AND urgent").await?,
+            incidents: count("incidents", "filed_at", "").await?,
+        })
+    }
+}

@@ -1,0 +1,127 @@
+//! 報告義務: incident reports and the city's notes on them.
+
+use super::{Result, Store, enqueue_all};
+use chrono::{DateTime, Utc};
+use common::events::CloudEvent;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct IncidentRow {
+    pub id: Uuid,
+    pub office_id: Uuid,
+    pub office_name: String,
+    pub reporter_user_id: Uuid,
+    pub reporter_name: String,
+    pub occurred_at: DateTime<Utc>,
+    pub device: String,
+    pub what_happened: String,
+    pub action_taken: String,
+    pub status: String,
+    pub filed_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct IncidentNoteRow {
+    pub at: DateTime<Utc>,
+    pub by_name: String,
+    pub status: String,
+    pub note: String,
+}
+
+const INCIDENT: &str = "id, office_id, office_name, reporter_user_id, reporter_name, occurred_at, device, what_happened, \
+                        action_taken, status, filed_at, updated_at";
+
+impl Store {
+    pub async fn insert_incident(&self, i: &IncidentRow, events: &[CloudEvent]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO incidents (id, office_id, office_name, reporter_user_id, reporter_name, occurred_at, device, \
+             what_happened, action_taken, status, filed_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(i.id)
+        .bind(i.office_id)
+        .bind(&i.office_name)
+        .bind(i.reporter_user_id)
+        .bind(&i.reporter_name)
+        .bind(i.occurred_at)
+        .bind(&i.device)
+        .bind(&i.what_happened)
+        .bind(&i.action_taken)
+        .bind(&i.status)
+        .bind(i.filed_at)
+        .execute(&mut *tx)
+        .await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn incident(&self, id: Uuid) -> Result<Option<IncidentRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {INCIDENT} FROM incidents WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Newest first: all of them (`office` and `reporter` both `None`), an office's, or one
+    /// reporter's.
+    pub async fn incidents(
+        &self,
+        office: Option<Uuid>,
+        reporter: Option<Uuid>,
+    ) -> Result<Vec<IncidentRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {INCIDENT} FROM incidents WHERE ($1::uuid IS NULL OR office_id = $1) \
+             AND ($2::uuid IS NULL OR reporter_user_id = $2) ORDER BY filed_at DESC LIMIT 500"
+        )))
+        .bind(office)
+        .bind(reporter)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn incident_notes(&self, id: Uuid) -> Result<Vec<IncidentNoteRow>> {
+        Ok(sqlx::query_as(
+            "SELECT at, by_name, status, note FROM incident_notes WHERE incident_id = $1 ORDER BY at",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn track_incident(
+        &self,
+        id: Uuid,
+        by: Uuid,
+        note: &IncidentNoteRow,
+        events: &[CloudEvent],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE incidents SET status = $2, updated_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(&note.status)
+            .bind(note.at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO incident_notes (id, incident_id, at, by_user_id, by_name, status, note) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(id)
+        .bind(note.at)
+        .bind(by)
+        .bind(&note.by_name)
+        .bind(&note.status)
+        .bind(&note.note)
+        .execute(&mut *tx)
+        .await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
