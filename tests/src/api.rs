@@ -134,20 +134,30 @@ impl Session {
 
     /// Submits a browser form (with the session's CSRF token, as the pages carry it).
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> anyhow::Result<Answer> {
+        self.post_form_with(path, fields, &[]).await
+    }
+
+    /// A form submitted with extra headers (a `traceparent`, say).
+    pub async fn post_form_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> anyhow::Result<Answer> {
         let body = std::iter::once(("csrf_token", self.csrf.as_str()))
             .chain(fields.iter().copied())
             .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
             .collect::<Vec<_>>()
             .join("&");
-        Self::answer(
-            self.http
-                .post(format!("{}{path}", self.base))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(body)
-                .send()
-                .await?,
-        )
-        .await
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        Self::answer(request.send().await?).await
     }
 
     pub async fn patch(&self, path: &str, body: &Value) -> anyhow::Result<Answer> {

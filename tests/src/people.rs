@@ -179,3 +179,60 @@ pub async fn session(stack: &Stack, office: &Office, person: &Person) -> anyhow:
     )
     .await
 }
+
+/// The scenario most workflow tests start from: a care manager's office and a visiting-nurse
+/// station, one staff member each.
+pub struct TwoOffices {
+    pub care: Office,
+    pub nursing: Office,
+    pub care_manager: Person,
+    pub nurse: Person,
+}
+
+pub const CARE_MANAGER_NAME: &str = "鈴木 一郎";
+pub const NURSE_NAME: &str = "佐藤 花子";
+pub const NURSING_OFFICE: &str = "高萩訪問看護ステーション";
+
+pub async fn two_offices(stack: &Stack, op: &Session, dir: &Path) -> anyhow::Result<TwoOffices> {
+    let care = office(
+        stack,
+        op,
+        dir,
+        "高萩ケアプランセンター",
+        "居宅介護支援事業所",
+    )
+    .await?;
+    let nursing = office(stack, op, dir, NURSING_OFFICE, "訪問看護ステーション").await?;
+    let care_manager = person(
+        stack,
+        op,
+        &care,
+        &NewPerson {
+            login_id: "cm.suzuki",
+            name: CARE_MANAGER_NAME,
+            kana: "スズキ イチロウ",
+            profession: "ケアマネジャー",
+            office_admin: false,
+        },
+    )
+    .await?;
+    let nurse = person(
+        stack,
+        op,
+        &nursing,
+        &NewPerson {
+            login_id: "ns.sato",
+            name: NURSE_NAME,
+            kana: "サトウ ハナコ",
+            profession: "看護師",
+            office_admin: false,
+        },
+    )
+    .await?;
+    Ok(TwoOffices {
+        care,
+        nursing,
+        care_manager,
+        nurse,
+    })
+}

@@ -152,4 +152,30 @@ impl Postgres {
         }
         Ok(())
     }
+
+    /// A backup of one database as an operator's job takes it: `pg_dump` in the custom format.
+    pub fn dump(&self, db: &str, to: &Path) -> anyhow::Result<()> {
+        let mut c = Command::new(pg_bin("pg_dump"));
+        c.args(["--format=custom", "--no-owner", "--file"])
+            .arg(to)
+            .arg(self.url(db));
+        run(c).map(drop)
+    }
+
+    /// The restore drill's two steps: the database is dropped (every connection cut) and created
+    /// empty, then `pg_restore` fills it from `from`.
+    pub async fn wipe_and_restore(&self, db: &str, from: &Path) -> anyhow::Result<()> {
+        let mut conn = sqlx::PgConnection::connect(&self.url("postgres")).await?;
+        // Names are ours (the service names), never input.
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE \"{db}\" WITH (FORCE); CREATE DATABASE \"{db}\""
+        )))
+        .execute(&mut conn)
+        .await?;
+        let mut c = Command::new(pg_bin("pg_restore"));
+        c.args(["--no-owner", "--exit-on-error", "--dbname"])
+            .arg(self.url(db))
+            .arg(from);
+        run(c).map(drop)
+    }
 }

@@ -78,7 +78,7 @@ async fn an_office_applies_is_approved_enrolls_and_appears_on_the_map_in_the_bro
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_offices_share_a_board_live_and_the_urgent_email_says_nothing_personal() {
-    use system_tests::people::{self, NewPerson};
+    use system_tests::people;
     let dir = tempfile::Builder::new()
         .prefix("rk-browser-")
         .tempdir()
@@ -88,52 +88,12 @@ async fn two_offices_share_a_board_live_and_the_urgent_email_says_nothing_person
         .unwrap();
     let op = people::operator(&stack).await.unwrap();
     let certs = dir.path().join("devices");
-    let care = people::office(
-        &stack,
-        &op,
-        &certs,
-        "高萩ケアプランセンター",
-        "居宅介護支援事業所",
-    )
-    .await
-    .unwrap();
-    let nursing = people::office(
-        &stack,
-        &op,
-        &certs,
-        "高萩訪問看護ステーション",
-        "訪問看護ステーション",
-    )
-    .await
-    .unwrap();
-    let cm = people::person(
-        &stack,
-        &op,
-        &care,
-        &NewPerson {
-            login_id: "cm.suzuki",
-            name: "鈴木 一郎",
-            kana: "スズキ イチロウ",
-            profession: "ケアマネジャー",
-            office_admin: false,
-        },
-    )
-    .await
-    .unwrap();
-    let nurse = people::person(
-        &stack,
-        &op,
-        &nursing,
-        &NewPerson {
-            login_id: "ns.sato",
-            name: "佐藤 花子",
-            kana: "サトウ ハナコ",
-            profession: "看護師",
-            office_admin: false,
-        },
-    )
-    .await
-    .unwrap();
+    let people::TwoOffices {
+        care,
+        nursing,
+        care_manager: cm,
+        nurse,
+    } = people::two_offices(&stack, &op, &certs).await.unwrap();
     let recipient = "高萩 はな";
     let urgent = "呼吸が苦しそう。至急往診を依頼しました";
     let out = node_script(
@@ -144,14 +104,14 @@ async fn two_offices_share_a_board_live_and_the_urgent_email_says_nothing_person
             ("CM_P12_PASSWORD", &care.p12_password),
             ("CM_LOGIN", &cm.login_id),
             ("CM_PASSWORD", &cm.password),
-            ("CM_NAME", "鈴木 一郎"),
+            ("CM_NAME", people::CARE_MANAGER_NAME),
             ("NS_P12", nursing.p12.to_str().unwrap()),
             ("NS_P12_PASSWORD", &nursing.p12_password),
             ("NS_LOGIN", &nurse.login_id),
             ("NS_PASSWORD", &nurse.password),
-            ("NS_NAME", "佐藤 花子"),
+            ("NS_NAME", people::NURSE_NAME),
             ("NS_ID", &nurse.id),
-            ("NS_OFFICE", "高萩訪問看護ステーション"),
+            ("NS_OFFICE", people::NURSING_OFFICE),
             ("RECIPIENT_NAME", recipient),
             ("URGENT_TEXT", urgent),
         ],

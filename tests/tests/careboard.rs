@@ -39,24 +39,12 @@ async fn world(prefix: &str) -> World {
         .unwrap();
     let op = people::operator(&stack).await.unwrap();
     let certs = dir.path().join("devices");
-    let care = people::office(
-        &stack,
-        &op,
-        &certs,
-        "高萩ケアプランセンター",
-        "居宅介護支援事業所",
-    )
-    .await
-    .unwrap();
-    let nursing = people::office(
-        &stack,
-        &op,
-        &certs,
-        "高萩訪問看護ステーション",
-        "訪問看護ステーション",
-    )
-    .await
-    .unwrap();
+    let people::TwoOffices {
+        care,
+        nursing,
+        care_manager,
+        nurse,
+    } = people::two_offices(&stack, &op, &certs).await.unwrap();
     let person = async |office: &Office,
                         login_id: &str,
                         name: &str,
@@ -78,24 +66,6 @@ async fn world(prefix: &str) -> World {
         .await
         .unwrap()
     };
-    let care_manager = person(
-        &care,
-        "cm.suzuki",
-        "鈴木 一郎",
-        "スズキ イチロウ",
-        "ケアマネジャー",
-        false,
-    )
-    .await;
-    let nurse = person(
-        &nursing,
-        "ns.sato",
-        "佐藤 花子",
-        "サトウ ハナコ",
-        "看護師",
-        false,
-    )
-    .await;
     let outsider = person(
         &nursing,
         "ns.tanaka",

@@ -1,0 +1,206 @@
+//! What the operations team relies on: one trace from the browser's request to the email it
+//! causes, and a backup that restores into a whole board.
+
+// A test fails by panicking; its helpers unwrap for the same reason.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+use system_tests::api::Session;
+use system_tests::people::{self, TwoOffices};
+use system_tests::{Stack, StackOptions};
+
+async fn stack(prefix: &str) -> (tempfile::TempDir, Stack, TwoOffices) {
+    let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
+    let stack = Stack::start(StackOptions::for_test(dir.path()))
+        .await
+        .unwrap();
+    let op = people::operator(&stack).await.unwrap();
+    let two = people::two_offices(&stack, &op, &dir.path().join("devices"))
+        .await
+        .unwrap();
+    (dir, stack, two)
+}
+
+/// Registers a recipient (the care manager is its representative), adds the nurse, and returns
+/// the board's id.
+async fn shared_board(cm: &Session, nurse_id: &str) -> String {
+    let saved = cm
+        .post_form(
+            "/recipients",
+            &[
+                ("obtained_on", "2026-11-01"),
+                ("obtained_by", "ケアマネジャー 鈴木"),
+                ("office_keeps_copy", "1"),
+                ("recipient_keeps_original", "1"),
+                ("name", "高萩 竹子"),
+                ("kana", "タカハギ タケコ"),
+                ("birth_date", "1936-02-02"),
+                ("sex", "女性"),
+                ("address", "茨城県高萩市安良川1"),
+                ("care_level", "要介護1"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let board = cm
+        .get("/home")
+        .await
+        .unwrap()
+        .body
+        .as_str()
+        .unwrap()
+        .split("data-recipient=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let added = cm
+        .post_form(
+            &format!("/recipients/{board}/team"),
+            &[("user_id", nurse_id)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(added.status, 303, "{}", added.body);
+    board
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_trace_follows_an_urgent_post_from_the_gateway_to_its_email() {
+    let (_dir, stack, w) = stack("rk-ops-trace-").await;
+    let cm = people::session(&stack, &w.care, &w.care_manager)
+        .await
+        .unwrap();
+    let board = shared_board(&cm, &w.nurse.id).await;
+    let trace = "0af7651916cd43dd8448eb211c80319c";
+    let posted = cm
+        .post_form_with(
+            &format!("/boards/{board}/posts"),
+            &[("body", "嘔吐が続いています。至急連絡を"), ("urgent", "1")],
+            &[("traceparent", &format!("00-{trace}-b7ad6b7169203331-01"))],
+        )
+        .await
+        .unwrap();
+    assert_eq!(posted.status, 303);
+    people::mail_with(&stack, &w.nurse.email).await.unwrap();
+    let otlp = stack.otlp.as_ref().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let services: BTreeSet<String> = otlp
+            .spans()
+            .into_iter()
+            .filter(|s| s.trace_id == trace)
+            .map(|s| s.service)
+            .collect();
+        if ["gateway", "careboard", "notify"]
+            .iter()
+            .all(|s| services.contains(*s))
+        {
+            println!("urgent post trace reached: {services:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "trace reached only {services:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// What a member sees of the board, for comparing before and after the drill.
+async fn board_as_seen(s: &Session, board: &str) -> String {
+    let page = s.get(&format!("/boards/{board}")).await.unwrap();
+    assert_eq!(page.status, 200);
+    let html = page.body.as_str().unwrap().to_owned();
+    // The CSRF token differs per session and is not the board's.
+    html.split("<article")
+        .skip(1)
+        .map(|a| {
+            a.split("name=\"csrf_token\"")
+                .next()
+                .unwrap_or(a)
+                .to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_restore_drill_brings_back_a_whole_board() {
+    let (dir, mut stack, w) = stack("rk-ops-restore-").await;
+    let cm = people::session(&stack, &w.care, &w.care_manager)
+        .await
+        .unwrap();
+    let nurse = people::session(&stack, &w.nursing, &w.nurse).await.unwrap();
+    let board = shared_board(&cm, &w.nurse.id).await;
+    for (who, body, urgent) in [
+        (&cm, "本日訪問。変わりなし", ""),
+        (&nurse, "血圧 142/88。服薬は確認済み", ""),
+        (&nurse, "夜間に転倒。受診を調整中", "1"),
+    ] {
+        let a = who
+            .post_form(
+                &format!("/boards/{board}/posts"),
+                &[("body", body), ("urgent", urgent)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, 303);
+    }
+    // The care manager reads and acknowledges: marks must survive too.
+    let before = board_as_seen(&cm, &board).await;
+    let urgent_id = before
+        .split("post urgent")
+        .nth(1)
+        .and_then(|a| a.split("data-post=\"").nth(1))
+        .and_then(|a| a.split('"').next())
+        .unwrap()
+        .to_owned();
+    let acked = cm
+        .post_form(
+            &format!("/boards/{board}/posts/{urgent_id}/acknowledge"),
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(acked.status, 303);
+    let before = board_as_seen(&nurse, &board).await;
+    assert!(before.contains("既読 <span class=\"read-count\">1/1"));
+    assert!(before.contains(people::CARE_MANAGER_NAME));
+
+    let backup = dir.path().join("careboard.dump");
+    stack.postgres.dump("careboard", &backup).unwrap();
+    stack.stop_binary("careboard");
+    stack
+        .postgres
+        .wipe_and_restore("careboard", &backup)
+        .await
+        .unwrap();
+    stack.start_binary("careboard").unwrap();
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let after = loop {
+        let page = nurse.get(&format!("/boards/{board}")).await.unwrap();
+        if page.status == 200 {
+            break board_as_seen(&nurse, &board).await;
+        }
+        assert!(Instant::now() < deadline, "careboard did not come back");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(after, before, "the board is whole after the restore");
+    let db = stack.database("careboard").await.unwrap();
+    let posts: i64 = sqlx::query_scalar("SELECT count(*) FROM posts")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(posts, 3);
+    // And it goes on: a new post after the restore.
+    let a = cm
+        .post_form(
+            &format!("/boards/{board}/posts"),
+            &[("body", "復旧後の書き込み")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(a.status, 303);
+}
