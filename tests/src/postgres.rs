@@ -167,11 +167,15 @@ impl Postgres {
     pub async fn wipe_and_restore(&self, db: &str, from: &Path) -> anyhow::Result<()> {
         let mut conn = sqlx::PgConnection::connect(&self.url("postgres")).await?;
         // Names are ours (the service names), never input.
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE \"{db}\" WITH (FORCE); CREATE DATABASE \"{db}\""
-        )))
-        .execute(&mut conn)
-        .await?;
+        // Two statements: a multi-statement string runs as one transaction, which neither allows.
+        for statement in [
+            format!("DROP DATABASE \"{db}\" WITH (FORCE)"),
+            format!("CREATE DATABASE \"{db}\""),
+        ] {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+                .execute(&mut conn)
+                .await?;
+        }
         let mut c = Command::new(pg_bin("pg_restore"));
         c.args(["--no-owner", "--exit-on-error", "--dbname"])
             .arg(self.url(db))
