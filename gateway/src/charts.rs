@@ -17,10 +17,7 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-#[expect(
-    clippy::cast_precision_loss,
-    reason = "counts drawn as pixel heights"
-)]
+#[expect(clippy::cast_precision_loss, reason = "counts drawn as pixel heights")]
 fn scaled(value: u64, max: u64, height: f64) -> f64 {
     if max == 0 {
         0.0

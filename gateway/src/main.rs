@@ -2,6 +2,7 @@
 //! data; everything it shows comes from the services over gRPC.
 
 mod auth;
+mod charts;
 mod clients;
 mod config;
 mod error;

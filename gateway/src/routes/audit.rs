@@ -237,7 +237,8 @@ pub async fn verify_form(
     Ok(render(&state, &user, &AuditFilter::default(), Some(verdict)).await?)
 }
 
-fn csv_field(raw: &str) -> String {
+/// One CSV cell, quoted when it must be.
+pub(super) fn csv_field(raw: &str) -> String {
     if raw.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", raw.replace('"', "\"\""))
     } else {

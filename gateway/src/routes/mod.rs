@@ -20,6 +20,7 @@ mod operator;
 mod password;
 mod portal;
 mod recipients;
+mod report;
 mod session;
 mod team;
 
@@ -269,6 +270,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/incidents/{id}", get(incidents::detail))
         .route("/incidents/{id}/status", post(incidents::status_form))
+        .route("/operator/report", get(report::page))
+        .route("/operator/report.csv", get(report::csv))
         .route("/operator/audit", get(audit::page))
         .route("/operator/audit.csv", get(audit::csv))
         .route("/operator/audit/verify", post(audit::verify_form))

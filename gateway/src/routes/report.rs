@@ -11,6 +11,9 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use proto::common::{LabelCount, MonthCount, StatsRequest};
 use serde::Deserialize;
+use std::fmt::Write;
+
+use super::audit::csv_field;
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
@@ -63,9 +66,24 @@ async fn gather(state: &AppState, user: &Principal, p: &Period) -> Result<Figure
     let mut identity = state.clients.identity.clone();
     let mut offices = state.clients.offices.clone();
     let (board, people, places) = tokio::try_join!(
-        async { careboard.get_board_stats(request()).await.map_err(Failure::from) },
-        async { identity.get_identity_stats(request()).await.map_err(Failure::from) },
-        async { offices.get_office_stats(request()).await.map_err(Failure::from) },
+        async {
+            careboard
+                .get_board_stats(request())
+                .await
+                .map_err(Failure::from)
+        },
+        async {
+            identity
+                .get_identity_stats(request())
+                .await
+                .map_err(Failure::from)
+        },
+        async {
+            offices
+                .get_office_stats(request())
+                .await
+                .map_err(Failure::from)
+        },
     )?;
     let (board, people, places) = (board.into_inner(), people.into_inner(), places.into_inner());
     Ok(Figures {
@@ -127,11 +145,17 @@ pub async fn page(
         )
     };
     let charts = vec![
-        chart("連絡帳の書き込み（月別）", &[(3, "#1d4ed8"), (4, "#b91c1c")]),
+        chart(
+            "連絡帳の書き込み（月別）",
+            &[(3, "#1d4ed8"), (4, "#b91c1c")],
+        ),
         chart("利用者（月別）", &[(5, "#0f766e")]),
         chart("支援対象者（月別）", &[(1, "#7c3aed"), (2, "#64748b")]),
         chart("電子証明書（月別）", &[(6, "#166534"), (7, "#b45309")]),
-        chart("事業所の登録と事故報告（月別）", &[(0, "#0369a1"), (8, "#be123c")]),
+        chart(
+            "事業所の登録と事故報告（月別）",
+            &[(0, "#0369a1"), (8, "#be123c")],
+        ),
         bars("事業所（種別）", &f.offices_by_kind, "#0369a1"),
         bars("利用者（職種）", &f.staff_by_profession, "#0f766e"),
     ];
@@ -176,7 +200,7 @@ pub async fn csv(
         out.push_str("\r\n");
     }
     let mut now = |section: &str, label: &str, n: u64| {
-        out.push_str(&format!("{section},{label},{n}\r\n"));
+        let _ = write!(out, "{},{},{n}\r\n", csv_field(section), csv_field(label));
     };
     now("現在", "支援対象者（共有中）", f.recipients_active);
     now("現在", "支援対象者（共有終了）", f.recipients_closed);

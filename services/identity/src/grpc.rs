@@ -398,6 +398,33 @@ impl pb::identity_server::Identity for IdentityGrpc {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn get_identity_stats(
+        &self,
+        request: Request<proto::common::StatsRequest>,
+    ) -> Reply<pb::IdentityStats> {
+        let req = request.into_inner();
+        let s = self
+            .identity
+            .stats(&actor(req.actor.as_ref())?, &req.from_month, &req.to_month)
+            .await?;
+        let months = |rows: Vec<(String, u64)>| {
+            rows.into_iter()
+                .map(|(month, value)| proto::common::MonthCount { month, value })
+                .collect()
+        };
+        Ok(Response::new(pb::IdentityStats {
+            staff_by_profession: s
+                .staff_by_profession
+                .into_iter()
+                .map(|(label, value)| proto::common::LabelCount { label, value })
+                .collect(),
+            active_users: months(s.active_users),
+            certificates_issued: months(s.certificates_issued),
+            certificates_revoked: months(s.certificates_revoked),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn list_audit(
         &self,
         request: Request<pb::ListAuditRequest>,
@@ -497,15 +524,16 @@ impl pb::identity_server::Identity for IdentityGrpc {
         request: Request<pb::ListMailAddressesRequest>,
     ) -> Reply<pb::ListMailAddressesResponse> {
         let caller = peer_common_name(&request);
-        let ids = request
-            .into_inner()
+        let req = request.into_inner();
+        let ids = req
             .user_ids
             .iter()
             .map(|raw| id(raw, "user_ids"))
             .collect::<Result<Vec<_>, _>>()?;
+        let admins_of = optional_id(&req.office_admins_of, "office_admins_of")?;
         let rows = self
             .identity
-            .mail_addresses(caller.as_deref(), &ids)
+            .mail_addresses(caller.as_deref(), &ids, admins_of)
             .await?;
         Ok(Response::new(pb::ListMailAddressesResponse {
             addresses: rows

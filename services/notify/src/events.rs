@@ -12,13 +12,22 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 pub const CONSUMER: &str = "notify";
-pub const SUBJECTS: [&str; 5] = [
+pub const SUBJECTS: [&str; 6] = [
     "offices.office.registered",
     "identity.enrollment_code.issued",
     "offices.application.submitted",
     "offices.application.rejected",
     "careboard.post.urgent",
+    "careboard.incident.filed",
 ];
+
+/// The part of `careboard.incident.filed` notify reads: what happened stays in careboard.
+#[derive(Debug, Deserialize)]
+struct IncidentFiled {
+    incident_id: Uuid,
+    office_id: Uuid,
+    office_name: String,
+}
 
 /// The part of `careboard.post.urgent` notify reads: ids only, never text.
 #[derive(Debug, Deserialize)]
@@ -123,17 +132,32 @@ impl Directory {
     async fn addresses(&self, users: &[Uuid]) -> Result<Vec<String>, tonic::Status> {
         let mut out = Vec::with_capacity(users.len());
         for chunk in users.chunks(ADDRESSES_PER_CALL) {
-            // Fields notify does not fill stay at their defaults, so a request that grows more
-            // (protobuf messages do) still builds unchanged.
-            #[allow(clippy::needless_update)]
             let request = proto::identity::ListMailAddressesRequest {
                 user_ids: chunk.iter().map(ToString::to_string).collect(),
-                ..Default::default()
+                office_admins_of: String::new(),
             };
             let reply = self.0.clone().list_mail_addresses(request).await?;
             out.extend(reply.into_inner().addresses.into_iter().map(|a| a.email));
         }
         Ok(out)
+    }
+
+    /// The addresses of an office's active admins.
+    async fn admins_of(&self, office: Uuid) -> Result<Vec<String>, tonic::Status> {
+        let reply = self
+            .0
+            .clone()
+            .list_mail_addresses(proto::identity::ListMailAddressesRequest {
+                user_ids: Vec::new(),
+                office_admins_of: office.to_string(),
+            })
+            .await?;
+        Ok(reply
+            .into_inner()
+            .addresses
+            .into_iter()
+            .map(|a| a.email)
+            .collect())
     }
 }
 
@@ -160,6 +184,21 @@ impl Notifier {
                 .map(|a| templates::urgent_post(a, &self.portal_url, d.recipient_id))
                 .collect();
             return Ok(Some(("urgent_post", mails)));
+        }
+        if event.kind == "careboard.incident.filed" {
+            let d: IncidentFiled = event
+                .data_as()
+                .map_err(|e| Unrendered::Reject(e.to_string()))?;
+            let mut to = self.identity.admins_of(d.office_id).await.map_err(|e| {
+                Unrendered::Retry(format!("identity: {:?} {}", e.code(), e.message()))
+            })?;
+            to.extend(self.operator_email.clone());
+            let link = format!("{}/incidents/{}", self.portal_url, d.incident_id);
+            let mails = to
+                .iter()
+                .map(|a| templates::incident_filed(a, &d.office_name, &link))
+                .collect();
+            return Ok(Some(("incident_filed", mails)));
         }
         self.render_plain(event).map_err(Unrendered::Reject)
     }

@@ -246,6 +246,28 @@ impl pb::offices_server::Offices for OfficesGrpc {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn get_office_stats(
+        &self,
+        request: Request<proto::common::StatsRequest>,
+    ) -> Reply<pb::OfficeStats> {
+        let req = request.into_inner();
+        let (by_kind, registered) = self
+            .offices
+            .stats(&actor(req.actor.as_ref())?, &req.from_month, &req.to_month)
+            .await?;
+        Ok(Response::new(pb::OfficeStats {
+            by_kind: by_kind
+                .into_iter()
+                .map(|(label, value)| proto::common::LabelCount { label, value })
+                .collect(),
+            registered: registered
+                .into_iter()
+                .map(|(month, value)| proto::common::MonthCount { month, value })
+                .collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn list_office_directory(
         &self,
         request: Request<pb::ListOfficeDirectoryRequest>,

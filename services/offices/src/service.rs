@@ -161,6 +161,27 @@ impl Offices {
         Ok(self.store.list(500).await?)
     }
 
+    /// 運営状況の報告 (operator): active offices by kind, and registrations per month.
+    pub async fn stats(
+        &self,
+        actor: &Actor,
+        from: &str,
+        to: &str,
+    ) -> Result<(Vec<(String, u64)>, Vec<(String, u64)>)> {
+        may_register_office(actor.role)?;
+        let range = common::stats::MonthRange::parse(from, to, self.clock.now())
+            .map_err(|_| DomainError::Invalid("period"))?;
+        let by_kind = self
+            .store
+            .by_kind()
+            .await?
+            .into_iter()
+            .map(|(k, n)| (k, u64::try_from(n).unwrap_or(0)))
+            .collect();
+        let registered = range.fill(&self.store.registered(range.start(), range.end()).await?);
+        Ok((by_kind, registered))
+    }
+
     /// Any signed-in actor: building a support team means finding people of other offices.
     pub async fn directory(&self) -> Result<Vec<OfficeRow>> {
         Ok(self.store.directory().await?)

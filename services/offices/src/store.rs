@@ -187,6 +187,31 @@ impl Store {
         .await?)
     }
 
+    /// Active offices by kind, for the operation report.
+    pub async fn by_kind(&self) -> Result<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT kind, count(*) FROM offices WHERE status = 'active' GROUP BY kind ORDER BY count(*) DESC, kind",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Offices registered per month in `[from, until)`.
+    pub async fn registered(
+        &self,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<(String, i64)>> {
+        let month = common::stats::month_of("created_at");
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {month} AS m, count(*) FROM offices WHERE created_at >= $1 AND created_at < $2 GROUP BY m"
+        )))
+        .bind(from)
+        .bind(until)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Every active office, for finding people to work with: in kana order, then the offices
     /// registered before kana was asked for (their kana is empty) by name.
     pub async fn directory(&self) -> Result<Vec<OfficeRow>> {

@@ -297,14 +297,15 @@ impl Identity {
         &self,
         peer_common_name: Option<&str>,
         ids: &[Uuid],
+        admins_of: Option<Uuid>,
     ) -> Result<Vec<(Uuid, String)>> {
         access::may_read_mail_addresses(peer_common_name)?;
         if ids.len() > 500 {
             return Err(DomainError::Invalid("user_ids").into());
         }
-        if ids.is_empty() {
+        if ids.is_empty() && admins_of.is_none() {
             return Ok(Vec::new());
         }
-        Ok(self.store.mail_addresses(ids).await?)
+        Ok(self.store.mail_addresses(ids, admins_of).await?)
     }
 }

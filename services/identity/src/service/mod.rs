@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 mod certificates;
 mod sessions;
+mod stats;
 
 pub use certificates::BootstrapRequest;
 

@@ -5,6 +5,7 @@ mod audit;
 mod certificates;
 mod enrollment;
 mod sessions;
+mod stats;
 mod users;
 
 pub use audit::{AuditFilter, AuditLine, AuditRow};

@@ -88,12 +88,18 @@ impl Store {
         .await?)
     }
 
-    /// Addresses of the active ones among `ids`.
-    pub async fn mail_addresses(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>> {
+    /// Addresses of the active ones among `ids`, and of the active admins of `admins_of`.
+    pub async fn mail_addresses(
+        &self,
+        ids: &[Uuid],
+        admins_of: Option<Uuid>,
+    ) -> Result<Vec<(Uuid, String)>> {
         Ok(sqlx::query_as(
-            "SELECT id, email FROM users WHERE id = ANY($1) AND status = 'active' AND email <> ''",
+            "SELECT id, email FROM users WHERE status = 'active' AND email <> '' \
+             AND (id = ANY($1) OR (role = 'office_admin' AND office_id = $2))",
         )
         .bind(ids)
+        .bind(admins_of)
         .fetch_all(&self.pool)
         .await?)
     }

@@ -110,6 +110,20 @@ pub fn urgent_post(to: &str, portal_url: &str, recipient_id: Uuid) -> Email {
     }
 }
 
+/// An incident report was filed by the reader's office (or, for the city, by an office). What
+/// happened stays behind the link, for signed-in readers only.
+#[must_use]
+pub fn incident_filed(to: &str, office_name: &str, link: &str) -> Email {
+    Email {
+        to: to.to_owned(),
+        subject: "【電子@連絡帳】事故・インシデントの報告がありました".into(),
+        body: format!(
+            "{office_name} から、電子@連絡帳の利用に関する事故・インシデントの報告がありました。\n\
+             登録済みのパソコン等からログインし、内容と対応状況を確認してください。\n\n{link}\n{SIGNATURE}"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
