@@ -60,6 +60,8 @@ pub struct Session {
 pub struct Answer {
     pub status: u16,
     pub body: Value,
+    /// Where a redirect points.
+    pub location: Option<String>,
 }
 
 impl Answer {
@@ -107,13 +109,22 @@ impl Session {
 
     async fn answer(resp: reqwest::Response) -> anyhow::Result<Answer> {
         let status = resp.status().as_u16();
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let text = resp.text().await?;
         let body = if text.is_empty() {
             Value::Null
         } else {
             serde_json::from_str(&text).unwrap_or(Value::String(text))
         };
-        Ok(Answer { status, body })
+        Ok(Answer {
+            status,
+            body,
+            location,
+        })
     }
 
     pub async fn get(&self, path: &str) -> anyhow::Result<Answer> {

@@ -1,0 +1,339 @@
+//! The operator's desk: the operation report and its CSV, incident reports from filing to 完了,
+//! the audit viewer, and who may use any of it.
+
+// A test fails by panicking; its helpers unwrap for the same reason.
+#![allow(clippy::unwrap_used)]
+
+use std::time::Duration;
+use system_tests::api::Session;
+use system_tests::people::{self, NewPerson, Person, TwoOffices};
+use system_tests::{Stack, StackOptions};
+
+const CITY: &str = "city@takahagi.example.jp";
+
+struct Desk {
+    stack: Stack,
+    op: Session,
+    w: TwoOffices,
+    admin: Person,
+    _dir: tempfile::TempDir,
+}
+
+async fn desk(prefix: &str) -> Desk {
+    let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
+    let stack = Stack::start(StackOptions {
+        env: vec![("OPERATOR_EMAIL".into(), CITY.into())],
+        ..StackOptions::for_test(dir.path())
+    })
+    .await
+    .unwrap();
+    let op = people::operator(&stack).await.unwrap();
+    let w = people::two_offices(&stack, &op, &dir.path().join("devices"))
+        .await
+        .unwrap();
+    let admin = people::person(
+        &stack,
+        &op,
+        &w.care,
+        &NewPerson {
+            login_id: "cm.admin",
+            name: "管理 太郎",
+            kana: "カンリ タロウ",
+            profession: "ケアマネジャー",
+            office_admin: true,
+        },
+    )
+    .await
+    .unwrap();
+    Desk {
+        stack,
+        op,
+        w,
+        admin,
+        _dir: dir,
+    }
+}
+
+fn html(a: &system_tests::api::Answer) -> &str {
+    a.body.as_str().unwrap_or_default()
+}
+
+async fn filed_incident(s: &Session, fields: &[(&str, &str)]) -> system_tests::api::Answer {
+    s.post_form("/incidents", fields).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_incident_reaches_the_admin_and_the_city_and_is_tracked_to_done() {
+    let d = desk("rk-desk-incident-").await;
+    let staff = people::session(&d.stack, &d.w.care, &d.w.care_manager)
+        .await
+        .unwrap();
+    let db = d.stack.database("careboard").await.unwrap();
+    let what = "訪問先でタブレットを紛失した。画面ロックあり";
+    let refused = filed_incident(
+        &staff,
+        &[
+            ("occurred_at", "2099-01-01T10:00"),
+            ("device", "訪問用タブレット1"),
+            ("what_happened", what),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, 422);
+    assert!(html(&refused).contains("data-field=\"occurred_at\""));
+    assert!(html(&refused).contains(what), "what was typed comes back");
+    let none: i64 = sqlx::query_scalar("SELECT count(*) FROM incidents")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(none, 0);
+
+    let filed = filed_incident(
+        &staff,
+        &[
+            ("occurred_at", "2026-11-20T09:30"),
+            ("device", "訪問用タブレット1"),
+            ("what_happened", what),
+            ("action_taken", "事業所管理者に連絡し、証明書の失効を依頼"),
+        ],
+    )
+    .await;
+    assert_eq!(filed.status, 303, "{}", filed.body);
+    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM incidents")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let path = format!("/incidents/{id}");
+
+    // The office's admin and the city are told, with the link and nothing of what happened.
+    for to in [d.admin.email.as_str(), CITY] {
+        let mail = people::mail_with(&d.stack, to).await.unwrap();
+        assert!(mail.contains(&path), "{to} gets the link");
+        assert!(!mail.contains("タブレット") && !mail.contains("紛失"));
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let to_reporter = d
+        .stack
+        .mails()
+        .iter()
+        .filter(|m| m.contains(&d.w.care_manager.email))
+        .count();
+    assert_eq!(
+        to_reporter, 0,
+        "the reporter is not mailed about their own report"
+    );
+
+    // Who sees it: the reporter, their admin, the city; not another office.
+    let admin = people::session(&d.stack, &d.w.care, &d.admin)
+        .await
+        .unwrap();
+    let nurse = people::session(&d.stack, &d.w.nursing, &d.w.nurse)
+        .await
+        .unwrap();
+    assert_eq!(admin.get(&path).await.unwrap().status, 200);
+    assert_eq!(nurse.get(&path).await.unwrap().status, 403);
+    assert!(!html(&nurse.get("/incidents").await.unwrap()).contains(&id.to_string()));
+
+    // The city tracks it; only the city may.
+    assert_eq!(
+        staff
+            .post_form(&format!("{path}/status"), &[("status", "完了")])
+            .await
+            .unwrap()
+            .status,
+        403
+    );
+    for (status, note) in [
+        ("対応中", "事業所に状況を確認中"),
+        ("完了", "証明書の失効を確認。再発防止策を受領"),
+    ] {
+        let a =
+            d.op.post_form(
+                &format!("{path}/status"),
+                &[("status", status), ("note", note)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, 303);
+    }
+    let seen = staff.get(&path).await.unwrap();
+    assert!(html(&seen).contains("<strong class=\"status\" id=\"incident-status\">完了</strong>"));
+    assert!(html(&seen).contains("再発防止策を受領"));
+    let wrong =
+        d.op.post_form(&format!("{path}/status"), &[("status", "保留")])
+            .await
+            .unwrap();
+    assert_eq!(wrong.status, 422);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_report_counts_without_personal_data_and_exports_csv_with_a_bom() {
+    let d = desk("rk-desk-report-").await;
+    let staff = people::session(&d.stack, &d.w.care, &d.w.care_manager)
+        .await
+        .unwrap();
+    let saved = staff
+        .post_form(
+            "/recipients",
+            &[
+                ("obtained_on", "2026-11-01"),
+                ("obtained_by", "ケアマネジャー 鈴木"),
+                ("office_keeps_copy", "1"),
+                ("recipient_keeps_original", "1"),
+                ("name", "高萩 菊子"),
+                ("kana", "タカハギ キクコ"),
+                ("birth_date", "1931-03-03"),
+                ("sex", "女性"),
+                ("address", "茨城県高萩市下手綱1"),
+                ("care_level", "要介護4"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(saved.status, 303);
+    let db = d.stack.database("careboard").await.unwrap();
+    let board: uuid::Uuid = sqlx::query_scalar("SELECT id FROM recipients")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    for urgent in ["", "1"] {
+        let a = staff
+            .post_form(
+                &format!("/boards/{board}/posts"),
+                &[("body", "胸の痛みを訴えています"), ("urgent", urgent)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, 303);
+    }
+    let page = d.op.get("/operator/report").await.unwrap();
+    assert_eq!(page.status, 200);
+    assert!(html(&page).contains("<svg class=\"chart\""));
+    let csv = d.op.get("/operator/report.csv").await.unwrap();
+    assert_eq!(csv.status, 200);
+    let text = html(&csv);
+    assert!(text.starts_with('\u{feff}'), "a BOM so Excel reads UTF-8");
+    let month = |label: &str| -> u64 {
+        text.lines()
+            .find(|l| l.starts_with(&format!("月別,{label},")))
+            .and_then(|l| l.rsplit(',').next())
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap()
+    };
+    assert_eq!(month("連絡帳の書き込み"), 2, "{text}");
+    assert_eq!(month("うち緊急（重要）"), 1);
+    assert_eq!(month("支援対象者の登録"), 1);
+    assert!(month("利用者（ログインした人）") >= 2);
+    assert!(text.contains("現在の事業所（種別）,訪問看護ステーション,1"));
+    for personal in ["高萩 菊子", "タカハギ", "鈴木", "胸の痛み", "example.jp"] {
+        assert!(
+            !text.contains(personal),
+            "the report must not contain {personal}"
+        );
+    }
+    // A chosen period; a wrong one is explained, not crashed on.
+    let period =
+        d.op.get("/operator/report.csv?from=2026-06&to=2026-08")
+            .await
+            .unwrap();
+    assert!(
+        html(&period)
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("2026-06,2026-07,2026-08")
+    );
+    let wrong =
+        d.op.get("/operator/report?from=2026-09&to=2026-01")
+            .await
+            .unwrap();
+    assert_eq!(wrong.status, 400);
+    assert!(html(&wrong).contains("期間は"));
+}
+
+/// Every operator endpoint against every kind of caller: only the city gets in.
+#[tokio::test(flavor = "multi_thread")]
+async fn authorization_matrix_over_operator_endpoints() {
+    let d = desk("rk-desk-authz-").await;
+    let staff = people::session(&d.stack, &d.w.care, &d.w.care_manager)
+        .await
+        .unwrap();
+    let filed = filed_incident(
+        &staff,
+        &[
+            ("occurred_at", "2026-11-20T09:30"),
+            ("device", "事務所PC"),
+            ("what_happened", "誤って別の事業所にFAXした"),
+        ],
+    )
+    .await;
+    assert_eq!(filed.status, 303);
+    let db = d.stack.database("careboard").await.unwrap();
+    let incident: uuid::Uuid = sqlx::query_scalar("SELECT id FROM incidents")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let some_recipient = uuid::Uuid::now_v7();
+    let endpoints: Vec<(&str, String)> = vec![
+        ("GET", "/operator/report".into()),
+        ("GET", "/operator/report.csv".into()),
+        ("GET", "/operator/audit".into()),
+        ("GET", "/operator/audit.csv".into()),
+        ("GET", "/api/v1/operator/audit".into()),
+        ("GET", "/api/v1/operator/audit/verify".into()),
+        ("POST", "/operator/audit/verify".into()),
+        ("GET", "/operator/consents".into()),
+        ("POST", format!("/operator/consents/{some_recipient}/fax")),
+        ("POST", format!("/incidents/{incident}/status")),
+    ];
+    let admin = people::session(&d.stack, &d.w.care, &d.admin)
+        .await
+        .unwrap();
+    let nurse = people::session(&d.stack, &d.w.nursing, &d.w.nurse)
+        .await
+        .unwrap();
+    let no_login = Session::anonymous(
+        &d.stack.bootstrap.gateway_url,
+        &d.stack.bootstrap.ca_cert,
+        Some(&d.w.care.device),
+    )
+    .unwrap();
+    let callers: [(&str, &Session); 5] = [
+        ("operator", &d.op),
+        ("office admin", &admin),
+        ("staff (the reporter)", &staff),
+        ("staff of another office", &nurse),
+        ("device without login", &no_login),
+    ];
+    println!(
+        "operator endpoints authorization matrix ({} endpoints × {} callers):",
+        endpoints.len(),
+        callers.len()
+    );
+    for (name, s) in callers {
+        let (mut allowed, mut refused) = (0, 0);
+        for (method, path) in &endpoints {
+            let a = if *method == "GET" {
+                s.get(path).await.unwrap()
+            } else {
+                s.post_form(path, &[("status", "対応中")]).await.unwrap()
+            };
+            // Pages send a browser without a session to the login page; the API answers 401.
+            let to_login = a.status == 303 && a.location.as_deref() == Some("/login");
+            let refused_here = matches!(a.status, 401 | 403) || to_login;
+            if name == "operator" {
+                // The fax confirmation names a recipient that does not exist: past the check.
+                assert!(
+                    !refused_here && matches!(a.status, 200 | 303 | 404),
+                    "the operator is refused {method} {path}: {}",
+                    a.status
+                );
+                allowed += 1;
+            } else {
+                assert!(refused_here, "{name} got {} on {method} {path}", a.status);
+                refused += 1;
+            }
+        }
+        println!("  {name}: {allowed} allowed, {refused} refused");
+    }
+}
