@@ -151,3 +151,80 @@ async fn two_offices_share_a_board_live_and_the_urgent_email_says_nothing_person
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_operator_reports_tracks_an_incident_and_finds_a_board_read_in_the_browser() {
+    use system_tests::people;
+    let dir = tempfile::Builder::new()
+        .prefix("rk-browser-")
+        .tempdir()
+        .unwrap();
+    let stack = Stack::start(StackOptions::for_test(dir.path()))
+        .await
+        .unwrap();
+    let op = people::operator(&stack).await.unwrap();
+    let w = people::two_offices(&stack, &op, &dir.path().join("devices"))
+        .await
+        .unwrap();
+    // Something to count and something to find: a board, read and written by the staff member.
+    let staff = people::session(&stack, &w.care, &w.care_manager)
+        .await
+        .unwrap();
+    let recipient = "高萩 梅";
+    let saved = staff
+        .post_form(
+            "/recipients",
+            &[
+                ("obtained_on", "2026-11-01"),
+                ("obtained_by", "ケアマネジャー 鈴木"),
+                ("office_keeps_copy", "1"),
+                ("recipient_keeps_original", "1"),
+                ("name", recipient),
+                ("kana", "タカハギ ウメ"),
+                ("birth_date", "1933-05-05"),
+                ("sex", "女性"),
+                ("address", "茨城県高萩市本町3"),
+                ("care_level", "要支援2"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(saved.status, 303);
+    let board = saved
+        .location
+        .as_deref()
+        .and_then(|l| l.strip_prefix("/recipients/"))
+        .and_then(|l| l.split('/').next())
+        .unwrap()
+        .to_owned();
+    let posted = staff
+        .post_form(
+            &format!("/boards/{board}/posts"),
+            &[("body", "本日訪問。変わりなし")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(posted.status, 303);
+    assert_eq!(
+        staff.get(&format!("/boards/{board}")).await.unwrap().status,
+        200
+    );
+    let out = node_script(
+        &stack,
+        "operator.mjs",
+        &[
+            ("STAFF_P12", w.care.p12.to_str().unwrap()),
+            ("STAFF_P12_PASSWORD", &w.care.p12_password),
+            ("STAFF_LOGIN", &w.care_manager.login_id),
+            ("STAFF_PASSWORD", &w.care_manager.password),
+            ("RECIPIENT_NAME", recipient),
+            ("BOARD_ID", &board),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "browser test operator.mjs failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
