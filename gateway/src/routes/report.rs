@@ -131,7 +131,7 @@ pub async fn page(
     let f = gather(&state, &user, &p).await.map_err(period_failure)?;
     let labels: Vec<String> = f.months.iter().map(|m| short(m)).collect();
     let chart = |title: &str, rows: &[(usize, &'static str)]| {
-        columns(
+        let svg = columns(
             title,
             &labels,
             &rows
@@ -142,7 +142,8 @@ pub async fn page(
                     values: f.monthly[*i].clone(),
                 })
                 .collect::<Vec<_>>(),
-        )
+        );
+        (title.to_owned(), svg)
     };
     let charts = vec![
         chart(
@@ -156,8 +157,14 @@ pub async fn page(
             "事業所の登録と事故報告（月別）",
             &[(0, "#0369a1"), (8, "#be123c")],
         ),
-        bars("事業所（種別）", &f.offices_by_kind, "#0369a1"),
-        bars("利用者（職種）", &f.staff_by_profession, "#0f766e"),
+        (
+            "事業所（種別、現在）".to_owned(),
+            bars("事業所（種別）", &f.offices_by_kind, "#0369a1"),
+        ),
+        (
+            "利用者（職種、現在）".to_owned(),
+            bars("利用者（職種）", &f.staff_by_profession, "#0f766e"),
+        ),
     ];
     let table = ReportTable {
         months: f.months.clone(),

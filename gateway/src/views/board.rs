@@ -564,7 +564,7 @@ pub struct ReportPage<'a> {
     pub to: &'a str,
     pub recipients_active: u64,
     pub recipients_closed: u64,
-    /// SVG built by `charts`, which escapes every text.
-    pub charts: Vec<String>,
+    /// Each chart's title and its SVG, built by `charts`, which escapes every text.
+    pub charts: Vec<(String, String)>,
     pub table: ReportTable,
 }
