@@ -72,6 +72,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let live = live::Live::default();
     let relay = tokio::spawn(live.clone().run(nats.clone(), shutdown.clone()));
     let clock: common::clock::SharedClock = std::sync::Arc::new(common::clock::SystemClock);
+    let metrics = common::metrics::Metrics::new();
     let app = routes::router(routes::AppState {
         clients,
         revocations: revocations.clone(),
@@ -81,9 +82,9 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         choices: std::sync::Arc::default(),
         live,
         shutdown: shutdown.clone(),
+        metrics: metrics.clone(),
     });
 
-    let metrics = common::metrics::Metrics::new();
     let loaded = revocations.clone();
     // In a workspace build `common` also has its database probe (another service asks for it);
     // the gateway leaves it empty.

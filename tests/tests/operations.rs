@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use system_tests::api::Session;
 use system_tests::people::{self, TwoOffices};
 use system_tests::{Stack, StackOptions};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn stack(prefix: &str) -> (tempfile::TempDir, Stack, TwoOffices) {
     let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
@@ -106,6 +107,35 @@ async fn one_trace_follows_an_urgent_post_from_the_gateway_to_its_email() {
         assert!(Instant::now() < deadline, "trace reached only {services:?}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    // The same run as Prometheus sees it.
+    let gateway = metrics(&stack, "gateway").await;
+    assert!(gateway.contains("renrakucho_http_requests_total{method=\"POST\",status=\"3xx\"}"));
+    assert!(gateway.contains("renrakucho_http_request_duration_seconds_bucket"));
+    let notify = metrics(&stack, "notify").await;
+    assert!(
+        notify.contains("renrakucho_emails_total{result=\"sent\"}"),
+        "{notify}"
+    );
+    let careboard = metrics(&stack, "careboard").await;
+    assert!(careboard.contains("renrakucho_outbox_backlog"));
+}
+
+/// A binary's `/metrics`, from its admin port.
+async fn metrics(stack: &Stack, binary: &str) -> String {
+    let addr = stack
+        .service_env(binary)
+        .into_iter()
+        .find(|(k, _)| k == "ADMIN_ADDR")
+        .unwrap()
+        .1;
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    stream
+        .write_all(b"GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).await.unwrap();
+    out
 }
 
 /// What a member sees of the board, for comparing before and after the drill.

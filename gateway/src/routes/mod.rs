@@ -54,6 +54,7 @@ pub struct AppState {
     pub live: crate::live::Live,
     /// Ends the live-update streams when the gateway stops.
     pub shutdown: tokio_util::sync::CancellationToken,
+    pub metrics: common::metrics::Metrics,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -283,6 +284,7 @@ pub fn router(state: AppState) -> Router {
         .merge(protected)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(security_headers))
+        .layer(from_fn_with_state(state.clone(), count_request))
         .layer(from_fn(trace_request))
         .with_state(state)
 }
@@ -308,6 +310,38 @@ async fn stylesheet() -> impl IntoResponse {
         ],
         include_str!("../../static/app.css"),
     )
+}
+
+/// Request rate, errors and latency for `/metrics`. Live-update streams are counted when they
+/// open, not timed: they last as long as the page.
+async fn count_request(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let started = std::time::Instant::now();
+    let method = req.method().as_str().to_owned();
+    let response = next.run(req).await;
+    let status = response.status().as_u16();
+    state
+        .metrics
+        .http_requests
+        .get_or_create(&common::metrics::HttpLabel {
+            method,
+            status: common::metrics::status_class(status),
+        })
+        .inc();
+    let streaming = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+    if !streaming {
+        state
+            .metrics
+            .http_duration
+            .observe(started.elapsed().as_secs_f64());
+    }
+    response
 }
 
 /// One span per request, child of the caller's trace when it sent one.

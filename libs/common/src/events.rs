@@ -143,9 +143,23 @@ where
         Err(_) => stream.create_consumer(config).await.map_err(nats_err)?,
     };
     let mut messages = consumer.messages().await.map_err(nats_err)?;
+    let pending = metrics
+        .events_pending
+        .get_or_create(&crate::metrics::ConsumerLabel {
+            consumer: name.to_owned(),
+        })
+        .clone();
+    let mut lag = tokio::time::interval(Duration::from_secs(10));
     loop {
         let next = tokio::select! {
             () = shutdown.cancelled() => return Ok(()),
+            _ = lag.tick() => {
+                let mut info_of = consumer.clone();
+                if let Ok(info) = info_of.info().await {
+                    pending.set(i64::try_from(info.num_pending).unwrap_or(i64::MAX));
+                }
+                continue;
+            }
             next = messages.next() => next,
         };
         let Some(message) = next else {

@@ -4,12 +4,33 @@ use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct ResultLabel {
     pub result: &'static str,
+}
+
+pub type ResultCounter = Family<ResultLabel, Counter>;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ConsumerLabel {
+    pub consumer: String,
+}
+
+/// An HTTP answer by method and status class (`2xx`…`5xx`): the route is left out so that ids
+/// in paths never become label values.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct HttpLabel {
+    pub method: String,
+    pub status: &'static str,
+}
+
+/// Seconds, from a millisecond to ten seconds.
+fn latency_buckets() -> impl Iterator<Item = f64> {
+    prometheus_client::metrics::histogram::exponential_buckets(0.001, 2.0, 14)
 }
 
 /// The metrics every binary has, plus the registry a service adds its own to.
@@ -19,6 +40,10 @@ pub struct Metrics {
     pub outbox_published: Counter,
     pub outbox_backlog: Gauge,
     pub events_consumed: Family<ResultLabel, Counter>,
+    /// Events in the stream a consumer has not yet been handed (its lag).
+    pub events_pending: Family<ConsumerLabel, Gauge>,
+    pub http_requests: Family<HttpLabel, Counter>,
+    pub http_duration: Histogram,
 }
 
 impl Metrics {
@@ -28,6 +53,9 @@ impl Metrics {
         let outbox_published = Counter::default();
         let outbox_backlog = Gauge::default();
         let events_consumed = Family::<ResultLabel, Counter>::default();
+        let events_pending = Family::<ConsumerLabel, Gauge>::default();
+        let http_requests = Family::<HttpLabel, Counter>::default();
+        let http_duration = Histogram::new(latency_buckets());
         registry.register(
             "outbox_published",
             "Events relayed from the outbox to JetStream",
@@ -43,12 +71,38 @@ impl Metrics {
             "Events handled by this service's consumers, by result",
             events_consumed.clone(),
         );
+        registry.register(
+            "events_pending",
+            "Events a durable consumer has not been handed yet",
+            events_pending.clone(),
+        );
+        registry.register(
+            "http_requests",
+            "HTTP requests answered, by method and status class",
+            http_requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer an HTTP request",
+            http_duration.clone(),
+        );
         Self {
             registry: Arc::new(Mutex::new(registry)),
             outbox_published,
             outbox_backlog,
             events_consumed,
+            events_pending,
+            http_requests,
+            http_duration,
         }
+    }
+
+    /// A counter by result (`sent`, `failed`…) of the service's own, under the common prefix.
+    #[must_use]
+    pub fn result_counter(&self, name: &str, help: &str) -> ResultCounter {
+        let counter = ResultCounter::default();
+        self.register(name, help, counter.clone());
+        counter
     }
 
     /// Adds a service's own metric under the common prefix.
@@ -81,5 +135,17 @@ impl Metrics {
 impl Default for Metrics {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// `2xx`, `3xx`, `4xx` or `5xx`.
+#[must_use]
+pub fn status_class(status: u16) -> &'static str {
+    match status {
+        0..=199 => "1xx",
+        200..=299 => "2xx",
+        300..=399 => "3xx",
+        400..=499 => "4xx",
+        _ => "5xx",
     }
 }

@@ -104,6 +104,8 @@ pub struct Notifier {
     pub operator_email: Option<String>,
     pub clock: SharedClock,
     pub identity: Directory,
+    /// `renrakucho_emails{result="sent"|"failed"}`.
+    pub emails: common::metrics::ResultCounter,
 }
 
 type Traced = tonic::service::interceptor::InterceptedService<
@@ -279,7 +281,13 @@ impl Notifier {
                 Err(e) => return Handled::Retry(e.to_string()),
             }
             let message_id = format!("<{}.{n}@renrakucho>", event.id);
-            if let Err(e) = self.mailer.send(&self.from, mail, &message_id).await {
+            let sent = self.mailer.send(&self.from, mail, &message_id).await;
+            self.emails
+                .get_or_create(&common::metrics::ResultLabel {
+                    result: if sent.is_ok() { "sent" } else { "failed" },
+                })
+                .inc();
+            if let Err(e) = sent {
                 return Handled::Retry(e.to_string());
             }
             let delivery = Delivery {

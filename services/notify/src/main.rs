@@ -68,6 +68,9 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         operator_email: vars.get("OPERATOR_EMAIL")?,
         clock,
         identity,
+        emails: rt
+            .metrics
+            .result_counter("emails", "Emails handed to the mail server, by result"),
     };
     common::events::consume_forever(
         rt.jetstream(),
