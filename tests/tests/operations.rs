@@ -234,3 +234,73 @@ async fn the_restore_drill_brings_back_a_whole_board() {
         .unwrap();
     assert_eq!(a.status, 303);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn office_admins_are_warned_once_before_a_device_certificate_expires() {
+    let dir = tempfile::Builder::new()
+        .prefix("rk-ops-expiry-")
+        .tempdir()
+        .unwrap();
+    let stack = Stack::start(StackOptions {
+        env: vec![("CERT_EXPIRY_CHECK_SECONDS".into(), "1".into())],
+        ..StackOptions::for_test(dir.path())
+    })
+    .await
+    .unwrap();
+    let op = people::operator(&stack).await.unwrap();
+    let office = people::office(
+        &stack,
+        &op,
+        &dir.path().join("devices"),
+        "高萩中央薬局",
+        "薬局",
+    )
+    .await
+    .unwrap();
+    let admin = people::person(
+        &stack,
+        &op,
+        &office,
+        &people::NewPerson {
+            login_id: "ph.admin",
+            name: "薬局 管理",
+            kana: "ヤッキョク カンリ",
+            profession: "薬剤師",
+            office_admin: true,
+        },
+    )
+    .await
+    .unwrap();
+    // Headers stay MIME-encoded in the sink; the body is decoded.
+    let subject = "に有効期限が切れます";
+    let warned = |stack: &Stack| {
+        stack
+            .mails()
+            .into_iter()
+            .filter(|m| m.contains(&admin.email) && m.contains(subject))
+            .collect::<Vec<_>>()
+    };
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        warned(&stack).is_empty(),
+        "no warning for a fresh certificate"
+    );
+    // Time passes: the office's device now expires in ten days.
+    let identity = stack.database("identity").await.unwrap();
+    let office_id: uuid::Uuid = office.id.parse().unwrap();
+    sqlx::query("UPDATE device_certificates SET not_after = now() + interval '10 days' WHERE office_id = $1")
+        .bind(office_id)
+        .execute(&identity)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while warned(&stack).is_empty() {
+        assert!(Instant::now() < deadline, "no expiry warning");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mails = warned(&stack);
+    assert_eq!(mails.len(), 1, "warned once");
+    assert!(mails[0].contains("-pc"), "names the device");
+    assert!(mails[0].contains("/admin/certificates"));
+}

@@ -9,6 +9,10 @@ pub struct Config {
     pub session: SessionPolicy,
     pub device_cert_days: i64,
     pub enrollment_code_days: i64,
+    /// How long before expiry office admins are warned.
+    pub expiry_warning_days: i64,
+    /// How often expiring certificates are looked for.
+    pub expiry_check: std::time::Duration,
 }
 
 impl Config {
@@ -36,6 +40,10 @@ impl Config {
             },
             device_cert_days: vars.parse_or("DEVICE_CERT_DAYS", 825)?,
             enrollment_code_days: vars.parse_or("ENROLLMENT_CODE_DAYS", 14)?,
+            expiry_warning_days: vars.parse_or("CERT_EXPIRY_WARNING_DAYS", 30)?,
+            expiry_check: std::time::Duration::from_secs(
+                vars.parse_or("CERT_EXPIRY_CHECK_SECONDS", 3600)?,
+            ),
         })
     }
 }

@@ -12,6 +12,18 @@ pub const CERTIFICATE_REVOKED: &str = "identity.certificate.revoked";
 /// notify mails the 証明書取得用No/パスワード to the office admin.
 pub const CODE_ISSUED: &str = "identity.enrollment_code.issued";
 pub const USER_STATUS_CHANGED: &str = "identity.user.status_changed";
+/// notify warns the office's admins to ask for a new certificate.
+pub const CERTIFICATE_EXPIRING: &str = "identity.certificate.expiring";
+
+/// The device's label and its office, never who uses it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CertificateExpiring {
+    pub serial: String,
+    pub office_id: Uuid,
+    pub office_name: String,
+    pub label: String,
+    pub not_after: DateTime<Utc>,
+}
 
 pub const AUDIT_SUBJECTS: [&str; 1] = ["audit.>"];
 

@@ -100,6 +100,25 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
             async move { identity.office_withdrawn(e).await }
         },
     ));
+    let warner = identity.clone();
+    let (days, every, stop) = (
+        cfg.expiry_warning_days,
+        cfg.expiry_check,
+        rt.shutdown.clone(),
+    );
+    rt.spawn(async move {
+        loop {
+            match warner.warn_expiring(days).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(certificates = n, "expiry warnings raised"),
+                Err(e) => tracing::warn!(error = %e, "expiry check failed; trying again later"),
+            }
+            tokio::select! {
+                () = stop.cancelled() => return,
+                () = tokio::time::sleep(every) => {},
+            }
+        }
+    });
     tracing::info!(addr = %svc.grpc_addr, "identity gRPC listening");
     tonic::transport::Server::builder()
         .tls_config(common::tls::server_config(&svc.tls)?)?

@@ -12,14 +12,24 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 pub const CONSUMER: &str = "notify";
-pub const SUBJECTS: [&str; 6] = [
+pub const SUBJECTS: [&str; 7] = [
     "offices.office.registered",
     "identity.enrollment_code.issued",
     "offices.application.submitted",
     "offices.application.rejected",
     "careboard.post.urgent",
     "careboard.incident.filed",
+    "identity.certificate.expiring",
 ];
+
+/// The part of `identity.certificate.expiring` notify reads.
+#[derive(Debug, Deserialize)]
+struct CertificateExpiring {
+    office_id: Uuid,
+    office_name: String,
+    label: String,
+    not_after: chrono::DateTime<chrono::Utc>,
+}
 
 /// The part of `careboard.incident.filed` notify reads: what happened stays in careboard.
 #[derive(Debug, Deserialize)]
@@ -186,6 +196,28 @@ impl Notifier {
                 .map(|a| templates::urgent_post(a, &self.portal_url, d.recipient_id))
                 .collect();
             return Ok(Some(("urgent_post", mails)));
+        }
+        if event.kind == "identity.certificate.expiring" {
+            let d: CertificateExpiring = event
+                .data_as()
+                .map_err(|e| Unrendered::Reject(e.to_string()))?;
+            let to = self.identity.admins_of(d.office_id).await.map_err(|e| {
+                Unrendered::Retry(format!("identity: {:?} {}", e.code(), e.message()))
+            })?;
+            let when = japanese_date(d.not_after);
+            let mails = to
+                .iter()
+                .map(|a| {
+                    templates::certificate_expiring(
+                        a,
+                        &d.office_name,
+                        &d.label,
+                        &when,
+                        &self.portal_url,
+                    )
+                })
+                .collect();
+            return Ok(Some(("certificate_expiring", mails)));
         }
         if event.kind == "careboard.incident.filed" {
             let d: IncidentFiled = event

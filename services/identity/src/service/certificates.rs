@@ -424,3 +424,28 @@ pub struct BootstrapOutcome {
     pub cert_pem: String,
     pub key_pem: String,
 }
+
+impl Identity {
+    /// Raises `identity.certificate.expiring` once for each device certificate that expires
+    /// within `days`, so its office's admins can ask for a new one in time.
+    pub async fn warn_expiring(&self, days: i64) -> Result<usize> {
+        let now = self.clock.now();
+        Ok(self
+            .store
+            .warn_expiring(now, now + chrono::Duration::days(days), |c| {
+                self.event(
+                    crate::events::CERTIFICATE_EXPIRING,
+                    c.serial.clone(),
+                    &crate::events::CertificateExpiring {
+                        serial: c.serial.clone(),
+                        office_id: c.office_id,
+                        office_name: c.office_name.clone(),
+                        label: c.label.clone(),
+                        not_after: c.not_after,
+                    },
+                )
+                .ok()
+            })
+            .await?)
+    }
+}

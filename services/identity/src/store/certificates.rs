@@ -225,4 +225,38 @@ impl Store {
         tx.commit().await?;
         Ok(serials.len())
     }
+
+    /// Certificates expiring before `before` that nobody was warned of yet: marked warned, with
+    /// the events `events_for` builds for them, in one transaction (two identity instances
+    /// never warn twice).
+    pub async fn warn_expiring<F>(
+        &self,
+        now: DateTime<Utc>,
+        before: DateTime<Utc>,
+        events_for: F,
+    ) -> Result<usize>
+    where
+        F: Fn(&CertificateRow) -> Option<CloudEvent>,
+    {
+        let mut tx = self.pool.begin().await?;
+        let rows: Vec<CertificateRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM device_certificates WHERE revoked_at IS NULL AND expiry_warned_at IS NULL \
+             AND not_after > $1 AND not_after <= $2 ORDER BY not_after LIMIT 500 FOR UPDATE SKIP LOCKED"
+        )))
+        .bind(now)
+        .bind(before)
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &rows {
+            sqlx::query("UPDATE device_certificates SET expiry_warned_at = $2 WHERE serial = $1")
+                .bind(&row.serial)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let events: Vec<CloudEvent> = rows.iter().filter_map(&events_for).collect();
+        enqueue_all(&mut tx, &events).await?;
+        tx.commit().await?;
+        Ok(rows.len())
+    }
 }

@@ -124,6 +124,29 @@ pub fn incident_filed(to: &str, office_name: &str, link: &str) -> Email {
     }
 }
 
+/// A device certificate of the office expires soon: the admin asks the city for another one
+/// (a new 証明書取得用No/パスワード) and sets it up before the date.
+#[must_use]
+pub fn certificate_expiring(
+    to: &str,
+    office_name: &str,
+    device_label: &str,
+    expires: &str,
+    portal_url: &str,
+) -> Email {
+    Email {
+        to: to.to_owned(),
+        subject: "【電子@連絡帳】電子証明書の有効期限が近づいています".into(),
+        body: format!(
+            "{office_name} 事業所管理者 様\n\n\
+             次の端末の電子証明書は {expires} に有効期限が切れます。期限を過ぎるとその端末からは利用できません。\n\n\
+             端末名: {device_label}\n\n\
+             事業所管理者メニューの「電子証明書の管理」から追加発行を申請し、届いた証明書取得用No/パスワードで\n\
+             期限までに「初回の証明書設定」を行ってください。\n{portal_url}/admin/certificates\n{SIGNATURE}"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
