@@ -483,6 +483,14 @@ impl Stack {
     }
 
     /// The environment a binary runs with (for running one of its subcommands beside it).
+    /// Changes one variable of a binary's environment for its next start.
+    pub fn set_env(&mut self, name: &str, key: &str, value: &str) {
+        if let Some(env) = self.envs.get_mut(name) {
+            env.retain(|(k, _)| k != key);
+            env.push((key.to_owned(), value.to_owned()));
+        }
+    }
+
     #[must_use]
     pub fn service_env(&self, name: &str) -> Vec<(String, String)> {
         self.envs.get(name).cloned().unwrap_or_default()

@@ -304,3 +304,51 @@ async fn office_admins_are_warned_once_before_a_device_certificate_expires() {
     assert!(mails[0].contains("-pc"), "names the device");
     assert!(mails[0].contains("/admin/certificates"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ca_key_encryption_key_is_rotated_and_certificates_go_on_working() {
+    use base64::Engine;
+    let dir = tempfile::Builder::new()
+        .prefix("rk-ops-kek-")
+        .tempdir()
+        .unwrap();
+    let mut stack = Stack::start(StackOptions::for_test(dir.path()))
+        .await
+        .unwrap();
+    let new_kek = base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>());
+    stack.stop_binary("identity");
+    let out = std::process::Command::new(system_tests::bin_dir().join("identity"))
+        .arg("rotate-kek")
+        .env_clear()
+        .envs(stack.service_env("identity"))
+        .env("IDENTITY_CA_KEK_NEW", &new_kek)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "rotate-kek failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stack.set_env("identity", "IDENTITY_CA_KEK", &new_kek);
+    stack.start_binary("identity").unwrap();
+    // Old certificates still log in; the CA still signs new ones.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let op = loop {
+        match people::operator(&stack).await {
+            Ok(s) => break s,
+            Err(e) => {
+                assert!(Instant::now() < deadline, "no login after rotation: {e:#}");
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+        }
+    };
+    people::office(
+        &stack,
+        &op,
+        &dir.path().join("devices"),
+        "高萩北クリニック",
+        "診療所",
+    )
+    .await
+    .unwrap();
+}

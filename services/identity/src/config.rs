@@ -15,22 +15,32 @@ pub struct Config {
     pub expiry_check: std::time::Duration,
 }
 
+/// A key-encryption key: 32 bytes, base64.
+pub fn kek(vars: &Vars, name: &str) -> Result<Option<Kek>, ConfigError> {
+    let Some(raw) = vars.get(name)? else {
+        return Ok(None);
+    };
+    let invalid = |reason: &str| ConfigError::Invalid {
+        name: name.into(),
+        reason: reason.into(),
+    };
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(raw.trim())
+        .map_err(|_| invalid("not base64"))?;
+    Kek::from_bytes(&bytes)
+        .map(Some)
+        .map_err(|_| invalid("must decode to 32 bytes"))
+}
+
 impl Config {
     pub fn from_vars(vars: &Vars) -> Result<Self, ConfigError> {
-        let raw_kek = vars.get("IDENTITY_CA_KEK")?.ok_or_else(|| ConfigError::Invalid {
+        let kek = kek(vars, "IDENTITY_CA_KEK")?.ok_or_else(|| ConfigError::Invalid {
             name: "IDENTITY_CA_KEK".into(),
-            reason: "not set: identity refuses to start without the key that protects the device CA \
+            reason:
+                "not set: identity refuses to start without the key that protects the device CA \
                      (a new CA would invalidate every device certificate)"
-                .into(),
+                    .into(),
         })?;
-        let invalid = |reason: &str| ConfigError::Invalid {
-            name: "IDENTITY_CA_KEK".into(),
-            reason: reason.into(),
-        };
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(raw_kek.trim())
-            .map_err(|_| invalid("not base64"))?;
-        let kek = Kek::from_bytes(&bytes).map_err(|_| invalid("must decode to 32 bytes"))?;
         Ok(Self {
             service: ServiceConfig::from_vars(vars)?,
             kek,

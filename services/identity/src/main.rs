@@ -1,5 +1,6 @@
 //! identity: users, sessions, the device CA. `identity` serves; `identity bootstrap-operator`
-//! creates the operator account and its first device certificate (see the README).
+//! creates the operator account and its first device certificate; `identity rotate-kek`
+//! re-seals the CA's key under a new key-encryption key (see the operations guide).
 
 mod config;
 mod domain;
@@ -24,8 +25,9 @@ async fn main() -> anyhow::Result<()> {
         None | Some("serve") => serve(&vars).await,
         Some("bootstrap-operator") => bootstrap(&vars).await,
         Some("export-crl") => export_crl(&vars).await,
+        Some("rotate-kek") => rotate_kek(&vars).await,
         Some(other) => Err(anyhow::anyhow!(
-            "unknown command {other}; use serve or bootstrap-operator"
+            "unknown command {other}; use serve, bootstrap-operator, export-crl or rotate-kek"
         )),
     };
     if let Err(e) = &result {
@@ -172,5 +174,21 @@ async fn bootstrap(vars: &Vars) -> anyhow::Result<()> {
 async fn export_crl(vars: &Vars) -> anyhow::Result<()> {
     let identity = open(vars).await?;
     print!("{}", identity.crl().await?);
+    Ok(())
+}
+
+/// Re-seals the device CA's key under `IDENTITY_CA_KEK_NEW` (see the operations guide).
+async fn rotate_kek(vars: &Vars) -> anyhow::Result<()> {
+    let cfg = config::Config::from_vars(vars)?;
+    let new = config::kek(vars, "IDENTITY_CA_KEK_NEW")?
+        .context("IDENTITY_CA_KEK_NEW is not set: the key to seal the CA with")?;
+    let pool = common::db::connect(&cfg.service.database_url, 2)
+        .await
+        .context("database")?;
+    common::db::migrate(&pool, &MIGRATOR)
+        .await
+        .context("migrations")?;
+    service::rotate_kek(&store::Store::new(pool), &cfg.kek, &new).await?;
+    println!("device CA key re-sealed: start identity with IDENTITY_CA_KEK set to the new key");
     Ok(())
 }

@@ -72,6 +72,24 @@ pub async fn load_or_create_ca(store: &Store, kek: &Kek, clock: &SharedClock) ->
     })
 }
 
+/// Key-encryption key rotation: the CA's private key, opened with the current key, is sealed
+/// with the new one. Run with identity stopped; start it again with the new key.
+pub async fn rotate_kek(store: &Store, current: &Kek, new: &Kek) -> Result<()> {
+    let row = store
+        .load_ca()
+        .await?
+        .ok_or_else(|| Error::Internal("no device CA to re-seal".into()))?;
+    let key = current.open(&row.key_nonce, &row.key_sealed)?;
+    let nonce = random::<12>();
+    let sealed = new.seal(nonce, &key)?;
+    // Refuse to write what could not be read back.
+    if new.open(&nonce, &sealed)? != key {
+        return Err(Error::Internal("re-sealed key does not open".into()));
+    }
+    store.reseal_ca(&nonce, &sealed).await?;
+    Ok(())
+}
+
 pub struct Identity {
     store: Store,
     clock: SharedClock,

@@ -78,6 +78,16 @@ impl Store {
         )
     }
 
+    /// The CA key sealed anew (key-encryption key rotation); the certificate does not change.
+    pub async fn reseal_ca(&self, nonce: &[u8], sealed: &[u8]) -> Result<()> {
+        sqlx::query("UPDATE device_ca SET key_nonce = $1, key_sealed = $2 WHERE id = 1")
+            .bind(nonce)
+            .bind(sealed)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Stores the CA unless one exists already (two replicas starting at once keep the first).
     pub async fn insert_ca(&self, row: &CaRow, now: DateTime<Utc>) -> Result<()> {
         sqlx::query(
