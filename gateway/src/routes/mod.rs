@@ -346,7 +346,13 @@ async fn count_request(
 
 /// One span per request, child of the caller's trace when it sent one.
 async fn trace_request(req: Request, next: Next) -> Response {
-    let span = tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), status = tracing::field::Empty);
+    let span = tracing::info_span!(
+        "http",
+        method = %req.method(),
+        path = %req.uri().path(),
+        status = tracing::field::Empty,
+        trace_id = tracing::field::Empty
+    );
     common::telemetry::set_parent_from_headers(&span, req.headers());
     let response = next.run(req).instrument(span.clone()).await;
     span.record("status", response.status().as_u16());

@@ -175,7 +175,13 @@ where
         let result = match serde_json::from_slice::<CloudEvent>(&message.payload) {
             Err(e) => Handled::Reject(format!("not a CloudEvent: {e}")),
             Ok(event) => {
-                let span = tracing::info_span!("event.consume", consumer = name, event_id = %event.id, kind = %event.kind);
+                let span = tracing::info_span!(
+                    "event.consume",
+                    consumer = name,
+                    event_id = %event.id,
+                    kind = %event.kind,
+                    trace_id = tracing::field::Empty
+                );
                 let header_tp = message
                     .headers
                     .as_ref()

@@ -48,7 +48,11 @@ impl Interceptor for TracePropagation {
 
 /// The span of one incoming gRPC call, child of the caller's trace. Used as tonic's `trace_fn`.
 pub fn request_span(request: &http::Request<()>) -> tracing::Span {
-    let span = tracing::info_span!("grpc", rpc = %request.uri().path());
+    let span = tracing::info_span!(
+        "grpc",
+        rpc = %request.uri().path(),
+        trace_id = tracing::field::Empty
+    );
     crate::telemetry::set_parent_from_headers(&span, request.headers());
     span
 }

@@ -103,6 +103,17 @@ pub fn set_parent(span: &tracing::Span, traceparent: Option<&str>) {
     let carrier = HashMap::from([("traceparent".to_owned(), tp.to_owned())]);
     let cx = opentelemetry::global::get_text_map_propagator(|p| p.extract(&carrier));
     let _ = span.set_parent(cx);
+    record_trace_id(span);
+}
+
+/// Puts the span's trace id among its fields (declared as `trace_id = Empty`), so JSON log lines
+/// written inside it can be found from the trace, and the trace from a log line.
+pub fn record_trace_id(span: &tracing::Span) {
+    use opentelemetry::trace::TraceContextExt;
+    let id = span.context().span().span_context().trace_id();
+    if id != opentelemetry::trace::TraceId::INVALID {
+        span.record("trace_id", tracing::field::display(id));
+    }
 }
 
 /// Reads trace context from HTTP headers (incoming browser or gRPC requests).
@@ -122,6 +133,7 @@ pub fn set_parent_from_headers(span: &tracing::Span, headers: &http::HeaderMap) 
     let cx =
         opentelemetry::global::get_text_map_propagator(|p| p.extract(&HeaderExtractor(headers)));
     let _ = span.set_parent(cx);
+    record_trace_id(span);
 }
 
 /// Writes the current span's context into gRPC request metadata.
