@@ -1,8 +1,10 @@
 //! The pages, as askama templates in `templates/`. Escaping is on for every value.
 
 mod board;
+mod desk;
 
 pub use board::*;
+pub use desk::*;
 
 use askama::Template;
 use axum::response::Html;

@@ -2,16 +2,16 @@
 
 use crate::domain::consent::ConsentInput;
 use crate::domain::incident::IncidentInput;
-use crate::domain::recipient::RecipientInput;
-use crate::domain::{Actor, DomainError, Membership, Role};
+use crate::domain::{Actor, DomainError, Role};
 use crate::error::Error;
-use crate::service::{Careboard, IncidentView, PostView, RecipientView, Registered};
-use crate::store::{ConsentRow, MemberRow, Stamp};
-use chrono::{DateTime, Utc};
+use crate::service::{Careboard, IncidentView, Registered};
 use proto::careboard as pb;
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
+
+mod convert;
+use convert::{consent_entry, fields_in, incident, post, recipient, team, time};
 
 type Reply<T> = Result<Response<T>, Status>;
 
@@ -73,157 +73,6 @@ fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
 fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
     raw.parse()
         .map_err(|_| Status::invalid_argument(format!("invalid:{field}")))
-}
-
-fn time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339()
-}
-
-fn fields_in(f: Option<pb::RecipientFields>) -> RecipientInput {
-    let f = f.unwrap_or_default();
-    RecipientInput {
-        name: f.name,
-        kana: f.kana,
-        birth_date: f.birth_date,
-        sex: f.sex,
-        address: f.address,
-        phone: f.phone,
-        insured_number: f.insured_number,
-        medical_insurance: f.medical_insurance,
-        care_level: f.care_level,
-        primary_doctor: f.primary_doctor,
-        key_notes: f.key_notes,
-    }
-}
-
-fn member(m: MemberRow) -> pb::Member {
-    pb::Member {
-        user_id: m.user_id.to_string(),
-        name: m.name,
-        kana: m.kana,
-        profession: m.profession,
-        office_id: m.office_id.to_string(),
-        office_name: m.office_name,
-        is_representative: m.is_representative,
-        added_at: time(m.added_at),
-        status: m.status,
-    }
-}
-
-fn team(members: Vec<MemberRow>) -> pb::Team {
-    pb::Team {
-        members: members.into_iter().map(member).collect(),
-    }
-}
-
-fn consent(c: &ConsentRow) -> pb::Consent {
-    pb::Consent {
-        obtained_on: c.obtained_on.to_string(),
-        obtained_by: c.obtained_by.clone(),
-        office_name: c.office_name.clone(),
-        recorded_at: time(c.recorded_at),
-        fax_received_at: c.fax_received_at.map(time).unwrap_or_default(),
-    }
-}
-
-fn recipient(v: RecipientView) -> pb::Recipient {
-    let r = v.recipient;
-    pb::Recipient {
-        id: r.id.to_string(),
-        fields: Some(pb::RecipientFields {
-            name: r.display_name,
-            kana: r.kana,
-            birth_date: r.birth_date.map(|d| d.to_string()).unwrap_or_default(),
-            sex: r.sex,
-            address: r.address,
-            phone: r.phone.unwrap_or_default(),
-            insured_number: r.insured_number.unwrap_or_default(),
-            medical_insurance: r.medical_insurance,
-            care_level: r.care_level,
-            primary_doctor: r.primary_doctor,
-            key_notes: r.key_notes,
-        }),
-        status: r.status,
-        close_reason: r.close_reason.unwrap_or_default(),
-        closed_at: r.closed_at.map(time).unwrap_or_default(),
-        consent: v.consent.as_ref().map(consent),
-        team: Some(team(v.members)),
-        created_at: time(r.created_at),
-        updated_at: r.updated_at.map(time).unwrap_or_default(),
-        actor_is_representative: v.membership == Membership::Representative,
-    }
-}
-
-fn people(stamps: Vec<Stamp>) -> Vec<pb::Person> {
-    stamps
-        .into_iter()
-        .map(|s| pb::Person {
-            user_id: s.user_id.to_string(),
-            name: s.name,
-            at: time(s.at),
-        })
-        .collect()
-}
-
-fn post(v: PostView) -> pb::Post {
-    let p = v.post;
-    pb::Post {
-        id: p.id.to_string(),
-        recipient_id: p.recipient_id.to_string(),
-        author_user_id: p.author_user_id.to_string(),
-        author_name: p.author_name,
-        author_profession: p.author_profession,
-        author_office: p.author_office,
-        author_status: p.author_status,
-        created_at: time(p.created_at),
-        category: p.category.unwrap_or_default(),
-        urgent: p.urgent,
-        body: p.body,
-        read_by: people(v.read_by),
-        readers_total: v.readers_total,
-        acknowledged_by: people(v.acknowledged_by),
-        read_by_actor: v.read_by_actor,
-        acknowledged_by_actor: v.acknowledged_by_actor,
-    }
-}
-
-fn consent_entry(c: ConsentRow) -> pb::ConsentEntry {
-    pb::ConsentEntry {
-        consent: Some(consent(&c)),
-        recipient_id: c.recipient_id.to_string(),
-        recipient_name: c.recipient_name,
-        recipient_kana: c.recipient_kana,
-        office_id: c.office_id.to_string(),
-        registered_by_name: c.recorded_by_name,
-        status: c.status,
-    }
-}
-
-fn incident(v: IncidentView) -> pb::Incident {
-    let i = v.incident;
-    pb::Incident {
-        id: i.id.to_string(),
-        office_id: i.office_id.to_string(),
-        office_name: i.office_name,
-        reporter_name: i.reporter_name,
-        occurred_at: time(i.occurred_at),
-        device: i.device,
-        what_happened: i.what_happened,
-        action_taken: i.action_taken,
-        status: i.status,
-        filed_at: time(i.filed_at),
-        updated_at: time(i.updated_at),
-        notes: v
-            .notes
-            .into_iter()
-            .map(|n| pb::IncidentNote {
-                at: time(n.at),
-                by_name: n.by_name,
-                status: n.status,
-                note: n.note,
-            })
-            .collect(),
-    }
 }
 
 #[tonic::async_trait]

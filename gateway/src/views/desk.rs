@@ -1,0 +1,198 @@
+//! The pages of the city's desk: the consent register, the audit viewer, incident reports and
+//! the operation report.
+
+use super::{FieldError, tokyo_time};
+use crate::views::OfficeChoice;
+use askama::Template;
+use proto::careboard as pb;
+use serde::Deserialize;
+
+pub struct ConsentLine {
+    pub recipient_id: String,
+    pub name: String,
+    pub kana: String,
+    pub office: String,
+    pub obtained_on: String,
+    pub obtained_by: String,
+    pub registered_by: String,
+    pub recorded_at: String,
+    pub fax_received_at: String,
+    pub closed: bool,
+}
+
+impl From<pb::ConsentEntry> for ConsentLine {
+    fn from(e: pb::ConsentEntry) -> Self {
+        let c = e.consent.unwrap_or_default();
+        Self {
+            recipient_id: e.recipient_id,
+            name: e.recipient_name,
+            kana: e.recipient_kana,
+            office: c.office_name,
+            obtained_on: c.obtained_on,
+            obtained_by: c.obtained_by,
+            registered_by: e.registered_by_name,
+            recorded_at: tokyo_time(&c.recorded_at),
+            fax_received_at: tokyo_time(&c.fax_received_at),
+            closed: e.status == "closed",
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "consents.html")]
+pub struct ConsentsPage<'a> {
+    pub csrf: &'a str,
+    pub pending_only: bool,
+    pub entries: Vec<ConsentLine>,
+}
+
+/// A record of the audit trail as the viewer shows it.
+pub struct AuditLine {
+    pub seq: i64,
+    pub at: String,
+    pub action: String,
+    pub code: String,
+    pub outcome: String,
+    pub who: String,
+    pub office: String,
+    pub target: String,
+    pub device: String,
+    pub details: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+pub struct AuditPage<'a> {
+    pub csrf: &'a str,
+    pub filter: &'a crate::routes::AuditFilter,
+    pub offices: Vec<OfficeChoice>,
+    pub actions: &'a [(&'a str, &'a str)],
+    pub entries: Vec<AuditLine>,
+    pub next_page: Option<String>,
+    pub csv: String,
+    pub verdict: Option<&'a str>,
+    pub error: Option<&'a str>,
+}
+
+/// The incident form as typed: kept whole when something is wrong.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct IncidentForm {
+    pub csrf_token: String,
+    pub occurred_at: String,
+    pub device: String,
+    pub what_happened: String,
+    pub action_taken: String,
+}
+
+pub struct IncidentLine {
+    pub id: String,
+    pub office: String,
+    pub reporter: String,
+    pub occurred_at: String,
+    pub device: String,
+    pub status: String,
+    pub filed_at: String,
+}
+
+impl From<pb::Incident> for IncidentLine {
+    fn from(i: pb::Incident) -> Self {
+        Self {
+            occurred_at: tokyo_time(&i.occurred_at),
+            filed_at: tokyo_time(&i.filed_at),
+            id: i.id,
+            office: i.office_name,
+            reporter: i.reporter_name,
+            device: i.device,
+            status: i.status,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "incidents.html")]
+pub struct IncidentsPage<'a> {
+    pub csrf: &'a str,
+    pub is_operator: bool,
+    pub incidents: Vec<IncidentLine>,
+    pub form: &'a IncidentForm,
+    pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
+}
+
+impl IncidentsPage<'_> {
+    /// The hint for `field` when it is wrong, else nothing.
+    #[must_use]
+    pub fn hint(&self, field: &str) -> &str {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map_or("", |e| e.hint)
+    }
+}
+
+pub struct NoteLine {
+    pub at: String,
+    pub status: String,
+    pub note: String,
+    pub by: String,
+}
+
+#[derive(Template)]
+#[template(path = "incident.html")]
+pub struct IncidentPage<'a> {
+    pub csrf: &'a str,
+    pub is_operator: bool,
+    pub notice: Option<&'a str>,
+    pub line: IncidentLine,
+    pub what_happened: String,
+    pub action_taken: String,
+    pub notes: Vec<NoteLine>,
+    pub statuses: [&'static str; 3],
+}
+
+impl<'a> IncidentPage<'a> {
+    #[must_use]
+    pub fn new(csrf: &'a str, is_operator: bool, notice: Option<&'a str>, i: pb::Incident) -> Self {
+        let notes = i
+            .notes
+            .iter()
+            .map(|n| NoteLine {
+                at: tokyo_time(&n.at),
+                status: n.status.clone(),
+                note: n.note.clone(),
+                by: n.by_name.clone(),
+            })
+            .collect();
+        let what_happened = i.what_happened.clone();
+        let action_taken = i.action_taken.clone();
+        Self {
+            csrf,
+            is_operator,
+            notice,
+            line: IncidentLine::from(i),
+            what_happened,
+            action_taken,
+            notes,
+            statuses: ["受付", "対応中", "完了"],
+        }
+    }
+}
+
+/// The report's figures as a table: one row per count, one column per month.
+pub struct ReportTable {
+    pub months: Vec<String>,
+    pub rows: Vec<(String, Vec<u64>)>,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+pub struct ReportPage<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    pub recipients_active: u64,
+    pub recipients_closed: u64,
+    /// Each chart's title and its SVG, built by `charts`, which escapes every text.
+    pub charts: Vec<(String, String)>,
+    pub table: ReportTable,
+}
