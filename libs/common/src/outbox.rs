@@ -113,20 +113,22 @@ impl OutboxRelay {
         }
     }
 
-    async fn publish(&self, row: &OutboxRow) -> Result<(), EventError> {
+    /// Sends one event; JetStream's acknowledgement is awaited by the caller, so a batch is sent
+    /// in a row and acknowledged together instead of one round trip per event.
+    async fn publish(
+        &self,
+        row: &OutboxRow,
+    ) -> Result<async_nats::jetstream::context::PublishAckFuture, EventError> {
         let mut headers = async_nats::HeaderMap::new();
         headers.insert("Nats-Msg-Id", row.id.to_string().as_str());
         if let Some(tp) = &row.traceparent {
             headers.insert("traceparent", tp.as_str());
         }
         let body = serde_json::to_vec(&row.payload).map_err(|e| EventError::Nats(e.to_string()))?;
-        let ack = self
-            .js
+        self.js
             .publish_with_headers(row.subject.clone(), headers, body.into())
             .await
-            .map_err(nats_err)?;
-        ack.await.map_err(nats_err)?;
-        Ok(())
+            .map_err(nats_err)
     }
 
     async fn relay_batch(&self) -> Result<usize, EventError> {
@@ -137,14 +139,28 @@ impl OutboxRelay {
         )
         .fetch_all(&mut *tx)
         .await?;
-        let mut published = Vec::with_capacity(rows.len());
+        let mut pending = Vec::with_capacity(rows.len());
         for row in &rows {
-            let span =
-                tracing::info_span!("outbox.publish", event_id = %row.id, subject = %row.subject);
+            let span = tracing::info_span!(
+                "outbox.publish",
+                event_id = %row.id,
+                subject = %row.subject,
+                trace_id = tracing::field::Empty
+            );
             crate::telemetry::set_parent(&span, row.traceparent.as_deref());
             // Instrumented, never entered: a guard held across an await moves between threads.
-            tracing::Instrument::instrument(self.publish(row), span).await?;
-            published.push(row.id);
+            let ack = tracing::Instrument::instrument(self.publish(row), span).await?;
+            pending.push((row.id, ack));
+        }
+        // Only what JetStream acknowledged is marked; the rest is sent again next round, and
+        // its `Nats-Msg-Id` keeps JetStream from storing it twice.
+        let mut published = Vec::with_capacity(pending.len());
+        let mut failed = None;
+        for (id, ack) in pending {
+            match ack.await {
+                Ok(_) => published.push(id),
+                Err(e) => failed = Some(nats_err(e)),
+            }
         }
         if !published.is_empty() {
             sqlx::query("UPDATE outbox SET published_at = now() WHERE id = ANY($1)")
@@ -159,6 +175,9 @@ impl OutboxRelay {
                 .fetch_one(&self.pool)
                 .await?;
         self.metrics.outbox_backlog.set(backlog);
+        if let Some(e) = failed {
+            return Err(e);
+        }
         Ok(published.len())
     }
 }
