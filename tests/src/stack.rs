@@ -159,6 +159,7 @@ impl Stack {
         ];
         if let Some(o) = &otlp {
             common_env.push(("OTEL_EXPORTER_OTLP_ENDPOINT".into(), o.endpoint()));
+            common_env.push(("OTEL_METRIC_EXPORT_INTERVAL".into(), "500".into()));
         }
         common_env.extend(opts.env.iter().cloned());
         let gateway_url = format!("https://localhost:{gateway_port}");

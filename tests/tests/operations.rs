@@ -118,6 +118,31 @@ async fn one_trace_follows_an_urgent_post_from_the_gateway_to_its_email() {
     );
     let careboard = metrics(&stack, "careboard").await;
     assert!(careboard.contains("renrakucho_outbox_backlog"));
+    // And as an OTLP collector sees it.
+    let pushed = |service: &str, metric: &str, label: (&str, &str)| {
+        otlp.points().iter().any(|p| {
+            p.service == service
+                && p.metric == metric
+                && p.value >= 1.0
+                && p.attributes
+                    .iter()
+                    .any(|(k, v)| (k.as_str(), v.as_str()) == label)
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !(pushed("gateway", "renrakucho_http_requests", ("status", "3xx"))
+        && pushed("notify", "renrakucho_emails", ("result", "sent")))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "OTLP metrics not received: {:?}",
+            otlp.points()
+                .iter()
+                .map(|p| (&p.service, &p.metric))
+                .collect::<BTreeSet<_>>()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 /// A binary's `/metrics`, from its admin port.

@@ -1,5 +1,6 @@
 //! The admin port: `/healthz` (the process is alive), `/readyz` (its database and NATS answer),
-//! `/metrics` (Prometheus text). Plain HTTP, for probes and scrapers inside the cluster.
+//! `/metrics` (Prometheus text). Plain HTTP, for probes and scrapers inside the cluster. The same
+//! metrics are pushed over OTLP alongside, when telemetry was configured to.
 
 use crate::metrics::Metrics;
 use axum::Router;
@@ -62,12 +63,21 @@ pub async fn serve(
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
-        .with_state(AdminState { readiness, metrics });
+        .with_state(AdminState {
+            readiness,
+            metrics: metrics.clone(),
+        });
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "admin endpoints listening");
-    axum::serve(listener, app)
+    let push = crate::otlp_metrics::configured()
+        .map(|push| tokio::spawn(push.run(metrics, shutdown.clone())));
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await
+        .await;
+    if let Some(push) = push {
+        let _ = push.await;
+    }
+    served
 }
 
 async fn readyz(State(state): State<AdminState>) -> impl IntoResponse {

@@ -10,6 +10,7 @@ pub mod db;
 pub mod events;
 pub mod grpc;
 pub mod metrics;
+pub mod otlp_metrics;
 #[cfg(feature = "postgres")]
 pub mod outbox;
 #[cfg(feature = "postgres")]

@@ -1,5 +1,6 @@
-//! Logs and traces. Logs go to stdout (JSON when `LOG_FORMAT=json`); traces are exported over
-//! OTLP/gRPC when `OTEL_EXPORTER_OTLP_ENDPOINT` is set. W3C trace context crosses every hop:
+//! Logs, traces and metrics. Logs go to stdout (JSON when `LOG_FORMAT=json`); traces and metrics
+//! are exported over OTLP/gRPC when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (metrics every
+//! `OTEL_METRIC_EXPORT_INTERVAL` ms, 60 000 by default, by the admin endpoints' task). W3C trace context crosses every hop:
 //! HTTP headers, gRPC metadata, NATS headers, and the outbox row in between.
 
 use crate::config::{ConfigError, Vars};
@@ -57,6 +58,14 @@ pub fn init(service: &'static str, vars: &Vars) -> Result<Telemetry, TelemetryEr
         None => None,
         Some(endpoint) => {
             use opentelemetry_otlp::WithExportConfig;
+            crate::otlp_metrics::configure(crate::otlp_metrics::MetricsPush {
+                endpoint: endpoint.clone(),
+                service,
+                interval: std::time::Duration::from_millis(
+                    vars.parse_or("OTEL_METRIC_EXPORT_INTERVAL", 60_000_u64)?
+                        .max(100),
+                ),
+            });
             let exporter = opentelemetry_otlp::SpanExporter::builder()
                 .with_tonic()
                 .with_endpoint(endpoint)
