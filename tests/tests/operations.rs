@@ -342,11 +342,26 @@ async fn the_ca_key_encryption_key_is_rotated_and_certificates_go_on_working() {
         .unwrap();
     let new_kek = base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>());
     stack.stop_binary("identity");
+    // As the Job runs it (deploy/k8s/jobs/rotate-kek): the database and both keys as files,
+    // nothing else of identity's configuration.
+    let identity_env = stack.service_env("identity");
+    let var = |name: &str| {
+        identity_env
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap()
+    };
+    let kek_file = dir.path().join("kek");
+    let new_kek_file = dir.path().join("kek-new");
+    std::fs::write(&kek_file, format!("{}\n", var("IDENTITY_CA_KEK"))).unwrap();
+    std::fs::write(&new_kek_file, format!("{new_kek}\n")).unwrap();
     let out = std::process::Command::new(system_tests::bin_dir().join("identity"))
         .arg("rotate-kek")
         .env_clear()
-        .envs(stack.service_env("identity"))
-        .env("IDENTITY_CA_KEK_NEW", &new_kek)
+        .env("DATABASE_URL", var("DATABASE_URL"))
+        .env("IDENTITY_CA_KEK_FILE", &kek_file)
+        .env("IDENTITY_CA_KEK_NEW_FILE", &new_kek_file)
         .output()
         .unwrap();
     assert!(

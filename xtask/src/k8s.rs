@@ -14,8 +14,12 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-/// The overlays under `deploy/k8s/overlays` that must render and validate.
-const OVERLAYS: [&str; 2] = ["dev", "prod"];
+/// What must render and validate: each overlay, and each Job an operator applies on its own.
+const RENDERED: [(&str, &str); 3] = [
+    ("dev", "overlays/dev"),
+    ("prod", "overlays/prod"),
+    ("rotate-kek", "jobs/rotate-kek"),
+];
 
 /// The oldest Kubernetes the manifests support (they use the `sleep` preStop action).
 const KUBERNETES_VERSION: &str = "1.31.0";
@@ -29,8 +33,8 @@ pub fn validate(root: &Path) -> Result<()> {
     // Render everything first: a broken overlay or a missing kubectl should fail
     // before minutes go into building the venv.
     let mut rendered = Vec::new();
-    for overlay in OVERLAYS {
-        let yaml = render(&k8s.join("overlays").join(overlay))?;
+    for (overlay, dir) in RENDERED {
+        let yaml = render(&k8s.join(dir))?;
         let file = out_dir.join(format!("{overlay}.yaml"));
         fs::write(&file, yaml).with_context(|| format!("cannot write {}", file.display()))?;
         rendered.push((overlay, file));

@@ -32,15 +32,19 @@ pub fn kek(vars: &Vars, name: &str) -> Result<Option<Kek>, ConfigError> {
         .map_err(|_| invalid("must decode to 32 bytes"))
 }
 
+/// The key the device CA's private key is sealed under now; never defaulted.
+pub fn current_kek(vars: &Vars) -> Result<Kek, ConfigError> {
+    kek(vars, "IDENTITY_CA_KEK")?.ok_or_else(|| ConfigError::Invalid {
+        name: "IDENTITY_CA_KEK".into(),
+        reason: "not set: identity refuses to start without the key that protects the device CA \
+                 (a new CA would invalidate every device certificate)"
+            .into(),
+    })
+}
+
 impl Config {
     pub fn from_vars(vars: &Vars) -> Result<Self, ConfigError> {
-        let kek = kek(vars, "IDENTITY_CA_KEK")?.ok_or_else(|| ConfigError::Invalid {
-            name: "IDENTITY_CA_KEK".into(),
-            reason:
-                "not set: identity refuses to start without the key that protects the device CA \
-                     (a new CA would invalidate every device certificate)"
-                    .into(),
-        })?;
+        let kek = current_kek(vars)?;
         Ok(Self {
             service: ServiceConfig::from_vars(vars)?,
             kek,

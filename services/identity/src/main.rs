@@ -177,18 +177,19 @@ async fn export_crl(vars: &Vars) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Re-seals the device CA's key under `IDENTITY_CA_KEK_NEW` (see the operations guide).
+/// Re-seals the device CA's key under `IDENTITY_CA_KEK_NEW` (see the operations guide). Needs
+/// only the database and the two keys, so that it runs as a Job without identity's TLS files.
 async fn rotate_kek(vars: &Vars) -> anyhow::Result<()> {
-    let cfg = config::Config::from_vars(vars)?;
+    let current = config::current_kek(vars)?;
     let new = config::kek(vars, "IDENTITY_CA_KEK_NEW")?
         .context("IDENTITY_CA_KEK_NEW is not set: the key to seal the CA with")?;
-    let pool = common::db::connect(&cfg.service.database_url, 2)
+    let pool = common::db::connect(&vars.required("DATABASE_URL")?, 2)
         .await
         .context("database")?;
     common::db::migrate(&pool, &MIGRATOR)
         .await
         .context("migrations")?;
-    service::rotate_kek(&store::Store::new(pool), &cfg.kek, &new).await?;
+    service::rotate_kek(&store::Store::new(pool), &current, &new).await?;
     println!("device CA key re-sealed: start identity with IDENTITY_CA_KEK set to the new key");
     Ok(())
 }
