@@ -12,10 +12,17 @@ use system_tests::{Stack, StackOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn stack(prefix: &str) -> (tempfile::TempDir, Stack, TwoOffices) {
+    stack_with(prefix, Vec::new()).await
+}
+
+async fn stack_with(
+    prefix: &str,
+    env: Vec<(String, String)>,
+) -> (tempfile::TempDir, Stack, TwoOffices) {
     let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
-    let stack = Stack::start(StackOptions::for_test(dir.path()))
-        .await
-        .unwrap();
+    let mut opts = StackOptions::for_test(dir.path());
+    opts.env = env;
+    let stack = Stack::start(opts).await.unwrap();
     let op = people::operator(&stack).await.unwrap();
     let two = people::two_offices(&stack, &op, &dir.path().join("devices"))
         .await
@@ -72,7 +79,8 @@ async fn shared_board(cm: &Session, nurse_id: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn one_trace_follows_an_urgent_post_from_the_gateway_to_its_email() {
-    let (_dir, stack, w) = stack("rk-ops-trace-").await;
+    let json_logs = vec![("LOG_FORMAT".to_owned(), "json".to_owned())];
+    let (_dir, stack, w) = stack_with("rk-ops-trace-", json_logs).await;
     let cm = people::session(&stack, &w.care, &w.care_manager)
         .await
         .unwrap();
@@ -106,6 +114,24 @@ async fn one_trace_follows_an_urgent_post_from_the_gateway_to_its_email() {
         }
         assert!(Instant::now() < deadline, "trace reached only {services:?}");
         tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The log line of the email carries the trace id, and nothing of the person or the post.
+    let notify_log = std::fs::read_to_string(stack.log_dir().join("notify.log")).unwrap();
+    let sent: Vec<serde_json::Value> = notify_log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|l| l["fields"]["message"] == "email sent" && l["trace_id"] == trace)
+        .collect();
+    assert!(
+        !sent.is_empty(),
+        "no JSON log line of the email with its trace id"
+    );
+    for line in &sent {
+        let text = line.to_string();
+        assert!(
+            !text.contains(&w.nurse.email) && !text.contains("嘔吐"),
+            "{text}"
+        );
     }
     // The same run as Prometheus sees it.
     let gateway = metrics(&stack, "gateway").await;

@@ -1,7 +1,10 @@
-//! Logs, traces and metrics. Logs go to stdout (JSON when `LOG_FORMAT=json`); traces and metrics
+//! Logs, traces and metrics. Logs go to stdout (JSON when `LOG_FORMAT=json`, each line with its
+//! request's `trace_id`); traces and metrics
 //! are exported over OTLP/gRPC when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (metrics every
 //! `OTEL_METRIC_EXPORT_INTERVAL` ms, 60 000 by default, by the admin endpoints' task). W3C trace context crosses every hop:
 //! HTTP headers, gRPC metadata, NATS headers, and the outbox row in between.
+
+mod json_log;
 
 use crate::config::{ConfigError, Vars};
 use opentelemetry::propagation::{Extractor, Injector};
@@ -47,8 +50,7 @@ pub fn init(service: &'static str, vars: &Vars) -> Result<Telemetry, TelemetryEr
     let fmt = if json {
         tracing_subscriber::fmt::layer()
             .json()
-            .with_current_span(true)
-            .with_span_list(false)
+            .event_format(json_log::JsonWithTraceId::new())
             .boxed()
     } else {
         tracing_subscriber::fmt::layer().with_target(false).boxed()
