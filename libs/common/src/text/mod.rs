@@ -3,8 +3,10 @@
 
 mod email;
 mod kana;
+mod lines;
 mod numbers;
 
 pub use email::{Email, InvalidEmail};
 pub use kana::{InvalidKana, Kana, fold_width};
+pub use lines::normalize_newlines;
 pub use numbers::{InvalidPhone, InvalidPostalCode, PhoneNumber, PostalCode, digits};

@@ -22,7 +22,8 @@ pub struct Incident {
 }
 
 fn text(raw: &str, min: usize, max: usize) -> Option<String> {
-    let s = raw.trim();
+    let s = common::text::normalize_newlines(raw);
+    let s = s.trim();
     (min..=max)
         .contains(&s.chars().count())
         .then(|| s.to_owned())

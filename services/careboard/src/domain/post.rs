@@ -31,6 +31,8 @@ pub enum PostError {
 }
 
 pub fn validate(body: &str, category: &str, urgent: bool) -> Result<Post, PostError> {
+    // Counted as the page's counter counts: one character per line break.
+    let body = common::text::normalize_newlines(body);
     let body = body.trim();
     if body.is_empty() {
         return Err(PostError::Empty);
@@ -67,6 +69,14 @@ mod tests {
             Err(PostError::TooLong)
         );
         assert_eq!(validate("  ", "", false), Err(PostError::Empty));
+    }
+
+    #[test]
+    fn a_line_break_from_a_form_counts_once() {
+        let typed = format!("{}\r\n{}", "あ".repeat(990), "い".repeat(9));
+        let post = validate(&typed, "", false).unwrap();
+        assert_eq!(post.body.chars().count(), 1000);
+        assert!(!post.body.contains('\r'));
     }
 
     #[test]

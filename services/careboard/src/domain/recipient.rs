@@ -2,7 +2,7 @@
 //! is reported at once. The registration form comes after the consent (`consent.rs`).
 
 use chrono::{Datelike, NaiveDate};
-use common::text::{Kana, PhoneNumber, digits, fold_width};
+use common::text::{Kana, PhoneNumber, digits, fold_width, normalize_newlines};
 
 pub const CARE_LEVELS: [&str; 9] = [
     "自立",
@@ -51,7 +51,8 @@ pub struct Recipient {
 }
 
 fn text(raw: &str, min: usize, max: usize) -> Option<String> {
-    let s = raw.trim();
+    let s = normalize_newlines(raw);
+    let s = s.trim();
     let n = s.chars().count();
     (n >= min && n <= max && !s.chars().any(|c| c.is_control() && c != '\n')).then(|| s.to_owned())
 }
@@ -229,6 +230,14 @@ mod tests {
         assert_eq!(r.birth_date, NaiveDate::from_ymd_opt(1938, 4, 1).unwrap());
         assert_eq!(r.insured_number.as_deref(), Some("0123456789"));
         assert_eq!(r.care_level, "要介護2");
+    }
+
+    #[test]
+    fn key_notes_keep_their_line_breaks_as_sent_by_a_form() {
+        let mut input = good();
+        input.key_notes = "高血圧\r\nペニシリンにアレルギー\r\n自宅で過ごしたい".into();
+        let r = validate(&input, today()).unwrap();
+        assert_eq!(r.key_notes, "高血圧\nペニシリンにアレルギー\n自宅で過ごしたい");
     }
 
     #[test]
