@@ -1,6 +1,8 @@
 //! Live updates of open boards. Every gateway instance subscribes (no queue group) to careboard's
 //! board events on NATS and fans them out to the pages open on that board. The events carry ids
 //! only; a page that hears of a post asks for it and careboard checks that the reader may see it.
+//! A page's stream ends as soon as its reader leaves the team or is suspended: careboard would
+//! refuse the content anyway, but not even the ids should keep flowing.
 
 use futures::StreamExt;
 use serde::Deserialize;
@@ -18,7 +20,23 @@ pub enum BoardEvent {
     Posted(Uuid),
     /// Posts whose 既読 or 確認 changed, to fetch again.
     Marked(Vec<Uuid>),
+    /// This person may no longer see the board: their streams of it end.
+    Left(Uuid),
 }
+
+/// Which open pages an event is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Audience {
+    Board(Uuid),
+    EveryBoard,
+}
+
+/// What the gateway listens to.
+const SUBJECTS: [&str; 3] = [
+    "careboard.post.>",
+    "careboard.team.member_removed",
+    "identity.user.status_changed",
+];
 
 /// Per board, the channel its open pages listen on; dropped when the last page closes.
 #[derive(Clone, Default)]
@@ -34,17 +52,31 @@ struct BoardEventData {
     post_id: Option<Uuid>,
     #[serde(default)]
     post_ids: Vec<Uuid>,
+    #[serde(default)]
+    user_id: Option<Uuid>,
 }
 
-fn decode(subject: &str, payload: &[u8]) -> Option<(Uuid, BoardEvent)> {
+#[derive(Deserialize)]
+struct UserStatusChanged {
+    user_id: Uuid,
+    status: String,
+}
+
+fn decode(subject: &str, payload: &[u8]) -> Option<(Audience, BoardEvent)> {
     let event: common::events::CloudEvent = serde_json::from_slice(payload).ok()?;
+    if subject == "identity.user.status_changed" {
+        let changed: UserStatusChanged = event.data_as().ok()?;
+        return (changed.status != "active")
+            .then_some((Audience::EveryBoard, BoardEvent::Left(changed.user_id)));
+    }
     let ids: BoardEventData = event.data_as().ok()?;
     let what = match subject {
         "careboard.post.created" => BoardEvent::Posted(ids.post_id?),
         "careboard.post.read" | "careboard.post.acknowledged" => BoardEvent::Marked(ids.post_ids),
+        "careboard.team.member_removed" => BoardEvent::Left(ids.user_id?),
         _ => return None,
     };
-    Some((ids.recipient_id, what))
+    Some((Audience::Board(ids.recipient_id), what))
 }
 
 impl Live {
@@ -57,25 +89,45 @@ impl Live {
             .subscribe()
     }
 
-    fn publish(&self, board: Uuid, event: BoardEvent) {
+    fn publish(&self, audience: Audience, event: BoardEvent) {
         let boards = self.boards.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(tx) = boards.get(&board) {
-            // No listener left is not an error: the page closed.
-            let _ = tx.send(event);
+        // No listener left is not an error: the page closed.
+        match audience {
+            Audience::Board(board) => {
+                if let Some(tx) = boards.get(&board) {
+                    let _ = tx.send(event);
+                }
+            }
+            Audience::EveryBoard => {
+                for tx in boards.values() {
+                    let _ = tx.send(event.clone());
+                }
+            }
         }
+    }
+
+    async fn subscribe_all(
+        nats: &async_nats::Client,
+    ) -> Result<futures::stream::SelectAll<async_nats::Subscriber>, async_nats::SubscribeError>
+    {
+        let mut all = futures::stream::SelectAll::new();
+        for subject in SUBJECTS {
+            all.push(nats.subscribe(subject).await?);
+        }
+        Ok(all)
     }
 
     /// Relays NATS to the open pages until shutdown, resubscribing after a lost connection.
     pub async fn run(self, nats: async_nats::Client, shutdown: CancellationToken) {
         while !shutdown.is_cancelled() {
-            match nats.subscribe("careboard.post.>").await {
+            match Self::subscribe_all(&nats).await {
                 Ok(mut sub) => loop {
                     tokio::select! {
                         () = shutdown.cancelled() => return,
                         msg = sub.next() => match msg {
                             Some(msg) => {
-                                if let Some((board, event)) = decode(msg.subject.as_str(), &msg.payload) {
-                                    self.publish(board, event);
+                                if let Some((audience, event)) = decode(msg.subject.as_str(), &msg.payload) {
+                                    self.publish(audience, event);
                                 }
                             }
                             None => break,
@@ -112,12 +164,12 @@ mod tests {
             &serde_json::json!({ "recipient_id": a, "post_id": post, "urgent": false }),
         )
         .unwrap();
-        let (board, what) = decode(
+        let (audience, what) = decode(
             "careboard.post.created",
             &serde_json::to_vec(&event).unwrap(),
         )
         .unwrap();
-        live.publish(board, what);
+        live.publish(audience, what);
         assert_eq!(on_a.try_recv().unwrap(), BoardEvent::Posted(post));
         assert!(on_b.try_recv().is_err());
         assert!(
@@ -127,5 +179,51 @@ mod tests {
             )
             .is_none()
         );
+    }
+
+    fn event(kind: &str, data: &serde_json::Value) -> Vec<u8> {
+        let event =
+            common::events::CloudEvent::new(&SystemClock, "renrakucho/test", kind, None, data)
+                .unwrap();
+        serde_json::to_vec(&event).unwrap()
+    }
+
+    #[test]
+    fn a_removed_member_is_told_on_that_board_only() {
+        let live = Live::default();
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let (mut on_a, mut on_b) = (live.subscribe(a), live.subscribe(b));
+        let nurse = Uuid::now_v7();
+        let removed = event(
+            "careboard.team.member_removed",
+            &serde_json::json!({ "recipient_id": a, "user_id": nurse }),
+        );
+        let (audience, what) = decode("careboard.team.member_removed", &removed).unwrap();
+        live.publish(audience, what);
+        assert_eq!(on_a.try_recv().unwrap(), BoardEvent::Left(nurse));
+        assert!(on_b.try_recv().is_err());
+    }
+
+    #[test]
+    fn a_suspended_user_is_told_on_every_board_and_a_restored_one_is_not() {
+        let live = Live::default();
+        let (mut on_a, mut on_b) = (
+            live.subscribe(Uuid::now_v7()),
+            live.subscribe(Uuid::now_v7()),
+        );
+        let nurse = Uuid::now_v7();
+        let restored = event(
+            "identity.user.status_changed",
+            &serde_json::json!({ "user_id": nurse, "status": "active" }),
+        );
+        assert!(decode("identity.user.status_changed", &restored).is_none());
+        let suspended = event(
+            "identity.user.status_changed",
+            &serde_json::json!({ "user_id": nurse, "status": "suspended" }),
+        );
+        let (audience, what) = decode("identity.user.status_changed", &suspended).unwrap();
+        live.publish(audience, what);
+        assert_eq!(on_a.try_recv().unwrap(), BoardEvent::Left(nurse));
+        assert_eq!(on_b.try_recv().unwrap(), BoardEvent::Left(nurse));
     }
 }

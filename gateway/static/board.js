@@ -99,17 +99,61 @@
   if (!window.EventSource) {
     return;
   }
+  function refreshShown() {
+    timeline.querySelectorAll("article[data-post]").forEach(function (a) {
+      refresh(a.dataset.post);
+    });
+  }
+
+  // After the stream was cut, what was said meanwhile is fetched: posts newer than the ones
+  // shown (on the newest page only) and the marks of those shown.
+  function catchUp() {
+    if (new URLSearchParams(window.location.search).has("cursor")) {
+      refreshShown();
+      return;
+    }
+    fetch(window.location.pathname, { credentials: "same-origin" })
+      .then(function (r) {
+        return r.ok ? r.text() : null;
+      })
+      .then(function (html) {
+        if (!html) {
+          return;
+        }
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var newest = Array.prototype.slice.call(
+          doc.querySelectorAll("#timeline article[data-post]"),
+        );
+        newest.reverse().forEach(function (a) {
+          if (!document.getElementById("post-" + a.dataset.post)) {
+            place(a.outerHTML, a.dataset.post);
+          }
+        });
+        refreshShown();
+      });
+  }
+
   var status = document.getElementById("live-status");
   var source = new EventSource(timeline.dataset.live);
+  var cut = false;
   source.addEventListener("open", function () {
     if (status) {
       status.hidden = false;
+    }
+    if (cut) {
+      cut = false;
+      catchUp();
     }
   });
   source.addEventListener("post", function (e) {
     refresh(e.data);
   });
   source.addEventListener("marks", function (e) {
+    // An empty list: the gateway fell behind and cannot say which changed.
+    if (!e.data) {
+      refreshShown();
+      return;
+    }
     e.data.split(",").forEach(function (id) {
       if (document.getElementById("post-" + id)) {
         refresh(id);
@@ -117,6 +161,7 @@
     });
   });
   source.addEventListener("error", function () {
+    cut = true;
     if (status) {
       status.hidden = true;
     }

@@ -127,6 +127,16 @@ impl Session {
         })
     }
 
+    /// A response whose body is still arriving (server-sent events), read with `chunk()`.
+    pub async fn stream(&self, path: &str) -> anyhow::Result<reqwest::Response> {
+        Ok(self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("accept", "text/event-stream")
+            .send()
+            .await?)
+    }
+
     pub async fn get(&self, path: &str) -> anyhow::Result<Answer> {
         Self::answer(self.http.get(format!("{}{path}", self.base)).send().await?).await
     }

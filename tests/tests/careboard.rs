@@ -844,3 +844,71 @@ async fn an_urgent_post_while_notify_is_down_is_mailed_once_it_is_back() {
         "the author is not mailed"
     );
 }
+
+/// What a live stream says until it ends, or `None` if it is still open after `limit`.
+async fn until_end(stream: &mut reqwest::Response, limit: Duration) -> Option<String> {
+    let mut said = String::new();
+    let deadline = Instant::now() + limit;
+    loop {
+        let left = deadline.checked_duration_since(Instant::now())?;
+        match tokio::time::timeout(left, stream.chunk()).await {
+            Err(_) => return None,
+            Ok(Ok(Some(bytes))) => said.push_str(&String::from_utf8_lossy(&bytes)),
+            Ok(_) => return Some(said),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_live_stream_ends_when_its_reader_is_removed_or_suspended() {
+    let w = world("rk-board-live-end-").await;
+    let mut grpc = w.careboard();
+    let rep = World::actor(&w.care_manager, &w.care, Role::Staff);
+    let board = register(&mut grpc, &rep, "高萩 梅子", "タカハギ ウメコ").await;
+    for p in [&w.nurse, &w.helper] {
+        grpc.add_member(member(&rep, &board, &p.id)).await.unwrap();
+    }
+    let nurse = w.session(&w.nursing, &w.nurse).await;
+    let helper = w.session(&w.care, &w.helper).await;
+    let events = format!("/boards/{board}/events");
+    let mut nurse_stream = nurse.stream(&events).await.unwrap();
+    let mut helper_stream = helper.stream(&events).await.unwrap();
+    assert_eq!(nurse_stream.status(), 200);
+    assert_eq!(helper_stream.status(), 200);
+
+    // Removed: the nurse's stream ends at once; the helper's goes on.
+    grpc.remove_member(member(&rep, &board, &w.nurse.id))
+        .await
+        .unwrap();
+    let said = until_end(&mut nurse_stream, Duration::from_secs(10))
+        .await
+        .expect("the removed member's stream is still open");
+    assert!(!said.contains("高萩"), "{said}");
+    assert!(
+        until_end(&mut helper_stream, Duration::from_secs(1))
+            .await
+            .is_none(),
+        "a member's stream ended with another's removal"
+    );
+    let again = nurse.get(&events).await.unwrap();
+    assert_ne!(
+        again.status, 200,
+        "a removed member opened the stream again"
+    );
+
+    // Suspended by the city: every stream of theirs ends.
+    let suspended =
+        w.op.post(
+            &format!("/api/v1/operator/users/{}/suspension", w.helper.id),
+            &json!({"suspended": true, "reason": "端末紛失"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(suspended.status, 200, "{}", suspended.body);
+    assert!(
+        until_end(&mut helper_stream, Duration::from_secs(10))
+            .await
+            .is_some(),
+        "the suspended user's stream is still open"
+    );
+}

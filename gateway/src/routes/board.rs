@@ -215,7 +215,8 @@ const RECHECK: Duration = Duration::from_secs(10);
 
 /// Server-sent events for an open board: `post` with a new post's id, `marks` with the ids of
 /// posts whose 既読 or 確認 changed. Ids only: the page asks for the content, and careboard
-/// checks again. The stream ends with the gateway, or when the certificate is revoked.
+/// checks again. The stream ends with the gateway, when the certificate is revoked, and when the
+/// reader is removed from the team or suspended.
 pub async fn events(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -230,6 +231,7 @@ pub async fn events(
             "お探しの連絡帳は見つかりませんでした。",
         )
     })?;
+    let reader: Option<uuid::Uuid> = user.user_id.parse().ok();
     let listening = (
         state.live.subscribe(board),
         state.shutdown.clone(),
@@ -238,7 +240,7 @@ pub async fn events(
     );
     let stream = futures::stream::unfold(
         listening,
-        |(mut rx, shutdown, revocations, serial)| async move {
+        move |(mut rx, shutdown, revocations, serial)| async move {
             loop {
                 let next = tokio::select! {
                     () = shutdown.cancelled() => return None,
@@ -264,6 +266,12 @@ pub async fn events(
                             .collect::<Vec<_>>()
                             .join(","),
                     ),
+                    Ok(BoardEvent::Left(who)) => {
+                        if Some(who) == reader {
+                            return None;
+                        }
+                        continue;
+                    }
                     // Too far behind to say what changed: the page reloads what it shows.
                     Err(RecvError::Lagged(_)) => Event::default().event("marks").data(""),
                     Err(RecvError::Closed) => return None,

@@ -30,6 +30,15 @@ pub struct PostUrgent {
     pub notify_user_ids: Vec<Uuid>,
 }
 
+/// A member left a team: the gateways end that person's live updates of the board at once.
+pub const MEMBER_REMOVED: &str = "careboard.team.member_removed";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MemberRemoved {
+    pub recipient_id: Uuid,
+    pub user_id: Uuid,
+}
+
 /// notify mails the office's admins and the city; the report's text stays here.
 pub const INCIDENT_FILED: &str = "careboard.incident.filed";
 

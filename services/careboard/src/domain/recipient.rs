@@ -237,7 +237,10 @@ mod tests {
         let mut input = good();
         input.key_notes = "高血圧\r\nペニシリンにアレルギー\r\n自宅で過ごしたい".into();
         let r = validate(&input, today()).unwrap();
-        assert_eq!(r.key_notes, "高血圧\nペニシリンにアレルギー\n自宅で過ごしたい");
+        assert_eq!(
+            r.key_notes,
+            "高血圧\nペニシリンにアレルギー\n自宅で過ごしたい"
+        );
     }
 
     #[test]

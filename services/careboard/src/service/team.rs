@@ -4,6 +4,7 @@ use super::Careboard;
 use crate::domain::team::{may_hand_over, may_join, may_remove};
 use crate::domain::{Actor, may_manage};
 use crate::error::Result;
+use crate::events::{MEMBER_REMOVED, MemberRemoved};
 use crate::store::MemberRow;
 use serde_json::json;
 use uuid::Uuid;
@@ -53,13 +54,23 @@ impl Careboard {
             user,
             members.iter().any(|m| m.user_id == user),
         )?;
-        let events = [self.audit(
-            actor,
-            "team.remove",
-            "success",
-            recipient,
-            json!({ "user_id": user }),
-        )?];
+        let events = [
+            self.audit(
+                actor,
+                "team.remove",
+                "success",
+                recipient,
+                json!({ "user_id": user }),
+            )?,
+            self.event(
+                MEMBER_REMOVED,
+                recipient,
+                &MemberRemoved {
+                    recipient_id: recipient,
+                    user_id: user,
+                },
+            )?,
+        ];
         self.store
             .remove_member(recipient, user, self.clock.now(), &events)
             .await?;
