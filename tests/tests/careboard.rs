@@ -587,7 +587,8 @@ fn good_form() -> Vec<(&'static str, String)> {
         ("medical_insurance", "後期高齢者医療"),
         ("care_level", "要介護３"),
         ("primary_doctor", "春日内科 医師"),
-        ("key_notes", "糖尿病。自宅で過ごしたいとの希望"),
+        // As a browser sends a textarea's line breaks.
+        ("key_notes", "糖尿病\r\n自宅で過ごしたいとの希望"),
     ]
     .into_iter()
     .map(|(k, v)| (k, v.to_owned()))
@@ -681,14 +682,26 @@ async fn every_field_is_checked_and_a_refused_form_stores_nothing() {
             .unwrap();
     assert_eq!(kana, "タカハギ ウメコ", "half-width kana is normalised");
     assert_eq!(insured, "1234567890");
-    let consent: (String, bool) = sqlx::query_as(
-        "SELECT obtained_by, fax_received_at IS NULL FROM consents WHERE recipient_id = $1",
+    let consent: (String, bool, bool, bool) = sqlx::query_as(
+        "SELECT obtained_by, fax_received_at IS NULL, office_keeps_copy, recipient_keeps_original \
+         FROM consents WHERE recipient_id = $1",
     )
     .bind(id)
     .fetch_one(&db)
     .await
     .unwrap();
-    assert_eq!(consent, ("ケアマネジャー 鈴木".to_owned(), true));
+    assert_eq!(
+        consent,
+        ("ケアマネジャー 鈴木".to_owned(), true, true, true)
+    );
+    let notes: String = sqlx::query_scalar("SELECT key_notes FROM recipients WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(notes, "糖尿病\n自宅で過ごしたいとの希望");
+    let info = cm.get(&format!("/recipients/{id}")).await.unwrap();
+    assert!(html(&info).contains("事業所で保管") && html(&info).contains("ご本人が保管"));
 
     // The same kana and birth date again: pointed out before saving.
     let again = post_form(&cm, "/recipients", &with(&good, "kana", "タカハギウメコ")).await;
@@ -768,7 +781,10 @@ async fn every_field_is_checked_and_a_refused_form_stores_nothing() {
         .unwrap();
     assert_eq!(wrong.status, 422);
     let closed = cm
-        .post_form(&format!("/recipients/{id}/close"), &[("reason", "転居")])
+        .post_form(
+            &format!("/recipients/{id}/close"),
+            &[("reason", "転居"), ("note", "11月に県外の家族宅へ")],
+        )
         .await
         .unwrap();
     assert_eq!(closed.status, 303);
@@ -786,6 +802,11 @@ async fn every_field_is_checked_and_a_refused_form_stores_nothing() {
     let kept = cm.get(&board).await.unwrap();
     assert_eq!(kept.status, 200);
     assert!(html(&kept).contains("共有を終了しました"));
+    let info = cm.get(&format!("/recipients/{id}")).await.unwrap();
+    assert!(
+        html(&info).contains("11月に県外の家族宅へ"),
+        "the closing note is shown"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

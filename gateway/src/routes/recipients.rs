@@ -171,6 +171,7 @@ async fn info_page(
         f: &fields,
         closed: r.status == "closed",
         close_reason: &r.close_reason,
+        close_note: &r.close_note,
         closed_at: tokyo_time(&r.closed_at),
         consent_recorded: tokyo_time(&consent.recorded_at),
         consent,

@@ -209,6 +209,7 @@ pub struct RecipientPage<'a> {
     pub f: &'a pb::RecipientFields,
     pub closed: bool,
     pub close_reason: &'a str,
+    pub close_note: &'a str,
     pub closed_at: String,
     pub consent: pb::Consent,
     pub consent_recorded: String,

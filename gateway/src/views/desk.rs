@@ -17,6 +17,8 @@ pub struct ConsentLine {
     pub registered_by: String,
     pub recorded_at: String,
     pub fax_received_at: String,
+    /// 控えは事業所、原本は本人: both confirmed at registration.
+    pub copies_kept: bool,
     pub closed: bool,
 }
 
@@ -33,6 +35,7 @@ impl From<pb::ConsentEntry> for ConsentLine {
             registered_by: e.registered_by_name,
             recorded_at: tokyo_time(&c.recorded_at),
             fax_received_at: tokyo_time(&c.fax_received_at),
+            copies_kept: c.office_keeps_copy && c.recipient_keeps_original,
             closed: e.status == "closed",
         }
     }

@@ -16,6 +16,9 @@ pub struct ConsentInput {
 pub struct Consent {
     pub obtained_on: NaiveDate,
     pub obtained_by: String,
+    /// The office keeps the copy (控え) and the recipient the original (原本): both confirmed.
+    pub office_keeps_copy: bool,
+    pub recipient_keeps_original: bool,
 }
 
 pub fn validate(input: &ConsentInput, today: NaiveDate) -> Result<Consent, Vec<&'static str>> {
@@ -39,6 +42,8 @@ pub fn validate(input: &ConsentInput, today: NaiveDate) -> Result<Consent, Vec<&
         Some(obtained_on) if wrong.is_empty() => Ok(Consent {
             obtained_on,
             obtained_by: by.to_owned(),
+            office_keeps_copy: input.office_keeps_copy,
+            recipient_keeps_original: input.recipient_keeps_original,
         }),
         _ => Err(wrong),
     }

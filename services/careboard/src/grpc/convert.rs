@@ -55,6 +55,8 @@ pub(super) fn consent(c: &ConsentRow) -> pb::Consent {
         office_name: c.office_name.clone(),
         recorded_at: time(c.recorded_at),
         fax_received_at: c.fax_received_at.map(time).unwrap_or_default(),
+        office_keeps_copy: c.office_keeps_copy,
+        recipient_keeps_original: c.recipient_keeps_original,
     }
 }
 
@@ -77,6 +79,7 @@ pub(super) fn recipient(v: RecipientView) -> pb::Recipient {
         }),
         status: r.status,
         close_reason: r.close_reason.unwrap_or_default(),
+        close_note: r.close_note.unwrap_or_default(),
         closed_at: r.closed_at.map(time).unwrap_or_default(),
         consent: v.consent.as_ref().map(consent),
         team: Some(team(v.members)),

@@ -18,11 +18,13 @@ pub struct ConsentRow {
     pub recorded_by_name: String,
     pub recorded_at: DateTime<Utc>,
     pub fax_received_at: Option<DateTime<Utc>>,
+    pub office_keeps_copy: bool,
+    pub recipient_keeps_original: bool,
 }
 
 const CONSENT: &str = "c.recipient_id, r.display_name AS recipient_name, r.kana AS recipient_kana, r.status, \
                        c.office_id, c.office_name, c.obtained_on, c.obtained_by, c.recorded_by_name, c.recorded_at, \
-                       c.fax_received_at";
+                       c.fax_received_at, c.office_keeps_copy, c.recipient_keeps_original";
 
 impl Store {
     pub async fn consent(&self, recipient: Uuid) -> Result<Option<ConsentRow>> {

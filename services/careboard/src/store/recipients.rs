@@ -27,10 +27,11 @@ pub struct RecipientRow {
     pub updated_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     pub close_reason: Option<String>,
+    pub close_note: Option<String>,
 }
 
 const RECIPIENT: &str = "id, display_name, kana, birth_date, sex, address, phone, insured_number, medical_insurance, \
-                         care_level, primary_doctor, key_notes, status, created_at, updated_at, closed_at, close_reason";
+                         care_level, primary_doctor, key_notes, status, created_at, updated_at, closed_at, close_reason, close_note";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SummaryRow {
@@ -99,7 +100,8 @@ impl Store {
         .await?;
         sqlx::query(
             "INSERT INTO consents (recipient_id, obtained_on, obtained_by, office_id, office_name, recorded_by, \
-             recorded_by_name, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             recorded_by_name, recorded_at, office_keeps_copy, recipient_keeps_original) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(new.id)
         .bind(new.consent.obtained_on)
@@ -109,6 +111,8 @@ impl Store {
         .bind(new.registrar.user_id)
         .bind(&new.registrar.name)
         .bind(new.at)
+        .bind(new.consent.office_keeps_copy)
+        .bind(new.consent.recipient_keeps_original)
         .execute(&mut *tx)
         .await?;
         insert_member(&mut tx, new.id, new.registrar, new.registrar.user_id).await?;
