@@ -619,6 +619,7 @@ async fn the_audit_trail_records_actions_and_detects_an_altered_record() {
     let broken = op.get("/api/v1/operator/audit/verify").await.unwrap();
     assert_eq!(broken.body["intact"], false);
     assert_eq!(broken.body["first_broken_seq"], 3);
+    assert_eq!(broken.body["records"], 2, "the two records before it hold");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -230,7 +230,7 @@ pub async fn verify_form(
         format!("改ざんは見つかりませんでした（{}件を検査）。", v.records)
     } else {
         format!(
-            "記録番号 {} 以降の記録が改ざんされています（{}件を検査）。",
+            "記録番号 {} 以降の記録が改ざんされています（それより前の{}件は正常）。",
             v.first_broken_seq, v.records
         )
     };

@@ -742,9 +742,9 @@ impl pb::identity_server::Identity for IdentityGrpc {
                 records: records as u64,
                 first_broken_seq: 0,
             },
-            ChainVerdict::BrokenAt { seq } => pb::VerifyAuditChainResponse {
+            ChainVerdict::BrokenAt { seq, checked } => pb::VerifyAuditChainResponse {
                 intact: false,
-                records: 0,
+                records: checked as u64,
                 first_broken_seq: seq,
             },
         }))

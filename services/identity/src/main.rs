@@ -125,6 +125,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     tonic::transport::Server::builder()
         .tls_config(common::tls::server_config(&svc.tls)?)?
         .trace_fn(common::grpc::request_span)
+        .layer(common::grpc::metrics::MetricsLayer::new(rt.metrics.clone()))
         .add_service(proto::identity::identity_server::IdentityServer::new(
             grpc::IdentityGrpc::new(identity),
         ))

@@ -51,35 +51,84 @@ pub enum ChainVerdict {
     Intact {
         records: usize,
     },
-    /// The first record whose link does not hold.
+    /// The first record whose link does not hold, and how many held before it.
     BrokenAt {
         seq: i64,
+        checked: usize,
     },
 }
 
-/// Walks the records in order: each must follow the previous by one, point at its hash, and hash
-/// to what it says.
-pub fn verify<'a>(
-    records: impl IntoIterator<Item = (Hashed<'a>, &'a [u8], &'a [u8])>,
-) -> ChainVerdict {
-    let mut prev = vec![0u8; 32];
-    let mut n = 0;
-    for (expected_seq, (fields, prev_hash, hash)) in (1..).zip(records) {
-        if fields.seq != expected_seq
-            || prev_hash != prev.as_slice()
-            || link_hash(&prev, &fields) != hash
-        {
-            return ChainVerdict::BrokenAt { seq: fields.seq };
+/// Walks the records in order, one at a time, so the trail can be read in pages of any size:
+/// each must follow the previous by one, point at its hash, and hash to what it says.
+#[derive(Debug)]
+pub struct ChainWalk {
+    prev: Vec<u8>,
+    next_seq: i64,
+    checked: usize,
+}
+
+impl Default for ChainWalk {
+    fn default() -> Self {
+        Self {
+            prev: vec![0u8; 32],
+            next_seq: 1,
+            checked: 0,
         }
-        prev = hash.to_vec();
-        n += 1;
     }
-    ChainVerdict::Intact { records: n }
+}
+
+impl ChainWalk {
+    /// The verdict at the first link that does not hold; `Ok` while the chain holds.
+    pub fn step(
+        &mut self,
+        fields: &Hashed<'_>,
+        prev_hash: &[u8],
+        hash: &[u8],
+    ) -> Result<(), ChainVerdict> {
+        if fields.seq != self.next_seq
+            || prev_hash != self.prev.as_slice()
+            || link_hash(&self.prev, fields) != hash
+        {
+            return Err(ChainVerdict::BrokenAt {
+                seq: fields.seq,
+                checked: self.checked,
+            });
+        }
+        hash.clone_into(&mut self.prev);
+        self.next_seq += 1;
+        self.checked += 1;
+        Ok(())
+    }
+
+    /// The last sequence number checked: where the next page starts after.
+    #[must_use]
+    pub fn last_seq(&self) -> i64 {
+        self.next_seq - 1
+    }
+
+    #[must_use]
+    pub fn finish(self) -> ChainVerdict {
+        ChainVerdict::Intact {
+            records: self.checked,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn verify<'a>(
+        records: impl IntoIterator<Item = (Hashed<'a>, &'a [u8], &'a [u8])>,
+    ) -> ChainVerdict {
+        let mut walk = ChainWalk::default();
+        for (fields, prev_hash, hash) in records {
+            if let Err(broken) = walk.step(&fields, prev_hash, hash) {
+                return broken;
+            }
+        }
+        walk.finish()
+    }
 
     fn record(seq: i64, action: &'static str) -> Hashed<'static> {
         Hashed {
@@ -115,11 +164,17 @@ mod tests {
             (record(2, "X"), &h1, &h2),
             (record(3, "c"), &h2, &h3),
         ];
-        assert_eq!(verify(altered), ChainVerdict::BrokenAt { seq: 2 });
+        assert_eq!(
+            verify(altered),
+            ChainVerdict::BrokenAt { seq: 2, checked: 1 }
+        );
         let deleted = vec![
             (record(1, "a"), zero.as_slice(), h1.as_slice()),
             (record(3, "c"), &h2, &h3),
         ];
-        assert_eq!(verify(deleted), ChainVerdict::BrokenAt { seq: 3 });
+        assert_eq!(
+            verify(deleted),
+            ChainVerdict::BrokenAt { seq: 3, checked: 1 }
+        );
     }
 }

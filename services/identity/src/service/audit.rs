@@ -3,7 +3,7 @@
 
 use super::Identity;
 use crate::domain::access::{self, Actor};
-use crate::domain::audit::{ChainVerdict, Hashed, link_hash, verify};
+use crate::domain::audit::{ChainVerdict, ChainWalk, Hashed, link_hash};
 use crate::error::Result;
 use crate::store::AuditRow;
 use chrono::SubsecRound;
@@ -81,14 +81,23 @@ impl Identity {
         }
     }
 
-    /// Re-computes every link of the chain.
+    /// Re-computes every link of the chain, a page at a time: years of records never sit in
+    /// memory at once.
     pub async fn verify_audit(&self, actor: &Actor) -> Result<ChainVerdict> {
+        const PAGE: i64 = 5_000;
         access::may_read_audit(actor)?;
-        let rows = self.store.audit_rows().await?;
-        let texts: Vec<Texts> = rows.iter().map(texts).collect();
-        Ok(verify(rows.iter().zip(&texts).map(|(r, t)| {
-            (fields(r, t), r.prev_hash.as_slice(), r.hash.as_slice())
-        })))
+        let mut walk = ChainWalk::default();
+        loop {
+            let rows = self.store.audit_rows_after(walk.last_seq(), PAGE).await?;
+            for r in &rows {
+                if let Err(broken) = walk.step(&fields(r, &texts(r)), &r.prev_hash, &r.hash) {
+                    return Ok(broken);
+                }
+            }
+            if rows.len() < usize::try_from(PAGE).unwrap_or(usize::MAX) {
+                return Ok(walk.finish());
+            }
+        }
     }
 }
 

@@ -128,12 +128,14 @@ impl Store {
         Ok(true)
     }
 
-    /// The whole trail in order, for verification.
-    pub async fn audit_rows(&self) -> Result<Vec<AuditRow>> {
+    /// The trail in order from just after `seq`, for verification a page at a time.
+    pub async fn audit_rows_after(&self, seq: i64, limit: i64) -> Result<Vec<AuditRow>> {
         Ok(sqlx::query_as(
             "SELECT seq, event_id, at, source, action, actor_user_id, actor_office_id, cert_serial, target_type, \
-             target_id, outcome, details, prev_hash, hash FROM audit_log ORDER BY seq",
+             target_id, outcome, details, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
+        .bind(seq)
+        .bind(limit)
         .fetch_all(&self.pool)
         .await?)
     }
