@@ -144,6 +144,13 @@ async fn one_trace_follows_an_urgent_post_from_the_gateway_to_its_email() {
     );
     let careboard = metrics(&stack, "careboard").await;
     assert!(careboard.contains("renrakucho_outbox_backlog"));
+    assert!(
+        careboard.contains(
+            "renrakucho_grpc_requests_total{method=\"/renrakucho.careboard.v1.Careboard/CreatePost\",code=\"Ok\"}"
+        ),
+        "{careboard}"
+    );
+    assert!(careboard.contains("renrakucho_grpc_request_duration_seconds_bucket"));
     // And as an OTLP collector sees it.
     let pushed = |service: &str, metric: &str, label: (&str, &str)| {
         otlp.points().iter().any(|p| {

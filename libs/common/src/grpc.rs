@@ -1,4 +1,7 @@
-//! gRPC wiring shared by servers and clients: TLS, trace propagation, and the per-request span.
+//! gRPC wiring shared by servers and clients: TLS, trace propagation, the per-request span and
+//! the request metrics.
+
+pub mod metrics;
 
 use crate::config::TlsFiles;
 use crate::tls::{TlsError, client_config};

@@ -28,6 +28,14 @@ pub struct HttpLabel {
     pub status: &'static str,
 }
 
+/// A gRPC call by full method path (`/package.Service/Method`) and status code name (`Ok`,
+/// `NotFound`…).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct GrpcLabel {
+    pub method: String,
+    pub code: String,
+}
+
 /// Seconds, from a millisecond to ten seconds.
 fn latency_buckets() -> impl Iterator<Item = f64> {
     prometheus_client::metrics::histogram::exponential_buckets(0.001, 2.0, 14)
@@ -44,6 +52,8 @@ pub struct Metrics {
     pub events_pending: Family<ConsumerLabel, Gauge>,
     pub http_requests: Family<HttpLabel, Counter>,
     pub http_duration: Histogram,
+    pub grpc_requests: Family<GrpcLabel, Counter>,
+    pub grpc_duration: Histogram,
 }
 
 impl Metrics {
@@ -56,6 +66,8 @@ impl Metrics {
         let events_pending = Family::<ConsumerLabel, Gauge>::default();
         let http_requests = Family::<HttpLabel, Counter>::default();
         let http_duration = Histogram::new(latency_buckets());
+        let grpc_requests = Family::<GrpcLabel, Counter>::default();
+        let grpc_duration = Histogram::new(latency_buckets());
         registry.register(
             "outbox_published",
             "Events relayed from the outbox to JetStream",
@@ -86,6 +98,16 @@ impl Metrics {
             "Time to answer an HTTP request",
             http_duration.clone(),
         );
+        registry.register(
+            "grpc_requests",
+            "gRPC calls answered, by method and status code",
+            grpc_requests.clone(),
+        );
+        registry.register(
+            "grpc_request_duration_seconds",
+            "Time to answer a gRPC call",
+            grpc_duration.clone(),
+        );
         Self {
             registry: Arc::new(Mutex::new(registry)),
             outbox_published,
@@ -94,6 +116,8 @@ impl Metrics {
             events_pending,
             http_requests,
             http_duration,
+            grpc_requests,
+            grpc_duration,
         }
     }
 

@@ -63,6 +63,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     tonic::transport::Server::builder()
         .tls_config(common::tls::server_config(&cfg.tls)?)?
         .trace_fn(common::grpc::request_span)
+        .layer(common::grpc::metrics::MetricsLayer::new(rt.metrics.clone()))
         .add_service(proto::careboard::careboard_server::CareboardServer::new(
             grpc::CareboardGrpc::new(careboard),
         ))
