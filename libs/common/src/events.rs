@@ -73,17 +73,36 @@ pub(crate) fn nats_err(e: impl std::fmt::Display) -> EventError {
     EventError::Nats(e.to_string())
 }
 
+/// How many NATS nodes keep a copy of the stream (`NATS_STREAM_REPLICAS`): 1 on a single
+/// server, 3 on the three-node cluster so that losing a node loses no event.
+fn stream_replicas() -> Result<usize, EventError> {
+    match crate::config::Vars::from_process().parse_or("NATS_STREAM_REPLICAS", 1_usize) {
+        Ok(n @ 1..=5) => Ok(n),
+        Ok(n) => Err(EventError::Nats(format!(
+            "NATS_STREAM_REPLICAS must be 1 to 5 (JetStream's limit), not {n}"
+        ))),
+        Err(e) => Err(nats_err(e)),
+    }
+}
+
 pub async fn ensure_stream(js: &jetstream::Context) -> Result<(), EventError> {
-    js.get_or_create_stream(jetstream::stream::Config {
+    let config = jetstream::stream::Config {
         name: STREAM.into(),
         subjects: STREAM_SUBJECTS.iter().map(|s| (*s).to_owned()).collect(),
         storage: jetstream::stream::StorageType::File,
+        num_replicas: stream_replicas()?,
         duplicate_window: Duration::from_mins(2),
         max_age: Duration::from_hours(720),
         ..Default::default()
-    })
-    .await
-    .map_err(nats_err)?;
+    };
+    let stream = js
+        .get_or_create_stream(config.clone())
+        .await
+        .map_err(nats_err)?;
+    // A stream created while the cluster was smaller keeps its count until told otherwise.
+    if stream.cached_info().config.num_replicas != config.num_replicas {
+        js.update_stream(config).await.map_err(nats_err)?;
+    }
     Ok(())
 }
 
