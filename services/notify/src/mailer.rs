@@ -78,12 +78,47 @@ impl Mailer {
                 .send(message)
                 .await
                 .map(|_| ())
-                .map_err(|e| MailError::Send(e.to_string())),
+                .map_err(|e| MailError::Send(without_addresses(&e.to_string()))),
             Mailer::Files(t) => t
                 .send(message)
                 .await
                 .map(|_| ())
-                .map_err(|e| MailError::Send(e.to_string())),
+                .map_err(|e| MailError::Send(without_addresses(&e.to_string()))),
         }
+    }
+}
+
+/// A relay's refusal often quotes the address it refused ("550 5.1.1 <x@y>: unknown"); the
+/// error ends up in logs, which must hold no personal data.
+fn without_addresses(message: &str) -> String {
+    message
+        .split(' ')
+        .map(|word| {
+            if word.contains('@') {
+                "<address>"
+            } else {
+                word
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_addresses;
+
+    #[test]
+    fn a_refusal_is_logged_without_the_address() {
+        assert_eq!(
+            without_addresses(
+                "permanent error (550): 5.1.1 <tanaka@example.jp>: Recipient address rejected"
+            ),
+            "permanent error (550): 5.1.1 <address> Recipient address rejected"
+        );
+        assert_eq!(
+            without_addresses("connection refused"),
+            "connection refused"
+        );
     }
 }
