@@ -308,6 +308,8 @@ pub async fn close_form(
 pub struct ConsentsQuery {
     #[serde(default)]
     pending: String,
+    #[serde(default)]
+    cursor: String,
 }
 
 pub async fn consents_page(
@@ -321,12 +323,15 @@ pub async fn consents_page(
         .list_consents(pb::ListConsentsRequest {
             actor: Some(user.actor()),
             fax_pending_only: pending_only,
+            cursor: q.cursor.clone(),
         })
         .await?
         .into_inner();
     Ok(views::render(&ConsentsPage {
         csrf: &user.csrf,
         pending_only,
+        paged: !q.cursor.is_empty(),
+        next_cursor: &list.next_cursor,
         entries: list.entries.into_iter().map(ConsentLine::from).collect(),
     }))
 }

@@ -46,6 +46,10 @@ impl From<pb::ConsentEntry> for ConsentLine {
 pub struct ConsentsPage<'a> {
     pub csrf: &'a str,
     pub pending_only: bool,
+    /// Showing an older page, not the newest registrations.
+    pub paged: bool,
+    /// Empty on the last page.
+    pub next_cursor: &'a str,
     pub entries: Vec<ConsentLine>,
 }
 

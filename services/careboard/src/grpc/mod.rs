@@ -480,12 +480,17 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
     ) -> Reply<pb::ListConsentsResponse> {
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
-        let rows = self
+        let cursor = match req.cursor.as_str() {
+            "" => None,
+            c => Some(id(c, "cursor")?),
+        };
+        let page = self
             .careboard
-            .consents(&actor, req.fax_pending_only)
+            .consents(&actor, req.fax_pending_only, cursor)
             .await?;
         Ok(Response::new(pb::ListConsentsResponse {
-            entries: rows.into_iter().map(consent_entry).collect(),
+            entries: page.rows.into_iter().map(consent_entry).collect(),
+            next_cursor: page.next_cursor.map(|c| c.to_string()).unwrap_or_default(),
         }))
     }
 

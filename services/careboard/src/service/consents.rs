@@ -7,22 +7,44 @@ use crate::store::ConsentRow;
 use common::audit::AuditRecord;
 use uuid::Uuid;
 
+/// Consents on one page of the register.
+pub const CONSENT_PAGE: usize = 200;
+
+#[derive(Debug)]
+pub struct ConsentPage {
+    pub rows: Vec<ConsentRow>,
+    /// Where the next (older) page starts; `None` on the last one.
+    pub next_cursor: Option<Uuid>,
+}
+
 impl Careboard {
-    pub async fn consents(&self, actor: &Actor, fax_pending_only: bool) -> Result<Vec<ConsentRow>> {
+    pub async fn consents(
+        &self,
+        actor: &Actor,
+        fax_pending_only: bool,
+        cursor: Option<Uuid>,
+    ) -> Result<ConsentPage> {
         may_administer_consent(actor)?;
-        let rows = self.store.consents(fax_pending_only).await?;
+        // One more than a page tells whether another page follows.
+        let mut rows = self
+            .store
+            .consents(fax_pending_only, cursor, CONSENT_PAGE + 1)
+            .await?;
+        let more = rows.len() > CONSENT_PAGE;
+        rows.truncate(CONSENT_PAGE);
+        let next_cursor = more.then(|| rows.last().map(|r| r.recipient_id)).flatten();
         let record = AuditRecord::new("consent.list", "success")
             .by(
                 Some(actor.user_id),
                 Some(actor.office_id),
                 Some(&actor.cert_serial),
             )
-            .with(serde_json::json!({ "count": rows.len() }))
+            .with(serde_json::json!({ "count": rows.len(), "cursor": cursor }))
             .event(self.clock.as_ref(), "careboard")
             .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
         self.store.record(&[record]).await?;
         self.wake_relay();
-        Ok(rows)
+        Ok(ConsentPage { rows, next_cursor })
     }
 
     pub async fn confirm_fax(&self, actor: &Actor, recipient: Uuid) -> Result<ConsentRow> {

@@ -72,6 +72,21 @@ impl Careboard {
                 .possible_duplicates(actor.user_id, &match_key(&fields.kana), fields.birth_date)
                 .await?;
             if !found.is_empty() {
+                // Pointing out a duplicate shows who the recipient is: a read like any other.
+                let shown = found
+                    .iter()
+                    .map(|d| {
+                        self.audit(
+                            actor,
+                            "recipient.duplicate_shown",
+                            "success",
+                            d.id,
+                            serde_json::Value::Null,
+                        )
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                self.store.record(&shown).await?;
+                self.wake_relay();
                 return Ok(Registered::Duplicates(found));
             }
         }

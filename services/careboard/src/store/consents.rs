@@ -36,12 +36,22 @@ impl Store {
         .await?)
     }
 
-    pub async fn consents(&self, fax_pending_only: bool) -> Result<Vec<ConsentRow>> {
+    /// Newest registration first (recipient ids are `UUIDv7`s, taken when the consent was
+    /// recorded), older than `before` when paging on.
+    pub async fn consents(
+        &self,
+        fax_pending_only: bool,
+        before: Option<Uuid>,
+        limit: usize,
+    ) -> Result<Vec<ConsentRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {CONSENT} FROM consents c JOIN recipients r ON r.id = c.recipient_id \
-             WHERE NOT $1 OR c.fax_received_at IS NULL ORDER BY c.recorded_at DESC LIMIT 2000"
+             WHERE (NOT $1 OR c.fax_received_at IS NULL) AND ($2::uuid IS NULL OR c.recipient_id < $2) \
+             ORDER BY c.recipient_id DESC LIMIT $3"
         )))
         .bind(fax_pending_only)
+        .bind(before)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?)
     }

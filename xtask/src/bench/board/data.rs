@@ -134,10 +134,10 @@ async fn recipients(db: &PgPool, m: &Members, from: u64, to: u64) -> Result<()> 
     .await?;
     sqlx::query(concat!(
         "INSERT INTO consents (recipient_id, obtained_on, obtained_by, office_id, office_name, recorded_by, \
-         recorded_by_name, recorded_at) \
+         recorded_by_name, recorded_at, office_keeps_copy, recipient_keeps_original) \
          SELECT ",
         recipient_sql!("i"),
-        ", date '2026-11-01', '計測 一郎', $3, 'ベンチ居宅介護支援事業所', $4, '計測 一郎', now() \
+        ", date '2026-11-01', '計測 一郎', $3, 'ベンチ居宅介護支援事業所', $4, '計測 一郎', now(), true, true \
          FROM generate_series($1::bigint, $2::bigint - 1) i"
     ))
     .bind(i64::try_from(from)?)
