@@ -102,6 +102,85 @@ pub fn columns(title: &str, labels: &[String], series: &[Series<'_>]) -> String 
     svg
 }
 
+/// Colours for charts with as many series as there are kinds or professions; repeated past ten.
+const PALETTE: [&str; 10] = [
+    "#1d4ed8", "#b91c1c", "#0f766e", "#7c3aed", "#b45309", "#0369a1", "#be123c", "#166534",
+    "#64748b", "#a21caf",
+];
+
+/// Legend entries per line.
+const LEGEND_COLUMNS: usize = 5;
+
+/// One column per month, split into a segment per label (offices by kind, staff by profession),
+/// so the column's height is the month's total.
+#[must_use]
+#[expect(clippy::cast_precision_loss, reason = "a few dozen columns and labels")]
+pub fn stacked(title: &str, labels: &[String], rows: &[(String, Vec<u64>)]) -> String {
+    let total = |i: usize| -> u64 {
+        rows.iter()
+            .map(|(_, v)| v.get(i).copied().unwrap_or(0))
+            .sum()
+    };
+    let max = (0..labels.len()).map(total).max().unwrap_or(0);
+    let legend_h = 16.0 * rows.len().div_ceil(LEGEND_COLUMNS).max(1) as f64;
+    let top = legend_h + 12.0;
+    let height = top + HEIGHT - TOP;
+    let base = height - BOTTOM;
+    let plot_h = base - top;
+    let group = (WIDTH - LEFT - 8.0) / labels.len().max(1) as f64;
+    let mut svg = format!(
+        "<svg class=\"chart\" role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {WIDTH} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\
+         <title>{}</title>\
+         <line x1=\"{LEFT}\" y1=\"{base}\" x2=\"{WIDTH}\" y2=\"{base}\" stroke=\"#64748b\"/>\
+         <text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">{max}</text>\
+         <text x=\"{}\" y=\"{base}\" font-size=\"11\" text-anchor=\"end\">0</text>",
+        escape(title),
+        escape(title),
+        LEFT - 4.0,
+        top + 4.0,
+        LEFT - 4.0
+    );
+    for (i, label) in labels.iter().enumerate() {
+        let x = LEFT + group * i as f64 + group * 0.1;
+        let mut y = base;
+        for (k, (name, v)) in rows.iter().enumerate() {
+            let v = v.get(i).copied().unwrap_or(0);
+            let h = scaled(v, max, plot_h);
+            y -= h;
+            let _ = write!(
+                svg,
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"{}\"><title>{} {}: {v}</title></rect>",
+                group * 0.8,
+                PALETTE[k % PALETTE.len()],
+                escape(label),
+                escape(name)
+            );
+        }
+        let _ = write!(
+            svg,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
+            x + group * 0.4,
+            base + 14.0,
+            escape(label)
+        );
+    }
+    for (k, (name, _)) in rows.iter().enumerate() {
+        let x = LEFT + 130.0 * (k % LEGEND_COLUMNS) as f64;
+        let y = 6.0 + 16.0 * (k / LEGEND_COLUMNS) as f64;
+        let _ = write!(
+            svg,
+            "<rect x=\"{x}\" y=\"{y}\" width=\"12\" height=\"12\" fill=\"{}\"/>\
+             <text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
+            PALETTE[k % PALETTE.len()],
+            x + 16.0,
+            y + 10.0,
+            escape(name)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 /// Horizontal bars, one per label (offices by kind, staff by profession).
 #[must_use]
 #[expect(clippy::cast_precision_loss, reason = "a few dozen rows")]
@@ -157,5 +236,20 @@ mod tests {
         assert!(svg.contains(&format!("height=\"{:.1}\"", HEIGHT - TOP - BOTTOM)));
         let h = bars("種別", &[("病院".into(), 0), ("薬局".into(), 3)], "#1d4ed8");
         assert!(h.contains("薬局") && h.contains(">3<"));
+    }
+
+    #[test]
+    fn a_stacked_column_is_as_high_as_the_months_total() {
+        let rows = vec![
+            ("病院".to_owned(), vec![1, 2]),
+            ("薬局<本店>".to_owned(), vec![1, 2]),
+        ];
+        let svg = stacked("事業所", &["10".into(), "11".into()], &rows);
+        assert!(svg.contains("薬局&lt;本店&gt;") && !svg.contains("<本店>"));
+        // The tallest month (4) fills the plot: its two segments are half of it each.
+        let plot_h = HEIGHT - TOP - BOTTOM;
+        let half = format!("height=\"{:.1}\"", plot_h / 2.0);
+        assert_eq!(svg.matches(&half).count(), 2, "{svg}");
+        assert!(svg.contains(">4<"), "the scale names the largest total");
     }
 }

@@ -213,18 +213,39 @@ async fn the_report_counts_without_personal_data_and_exports_csv_with_a_bom() {
     assert_eq!(csv.status, 200);
     let text = html(&csv);
     assert!(text.starts_with('\u{feff}'), "a BOM so Excel reads UTF-8");
-    let month = |label: &str| -> u64 {
+    // The last month's figure of a row, found by its section and label.
+    let last = |section: &str, label: &str| -> Option<u64> {
         text.lines()
-            .find(|l| l.starts_with(&format!("月別,{label},")))
+            .find(|l| l.starts_with(&format!("{section},{label},")))
             .and_then(|l| l.rsplit(',').next())
             .and_then(|n| n.trim().parse().ok())
-            .unwrap()
     };
+    let month = |label: &str| last("月別", label).unwrap();
     assert_eq!(month("連絡帳の書き込み"), 2, "{text}");
     assert_eq!(month("うち緊急（重要）"), 1);
     assert_eq!(month("支援対象者の登録"), 1);
     assert!(month("利用者（ログインした人）") >= 2);
     assert!(text.contains("現在の事業所（種別）,訪問看護ステーション,1"));
+    // What there is at this month's end: the same as now.
+    assert_eq!(last("月末", "支援対象者（共有中）"), Some(1), "{text}");
+    assert_eq!(last("月末", "支援対象者（共有終了・累計）"), Some(0));
+    assert_eq!(
+        last("月末の事業所（種別）", "訪問看護ステーション"),
+        Some(1)
+    );
+    let staff_now: u64 = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("現在の利用者（職種）,"))
+        .filter_map(|l| l.rsplit(',').next()?.trim().parse::<u64>().ok())
+        .sum();
+    let staff_month_end: u64 = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("月末の利用者（職種）,"))
+        .filter_map(|l| l.rsplit(',').next()?.trim().parse::<u64>().ok())
+        .sum();
+    assert!(staff_now >= 2);
+    assert_eq!(staff_month_end, staff_now, "this month's end is now");
+    assert!(html(&page).contains("事業所（種別、月末）"));
     for personal in ["高萩 菊子", "タカハギ", "鈴木", "胸の痛み", "example.jp"] {
         assert!(
             !text.contains(personal),
@@ -242,6 +263,14 @@ async fn the_report_counts_without_personal_data_and_exports_csv_with_a_bom() {
             .next()
             .unwrap()
             .ends_with("2026-06,2026-07,2026-08")
+    );
+    assert!(
+        html(&period).contains("月末,支援対象者（共有中）,0,0,0"),
+        "nobody was registered before the test ran"
+    );
+    assert!(
+        !html(&period).contains("月末の事業所（種別）,"),
+        "no office existed yet at those months' ends"
     );
     let wrong =
         d.op.get("/operator/report?from=2026-09&to=2026-01")

@@ -3,13 +3,13 @@
 
 use super::AppState;
 use crate::auth::{PageUser, Principal};
-use crate::charts::{Series, bars, columns};
+use crate::charts::{Series, bars, columns, stacked};
 use crate::error::{Failure, PageError};
 use crate::views::{self, ReportPage, ReportTable};
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
-use proto::common::{LabelCount, MonthCount, StatsRequest};
+use proto::common::{LabelCount, LabelMonths, MonthCount, StatsRequest};
 use serde::Deserialize;
 use std::fmt::Write;
 
@@ -32,6 +32,10 @@ struct Figures {
     recipients_closed: u64,
     /// Per month, in the order of `MONTHLY`.
     monthly: Vec<Vec<u64>>,
+    /// At each month's end, in the order of `MONTH_END`.
+    month_end: Vec<Vec<u64>>,
+    offices_by_kind_monthly: Vec<(String, Vec<u64>)>,
+    staff_by_profession_monthly: Vec<(String, Vec<u64>)>,
 }
 
 /// The monthly rows, in the report's and the CSV's order.
@@ -47,12 +51,21 @@ const MONTHLY: [&str; 9] = [
     "事故・インシデント報告",
 ];
 
+/// What there was at each month's end (for the current month: now).
+const MONTH_END: [&str; 2] = ["支援対象者（共有中）", "支援対象者（共有終了・累計）"];
+
 fn values(rows: &[MonthCount]) -> Vec<u64> {
     rows.iter().map(|m| m.value).collect()
 }
 
 fn labelled(rows: Vec<LabelCount>) -> Vec<(String, u64)> {
     rows.into_iter().map(|l| (l.label, l.value)).collect()
+}
+
+fn labelled_months(rows: Vec<LabelMonths>) -> Vec<(String, Vec<u64>)> {
+    rows.into_iter()
+        .map(|l| (l.label, values(&l.months)))
+        .collect()
 }
 
 async fn gather(state: &AppState, user: &Principal, p: &Period) -> Result<Figures, Failure> {
@@ -101,6 +114,12 @@ async fn gather(state: &AppState, user: &Principal, p: &Period) -> Result<Figure
             values(&people.certificates_revoked),
             values(&board.incidents),
         ],
+        month_end: vec![
+            values(&board.active_month_end),
+            values(&board.closed_month_end),
+        ],
+        offices_by_kind_monthly: labelled_months(places.active_by_kind),
+        staff_by_profession_monthly: labelled_months(people.staff_by_profession_monthly),
         offices_by_kind: labelled(places.by_kind),
         staff_by_profession: labelled(people.staff_by_profession),
     })
@@ -145,6 +164,9 @@ pub async fn page(
         );
         (title.to_owned(), svg)
     };
+    let stack = |title: &str, rows: &[(String, Vec<u64>)]| {
+        (title.to_owned(), stacked(title, &labels, rows))
+    };
     let charts = vec![
         chart(
             "連絡帳の書き込み（月別）",
@@ -152,6 +174,27 @@ pub async fn page(
         ),
         chart("利用者（月別）", &[(5, "#0f766e")]),
         chart("支援対象者（月別）", &[(1, "#7c3aed"), (2, "#64748b")]),
+        (
+            "支援対象者（月末）".to_owned(),
+            columns(
+                "支援対象者（月末）",
+                &labels,
+                &[
+                    Series {
+                        name: MONTH_END[0],
+                        color: "#7c3aed",
+                        values: f.month_end[0].clone(),
+                    },
+                    Series {
+                        name: MONTH_END[1],
+                        color: "#64748b",
+                        values: f.month_end[1].clone(),
+                    },
+                ],
+            ),
+        ),
+        stack("事業所（種別、月末）", &f.offices_by_kind_monthly),
+        stack("利用者（職種、月末）", &f.staff_by_profession_monthly),
         chart("電子証明書（月別）", &[(6, "#166534"), (7, "#b45309")]),
         chart(
             "事業所の登録と事故報告（月別）",
@@ -174,6 +217,21 @@ pub async fn page(
             .map(|(name, v)| ((*name).to_owned(), v.clone()))
             .collect(),
     };
+    let labelled_rows = |prefix: &str, rows: &[(String, Vec<u64>)]| {
+        rows.iter()
+            .map(|(label, v)| (format!("{prefix}：{label}"), v.clone()))
+            .collect::<Vec<_>>()
+    };
+    let month_end = ReportTable {
+        months: f.months.clone(),
+        rows: MONTH_END
+            .iter()
+            .zip(&f.month_end)
+            .map(|(name, v)| ((*name).to_owned(), v.clone()))
+            .chain(labelled_rows("事業所", &f.offices_by_kind_monthly))
+            .chain(labelled_rows("利用者", &f.staff_by_profession_monthly))
+            .collect(),
+    };
     Ok(views::render(&ReportPage {
         from: f.months.first().map_or("", String::as_str),
         to: f.months.last().map_or("", String::as_str),
@@ -181,6 +239,7 @@ pub async fn page(
         recipients_closed: f.recipients_closed,
         charts,
         table,
+        month_end,
     }))
 }
 
@@ -205,6 +264,24 @@ pub async fn csv(
             out.push_str(&n.to_string());
         }
         out.push_str("\r\n");
+    }
+    let mut row = |section: &str, label: &str, v: &[u64]| {
+        out.push_str(&csv_field(section));
+        out.push(',');
+        out.push_str(&csv_field(label));
+        for n in v {
+            let _ = write!(out, ",{n}");
+        }
+        out.push_str("\r\n");
+    };
+    for (name, v) in MONTH_END.iter().zip(&f.month_end) {
+        row("月末", name, v);
+    }
+    for (kind, v) in &f.offices_by_kind_monthly {
+        row("月末の事業所（種別）", kind, v);
+    }
+    for (profession, v) in &f.staff_by_profession_monthly {
+        row("月末の利用者（職種）", profession, v);
     }
     let mut now = |section: &str, label: &str, n: u64| {
         let _ = write!(out, "{},{},{n}\r\n", csv_field(section), csv_field(label));

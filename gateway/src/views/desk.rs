@@ -201,5 +201,8 @@ pub struct ReportPage<'a> {
     pub recipients_closed: u64,
     /// Each chart's title and its SVG, built by `charts`, which escapes every text.
     pub charts: Vec<(String, String)>,
+    /// Counts per month.
     pub table: ReportTable,
+    /// What there was at each month's end.
+    pub month_end: ReportTable,
 }

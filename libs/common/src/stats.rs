@@ -107,6 +107,47 @@ impl MonthRange {
     }
 }
 
+impl MonthRange {
+    /// Each month with the first instant after it, as two lists to bind as SQL arrays: what
+    /// existed before that instant is the month-end figure (for the current month, the figure
+    /// now).
+    #[must_use]
+    pub fn month_ends(&self) -> (Vec<String>, Vec<DateTime<Utc>>) {
+        let mut months = Vec::new();
+        let mut ends = Vec::new();
+        let mut m = self.first;
+        while m <= self.last && months.len() <= MAX_MONTHS {
+            months.push(m.format("%Y-%m").to_string());
+            m = next(m);
+            ends.push(at_midnight(m));
+        }
+        (months, ends)
+    }
+
+    /// Month-end counts per label from rows of `(YYYY-MM, label, count)`: every month present
+    /// for every label, the labels largest at the period's end first.
+    #[must_use]
+    pub fn by_label(&self, counted: &[(String, String, i64)]) -> Vec<(String, Vec<(String, u64)>)> {
+        let mut labels: Vec<&str> = counted.iter().map(|(_, l, _)| l.as_str()).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        let mut out: Vec<(String, Vec<(String, u64)>)> = labels
+            .into_iter()
+            .map(|label| {
+                let rows: Vec<(String, i64)> = counted
+                    .iter()
+                    .filter(|(_, l, _)| l == label)
+                    .map(|(m, _, n)| (m.clone(), *n))
+                    .collect();
+                (label.to_owned(), self.fill(&rows))
+            })
+            .collect();
+        let last = |months: &[(String, u64)]| months.last().map_or(0, |(_, n)| *n);
+        out.sort_by(|(a, am), (b, bm)| last(bm).cmp(&last(am)).then_with(|| a.cmp(b)));
+        out
+    }
+}
+
 /// The SQL that turns a `timestamptz` column into the report's `YYYY-MM`.
 #[must_use]
 pub fn month_of(column: &str) -> String {
@@ -136,6 +177,43 @@ mod tests {
         assert_eq!(
             r.end(),
             Utc.with_ymd_and_hms(2026, 12, 31, 15, 0, 0).unwrap()
+        );
+    }
+
+    #[test]
+    fn month_ends_are_midnight_in_japan_after_each_month() {
+        let r = MonthRange::parse("2026-10", "2026-11", now()).unwrap();
+        let (months, ends) = r.month_ends();
+        assert_eq!(months, vec!["2026-10", "2026-11"]);
+        assert_eq!(
+            ends,
+            vec![
+                Utc.with_ymd_and_hms(2026, 10, 31, 15, 0, 0).unwrap(),
+                Utc.with_ymd_and_hms(2026, 11, 30, 15, 0, 0).unwrap()
+            ]
+        );
+    }
+
+    #[test]
+    fn labels_are_filled_and_ordered_by_their_latest_count() {
+        let r = MonthRange::parse("2026-10", "2026-11", now()).unwrap();
+        let rows = [
+            ("2026-10".into(), "薬局".into(), 1),
+            ("2026-11".into(), "薬局".into(), 2),
+            ("2026-11".into(), "病院".into(), 3),
+        ];
+        assert_eq!(
+            r.by_label(&rows),
+            vec![
+                (
+                    "病院".to_owned(),
+                    vec![("2026-10".into(), 0), ("2026-11".into(), 3)]
+                ),
+                (
+                    "薬局".to_owned(),
+                    vec![("2026-10".into(), 1), ("2026-11".into(), 2)]
+                ),
+            ]
         );
     }
 

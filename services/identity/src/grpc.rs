@@ -421,6 +421,9 @@ impl pb::identity_server::Identity for IdentityGrpc {
             active_users: months(s.active_users),
             certificates_issued: months(s.certificates_issued),
             certificates_revoked: months(s.certificates_revoked),
+            staff_by_profession_monthly: proto::common::LabelMonths::from_rows(
+                s.staff_by_profession_monthly,
+            ),
         }))
     }
 

@@ -251,19 +251,18 @@ impl pb::offices_server::Offices for OfficesGrpc {
         request: Request<proto::common::StatsRequest>,
     ) -> Reply<pb::OfficeStats> {
         let req = request.into_inner();
-        let (by_kind, registered) = self
+        let s = self
             .offices
             .stats(&actor(req.actor.as_ref())?, &req.from_month, &req.to_month)
             .await?;
         Ok(Response::new(pb::OfficeStats {
-            by_kind: by_kind
+            by_kind: s
+                .by_kind
                 .into_iter()
                 .map(|(label, value)| proto::common::LabelCount { label, value })
                 .collect(),
-            registered: registered
-                .into_iter()
-                .map(|(month, value)| proto::common::MonthCount { month, value })
-                .collect(),
+            registered: proto::common::MonthCount::from_rows(s.registered),
+            active_by_kind: proto::common::LabelMonths::from_rows(s.by_kind_monthly),
         }))
     }
 

@@ -50,6 +50,14 @@ impl ApplicationMode {
     }
 }
 
+/// What the operation report needs of offices: counts only.
+#[derive(Debug)]
+pub struct OfficeStats {
+    pub by_kind: Vec<(String, u64)>,
+    pub registered: Vec<(String, u64)>,
+    pub by_kind_monthly: Vec<(String, Vec<(String, u64)>)>,
+}
+
 pub struct Offices {
     store: Store,
     clock: SharedClock,
@@ -161,13 +169,9 @@ impl Offices {
         Ok(self.store.list(500).await?)
     }
 
-    /// 運営状況の報告 (operator): active offices by kind, and registrations per month.
-    pub async fn stats(
-        &self,
-        actor: &Actor,
-        from: &str,
-        to: &str,
-    ) -> Result<(Vec<(String, u64)>, Vec<(String, u64)>)> {
+    /// 運営状況の報告 (operator): active offices by kind now and at each month's end, and
+    /// registrations per month.
+    pub async fn stats(&self, actor: &Actor, from: &str, to: &str) -> Result<OfficeStats> {
         may_register_office(actor.role)?;
         let range = common::stats::MonthRange::parse(from, to, self.clock.now())
             .map_err(|_| DomainError::Invalid("period"))?;
@@ -179,7 +183,13 @@ impl Offices {
             .map(|(k, n)| (k, u64::try_from(n).unwrap_or(0)))
             .collect();
         let registered = range.fill(&self.store.registered(range.start(), range.end()).await?);
-        Ok((by_kind, registered))
+        let (months, ends) = range.month_ends();
+        let by_kind_monthly = range.by_label(&self.store.active_by_kind_at(&months, &ends).await?);
+        Ok(OfficeStats {
+            by_kind,
+            registered,
+            by_kind_monthly,
+        })
     }
 
     /// Any signed-in actor: building a support team means finding people of other offices.

@@ -196,6 +196,24 @@ impl Store {
         .await?)
     }
 
+    /// Offices active at each of `ends` (registered before it, not withdrawn by then), by kind:
+    /// rows of `(month, kind, count)`.
+    pub async fn active_by_kind_at(
+        &self,
+        months: &[String],
+        ends: &[DateTime<Utc>],
+    ) -> Result<Vec<(String, String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT t.m, o.kind, count(*) FROM unnest($1::text[], $2::timestamptz[]) AS t(m, e) \
+             JOIN offices o ON o.created_at < t.e AND (o.withdrawn_at IS NULL OR o.withdrawn_at >= t.e) \
+             GROUP BY t.m, o.kind",
+        )
+        .bind(months)
+        .bind(ends)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Offices registered per month in `[from, until)`.
     pub async fn registered(
         &self,

@@ -455,6 +455,8 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
             posts: months(s.posts),
             urgent_posts: months(s.urgent_posts),
             incidents: months(s.incidents),
+            active_month_end: months(s.active_month_end),
+            closed_month_end: months(s.closed_month_end),
         }))
     }
 

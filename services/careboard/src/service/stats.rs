@@ -13,6 +13,8 @@ pub struct BoardStats {
     pub posts: Vec<(String, u64)>,
     pub urgent_posts: Vec<(String, u64)>,
     pub incidents: Vec<(String, u64)>,
+    pub active_month_end: Vec<(String, u64)>,
+    pub closed_month_end: Vec<(String, u64)>,
 }
 
 impl Careboard {
@@ -30,7 +32,19 @@ impl Careboard {
             ))
         };
         let (active, closed) = self.store.recipient_totals().await?;
+        let (months, ends) = range.month_ends();
+        let at_ends = self.store.recipients_at(&months, &ends).await?;
+        let column = |pick: fn(&(String, i64, i64)) -> i64| {
+            range.fill(
+                &at_ends
+                    .iter()
+                    .map(|row| (row.0.clone(), pick(row)))
+                    .collect::<Vec<_>>(),
+            )
+        };
         Ok(BoardStats {
+            active_month_end: column(|r| r.1),
+            closed_month_end: column(|r| r.2),
             recipients_active: u64::try_from(active).unwrap_or(0),
             recipients_closed: u64::try_from(closed).unwrap_or(0),
             recipients_registered: count("recipients", "created_at", "").await?,

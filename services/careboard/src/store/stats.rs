@@ -17,6 +17,24 @@ impl Store {
         .await?)
     }
 
+    /// Recipients at each of `ends`: rows of `(month, still shared, closed by then)`.
+    pub async fn recipients_at(
+        &self,
+        months: &[String],
+        ends: &[DateTime<Utc>],
+    ) -> Result<Vec<(String, i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT t.m, count(*) FILTER (WHERE r.closed_at IS NULL OR r.closed_at >= t.e), \
+             count(*) FILTER (WHERE r.closed_at < t.e) \
+             FROM unnest($1::text[], $2::timestamptz[]) AS t(m, e) \
+             JOIN recipients r ON r.created_at < t.e GROUP BY t.m",
+        )
+        .bind(months)
+        .bind(ends)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// `column` of `table` (a fixed name from this module's callers) counted per month in
     /// `[from, until)`, with an optional extra condition.
     pub async fn monthly(

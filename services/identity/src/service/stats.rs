@@ -8,6 +8,7 @@ use common::stats::MonthRange;
 
 pub struct IdentityStats {
     pub staff_by_profession: Vec<(String, u64)>,
+    pub staff_by_profession_monthly: Vec<(String, Vec<(String, u64)>)>,
     pub active_users: Vec<(String, u64)>,
     pub certificates_issued: Vec<(String, u64)>,
     pub certificates_revoked: Vec<(String, u64)>,
@@ -19,7 +20,10 @@ impl Identity {
         let range = MonthRange::parse(from, to, self.clock.now())
             .map_err(|_| DomainError::Invalid("period"))?;
         let (start, end) = (range.start(), range.end());
+        let (months, ends) = range.month_ends();
         Ok(IdentityStats {
+            staff_by_profession_monthly: range
+                .by_label(&self.store.staff_by_profession_at(&months, &ends).await?),
             staff_by_profession: self
                 .store
                 .staff_by_profession()

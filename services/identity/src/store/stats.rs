@@ -17,6 +17,25 @@ impl Store {
         .await?)
     }
 
+    /// Staff and office admins active at each of `ends`, by profession: rows of `(month,
+    /// profession, count)`. Someone suspended and later reinstated counts as active throughout:
+    /// only the last change of status is kept.
+    pub async fn staff_by_profession_at(
+        &self,
+        months: &[String],
+        ends: &[DateTime<Utc>],
+    ) -> Result<Vec<(String, String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT t.m, u.profession, count(*) FROM unnest($1::text[], $2::timestamptz[]) AS t(m, e) \
+             JOIN users u ON u.created_at < t.e AND (u.status = 'active' OR u.status_changed_at >= t.e) \
+             WHERE u.role IN ('staff', 'office_admin') GROUP BY t.m, u.profession",
+        )
+        .bind(months)
+        .bind(ends)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Distinct people who logged in, per month (from the audit trail, which keeps every login).
     pub async fn active_users(&self, from: DateTime<Utc>, until: DateTime<Utc>) -> Result<Monthly> {
         let month = month_of("at");

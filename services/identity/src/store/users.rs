@@ -216,7 +216,8 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "UPDATE users SET status = $2, status_reason = $3, updated_at = $4 WHERE id = $1",
+            "UPDATE users SET status = $2, status_reason = $3, updated_at = $4, \
+             status_changed_at = CASE WHEN status = $2 THEN status_changed_at ELSE $4 END WHERE id = $1",
         )
         .bind(id)
         .bind(status)
