@@ -258,6 +258,9 @@ const ENDPOINTS: [&str; 18] = [
 /// What each role may do: members read and write, the representative also manages, the operator
 /// keeps the consent register and nothing else; everyone else is refused.
 fn expected(role: &str, endpoint: &str) -> Code {
+    if role.starts_with("suspended") {
+        return Code::PermissionDenied;
+    }
     let member = matches!(role, "member" | "representative");
     let allowed = match endpoint {
         "ListMyRecipients" | "RegisterRecipient" => !matches!(role, "operator" | "suspended"),
@@ -318,7 +321,7 @@ async fn authorization_matrix_over_careboard_endpoints() {
     })
     .await;
     let operator = w.operator_actor().await;
-    let roles: [Row; 7] = [
+    let roles: [Row; 8] = [
         (
             "non-member",
             World::actor(&w.outsider, &w.nursing, Role::Staff),
@@ -336,6 +339,12 @@ async fn authorization_matrix_over_careboard_endpoints() {
         ),
         ("operator", operator, None),
         ("suspended", helper.clone(), None),
+        // A caller claiming the city's role with a suspended account: careboard itself refuses.
+        (
+            "suspended, as operator",
+            World::actor(&w.helper, &w.care, Role::Operator),
+            None,
+        ),
         ("member", nurse.clone(), Some((&w.nursing, &w.nurse))),
         // Last: its writes (closing the board) would change the others' answers.
         (

@@ -25,6 +25,7 @@ impl Careboard {
         cursor: Option<Uuid>,
     ) -> Result<ConsentPage> {
         may_administer_consent(actor)?;
+        self.ensure_active(actor).await?;
         // One more than a page tells whether another page follows.
         let mut rows = self
             .store
@@ -49,6 +50,7 @@ impl Careboard {
 
     pub async fn confirm_fax(&self, actor: &Actor, recipient: Uuid) -> Result<ConsentRow> {
         may_administer_consent(actor)?;
+        self.ensure_active(actor).await?;
         self.store
             .consent(recipient)
             .await?

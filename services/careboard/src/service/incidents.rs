@@ -77,6 +77,7 @@ impl Careboard {
     }
 
     pub async fn incidents(&self, actor: &Actor) -> Result<Vec<IncidentRow>> {
+        self.ensure_active(actor).await?;
         let rows = match actor.role {
             Role::Operator => self.store.incidents(None, None).await?,
             Role::OfficeAdmin => self.store.incidents(Some(actor.office_id), None).await?,
@@ -92,6 +93,7 @@ impl Careboard {
             .await?
             .ok_or(DomainError::NotFound)?;
         may_see_incident(actor, row.office_id, row.reporter_user_id)?;
+        self.ensure_active(actor).await?;
         Ok(IncidentView {
             notes: self.store.incident_notes(id).await?,
             incident: row,
@@ -106,6 +108,7 @@ impl Careboard {
         note: &str,
     ) -> Result<IncidentView> {
         may_track_incident(actor)?;
+        self.ensure_active(actor).await?;
         let (status, note) = incident::status_change(status, note).map_err(DomainError::Invalid)?;
         self.store
             .incident(id)

@@ -173,6 +173,12 @@ impl Careboard {
     /// gateway let them in.
     async fn ensure_active_staff(&self, actor: &Actor) -> Result<()> {
         crate::domain::may_list_own_boards(actor)?;
+        self.ensure_active(actor).await
+    }
+
+    /// Refuses anyone identity has suspended or deactivated, whatever the gateway let through:
+    /// careboard enforces access itself.
+    async fn ensure_active(&self, actor: &Actor) -> Result<()> {
         if self.store.is_inactive(actor.user_id).await? {
             return Err(DomainError::Forbidden.into());
         }

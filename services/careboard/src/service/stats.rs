@@ -20,6 +20,7 @@ pub struct BoardStats {
 impl Careboard {
     pub async fn stats(&self, actor: &Actor, from: &str, to: &str) -> Result<BoardStats> {
         may_administer_consent(actor)?;
+        self.ensure_active(actor).await?;
         let range = MonthRange::parse(from, to, self.clock.now())
             .map_err(|_| DomainError::Invalid(vec!["period"]))?;
         let (start, end) = (range.start(), range.end());
