@@ -209,28 +209,28 @@ pub async fn page(
             bars("利用者（職種）", &f.staff_by_profession, "#0f766e"),
         ),
     ];
-    let table = ReportTable {
-        months: f.months.clone(),
-        rows: MONTHLY
+    let named = |names: &[&str], values: &[Vec<u64>]| -> Vec<(String, Vec<u64>)> {
+        names
             .iter()
-            .zip(&f.monthly)
+            .zip(values)
             .map(|(name, v)| ((*name).to_owned(), v.clone()))
-            .collect(),
+            .collect()
     };
-    let labelled_rows = |prefix: &str, rows: &[(String, Vec<u64>)]| {
+    let prefixed = |prefix: &str, rows: &[(String, Vec<u64>)]| {
         rows.iter()
             .map(|(label, v)| (format!("{prefix}：{label}"), v.clone()))
             .collect::<Vec<_>>()
     };
+    let table = ReportTable {
+        months: f.months.clone(),
+        rows: named(&MONTHLY, &f.monthly),
+    };
+    let mut month_end_rows = named(&MONTH_END, &f.month_end);
+    month_end_rows.extend(prefixed("事業所", &f.offices_by_kind_monthly));
+    month_end_rows.extend(prefixed("利用者", &f.staff_by_profession_monthly));
     let month_end = ReportTable {
         months: f.months.clone(),
-        rows: MONTH_END
-            .iter()
-            .zip(&f.month_end)
-            .map(|(name, v)| ((*name).to_owned(), v.clone()))
-            .chain(labelled_rows("事業所", &f.offices_by_kind_monthly))
-            .chain(labelled_rows("利用者", &f.staff_by_profession_monthly))
-            .collect(),
+        rows: month_end_rows,
     };
     Ok(views::render(&ReportPage {
         from: f.months.first().map_or("", String::as_str),
