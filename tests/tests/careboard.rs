@@ -887,6 +887,38 @@ async fn an_urgent_post_while_notify_is_down_is_mailed_once_it_is_back() {
         w.stack.mails().iter().all(|m| !m.contains(&w.nurse.email)),
         "the author is not mailed"
     );
+
+    // The board closes before the care manager got to it: the post, shown on its own as a live
+    // page asks for it, offers neither 既読 nor 確認 any more.
+    let cm = w.session(&w.care, &w.care_manager).await;
+    let db = w.stack.database("careboard").await.unwrap();
+    let post: uuid::Uuid = sqlx::query_scalar("SELECT id FROM posts WHERE urgent")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let fragment = format!("/boards/{board}/posts/{post}");
+    let open = cm.get(&fragment).await.unwrap();
+    assert!(
+        html(&open).contains("確認しました</button>"),
+        "{}",
+        html(&open)
+    );
+    grpc.close_board(pb::CloseBoardRequest {
+        actor: Some(rep.clone()),
+        recipient_id: board.clone(),
+        reason: "転居".into(),
+        note: String::new(),
+    })
+    .await
+    .unwrap();
+    let closed = cm.get(&fragment).await.unwrap();
+    assert_eq!(closed.status, 200);
+    assert!(html(&closed).contains(text), "still readable");
+    assert!(
+        !html(&closed).contains("</button>"),
+        "no marks on a closed board: {}",
+        html(&closed)
+    );
 }
 
 /// What a live stream says until it ends, or `None` if it is still open after `limit`.

@@ -131,11 +131,11 @@ pub async fn post_form(
     }
 }
 
-fn fragment(user: &Principal, id: &str, post: pb::Post, closed: bool) -> Html<String> {
+fn fragment(user: &Principal, id: &str, post: pb::Post) -> Html<String> {
     views::render(&PostFragment {
         csrf: &user.csrf,
         id,
-        closed,
+        closed: post.board_closed,
         p: PostCard::new(post, &user.user_id),
     })
 }
@@ -155,7 +155,7 @@ pub async fn post_fragment(
         })
         .await?
         .into_inner();
-    Ok(fragment(&user, &id, p, false))
+    Ok(fragment(&user, &id, p))
 }
 
 /// The script asks for the post back; a plain form goes back to the board.
@@ -164,7 +164,7 @@ fn marked(headers: &HeaderMap, user: &Principal, id: &str, post: pb::Post) -> Re
         .get("x-requested-with")
         .is_some_and(|v| v == "fetch")
     {
-        fragment(user, id, post, false).into_response()
+        fragment(user, id, post).into_response()
     } else {
         Redirect::to(&format!("/boards/{id}#post-{}", post.id)).into_response()
     }

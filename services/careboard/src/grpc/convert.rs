@@ -119,6 +119,7 @@ pub(super) fn post(v: PostView) -> pb::Post {
         acknowledged_by: people(v.acknowledged_by),
         read_by_actor: v.read_by_actor,
         acknowledged_by_actor: v.acknowledged_by_actor,
+        board_closed: v.board_closed,
     }
 }
 

@@ -23,6 +23,8 @@ pub struct PostView {
     pub acknowledged_by: Vec<Stamp>,
     pub read_by_actor: bool,
     pub acknowledged_by_actor: bool,
+    /// The board is closed: a post shown on its own (a live update) offers no marks.
+    pub board_closed: bool,
 }
 
 pub struct Timeline {
@@ -48,6 +50,7 @@ impl Careboard {
         actor: &Actor,
         recipient: Uuid,
         posts: Vec<PostRow>,
+        closed: bool,
     ) -> Result<Vec<PostView>> {
         let ids: Vec<Uuid> = posts.iter().map(|p| p.id).collect();
         let members: Vec<Uuid> = self
@@ -82,6 +85,7 @@ impl Careboard {
                     read_by,
                     acknowledged_by,
                     post: p,
+                    board_closed: closed,
                 }
             })
             .collect())
@@ -157,7 +161,7 @@ impl Careboard {
         self.wake_relay();
         let heading = self.store.heading(recipient).await?;
         Ok(Timeline {
-            posts: self.views(actor, recipient, rows).await?,
+            posts: self.views(actor, recipient, rows, access.closed).await?,
             next_cursor,
             closed: access.closed,
             recipient_name: heading.0,
@@ -165,24 +169,31 @@ impl Careboard {
         })
     }
 
-    async fn one(&self, actor: &Actor, recipient: Uuid, post: Uuid) -> Result<PostView> {
+    async fn one(
+        &self,
+        actor: &Actor,
+        recipient: Uuid,
+        post: Uuid,
+        closed: bool,
+    ) -> Result<PostView> {
         let row = self
             .store
             .post(recipient, post)
             .await?
             .ok_or(DomainError::NotFound)?;
-        self.views(actor, recipient, vec![row])
+        self.views(actor, recipient, vec![row], closed)
             .await?
             .pop()
             .ok_or_else(|| DomainError::NotFound.into())
     }
 
     pub async fn post(&self, actor: &Actor, recipient: Uuid, post: Uuid) -> Result<PostView> {
-        self.access(actor, recipient, "board.read", |a, x| {
-            may_read(a, x.membership)
-        })
-        .await?;
-        let view = self.one(actor, recipient, post).await?;
+        let access = self
+            .access(actor, recipient, "board.read", |a, x| {
+                may_read(a, x.membership)
+            })
+            .await?;
+        let view = self.one(actor, recipient, post, access.closed).await?;
         self.audit_read(actor, "board.read", recipient, json!({ "post_id": post }))
             .await?;
         Ok(view)
@@ -257,14 +268,16 @@ impl Careboard {
         }
         self.store.insert_post(&row, &events).await?;
         self.wake_relay();
-        self.one(actor, recipient, row.id).await
+        // Posting needs an open board.
+        self.one(actor, recipient, row.id, false).await
     }
 
     pub async fn mark_read(&self, actor: &Actor, recipient: Uuid, post: Uuid) -> Result<PostView> {
-        self.access(actor, recipient, "post.read", |a, x| {
-            may_read(a, x.membership)
-        })
-        .await?;
+        let access = self
+            .access(actor, recipient, "post.read", |a, x| {
+                may_read(a, x.membership)
+            })
+            .await?;
         let row = self
             .store
             .post(recipient, post)
@@ -286,7 +299,7 @@ impl Careboard {
                 .await?;
             self.wake_relay();
         }
-        self.one(actor, recipient, post).await
+        self.one(actor, recipient, post, access.closed).await
     }
 
     /// 確認しました: on someone else's urgent post, once.
@@ -324,6 +337,7 @@ impl Careboard {
                 .await?;
         }
         self.wake_relay();
-        self.one(actor, recipient, post).await
+        // Acknowledging needs an open board.
+        self.one(actor, recipient, post, false).await
     }
 }
