@@ -234,7 +234,9 @@ async fn wait_until(limit: Duration, mut check: impl AsyncFnMut() -> bool) {
 /// A role of the matrix: its name, the actor careboard sees, and who logs in for the pages.
 type Row<'a> = (&'static str, Actor, Option<(&'a Office, &'a Person)>);
 
-const ENDPOINTS: [&str; 18] = [
+/// Every careboard RPC that takes an actor (`ListBoardChoices` takes none: it answers the fixed
+/// lists of the forms), and the gateway's pages and streams of a board.
+const ENDPOINTS: [&str; 27] = [
     "ListMyRecipients",
     "RegisterRecipient",
     "GetRecipient",
@@ -251,8 +253,17 @@ const ENDPOINTS: [&str; 18] = [
     "RemoveMember",
     "HandOver",
     "CloseBoard",
+    "FileIncident",
+    "ListIncidents",
+    "GetIncident",
+    "UpdateIncident",
+    "GetBoardStats",
     "page /boards/{id}",
+    "page /boards/{id}/posts/{post}",
+    "page /boards/{id}/events",
     "page /recipients/{id}",
+    "page /recipients/{id}/history",
+    "page /recipients/{id}/team",
 ];
 
 /// What each role may do: members read and write, the representative also manages, the operator
@@ -263,8 +274,14 @@ fn expected(role: &str, endpoint: &str) -> Code {
     }
     let member = matches!(role, "member" | "representative");
     let allowed = match endpoint {
-        "ListMyRecipients" | "RegisterRecipient" => !matches!(role, "operator" | "suspended"),
-        "ListConsents" | "ConfirmConsentFax" => role == "operator",
+        "ListMyRecipients" | "RegisterRecipient" | "FileIncident" => role != "operator",
+        // Everyone sees the incidents they may (their own, their office's, all for the city).
+        "ListIncidents" => true,
+        // The representative filed it; the other office's admin is not theirs.
+        "GetIncident" => matches!(role, "representative" | "operator"),
+        "ListConsents" | "ConfirmConsentFax" | "UpdateIncident" | "GetBoardStats" => {
+            role == "operator"
+        }
         "AddMember" | "RemoveMember" | "HandOver" | "CloseBoard" => role == "representative",
         _ => member,
     };
@@ -320,6 +337,18 @@ async fn authorization_matrix_over_careboard_endpoints() {
         .unwrap()
     })
     .await;
+    let incident = grpc
+        .file_incident(pb::FileIncidentRequest {
+            actor: Some(rep.clone()),
+            occurred_at: "2026-11-20T09:30".into(),
+            device: "訪問用タブレット".into(),
+            what_happened: "訪問先に端末を置き忘れた".into(),
+            action_taken: "回収し画面ロックを確認".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .id;
     let operator = w.operator_actor().await;
     let roles: [Row; 8] = [
         (
@@ -366,8 +395,11 @@ async fn authorization_matrix_over_careboard_endpoints() {
                 &mut grpc,
                 endpoint,
                 actor,
-                &board,
-                &urgent.id,
+                &Targets {
+                    board: &board,
+                    urgent_post: &urgent.id,
+                    incident: &incident,
+                },
                 &w,
                 session.as_ref(),
                 &nurse,
@@ -429,19 +461,31 @@ async fn authorization_matrix_over_careboard_endpoints() {
     .await;
 }
 
+/// What the matrix calls the endpoints on.
+#[derive(Clone, Copy)]
+struct Targets<'a> {
+    board: &'a str,
+    urgent_post: &'a str,
+    incident: &'a str,
+}
+
 /// One cell of the matrix: the endpoint called as `actor`; the code it answered with.
 #[allow(clippy::too_many_arguments)]
 async fn call(
     grpc: &mut CareboardClient<Channel>,
     endpoint: &str,
     actor: &Actor,
-    board: &str,
-    urgent_post: &str,
+    targets: &Targets<'_>,
     w: &World,
     session: Option<&Session>,
     nurse: &Actor,
     rep: &Actor,
 ) -> Code {
+    let Targets {
+        board,
+        urgent_post,
+        incident,
+    } = *targets;
     let a = || Some(actor.clone());
     let r = || pb::RecipientRef {
         actor: a(),
@@ -566,12 +610,64 @@ async fn call(
             .await
             .map(drop),
         ),
+        "FileIncident" => code(
+            grpc.file_incident(pb::FileIncidentRequest {
+                actor: a(),
+                occurred_at: "2026-11-21T14:00".into(),
+                device: "事務所PC".into(),
+                what_happened: "パスワードを書いた紙を机に置いていた".into(),
+                action_taken: "回収しパスワードを変更".into(),
+            })
+            .await
+            .map(drop),
+        ),
+        "ListIncidents" => code(
+            grpc.list_incidents(pb::ListIncidentsRequest { actor: a() })
+                .await
+                .map(drop),
+        ),
+        "GetIncident" => code(
+            grpc.get_incident(pb::IncidentRef {
+                actor: a(),
+                incident_id: incident.into(),
+            })
+            .await
+            .map(drop),
+        ),
+        "UpdateIncident" => code(
+            grpc.update_incident(pb::UpdateIncidentRequest {
+                actor: a(),
+                incident_id: incident.into(),
+                status: "対応中".into(),
+                note: "確認しています".into(),
+            })
+            .await
+            .map(drop),
+        ),
+        "GetBoardStats" => code(
+            grpc.get_board_stats(proto::common::StatsRequest {
+                actor: a(),
+                from_month: String::new(),
+                to_month: String::new(),
+            })
+            .await
+            .map(drop),
+        ),
         page => {
             let Some(s) = session else {
                 return Code::PermissionDenied;
             };
-            let path = page.trim_start_matches("page ").replace("{id}", board);
-            match s.get(&path).await.unwrap().status {
+            let path = page
+                .trim_start_matches("page ")
+                .replace("{id}", board)
+                .replace("{post}", urgent_post);
+            // A live stream never ends: only its status is read.
+            let status = if path.ends_with("/events") {
+                s.stream(&path).await.unwrap().status().as_u16()
+            } else {
+                s.get(&path).await.unwrap().status
+            };
+            match status {
                 200 => Code::Ok,
                 403 => Code::PermissionDenied,
                 other => panic!("{path} answered {other}"),
