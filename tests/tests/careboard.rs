@@ -918,6 +918,18 @@ async fn every_field_is_checked_and_a_refused_form_stores_nothing() {
         !html(&home).contains(&id.to_string()),
         "a closed board leaves the home list"
     );
+    // Listing one's recipients on the home page is recorded too.
+    wait_until(Duration::from_secs(10), async || {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM audit_log WHERE action = 'recipient.list' AND actor_user_id = $1::uuid",
+        )
+        .bind(&w.care_manager.id)
+        .fetch_one(&identity)
+        .await
+        .unwrap()
+            >= 1
+    })
+    .await;
     let kept = cm.get(&board).await.unwrap();
     assert_eq!(kept.status, 200);
     assert!(html(&kept).contains("共有を終了しました"));

@@ -59,8 +59,11 @@ pub fn action_label(action: &str) -> &str {
     match action {
         "session.login" => "ログイン",
         "session.logout" => "ログアウト",
+        "session.other_certificate" => "別の端末の証明書でのアクセス",
         "recipient.register" => "支援対象者の登録",
         "recipient.read" => "支援対象者情報の閲覧",
+        "recipient.list" => "支援対象者一覧の閲覧",
+        "recipient.duplicate_shown" => "重複の可能性がある方の表示",
         "recipient.update" => "基本情報の変更",
         "recipient.history.read" => "変更履歴の閲覧",
         "board.read" => "連絡帳の閲覧",
@@ -73,12 +76,36 @@ pub fn action_label(action: &str) -> &str {
         "team.hand_over" => "代表者の引き継ぎ",
         "consent.list" => "同意書一覧の閲覧",
         "consent.fax_confirm" => "同意書FAXの受領",
+        "incident.file" => "事故・インシデントの報告",
+        "incident.track" => "事故・インシデントの対応記録",
+        "user.create" => "利用者の登録",
+        "user.update" => "利用者情報の変更",
+        "user.password_change" => "パスワードの変更",
+        "user.password_reset" => "パスワードの再設定",
+        "user.suspend" => "利用停止",
+        "user.restore" => "利用停止の解除",
+        "user.deactivate" => "利用者の廃止",
+        "user.reactivate" => "利用者の再開",
+        "certificate.issue" => "電子証明書の発行",
+        "certificate.enroll" => "電子証明書の取得",
+        "certificate.request" => "電子証明書の追加発行申請",
+        "certificate.revoke" => "電子証明書の失効",
+        "enrollment_code.issue" => "証明書取得用No.の発行",
+        "office.register" => "事業所の登録",
+        "office.update" => "事業所情報の変更",
+        "office.withdraw" => "事業所の利用廃止",
+        "application.approve" => "事業所登録申請の承認",
+        "application.reject" => "事業所登録申請の却下",
+        "invitation.issue" => "招待コードの発行",
+        "announcement.save" => "お知らせの保存",
+        "announcement.publish" => "お知らせの公開",
+        "announcement.unpublish" => "お知らせの公開停止",
         other => other,
     }
 }
 
 /// The action filter's choices: prefixes people think in.
-pub const ACTION_CHOICES: [(&str, &str); 8] = [
+pub const ACTION_CHOICES: [(&str, &str); 13] = [
     ("", "すべて"),
     ("board.read", "連絡帳の閲覧"),
     ("post.", "書き込み・既読・確認"),
@@ -87,6 +114,11 @@ pub const ACTION_CHOICES: [(&str, &str); 8] = [
     ("consent.", "同意書"),
     ("session.", "ログイン・ログアウト"),
     ("user.", "利用者管理"),
+    ("certificate.", "電子証明書"),
+    ("office.", "事業所"),
+    ("application.", "事業所登録申請"),
+    ("incident.", "事故・インシデント"),
+    ("enrollment_code.", "証明書取得用No."),
 ];
 
 async fn lines(

@@ -4,7 +4,6 @@ use super::Careboard;
 use crate::domain::{Actor, DomainError, may_administer_consent};
 use crate::error::Result;
 use crate::store::ConsentRow;
-use common::audit::AuditRecord;
 use uuid::Uuid;
 
 /// Consents on one page of the register.
@@ -34,15 +33,10 @@ impl Careboard {
         let more = rows.len() > CONSENT_PAGE;
         rows.truncate(CONSENT_PAGE);
         let next_cursor = more.then(|| rows.last().map(|r| r.recipient_id)).flatten();
-        let record = AuditRecord::new("consent.list", "success")
-            .by(
-                Some(actor.user_id),
-                Some(actor.office_id),
-                Some(&actor.cert_serial),
-            )
-            .with(serde_json::json!({ "count": rows.len(), "cursor": cursor }))
-            .event(self.clock.as_ref(), "careboard")
-            .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+        let record = self.audit_event(
+            &super::record_by(actor, "consent.list", "success")
+                .with(serde_json::json!({ "count": rows.len(), "cursor": cursor })),
+        )?;
         self.store.record(&[record]).await?;
         self.wake_relay();
         Ok(ConsentPage { rows, next_cursor })

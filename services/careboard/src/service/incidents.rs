@@ -7,7 +7,6 @@ use crate::domain::{Actor, DomainError, Role, may_see_incident, may_track_incide
 use crate::error::Result;
 use crate::events::{INCIDENT_FILED, IncidentFiled};
 use crate::store::{IncidentNoteRow, IncidentRow};
-use common::audit::AuditRecord;
 use uuid::Uuid;
 
 pub struct IncidentView {
@@ -22,15 +21,7 @@ impl Careboard {
         action: &str,
         id: Uuid,
     ) -> Result<common::events::CloudEvent> {
-        AuditRecord::new(action, "success")
-            .by(
-                Some(actor.user_id),
-                Some(actor.office_id),
-                Some(&actor.cert_serial),
-            )
-            .on("incident", &id)
-            .event(self.clock.as_ref(), "careboard")
-            .map_err(|e| crate::error::Error::Internal(e.to_string()))
+        self.audit_event(&super::record_by(actor, action, "success").on("incident", &id))
     }
 
     pub async fn file_incident(

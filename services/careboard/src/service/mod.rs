@@ -86,14 +86,16 @@ impl Careboard {
         recipient: Uuid,
         details: serde_json::Value,
     ) -> Result<CloudEvent> {
-        AuditRecord::new(action, outcome)
-            .by(
-                Some(actor.user_id),
-                Some(actor.office_id),
-                Some(&actor.cert_serial),
-            )
-            .on("recipient", &recipient)
-            .with(details)
+        self.audit_event(
+            &record_by(actor, action, outcome)
+                .on("recipient", &recipient)
+                .with(details),
+        )
+    }
+
+    /// A record as the event the outbox carries to identity's trail.
+    fn audit_event(&self, record: &AuditRecord) -> Result<CloudEvent> {
+        record
             .event(self.clock.as_ref(), "careboard")
             .map_err(|e| Error::Internal(e.to_string()))
     }
@@ -187,6 +189,23 @@ impl Careboard {
 
     pub async fn my_recipients(&self, actor: &Actor) -> Result<Vec<crate::store::SummaryRow>> {
         self.ensure_active_staff(actor).await?;
-        Ok(self.store.recipients_of(actor.user_id).await?)
+        let rows = self.store.recipients_of(actor.user_id).await?;
+        // The home list names the actor's recipients: a read like any other.
+        let record = self.audit_event(
+            &record_by(actor, "recipient.list", "success")
+                .with(serde_json::json!({ "count": rows.len() })),
+        )?;
+        self.store.record(&[record]).await?;
+        self.wake_relay();
+        Ok(rows)
     }
+}
+
+/// An audit record by `actor`, to be completed with what it is about.
+fn record_by(actor: &Actor, action: &str, outcome: &str) -> AuditRecord {
+    AuditRecord::new(action, outcome).by(
+        Some(actor.user_id),
+        Some(actor.office_id),
+        Some(&actor.cert_serial),
+    )
 }
