@@ -78,7 +78,8 @@ pub fn router(state: AppState) -> Router {
         .route("/static/vendor/leaflet/leaflet.js", get(map::leaflet_js))
         .route("/static/vendor/leaflet/leaflet.css", get(map::leaflet_css))
         .route("/static/map.js", get(map::map_js))
-        .route("/static/board.js", get(board::script));
+        .route("/static/board.js", get(board::script))
+        .route("/static/busy.js", get(busy_script));
     let protected = Router::new()
         .route("/login", get(session::login_page).post(session::login_form))
         .route("/logout", post(session::logout_form))
@@ -300,6 +301,13 @@ async fn not_found(req: Request) -> Response {
     } else {
         PageError(failure).into_response()
     }
+}
+
+async fn busy_script() -> Response {
+    map::asset(
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/busy.js"),
+    )
 }
 
 async fn stylesheet() -> impl IntoResponse {
