@@ -272,6 +272,53 @@ async fn the_report_counts_without_personal_data_and_exports_csv_with_a_bom() {
         !html(&period).contains("月末の事業所（種別）,"),
         "no office existed yet at those months' ends"
     );
+
+    // Staff at a month's end follow every change of status: an account from May, suspended
+    // over the end of June and reinstated in July, is missing from June's end only.
+    let identity = d.stack.database("identity").await.unwrap();
+    let nurse: uuid::Uuid = d.w.nurse.id.parse().unwrap();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "UPDATE users SET created_at = '2026-05-10T00:00:00+09:00' WHERE id = '{nurse}';
+         INSERT INTO user_status_changes (user_id, status, at) VALUES
+           ('{nurse}', 'suspended', '2026-06-20T09:00:00+09:00'),
+           ('{nurse}', 'active', '2026-07-03T09:00:00+09:00');"
+    )))
+    .execute(&identity)
+    .await
+    .unwrap();
+    let profession: String = sqlx::query_scalar("SELECT profession FROM users WHERE id = $1")
+        .bind(nurse)
+        .fetch_one(&identity)
+        .await
+        .unwrap();
+    let history =
+        d.op.get("/operator/report.csv?from=2026-05&to=2026-07")
+            .await
+            .unwrap();
+    assert!(
+        html(&history).contains(&format!("月末の利用者（職種）,{profession},1,0,1")),
+        "{}",
+        html(&history)
+    );
+    // Suspending and restoring through the city's menu is what writes that history.
+    for suspended in [true, false] {
+        let a =
+            d.op.post(
+                &format!("/api/v1/operator/users/{}/suspension", d.w.care_manager.id),
+                &serde_json::json!({"suspended": suspended, "reason": "確認のため"}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, 200, "{}", a.body);
+    }
+    let changes: Vec<String> = sqlx::query_scalar(
+        "SELECT status FROM user_status_changes WHERE user_id = $1::uuid ORDER BY at",
+    )
+    .bind(&d.w.care_manager.id)
+    .fetch_all(&identity)
+    .await
+    .unwrap();
+    assert_eq!(changes, vec!["suspended", "active"]);
     let wrong =
         d.op.get("/operator/report?from=2026-09&to=2026-01")
             .await

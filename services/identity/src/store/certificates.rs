@@ -205,8 +205,16 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "UPDATE users SET status = 'deactivated', status_reason = '利用廃止', updated_at = $2, \
-             status_changed_at = $2 WHERE office_id = $1 AND status <> 'deactivated'",
+            "INSERT INTO user_status_changes (user_id, status, at) \
+             SELECT id, 'deactivated', $2::timestamptz FROM users WHERE office_id = $1 AND status <> 'deactivated'",
+        )
+        .bind(office)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE users SET status = 'deactivated', status_reason = '利用廃止', updated_at = $2 \
+             WHERE office_id = $1 AND status <> 'deactivated'",
         )
         .bind(office)
         .bind(now)

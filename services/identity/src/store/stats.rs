@@ -17,9 +17,9 @@ impl Store {
         .await?)
     }
 
-    /// Staff and office admins active at each of `ends`, by profession: rows of `(month,
-    /// profession, count)`. Someone suspended and later reinstated counts as active throughout:
-    /// only the last change of status is kept.
+    /// Staff and office admins active at each of `ends` (registered before it, and either never
+    /// changed status or last changed it to active), by profession: rows of `(month, profession,
+    /// count)`.
     pub async fn staff_by_profession_at(
         &self,
         months: &[String],
@@ -27,8 +27,11 @@ impl Store {
     ) -> Result<Vec<(String, String, i64)>> {
         Ok(sqlx::query_as(
             "SELECT t.m, u.profession, count(*) FROM unnest($1::text[], $2::timestamptz[]) AS t(m, e) \
-             JOIN users u ON u.created_at < t.e AND (u.status = 'active' OR u.status_changed_at >= t.e) \
-             WHERE u.role IN ('staff', 'office_admin') GROUP BY t.m, u.profession",
+             JOIN users u ON u.created_at < t.e \
+             WHERE u.role IN ('staff', 'office_admin') \
+               AND COALESCE((SELECT c.status FROM user_status_changes c WHERE c.user_id = u.id AND c.at < t.e \
+                             ORDER BY c.at DESC LIMIT 1), 'active') = 'active' \
+             GROUP BY t.m, u.profession",
         )
         .bind(months)
         .bind(ends)

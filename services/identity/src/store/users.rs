@@ -216,8 +216,16 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "UPDATE users SET status = $2, status_reason = $3, updated_at = $4, \
-             status_changed_at = CASE WHEN status = $2 THEN status_changed_at ELSE $4 END WHERE id = $1",
+            "INSERT INTO user_status_changes (user_id, status, at) \
+             SELECT id, $2::text, $3::timestamptz FROM users WHERE id = $1 AND status <> $2",
+        )
+        .bind(id)
+        .bind(status)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE users SET status = $2, status_reason = $3, updated_at = $4 WHERE id = $1",
         )
         .bind(id)
         .bind(status)
