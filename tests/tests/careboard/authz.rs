@@ -4,7 +4,6 @@ use crate::world::{World, consent, fields, member, register, wait_until, world};
 use proto::careboard as pb;
 use proto::careboard::careboard_client::CareboardClient;
 use proto::common::{Actor, Role};
-use serde_json::json;
 use std::time::Duration;
 use system_tests::api::Session;
 use system_tests::people::{self, Office, Person};
@@ -98,14 +97,7 @@ async fn authorization_matrix_over_careboard_endpoints() {
         .await
         .unwrap()
         .into_inner();
-    let suspended =
-        w.op.post(
-            &format!("/api/v1/operator/users/{}/suspension", w.helper.id),
-            &json!({"suspended": true, "reason": "端末紛失"}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(suspended.status, 200, "{}", suspended.body);
+    w.suspend(&w.helper).await;
     let careboard_db = w.stack.database("careboard").await.unwrap();
     wait_until(Duration::from_secs(10), async || {
         sqlx::query_scalar::<_, bool>(

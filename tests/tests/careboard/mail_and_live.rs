@@ -3,7 +3,6 @@
 use crate::world::{World, html, member, register, wait_until, world};
 use proto::careboard as pb;
 use proto::common::Role;
-use serde_json::json;
 use std::time::{Duration, Instant};
 use system_tests::Stack;
 
@@ -148,14 +147,7 @@ async fn a_live_stream_ends_when_its_reader_is_removed_or_suspended() {
     );
 
     // Suspended by the city: every stream of theirs ends.
-    let suspended =
-        w.op.post(
-            &format!("/api/v1/operator/users/{}/suspension", w.helper.id),
-            &json!({"suspended": true, "reason": "端末紛失"}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(suspended.status, 200, "{}", suspended.body);
+    w.suspend(&w.helper).await;
     assert!(
         until_end(&mut helper_stream, Duration::from_secs(10))
             .await

@@ -158,6 +158,19 @@ impl World {
     pub async fn session(&self, office: &Office, person: &Person) -> Session {
         people::session(&self.stack, office, person).await.unwrap()
     }
+
+    /// The city suspends `person` (利用停止), as after a lost tablet.
+    pub async fn suspend(&self, person: &Person) {
+        let answer = self
+            .op
+            .post(
+                &format!("/api/v1/operator/users/{}/suspension", person.id),
+                &serde_json::json!({"suspended": true, "reason": "端末紛失"}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    }
 }
 
 pub fn consent() -> pb::ConsentFields {
