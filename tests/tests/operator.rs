@@ -328,6 +328,50 @@ async fn the_report_counts_without_personal_data_and_exports_csv_with_a_bom() {
 }
 
 /// Every operator endpoint against every kind of caller: only the city gets in.
+/// The audit CSV holds every matching record, however many pages identity answers it in.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_audit_csv_holds_every_matching_record() {
+    let d = desk("rk-desk-audit-csv-").await;
+    let identity = d.stack.database("identity").await.unwrap();
+    // 6,000 records of one kind written straight into the trail (their hashes are not the point
+    // here): six of the export's pages, more than identity answers at once. Identity may append
+    // its own meanwhile, taking the next number first; then this simply tries again.
+    let mut inserted = false;
+    for _ in 0..5 {
+        inserted = sqlx::query(
+            "INSERT INTO audit_log (seq, event_id, at, source, action, outcome, details, prev_hash, hash) \
+             SELECT m.top + i, gen_random_uuid(), now(), 'renrakucho/test', 'test.bulk', 'success', \
+             '{}'::jsonb, '\\x00'::bytea, '\\x00'::bytea \
+             FROM (SELECT coalesce(max(seq), 0) AS top FROM audit_log) m, generate_series(1, 6000) i",
+        )
+        .execute(&identity)
+        .await
+        .is_ok();
+        if inserted {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(inserted);
+    let csv =
+        d.op.get("/operator/audit.csv?action=test.bulk")
+            .await
+            .unwrap();
+    assert_eq!(csv.status, 200);
+    let text = html(&csv);
+    assert!(text.starts_with("\u{feff}番号,"), "one header, first");
+    let seqs: Vec<i64> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(seqs.len(), 6000, "every record");
+    assert!(
+        seqs.windows(2).all(|w| w[0] > w[1]),
+        "newest first, each once"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn authorization_matrix_over_operator_endpoints() {
     let d = desk("rk-desk-authz-").await;

@@ -9,8 +9,7 @@ use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{self, AuditLine, AuditPage, OfficeChoice, tokyo_time};
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Html;
 use proto::identity as pb;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -121,7 +120,7 @@ pub const ACTION_CHOICES: [(&str, &str); 13] = [
     ("enrollment_code.", "証明書取得用No."),
 ];
 
-async fn lines(
+pub(super) async fn lines(
     state: &AppState,
     user: &Principal,
     f: &AuditFilter,
@@ -144,7 +143,10 @@ async fn lines(
         .into_inner())
 }
 
-async fn office_names(state: &AppState, user: &Principal) -> Result<Vec<OfficeChoice>, Failure> {
+pub(super) async fn office_names(
+    state: &AppState,
+    user: &Principal,
+) -> Result<Vec<OfficeChoice>, Failure> {
     let mut offices = state.clients.offices.clone();
     Ok(offices
         .list_office_directory(proto::offices::ListOfficeDirectoryRequest {
@@ -161,7 +163,7 @@ async fn office_names(state: &AppState, user: &Principal) -> Result<Vec<OfficeCh
         .collect())
 }
 
-fn line(e: pb::AuditEntry, offices: &HashMap<String, String>) -> AuditLine {
+pub(super) fn line(e: pb::AuditEntry, offices: &HashMap<String, String>) -> AuditLine {
     AuditLine {
         seq: e.seq,
         at: tokyo_time(&e.at),
@@ -276,52 +278,6 @@ pub(super) fn csv_field(raw: &str) -> String {
     } else {
         raw.to_owned()
     }
-}
-
-/// The filtered trail as CSV (UTF-8 with a BOM so Excel reads it), up to 5,000 records.
-pub async fn csv(
-    State(state): State<AppState>,
-    PageUser(user): PageUser,
-    Query(f): Query<AuditFilter>,
-) -> Result<Response, PageError> {
-    user.require_operator()?;
-    let offices = office_names(&state, &user).await?;
-    let names: HashMap<String, String> = offices.into_iter().map(|o| (o.id, o.name)).collect();
-    let found = lines(&state, &user, &f, 5000).await?;
-    let mut out =
-        String::from("\u{feff}番号,日時,操作,操作コード,結果,利用者,事業所,対象,証明書,詳細\r\n");
-    for e in found.entries.into_iter().map(|e| line(e, &names)) {
-        let row = [
-            e.seq.to_string(),
-            e.at,
-            e.action,
-            e.code,
-            e.outcome,
-            e.who,
-            e.office,
-            e.target,
-            e.device,
-            e.details,
-        ];
-        out.push_str(
-            &row.iter()
-                .map(|c| csv_field(c))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
-    }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"audit.csv\"",
-            ),
-        ],
-        out,
-    )
-        .into_response())
 }
 
 #[derive(Serialize, ToSchema)]

@@ -7,6 +7,7 @@ mod api;
 mod applications;
 mod apply;
 mod audit;
+mod audit_csv;
 mod board;
 mod certificates;
 mod choices;
@@ -275,7 +276,7 @@ pub fn router(state: AppState) -> Router {
         .route("/operator/report", get(report::page))
         .route("/operator/report.csv", get(report::csv))
         .route("/operator/audit", get(audit::page))
-        .route("/operator/audit.csv", get(audit::csv))
+        .route("/operator/audit.csv", get(audit_csv::csv))
         .route("/operator/audit/verify", post(audit::verify_form))
         .route("/api/v1/operator/audit", get(audit::api_list))
         .route("/operator/consents/{id}/fax", post(recipients::fax_form))
