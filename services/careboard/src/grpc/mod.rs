@@ -2,16 +2,16 @@
 
 use crate::domain::consent::ConsentInput;
 use crate::domain::incident::IncidentInput;
-use crate::domain::{Actor, DomainError, Role};
-use crate::error::Error;
 use crate::service::{Careboard, IncidentView, Registered};
 use proto::careboard as pb;
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
-use uuid::Uuid;
 
 mod convert;
+mod decode;
+
 use convert::{consent_entry, fields_in, incident, post, recipient, team, time};
+use decode::{actor, id};
 
 type Reply<T> = Result<Response<T>, Status>;
 
@@ -24,55 +24,6 @@ impl CareboardGrpc {
     pub fn new(careboard: Arc<Careboard>) -> Self {
         Self { careboard }
     }
-}
-
-/// The status message is a stable machine code; the gateway turns it into words for people.
-impl From<Error> for Status {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Domain(DomainError::Forbidden) => Status::permission_denied("forbidden"),
-            Error::Domain(DomainError::NotFound) => Status::not_found("not_found"),
-            Error::Domain(DomainError::Invalid(fields)) => {
-                Status::invalid_argument(format!("invalid:{}", fields.join(",")))
-            }
-            Error::Domain(DomainError::Closed) => Status::failed_precondition("board_closed"),
-            Error::Domain(DomainError::Team(rule)) => Status::failed_precondition(rule),
-            Error::Store(e) => {
-                tracing::error!(error = %e, "store failure");
-                Status::unavailable("unavailable")
-            }
-            Error::Directory(e) => {
-                tracing::error!(error = %e, "directory failure");
-                Status::unavailable("unavailable")
-            }
-            Error::Internal(e) => {
-                tracing::error!(error = %e, "internal failure");
-                Status::internal("internal")
-            }
-        }
-    }
-}
-
-fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
-    let a = a.ok_or_else(|| Status::unauthenticated("no_actor"))?;
-    let bad = || Status::unauthenticated("no_actor");
-    let role = match a.role() {
-        proto::common::Role::Staff => Role::Staff,
-        proto::common::Role::OfficeAdmin => Role::OfficeAdmin,
-        proto::common::Role::Operator => Role::Operator,
-        proto::common::Role::Unspecified => return Err(bad()),
-    };
-    Ok(Actor {
-        user_id: a.user_id.parse().map_err(|_| bad())?,
-        office_id: a.office_id.parse().map_err(|_| bad())?,
-        role,
-        cert_serial: a.cert_serial.clone(),
-    })
-}
-
-fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
-    raw.parse()
-        .map_err(|_| Status::invalid_argument(format!("invalid:{field}")))
 }
 
 #[tonic::async_trait]

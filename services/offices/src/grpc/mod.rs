@@ -1,15 +1,16 @@
 //! The gRPC surface of offices: decode, call the use case, map errors to a status once.
 
-use crate::domain::application::ApplicationInput;
-use crate::domain::{ActorRole, DomainError};
-use crate::error::Error;
-use crate::service::{Actor, NewOffice, Offices};
-use crate::store::{AnnouncementRow, ApplicationRow, OfficeRow};
-use proto::common::Role;
+use crate::domain::ActorRole;
+use crate::service::{NewOffice, Offices};
 use proto::offices as pb;
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
-use uuid::Uuid;
+
+mod convert;
+mod decode;
+
+use convert::{announcement, application, office};
+use decode::{actor, id, input, optional_actor};
 
 pub struct OfficesGrpc {
     offices: Arc<Offices>,
@@ -20,152 +21,6 @@ impl OfficesGrpc {
     pub fn new(offices: Arc<Offices>) -> Self {
         Self { offices }
     }
-}
-
-/// The status message is a stable machine code; the gateway turns it into words for people.
-impl From<Error> for Status {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Domain(DomainError::Invalid(field)) => {
-                Status::invalid_argument(format!("invalid:{field}"))
-            }
-            Error::Domain(DomainError::Fields(fields)) => {
-                Status::invalid_argument(format!("invalid:{}", fields.join(",")))
-            }
-            Error::Domain(DomainError::Forbidden) => Status::permission_denied("forbidden"),
-            Error::Domain(DomainError::NotFound) => Status::not_found("not_found"),
-            Error::Domain(DomainError::AlreadyDecided) => {
-                Status::failed_precondition("already_decided")
-            }
-            Error::Domain(DomainError::InvitationInvalid) => {
-                Status::permission_denied("invitation_invalid")
-            }
-            Error::Domain(DomainError::ApplicationsClosed) => {
-                Status::failed_precondition("applications_closed")
-            }
-            Error::Store(e) => {
-                tracing::error!(error = %e, "store failure");
-                Status::unavailable("unavailable")
-            }
-            Error::Internal(e) => {
-                tracing::error!(error = %e, "internal failure");
-                Status::internal("internal")
-            }
-        }
-    }
-}
-
-fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
-    let a = a.ok_or_else(|| Status::unauthenticated("no_actor"))?;
-    let bad = || Status::unauthenticated("no_actor");
-    let role = match a.role() {
-        Role::Staff => ActorRole::Staff,
-        Role::OfficeAdmin => ActorRole::OfficeAdmin,
-        Role::Operator => ActorRole::Operator,
-        Role::Unspecified => return Err(bad()),
-    };
-    Ok(Actor {
-        user_id: a.user_id.parse().map_err(|_| bad())?,
-        office_id: a.office_id.parse().map_err(|_| bad())?,
-        role,
-    })
-}
-
-fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
-    raw.parse()
-        .map_err(|_| Status::invalid_argument(format!("invalid:{field}")))
-}
-
-fn office(row: OfficeRow) -> pb::Office {
-    pb::Office {
-        id: row.id.to_string(),
-        name: row.name,
-        kind: row.kind,
-        admin_email: row.admin_email,
-        status: row.status,
-        created_at: row.created_at.to_rfc3339(),
-        kana: row.kana,
-        code: row.code.unwrap_or_default(),
-        postal_code: row.postal_code,
-        address: row.address,
-        phone: row.phone,
-        fax: row.fax.unwrap_or_default(),
-        has_location: row.latitude.is_some() && row.longitude.is_some(),
-        latitude: row.latitude.unwrap_or_default(),
-        longitude: row.longitude.unwrap_or_default(),
-        listed: row.listed,
-    }
-}
-
-fn application(a: ApplicationRow) -> pb::Application {
-    let coordinate = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
-    pb::Application {
-        id: a.id.to_string(),
-        status: a.status,
-        fields: Some(pb::ApplicationFields {
-            name: a.name,
-            kana: a.kana,
-            kind: a.kind,
-            code: a.code.unwrap_or_default(),
-            postal_code: a.postal_code,
-            address: a.address,
-            phone: a.phone,
-            fax: a.fax.unwrap_or_default(),
-            latitude: coordinate(a.latitude),
-            longitude: coordinate(a.longitude),
-            admin_name: a.admin_name,
-            admin_kana: a.admin_kana,
-            admin_email: a.admin_email,
-            admin_phone: a.admin_phone,
-            listed: a.listed,
-            consent: true,
-        }),
-        submitted_at: a.submitted_at.to_rfc3339(),
-        decided_at: a.decided_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-        reason: a.reason.unwrap_or_default(),
-        office_id: a.office_id.map(|o| o.to_string()).unwrap_or_default(),
-    }
-}
-
-/// Every typed field is bounded before anything else, so no input is large enough to cost much.
-fn input(f: pb::ApplicationFields) -> Result<ApplicationInput, Status> {
-    let fields = [
-        (&f.name, "name"),
-        (&f.kana, "kana"),
-        (&f.kind, "kind"),
-        (&f.code, "code"),
-        (&f.postal_code, "postal_code"),
-        (&f.address, "address"),
-        (&f.phone, "phone"),
-        (&f.fax, "fax"),
-        (&f.latitude, "location"),
-        (&f.longitude, "location"),
-        (&f.admin_name, "admin_name"),
-        (&f.admin_kana, "admin_kana"),
-        (&f.admin_email, "admin_email"),
-        (&f.admin_phone, "admin_phone"),
-    ];
-    if let Some((_, name)) = fields.iter().find(|(v, _)| v.len() > 1000) {
-        return Err(Status::invalid_argument(format!("invalid:{name}")));
-    }
-    Ok(ApplicationInput {
-        name: f.name,
-        kana: f.kana,
-        kind: f.kind,
-        code: f.code,
-        postal_code: f.postal_code,
-        address: f.address,
-        phone: f.phone,
-        fax: f.fax,
-        latitude: f.latitude,
-        longitude: f.longitude,
-        admin_name: f.admin_name,
-        admin_kana: f.admin_kana,
-        admin_email: f.admin_email,
-        admin_phone: f.admin_phone,
-        listed: f.listed,
-        consent: f.consent,
-    })
 }
 
 type Reply<T> = Result<Response<T>, Status>;
@@ -488,23 +343,5 @@ impl pb::offices_server::Offices for OfficesGrpc {
             )
             .await?;
         Ok(Response::new(announcement(row)))
-    }
-}
-
-/// Public calls may come with no actor at all.
-fn optional_actor(a: Option<&proto::common::Actor>) -> Result<Option<Actor>, Status> {
-    match a {
-        None => Ok(None),
-        Some(_) => actor(a).map(Some),
-    }
-}
-
-fn announcement(a: AnnouncementRow) -> pb::Announcement {
-    pb::Announcement {
-        id: a.id.to_string(),
-        title: a.title,
-        body: a.body,
-        published_at: a.published_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-        updated_at: a.updated_at.to_rfc3339(),
     }
 }

@@ -1,18 +1,19 @@
 //! The gRPC surface of identity: decode, call the use case, map errors to a status once.
 
-use crate::domain::access::Actor;
+use crate::domain::DomainError;
 use crate::domain::audit::ChainVerdict;
-use crate::domain::{DomainError, Role};
 use crate::error::Error;
 use crate::service::Identity;
-use crate::service::accounts::UserInput;
-use crate::store::{CertificateRow, RequestRow, UserRow};
-use chrono::{DateTime, Utc};
-use proto::common::Role as ProtoRole;
 use proto::identity as pb;
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
+
+mod convert;
+mod decode;
+
+use convert::{certificate, certificate_request, principal, staff_card, time, user};
+use decode::{actor, bounded, id, optional_id, peer_common_name, serial, user_input};
 
 pub struct IdentityGrpc {
     identity: Arc<Identity>,
@@ -25,217 +26,7 @@ impl IdentityGrpc {
     }
 }
 
-/// The status message is a stable machine code; the gateway turns it into words for people.
-impl From<Error> for Status {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Domain(d) => match d {
-                DomainError::BadCredentials => Status::unauthenticated("bad_credentials"),
-                DomainError::SessionInvalid => Status::unauthenticated("session_invalid"),
-                DomainError::Locked => Status::failed_precondition("locked"),
-                DomainError::Suspended => Status::permission_denied("suspended"),
-                DomainError::Certificate(why) => {
-                    tracing::warn!(reason = %why, "certificate refused");
-                    Status::permission_denied("device_not_registered")
-                }
-                DomainError::WeakPassword(w) => {
-                    Status::invalid_argument(format!("weak_password:{w}"))
-                }
-                DomainError::InvalidLoginId => Status::invalid_argument("invalid:login_id"),
-                DomainError::Invalid(field) => Status::invalid_argument(format!("invalid:{field}")),
-                DomainError::Forbidden => Status::permission_denied("forbidden"),
-                DomainError::NotFound => Status::not_found("not_found"),
-                DomainError::LoginIdTaken => Status::already_exists("login_id_taken"),
-                DomainError::RateLimited => Status::resource_exhausted("rate_limited"),
-                DomainError::EnrollmentRefused => Status::permission_denied("enrollment_refused"),
-                DomainError::WrongCurrentPassword => {
-                    Status::invalid_argument("wrong_current_password")
-                }
-            },
-            Error::Store(e) => {
-                tracing::error!(error = %e, "store failure");
-                Status::unavailable("unavailable")
-            }
-            Error::Internal(e) => {
-                tracing::error!(error = %e, "internal failure");
-                Status::internal("internal")
-            }
-        }
-    }
-}
-
-fn proto_role(role: &str) -> ProtoRole {
-    match Role::parse(role) {
-        Some(Role::Staff) => ProtoRole::Staff,
-        Some(Role::OfficeAdmin) => ProtoRole::OfficeAdmin,
-        Some(Role::Operator) => ProtoRole::Operator,
-        None => ProtoRole::Unspecified,
-    }
-}
-
-fn time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339()
-}
-
-fn principal(user: &UserRow) -> pb::Principal {
-    pb::Principal {
-        user_id: user.id.to_string(),
-        login_id: user.login_id.clone(),
-        name: user.name.clone(),
-        office_id: user.office_id.to_string(),
-        role: proto_role(&user.role).into(),
-        must_change_password: user.must_change_password,
-        profession: user.profession.clone(),
-    }
-}
-
-fn user(u: UserRow) -> pb::User {
-    pb::User {
-        id: u.id.to_string(),
-        role: proto_role(&u.role).into(),
-        login_id: u.login_id,
-        name: u.name,
-        kana: u.kana,
-        profession: u.profession,
-        email: u.email,
-        office_id: u.office_id.to_string(),
-        status: u.status,
-        must_change_password: u.must_change_password,
-        status_reason: u.status_reason,
-        created_at: time(u.created_at),
-    }
-}
-
-fn certificate(c: CertificateRow, now: DateTime<Utc>) -> pb::Certificate {
-    let status = if c.revoked_at.is_some() {
-        "revoked"
-    } else if c.not_after <= now {
-        "expired"
-    } else {
-        "active"
-    };
-    pb::Certificate {
-        serial: c.serial,
-        office_id: c.office_id.to_string(),
-        office_name: c.office_name,
-        label: c.label,
-        fingerprint_sha256: c.fingerprint_sha256,
-        issued_at: time(c.issued_at),
-        not_after: time(c.not_after),
-        last_used_at: c.last_used_at.map(time).unwrap_or_default(),
-        status: status.into(),
-        revoked_at: c.revoked_at.map(time).unwrap_or_default(),
-        revoked_reason: c.revoked_reason.unwrap_or_default(),
-    }
-}
-
-fn certificate_request(r: RequestRow) -> pb::CertificateRequest {
-    pb::CertificateRequest {
-        id: r.id.to_string(),
-        office_id: r.office_id.to_string(),
-        office_name: r.office_name,
-        requested_by: r.requested_by.to_string(),
-        note: r.note,
-        created_at: time(r.created_at),
-        status: if r.done_at.is_some() { "done" } else { "open" }.into(),
-    }
-}
-
-fn serial(cert: Option<&pb::ClientCertificate>) -> Result<&str, Status> {
-    cert.map(|c| c.serial.as_str())
-        .filter(|s| !s.is_empty() && s.len() <= 64)
-        .ok_or_else(|| Status::invalid_argument("invalid:certificate"))
-}
-
-fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
-    let a = a.ok_or_else(|| Status::unauthenticated("no_actor"))?;
-    let bad = || Status::unauthenticated("no_actor");
-    let role = match a.role() {
-        ProtoRole::Staff => Role::Staff,
-        ProtoRole::OfficeAdmin => Role::OfficeAdmin,
-        ProtoRole::Operator => Role::Operator,
-        ProtoRole::Unspecified => return Err(bad()),
-    };
-    Ok(Actor {
-        user_id: a.user_id.parse().map_err(|_| bad())?,
-        office_id: a.office_id.parse().map_err(|_| bad())?,
-        role,
-        cert_serial: a.cert_serial.clone(),
-    })
-}
-
-fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
-    raw.parse()
-        .map_err(|_| Status::invalid_argument(format!("invalid:{field}")))
-}
-
-fn optional_id(raw: &str, field: &'static str) -> Result<Option<Uuid>, Status> {
-    if raw.is_empty() {
-        Ok(None)
-    } else {
-        id(raw, field).map(Some)
-    }
-}
-
-/// Field lengths checked before anything else, so no input is large enough to cost much.
-fn bounded(fields: &[(&str, usize, &'static str)]) -> Result<(), Status> {
-    match fields.iter().find(|(v, max, _)| v.len() > *max) {
-        Some((_, _, name)) => Err(Status::invalid_argument(format!("invalid:{name}"))),
-        None => Ok(()),
-    }
-}
-
-/// What an admin typed about a person, bounded before anything else reads it.
-fn user_input<'a>(
-    name: &'a str,
-    kana: &'a str,
-    profession: &'a str,
-    email: &'a str,
-    office_admin: bool,
-) -> Result<UserInput<'a>, Status> {
-    bounded(&[
-        (name, 400, "name"),
-        (kana, 400, "kana"),
-        (profession, 100, "profession"),
-        (email, 254, "email"),
-    ])?;
-    Ok(UserInput {
-        name,
-        kana,
-        profession,
-        email,
-        office_admin,
-    })
-}
-
 type Reply<T> = Result<Response<T>, Status>;
-
-fn staff_card(u: UserRow) -> pb::StaffCard {
-    pb::StaffCard {
-        user_id: u.id.to_string(),
-        name: u.name,
-        kana: u.kana,
-        profession: u.profession,
-        office_id: u.office_id.to_string(),
-        status: u.status,
-    }
-}
-
-/// The subject common name of a DER certificate; `None` if it has none or does not parse.
-fn common_name(der: &[u8]) -> Option<String> {
-    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
-    cert.subject()
-        .iter_common_name()
-        .next()
-        .and_then(|cn| cn.as_str().ok())
-        .map(str::to_owned)
-}
-
-/// Which service is asking: the common name of its client certificate. The TLS layer has already
-/// verified the chain to the internal CA, which issues service certificates only.
-fn peer_common_name<T>(request: &Request<T>) -> Option<String> {
-    common_name(request.peer_certs()?.first()?.as_ref())
-}
 
 #[tonic::async_trait]
 impl pb::identity_server::Identity for IdentityGrpc {
@@ -751,40 +542,5 @@ impl pb::identity_server::Identity for IdentityGrpc {
                 first_broken_seq: seq,
             },
         }))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::common_name;
-    use rcgen::{CertificateParams, DnType, KeyPair};
-
-    fn certificate(cn: Option<&str>) -> Vec<u8> {
-        let key = KeyPair::generate().expect("key");
-        let mut params = CertificateParams::new(vec!["notify".into()]).expect("params");
-        params.distinguished_name = rcgen::DistinguishedName::new();
-        if let Some(cn) = cn {
-            params.distinguished_name.push(DnType::CommonName, cn);
-        }
-        params
-            .self_signed(&key)
-            .expect("certificate")
-            .der()
-            .to_vec()
-    }
-
-    #[test]
-    fn the_caller_is_named_by_its_certificate_common_name() {
-        assert_eq!(
-            common_name(&certificate(Some("notify"))).as_deref(),
-            Some("notify")
-        );
-        assert_eq!(
-            common_name(&certificate(Some("gateway"))).as_deref(),
-            Some("gateway")
-        );
-        // A name in the SAN alone does not count: the subject says who the service is.
-        assert_eq!(common_name(&certificate(None)), None);
-        assert_eq!(common_name(b"not a certificate"), None);
     }
 }

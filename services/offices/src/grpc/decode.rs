@@ -1,0 +1,79 @@
+//! What a caller sent, checked before a use case sees it: actors, ids and application forms.
+
+use crate::domain::ActorRole;
+use crate::domain::application::ApplicationInput;
+use crate::service::Actor;
+use proto::common::Role;
+use proto::offices as pb;
+use tonic::Status;
+use uuid::Uuid;
+
+pub(super) fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
+    let a = a.ok_or_else(|| Status::unauthenticated("no_actor"))?;
+    let bad = || Status::unauthenticated("no_actor");
+    let role = match a.role() {
+        Role::Staff => ActorRole::Staff,
+        Role::OfficeAdmin => ActorRole::OfficeAdmin,
+        Role::Operator => ActorRole::Operator,
+        Role::Unspecified => return Err(bad()),
+    };
+    Ok(Actor {
+        user_id: a.user_id.parse().map_err(|_| bad())?,
+        office_id: a.office_id.parse().map_err(|_| bad())?,
+        role,
+    })
+}
+
+pub(super) fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
+    raw.parse()
+        .map_err(|_| Status::invalid_argument(format!("invalid:{field}")))
+}
+
+/// Every typed field is bounded before anything else, so no input is large enough to cost much.
+pub(super) fn input(f: pb::ApplicationFields) -> Result<ApplicationInput, Status> {
+    let fields = [
+        (&f.name, "name"),
+        (&f.kana, "kana"),
+        (&f.kind, "kind"),
+        (&f.code, "code"),
+        (&f.postal_code, "postal_code"),
+        (&f.address, "address"),
+        (&f.phone, "phone"),
+        (&f.fax, "fax"),
+        (&f.latitude, "location"),
+        (&f.longitude, "location"),
+        (&f.admin_name, "admin_name"),
+        (&f.admin_kana, "admin_kana"),
+        (&f.admin_email, "admin_email"),
+        (&f.admin_phone, "admin_phone"),
+    ];
+    if let Some((_, name)) = fields.iter().find(|(v, _)| v.len() > 1000) {
+        return Err(Status::invalid_argument(format!("invalid:{name}")));
+    }
+    Ok(ApplicationInput {
+        name: f.name,
+        kana: f.kana,
+        kind: f.kind,
+        code: f.code,
+        postal_code: f.postal_code,
+        address: f.address,
+        phone: f.phone,
+        fax: f.fax,
+        latitude: f.latitude,
+        longitude: f.longitude,
+        admin_name: f.admin_name,
+        admin_kana: f.admin_kana,
+        admin_email: f.admin_email,
+        admin_phone: f.admin_phone,
+        listed: f.listed,
+        consent: f.consent,
+    })
+}
+
+/// Public calls may come with no actor at all.
+pub(super) fn optional_actor(a: Option<&proto::common::Actor>) -> Result<Option<Actor>, Status> {
+    match a {
+        None => Ok(None),
+        Some(_) => actor(a).map(Some),
+    }
+}
