@@ -1,0 +1,195 @@
+//! 事業所登録申請: an office applies, the city approves or rejects.
+
+use super::{Actor, ApplicationMode, Offices};
+use crate::domain::application::{self, ApplicationInput};
+use crate::domain::{DomainError, may_register_office};
+use crate::error::Result;
+use crate::events::{
+    APPLICATION_REJECTED, APPLICATION_SUBMITTED, ApplicationRejected, ApplicationSubmitted,
+};
+use crate::store::{ApplicationRow, OfficeRow};
+use uuid::Uuid;
+
+impl Offices {
+    /// 事業所登録申請 from the public form. `dry_run` only checks (the confirmation step).
+    pub async fn apply(
+        &self,
+        input: &ApplicationInput,
+        invitation: &str,
+        dry_run: bool,
+    ) -> Result<(ApplicationRow, bool)> {
+        if self.mode == ApplicationMode::Closed {
+            return Err(DomainError::ApplicationsClosed.into());
+        }
+        let invitation = match self.mode {
+            ApplicationMode::Invitation => {
+                let hash = crate::domain::invitation::hash(invitation)
+                    .ok_or(DomainError::InvitationInvalid)?;
+                if !self.store.invitation_unused(&hash).await? {
+                    return Err(DomainError::InvitationInvalid.into());
+                }
+                Some(hash)
+            }
+            _ => None,
+        };
+        let a = application::validate(input).map_err(DomainError::Fields)?;
+        let o = a.office;
+        let row = ApplicationRow {
+            id: Uuid::now_v7(),
+            status: "pending".into(),
+            name: o.name,
+            kana: o.kana,
+            kind: o.kind.label().to_owned(),
+            code: o.code,
+            postal_code: o.postal_code,
+            address: o.address,
+            phone: o.phone,
+            fax: o.fax,
+            latitude: o.location.map(|l| l.0),
+            longitude: o.location.map(|l| l.1),
+            listed: o.listed,
+            admin_name: a.admin_name,
+            admin_kana: a.admin_kana,
+            admin_email: a.admin_email,
+            admin_phone: a.admin_phone,
+            submitted_at: self.clock.now(),
+            decided_at: None,
+            reason: None,
+            office_id: None,
+        };
+        if dry_run {
+            return Ok((row, false));
+        }
+        let submitted = self.event(
+            APPLICATION_SUBMITTED,
+            row.id,
+            &ApplicationSubmitted {
+                application_id: row.id,
+                office_name: row.name.clone(),
+                admin_email: row.admin_email.clone(),
+            },
+        )?;
+        match invitation {
+            Some(hash) => {
+                if !self
+                    .store
+                    .insert_invited_application(&hash, &row, &[submitted])
+                    .await?
+                {
+                    return Err(DomainError::InvitationInvalid.into());
+                }
+            }
+            None => self.store.insert_application(&row, &[submitted]).await?,
+        }
+        self.relay.notify_one();
+        Ok((row, true))
+    }
+
+    pub async fn applications(
+        &self,
+        actor: &Actor,
+        status: Option<&str>,
+    ) -> Result<Vec<ApplicationRow>> {
+        may_register_office(actor.role)?;
+        Ok(self
+            .store
+            .applications(status.filter(|s| !s.is_empty()))
+            .await?)
+    }
+
+    pub async fn application(&self, actor: &Actor, id: Uuid) -> Result<ApplicationRow> {
+        may_register_office(actor.role)?;
+        self.store
+            .application(id)
+            .await?
+            .ok_or_else(|| DomainError::NotFound.into())
+    }
+
+    /// Approves (creating the office) or rejects (with a reason mailed to the applicant). A second
+    /// decision, by the same operator or another at the same moment, changes nothing.
+    pub async fn decide(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        approve: bool,
+        reason: &str,
+    ) -> Result<(ApplicationRow, Option<OfficeRow>)> {
+        may_register_office(actor.role)?;
+        let app = self
+            .store
+            .application(id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        if app.status != "pending" {
+            return Err(DomainError::AlreadyDecided.into());
+        }
+        let now = self.clock.now();
+        let reason = reason.trim();
+        let (status, office, events) = if approve {
+            let office = OfficeRow {
+                id: Uuid::now_v7(),
+                name: app.name.clone(),
+                kana: app.kana.clone(),
+                kind: app.kind.clone(),
+                code: app.code.clone(),
+                postal_code: app.postal_code.clone(),
+                address: app.address.clone(),
+                phone: app.phone.clone(),
+                fax: app.fax.clone(),
+                latitude: app.latitude,
+                longitude: app.longitude,
+                listed: app.listed,
+                admin_email: app.admin_email.clone(),
+                status: "active".into(),
+                created_at: now,
+            };
+            let events = vec![
+                self.registered(&office)?,
+                self.audit(Some(actor), "application.approve", office.id)?,
+            ];
+            ("approved", Some(office), events)
+        } else {
+            if reason.is_empty() || reason.chars().count() > 500 {
+                return Err(DomainError::Invalid("reason").into());
+            }
+            let rejected = self.event(
+                APPLICATION_REJECTED,
+                id,
+                &ApplicationRejected {
+                    application_id: id,
+                    office_name: app.name.clone(),
+                    admin_email: app.admin_email.clone(),
+                    reason: reason.to_owned(),
+                },
+            )?;
+            (
+                "rejected",
+                None,
+                vec![rejected, self.audit(Some(actor), "application.reject", id)?],
+            )
+        };
+        let reason = (!reason.is_empty()).then_some(reason);
+        if !self
+            .store
+            .decide(
+                id,
+                status,
+                actor.user_id,
+                reason,
+                office.as_ref(),
+                now,
+                &events,
+            )
+            .await?
+        {
+            return Err(DomainError::AlreadyDecided.into());
+        }
+        self.relay.notify_one();
+        let app = self
+            .store
+            .application(id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        Ok((app, office))
+    }
+}

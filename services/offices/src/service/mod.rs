@@ -1,0 +1,109 @@
+//! Offices' use cases: the types they share and the helpers every one of them uses.
+
+mod announcements;
+mod applications;
+mod invitations;
+mod offices;
+mod profile;
+mod stats;
+
+use crate::domain::ActorRole;
+use crate::error::{Error, Result};
+use crate::events::{OFFICE_REGISTERED, OfficeRegistered, SOURCE};
+use crate::store::{OfficeRow, Store};
+use common::audit::AuditRecord;
+use common::clock::SharedClock;
+use common::events::CloudEvent;
+use std::sync::Arc;
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+pub struct NewOffice<'a> {
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub admin_email: &'a str,
+}
+
+/// Who asks, as the gateway established it.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub office_id: Uuid,
+    pub role: ActorRole,
+}
+
+/// Whether the public may apply: freely, only with an invitation code from the city (the guide's
+/// trial period), or not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplicationMode {
+    Open,
+    Invitation,
+    Closed,
+}
+
+impl ApplicationMode {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicationMode::Open => "open",
+            ApplicationMode::Invitation => "invitation",
+            ApplicationMode::Closed => "closed",
+        }
+    }
+}
+
+pub struct Offices {
+    store: Store,
+    clock: SharedClock,
+    relay: Arc<Notify>,
+    mode: ApplicationMode,
+}
+
+impl Offices {
+    #[must_use]
+    pub fn new(
+        store: Store,
+        clock: SharedClock,
+        relay: Arc<Notify>,
+        mode: ApplicationMode,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            relay,
+            mode,
+        }
+    }
+
+    fn event(&self, kind: &str, subject: Uuid, data: &impl serde::Serialize) -> Result<CloudEvent> {
+        CloudEvent::new(
+            self.clock.as_ref(),
+            SOURCE,
+            kind,
+            Some(subject.to_string()),
+            data,
+        )
+        .map_err(|e| Error::Internal(e.to_string()))
+    }
+
+    fn audit(&self, actor: Option<&Actor>, action: &str, target: Uuid) -> Result<CloudEvent> {
+        AuditRecord::new(action, "success")
+            .by(actor.map(|a| a.user_id), actor.map(|a| a.office_id), None)
+            .on("office", &target)
+            .event(self.clock.as_ref(), "offices")
+            .map_err(|e| Error::Internal(e.to_string()))
+    }
+
+    fn registered(&self, office: &OfficeRow) -> Result<CloudEvent> {
+        self.event(
+            OFFICE_REGISTERED,
+            office.id,
+            &OfficeRegistered {
+                office_id: office.id,
+                name: office.name.clone(),
+                kind: office.kind.clone(),
+                admin_email: office.admin_email.clone(),
+            },
+        )
+    }
+}

@@ -1,0 +1,134 @@
+//! 事業所登録申請 and the invitation codes that may be required for one.
+
+use super::{
+    APPLICATION, ApplicationRow, OfficeRow, Result, Store, enqueue_all, insert_application,
+    insert_office,
+};
+use chrono::{DateTime, Utc};
+use common::events::CloudEvent;
+use uuid::Uuid;
+
+impl Store {
+    pub async fn insert_application(
+        &self,
+        a: &ApplicationRow,
+        events: &[CloudEvent],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        insert_application(&mut tx, a).await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn application(&self, id: Uuid) -> Result<Option<ApplicationRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {APPLICATION} FROM applications WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    pub async fn applications(&self, status: Option<&str>) -> Result<Vec<ApplicationRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {APPLICATION} FROM applications WHERE ($1::text IS NULL OR status = $1) ORDER BY submitted_at DESC LIMIT 500"
+        )))
+        .bind(status)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Decides a pending application; false when it was decided already (by this or another
+    /// operator), in which case nothing is written. On approval the office is created in the same
+    /// transaction, so one application makes at most one office.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn decide(
+        &self,
+        id: Uuid,
+        status: &str,
+        by: Uuid,
+        reason: Option<&str>,
+        office: Option<&OfficeRow>,
+        at: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE applications SET status = $2, decided_by = $3, reason = $4, decided_at = $5, office_id = $6 \
+             WHERE id = $1 AND status = 'pending'",
+        )
+        .bind(id)
+        .bind(status)
+        .bind(by)
+        .bind(reason)
+        .bind(at)
+        .bind(office.map(|o| o.id))
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        if let Some(o) = office {
+            insert_office(&mut tx, o, false).await?;
+        }
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn insert_invitation(
+        &self,
+        code_hash: &[u8],
+        note: &str,
+        by: Uuid,
+        at: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO invitations (code_hash, note, created_by, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(code_hash)
+            .bind(note)
+            .bind(by)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn invitation_unused(&self, code_hash: &[u8]) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM invitations WHERE code_hash = $1 AND used_at IS NULL",
+        )
+        .bind(code_hash)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n == 1)
+    }
+
+    /// Stores the application and uses the invitation in one transaction; false (nothing stored)
+    /// when the invitation was used meanwhile.
+    pub async fn insert_invited_application(
+        &self,
+        code_hash: &[u8],
+        a: &ApplicationRow,
+        events: &[CloudEvent],
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let used = sqlx::query("UPDATE invitations SET used_at = $2, application_id = $3 WHERE code_hash = $1 AND used_at IS NULL")
+            .bind(code_hash)
+            .bind(a.submitted_at)
+            .bind(a.id)
+            .execute(&mut *tx)
+            .await?;
+        if used.rows_affected() == 0 {
+            return Ok(false);
+        }
+        insert_application(&mut tx, a).await?;
+        enqueue_all(&mut tx, events).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
