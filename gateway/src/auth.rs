@@ -196,7 +196,21 @@ const PASSWORD_EXEMPT: [&str; 5] = [
     "/api/v1/me",
 ];
 
-fn require_password_changed(p: &Principal, path: &str) -> Result<(), Failure> {
+/// The city's menus and API belong to the operator alone. The services behind check the role
+/// too; refusing here as well means nobody else's form or body is even read.
+const OPERATOR_PATHS: [&str; 2] = ["/operator/", "/api/v1/operator/"];
+
+fn require_role_for(p: &Principal, path: &str) -> Result<(), Failure> {
+    if OPERATOR_PATHS.iter().any(|prefix| path.starts_with(prefix)) {
+        p.require_operator()
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether this session may use this path: its initial password replaced, and the city's paths
+/// for the operator only.
+fn admit(p: &Principal, path: &str) -> Result<(), Failure> {
     if p.must_change_password && !PASSWORD_EXEMPT.contains(&path) {
         Err(Failure::new(
             axum::http::StatusCode::FORBIDDEN,
@@ -204,7 +218,7 @@ fn require_password_changed(p: &Principal, path: &str) -> Result<(), Failure> {
             "初期パスワードのままです。パスワードを変更してから操作してください。",
         ))
     } else {
-        Ok(())
+        require_role_for(p, path)
     }
 }
 
@@ -223,7 +237,10 @@ impl FromRequestParts<AppState> for PageUser {
             Ok(p) if p.must_change_password && !PASSWORD_EXEMPT.contains(&parts.uri.path()) => {
                 Err(Redirect::to("/password").into_response())
             }
-            Ok(p) => Ok(Self(p)),
+            Ok(p) => match require_role_for(&p, parts.uri.path()) {
+                Ok(()) => Ok(Self(p)),
+                Err(f) => Err(PageError(f).into_response()),
+            },
             Err(f) if f.code == "login_required" => Err(Redirect::to("/login").into_response()),
             Err(f) => Err(PageError(f).into_response()),
         }
@@ -241,7 +258,7 @@ impl FromRequestParts<AppState> for ApiUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let principal = resolve(parts, state).await?;
-        require_password_changed(&principal, parts.uri.path())?;
+        admit(&principal, parts.uri.path())?;
         Ok(Self(principal))
     }
 }
@@ -257,7 +274,7 @@ impl FromRequestParts<AppState> for ApiWriter {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let principal = resolve(parts, state).await?;
-        require_password_changed(&principal, parts.uri.path())?;
+        admit(&principal, parts.uri.path())?;
         let given = parts
             .headers
             .get("x-csrf-token")

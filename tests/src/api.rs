@@ -193,6 +193,18 @@ impl Session {
         .await
     }
 
+    pub async fn put(&self, path: &str, body: &Value) -> anyhow::Result<Answer> {
+        Self::answer(
+            self.http
+                .put(format!("{}{path}", self.base))
+                .header("x-csrf-token", &self.csrf)
+                .json(body)
+                .send()
+                .await?,
+        )
+        .await
+    }
+
     pub async fn delete(&self, path: &str) -> anyhow::Result<Answer> {
         Self::answer(
             self.http
