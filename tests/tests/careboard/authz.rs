@@ -447,3 +447,25 @@ async fn call(
         }
     }
 }
+
+/// The matrix above stays whole: every RPC of the careboard contract is in it, but the one that
+/// takes no actor.
+#[test]
+fn the_matrix_names_every_careboard_rpc() {
+    const CONTRACT: &str = include_str!("../../../proto/renrakucho/careboard.proto");
+    let mut rpcs: Vec<&str> = CONTRACT
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("rpc "))
+        .filter_map(|l| l.split('(').next())
+        .filter(|name| *name != "ListBoardChoices")
+        .collect();
+    let mut in_matrix: Vec<&str> = ENDPOINTS
+        .iter()
+        .copied()
+        .filter(|e| !e.starts_with("page "))
+        .collect();
+    assert_eq!(rpcs.len(), 21, "the contract was read: {rpcs:?}");
+    rpcs.sort_unstable();
+    in_matrix.sort_unstable();
+    assert_eq!(rpcs, in_matrix, "the matrix lists the contract's RPCs");
+}
