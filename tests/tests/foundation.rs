@@ -384,3 +384,72 @@ async fn registration_succeeds_while_nats_and_notify_are_down_and_mails_once_the
     }
     assert_eq!(mails_to(&stack.mails(), "later@example.jp").len(), 1);
 }
+
+/// Every route behind the certificate check, read from the gateway's router itself so that a
+/// route added later is covered too: without a certificate each is refused whatever the method;
+/// with one but no login, only logging in (and the API's description) answers.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_protected_route_needs_a_certificate_and_then_a_login() {
+    const ROUTER: &str = include_str!("../../gateway/src/routes/mod.rs");
+    const OPEN_WITHOUT_LOGIN: [(&str, &str); 4] = [
+        ("GET", "/login"),
+        ("POST", "/login"),
+        ("POST", "/api/v1/session"),
+        ("GET", "/api/v1/openapi.json"),
+    ];
+    let (_dir, stack) = stack().await;
+    let protected = ROUTER
+        .split("let protected")
+        .nth(1)
+        .and_then(|rest| rest.split(".fallback(").next())
+        .unwrap();
+    let mut paths: Vec<&str> = protected
+        .split('"')
+        .filter(|s| s.starts_with('/'))
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    assert!(paths.len() > 60, "the router was read: {paths:?}");
+
+    let no_certificate = stack.anonymous_client().unwrap();
+    let no_login = stack.operator_client().unwrap();
+    let (mut endpoints, mut refused_without_login) = (0, 0);
+    for route in paths {
+        let path = ["{id}", "{post}", "{user}"]
+            .iter()
+            .fold(route.replace("{serial}", "0123456789abcdef"), |p, name| {
+                p.replace(name, &uuid::Uuid::now_v7().to_string())
+            });
+        for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
+            let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let a = no_certificate
+                .request(m.clone(), stack.url(&path))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(a.status(), 403, "{method} {route} without a certificate");
+            let b = no_login.request(m, stack.url(&path)).send().await.unwrap();
+            let status = b.status().as_u16();
+            if status == 405 {
+                continue;
+            }
+            endpoints += 1;
+            if OPEN_WITHOUT_LOGIN.contains(&(method, route)) {
+                assert!(status < 500, "{method} {route}: {status}");
+                continue;
+            }
+            let to_login = status == 303
+                && b.headers().get("location").and_then(|l| l.to_str().ok()) == Some("/login");
+            assert!(
+                to_login || status == 401,
+                "{method} {route} answered {status} without a login"
+            );
+            refused_without_login += 1;
+        }
+    }
+    println!(
+        "protected routes: {endpoints} endpoints, each refused without a certificate; \
+         without a login {refused_without_login} refused, {} open (logging in, the API's description)",
+        endpoints - refused_without_login
+    );
+}
