@@ -9,4 +9,5 @@ mod authz;
 mod consents;
 mod forms;
 mod mail_and_live;
+mod timeline;
 mod world;
