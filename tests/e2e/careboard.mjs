@@ -2,14 +2,15 @@
 // recipient, adds a visiting nurse of another office to the team and posts; the nurse's open page
 // shows the post without a reload, the nurse marks it read and the care manager's page shows
 // 既読 1/1 without a reload; the nurse posts urgent, the care manager acknowledges it and the
-// nurse sees who did. The Rust side checks the urgent email.
-import { launch, context, env, screenshot, expect } from './lib.mjs';
+// nurse sees who did. The nurse works on a tablet held upright, by touch.
+// The Rust side checks the urgent email.
+import { launch, context, env, screenshot, expect, fitsWidth, TABLET } from './lib.mjs';
 
 const base = env('GATEWAY_URL');
 const browser = await launch();
 
-async function signIn(p12, password, login, secret) {
-  const ctx = await context(browser, { path: p12, password });
+async function signIn(p12, password, login, secret, device) {
+  const ctx = await context(browser, { path: p12, password }, device);
   const page = await ctx.newPage();
   await page.goto(`${base}/login`);
   await page.fill('input[name=login_id]', login);
@@ -20,7 +21,7 @@ async function signIn(p12, password, login, secret) {
 }
 
 const cm = await signIn(env('CM_P12'), env('CM_P12_PASSWORD'), env('CM_LOGIN'), env('CM_PASSWORD'));
-const nurse = await signIn(env('NS_P12'), env('NS_P12_PASSWORD'), env('NS_LOGIN'), env('NS_PASSWORD'));
+const nurse = await signIn(env('NS_P12'), env('NS_P12_PASSWORD'), env('NS_LOGIN'), env('NS_PASSWORD'), TABLET);
 const recipient = env('RECIPIENT_NAME');
 
 // 支援対象者の登録: unconfirmed consent copies and a kanji kana are refused with hints, nothing lost.
@@ -62,7 +63,8 @@ expect((await cm.textContent(`tr[data-member="${env('NS_ID')}"]`)).includes(env(
 await cm.goto(`${base}/boards/${id}`);
 await nurse.goto(`${base}/home`);
 expect((await nurse.textContent('table.recipients')).includes(recipient), 'the board is on the nurse home');
-await nurse.click(`text=${recipient}`);
+expect(await fitsWidth(nurse), 'the home page fits the tablet');
+await nurse.tap(`text=${recipient}`);
 await nurse.waitForURL(`${base}/boards/${id}`);
 await nurse.waitForSelector('#live-status:not([hidden])');
 
@@ -80,8 +82,9 @@ await cm.waitForSelector(`text=${first}`);
 // Live on the nurse's page, without a reload.
 const arrived = nurse.locator('article.post', { hasText: first });
 await arrived.waitFor({ timeout: 10000 });
+expect(await fitsWidth(nurse), 'the board fits the tablet');
 await screenshot(nurse, 'post-arrived-live');
-await arrived.locator('button', { hasText: '既読にする' }).click();
+await arrived.locator('button', { hasText: '既読にする' }).tap();
 await arrived.locator('.read-count', { hasText: '1/1' }).waitFor();
 
 // The care manager's page shows 既読 1/1 without a reload.
@@ -93,8 +96,8 @@ await screenshot(cm, 'read-live');
 
 // The nurse posts urgent; it arrives highlighted; the care manager acknowledges.
 await nurse.fill('#post-body', env('URGENT_TEXT'));
-await nurse.check('input[name=urgent]');
-await nurse.click('#post-form button[type=submit]');
+await nurse.tap('input[name=urgent]');
+await nurse.tap('#post-form button[type=submit]');
 await nurse.waitForSelector('article.post.urgent');
 const urgent = cm.locator('article.post.urgent', { hasText: env('URGENT_TEXT') });
 await urgent.waitFor({ timeout: 10000 });

@@ -19,10 +19,14 @@ export async function launch() {
   });
 }
 
-// A browser context with no certificate, or with the .p12 of one device.
-export async function context(browser, p12) {
+// A tablet held upright, as a visiting nurse carries it into a patient's home.
+export const TABLET = { viewport: { width: 768, height: 1024 }, hasTouch: true };
+
+// A browser context with no certificate, or with the .p12 of one device; an office PC's screen
+// unless `device` says otherwise (TABLET).
+export async function context(browser, p12, device = {}) {
   const origin = new URL(env('GATEWAY_URL')).origin;
-  const options = { ignoreHTTPSErrors: true, locale: 'ja-JP', viewport: { width: 1024, height: 768 } };
+  const options = { ignoreHTTPSErrors: true, locale: 'ja-JP', viewport: { width: 1024, height: 768 }, ...device };
   if (p12) {
     options.clientCertificates = [{ origin, pfxPath: p12.path, passphrase: p12.password }];
   }
@@ -35,6 +39,11 @@ export async function screenshot(page, name) {
   fs.mkdirSync(dir, { recursive: true });
   shot += 1;
   await page.screenshot({ path: path.join(dir, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+// The page fits the screen's width: nothing to scroll sideways for.
+export async function fitsWidth(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 }
 
 export function expect(condition, message) {
