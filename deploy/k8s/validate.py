@@ -13,6 +13,8 @@ kubernetes-validate, on the output of `kubectl kustomize overlays/<name>`.
   apiVersion must not pass unchecked.
 - Cross-references inside the render that the API server would only reject
   when a pod starts: ConfigMap/Secret keys, Service and PDB selectors, named ports.
+- The PromQL of every PrometheusRule parses (the PyPI package promql-parser),
+  which the Prometheus Operator would otherwise only report in its logs.
 
 Prints one line per problem. On success the last line is "<n> resources valid".
 Exit status 1 when anything is wrong.
@@ -25,6 +27,7 @@ import sys
 
 import jsonschema
 import kubernetes_validate
+import promql_parser
 import yaml
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job")
@@ -64,6 +67,21 @@ def check_schema(doc, version, schemas_dir):
     except kubernetes_validate.InvalidSchemaError as e:
         return [e.message]
     return []
+
+
+def check_promql(doc):
+    """Rule expressions of a PrometheusRule that do not parse, as strings."""
+    if doc.get("kind") != "PrometheusRule":
+        return []
+    problems = []
+    for group in (doc.get("spec") or {}).get("groups") or []:
+        for rule in group.get("rules") or []:
+            try:
+                promql_parser.parse(rule.get("expr", ""))
+            except ValueError as e:
+                name = rule.get("alert") or rule.get("record")
+                problems.append(f"{group.get('name')}/{name}: expr does not parse: {e}")
+    return problems
 
 
 def pod_templates(docs):
@@ -180,7 +198,7 @@ def main():
             print(f"ERROR {name_of(doc)}: defined twice")
             failures += 1
         seen.add(key)
-        for problem in check_schema(doc, args.kubernetes_version, args.schemas):
+        for problem in check_schema(doc, args.kubernetes_version, args.schemas) + check_promql(doc):
             print(f"ERROR {name_of(doc)}: {problem}")
             failures += 1
     for owner, problem in check_references([d for d in docs if isinstance(d, dict)]):

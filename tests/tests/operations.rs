@@ -151,6 +151,14 @@ async fn one_trace_follows_an_urgent_post_from_the_gateway_to_its_email() {
         "{careboard}"
     );
     assert!(careboard.contains("renrakucho_grpc_request_duration_seconds_bucket"));
+    let served = [
+        gateway,
+        notify,
+        careboard,
+        metrics(&stack, "identity").await,
+    ]
+    .concat();
+    alerts_name_only_served_metrics(&served);
     // And as an OTLP collector sees it.
     let pushed = |service: &str, metric: &str, label: (&str, &str)| {
         otlp.points().iter().any(|p| {
@@ -175,6 +183,23 @@ async fn one_trace_follows_an_urgent_post_from_the_gateway_to_its_email() {
                 .collect::<BTreeSet<_>>()
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The alerting rules of `deploy/k8s/monitoring` name only series the binaries serve, so an
+/// alert cannot stay silent for want of its metric.
+fn alerts_name_only_served_metrics(served: &str) {
+    const ALERTS: &str = include_str!("../../deploy/k8s/monitoring/alerts.yaml");
+    let named: BTreeSet<&str> = ALERTS
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with("renrakucho_"))
+        .collect();
+    assert!(named.len() >= 5, "the rules were read: {named:?}");
+    for metric in named {
+        assert!(
+            served.lines().any(|l| l.starts_with(metric)),
+            "alerts.yaml names {metric}, which no binary serves"
+        );
     }
 }
 

@@ -5,7 +5,8 @@
 //! package `kubernetes-validate`, which bundles the Kubernetes JSON schemas: no
 //! cluster is needed, and no network once the venv exists. Built-in kinds are
 //! validated strictly (unknown fields are errors) against `KUBERNETES_VERSION`;
-//! the `CloudNativePG` kinds against the schemas in `deploy/k8s/schemas`.
+//! the `CloudNativePG` and Prometheus Operator kinds against the schemas in
+//! `deploy/k8s/schemas`, and the alerting rules' `PromQL` is parsed.
 
 use std::fs;
 use std::io::ErrorKind;
@@ -14,11 +15,13 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-/// What must render and validate: each overlay, and each Job an operator applies on its own.
-const RENDERED: [(&str, &str); 3] = [
+/// What must render and validate: each overlay, and what an operator applies on its own (the
+/// KEK rotation Job, the Prometheus Operator's scraping and alerting rules).
+const RENDERED: [(&str, &str); 4] = [
     ("dev", "overlays/dev"),
     ("prod", "overlays/prod"),
     ("rotate-kek", "jobs/rotate-kek"),
+    ("monitoring", "monitoring"),
 ];
 
 /// The oldest Kubernetes the manifests support (they use the `sleep` preStop action).

