@@ -327,19 +327,22 @@ async fn the_report_counts_without_personal_data_and_exports_csv_with_a_bom() {
     assert!(html(&wrong).contains("期間は"));
 }
 
-/// The audit CSV holds every matching record, however many pages identity answers it in.
+/// The audit CSV holds every matching record, however many pages identity answers it in, and the
+/// outcome filter finds the refusals among them.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_audit_csv_holds_every_matching_record() {
     let d = desk("rk-desk-audit-csv-").await;
     let identity = d.stack.database("identity").await.unwrap();
     // 6,000 records of one kind written straight into the trail (their hashes are not the point
-    // here): six of the export's pages, more than identity answers at once. Identity may append
-    // its own meanwhile, taking the next number first; then this simply tries again.
+    // here): six of the export's pages, more than identity answers at once; one in 600 a refusal.
+    // Identity may append its own meanwhile, taking the next number first; then this simply
+    // tries again.
     let mut inserted = false;
     for _ in 0..5 {
         inserted = sqlx::query(
             "INSERT INTO audit_log (seq, event_id, at, source, action, outcome, details, prev_hash, hash) \
-             SELECT m.top + i, gen_random_uuid(), now(), 'renrakucho/test', 'test.bulk', 'success', \
+             SELECT m.top + i, gen_random_uuid(), now(), 'renrakucho/test', 'test.bulk', \
+             CASE WHEN i % 600 = 0 THEN 'denied' ELSE 'success' END, \
              '{}'::jsonb, '\\x00'::bytea, '\\x00'::bytea \
              FROM (SELECT coalesce(max(seq), 0) AS top FROM audit_log) m, generate_series(1, 6000) i",
         )
@@ -369,6 +372,22 @@ async fn the_audit_csv_holds_every_matching_record() {
         seqs.windows(2).all(|w| w[0] > w[1]),
         "newest first, each once"
     );
+
+    let refused =
+        d.op.get("/operator/audit.csv?action=test.bulk&outcome=denied")
+            .await
+            .unwrap();
+    let rows: Vec<&str> = html(&refused).lines().skip(1).collect();
+    assert_eq!(rows.len(), 10, "only the refusals");
+    assert!(rows.iter().all(|r| r.contains(",拒否,")), "{rows:?}");
+    let page =
+        d.op.get("/operator/audit?action=test.bulk&outcome=denied")
+            .await
+            .unwrap();
+    assert_eq!(html(&page).matches("<td>拒否</td>").count(), 10);
+    assert!(html(&page).contains(r#"<option value="denied" selected>拒否</option>"#));
+    let wrong = d.op.get("/operator/audit?outcome=maybe").await.unwrap();
+    assert!(html(&wrong).contains("検索条件を確認してください"));
 }
 
 #[tokio::test(flavor = "multi_thread")]

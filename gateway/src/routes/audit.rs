@@ -1,5 +1,5 @@
-//! 監査ログ: the operator filters the audit trail by person, office, recipient, action and date,
-//! exports it as CSV, and has the hash chain re-computed. Identity decides who may.
+//! 監査ログ: the operator filters the audit trail by person, office, recipient, action, outcome
+//! and date, exports it as CSV, and has the hash chain re-computed. Identity decides who may.
 
 use super::AppState;
 use super::forms::PageForm;
@@ -31,6 +31,8 @@ pub struct AuditFilter {
     pub to: String,
     /// The next page: older than this sequence number.
     pub before: i64,
+    /// `success`, `denied` or `failure`; empty for every outcome.
+    pub outcome: String,
 }
 
 impl AuditFilter {
@@ -43,6 +45,7 @@ impl AuditFilter {
             ("action", &self.action),
             ("from", &self.from),
             ("to", &self.to),
+            ("outcome", &self.outcome),
         ] {
             if !v.is_empty() {
                 parts.push(format!("{k}={}", crate::text::url_encode(v)));
@@ -120,6 +123,14 @@ pub const ACTION_CHOICES: [(&str, &str); 13] = [
     ("enrollment_code.", "証明書取得用No."),
 ];
 
+/// The outcome filter's choices: refusals are what a rising `PermissionDenied` alert asks about.
+pub const OUTCOME_CHOICES: [(&str, &str); 4] = [
+    ("", "すべて"),
+    ("success", "成功"),
+    ("denied", "拒否"),
+    ("failure", "失敗"),
+];
+
 pub(super) async fn lines(
     state: &AppState,
     user: &Principal,
@@ -138,6 +149,7 @@ pub(super) async fn lines(
             to: f.to.clone(),
             before_seq: f.before,
             limit,
+            outcome: f.outcome.clone(),
         })
         .await?
         .into_inner())
@@ -170,10 +182,11 @@ pub(super) fn line(e: pb::AuditEntry, offices: &HashMap<String, String>) -> Audi
         action: action_label(&e.action).to_owned(),
         code: e.action,
         outcome: match e.outcome.as_str() {
-            "success" => "成功".into(),
-            "denied" => "拒否".into(),
-            "failure" => "失敗".into(),
-            other => other.to_owned(),
+            other => OUTCOME_CHOICES
+                .iter()
+                .find(|(code, _)| !code.is_empty() && *code == other)
+                .map_or(other, |(_, label)| label)
+                .to_owned(),
         },
         who: match (e.actor_name.is_empty(), e.actor_login_id.is_empty()) {
             (false, false) => format!("{}（{}）", e.actor_name, e.actor_login_id),
@@ -228,6 +241,7 @@ async fn render(
         filter: f,
         offices,
         actions: &ACTION_CHOICES,
+        outcomes: &OUTCOME_CHOICES,
         entries,
         next_page: (next > 0).then(|| format!("/operator/audit?{query}&before={next}")),
         csv: format!("/operator/audit.csv?{query}"),

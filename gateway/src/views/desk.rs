@@ -74,6 +74,7 @@ pub struct AuditPage<'a> {
     pub filter: &'a crate::routes::AuditFilter,
     pub offices: Vec<OfficeChoice>,
     pub actions: &'a [(&'a str, &'a str)],
+    pub outcomes: &'a [(&'a str, &'a str)],
     pub entries: Vec<AuditLine>,
     pub next_page: Option<String>,
     pub csv: String,

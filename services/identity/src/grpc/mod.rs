@@ -230,6 +230,7 @@ impl pb::identity_server::Identity for IdentityGrpc {
             (&req.action, 100, "action"),
             (&req.from, 20, "from"),
             (&req.to, 20, "to"),
+            (&req.outcome, 20, "outcome"),
         ])?;
         let query = crate::service::audit::AuditQuery {
             user: &req.user,
@@ -240,6 +241,7 @@ impl pb::identity_server::Identity for IdentityGrpc {
             to: &req.to,
             before_seq: req.before_seq,
             limit: req.limit,
+            outcome: &req.outcome,
         };
         let lines = self
             .identity

@@ -112,7 +112,11 @@ pub struct AuditQuery<'a> {
     pub to: &'a str,
     pub before_seq: i64,
     pub limit: u32,
+    pub outcome: &'a str,
 }
+
+/// What an audit record's outcome may be.
+const OUTCOMES: [&str; 3] = ["success", "denied", "failure"];
 
 /// Midnight in Japan at the start of `date` (`YYYY-MM-DD`), as UTC.
 fn japan_midnight(
@@ -154,6 +158,11 @@ impl Identity {
             },
         };
         let until = japan_midnight(q.to, "to")?.map(|t| t + chrono::Duration::days(1));
+        let outcome = match q.outcome.trim() {
+            "" => None,
+            o if OUTCOMES.contains(&o) => Some(o.to_owned()),
+            _ => return Err(DomainError::Invalid("outcome").into()),
+        };
         let filter = crate::store::AuditFilter {
             user,
             office: q.office,
@@ -162,6 +171,7 @@ impl Identity {
             from: japan_midnight(q.from, "from")?,
             until,
             before_seq: (q.before_seq > 0).then_some(q.before_seq),
+            outcome,
         };
         let limit = match q.limit {
             0 => 200,

@@ -50,6 +50,7 @@ pub struct AuditFilter {
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
     pub before_seq: Option<i64>,
+    pub outcome: Option<String>,
 }
 
 impl Store {
@@ -66,7 +67,8 @@ impl Store {
              WHERE ($1::uuid IS NULL OR a.actor_user_id = $1) AND ($2::uuid IS NULL OR a.actor_office_id = $2) \
              AND ($3::text IS NULL OR a.target_id = $3) AND ($4::text IS NULL OR a.action LIKE $4) \
              AND ($5::timestamptz IS NULL OR a.at >= $5) AND ($6::timestamptz IS NULL OR a.at < $6) \
-             AND ($7::bigint IS NULL OR a.seq < $7) ORDER BY a.seq DESC LIMIT $8",
+             AND ($7::bigint IS NULL OR a.seq < $7) AND ($9::text IS NULL OR a.outcome = $9) \
+             ORDER BY a.seq DESC LIMIT $8",
         )
         .bind(f.user)
         .bind(f.office)
@@ -76,6 +78,7 @@ impl Store {
         .bind(f.until)
         .bind(f.before_seq)
         .bind(limit)
+        .bind(&f.outcome)
         .fetch_all(&self.pool)
         .await?)
     }
