@@ -181,13 +181,11 @@ pub(super) fn line(e: pb::AuditEntry, offices: &HashMap<String, String>) -> Audi
         at: tokyo_time(&e.at),
         action: action_label(&e.action).to_owned(),
         code: e.action,
-        outcome: match e.outcome.as_str() {
-            other => OUTCOME_CHOICES
-                .iter()
-                .find(|(code, _)| !code.is_empty() && *code == other)
-                .map_or(other, |(_, label)| label)
-                .to_owned(),
-        },
+        outcome: OUTCOME_CHOICES
+            .iter()
+            .find(|(code, _)| !code.is_empty() && *code == e.outcome)
+            .map_or(e.outcome.as_str(), |(_, label)| label)
+            .to_owned(),
         who: match (e.actor_name.is_empty(), e.actor_login_id.is_empty()) {
             (false, false) => format!("{}（{}）", e.actor_name, e.actor_login_id),
             _ => e.actor_user_id,
