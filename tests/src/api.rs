@@ -142,9 +142,27 @@ impl Session {
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> anyhow::Result<Answer> {
+        self.send_json(reqwest::Method::POST, path, body).await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> anyhow::Result<Answer> {
+        self.send_json(reqwest::Method::PUT, path, body).await
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> anyhow::Result<Answer> {
+        self.send_json(reqwest::Method::PATCH, path, body).await
+    }
+
+    /// An API call with a JSON body and the session's CSRF header.
+    async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &Value,
+    ) -> anyhow::Result<Answer> {
         Self::answer(
             self.http
-                .post(format!("{}{path}", self.base))
+                .request(method, format!("{}{path}", self.base))
                 .header("x-csrf-token", &self.csrf)
                 .json(body)
                 .send()
@@ -179,30 +197,6 @@ impl Session {
             request = request.header(*k, *v);
         }
         Self::answer(request.send().await?).await
-    }
-
-    pub async fn patch(&self, path: &str, body: &Value) -> anyhow::Result<Answer> {
-        Self::answer(
-            self.http
-                .patch(format!("{}{path}", self.base))
-                .header("x-csrf-token", &self.csrf)
-                .json(body)
-                .send()
-                .await?,
-        )
-        .await
-    }
-
-    pub async fn put(&self, path: &str, body: &Value) -> anyhow::Result<Answer> {
-        Self::answer(
-            self.http
-                .put(format!("{}{path}", self.base))
-                .header("x-csrf-token", &self.csrf)
-                .json(body)
-                .send()
-                .await?,
-        )
-        .await
     }
 
     pub async fn delete(&self, path: &str) -> anyhow::Result<Answer> {
