@@ -1,7 +1,7 @@
 //! Events between services: the CloudEvents 1.0 envelope, the stream, and the durable consumer.
 //!
-//! Publishers write through the transactional outbox (`crate::outbox`, with the `postgres`
-//! feature); consumers here are durable, and make themselves idempotent with `outbox::claim`.
+//! Publishers write through the transactional outbox (`service_runtime::outbox`); consumers here
+//! are durable, and make themselves idempotent with `outbox::claim`.
 
 use crate::clock::Clock;
 use crate::metrics::{Metrics, ResultLabel};
@@ -64,12 +64,9 @@ impl CloudEvent {
 pub enum EventError {
     #[error("nats: {0}")]
     Nats(String),
-    #[cfg(feature = "postgres")]
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
 }
 
-pub(crate) fn nats_err(e: impl std::fmt::Display) -> EventError {
+pub fn nats_err(e: impl std::fmt::Display) -> EventError {
     EventError::Nats(e.to_string())
 }
 

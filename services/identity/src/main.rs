@@ -58,10 +58,10 @@ async fn identity(
 /// For the subcommands, which need the database but not NATS.
 async fn open(vars: &Vars) -> anyhow::Result<Arc<service::Identity>> {
     let cfg = config::Config::from_vars(vars)?;
-    let pool = common::db::connect(&cfg.service.database_url, 2)
+    let pool = service_runtime::db::connect(&cfg.service.database_url, 2)
         .await
         .context("database")?;
-    common::db::migrate(&pool, &MIGRATOR)
+    service_runtime::db::migrate(&pool, &MIGRATOR)
         .await
         .context("migrations")?;
     identity(&cfg, pool).await
@@ -70,7 +70,7 @@ async fn open(vars: &Vars) -> anyhow::Result<Arc<service::Identity>> {
 async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let cfg = config::Config::from_vars(vars)?;
     let svc = &cfg.service;
-    let mut rt = common::runtime::Runtime::start(
+    let mut rt = service_runtime::runtime::Runtime::start(
         &svc.database_url,
         &svc.nats_url,
         svc.admin_addr,
@@ -184,10 +184,10 @@ async fn rotate_kek(vars: &Vars) -> anyhow::Result<()> {
     let current = config::current_kek(vars)?;
     let new = config::kek(vars, "IDENTITY_CA_KEK_NEW")?
         .context("IDENTITY_CA_KEK_NEW is not set: the key to seal the CA with")?;
-    let pool = common::db::connect(&vars.required("DATABASE_URL")?, 2)
+    let pool = service_runtime::db::connect(&vars.required("DATABASE_URL")?, 2)
         .await
         .context("database")?;
-    common::db::migrate(&pool, &MIGRATOR)
+    service_runtime::db::migrate(&pool, &MIGRATOR)
         .await
         .context("migrations")?;
     service::rotate_kek(&store::Store::new(pool), &current, &new).await?;

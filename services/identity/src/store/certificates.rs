@@ -195,7 +195,7 @@ impl Store {
         revoked_event: impl Fn(&str) -> Option<CloudEvent>,
     ) -> Result<usize> {
         let mut tx = self.pool.begin().await?;
-        if !common::outbox::claim(&mut tx, consumer, event_id).await? {
+        if !service_runtime::outbox::claim(&mut tx, consumer, event_id).await? {
             return Ok(0);
         }
         sqlx::query(

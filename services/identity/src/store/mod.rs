@@ -39,7 +39,7 @@ fn conflict(e: sqlx::Error) -> StoreError {
 
 async fn enqueue_all(conn: &mut PgConnection, events: &[CloudEvent]) -> Result<()> {
     for event in events {
-        common::outbox::enqueue(conn, event).await?;
+        service_runtime::outbox::enqueue(conn, event).await?;
     }
     Ok(())
 }

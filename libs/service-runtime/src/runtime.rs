@@ -1,9 +1,9 @@
 //! What every service with a database runs on, started the same way everywhere: the pool
 //! (migrated), NATS, metrics, the shutdown token, the outbox relay and the admin endpoints.
 
-use crate::admin::Readiness;
-use crate::metrics::Metrics;
 use crate::outbox::OutboxRelay;
+use common::admin::Readiness;
+use common::metrics::Metrics;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -41,7 +41,7 @@ impl Runtime {
     ) -> Result<Self, RuntimeError> {
         let pool = crate::db::connect(database_url, 10).await?;
         crate::db::migrate(&pool, migrator).await?;
-        let shutdown = crate::shutdown::on_signal();
+        let shutdown = common::shutdown::on_signal();
         let metrics = Metrics::new();
         // Connecting in the background lets the service serve (and write its outbox) while NATS
         // is away.
@@ -59,10 +59,10 @@ impl Runtime {
         let tasks = vec![tokio::spawn(relay.run(shutdown.clone()))];
         let readiness = Readiness {
             check: None,
-            database: Some(pool.clone()),
+            probes: vec![crate::db::probe(pool.clone())],
             nats: Some(nats.clone()),
         };
-        let admin = tokio::spawn(crate::admin::serve(
+        let admin = tokio::spawn(common::admin::serve(
             admin_addr,
             readiness,
             metrics.clone(),
