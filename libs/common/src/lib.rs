@@ -14,6 +14,8 @@ pub mod otlp_metrics;
 #[cfg(feature = "postgres")]
 pub mod outbox;
 #[cfg(feature = "postgres")]
+pub mod prune;
+#[cfg(feature = "postgres")]
 pub mod runtime;
 pub mod shutdown;
 pub mod stats;
