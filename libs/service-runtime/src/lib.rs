@@ -4,4 +4,5 @@
 
 pub mod db;
 pub mod outbox;
+pub mod prune;
 pub mod runtime;

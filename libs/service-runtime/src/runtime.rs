@@ -1,5 +1,6 @@
 //! What every service with a database runs on, started the same way everywhere: the pool
-//! (migrated), NATS, metrics, the shutdown token, the outbox relay and the admin endpoints.
+//! (migrated), NATS, metrics, the shutdown token, the outbox relay, the pruning of the event
+//! tables and the admin endpoints.
 
 use crate::outbox::OutboxRelay;
 use common::admin::Readiness;
@@ -20,6 +21,8 @@ pub enum RuntimeError {
     Nats(String),
     #[error("admin endpoints: {0}")]
     Admin(#[from] std::io::Error),
+    #[error(transparent)]
+    Config(#[from] common::config::ConfigError),
 }
 
 pub struct Runtime {
@@ -39,6 +42,7 @@ impl Runtime {
         admin_addr: SocketAddr,
         migrator: &sqlx::migrate::Migrator,
     ) -> Result<Self, RuntimeError> {
+        let prune = crate::prune::PruneConfig::from_vars(&common::config::Vars::from_process())?;
         let pool = crate::db::connect(database_url, 10).await?;
         crate::db::migrate(&pool, migrator).await?;
         let shutdown = common::shutdown::on_signal();
@@ -56,7 +60,14 @@ impl Runtime {
             metrics.clone(),
         );
         let relay_waker = relay.waker();
-        let tasks = vec![tokio::spawn(relay.run(shutdown.clone()))];
+        let tasks = vec![
+            tokio::spawn(relay.run(shutdown.clone())),
+            tokio::spawn(crate::prune::prune_forever(
+                pool.clone(),
+                prune,
+                shutdown.clone(),
+            )),
+        ];
         let readiness = Readiness {
             check: None,
             probes: vec![crate::db::probe(pool.clone())],

@@ -41,9 +41,10 @@ async fn main() -> anyhow::Result<()> {
 async fn identity(
     cfg: &config::Config,
     pool: sqlx::PgPool,
+    relay: Arc<tokio::sync::Notify>,
 ) -> anyhow::Result<Arc<service::Identity>> {
     let clock: SharedClock = Arc::new(SystemClock);
-    let store = store::Store::new(pool);
+    let store = store::Store::new(pool, relay);
     let ca = service::load_or_create_ca(&store, &cfg.kek, &clock).await?;
     Ok(Arc::new(service::Identity::new(
         store,
@@ -64,7 +65,8 @@ async fn open(vars: &Vars) -> anyhow::Result<Arc<service::Identity>> {
     service_runtime::db::migrate(&pool, &MIGRATOR)
         .await
         .context("migrations")?;
-    identity(&cfg, pool).await
+    // The relay of the serving process publishes what a subcommand enqueues.
+    identity(&cfg, pool, Arc::new(tokio::sync::Notify::new())).await
 }
 
 async fn serve(vars: &Vars) -> anyhow::Result<()> {
@@ -77,7 +79,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         &MIGRATOR,
     )
     .await?;
-    let identity = identity(&cfg, rt.pool.clone()).await?;
+    let identity = identity(&cfg, rt.pool.clone(), rt.relay_waker()).await?;
     let auditor = identity.clone();
     rt.spawn(common::events::consume_forever(
         rt.jetstream(),
@@ -190,7 +192,8 @@ async fn rotate_kek(vars: &Vars) -> anyhow::Result<()> {
     service_runtime::db::migrate(&pool, &MIGRATOR)
         .await
         .context("migrations")?;
-    service::rotate_kek(&store::Store::new(pool), &current, &new).await?;
+    let store = store::Store::new(pool, Arc::new(tokio::sync::Notify::new()));
+    service::rotate_kek(&store, &current, &new).await?;
     println!("device CA key re-sealed: start identity with IDENTITY_CA_KEK set to the new key");
     Ok(())
 }
