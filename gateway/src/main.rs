@@ -5,6 +5,7 @@ mod auth;
 mod charts;
 mod clients;
 mod config;
+mod csv;
 mod error;
 mod live;
 mod revocation;
