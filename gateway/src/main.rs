@@ -5,6 +5,8 @@ mod auth;
 mod charts;
 mod clients;
 mod config;
+mod csrf;
+mod csv;
 mod error;
 mod live;
 mod revocation;
