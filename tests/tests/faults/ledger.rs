@@ -1,6 +1,7 @@
 //! What the system holds afterwards, set against what its users were told: each write found
 //! again (the office in the city's list; the post on its board with exactly one event in the
-//! stream) and the emails it owes counted per recipient in the SMTP sink.
+//! stream), its one record in the audit trail, and the emails it owes counted per recipient in
+//! the SMTP sink.
 
 use crate::load::{Kind, Write, office_email, post_body};
 use futures::StreamExt;
@@ -24,8 +25,9 @@ pub struct Tally {
     pub arrived: usize,
     /// Second copies of an email already received. An SMTP client that dies between the
     /// server's 250 and writing it down cannot know the message was taken, and sends it again
-    /// with the same Message-ID (which mail programs show once): only a crash of notify may
-    /// cause these.
+    /// with the same Message-ID (which mail programs show once). Only a fault that takes that
+    /// note from notify (its process killed, its database gone) may cause these, and it may
+    /// come to light while a later stretch's emails are sent.
     pub resent: usize,
     /// A second, different message for the same email: never.
     pub duplicated: usize,
@@ -38,12 +40,12 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Nothing lost, nothing doubled; second copies of one message only if `resends` allows.
-    pub fn is_whole(&self, resends: bool) -> bool {
+    /// Nothing lost, nothing doubled; at most `resends` second copies of one message.
+    pub fn is_whole(&self, resends: usize) -> bool {
         self.lost.is_empty()
             && self.doubled.is_empty()
             && self.duplicated == 0
-            && (resends || self.resent == 0)
+            && self.resent <= resends
     }
 }
 
@@ -52,8 +54,12 @@ type MailKey = (String, Option<Uuid>);
 
 /// Everything the system shows of the run at one moment.
 pub struct Evidence {
-    offices: HashMap<String, usize>,
+    /// Office ids by admin address.
+    offices: HashMap<String, Vec<String>>,
+    /// Post ids by text.
     posts: HashMap<String, Vec<Uuid>>,
+    /// Records in identity's audit trail per office or post id, of its registration or posting.
+    audit: HashMap<String, usize>,
     events: HashMap<Uuid, Vec<Uuid>>,
     /// The Message-ID and arrival of every copy received per (recipient, event); an office's
     /// welcome is keyed by its address alone.
@@ -88,10 +94,11 @@ impl Evidence {
     ) -> anyhow::Result<Self> {
         let listed = operator.get("/api/v1/operator/offices").await?;
         anyhow::ensure!(listed.status == 200, "office list: {}", listed.body);
-        let mut offices = HashMap::new();
+        let mut offices: HashMap<String, Vec<String>> = HashMap::new();
         for o in listed.body.as_array().into_iter().flatten() {
             let email = o["admin_email"].as_str().unwrap_or_default().to_owned();
-            *offices.entry(email).or_insert(0) += 1;
+            let id = o["id"].as_str().unwrap_or_default().to_owned();
+            offices.entry(email).or_default().push(id);
         }
         let db = stack.database("careboard").await?;
         let rows: Vec<(Uuid, String)> =
@@ -117,9 +124,22 @@ impl Evidence {
             };
             mails.entry(key).or_default().push((message_id, arrived));
         }
+        let db = stack.database("identity").await?;
+        let audited: Vec<(String,)> = sqlx::query_as(
+            "SELECT coalesce(details->>'post_id', target_id) FROM audit_log \
+             WHERE action IN ('office.register', 'post.create') AND outcome = 'success'",
+        )
+        .fetch_all(&db)
+        .await?;
+        db.close().await;
+        let mut audit = HashMap::new();
+        for (id,) in audited {
+            *audit.entry(id).or_insert(0) += 1;
+        }
         Ok(Self {
             offices,
             posts,
+            audit,
             events: urgent_events(&stack.nats.url()).await?,
             mails,
         })
@@ -138,14 +158,14 @@ impl Evidence {
             let what = format!("{:?} {tag}-{}", w.kind, w.n);
             // Each owed email: the address and the event it is for.
             let mut owed: Vec<(String, Option<Uuid>)> = Vec::new();
-            let stored = match w.kind {
+            let ids: Vec<String> = match w.kind {
                 Kind::Office => {
                     let email = office_email(tag, w.n);
-                    let stored = self.offices.get(&email).copied().unwrap_or(0);
-                    if stored > 0 {
+                    let ids = self.offices.get(&email).cloned().unwrap_or_default();
+                    if !ids.is_empty() {
                         owed.push((email, None));
                     }
-                    stored
+                    ids
                 }
                 Kind::Post => {
                     let ids = self
@@ -163,9 +183,17 @@ impl Evidence {
                             _ => t.doubled.push(format!("{what}: {} events", events.len())),
                         }
                     }
-                    ids.len()
+                    ids.iter().map(ToString::to_string).collect()
                 }
             };
+            for id in &ids {
+                match self.audit.get(id).copied().unwrap_or(0) {
+                    1 => {}
+                    0 => t.lost.push(format!("{what}: no audit record")),
+                    n => t.doubled.push(format!("{what}: {n} audit records")),
+                }
+            }
+            let stored = ids.len();
             match (stored, w.ok) {
                 (0, true) => t.lost.push(format!("{what}: acknowledged, not stored")),
                 (1, false) => t.committed_unanswered += 1,

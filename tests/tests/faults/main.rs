@@ -147,6 +147,23 @@ impl World {
     }
 }
 
+impl World {
+    /// identity re-computes the audit trail's hash chain: a crash left no broken link.
+    pub async fn assert_audit_intact(&self) {
+        let verdict = self
+            .operator
+            .get("/api/v1/operator/audit/verify")
+            .await
+            .unwrap();
+        assert_eq!(verdict.status, 200, "{}", verdict.body);
+        println!(
+            "audit trail: {} records, hash chain intact: {}",
+            verdict.body["records"], verdict.body["intact"]
+        );
+        assert_eq!(verdict.body["intact"], true, "{}", verdict.body);
+    }
+}
+
 /// Milliseconds, for the figures.
 #[must_use]
 pub fn ms(d: Duration) -> u128 {
@@ -170,9 +187,14 @@ pub fn figures(name: &str, t: &Tally, timings: &str) {
     );
 }
 
-/// Fails with every lost and doubled write named. `resends`: the fault may leave notify unsure
-/// whether its last message was taken (see `Tally::resent`).
-pub fn assert_whole(name: &str, t: &Tally, resends: bool) {
+/// How many emails a fault may leave sent twice with the same Message-ID: one per email notify
+/// had in flight when it lost the means to write down what it sent (its process, its database),
+/// and notify works on at most this many events at once (`NOTIFY_CONCURRENCY`'s default).
+pub const MAX_RESENT: usize = 32;
+
+/// Fails with every lost and doubled write named. `resends`: how many second copies of one
+/// message the fault may cause (see `Tally::resent`).
+pub fn assert_whole(name: &str, t: &Tally, resends: usize) {
     assert!(
         t.is_whole(resends),
         "{name}: lost {:?}; doubled {:?}; {} duplicated and {} resent emails",
