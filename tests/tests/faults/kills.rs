@@ -128,4 +128,14 @@ async fn nats_killed_under_load_loses_no_acknowledged_event() {
     println!("mail caught up {} ms after the load stopped", ms(caught_up));
     w.assert_audit_intact().await;
     assert_whole("nats", &t, 0);
+    // The gateway hears revocations on NATS: after the restart it still does.
+    let refused = w.revoke_nursing_device().await;
+    println!(
+        "a device revoked after NATS's restart is refused {} ms later",
+        ms(refused)
+    );
+    assert!(
+        refused < Duration::from_secs(1),
+        "revocation took {refused:?}: the gateway no longer hears revocations"
+    );
 }

@@ -31,6 +31,9 @@ pub struct World {
     pub board: String,
     /// Whom every urgent post must reach: the team but its author.
     pub readers: Vec<String>,
+    /// A nurse signed in on her office's device, which the load does not use.
+    pub nurse: Session,
+    pub nursing_office: String,
     _dir: tempfile::TempDir,
 }
 
@@ -63,12 +66,17 @@ pub async fn world(prefix: &str, durable: bool) -> World {
         .await
         .unwrap();
     let board = shared_board(&author, &[&two.nurse.id, &second.id]).await;
+    let nurse = people::session(&stack, &two.nursing, &two.nurse)
+        .await
+        .unwrap();
     World {
         stack,
         operator: Arc::new(op),
         author: Arc::new(author),
         board,
         readers: vec![two.nurse.email, second.email],
+        nurse,
+        nursing_office: two.nursing.id,
         _dir: dir,
     }
 }
@@ -148,6 +156,38 @@ impl World {
 }
 
 impl World {
+    /// The city revokes the nursing office's device; returns how long until the gateway refuses
+    /// the nurse's open session (revocations reach it by event, the full list only every 30 s).
+    pub async fn revoke_nursing_device(&self) -> Duration {
+        let listed = self
+            .operator
+            .get(&format!(
+                "/api/v1/certificates?office_id={}",
+                self.nursing_office
+            ))
+            .await
+            .unwrap();
+        let serial = listed.body[0]["serial"].as_str().unwrap().to_owned();
+        let revoked = self
+            .operator
+            .post(
+                &format!("/api/v1/certificates/{serial}/revoke"),
+                &serde_json::json!({"reason": "紛失"}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(revoked.status, 200, "{}", revoked.body);
+        let start = Instant::now();
+        while self.nurse.get("/api/v1/me").await.unwrap().code() != "certificate_revoked" {
+            assert!(
+                start.elapsed() < Duration::from_secs(40),
+                "the revoked device still works"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        start.elapsed()
+    }
+
     /// identity re-computes the audit trail's hash chain: a crash left no broken link.
     pub async fn assert_audit_intact(&self) {
         let verdict = self
