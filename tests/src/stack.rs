@@ -83,9 +83,9 @@ pub struct Stack {
     pub nats: Nats,
     pub smtp: Option<SmtpSink>,
     pub otlp: Option<OtlpReceiver>,
-    procs: BTreeMap<String, Proc>,
+    pub(crate) procs: BTreeMap<String, Proc>,
     envs: BTreeMap<String, Vec<(String, String)>>,
-    admin_ports: BTreeMap<String, u16>,
+    pub(crate) admin_ports: BTreeMap<String, u16>,
     logs: PathBuf,
 }
 
