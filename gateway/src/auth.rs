@@ -1,4 +1,4 @@
-//! Who is calling: the verified device certificate, the session bound to it, and CSRF checks.
+//! Who is calling: the verified device certificate and the session bound to it.
 
 use crate::error::{ApiError, Failure, PageError};
 use crate::revocation::Verdict;
@@ -167,7 +167,11 @@ impl Principal {
     }
 }
 
-async fn resolve(parts: &Parts, state: &AppState) -> Result<Principal, Failure> {
+/// The session of this request, asked of identity once: the CSRF guard may already have.
+pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Principal, Failure> {
+    if let Some(known) = parts.extensions.get::<Principal>() {
+        return Ok(known.clone());
+    }
     let cert = peer_cert(parts)?;
     let token = session_token(&parts.headers).ok_or_else(Failure::login_required)?;
     let mut identity = state.clients.identity.clone();

@@ -5,6 +5,8 @@ mod auth;
 mod charts;
 mod clients;
 mod config;
+mod csrf;
+mod csv;
 mod error;
 mod live;
 mod revocation;
@@ -86,9 +88,6 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     });
 
     let loaded = revocations.clone();
-    // In a workspace build `common` also has its database probe (another service asks for it);
-    // the gateway leaves it empty.
-    #[allow(clippy::needless_update)]
     let readiness = common::admin::Readiness {
         check: Some(std::sync::Arc::new(move || {
             if loaded.is_loaded() {

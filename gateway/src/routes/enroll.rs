@@ -5,6 +5,7 @@ use super::AppState;
 use super::accounts::identity;
 use super::api::ApiJson;
 use super::forms::PageForm;
+use crate::csrf::PreSession;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::tls::ClientAddr;
 use crate::views::{self, Enroll, Enrolled, tokyo_time};
@@ -35,11 +36,12 @@ async fn enroll(
         .into_inner())
 }
 
-pub async fn page() -> Html<String> {
+pub async fn page(PreSession(csrf): PreSession) -> Html<String> {
     views::render(&Enroll {
         number: "",
         label: "",
         error: None,
+        csrf: &csrf,
     })
 }
 
@@ -67,6 +69,7 @@ fn file_name(serial: &str) -> String {
 pub async fn form(
     State(state): State<AppState>,
     source: Option<axum::Extension<ClientAddr>>,
+    PreSession(csrf): PreSession,
     PageForm(form): PageForm<EnrollForm>,
 ) -> Result<Response, PageError> {
     let again = |f: Failure| {
@@ -74,6 +77,7 @@ pub async fn form(
             number: &form.number,
             label: &form.device_label,
             error: Some(&f.message),
+            csrf: &csrf,
         });
         (f.status, page).into_response()
     };

@@ -76,6 +76,7 @@ pub fn router(state: AppState) -> Router {
             get(announcements::api_published),
         )
         .route("/api/v1/public/offices", get(map::api))
+        .route("/api/v1/public/csrf-token", get(session::api_csrf_token))
         .route("/static/vendor/leaflet/leaflet.js", get(map::leaflet_js))
         .route("/static/vendor/leaflet/leaflet.css", get(map::leaflet_css))
         .route("/static/map.js", get(map::map_js))
@@ -284,6 +285,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), require_certificate));
     public
         .merge(protected)
+        .layer(from_fn_with_state(state.clone(), crate::csrf::guard))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(security_headers))
         .layer(from_fn_with_state(state.clone(), count_request))

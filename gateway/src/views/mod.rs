@@ -39,9 +39,14 @@ pub struct ErrorPage<'a> {
 
 #[derive(Template)]
 #[template(path = "login.html")]
+#[expect(
+    clippy::struct_field_names,
+    reason = "login_id is the form field's name"
+)]
 pub struct Login<'a> {
     pub login_id: &'a str,
     pub error: Option<&'a str>,
+    pub csrf: &'a str,
 }
 
 #[derive(Template)]
@@ -102,6 +107,7 @@ pub struct Enroll<'a> {
     pub number: &'a str,
     pub label: &'a str,
     pub error: Option<&'a str>,
+    pub csrf: &'a str,
 }
 
 #[derive(Template)]
@@ -309,6 +315,7 @@ pub struct FieldError {
 pub struct ApplyPage<'a> {
     /// `form` or `confirm`.
     pub stage: &'static str,
+    pub csrf: &'a str,
     pub form: ApplyForm<'a>,
     pub kinds: &'a [String],
     pub error: Option<&'a str>,

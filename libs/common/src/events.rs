@@ -1,7 +1,7 @@
 //! Events between services: the CloudEvents 1.0 envelope, the stream, and the durable consumer.
 //!
-//! Publishers write through the transactional outbox (`crate::outbox`, with the `postgres`
-//! feature); consumers here are durable, and make themselves idempotent with `outbox::claim`.
+//! Publishers write through the transactional outbox (`service_runtime::outbox`); consumers here
+//! are durable, and make themselves idempotent with `outbox::claim`.
 
 use crate::clock::Clock;
 use crate::metrics::{Metrics, ResultLabel};
@@ -16,6 +16,9 @@ use uuid::Uuid;
 /// The one stream every service publishes to; subjects are `<service>.<entity>.<verb>`.
 pub const STREAM: &str = "RENRAKUCHO";
 pub const STREAM_SUBJECTS: [&str; 4] = ["identity.>", "offices.>", "careboard.>", "audit.>"];
+/// How long the stream keeps an event; also how far back a consumer may see one again, so the
+/// processed-event tables keep their ids at least this long (`crate::prune`).
+pub const STREAM_MAX_AGE: Duration = Duration::from_hours(720);
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CloudEvent {
@@ -64,12 +67,9 @@ impl CloudEvent {
 pub enum EventError {
     #[error("nats: {0}")]
     Nats(String),
-    #[cfg(feature = "postgres")]
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
 }
 
-pub(crate) fn nats_err(e: impl std::fmt::Display) -> EventError {
+pub fn nats_err(e: impl std::fmt::Display) -> EventError {
     EventError::Nats(e.to_string())
 }
 
@@ -92,7 +92,7 @@ pub async fn ensure_stream(js: &jetstream::Context) -> Result<(), EventError> {
         storage: jetstream::stream::StorageType::File,
         num_replicas: stream_replicas()?,
         duplicate_window: Duration::from_mins(2),
-        max_age: Duration::from_hours(720),
+        max_age: STREAM_MAX_AGE,
         ..Default::default()
     };
     let stream = js

@@ -48,7 +48,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         .get("PUBLIC_BASE_URL")?
         .unwrap_or_else(|| "https://localhost:8443".into());
 
-    let rt = common::runtime::Runtime::start(
+    let rt = service_runtime::runtime::Runtime::start(
         &vars.required("DATABASE_URL")?,
         &nats_url,
         admin_addr,

@@ -43,7 +43,7 @@ impl Store {
     /// Marks the event done once all its emails are sent.
     pub async fn claim(&self, consumer: &str, event_id: Uuid) -> Result<()> {
         let mut conn = self.pool.acquire().await?;
-        common::outbox::claim(&mut conn, consumer, event_id).await?;
+        service_runtime::outbox::claim(&mut conn, consumer, event_id).await?;
         Ok(())
     }
 

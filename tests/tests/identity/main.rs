@@ -7,6 +7,7 @@
 mod accounts;
 mod audit;
 mod authz;
+mod csrf;
 mod enrollment;
 mod revocation;
 mod world;

@@ -60,7 +60,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         insert_device(&mut tx, d).await?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -116,7 +116,7 @@ impl Store {
                 .await?;
             enqueue_all(&mut tx, events).await?;
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -151,7 +151,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -195,7 +195,7 @@ impl Store {
         revoked_event: impl Fn(&str) -> Option<CloudEvent>,
     ) -> Result<usize> {
         let mut tx = self.pool.begin().await?;
-        if !common::outbox::claim(&mut tx, consumer, event_id).await? {
+        if !service_runtime::outbox::claim(&mut tx, consumer, event_id).await? {
             return Ok(0);
         }
         sqlx::query(
@@ -230,7 +230,7 @@ impl Store {
         .await?;
         let events: Vec<CloudEvent> = serials.iter().filter_map(|s| revoked_event(s)).collect();
         enqueue_all(&mut tx, &events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(serials.len())
     }
 
@@ -264,7 +264,7 @@ impl Store {
         }
         let events: Vec<CloudEvent> = rows.iter().filter_map(&events_for).collect();
         enqueue_all(&mut tx, &events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(rows.len())
     }
 }

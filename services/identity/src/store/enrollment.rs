@@ -45,7 +45,7 @@ impl Store {
             return Ok(false);
         }
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(true)
     }
 
@@ -94,7 +94,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -127,7 +127,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(true)
     }
 }

@@ -15,7 +15,9 @@ pub use users::{NewUser, UserPatch, UserRow};
 
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use std::sync::Arc;
+use tokio::sync::Notify;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -39,7 +41,7 @@ fn conflict(e: sqlx::Error) -> StoreError {
 
 async fn enqueue_all(conn: &mut PgConnection, events: &[CloudEvent]) -> Result<()> {
     for event in events {
-        common::outbox::enqueue(conn, event).await?;
+        service_runtime::outbox::enqueue(conn, event).await?;
     }
     Ok(())
 }
@@ -54,19 +56,29 @@ pub struct CaRow {
 #[derive(Clone)]
 pub struct Store {
     pool: PgPool,
+    /// Wakes the outbox relay, so that what a write enqueued (a revocation above all) leaves
+    /// at once rather than at the relay's next poll.
+    relay: Arc<Notify>,
 }
 
 impl Store {
     #[must_use]
-    pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+    pub fn new(pool: PgPool, relay: Arc<Notify>) -> Self {
+        Self { pool, relay }
+    }
+
+    /// Commits a write that enqueued events and wakes the relay for them.
+    async fn commit(&self, tx: Transaction<'_, Postgres>) -> Result<()> {
+        tx.commit().await?;
+        self.relay.notify_one();
+        Ok(())
     }
 
     /// Events alone (audit of a refused attempt, for instance).
     pub async fn publish(&self, events: &[CloudEvent]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 

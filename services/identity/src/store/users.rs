@@ -146,7 +146,7 @@ impl Store {
         .await
         .map_err(conflict)?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -171,7 +171,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -200,7 +200,7 @@ impl Store {
                 .await?;
         }
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -240,7 +240,7 @@ impl Store {
                 .await?;
         }
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 }
