@@ -66,7 +66,7 @@ pub struct Evidence {
     mails: HashMap<MailKey, Vec<(String, SystemTime)>>,
 }
 
-/// The first UUID in a header value (notify's Message-ID names the event it mails for).
+/// The first UUID in a header value.
 fn uuid_in(value: &str) -> Option<Uuid> {
     value
         .split(|c: char| !(c.is_ascii_hexdigit() || c == '-'))
@@ -112,6 +112,15 @@ impl Evidence {
         for (id, body) in rows {
             posts.entry(body).or_default().push(id);
         }
+        // notify notes each email's Message-ID with the event it is for; an id it could not
+        // note (it died first) names the event itself.
+        let db = stack.database("notify").await?;
+        let noted: Vec<(String, Uuid)> =
+            sqlx::query_as("SELECT message_id, event_id FROM deliveries")
+                .fetch_all(&db)
+                .await?;
+        db.close().await;
+        let noted: HashMap<String, Uuid> = noted.into_iter().collect();
         let mut mails: HashMap<_, Vec<_>> = HashMap::new();
         for (mail, arrived) in received(&stack.bootstrap.mail_dir) {
             let to = header(&mail, "To").unwrap_or_default();
@@ -120,7 +129,11 @@ impl Evidence {
             let key = if to.starts_with("fault-") {
                 (to, None)
             } else {
-                (to, uuid_in(&message_id))
+                let event = noted
+                    .get(&message_id)
+                    .copied()
+                    .or_else(|| uuid_in(&message_id));
+                (to, event)
             };
             mails.entry(key).or_default().push((message_id, arrived));
         }
