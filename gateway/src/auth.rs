@@ -102,6 +102,8 @@ pub struct Principal {
     pub csrf: String,
     pub token: String,
     pub cert: PeerCert,
+    /// When the session ends unless it is used again (Unix milliseconds).
+    pub ends_at_ms: i64,
 }
 
 impl Principal {
@@ -150,7 +152,13 @@ impl Principal {
     }
 
     #[must_use]
-    pub fn from_principal(p: pb::Principal, csrf: String, token: String, cert: PeerCert) -> Self {
+    pub fn from_principal(
+        p: pb::Principal,
+        csrf: String,
+        token: String,
+        cert: PeerCert,
+        ends_at_ms: i64,
+    ) -> Self {
         let role = p.role();
         Self {
             must_change_password: p.must_change_password,
@@ -163,7 +171,15 @@ impl Principal {
             csrf,
             token,
             cert,
+            ends_at_ms,
         }
+    }
+
+    /// The session as identity's events name it: the SHA-256 of its token, never the token.
+    #[must_use]
+    pub fn session_sha256(&self) -> String {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(self.token.as_bytes()))
     }
 }
 
@@ -179,6 +195,7 @@ pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Principal, Failu
         .authenticate(pb::AuthenticateRequest {
             session_token: token.clone(),
             certificate: Some(cert_message(&cert)),
+            passive: false,
         })
         .await?
         .into_inner();
@@ -188,6 +205,7 @@ pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Principal, Failu
         resp.csrf_token,
         token,
         cert,
+        resp.ends_at_ms,
     ))
 }
 

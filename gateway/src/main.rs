@@ -14,6 +14,7 @@ mod routes;
 mod text;
 mod tls;
 mod views;
+mod watch;
 
 use anyhow::Context;
 use common::config::Vars;

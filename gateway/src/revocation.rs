@@ -44,6 +44,8 @@ struct Reload {
 pub struct Revocations {
     state: Arc<RwLock<State>>,
     max_age: Duration,
+    /// Bumped whenever the set may have grown, so open streams can look again at once.
+    changed: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Revocations {
@@ -57,7 +59,18 @@ impl Revocations {
                 loaded_at: None,
             })),
             max_age,
+            changed: Arc::new(tokio::sync::watch::channel(0).0),
         }
+    }
+
+    /// Wakes whenever a serial may have been added.
+    #[must_use]
+    pub fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
+    fn bump(&self) {
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     #[must_use]
@@ -111,6 +124,8 @@ impl Revocations {
         state.serials = serials;
         state.learned.retain(|_, at| *at > reload.started);
         state.loaded_at = Some(Instant::now());
+        drop(state);
+        self.bump();
     }
 
     fn add(&self, serial: String) {
@@ -118,6 +133,8 @@ impl Revocations {
         state.step += 1;
         let at = state.step;
         state.learned.insert(serial, at);
+        drop(state);
+        self.bump();
     }
 
     async fn reload(&self, clients: &Clients) -> Result<usize, tonic::Status> {

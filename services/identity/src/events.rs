@@ -12,6 +12,8 @@ pub const CERTIFICATE_REVOKED: &str = "identity.certificate.revoked";
 /// notify mails the 証明書取得用No/パスワード to the office admin.
 pub const CODE_ISSUED: &str = "identity.enrollment_code.issued";
 pub const USER_STATUS_CHANGED: &str = "identity.user.status_changed";
+/// Gateways end the live streams of a session that ended (logout, expiry, another certificate).
+pub const SESSION_ENDED: &str = "identity.session.ended";
 /// notify warns the office's admins to ask for a new certificate.
 pub const CERTIFICATE_EXPIRING: &str = "identity.certificate.expiring";
 
@@ -47,6 +49,13 @@ pub struct CodeIssued {
     pub number: String,
     pub secret: String,
     pub expires_at: DateTime<Utc>,
+}
+
+/// The SHA-256 of the session's token (hex), which the gateways holding the token can compute;
+/// never the token itself.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SessionEnded {
+    pub session_sha256: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

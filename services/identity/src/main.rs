@@ -51,7 +51,7 @@ async fn identity(
         clock,
         cfg.session,
         ca,
-        cfg.device_cert_days,
+        cfg.device_cert_validity,
         cfg.enrollment_code_days,
     )))
 }

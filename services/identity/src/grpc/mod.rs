@@ -57,13 +57,19 @@ impl pb::identity_server::Identity for IdentityGrpc {
         request: Request<pb::AuthenticateRequest>,
     ) -> Reply<pb::AuthenticateResponse> {
         let req = request.into_inner();
+        let used = if req.passive {
+            crate::service::Use::Passive
+        } else {
+            crate::service::Use::Active
+        };
         let auth = self
             .identity
-            .authenticate(&req.session_token, serial(req.certificate.as_ref())?)
+            .check_session(&req.session_token, serial(req.certificate.as_ref())?, used)
             .await?;
         Ok(Response::new(pb::AuthenticateResponse {
             principal: Some(principal(&auth.user)),
             csrf_token: auth.csrf,
+            ends_at_ms: auth.ends_at.timestamp_millis(),
         }))
     }
 

@@ -39,7 +39,7 @@ impl Identity {
     )> {
         let now = self.clock.now();
         let not_before = now - chrono::Duration::minutes(5);
-        let not_after = now + chrono::Duration::days(self.cert_days);
+        let not_after = now + self.cert_validity;
         let issued = ca::issue_device(
             &self.ca.cert_pem,
             &self.ca.key_pem,

@@ -8,6 +8,7 @@ mod sessions;
 mod stats;
 
 pub use certificates::BootstrapRequest;
+pub use sessions::Use;
 
 use crate::domain::access::Actor;
 use crate::domain::ca::{self, Kek};
@@ -95,7 +96,7 @@ pub struct Identity {
     clock: SharedClock,
     policy: SessionPolicy,
     ca: DeviceCa,
-    cert_days: i64,
+    cert_validity: chrono::Duration,
     code_days: i64,
 }
 
@@ -106,7 +107,7 @@ impl Identity {
         clock: SharedClock,
         policy: SessionPolicy,
         ca: DeviceCa,
-        cert_days: i64,
+        cert_validity: chrono::Duration,
         code_days: i64,
     ) -> Self {
         Self {
@@ -114,7 +115,7 @@ impl Identity {
             clock,
             policy,
             ca,
-            cert_days,
+            cert_validity,
             code_days,
         }
     }

@@ -5,6 +5,7 @@ use crate::domain::password;
 use crate::domain::session::{self, SessionState, SessionVerdict};
 use crate::domain::{DomainError, LoginId, UserStatus};
 use crate::error::{Error, Result};
+use crate::events::{SESSION_ENDED, SessionEnded};
 use crate::store::UserRow;
 use base64::Engine;
 use common::audit::AuditRecord;
@@ -23,6 +24,15 @@ pub struct Opened {
 pub struct Authenticated {
     pub user: UserRow,
     pub csrf: String,
+    /// When the session ends unless it is used again.
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Whether a session check is the user's doing (a page, a call) or an open page re-checking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    Active,
+    Passive,
 }
 
 impl Identity {
@@ -123,6 +133,26 @@ impl Identity {
     }
 
     pub async fn authenticate(&self, token: &str, serial: &str) -> Result<Authenticated> {
+        self.check_session(token, serial, Use::Active).await
+    }
+
+    /// The event that tells every gateway to end the open streams of this session.
+    fn session_ended(&self, user: uuid::Uuid, hash: &[u8]) -> Result<common::events::CloudEvent> {
+        self.event(
+            SESSION_ENDED,
+            user.to_string(),
+            &SessionEnded {
+                session_sha256: hex::encode(hash),
+            },
+        )
+    }
+
+    pub async fn check_session(
+        &self,
+        token: &str,
+        serial: &str,
+        activity: Use,
+    ) -> Result<Authenticated> {
         let now = self.clock.now();
         let hash = token_hash(token);
         let Some(row) = self.store.session(&hash).await? else {
@@ -135,7 +165,7 @@ impl Identity {
         };
         let verdict = session::judge(&state, serial, self.policy, now);
         if verdict != SessionVerdict::Valid {
-            let mut events = Vec::new();
+            let mut events = vec![self.session_ended(row.user_id, &hash)?];
             if verdict == SessionVerdict::WrongCertificate {
                 let record = AuditRecord::new("session.other_certificate", "denied")
                     .by(Some(row.user_id), None, Some(serial))
@@ -147,17 +177,23 @@ impl Identity {
         }
         let user = self.store.user_by_id(row.user_id).await?;
         let Some(user) = user.filter(|u| u.status == "active") else {
-            self.store.delete_session(&hash, &[]).await?;
+            self.store
+                .delete_session(&hash, &[self.session_ended(row.user_id, &hash)?])
+                .await?;
             return Err(DomainError::SessionInvalid.into());
         };
         // Writing on every request would make each page a database write; a few seconds of
-        // slack on the idle timer is harmless.
-        if now - row.last_seen_at > chrono::Duration::seconds(15) {
+        // slack on the idle timer is harmless (a quarter of it when it is short).
+        let slack = (self.policy.idle / 4).min(chrono::Duration::seconds(15));
+        let mut last_seen = row.last_seen_at;
+        if activity == Use::Active && now - last_seen > slack {
             self.store.touch_session(&hash, now).await?;
+            last_seen = now;
         }
         Ok(Authenticated {
             user,
             csrf: row.csrf_token,
+            ends_at: (last_seen + self.policy.idle).min(row.expires_at),
         })
     }
 
@@ -169,6 +205,7 @@ impl Identity {
                 .by(Some(row.user_id), None, Some(&row.cert_serial))
                 .on("user", &row.user_id);
             events.push(self.audit(&record)?);
+            events.push(self.session_ended(row.user_id, &hash)?);
         }
         self.store.delete_session(&hash, &events).await?;
         Ok(())
