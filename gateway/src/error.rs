@@ -162,6 +162,19 @@ impl From<tonic::Status> for Failure {
                 "enrollment_refused",
                 "証明書取得用Noまたはパスワードが正しくないか、使用済み・期限切れです。入力内容を確かめ、解決しない場合は市にお問い合わせください。",
             ),
+            (Code::PermissionDenied, "other_office_device") => {
+                let office = proto::identity::OtherOfficeDevice::from_status(&status)
+                    .map(|d| d.device_office_name)
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| "他の事業所".into());
+                Self::new(
+                    StatusCode::FORBIDDEN,
+                    "other_office_device",
+                    format!(
+                        "この端末は{office}の端末のため、ログインできません。所属事業所の端末からログインしてください。"
+                    ),
+                )
+            }
             (Code::PermissionDenied, _) => Self::forbidden(),
             (Code::FailedPrecondition, "board_closed") => Self::new(
                 StatusCode::CONFLICT,

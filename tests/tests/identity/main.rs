@@ -9,4 +9,5 @@ mod audit;
 mod authz;
 mod enrollment;
 mod revocation;
+mod secrets;
 mod world;
