@@ -85,7 +85,12 @@ pub async fn run(dir: &Path) -> Result<Figures> {
     eprintln!("xtask: starting the stack");
     let opts = StackOptions {
         otlp: false,
-        env: vec![("RUST_LOG".into(), "warn".into())],
+        env: vec![
+            ("RUST_LOG".into(), "warn".into()),
+            // As deploy/k8s runs identity (the others do not mind), so the settled memory is the
+            // deployment's.
+            ("MALLOC_MMAP_THRESHOLD_".into(), "1048576".into()),
+        ],
         ..StackOptions::for_test(dir)
     };
     let stack: Stack = Stack::start(opts)
