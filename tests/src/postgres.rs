@@ -230,6 +230,13 @@ impl Postgres {
         run(c).map(drop)
     }
 
+    /// Everything one database holds, as plain SQL text (to look for what must not be stored).
+    pub fn dump_sql(&self, db: &str) -> anyhow::Result<String> {
+        let mut c = Command::new(pg_bin("pg_dump"));
+        c.args(["--format=plain", "--no-owner"]).arg(self.url(db));
+        run(c)
+    }
+
     /// The restore drill's two steps: the database is dropped (every connection cut) and created
     /// empty, then `pg_restore` fills it from `from`.
     pub async fn wipe_and_restore(&self, db: &str, from: &Path) -> anyhow::Result<()> {

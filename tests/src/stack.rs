@@ -353,6 +353,12 @@ impl Stack {
         wait_for_port(&gateway, within).await
     }
 
+    /// The process id of a running binary (to read its memory from `/proc`, for instance).
+    #[must_use]
+    pub fn pid(&self, name: &str) -> Option<u32> {
+        self.procs.get(name).and_then(Proc::pid)
+    }
+
     #[must_use]
     pub fn log_dir(&self) -> &Path {
         &self.logs

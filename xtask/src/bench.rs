@@ -4,6 +4,9 @@
 //! then measures post creation and urgent post → email latency; it records its figures at the
 //! end of the README.
 //!
+//! `login` measures the timeline's p99 alone and while 20 logins a second run (the ratio), then
+//! identity's peak and settled resident memory after a burst of logins.
+//!
 //! `tls` compares the gateway's TLS termination with nginx configured as it would be in front
 //! of the gateway: full mutual-TLS handshakes per second, and requests per second on
 //! connections kept open.
@@ -21,7 +24,7 @@ use std::path::Path;
 use std::process::Command;
 use system_tests::{Stack, StackOptions};
 
-const BENCHES: [&str; 2] = ["board", "tls"];
+const BENCHES: [&str; 3] = ["board", "login", "tls"];
 
 /// What the gateway should reach, relative to nginx, in handshakes per second.
 const TARGET_RATIO: f64 = 1.2;
@@ -30,6 +33,7 @@ pub fn bench(root: &Path, name: Option<&str>) -> Result<()> {
     match name {
         Some("tls") => tls(root),
         Some("board") => board(root),
+        Some("login") => login(root),
         Some(other) => bail!(
             "unknown benchmark {other:?}; available: {}",
             BENCHES.join(", ")
@@ -118,6 +122,25 @@ fn board(root: &Path) -> Result<()> {
     let report = board_report(&figures);
     print!("{report}");
     record_in_readme(root, &report)?;
+    Ok(())
+}
+
+fn login(root: &Path) -> Result<()> {
+    tools::ensure_system_packages(false)?;
+    tools::venv_python(root)?;
+    let bin_dir = system_tests::bin_dir();
+    if !bin_dir.ends_with("release") {
+        return rerun_in_release(root, &bin_dir, "login");
+    }
+    let runtime = tokio::runtime::Runtime::new()?;
+    let dir = tempfile::Builder::new()
+        .prefix("renrakucho-bench-login-")
+        .tempdir()?;
+    let result = runtime.block_on(board::login::run(dir.path()));
+    if result.is_err() {
+        eprintln!("xtask: logs kept in {}", dir.keep().display());
+    }
+    print!("{}", board::login::report(&result?));
     Ok(())
 }
 

@@ -76,6 +76,8 @@ fn json_failure(rejection: &JsonRejection) -> Failure {
         super::operator::api_list,
         super::operator::api_issue_code,
         super::operator::api_withdraw,
+        super::partners::api_get,
+        super::partners::api_set,
         super::applications::api_list,
         super::applications::api_approve,
         super::applications::api_reject,

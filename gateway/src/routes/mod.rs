@@ -18,6 +18,7 @@ mod incidents;
 mod map;
 mod office_profile;
 mod operator;
+mod partners;
 mod password;
 mod portal;
 mod recipients;
@@ -26,6 +27,7 @@ mod session;
 mod team;
 
 pub use audit::AuditFilter;
+pub use partners::PartnerChoice;
 
 use crate::auth::require_certificate;
 use crate::clients::Clients;
@@ -281,6 +283,7 @@ pub fn router(state: AppState) -> Router {
         .route("/operator/audit/verify", post(audit::verify_form))
         .route("/api/v1/operator/audit", get(audit::api_list))
         .route("/operator/consents/{id}/fax", post(recipients::fax_form))
+        .merge(partners::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), require_certificate));
     public

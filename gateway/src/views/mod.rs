@@ -212,6 +212,7 @@ pub struct OperatorOffice<'a> {
     pub users: Vec<UserLine>,
     pub certificates: Vec<CertificateLine>,
     pub professions: &'a [String],
+    pub partners: Vec<crate::routes::PartnerChoice>,
 }
 
 #[derive(Template)]

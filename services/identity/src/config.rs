@@ -13,6 +13,8 @@ pub struct Config {
     pub expiry_warning_days: i64,
     /// How often expiring certificates are looked for.
     pub expiry_check: std::time::Duration,
+    /// How many argon2id hashes and certificate issuances run at once (19 MiB per hash).
+    pub cpu_workers: usize,
 }
 
 /// A key-encryption key: 32 bytes, base64.
@@ -77,6 +79,15 @@ impl Config {
             expiry_check: std::time::Duration::from_secs(
                 vars.parse_or("CERT_EXPIRY_CHECK_SECONDS", 3600)?,
             ),
+            cpu_workers: match vars.parse_or("IDENTITY_CPU_WORKERS", 2_usize)? {
+                n @ 1..=64 => n,
+                n => {
+                    return Err(ConfigError::Invalid {
+                        name: "IDENTITY_CPU_WORKERS".into(),
+                        reason: format!("must be 1 to 64, not {n}"),
+                    });
+                }
+            },
         })
     }
 }
@@ -113,6 +124,29 @@ mod tests {
         let cfg = Config::from_vars(&Vars::from_pairs(vars)).unwrap();
         assert_eq!(cfg.session.idle, chrono::Duration::minutes(30));
         assert_eq!(cfg.device_cert_validity, chrono::Duration::days(825));
+        assert_eq!(cfg.cpu_workers, 2);
+    }
+
+    #[test]
+    fn the_cpu_pool_has_at_least_one_place() {
+        let mut vars = base();
+        vars.push((
+            "IDENTITY_CA_KEK",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        ));
+        vars.push(("IDENTITY_CPU_WORKERS", "0"));
+        let err = Config::from_vars(&Vars::from_pairs(vars.clone()))
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("IDENTITY_CPU_WORKERS"));
+        vars.pop();
+        vars.push(("IDENTITY_CPU_WORKERS", "4"));
+        assert_eq!(
+            Config::from_vars(&Vars::from_pairs(vars))
+                .unwrap()
+                .cpu_workers,
+            4
+        );
     }
 
     #[test]

@@ -49,10 +49,14 @@ async fn identity(
     Ok(Arc::new(service::Identity::new(
         store,
         clock,
-        cfg.session,
+        service::Rules {
+            session: cfg.session,
+            cert_validity: cfg.device_cert_validity,
+            code_days: cfg.enrollment_code_days,
+        },
         ca,
-        cfg.device_cert_validity,
-        cfg.enrollment_code_days,
+        cfg.kek.clone(),
+        service::CpuPool::new(cfg.cpu_workers),
     )))
 }
 
@@ -116,6 +120,13 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(certificates = n, "expiry warnings raised"),
                 Err(e) => tracing::warn!(error = %e, "expiry check failed; trying again later"),
+            }
+            match warner.forget_expired_mail().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(codes = n, "sealed secrets of expired codes destroyed"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "expired codes not cleared; trying again later");
+                }
             }
             tokio::select! {
                 () = stop.cancelled() => return,

@@ -72,18 +72,8 @@ enum Unrendered {
     Retry(String),
 }
 
-/// The part of `identity.enrollment_code.issued` notify reads.
-#[derive(Debug, Deserialize)]
-struct CodeIssued {
-    office_name: String,
-    email: String,
-    number: String,
-    secret: String,
-    expires_at: chrono::DateTime<chrono::Utc>,
-}
-
 /// A date as people in Japan read it, in Japan's time zone.
-fn japanese_date(t: chrono::DateTime<chrono::Utc>) -> String {
+pub(crate) fn japanese_date(t: chrono::DateTime<chrono::Utc>) -> String {
     let jst = chrono::FixedOffset::east_opt(9 * 3600)
         .map_or_else(|| t.fixed_offset(), |tz| t.with_timezone(&tz));
     jst.format("%Y年%m月%d日 %H:%M").to_string()
@@ -219,6 +209,14 @@ impl Notifier {
                 .collect();
             return Ok(Some(("certificate_expiring", mails)));
         }
+        if event.kind == crate::enrollment::CODE_ISSUED {
+            return match self.identity.enrollment_mail(event, &self.portal_url).await {
+                Ok(Some(mail)) => Ok(Some(("enrollment_code", vec![mail]))),
+                Ok(None) => Ok(None),
+                Err(crate::enrollment::Unready::Reject(why)) => Err(Unrendered::Reject(why)),
+                Err(crate::enrollment::Unready::Retry(why)) => Err(Unrendered::Retry(why)),
+            };
+        }
         if event.kind == "careboard.incident.filed" {
             let d: IncidentFiled = event
                 .data_as()
@@ -247,18 +245,6 @@ impl Notifier {
                 let mail =
                     templates::office_welcome(&data.admin_email, &data.name, &self.portal_url);
                 Ok(Some(("office_welcome", vec![mail])))
-            }
-            "identity.enrollment_code.issued" => {
-                let d: CodeIssued = event.data_as().map_err(|e| e.to_string())?;
-                let mail = templates::enrollment_code(
-                    &d.email,
-                    &d.office_name,
-                    &d.number,
-                    &d.secret,
-                    &japanese_date(d.expires_at),
-                    &self.portal_url,
-                );
-                Ok(Some(("enrollment_code", vec![mail])))
             }
             "offices.application.submitted" => {
                 let d: ApplicationEvent = event.data_as().map_err(|e| e.to_string())?;
@@ -333,6 +319,12 @@ impl Notifier {
                 return Handled::Retry(e.to_string());
             }
             tracing::info!(template, "email sent");
+        }
+        // The secret's sealed copy goes once the mail is out; a redelivery confirms again.
+        if event.kind == crate::enrollment::CODE_ISSUED
+            && let Err(why) = self.identity.enrollment_mailed(&event).await
+        {
+            return Handled::Retry(why);
         }
         match self.store.claim(CONSUMER, event.id).await {
             Ok(()) => Handled::Done,

@@ -1,6 +1,7 @@
 //! notify: outgoing email caused by events. No gRPC surface; it consumes JetStream.
 
 mod domain;
+mod enrollment;
 mod events;
 mod mailer;
 mod store;

@@ -10,4 +10,5 @@ mod authz;
 mod csrf;
 mod enrollment;
 mod revocation;
+mod secrets;
 mod world;

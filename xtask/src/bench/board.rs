@@ -4,6 +4,7 @@
 //! the time from an urgent post to its email at the harness's SMTP server.
 
 mod data;
+pub mod login;
 
 use super::load::{self, Client, Conn, Window};
 use anyhow::{Context, Result, bail};

@@ -11,6 +11,8 @@ use uuid::Uuid;
 
 mod convert;
 mod decode;
+mod mail;
+mod partners;
 
 use convert::{certificate, certificate_request, principal, staff_card, time, user};
 use decode::{actor, bounded, id, optional_id, peer_common_name, serial, user_input};
@@ -550,5 +552,37 @@ impl pb::identity_server::Identity for IdentityGrpc {
                 first_broken_seq: seq,
             },
         }))
+    }
+
+    #[tracing::instrument(skip_all, fields(code_id = %request.get_ref().code_id))]
+    async fn get_enrollment_mail(
+        &self,
+        request: Request<pb::EnrollmentMailRef>,
+    ) -> Reply<pb::EnrollmentMail> {
+        mail::get(&self.identity, request).await
+    }
+
+    #[tracing::instrument(skip_all, fields(code_id = %request.get_ref().code_id))]
+    async fn mark_enrollment_mailed(
+        &self,
+        request: Request<pb::EnrollmentMailRef>,
+    ) -> Reply<pb::MarkEnrollmentMailedResponse> {
+        mail::mailed(&self.identity, request).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_office_partners(
+        &self,
+        request: Request<pb::GetOfficePartnersRequest>,
+    ) -> Reply<pb::OfficePartners> {
+        partners::get(&self.identity, request).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_office_partners(
+        &self,
+        request: Request<pb::SetOfficePartnersRequest>,
+    ) -> Reply<pb::OfficePartners> {
+        partners::set(&self.identity, request).await
     }
 }

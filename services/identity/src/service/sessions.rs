@@ -1,9 +1,9 @@
 //! Logging in and out, checking a session on every request, changing one's own password.
 
 use super::{Identity, random, token_hash};
-use crate::domain::password;
 use crate::domain::session::{self, SessionState, SessionVerdict};
 use crate::domain::{DomainError, LoginId, UserStatus};
+use crate::domain::{access, password};
 use crate::error::{Error, Result};
 use crate::events::{SESSION_ENDED, SessionEnded};
 use crate::store::UserRow;
@@ -44,14 +44,16 @@ impl Identity {
     ) -> Result<Opened> {
         let now = self.clock.now();
         let device = AuditRecord::new("session.login", "denied").by(None, None, Some(serial));
-        if !self.store.device_in_use(serial, now).await? {
+        let Some((device_office, device_office_name)) =
+            self.store.device_in_use(serial, now).await?
+        else {
             self.store
                 .publish(&[self.audit(&device.with(serde_json::json!({"reason": "device"})))?])
                 .await?;
             return Err(
                 DomainError::Certificate("unknown, revoked or expired device".into()).into(),
             );
-        }
+        };
         if self
             .store
             .failures_from_device(serial, now - DEVICE_WINDOW)
@@ -73,13 +75,12 @@ impl Identity {
             Ok(id) => self.store.user_by_login(id.as_str()).await?,
             Err(_) => None,
         };
-        let verified = if let Some(u) = &user {
-            password::verify(password_given, &u.password_hash)
-        } else {
-            // Same work as a wrong password, so timing does not tell whether the ID exists.
-            let _ = password::verify(password_given, password::DUMMY_HASH);
-            false
-        };
+        // An unknown ID costs the same work as a wrong password, so timing does not tell
+        // whether the ID exists.
+        let stored = user
+            .as_ref()
+            .map_or(password::DUMMY_HASH, |u| u.password_hash.as_str());
+        let verified = self.password_matches(password_given, stored).await? && user.is_some();
         let Some(user) = user.filter(|_| verified) else {
             let lock = session::lockout_after(failures + 1).map(|d| now + d);
             let mut record =
@@ -109,6 +110,19 @@ impl Identity {
             }
             _ => return Err(DomainError::BadCredentials.into()),
         }
+        // Checked once the password is known to be right, so the refusal tells nothing about
+        // an ID to someone who does not know its password.
+        let partner = user.office_id != device_office
+            && self.store.is_partner(user.office_id, device_office).await?;
+        if !access::may_sign_in_on(user.office_id, device_office, partner) {
+            let record = device.on("user", &user.id).with(serde_json::json!({
+                "reason": "office",
+                "device_office_id": device_office,
+                "user_office_id": user.office_id,
+            }));
+            self.store.publish(&[self.audit(&record)?]).await?;
+            return Err(DomainError::OtherOfficeDevice(device_office_name).into());
+        }
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let token = b64.encode(random::<32>());
         let csrf = b64.encode(random::<32>());
@@ -124,7 +138,7 @@ impl Identity {
                 serial,
                 &csrf,
                 now,
-                now + self.policy.absolute,
+                now + self.rules.session.absolute,
                 &events,
             )
             .await?;
@@ -163,7 +177,7 @@ impl Identity {
             last_seen_at: row.last_seen_at,
             expires_at: row.expires_at,
         };
-        let verdict = session::judge(&state, serial, self.policy, now);
+        let verdict = session::judge(&state, serial, self.rules.session, now);
         if verdict != SessionVerdict::Valid {
             let mut events = vec![self.session_ended(row.user_id, &hash)?];
             if verdict == SessionVerdict::WrongCertificate {
@@ -184,7 +198,7 @@ impl Identity {
         };
         // Writing on every request would make each page a database write; a few seconds of
         // slack on the idle timer is harmless (a quarter of it when it is short).
-        let slack = (self.policy.idle / 4).min(chrono::Duration::seconds(15));
+        let slack = (self.rules.session.idle / 4).min(chrono::Duration::seconds(15));
         let mut last_seen = row.last_seen_at;
         if activity == Use::Active && now - last_seen > slack {
             self.store.touch_session(&hash, now).await?;
@@ -193,7 +207,7 @@ impl Identity {
         Ok(Authenticated {
             user,
             csrf: row.csrf_token,
-            ends_at: (last_seen + self.policy.idle).min(row.expires_at),
+            ends_at: (last_seen + self.rules.session.idle).min(row.expires_at),
         })
     }
 
@@ -220,14 +234,14 @@ impl Identity {
     ) -> Result<()> {
         let auth = self.authenticate(token, serial).await?;
         let user = auth.user;
-        if !password::verify(current, &user.password_hash) {
+        if !self.password_matches(current, &user.password_hash).await? {
             return Err(DomainError::WrongCurrentPassword.into());
         }
         password::check_policy(new, &user.login_id).map_err(DomainError::WeakPassword)?;
         if new == current {
             return Err(DomainError::WeakPassword(password::Weakness::Reused).into());
         }
-        let hash = password::hash(new, &random::<16>()).map_err(Error::Internal)?;
+        let hash = self.password_hash(new).await?;
         let record = AuditRecord::new("user.password_change", "success")
             .by(Some(user.id), Some(user.office_id), Some(serial))
             .on("user", &user.id);

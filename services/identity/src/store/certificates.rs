@@ -43,17 +43,22 @@ const COLUMNS: &str = "serial, office_id, office_name, label, fingerprint_sha256
                        last_used_at, revoked_at, revoked_reason";
 
 impl Store {
-    /// Marks the device as used now; false when it is unknown, revoked or expired.
-    pub async fn device_in_use(&self, serial: &str, now: DateTime<Utc>) -> Result<bool> {
-        let row = sqlx::query(
+    /// Marks the device as used now and returns its office (id and name); `None` when it is
+    /// unknown, revoked or expired.
+    pub async fn device_in_use(
+        &self,
+        serial: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Uuid, String)>> {
+        Ok(sqlx::query_as(
             "UPDATE device_certificates SET last_used_at = $2 \
-             WHERE serial = $1 AND revoked_at IS NULL AND not_after > $2",
+             WHERE serial = $1 AND revoked_at IS NULL AND not_after > $2 \
+             RETURNING office_id, office_name",
         )
         .bind(serial)
         .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(row.rows_affected() == 1)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     pub async fn insert_device(&self, d: &NewDevice<'_>, events: &[CloudEvent]) -> Result<()> {

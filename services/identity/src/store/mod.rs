@@ -4,13 +4,14 @@
 mod audit;
 mod certificates;
 mod enrollment;
+mod partners;
 mod sessions;
 mod stats;
 mod users;
 
 pub use audit::{AuditFilter, AuditLine, AuditRow};
 pub use certificates::{CertificateRow, NewDevice, RequestRow};
-pub use enrollment::NewCode;
+pub use enrollment::{NewCode, SealedMail};
 pub use users::{NewUser, UserPatch, UserRow};
 
 use chrono::{DateTime, Utc};
@@ -90,13 +91,33 @@ impl Store {
         )
     }
 
-    /// The CA key sealed anew (key-encryption key rotation); the certificate does not change.
-    pub async fn reseal_ca(&self, nonce: &[u8], sealed: &[u8]) -> Result<()> {
+    /// The CA key and the enrollment secrets waiting to be mailed, sealed anew (key-encryption
+    /// key rotation), in one transaction: either everything opens with the new key or nothing
+    /// changed. The certificate does not change.
+    pub async fn reseal(
+        &self,
+        ca_nonce: &[u8],
+        ca_sealed: &[u8],
+        secrets: &[(uuid::Uuid, Vec<u8>, Vec<u8>)],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE device_ca SET key_nonce = $1, key_sealed = $2 WHERE id = 1")
+            .bind(ca_nonce)
+            .bind(ca_sealed)
+            .execute(&mut *tx)
+            .await?;
+        for (id, nonce, sealed) in secrets {
+            sqlx::query(
+                "UPDATE enrollment_codes SET mail_nonce = $2, mail_sealed = $3 WHERE id = $1 \
+                 AND mail_sealed IS NOT NULL",
+            )
+            .bind(id)
             .bind(nonce)
             .bind(sealed)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
