@@ -80,24 +80,35 @@ impl Notifier {
             .iter()
             .filter(|r| r.state == "pending" && r.next_attempt_at <= now)
             .collect();
-        let tried: Vec<Result<(), String>> = futures::stream::iter(due)
+        let tried: Vec<Result<Settled, String>> = futures::stream::iter(due)
             .map(|row| self.try_one(&event, row))
             .buffer_unordered(self.fan_out.max(1))
             .collect()
             .await;
-        if let Some(Err(why)) = tried.into_iter().find(Result::is_err) {
-            return Handled::Retry(why);
-        }
-        let rows = match self.store.deliveries(event.id).await {
-            Ok(rows) => rows,
-            Err(e) => return Handled::Retry(e.to_string()),
-        };
-        match rows
+        // When the next try is due: the ones not due now, and those just put off. An email
+        // another replica held is looked at again in the store.
+        let mut next = rows
             .iter()
-            .filter(|r| r.state == "pending")
+            .filter(|r| r.state == "pending" && r.next_attempt_at > now)
             .map(|r| r.next_attempt_at)
-            .min()
-        {
+            .min();
+        for t in tried {
+            match t {
+                Err(why) => return Handled::Retry(why),
+                Ok(Settled::Done) => {}
+                Ok(Settled::Later(at)) => next = Some(next.map_or(at, |n| n.min(at))),
+                Ok(Settled::Elsewhere) => match self.store.deliveries(event.id).await {
+                    Ok(rows) => {
+                        let held = rows.iter().filter(|r| r.state == "pending");
+                        if let Some(at) = held.map(|r| r.next_attempt_at).min() {
+                            next = Some(next.map_or(at, |n| n.min(at)));
+                        }
+                    }
+                    Err(e) => return Handled::Retry(e.to_string()),
+                },
+            }
+        }
+        match next {
             Some(next) => {
                 let wait = (next - self.clock.now()).to_std().unwrap_or_default();
                 Handled::Later(wait.max(SOONEST))
@@ -146,7 +157,7 @@ impl Notifier {
     }
 
     /// One try of one email, settled in the store. `Err` only when the store failed.
-    async fn try_one(&self, event: &CloudEvent, row: &DeliveryRow) -> Result<(), String> {
+    async fn try_one(&self, event: &CloudEvent, row: &DeliveryRow) -> Result<Settled, String> {
         let now = self.clock.now();
         let store_err = |e: crate::store::StoreError| e.to_string();
         let Some(attempts) = self
@@ -156,7 +167,7 @@ impl Notifier {
             .map_err(store_err)?
         else {
             // Another replica is on it, or it was settled meanwhile.
-            return Ok(());
+            return Ok(Settled::Elsewhere);
         };
         let template = Template::from_name(&row.template);
         let email =
@@ -196,38 +207,43 @@ impl Notifier {
             Outcome::Transient(failure) => {
                 let tries = u32::try_from(attempts).unwrap_or(u32::MAX);
                 if let Some(wait) = self.retry.next_wait(tries) {
+                    let at = now + chrono(wait);
                     self.store
-                        .reschedule(
-                            event.id,
-                            &row.recipient,
-                            failure.name(),
-                            now + chrono(wait),
-                            now,
-                        )
+                        .reschedule(event.id, &row.recipient, failure.name(), at, now)
                         .await
                         .map_err(store_err)?;
                     tracing::warn!(template, attempts, failure = failure.name(), retry_in = ?wait, "email not taken; will try again");
-                } else {
-                    let letter = DeadLetter {
-                        event_id: event.id,
-                        event_type: &event.kind,
-                        template,
-                        user_id: row.user_id,
-                        office_id: row.office_id,
-                        reason: failure.name(),
-                        attempts,
-                    };
-                    let dead = self.dead_letter(&letter)?;
-                    self.store
-                        .give_up(event.id, &row.recipient, failure.name(), now, &dead)
-                        .await
-                        .map_err(store_err)?;
-                    tracing::error!(template, attempts, failure = failure.name(), user_id = ?row.user_id, "email given up after its tries");
+                    return Ok(Settled::Later(at));
                 }
+                let letter = DeadLetter {
+                    event_id: event.id,
+                    event_type: &event.kind,
+                    template,
+                    user_id: row.user_id,
+                    office_id: row.office_id,
+                    reason: failure.name(),
+                    attempts,
+                };
+                let dead = self.dead_letter(&letter)?;
+                self.store
+                    .give_up(event.id, &row.recipient, failure.name(), now, &dead)
+                    .await
+                    .map_err(store_err)?;
+                tracing::error!(template, attempts, failure = failure.name(), user_id = ?row.user_id, "email given up after its tries");
             }
         }
-        Ok(())
+        Ok(Settled::Done)
     }
+}
+
+/// Where one try left its email.
+enum Settled {
+    /// Sent, refused for good, or given up.
+    Done,
+    /// Tried again at this time.
+    Later(chrono::DateTime<chrono::Utc>),
+    /// Held by another replica (or settled by it meanwhile).
+    Elsewhere,
 }
 
 fn new_rows(plan: &[Planned]) -> Vec<NewDelivery<'_>> {

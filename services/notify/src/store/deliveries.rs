@@ -55,13 +55,13 @@ impl Store {
             .iter()
             .map(|_| format!("<{}@renrakucho>", Uuid::now_v7()))
             .collect();
-        sqlx::query(
+        let inserted: Vec<DeliveryRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "INSERT INTO deliveries (event_id, template, recipient, message_id, user_id, office_id, \
              state, attempts, next_attempt_at, created_at, updated_at) \
              SELECT $1, t, r, m, u, o, 'pending', 0, $7, $7, $7 \
              FROM UNNEST($2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[]) AS p(t, r, m, u, o) \
-             ON CONFLICT DO NOTHING",
-        )
+             ON CONFLICT DO NOTHING RETURNING {COLUMNS}"
+        )))
         .bind(event_id)
         .bind(&templates)
         .bind(&recipients)
@@ -69,8 +69,11 @@ impl Store {
         .bind(&users)
         .bind(&offices)
         .bind(now)
-        .execute(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
+        if inserted.len() == emails.len() {
+            return Ok(inserted);
+        }
         self.deliveries(event_id).await
     }
 
