@@ -36,9 +36,12 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let cfg = config::Config::from_vars(vars)?;
     let shutdown = common::shutdown::on_signal();
     let clients = clients::Clients::connect(
-        &cfg.identity_url,
-        &cfg.offices_url,
-        &cfg.careboard_url,
+        &clients::Urls {
+            identity: &cfg.identity_url,
+            offices: &cfg.offices_url,
+            careboard: &cfg.careboard_url,
+            notify: &cfg.notify_url,
+        },
         &cfg.internal_tls,
     )?;
 

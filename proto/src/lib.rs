@@ -7,6 +7,7 @@ include!(concat!(env!("OUT_DIR"), "/renrakucho.rs"));
 pub use renrakucho::careboard::v1 as careboard;
 pub use renrakucho::common::v1 as common;
 pub use renrakucho::identity::v1 as identity;
+pub use renrakucho::notify::v1 as notify;
 pub use renrakucho::offices::v1 as offices;
 
 impl common::MonthCount {

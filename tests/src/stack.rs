@@ -144,6 +144,7 @@ impl Stack {
             ("identity", free_port()?),
             ("offices", free_port()?),
             ("careboard", free_port()?),
+            ("notify", free_port()?),
         ]
         .into();
         let mut admin_ports = BTreeMap::new();
@@ -220,7 +221,7 @@ impl Stack {
         // Who calls whom over gRPC: the gateway everyone; careboard asks identity and offices who
         // people are; notify asks identity where to mail them.
         let callers: [(&str, &[&str]); 3] = [
-            ("gateway", &["identity", "offices", "careboard"]),
+            ("gateway", &["identity", "offices", "careboard", "notify"]),
             ("careboard", &["identity", "offices"]),
             ("notify", &["identity"]),
         ];
@@ -302,6 +303,26 @@ impl Stack {
         self.admin_ports.insert(name.to_owned(), admin);
         self.wait_ready(Duration::from_secs(30)).await?;
         Ok(format!("https://localhost:{port}"))
+    }
+
+    /// Starts a second replica `name` of `service` (its own admin and gRPC ports; the same
+    /// database, NATS and mail server), as a deployment with two pods runs it.
+    pub async fn start_replica(&mut self, service: &str, name: &str) -> anyhow::Result<()> {
+        let admin = free_port()?;
+        let mut env = self.envs.get(service).cloned().unwrap_or_default();
+        env.retain(|(k, _)| k != "GRPC_ADDR" && k != "ADMIN_ADDR");
+        env.push(("ADMIN_ADDR".into(), format!("127.0.0.1:{admin}")));
+        env.push(("GRPC_ADDR".into(), format!("127.0.0.1:{}", free_port()?)));
+        let mut command = Command::new(bin_dir().join(service));
+        command.env_clear().envs(env.clone());
+        if let Some(path) = std::env::var_os("PATH") {
+            command.env("PATH", path);
+        }
+        self.procs
+            .insert(name.to_owned(), Proc::spawn(name, command, &self.logs)?);
+        self.envs.insert(name.to_owned(), env);
+        self.admin_ports.insert(name.to_owned(), admin);
+        self.wait_ready(Duration::from_secs(30)).await
     }
 
     /// Stops one binary (SIGTERM), as when it crashes or is being redeployed.

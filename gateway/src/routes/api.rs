@@ -105,6 +105,8 @@ fn json_failure(rejection: &JsonRejection) -> Failure {
         super::certificates::api_revoke,
         super::certificates::api_requests,
         super::certificates::api_request,
+        super::mail::api_undelivered,
+        super::mail::api_bouncing,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail))
 )]

@@ -15,6 +15,7 @@ mod enroll;
 mod forms;
 mod home;
 mod incidents;
+mod mail;
 mod map;
 mod office_profile;
 mod operator;
@@ -83,7 +84,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/vendor/leaflet/leaflet.css", get(map::leaflet_css))
         .route("/static/map.js", get(map::map_js))
         .route("/static/board.js", get(board::script))
-        .route("/static/busy.js", get(busy_script));
+        .route("/static/busy.js", get(map::busy_script));
     let protected = Router::new()
         .route("/login", get(session::login_page).post(session::login_form))
         .route("/logout", post(session::logout_form))
@@ -284,6 +285,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/operator/audit", get(audit::api_list))
         .route("/operator/consents/{id}/fax", post(recipients::fax_form))
         .merge(partners::routes())
+        .merge(mail::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), require_certificate));
     public
@@ -307,13 +309,6 @@ async fn not_found(req: Request) -> Response {
     } else {
         PageError(failure).into_response()
     }
-}
-
-async fn busy_script() -> Response {
-    map::asset(
-        "text/javascript; charset=utf-8",
-        include_bytes!("../../static/busy.js"),
-    )
 }
 
 async fn stylesheet() -> impl IntoResponse {

@@ -2,9 +2,11 @@
 
 mod board;
 mod desk;
+mod mail;
 
 pub use board::*;
 pub use desk::*;
+pub use mail::*;
 
 use askama::Template;
 use axum::response::Html;

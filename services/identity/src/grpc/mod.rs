@@ -342,9 +342,10 @@ impl pb::identity_server::Identity for IdentityGrpc {
         Ok(Response::new(pb::ListMailAddressesResponse {
             addresses: rows
                 .into_iter()
-                .map(|(id, email)| pb::MailAddress {
+                .map(|(id, email, office)| pb::MailAddress {
                     user_id: id.to_string(),
                     email,
+                    office_id: office.to_string(),
                 })
                 .collect(),
         }))

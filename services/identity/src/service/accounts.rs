@@ -298,7 +298,7 @@ impl Identity {
         peer_common_name: Option<&str>,
         ids: &[Uuid],
         admins_of: Option<Uuid>,
-    ) -> Result<Vec<(Uuid, String)>> {
+    ) -> Result<Vec<(Uuid, String, Uuid)>> {
         access::may_read_mail_addresses(peer_common_name)?;
         if ids.len() > 500 {
             return Err(DomainError::Invalid("user_ids").into());
