@@ -4,7 +4,9 @@
 use super::AppState;
 use super::api::ApiJson;
 use super::forms::PageForm;
+use super::labels;
 use crate::auth::{ApiUser, ApiWriter, PageUser, Principal};
+use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{self, AdminMenu, Notice, UserEdit, UserForm, UserLine, Users};
 use axum::Json;
@@ -33,7 +35,8 @@ pub async fn list_users(
             office_id: office_id.to_owned(),
             query: query.to_owned(),
         })
-        .await?
+        .await
+        .for_form(labels::SEARCH)?
         .into_inner()
         .users)
 }
@@ -84,7 +87,8 @@ pub async fn create_user(
             email: b.email.clone(),
             office_admin: b.office_admin,
         })
-        .await?
+        .await
+        .for_form(labels::STAFF)?
         .into_inner())
 }
 
@@ -104,7 +108,8 @@ async fn update_user(
             email: b.email.clone(),
             office_admin: b.office_admin,
         })
-        .await?
+        .await
+        .for_form(labels::STAFF)?
         .into_inner())
 }
 

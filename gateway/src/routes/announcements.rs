@@ -4,7 +4,9 @@
 use super::AppState;
 use super::api::ApiJson;
 use super::forms::PageForm;
+use super::labels;
 use crate::auth::{ApiUser, ApiWriter, PageUser, Principal};
+use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{
     self, AnnouncementEdit, AnnouncementLine, AnnouncementPage, Announcements, tokyo_time,
@@ -73,7 +75,8 @@ async fn save(
             title: title.to_owned(),
             body: body.to_owned(),
         })
-        .await?
+        .await
+        .for_form(labels::ANNOUNCEMENT)?
         .into_inner())
 }
 

@@ -5,7 +5,9 @@ use super::AppState;
 use super::accounts::identity;
 use super::api::ApiJson;
 use super::forms::PageForm;
+use super::labels;
 use crate::auth::{ApiUser, ApiWriter, PageUser, Principal};
+use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{
     self, ApplicationDetail, ApplicationLine, Applications, application_status, tokyo_time,
@@ -103,7 +105,8 @@ async fn approve(
             email: fields.admin_email.clone(),
             office_admin: true,
         })
-        .await?
+        .await
+        .for_form(labels::STAFF)?
         .into_inner();
     let code = identity(state)
         .issue_enrollment_code(idpb::IssueEnrollmentCodeRequest {
@@ -137,7 +140,7 @@ async fn reject(
             reason: reason.to_owned(),
         })
         .await
-        .map_err(already_decided)?
+        .map_err(|s| already_decided(s).labelled(labels::DECISION))?
         .into_inner();
     decided.application.ok_or_else(|| {
         Failure::new(
@@ -380,7 +383,8 @@ async fn invite(state: &AppState, user: &Principal, note: &str) -> Result<String
             actor: Some(user.actor()),
             note: note.to_owned(),
         })
-        .await?
+        .await
+        .for_form(labels::INVITATION)?
         .into_inner()
         .code)
 }

@@ -4,7 +4,9 @@ use super::AppState;
 use super::api::ApiJson;
 use super::apply::ApplicationBody;
 use super::forms::PageForm;
+use super::labels;
 use crate::auth::{ApiWriter, PageUser, Principal};
+use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{self, FieldError, OfficeEdit};
 use axum::Json;
@@ -27,7 +29,8 @@ async fn update(
             office_id: id.to_owned(),
             fields: Some(body.fields()),
         })
-        .await?
+        .await
+        .for_form(labels::OFFICE)?
         .into_inner())
 }
 

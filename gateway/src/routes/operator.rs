@@ -4,7 +4,9 @@ use super::AppState;
 use super::accounts::identity;
 use super::api::ApiJson;
 use super::forms::PageForm;
+use super::labels;
 use crate::auth::{ApiUser, ApiWriter, PageUser, Principal};
+use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{self, OfficeLine, OperatorOffices, tokyo_time};
 use axum::Json;
@@ -32,7 +34,8 @@ async fn register(
             kind: kind.to_owned(),
             admin_email: admin_email.to_owned(),
         })
-        .await?
+        .await
+        .for_form(labels::REGISTER_OFFICE)?
         .into_inner())
 }
 
@@ -336,7 +339,7 @@ pub async fn create_admin_form(
             office_admin: true,
         })
         .await
-        .map_err(Failure::from)?
+        .for_form(labels::STAFF)?
         .into_inner();
     let login = issued
         .user
@@ -421,7 +424,8 @@ async fn suspend(
             suspended,
             reason: reason.to_owned(),
         })
-        .await?
+        .await
+        .for_form(labels::REASON)?
         .into_inner())
 }
 
@@ -517,7 +521,8 @@ async fn withdraw(
             office_id: id.to_owned(),
             reason: reason.to_owned(),
         })
-        .await?
+        .await
+        .for_form(labels::REASON)?
         .into_inner())
 }
 
