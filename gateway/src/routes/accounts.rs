@@ -461,7 +461,7 @@ pub async fn api_create(
 }
 
 /// One person's account.
-#[utoipa::path(get, path = "/api/v1/users/{id}", responses((status = 200, body = UserOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/users/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), responses((status = 200, body = UserOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn api_get(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -471,7 +471,7 @@ pub async fn api_get(
 }
 
 /// Edit name, kana, profession, email and the admin flag.
-#[utoipa::path(patch, path = "/api/v1/users/{id}", request_body = UserBody,
+#[utoipa::path(patch, path = "/api/v1/users/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = UserBody,
     responses((status = 200, body = UserOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,
@@ -483,7 +483,7 @@ pub async fn api_update(
 }
 
 /// Issue a new initial password (ends the person's sessions).
-#[utoipa::path(post, path = "/api/v1/users/{id}/password-reset", responses((status = 200, body = IssuedOut), (status = 403, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/users/{id}/password-reset", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), responses((status = 200, body = IssuedOut), (status = 403, body = ErrorBody)))]
 pub async fn api_reset(
     State(state): State<AppState>,
     ApiWriter(user): ApiWriter,
@@ -500,7 +500,7 @@ pub struct ActiveBody {
 }
 
 /// Deactivate or reactivate an account.
-#[utoipa::path(post, path = "/api/v1/users/{id}/active", request_body = ActiveBody, responses((status = 200, body = UserOut), (status = 403, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/users/{id}/active", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = ActiveBody, responses((status = 200, body = UserOut), (status = 403, body = ErrorBody)))]
 pub async fn api_active(
     State(state): State<AppState>,
     ApiWriter(user): ApiWriter,

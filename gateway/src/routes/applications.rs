@@ -336,7 +336,7 @@ pub struct ApprovedOut {
 }
 
 /// Approve an application: creates the office, its admin and an enrollment code (operator).
-#[utoipa::path(post, path = "/api/v1/operator/applications/{id}/approve", request_body = ApproveBody,
+#[utoipa::path(post, path = "/api/v1/operator/applications/{id}/approve", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = ApproveBody,
     responses((status = 201, body = ApprovedOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn api_approve(
     State(state): State<AppState>,
@@ -362,7 +362,7 @@ pub struct RejectBody {
 }
 
 /// Reject an application with a reason (operator).
-#[utoipa::path(post, path = "/api/v1/operator/applications/{id}/reject", request_body = RejectBody,
+#[utoipa::path(post, path = "/api/v1/operator/applications/{id}/reject", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = RejectBody,
     responses((status = 200, body = ApplicationOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn api_reject(
     State(state): State<AppState>,

@@ -264,7 +264,7 @@ pub struct RevokeBody {
 }
 
 /// Revoke a device certificate: every gateway refuses it within a second.
-#[utoipa::path(post, path = "/api/v1/certificates/{serial}/revoke", request_body = RevokeBody,
+#[utoipa::path(post, path = "/api/v1/certificates/{serial}/revoke", params(("serial" = String, Path, description = "The certificate's serial number (hex).")), request_body = RevokeBody,
     responses((status = 200, body = CertificateOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn api_revoke(
     State(state): State<AppState>,

@@ -369,7 +369,7 @@ pub struct CodeOut {
 }
 
 /// Issue an enrollment code for an office and mail it to the office admin (operator).
-#[utoipa::path(post, path = "/api/v1/operator/offices/{id}/enrollment-codes",
+#[utoipa::path(post, path = "/api/v1/operator/offices/{id}/enrollment-codes", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")),
     responses((status = 201, body = CodeOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn api_issue_code(
     State(state): State<AppState>,
@@ -463,7 +463,7 @@ pub struct SuspensionBody {
 }
 
 /// Suspend or restore any user at once (operator). Their sessions end on every gateway.
-#[utoipa::path(post, path = "/api/v1/operator/users/{id}/suspension", request_body = SuspensionBody,
+#[utoipa::path(post, path = "/api/v1/operator/users/{id}/suspension", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = SuspensionBody,
     responses((status = 200, body = super::accounts::UserOut), (status = 403, body = ErrorBody)))]
 pub async fn api_suspension(
     State(state): State<AppState>,
@@ -563,7 +563,7 @@ pub struct WithdrawBody {
 
 /// 利用廃止 of an office, by the operator or the office's own admin: its users and certificates are
 /// disabled, its map entry removed, its history kept.
-#[utoipa::path(post, path = "/api/v1/offices/{id}/withdraw", request_body = WithdrawBody,
+#[utoipa::path(post, path = "/api/v1/offices/{id}/withdraw", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = WithdrawBody,
     responses((status = 200, body = OfficeBody), (status = 403, body = ErrorBody)))]
 pub async fn api_withdraw(
     State(state): State<AppState>,

@@ -7,4 +7,5 @@
 
 mod labels;
 mod refusals;
+mod schemathesis;
 mod world;

@@ -11,7 +11,7 @@ pub struct World {
     pub office: Office,
     pub admin: Person,
     pub staff: Person,
-    pub _dir: tempfile::TempDir,
+    pub dir: tempfile::TempDir,
 }
 
 pub async fn world(prefix: &str) -> World {
@@ -64,7 +64,7 @@ pub async fn world(prefix: &str) -> World {
         office,
         admin,
         staff,
-        _dir: dir,
+        dir,
     }
 }
 
