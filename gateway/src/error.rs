@@ -81,53 +81,53 @@ impl Failure {
     }
 }
 
-/// What to do about a wrong field, in the words of the forms.
-fn field_hint(field: &str) -> &'static str {
-    match field {
-        "name" => "事業所名を100文字以内で入力してください。",
-        "kana" => "事業所名（カナ）を全角カタカナで入力してください。",
-        "kind" => "事業所の種別を選んでください。",
-        "code" => "医療機関コードまたは介護保険事業所番号を10桁の数字で入力してください。",
-        "postal_code" => "郵便番号を7桁の数字で入力してください（例：318-0034）。",
-        "address" => "所在地を200文字以内で入力してください。",
-        "phone" => "電話番号を市外局番から入力してください（例：0293-22-0080）。",
-        "fax" => "FAX番号を市外局番から入力してください（なければ空欄）。",
-        "location" => "地図で所在地をクリックするか、緯度・経度を日本国内の値で入力してください。",
-        "admin_name" => "管理者の氏名を50文字以内で入力してください。",
-        "admin_kana" => "管理者の氏名（カナ）を全角カタカナで入力してください。",
-        "admin_email" => "管理者のメールアドレスを正しく入力してください。",
-        "admin_phone" => "管理者の連絡先電話番号を市外局番から入力してください。",
-        "consent" => "利用の手引き（利用規約）への同意が必要です。",
-        "reason" => "理由を入力してください。",
-        "title" => "題名を100文字以内で入力してください。",
-        "body" => "本文を5,000文字以内で入力してください。",
-        _ => "入力内容を確認してください。",
+/// One field of a form as people see it: the name a service reports it by, and what to do about
+/// it, naming the field by its label on that form. Each form has its own table, so a field is
+/// always named in the words of the form it belongs to (a person's `name` is 氏名, an office's
+/// is 事業所名).
+pub struct Field {
+    pub name: &'static str,
+    pub hint: &'static str,
+}
+
+/// A form's fields.
+pub type Labels = [Field];
+
+/// For a wrong field that no form names (an API call that sent a field the form never shows).
+const ANY_FIELD_HINT: &str = "入力内容を確認してください。";
+const MANY_FIELDS: &str = "入力内容に誤りがあります。各項目の説明に従って直してください。";
+
+impl Failure {
+    /// A refusal of fields, in the words of the form they belong to: each field gets its hint, and
+    /// a single wrong field's hint is in the message. Other failures pass unchanged.
+    #[must_use]
+    pub fn labelled(mut self, labels: &Labels) -> Self {
+        if self.code != "invalid_field" {
+            return self;
+        }
+        let find = |name: &str| labels.iter().find(|f| f.name == name);
+        for (name, hint) in &mut self.fields {
+            *hint = find(name).map_or(ANY_FIELD_HINT, |f| f.hint);
+        }
+        self.message = match self.fields.as_slice() {
+            [(_, hint)] if *hint == ANY_FIELD_HINT => ANY_FIELD_HINT.to_owned(),
+            [(_, hint)] => format!("入力内容を確認してください。{hint}"),
+            _ => MANY_FIELDS.to_owned(),
+        };
+        self
     }
 }
 
-/// Field names the services report, in the words of the forms.
-fn field_label(field: &str) -> &'static str {
-    match field {
-        "name" => "事業所名",
-        "kind" => "事業所の種別",
-        "admin_email" => "管理者のメールアドレス",
-        "office_id" => "事業所",
-        "certificate" => "電子証明書",
-        "login_id" => "ユーザーID（半角英数字と . _ - の3〜64文字）",
-        "kana" => "カナ（全角カタカナ）",
-        "profession" => "職種",
-        "email" => "メールアドレス",
-        "user_id" => "利用者",
-        "reason" => "理由（200文字まで）",
-        "query" => "検索語（50文字まで）",
-        "device_label" => "端末名（50文字まで）",
-        "p12_password" => "証明書ファイルのパスワード（8文字以上）",
-        "number" => "証明書取得用No",
-        "secret" => "証明書取得用パスワード",
-        "serial" => "証明書",
-        "note" => "備考（200文字まで）",
-        "new_password" | "current_password" => "パスワード",
-        _ => "入力内容",
+/// A service's answer to a form, its refusals labelled by that form.
+pub trait ForForm<T> {
+    /// # Errors
+    /// The service's refusal as a [`Failure`], its fields in the words of `labels`.
+    fn for_form(self, labels: &Labels) -> Result<T, Failure>;
+}
+
+impl<T> ForForm<T> for Result<T, tonic::Status> {
+    fn for_form(self, labels: &Labels) -> Result<T, Failure> {
+        self.map_err(|s| Failure::from(s).labelled(labels))
     }
 }
 
@@ -244,19 +244,18 @@ impl From<tonic::Status> for Failure {
                     .split(',')
                     .filter(|f| !f.is_empty())
                     .collect();
-                let first = fields.first().copied().unwrap_or("");
                 let mut failure = Self::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "invalid_field",
                     if fields.len() > 1 {
-                        "入力内容に誤りがあります。各項目の説明に従って直してください。".to_owned()
+                        MANY_FIELDS
                     } else {
-                        format!("{}の入力内容を確認してください。", field_label(first))
+                        ANY_FIELD_HINT
                     },
                 );
                 failure.fields = fields
                     .iter()
-                    .map(|f| ((*f).to_owned(), field_hint(f)))
+                    .map(|f| ((*f).to_owned(), ANY_FIELD_HINT))
                     .collect();
                 failure
             }

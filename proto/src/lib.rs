@@ -2,6 +2,8 @@
 
 #![allow(clippy::pedantic, unreachable_pub, missing_docs)]
 
+pub mod checked;
+
 include!(concat!(env!("OUT_DIR"), "/renrakucho.rs"));
 
 pub use renrakucho::careboard::v1 as careboard;

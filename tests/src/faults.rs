@@ -20,12 +20,6 @@ impl Stack {
         readiness_at(*port).await
     }
 
-    /// The process id of a running binary: unchanged across a fault means it was not restarted.
-    #[must_use]
-    pub fn pid(&self, name: &str) -> Option<u32> {
-        self.procs.get(name).and_then(crate::process::Proc::pid)
-    }
-
     /// Whether the binary is still running (it has not exited or crashed).
     pub fn running(&mut self, name: &str) -> bool {
         self.procs

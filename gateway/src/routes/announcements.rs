@@ -4,7 +4,9 @@
 use super::AppState;
 use super::api::ApiJson;
 use super::forms::PageForm;
+use super::labels;
 use crate::auth::{ApiUser, ApiWriter, PageUser, Principal};
+use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{
     self, AnnouncementEdit, AnnouncementLine, AnnouncementPage, Announcements, tokyo_time,
@@ -73,7 +75,8 @@ async fn save(
             title: title.to_owned(),
             body: body.to_owned(),
         })
-        .await?
+        .await
+        .for_form(labels::ANNOUNCEMENT)?
         .into_inner())
 }
 
@@ -300,7 +303,7 @@ pub async fn api_create(
 }
 
 /// Edit an announcement (operator); it stays published or draft as it was.
-#[utoipa::path(put, path = "/api/v1/operator/announcements/{id}", request_body = AnnouncementBody,
+#[utoipa::path(put, path = "/api/v1/operator/announcements/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = AnnouncementBody,
     responses((status = 200, body = AnnouncementOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,
@@ -322,7 +325,7 @@ pub struct PublishBody {
 }
 
 /// Publish or unpublish an announcement (operator).
-#[utoipa::path(post, path = "/api/v1/operator/announcements/{id}/publish", request_body = PublishBody,
+#[utoipa::path(post, path = "/api/v1/operator/announcements/{id}/publish", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = PublishBody,
     responses((status = 200, body = AnnouncementOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn api_publish(
     State(state): State<AppState>,

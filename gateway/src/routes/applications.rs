@@ -5,7 +5,9 @@ use super::AppState;
 use super::accounts::identity;
 use super::api::ApiJson;
 use super::forms::PageForm;
+use super::labels;
 use crate::auth::{ApiUser, ApiWriter, PageUser, Principal};
+use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{
     self, ApplicationDetail, ApplicationLine, Applications, application_status, tokyo_time,
@@ -103,7 +105,8 @@ async fn approve(
             email: fields.admin_email.clone(),
             office_admin: true,
         })
-        .await?
+        .await
+        .for_form(labels::STAFF)?
         .into_inner();
     let code = identity(state)
         .issue_enrollment_code(idpb::IssueEnrollmentCodeRequest {
@@ -137,7 +140,7 @@ async fn reject(
             reason: reason.to_owned(),
         })
         .await
-        .map_err(already_decided)?
+        .map_err(|s| already_decided(s).labelled(labels::DECISION))?
         .into_inner();
     decided.application.ok_or_else(|| {
         Failure::new(
@@ -333,7 +336,7 @@ pub struct ApprovedOut {
 }
 
 /// Approve an application: creates the office, its admin and an enrollment code (operator).
-#[utoipa::path(post, path = "/api/v1/operator/applications/{id}/approve", request_body = ApproveBody,
+#[utoipa::path(post, path = "/api/v1/operator/applications/{id}/approve", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = ApproveBody,
     responses((status = 201, body = ApprovedOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn api_approve(
     State(state): State<AppState>,
@@ -359,7 +362,7 @@ pub struct RejectBody {
 }
 
 /// Reject an application with a reason (operator).
-#[utoipa::path(post, path = "/api/v1/operator/applications/{id}/reject", request_body = RejectBody,
+#[utoipa::path(post, path = "/api/v1/operator/applications/{id}/reject", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = RejectBody,
     responses((status = 200, body = ApplicationOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn api_reject(
     State(state): State<AppState>,
@@ -380,7 +383,8 @@ async fn invite(state: &AppState, user: &Principal, note: &str) -> Result<String
             actor: Some(user.actor()),
             note: note.to_owned(),
         })
-        .await?
+        .await
+        .for_form(labels::INVITATION)?
         .into_inner()
         .code)
 }

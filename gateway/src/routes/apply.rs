@@ -4,6 +4,7 @@
 use super::AppState;
 use super::api::ApiJson;
 use super::forms::PageForm;
+use super::labels;
 use crate::csrf::PreSession;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{self, ApplyForm, ApplyPage, FieldError};
@@ -148,7 +149,7 @@ async fn submit(
                 f.fields = vec![("invitation_code".into(), "市から届いた招待コードを入力してください。")];
                 f
             }
-            _ => Failure::from(status),
+            _ => Failure::from(status).labelled(labels::OFFICE),
         })?;
     let answer = answer.into_inner();
     Ok((

@@ -4,7 +4,9 @@ use super::AppState;
 use super::accounts::identity;
 use super::api::ApiJson;
 use super::forms::PageForm;
+use super::labels;
 use crate::auth::{ApiUser, ApiWriter, PageUser, Principal};
+use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{self, CertificateLine, Certificates, RequestLine, tokyo_time};
 use axum::Json;
@@ -28,7 +30,8 @@ pub async fn list(
             office_id: office_id.to_owned(),
             query: query.to_owned(),
         })
-        .await?
+        .await
+        .for_form(labels::CERTIFICATE)?
         .into_inner()
         .certificates)
 }
@@ -45,7 +48,8 @@ async fn revoke(
             serial: serial.to_owned(),
             reason: reason.to_owned(),
         })
-        .await?
+        .await
+        .for_form(labels::CERTIFICATE)?
         .into_inner())
 }
 
@@ -74,7 +78,8 @@ async fn ask(
             office_name,
             note: note.to_owned(),
         })
-        .await?
+        .await
+        .for_form(labels::CERTIFICATE)?
         .into_inner())
 }
 
@@ -259,7 +264,7 @@ pub struct RevokeBody {
 }
 
 /// Revoke a device certificate: every gateway refuses it within a second.
-#[utoipa::path(post, path = "/api/v1/certificates/{serial}/revoke", request_body = RevokeBody,
+#[utoipa::path(post, path = "/api/v1/certificates/{serial}/revoke", params(("serial" = String, Path, description = "The certificate's serial number (hex).")), request_body = RevokeBody,
     responses((status = 200, body = CertificateOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn api_revoke(
     State(state): State<AppState>,

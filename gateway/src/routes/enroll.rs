@@ -5,7 +5,9 @@ use super::AppState;
 use super::accounts::identity;
 use super::api::ApiJson;
 use super::forms::PageForm;
+use super::labels;
 use crate::csrf::PreSession;
+use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::tls::ClientAddr;
 use crate::views::{self, Enroll, Enrolled, tokyo_time};
@@ -32,7 +34,8 @@ async fn enroll(
             legacy_p12: b.legacy_p12,
             source: source.map(|a| a.0.ip().to_string()).unwrap_or_default(),
         })
-        .await?
+        .await
+        .for_form(labels::ENROLL)?
         .into_inner())
 }
 

@@ -15,6 +15,7 @@ mod enroll;
 mod forms;
 mod home;
 mod incidents;
+mod labels;
 mod mail;
 mod map;
 mod office_profile;
@@ -292,6 +293,7 @@ pub fn router(state: AppState) -> Router {
         .merge(protected)
         .layer(from_fn_with_state(state.clone(), crate::csrf::guard))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn(forms::strict_uri))
         .layer(from_fn(security_headers))
         .layer(from_fn_with_state(state.clone(), count_request))
         .layer(from_fn(trace_request))

@@ -4,7 +4,9 @@ use super::AppState;
 use super::api::ApiJson;
 use super::apply::ApplicationBody;
 use super::forms::PageForm;
+use super::labels;
 use crate::auth::{ApiWriter, PageUser, Principal};
+use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{self, FieldError, OfficeEdit};
 use axum::Json;
@@ -27,7 +29,8 @@ async fn update(
             office_id: id.to_owned(),
             fields: Some(body.fields()),
         })
-        .await?
+        .await
+        .for_form(labels::OFFICE)?
         .into_inner())
 }
 
@@ -117,7 +120,7 @@ pub async fn form(
 
 /// Edit an office's profile and map entry (its admin; the operator for any office, kind and
 /// code included).
-#[utoipa::path(patch, path = "/api/v1/offices/{id}", request_body = ApplicationBody,
+#[utoipa::path(patch, path = "/api/v1/offices/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = ApplicationBody,
     responses((status = 200, body = super::operator::OfficeBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api(
     State(state): State<AppState>,

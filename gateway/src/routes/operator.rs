@@ -4,7 +4,9 @@ use super::AppState;
 use super::accounts::identity;
 use super::api::ApiJson;
 use super::forms::PageForm;
+use super::labels;
 use crate::auth::{ApiUser, ApiWriter, PageUser, Principal};
+use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{self, OfficeLine, OperatorOffices, tokyo_time};
 use axum::Json;
@@ -32,7 +34,8 @@ async fn register(
             kind: kind.to_owned(),
             admin_email: admin_email.to_owned(),
         })
-        .await?
+        .await
+        .for_form(labels::REGISTER_OFFICE)?
         .into_inner())
 }
 
@@ -339,7 +342,7 @@ pub async fn create_admin_form(
             office_admin: true,
         })
         .await
-        .map_err(Failure::from)?
+        .for_form(labels::STAFF)?
         .into_inner();
     let login = issued
         .user
@@ -369,7 +372,7 @@ pub struct CodeOut {
 }
 
 /// Issue an enrollment code for an office and mail it to the office admin (operator).
-#[utoipa::path(post, path = "/api/v1/operator/offices/{id}/enrollment-codes",
+#[utoipa::path(post, path = "/api/v1/operator/offices/{id}/enrollment-codes", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")),
     responses((status = 201, body = CodeOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn api_issue_code(
     State(state): State<AppState>,
@@ -424,7 +427,8 @@ async fn suspend(
             suspended,
             reason: reason.to_owned(),
         })
-        .await?
+        .await
+        .for_form(labels::REASON)?
         .into_inner())
 }
 
@@ -462,7 +466,7 @@ pub struct SuspensionBody {
 }
 
 /// Suspend or restore any user at once (operator). Their sessions end on every gateway.
-#[utoipa::path(post, path = "/api/v1/operator/users/{id}/suspension", request_body = SuspensionBody,
+#[utoipa::path(post, path = "/api/v1/operator/users/{id}/suspension", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = SuspensionBody,
     responses((status = 200, body = super::accounts::UserOut), (status = 403, body = ErrorBody)))]
 pub async fn api_suspension(
     State(state): State<AppState>,
@@ -520,7 +524,8 @@ async fn withdraw(
             office_id: id.to_owned(),
             reason: reason.to_owned(),
         })
-        .await?
+        .await
+        .for_form(labels::REASON)?
         .into_inner())
 }
 
@@ -561,7 +566,7 @@ pub struct WithdrawBody {
 
 /// 利用廃止 of an office, by the operator or the office's own admin: its users and certificates are
 /// disabled, its map entry removed, its history kept.
-#[utoipa::path(post, path = "/api/v1/offices/{id}/withdraw", request_body = WithdrawBody,
+#[utoipa::path(post, path = "/api/v1/offices/{id}/withdraw", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = WithdrawBody,
     responses((status = 200, body = OfficeBody), (status = 403, body = ErrorBody)))]
 pub async fn api_withdraw(
     State(state): State<AppState>,

@@ -4,7 +4,9 @@ use super::AppState;
 use super::accounts::identity;
 use super::api::ApiJson;
 use super::forms::PageForm;
+use super::labels;
 use crate::auth::{ApiWriter, PageUser, Principal, cert_message};
+use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{self, Password};
 use axum::extract::State;
@@ -27,7 +29,8 @@ async fn change(
             current_password: current.to_owned(),
             new_password: new.to_owned(),
         })
-        .await?;
+        .await
+        .for_form(labels::PASSWORD)?;
     Ok(())
 }
 

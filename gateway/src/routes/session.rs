@@ -3,10 +3,12 @@
 use super::AppState;
 use super::api::ApiJson;
 use super::forms::PageForm;
+use super::labels;
 use crate::auth::{
     ApiUser, ApiWriter, PageUser, Principal, cert_message, clear_cookie, peer_cert, session_cookie,
 };
 use crate::csrf::PreSession;
+use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{self, Login};
 use axum::Json;
@@ -55,7 +57,8 @@ async fn login(
             password: password.to_owned(),
             certificate: Some(cert_message(cert)),
         })
-        .await?
+        .await
+        .for_form(labels::LOGIN)?
         .into_inner())
 }
 

@@ -4,7 +4,7 @@ use super::{Identity, random, token_hash};
 use crate::domain::session::{self, SessionState, SessionVerdict};
 use crate::domain::{DomainError, LoginId, UserStatus};
 use crate::domain::{access, password};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::events::{SESSION_ENDED, SessionEnded};
 use crate::store::UserRow;
 use base64::Engine;

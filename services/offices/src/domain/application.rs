@@ -100,11 +100,31 @@ impl Checks {
     }
 }
 
-fn office_fields(input: &ApplicationInput, c: &mut Checks) -> Option<OfficeFields> {
+/// Where an office's code comes from: typed in an application, or already held by the city.
+#[derive(Clone, Copy)]
+enum CodeSource<'a> {
+    Applied,
+    /// The code on file; `None` where the city registered the office without one.
+    OnFile(Option<&'a str>),
+}
+
+fn office_fields(
+    input: &ApplicationInput,
+    source: CodeSource<'_>,
+    c: &mut Checks,
+) -> Option<OfficeFields> {
     let name = c.keep("name", OfficeName::parse(&input.name).ok());
     let kana = c.keep("kana", Kana::parse(&input.kana).ok());
     let kind = c.keep("kind", OfficeKind::parse(&input.kind).ok());
-    let code = if kind.and_then(OfficeKind::code_kind).is_some() {
+    let sent = digits(&input.code);
+    let code = if let CodeSource::OnFile(kept) = source
+        && sent.as_deref() == Some(kept.unwrap_or_default())
+    {
+        // The code the city holds, sent back unchanged (the profile form carries it hidden): it
+        // stays, even where the city registered the office without one and only the city can
+        // add it.
+        Some(kept.map(str::to_owned))
+    } else if kind.and_then(OfficeKind::code_kind).is_some() {
         c.keep(
             "code",
             digits(&input.code).filter(|d| d.len() == 10).map(Some),
@@ -152,10 +172,14 @@ fn office_fields(input: &ApplicationInput, c: &mut Checks) -> Option<OfficeField
     })
 }
 
-/// An office's profile as its admin edits it; on failure, the names of all the wrong fields.
-pub fn validate_office(input: &ApplicationInput) -> Result<OfficeFields, Vec<&'static str>> {
+/// An office's profile as its admin edits it, with the code on file (`Some(None)`: the office has
+/// none); on failure, the names of all the wrong fields.
+pub fn validate_office(
+    input: &ApplicationInput,
+    code_on_file: Option<&str>,
+) -> Result<OfficeFields, Vec<&'static str>> {
     let mut c = Checks(Vec::new());
-    match office_fields(input, &mut c) {
+    match office_fields(input, CodeSource::OnFile(code_on_file), &mut c) {
         Some(o) if c.0.is_empty() => Ok(o),
         _ => Err(c.0),
     }
@@ -164,7 +188,7 @@ pub fn validate_office(input: &ApplicationInput) -> Result<OfficeFields, Vec<&'s
 /// Every field checked; on failure, the names of all the wrong fields.
 pub fn validate(input: &ApplicationInput) -> Result<Application, Vec<&'static str>> {
     let mut c = Checks(Vec::new());
-    let office = office_fields(input, &mut c);
+    let office = office_fields(input, CodeSource::Applied, &mut c);
     let admin_name = c.keep("admin_name", text(&input.admin_name, 50));
     let admin_kana = c.keep("admin_kana", Kana::parse(&input.admin_kana).ok());
     let admin_email = c.keep("admin_email", Email::parse(&input.admin_email).ok());
@@ -260,5 +284,28 @@ mod tests {
         let mut listed = other.clone();
         listed.listed = true;
         assert_eq!(validate(&listed).unwrap_err(), vec!["location"]);
+    }
+
+    #[test]
+    fn a_profile_keeps_the_code_on_file_even_when_the_city_registered_the_office_without_one() {
+        let mut profile = good();
+        profile.code = String::new();
+        assert_eq!(validate_office(&profile, None).unwrap().code, None);
+        // A code typed anew is still checked; the one on file is kept as it is.
+        profile.code = "123".into();
+        assert_eq!(validate_office(&profile, None).unwrap_err(), vec!["code"]);
+        profile.code = "０８６１２３４５６７".into();
+        assert_eq!(
+            validate_office(&profile, Some("0861234567"))
+                .unwrap()
+                .code
+                .as_deref(),
+            Some("0861234567")
+        );
+        profile.code = String::new();
+        assert_eq!(
+            validate_office(&profile, Some("0861234567")).unwrap_err(),
+            vec!["code"]
+        );
     }
 }

@@ -24,7 +24,8 @@ impl Offices {
         if current.status != "active" {
             return Err(DomainError::Forbidden.into());
         }
-        let f = application::validate_office(input).map_err(DomainError::Fields)?;
+        let f = application::validate_office(input, current.code.as_deref())
+            .map_err(DomainError::Fields)?;
         if actor.role != ActorRole::Operator
             && (f.kind.label() != current.kind || f.code != current.code)
         {
