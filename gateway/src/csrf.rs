@@ -190,7 +190,21 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
     let (mut parts, body) = req.into_parts();
     let path = parts.uri.path().to_owned();
     if !same_origin(&parts.headers, authority(&parts).as_deref()) {
-        tracing::info!(path, "cross-site request refused");
+        let header = |name| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned()
+        };
+        tracing::info!(
+            path,
+            origin = header(header::ORIGIN.as_str()),
+            site = header("sec-fetch-site"),
+            authority = authority(&parts).unwrap_or_default(),
+            "cross-site request refused"
+        );
         return refuse(&path, cross_site());
     }
     let header_token = parts

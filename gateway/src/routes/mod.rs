@@ -382,9 +382,11 @@ async fn security_headers(req: Request, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Nothing of a URL leaves for another site; `no-referrer` would also make browsers send
+    // `Origin: null` on the gateway's own forms, which the CSRF guard must refuse.
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     // Pages that show map tiles set their own policy, naming the tile server.
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
