@@ -9,23 +9,14 @@ use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{
     self, AdminBounces, OperatorUndelivered, UndeliveredLine, failure_label, template_label,
 };
+use axum::Json;
 use axum::extract::State;
 use axum::response::Html;
-use axum::routing::get;
-use axum::{Json, Router};
 use proto::common::Role;
 use proto::notify as pb;
 use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/operator/undelivered", get(operator_page))
-        .route("/admin/bounces", get(admin_page))
-        .route("/api/v1/operator/undelivered-mail", get(api_undelivered))
-        .route("/api/v1/bouncing-addresses", get(api_bouncing))
-}
 
 /// Every undelivered mail (operator: all offices; office admin: their own office's).
 async fn undelivered(
@@ -189,7 +180,7 @@ impl From<pb::ListUndeliveredResponse> for UndeliveredList {
 }
 
 /// Mail that did not arrive, newest first (operator): who, when and why, never what.
-#[utoipa::path(get, path = "/api/v1/operator/undelivered-mail",
+#[utoipa::path(get, path = "/api/v1/operator/undelivered",
     responses((status = 200, body = UndeliveredList), (status = 403, body = ErrorBody)))]
 pub async fn api_undelivered(
     State(state): State<AppState>,

@@ -286,7 +286,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/operator/audit", get(audit::api_list))
         .route("/operator/consents/{id}/fax", post(recipients::fax_form))
         .merge(partners::routes())
-        .merge(mail::routes())
+        .route("/operator/undelivered", get(mail::operator_page))
+        .route("/admin/bounces", get(mail::admin_page))
+        .route("/api/v1/operator/undelivered", get(mail::api_undelivered))
+        .route("/api/v1/bouncing-addresses", get(mail::api_bouncing))
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), require_certificate));
     public

@@ -47,7 +47,7 @@ async fn a_refused_address_is_recorded_once_and_every_other_member_is_mailed_onc
     );
 
     // The operator: who, when, why — never what.
-    let listed = w.op.get("/api/v1/operator/undelivered-mail").await.unwrap();
+    let listed = w.op.get("/api/v1/operator/undelivered").await.unwrap();
     assert_eq!(listed.status, 200, "{}", listed.body);
     let mails = listed.body["mails"].as_array().unwrap();
     assert_eq!(mails.len(), 1, "{}", listed.body);
@@ -112,7 +112,7 @@ async fn a_refused_address_is_recorded_once_and_every_other_member_is_mailed_onc
     );
     assert_eq!(
         nursing_admin
-            .get("/api/v1/operator/undelivered-mail")
+            .get("/api/v1/operator/undelivered")
             .await
             .unwrap()
             .status,
@@ -185,7 +185,7 @@ async fn a_passing_refusal_is_retried_and_delivered_once_the_server_takes_it() {
         .await
         .unwrap();
     assert_eq!(state, "sent");
-    let listed = w.op.get("/api/v1/operator/undelivered-mail").await.unwrap();
+    let listed = w.op.get("/api/v1/operator/undelivered").await.unwrap();
     assert_eq!(
         listed.body["mails"].as_array().unwrap().len(),
         0,
@@ -252,7 +252,7 @@ async fn a_mail_that_spends_its_tries_lands_on_the_dead_letter_subject() {
     );
     assert!(mails_to(&w.stack, &w.nurse.email).is_empty());
     assert_eq!(w.mails_to(&w.helper).len(), 1);
-    let listed = w.op.get("/api/v1/operator/undelivered-mail").await.unwrap();
+    let listed = w.op.get("/api/v1/operator/undelivered").await.unwrap();
     let mails = listed.body["mails"].as_array().unwrap();
     assert_eq!(mails.len(), 1, "{}", listed.body);
     assert_eq!(mails[0]["state"], "dead");
