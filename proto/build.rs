@@ -113,6 +113,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "renrakucho/identity.proto",
         "renrakucho/offices.proto",
         "renrakucho/careboard.proto",
+        "renrakucho/notify.proto",
     ];
     for proto in protos {
         println!("cargo:rerun-if-changed={proto}");

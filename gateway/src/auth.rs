@@ -1,4 +1,4 @@
-//! Who is calling: the verified device certificate, the session bound to it, and CSRF checks.
+//! Who is calling: the verified device certificate and the session bound to it.
 
 use crate::error::{ApiError, Failure, PageError};
 use crate::revocation::Verdict;
@@ -102,6 +102,8 @@ pub struct Principal {
     pub csrf: String,
     pub token: String,
     pub cert: PeerCert,
+    /// When the session ends unless it is used again (Unix milliseconds).
+    pub ends_at_ms: i64,
 }
 
 impl Principal {
@@ -150,7 +152,13 @@ impl Principal {
     }
 
     #[must_use]
-    pub fn from_principal(p: pb::Principal, csrf: String, token: String, cert: PeerCert) -> Self {
+    pub fn from_principal(
+        p: pb::Principal,
+        csrf: String,
+        token: String,
+        cert: PeerCert,
+        ends_at_ms: i64,
+    ) -> Self {
         let role = p.role();
         Self {
             must_change_password: p.must_change_password,
@@ -163,11 +171,23 @@ impl Principal {
             csrf,
             token,
             cert,
+            ends_at_ms,
         }
+    }
+
+    /// The session as identity's events name it: the SHA-256 of its token, never the token.
+    #[must_use]
+    pub fn session_sha256(&self) -> String {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(self.token.as_bytes()))
     }
 }
 
-async fn resolve(parts: &Parts, state: &AppState) -> Result<Principal, Failure> {
+/// The session of this request, asked of identity once: the CSRF guard may already have.
+pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Principal, Failure> {
+    if let Some(known) = parts.extensions.get::<Principal>() {
+        return Ok(known.clone());
+    }
     let cert = peer_cert(parts)?;
     let token = session_token(&parts.headers).ok_or_else(Failure::login_required)?;
     let mut identity = state.clients.identity.clone();
@@ -175,6 +195,7 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Principal, Failure> 
         .authenticate(pb::AuthenticateRequest {
             session_token: token.clone(),
             certificate: Some(cert_message(&cert)),
+            passive: false,
         })
         .await?
         .into_inner();
@@ -184,6 +205,7 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Principal, Failure> 
         resp.csrf_token,
         token,
         cert,
+        resp.ends_at_ms,
     ))
 }
 

@@ -4,6 +4,7 @@ use common::config::TlsFiles;
 use common::grpc::{ChannelError, TracePropagation, channel};
 use proto::careboard::careboard_client::CareboardClient;
 use proto::identity::identity_client::IdentityClient;
+use proto::notify::notify_client::NotifyClient;
 use proto::offices::offices_client::OfficesClient;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::Channel;
@@ -15,22 +16,31 @@ pub struct Clients {
     pub identity: IdentityClient<Traced>,
     pub offices: OfficesClient<Traced>,
     pub careboard: CareboardClient<Traced>,
+    /// Undelivered mail, for the operator's and office admins' pages.
+    pub notify: NotifyClient<Traced>,
+}
+
+/// Where each service listens.
+pub struct Urls<'a> {
+    pub identity: &'a str,
+    pub offices: &'a str,
+    pub careboard: &'a str,
+    pub notify: &'a str,
 }
 
 impl Clients {
-    pub fn connect(
-        identity: &str,
-        offices: &str,
-        careboard: &str,
-        tls: &TlsFiles,
-    ) -> Result<Self, ChannelError> {
+    pub fn connect(urls: &Urls<'_>, tls: &TlsFiles) -> Result<Self, ChannelError> {
         Ok(Self {
-            identity: IdentityClient::with_interceptor(channel(identity, tls)?, TracePropagation),
-            offices: OfficesClient::with_interceptor(channel(offices, tls)?, TracePropagation),
-            careboard: CareboardClient::with_interceptor(
-                channel(careboard, tls)?,
+            identity: IdentityClient::with_interceptor(
+                channel(urls.identity, tls)?,
                 TracePropagation,
             ),
+            offices: OfficesClient::with_interceptor(channel(urls.offices, tls)?, TracePropagation),
+            careboard: CareboardClient::with_interceptor(
+                channel(urls.careboard, tls)?,
+                TracePropagation,
+            ),
+            notify: NotifyClient::with_interceptor(channel(urls.notify, tls)?, TracePropagation),
         })
     }
 }

@@ -12,6 +12,7 @@ pub struct Config {
     pub identity_url: String,
     pub offices_url: String,
     pub careboard_url: String,
+    pub notify_url: String,
     pub nats_url: String,
     pub map_tiles: String,
     pub contact: Vec<String>,
@@ -38,6 +39,9 @@ impl Config {
             careboard_url: vars
                 .get("CAREBOARD_URL")?
                 .unwrap_or_else(|| "https://careboard:50051".into()),
+            notify_url: vars
+                .get("NOTIFY_URL")?
+                .unwrap_or_else(|| "https://notify:50051".into()),
             contact: vars
                 .get("PORTAL_CONTACT")?
                 .unwrap_or_else(|| {

@@ -162,6 +162,19 @@ impl From<tonic::Status> for Failure {
                 "enrollment_refused",
                 "証明書取得用Noまたはパスワードが正しくないか、使用済み・期限切れです。入力内容を確かめ、解決しない場合は市にお問い合わせください。",
             ),
+            (Code::PermissionDenied, "other_office_device") => {
+                let office = proto::identity::OtherOfficeDevice::from_status(&status)
+                    .map(|d| d.device_office_name)
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| "他の事業所".into());
+                Self::new(
+                    StatusCode::FORBIDDEN,
+                    "other_office_device",
+                    format!(
+                        "この端末は{office}の端末のため、ログインできません。所属事業所の端末からログインしてください。"
+                    ),
+                )
+            }
             (Code::PermissionDenied, _) => Self::forbidden(),
             (Code::FailedPrecondition, "board_closed") => Self::new(
                 StatusCode::CONFLICT,
@@ -332,5 +345,27 @@ impl IntoResponse for ApiError {
             },
         };
         (f.status, Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Failure;
+
+    #[test]
+    fn a_sign_in_on_another_office_device_names_the_device_office_only() {
+        let status = proto::identity::OtherOfficeDevice {
+            device_office_name: "高萩訪問看護ステーション".into(),
+        }
+        .into_status();
+        let f = Failure::from(status);
+        assert_eq!((f.status.as_u16(), f.code), (403, "other_office_device"));
+        assert_eq!(
+            f.message,
+            "この端末は高萩訪問看護ステーションの端末のため、ログインできません。所属事業所の端末からログインしてください。"
+        );
+        // Without the details (an older identity), still a sentence a care worker understands.
+        let bare = Failure::from(tonic::Status::permission_denied("other_office_device"));
+        assert!(bare.message.starts_with("この端末は他の事業所の端末のため"));
     }
 }

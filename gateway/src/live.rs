@@ -1,8 +1,9 @@
 //! Live updates of open boards. Every gateway instance subscribes (no queue group) to careboard's
 //! board events on NATS and fans them out to the pages open on that board. The events carry ids
 //! only; a page that hears of a post asks for it and careboard checks that the reader may see it.
-//! A page's stream ends as soon as its reader leaves the team or is suspended: careboard would
-//! refuse the content anyway, but not even the ids should keep flowing.
+//! A page's stream ends as soon as its reader leaves the team or is suspended, or its session
+//! ends (`watch`): careboard would refuse the content anyway, but not even the ids should keep
+//! flowing.
 
 use futures::StreamExt;
 use serde::Deserialize;
@@ -22,6 +23,8 @@ pub enum BoardEvent {
     Marked(Vec<Uuid>),
     /// This person may no longer see the board: their streams of it end.
     Left(Uuid),
+    /// The session with this token hash (SHA-256, hex) ended: its streams end.
+    SessionEnded(String),
 }
 
 /// Which open pages an event is for.
@@ -32,10 +35,11 @@ enum Audience {
 }
 
 /// What the gateway listens to.
-const SUBJECTS: [&str; 3] = [
+const SUBJECTS: [&str; 4] = [
     "careboard.post.>",
     "careboard.team.member_removed",
     "identity.user.status_changed",
+    "identity.session.ended",
 ];
 
 /// Per board, the channel its open pages listen on; dropped when the last page closes.
@@ -57,6 +61,11 @@ struct BoardEventData {
 }
 
 #[derive(Deserialize)]
+struct SessionEnded {
+    session_sha256: String,
+}
+
+#[derive(Deserialize)]
 struct UserStatusChanged {
     user_id: Uuid,
     status: String,
@@ -68,6 +77,13 @@ fn decode(subject: &str, payload: &[u8]) -> Option<(Audience, BoardEvent)> {
         let changed: UserStatusChanged = event.data_as().ok()?;
         return (changed.status != "active")
             .then_some((Audience::EveryBoard, BoardEvent::Left(changed.user_id)));
+    }
+    if subject == "identity.session.ended" {
+        let ended: SessionEnded = event.data_as().ok()?;
+        return Some((
+            Audience::EveryBoard,
+            BoardEvent::SessionEnded(ended.session_sha256),
+        ));
     }
     let ids: BoardEventData = event.data_as().ok()?;
     let what = match subject {
@@ -225,5 +241,21 @@ mod tests {
         live.publish(audience, what);
         assert_eq!(on_a.try_recv().unwrap(), BoardEvent::Left(nurse));
         assert_eq!(on_b.try_recv().unwrap(), BoardEvent::Left(nurse));
+    }
+
+    #[test]
+    fn an_ended_session_is_told_on_every_board() {
+        let live = Live::default();
+        let mut on_a = live.subscribe(Uuid::now_v7());
+        let ended = event(
+            "identity.session.ended",
+            &serde_json::json!({ "session_sha256": "ab12" }),
+        );
+        let (audience, what) = decode("identity.session.ended", &ended).unwrap();
+        live.publish(audience, what);
+        assert_eq!(
+            on_a.try_recv().unwrap(),
+            BoardEvent::SessionEnded("ab12".into())
+        );
     }
 }

@@ -5,6 +5,8 @@ mod auth;
 mod charts;
 mod clients;
 mod config;
+mod csrf;
+mod csv;
 mod error;
 mod live;
 mod revocation;
@@ -12,6 +14,7 @@ mod routes;
 mod text;
 mod tls;
 mod views;
+mod watch;
 
 use anyhow::Context;
 use common::config::Vars;
@@ -33,9 +36,12 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let cfg = config::Config::from_vars(vars)?;
     let shutdown = common::shutdown::on_signal();
     let clients = clients::Clients::connect(
-        &cfg.identity_url,
-        &cfg.offices_url,
-        &cfg.careboard_url,
+        &clients::Urls {
+            identity: &cfg.identity_url,
+            offices: &cfg.offices_url,
+            careboard: &cfg.careboard_url,
+            notify: &cfg.notify_url,
+        },
         &cfg.internal_tls,
     )?;
 
@@ -86,9 +92,6 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     });
 
     let loaded = revocations.clone();
-    // In a workspace build `common` also has its database probe (another service asks for it);
-    // the gateway leaves it empty.
-    #[allow(clippy::needless_update)]
     let readiness = common::admin::Readiness {
         check: Some(std::sync::Arc::new(move || {
             if loaded.is_loaded() {

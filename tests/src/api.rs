@@ -127,6 +127,19 @@ impl Session {
         })
     }
 
+    /// The token a write carries: the session's, or before login this client's pre-session
+    /// token (its cookie lands in the client's cookie store).
+    pub async fn token(&self) -> anyhow::Result<String> {
+        if !self.csrf.is_empty() {
+            return Ok(self.csrf.clone());
+        }
+        let a = self.get("/api/v1/public/csrf-token").await?;
+        a.body["csrf_token"]
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("no pre-session token: {} {}", a.status, a.body))
+    }
+
     /// A response whose body is still arriving (server-sent events), read with `chunk()`.
     pub async fn stream(&self, path: &str) -> anyhow::Result<reqwest::Response> {
         Ok(self
@@ -160,10 +173,11 @@ impl Session {
         path: &str,
         body: &Value,
     ) -> anyhow::Result<Answer> {
+        let token = self.token().await?;
         Self::answer(
             self.http
                 .request(method, format!("{}{path}", self.base))
-                .header("x-csrf-token", &self.csrf)
+                .header("x-csrf-token", token)
                 .json(body)
                 .send()
                 .await?,
@@ -171,7 +185,7 @@ impl Session {
         .await
     }
 
-    /// Submits a browser form (with the session's CSRF token, as the pages carry it).
+    /// Submits a browser form (with the CSRF token, as the pages carry it).
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> anyhow::Result<Answer> {
         self.post_form_with(path, fields, &[]).await
     }
@@ -183,7 +197,8 @@ impl Session {
         fields: &[(&str, &str)],
         headers: &[(&str, &str)],
     ) -> anyhow::Result<Answer> {
-        let body = std::iter::once(("csrf_token", self.csrf.as_str()))
+        let token = self.token().await?;
+        let body = std::iter::once(("csrf_token", token.as_str()))
             .chain(fields.iter().copied())
             .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
             .collect::<Vec<_>>()
@@ -200,10 +215,11 @@ impl Session {
     }
 
     pub async fn delete(&self, path: &str) -> anyhow::Result<Answer> {
+        let token = self.token().await?;
         Self::answer(
             self.http
                 .delete(format!("{}{path}", self.base))
-                .header("x-csrf-token", &self.csrf)
+                .header("x-csrf-token", token)
                 .send()
                 .await?,
         )

@@ -62,6 +62,14 @@ impl Nats {
         }
     }
 
+    /// SIGKILL: what JetStream acknowledged must survive it (`sync_interval: always`).
+    pub fn kill(&mut self) {
+        if let Some(mut p) = self.proc.take() {
+            p.kill();
+        }
+    }
+
+    /// Starts it again (stopping it first if it runs) on the same port and store.
     pub async fn restart(&mut self) -> anyhow::Result<()> {
         self.stop();
         let mut command = Command::new(server_binary());

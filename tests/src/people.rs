@@ -19,6 +19,7 @@ pub struct Office {
 }
 
 /// A staff member whose password is already their own.
+#[derive(Clone)]
 pub struct Person {
     pub id: String,
     pub login_id: String,

@@ -10,7 +10,12 @@ use std::time::{Duration, Instant};
 
 pub struct Postgres {
     pub port: u16,
-    _proc: Proc,
+    proc: Option<Proc>,
+    data: PathBuf,
+    sock: PathBuf,
+    logs: PathBuf,
+    root: bool,
+    durable: bool,
 }
 
 fn is_root() -> bool {
@@ -85,19 +90,33 @@ impl Postgres {
             ]);
             run(initdb).context("initdb (is PostgreSQL installed? cargo xtask installs it)")?;
         }
-        let mut server = as_postgres(pg_bin("postgres"), root);
+        let mut pg = Self {
+            port,
+            proc: None,
+            data,
+            sock,
+            logs: logs.to_owned(),
+            root,
+            durable,
+        };
+        pg.restart().await?;
+        Ok(pg)
+    }
+
+    fn server(&self) -> Command {
+        let mut server = as_postgres(pg_bin("postgres"), self.root);
         server
             .arg("-D")
-            .arg(&data)
+            .arg(&self.data)
             .arg("-p")
-            .arg(port.to_string())
+            .arg(self.port.to_string())
             .arg("-c")
             .arg("listen_addresses=127.0.0.1")
             .arg("-c")
-            .arg(format!("unix_socket_directories={}", sock.display()))
+            .arg(format!("unix_socket_directories={}", self.sock.display()))
             .arg("-c")
             .arg("max_connections=200");
-        if !durable {
+        if !self.durable {
             server.args([
                 "-c",
                 "fsync=off",
@@ -107,10 +126,58 @@ impl Postgres {
                 "full_page_writes=off",
             ]);
         }
-        let proc = Proc::spawn("postgres", server, logs)?;
-        let pg = Self { port, _proc: proc };
-        pg.wait_ready(Duration::from_secs(30)).await?;
-        Ok(pg)
+        server
+    }
+
+    /// Starts the server on the same port and data directory. After a crash the server's
+    /// children take a moment to notice their postmaster is gone; until they have, a new one
+    /// refuses the shared memory they still hold, so it is tried again.
+    pub async fn restart(&mut self) -> anyhow::Result<()> {
+        if let Some(mut p) = self.proc.take() {
+            p.stop();
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let mut proc = Proc::spawn("postgres", self.server(), &self.logs)?;
+            match self.wait_ready(&mut proc, deadline).await {
+                Ok(true) => {
+                    self.proc = Some(proc);
+                    return Ok(());
+                }
+                Ok(false) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Ok(false) => anyhow::bail!("PostgreSQL did not start:\n{}", proc.log_tail()),
+                Err(e) => return Err(e.context(proc.log_tail())),
+            }
+        }
+    }
+
+    /// SIGKILL to the postmaster (not to `runuser` above it), as when its node dies: nothing
+    /// is shut down cleanly, recovery replays the WAL at the next start.
+    pub async fn kill(&mut self) -> anyhow::Result<()> {
+        let pid_file =
+            std::fs::read_to_string(self.data.join("postmaster.pid")).context("postmaster.pid")?;
+        let pid = pid_file
+            .lines()
+            .next()
+            .context("empty postmaster.pid")?
+            .trim()
+            .to_owned();
+        run({
+            let mut c = Command::new("kill");
+            c.arg("-KILL").arg(&pid);
+            c
+        })?;
+        if let Some(mut p) = self.proc.take() {
+            // As root this reaps `runuser`, which exits once its postmaster has.
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while p.exited().is_none() && Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            p.kill();
+        }
+        Ok(())
     }
 
     #[must_use]
@@ -118,14 +185,15 @@ impl Postgres {
         format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
     }
 
-    async fn wait_ready(&self, within: Duration) -> anyhow::Result<()> {
-        let deadline = Instant::now() + within;
+    /// True once it accepts connections, false if the server exited first.
+    async fn wait_ready(&self, proc: &mut Proc, deadline: Instant) -> anyhow::Result<bool> {
         loop {
             match sqlx::PgConnection::connect(&self.url("postgres")).await {
                 Ok(c) => {
                     let _ = c.close().await;
-                    return Ok(());
+                    return Ok(true);
                 }
+                Err(_) if proc.exited().is_some() => return Ok(false),
                 Err(e) if Instant::now() > deadline => {
                     return Err(e).context("PostgreSQL did not become ready");
                 }
@@ -160,6 +228,13 @@ impl Postgres {
             .arg(to)
             .arg(self.url(db));
         run(c).map(drop)
+    }
+
+    /// Everything one database holds, as plain SQL text (to look for what must not be stored).
+    pub fn dump_sql(&self, db: &str) -> anyhow::Result<String> {
+        let mut c = Command::new(pg_bin("pg_dump"));
+        c.args(["--format=plain", "--no-owner"]).arg(self.url(db));
+        run(c)
     }
 
     /// The restore drill's two steps: the database is dropped (every connection cut) and created

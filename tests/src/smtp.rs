@@ -1,16 +1,42 @@
 //! A small SMTP server that accepts every message and writes it as `<n>.eml` into a folder, so
-//! tests see exactly what notify sent over a real SMTP conversation.
+//! tests see exactly what notify sent over a real SMTP conversation. A test can make it refuse
+//! chosen addresses (`550`, `451`, …) as a real receiving server would, and count how often each
+//! address was tried.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
 pub struct SmtpSink {
     pub port: u16,
     pub dir: PathBuf,
+    rules: Rules,
     task: tokio::task::JoinHandle<()>,
+}
+
+/// The answers chosen for some addresses, and how often each address was offered (`RCPT TO`).
+#[derive(Clone, Default)]
+struct Rules {
+    answers: Arc<Mutex<HashMap<String, String>>>,
+    tries: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+impl Rules {
+    /// The reply to `RCPT TO:<address>`, counting the try.
+    fn rcpt(&self, address: &str) -> String {
+        let address = address.to_ascii_lowercase();
+        if let Ok(mut tries) = self.tries.lock() {
+            *tries.entry(address.clone()).or_default() += 1;
+        }
+        self.answers
+            .lock()
+            .ok()
+            .and_then(|a| a.get(&address).cloned())
+            .unwrap_or_else(|| "250 OK".into())
+    }
 }
 
 impl Drop for SmtpSink {
@@ -25,20 +51,49 @@ impl SmtpSink {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let counter = Arc::new(AtomicUsize::new(0));
         let out = dir.to_owned();
+        let rules = Rules::default();
+        let shared = rules.clone();
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let out = out.clone();
                 let counter = counter.clone();
+                let rules = shared.clone();
                 tokio::spawn(async move {
-                    let _ = session(stream, &out, &counter).await;
+                    let _ = session(stream, &out, &counter, &rules).await;
                 });
             }
         });
         Ok(Self {
             port,
             dir: dir.to_owned(),
+            rules,
             task,
         })
+    }
+
+    /// From now on `address` is answered `reply` (e.g. `550 5.1.1 User unknown`) when offered.
+    pub fn answer(&self, address: &str, reply: &str) {
+        if let Ok(mut a) = self.rules.answers.lock() {
+            a.insert(address.to_ascii_lowercase(), reply.to_owned());
+        }
+    }
+
+    /// From now on `address` is accepted again.
+    pub fn accept(&self, address: &str) {
+        if let Ok(mut a) = self.rules.answers.lock() {
+            a.remove(&address.to_ascii_lowercase());
+        }
+    }
+
+    /// How many times `address` was offered so far, accepted or not.
+    #[must_use]
+    pub fn tries(&self, address: &str) -> usize {
+        self.rules
+            .tries
+            .lock()
+            .ok()
+            .and_then(|t| t.get(&address.to_ascii_lowercase()).copied())
+            .unwrap_or(0)
     }
 
     /// Every message received so far, oldest first.
@@ -70,6 +125,7 @@ async fn session(
     stream: tokio::net::TcpStream,
     out: &Path,
     counter: &AtomicUsize,
+    rules: &Rules,
 ) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
@@ -89,7 +145,15 @@ async fn session(
                     .write_all(b"250-renrakucho-test-smtp\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
                     .await?;
             }
-            "HELO" | "MAIL" | "RCPT" | "RSET" | "NOOP" => write.write_all(b"250 OK\r\n").await?,
+            "RCPT" => {
+                let address = line
+                    .split_once('<')
+                    .and_then(|(_, rest)| rest.split_once('>'))
+                    .map_or("", |(a, _)| a);
+                let reply = rules.rcpt(address);
+                write.write_all(format!("{reply}\r\n").as_bytes()).await?;
+            }
+            "HELO" | "MAIL" | "RSET" | "NOOP" => write.write_all(b"250 OK\r\n").await?,
             "DATA" => {
                 write.write_all(b"354 end with .\r\n").await?;
                 let mut message = String::new();

@@ -83,9 +83,9 @@ pub struct Stack {
     pub nats: Nats,
     pub smtp: Option<SmtpSink>,
     pub otlp: Option<OtlpReceiver>,
-    procs: BTreeMap<String, Proc>,
+    pub(crate) procs: BTreeMap<String, Proc>,
     envs: BTreeMap<String, Vec<(String, String)>>,
-    admin_ports: BTreeMap<String, u16>,
+    pub(crate) admin_ports: BTreeMap<String, u16>,
     logs: PathBuf,
 }
 
@@ -144,6 +144,7 @@ impl Stack {
             ("identity", free_port()?),
             ("offices", free_port()?),
             ("careboard", free_port()?),
+            ("notify", free_port()?),
         ]
         .into();
         let mut admin_ports = BTreeMap::new();
@@ -220,7 +221,7 @@ impl Stack {
         // Who calls whom over gRPC: the gateway everyone; careboard asks identity and offices who
         // people are; notify asks identity where to mail them.
         let callers: [(&str, &[&str]); 3] = [
-            ("gateway", &["identity", "offices", "careboard"]),
+            ("gateway", &["identity", "offices", "careboard", "notify"]),
             ("careboard", &["identity", "offices"]),
             ("notify", &["identity"]),
         ];
@@ -304,6 +305,26 @@ impl Stack {
         Ok(format!("https://localhost:{port}"))
     }
 
+    /// Starts a second replica `name` of `service` (its own admin and gRPC ports; the same
+    /// database, NATS and mail server), as a deployment with two pods runs it.
+    pub async fn start_replica(&mut self, service: &str, name: &str) -> anyhow::Result<()> {
+        let admin = free_port()?;
+        let mut env = self.envs.get(service).cloned().unwrap_or_default();
+        env.retain(|(k, _)| k != "GRPC_ADDR" && k != "ADMIN_ADDR");
+        env.push(("ADMIN_ADDR".into(), format!("127.0.0.1:{admin}")));
+        env.push(("GRPC_ADDR".into(), format!("127.0.0.1:{}", free_port()?)));
+        let mut command = Command::new(bin_dir().join(service));
+        command.env_clear().envs(env.clone());
+        if let Some(path) = std::env::var_os("PATH") {
+            command.env("PATH", path);
+        }
+        self.procs
+            .insert(name.to_owned(), Proc::spawn(name, command, &self.logs)?);
+        self.envs.insert(name.to_owned(), env);
+        self.admin_ports.insert(name.to_owned(), admin);
+        self.wait_ready(Duration::from_secs(30)).await
+    }
+
     /// Stops one binary (SIGTERM), as when it crashes or is being redeployed.
     pub fn stop_binary(&mut self, name: &str) {
         if let Some(mut p) = self.procs.remove(name) {
@@ -351,6 +372,12 @@ impl Stack {
             .trim_start_matches("https://")
             .replace("localhost", "127.0.0.1");
         wait_for_port(&gateway, within).await
+    }
+
+    /// The process id of a running binary (to read its memory from `/proc`, for instance).
+    #[must_use]
+    pub fn pid(&self, name: &str) -> Option<u32> {
+        self.procs.get(name).and_then(Proc::pid)
     }
 
     #[must_use]

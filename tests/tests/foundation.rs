@@ -19,10 +19,26 @@ async fn stack() -> (tempfile::TempDir, Stack) {
     (dir, stack)
 }
 
+/// The client's pre-session CSRF token (its cookie lands in the client's store), which every
+/// write before login carries.
+async fn pre_session_token(stack: &Stack, http: &reqwest::Client) -> String {
+    let body: Value = http
+        .get(stack.url("/api/v1/public/csrf-token"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["csrf_token"].as_str().unwrap().to_owned()
+}
+
 async fn login(stack: &Stack, http: &reqwest::Client) -> String {
     let op = &stack.bootstrap.operator;
+    let token = pre_session_token(stack, http).await;
     let resp = http
         .post(stack.url("/api/v1/session"))
+        .header("x-csrf-token", token)
         .json(&json!({"login_id": op.login_id, "password": op.password}))
         .send()
         .await
@@ -164,10 +180,19 @@ async fn operator_logs_in_sees_itself_and_logs_out() {
 async fn bad_logins_and_bad_bodies_get_clear_errors_and_store_nothing() {
     let (_dir, stack) = stack().await;
     let http = stack.operator_client().unwrap();
+    let token = pre_session_token(&stack, &http).await;
     let attempt = |body: Value| {
         let http = http.clone();
         let url = stack.url("/api/v1/session");
-        async move { http.post(url).json(&body).send().await.unwrap() }
+        let token = token.clone();
+        async move {
+            http.post(url)
+                .header("x-csrf-token", token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
     };
     let wrong = attempt(json!({"login_id": "operator", "password": "not the password"})).await;
     assert_eq!(wrong.status(), 401);
@@ -197,6 +222,7 @@ async fn bad_logins_and_bad_bodies_get_clear_errors_and_store_nothing() {
     assert_eq!(wrong_type.status(), 400);
     let malformed = http
         .post(stack.url("/api/v1/session"))
+        .header("x-csrf-token", &token)
         .header("content-type", "application/json")
         .body("{\"login_id\": ")
         .send()
@@ -207,6 +233,7 @@ async fn bad_logins_and_bad_bodies_get_clear_errors_and_store_nothing() {
     assert_eq!(body["error"]["code"], "invalid_json");
     let huge = http
         .post(stack.url("/api/v1/session"))
+        .header("x-csrf-token", &token)
         .header("content-type", "application/json")
         .body(format!(
             "{{\"login_id\": \"{}\", \"password\": \"x\"}}",
@@ -413,6 +440,8 @@ async fn every_protected_route_needs_a_certificate_and_then_a_login() {
 
     let no_certificate = stack.anonymous_client().unwrap();
     let no_login = stack.operator_client().unwrap();
+    // Writes carry the pre-session CSRF token, as the gateway's own pages would.
+    let token = pre_session_token(&stack, &no_login).await;
     let (mut endpoints, mut refused_without_login) = (0, 0);
     for route in paths {
         let path = ["{id}", "{post}", "{user}"]
@@ -428,7 +457,12 @@ async fn every_protected_route_needs_a_certificate_and_then_a_login() {
                 .await
                 .unwrap();
             assert_eq!(a.status(), 403, "{method} {route} without a certificate");
-            let b = no_login.request(m, stack.url(&path)).send().await.unwrap();
+            let b = no_login
+                .request(m, stack.url(&path))
+                .header("x-csrf-token", &token)
+                .send()
+                .await
+                .unwrap();
             let status = b.status().as_u16();
             if status == 405 {
                 continue;

@@ -390,6 +390,66 @@ async fn the_audit_csv_holds_every_matching_record() {
     assert!(html(&wrong).contains("検索条件を確認してください"));
 }
 
+/// A name that a spreadsheet would run as a formula reaches the audit CSV as text.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_formula_in_a_staff_name_reaches_the_audit_csv_as_text() {
+    let d = desk("rk-desk-audit-formula-").await;
+    let name = "=HYPERLINK(\"https://evil.example/\",\"確認\")";
+    let person = people::person(
+        &d.stack,
+        &d.op,
+        &d.w.care,
+        &NewPerson {
+            login_id: "cm.formula",
+            name,
+            kana: "フォーミュラ タロウ",
+            profession: "ケアマネジャー",
+            office_admin: false,
+        },
+    )
+    .await
+    .unwrap();
+    // Their logins are in the trail under their name.
+    people::session(&d.stack, &d.w.care, &person).await.unwrap();
+    let csv =
+        d.op.get(&format!("/operator/audit.csv?user={}", person.login_id))
+            .await
+            .unwrap();
+    assert_eq!(csv.status, 200);
+    let text = html(&csv);
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"https://evil.example/\"\",\"\"確認\"\")（cm.formula）\""),
+        "{text}"
+    );
+    for line in text.lines().skip(1) {
+        for cell in cells(line) {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a live formula: {cell}"
+            );
+        }
+    }
+}
+
+/// The cells of one CSV line, unquoted.
+fn cells(line: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                out.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(String::new()),
+            (c, _) => out.last_mut().unwrap().push(c),
+        }
+    }
+    out
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn authorization_matrix_over_operator_endpoints() {
     let d = desk("rk-desk-authz-").await;

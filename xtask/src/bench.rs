@@ -4,11 +4,15 @@
 //! then measures post creation and urgent post → email latency; it records its figures at the
 //! end of the README.
 //!
+//! `login` measures the timeline's p99 alone and while 20 logins a second run (the ratio), then
+//! identity's peak and settled resident memory after a burst of logins.
+//!
 //! `tls` compares the gateway's TLS termination with nginx configured as it would be in front
 //! of the gateway: full mutual-TLS handshakes per second, and requests per second on
 //! connections kept open.
 
 mod board;
+mod board_report;
 mod http;
 mod load;
 mod nginx;
@@ -21,7 +25,7 @@ use std::path::Path;
 use std::process::Command;
 use system_tests::{Stack, StackOptions};
 
-const BENCHES: [&str; 2] = ["board", "tls"];
+const BENCHES: [&str; 3] = ["board", "login", "tls"];
 
 /// What the gateway should reach, relative to nginx, in handshakes per second.
 const TARGET_RATIO: f64 = 1.2;
@@ -30,6 +34,7 @@ pub fn bench(root: &Path, name: Option<&str>) -> Result<()> {
     match name {
         Some("tls") => tls(root),
         Some("board") => board(root),
+        Some("login") => login(root),
         Some(other) => bail!(
             "unknown benchmark {other:?}; available: {}",
             BENCHES.join(", ")
@@ -115,71 +120,28 @@ fn board(root: &Path) -> Result<()> {
         eprintln!("xtask: logs kept in {}", dir.keep().display());
     }
     let figures = result?;
-    let report = board_report(&figures);
+    let report = board_report::report(&figures);
     print!("{report}");
-    record_in_readme(root, &report)?;
+    board_report::record_in_readme(root, &report)?;
     Ok(())
 }
 
-fn ms(d: std::time::Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// The figures as the README keeps them; its last two lines are the ones the issue names.
-fn board_report(f: &board::Figures) -> String {
-    use std::fmt::Write;
-    let mut out = String::from(
-        "| posts | load s | timeline pages/s | p50 ms | p99 ms |\n|---|---|---|---|---|\n",
-    );
-    for t in &f.timelines {
-        let _ = writeln!(
-            out,
-            "| {} | {:.0} | {:.1} | {:.1} | {:.1} |",
-            t.posts,
-            t.load.as_secs_f64(),
-            t.per_second,
-            ms(t.p50),
-            ms(t.p99)
-        );
+fn login(root: &Path) -> Result<()> {
+    tools::ensure_system_packages(false)?;
+    tools::venv_python(root)?;
+    let bin_dir = system_tests::bin_dir();
+    if !bin_dir.ends_with("release") {
+        return rerun_in_release(root, &bin_dir, "login");
     }
-    let ratio = match f.timelines.as_slice() {
-        [small, large] => ms(large.p99) / ms(small.p99),
-        _ => f64::NAN,
-    };
-    let _ = writeln!(out, "\nposts created per second: {:.1}", f.posts_per_second);
-    let _ = writeln!(
-        out,
-        "urgent email p50 ms: {:.0} (20 urgent posts per second, from each post's answer)",
-        ms(f.urgent_p50)
-    );
-    let _ = writeln!(
-        out,
-        "targets (reported, not enforced): timeline ratio at most 1.30, urgent email p99 under 1000 ms\n"
-    );
-    let _ = writeln!(out, "timeline p99 10M/1M ratio: {ratio:.2}");
-    let _ = writeln!(out, "urgent email p99 ms: {:.0}", ms(f.urgent_p99));
-    out
-}
-
-/// Replaces everything after the board benchmark's marker with the new figures, so the README
-/// ends with the issue's two lines.
-fn record_in_readme(root: &Path, report: &str) -> Result<()> {
-    const MARKER: &str = "<!-- figures of cargo xtask bench board -->";
-    let path = root.join("README.md");
-    let readme = std::fs::read_to_string(&path)?;
-    let Some(at) = readme.find(MARKER) else {
-        bail!("README.md has no line {MARKER}");
-    };
-    let scale = board::scale();
-    let data = if (scale - 1.0).abs() < f64::EPSILON {
-        String::new()
-    } else {
-        format!(" with `BENCH_BOARD_SCALE={scale}` (a reduced run, not the issue's sizes)")
-    };
-    let measured =
-        format!("{MARKER}\nMeasured on the 2-core development machine{data}:\n\n{report}");
-    std::fs::write(&path, format!("{}{measured}", &readme[..at]))?;
-    eprintln!("xtask: figures recorded in {}", path.display());
+    let runtime = tokio::runtime::Runtime::new()?;
+    let dir = tempfile::Builder::new()
+        .prefix("renrakucho-bench-login-")
+        .tempdir()?;
+    let result = runtime.block_on(board::login::run(dir.path()));
+    if result.is_err() {
+        eprintln!("xtask: logs kept in {}", dir.keep().display());
+    }
+    print!("{}", board::login::report(&result?));
     Ok(())
 }
 

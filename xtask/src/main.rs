@@ -29,6 +29,9 @@ fn main() -> anyhow::Result<()> {
             eprintln!(
                 "         board: timelines at 1M and 10M posts, posting, urgent email (release build)"
             );
+            eprintln!(
+                "         login: timeline p99 with and without 20 logins/s, identity's memory (release build)"
+            );
             std::process::exit(2);
         }
     }

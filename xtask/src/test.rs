@@ -52,6 +52,9 @@ pub fn test(root: &Path) -> anyhow::Result<()> {
                 .current_dir(root),
         )
     })?;
+    step("the gateway's binary holds no database driver", || {
+        gateway_binary_has_no_sqlx(root)
+    })?;
     step("tests", || {
         tools::run_shown(
             tools::cargo()
@@ -70,16 +73,38 @@ pub fn test(root: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The gateway owns no data: neither its dependency graph nor its built binary may hold a
+/// database driver. A `cargo tree` that fails is a failure here, never a pass.
 fn gateway_has_no_sqlx(root: &Path) -> anyhow::Result<()> {
     let out = tools::cargo()
         .args([
-            "tree", "-p", "gateway", "-e", "normal", "-i", "sqlx", "--quiet",
+            "tree", "-p", "gateway", "-e", "normal", "--prefix", "none", "--format", "{p}",
         ])
         .current_dir(root)
         .output()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    if out.status.success() && !text.trim().is_empty() {
-        bail!("the gateway depends on sqlx:\n{text}");
+    if !out.status.success() {
+        bail!("cargo tree failed:\n{}", tools::output_text(&out));
     }
+    let text = String::from_utf8_lossy(&out.stdout);
+    if !text.lines().any(|l| l.starts_with("gateway ")) {
+        bail!("cargo tree did not list the gateway:\n{text}");
+    }
+    if let Some(line) = text.lines().find(|l| l.starts_with("sqlx")) {
+        bail!("the gateway depends on {line}");
+    }
+    Ok(())
+}
+
+/// The same question asked of the binary that was built with the whole workspace, where
+/// cargo's feature unification would have slipped a driver in.
+fn gateway_binary_has_no_sqlx(root: &Path) -> anyhow::Result<()> {
+    let binary = root.join("target/debug/gateway");
+    let bytes = std::fs::read(&binary)?;
+    let needle = b"sqlx";
+    let found = bytes.windows(needle.len()).filter(|w| w == needle).count();
+    if found > 0 {
+        bail!("{} mentions sqlx {found} times", binary.display());
+    }
+    eprintln!("    {}: no sqlx in {} bytes", binary.display(), bytes.len());
     Ok(())
 }

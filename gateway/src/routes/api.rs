@@ -106,9 +106,10 @@ fn json_failure(rejection: &JsonRejection) -> Failure {
 #[openapi(
     info(
         title = "Renrakucho API",
-        description = "高萩市 電子@連絡帳 JSON API. Every route needs a device certificate; state-changing calls need the X-CSRF-Token returned at login."
+        description = "高萩市 電子@連絡帳 JSON API. Every route but /api/v1/public/ needs a device certificate. Every state-changing call needs an X-CSRF-Token: the one returned at login, or before login the one of GET /api/v1/public/csrf-token (with the cookie it sets). A browser's call must also come from the gateway's own origin."
     ),
     paths(
+        super::session::api_csrf_token,
         super::session::api_login,
         super::session::api_logout,
         super::session::api_me,
@@ -116,6 +117,8 @@ fn json_failure(rejection: &JsonRejection) -> Failure {
         super::operator::api_list,
         super::operator::api_issue_code,
         super::operator::api_withdraw,
+        super::partners::api_get,
+        super::partners::api_set,
         super::applications::api_list,
         super::applications::api_approve,
         super::applications::api_reject,
@@ -143,6 +146,8 @@ fn json_failure(rejection: &JsonRejection) -> Failure {
         super::certificates::api_revoke,
         super::certificates::api_requests,
         super::certificates::api_request,
+        super::mail::api_undelivered,
+        super::mail::api_bouncing,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail))
 )]

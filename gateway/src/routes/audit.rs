@@ -283,15 +283,6 @@ pub async fn verify_form(
     Ok(render(&state, &user, &AuditFilter::default(), Some(verdict)).await?)
 }
 
-/// One CSV cell, quoted when it must be.
-pub(super) fn csv_field(raw: &str) -> String {
-    if raw.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", raw.replace('"', "\"\""))
-    } else {
-        raw.to_owned()
-    }
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct AuditEntryOut {
     seq: i64,

@@ -2,8 +2,9 @@
 //! asked of identity and written a page at a time, so a year's trail never sits in memory.
 
 use super::AppState;
-use super::audit::{AuditFilter, csv_field, line, lines, office_names};
+use super::audit::{AuditFilter, line, lines, office_names};
 use crate::auth::{PageUser, Principal};
+use crate::csv;
 use crate::error::PageError;
 use axum::body::Body;
 use axum::extract::{Query, State};
@@ -15,7 +16,18 @@ use std::collections::HashMap;
 /// Records asked of identity at once.
 const PAGE: u32 = 1000;
 
-const HEADER: &str = "\u{feff}番号,日時,操作,操作コード,結果,利用者,事業所,対象,証明書,詳細\r\n";
+const HEADER: [&str; 10] = [
+    "番号",
+    "日時",
+    "操作",
+    "操作コード",
+    "結果",
+    "利用者",
+    "事業所",
+    "対象",
+    "証明書",
+    "詳細",
+];
 
 /// Where the export stands between two pages.
 struct Cursor {
@@ -56,7 +68,7 @@ pub async fn csv(
         };
         let page = std::mem::take(&mut cursor.page);
         let mut chunk = if std::mem::take(&mut cursor.first) {
-            HEADER.to_owned()
+            format!("{}{}", csv::BOM, csv::line(HEADER))
         } else {
             String::new()
         };
@@ -100,13 +112,7 @@ fn rows(entries: Vec<pb::AuditEntry>, offices: &HashMap<String, String>) -> Stri
             e.device,
             e.details,
         ];
-        out.push_str(
-            &row.iter()
-                .map(|c| csv_field(c))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
+        out.push_str(&csv::line(row));
     }
     out
 }

@@ -7,9 +7,8 @@ use super::forms::PageForm;
 use super::recipients::{CsrfForm, form_failure};
 use crate::auth::{PageUser, Principal};
 use crate::error::{Failure, PageError};
-use crate::live::BoardEvent;
-use crate::revocation::Verdict;
 use crate::views::{self, BoardPage, PostCard, PostFragment};
+use crate::watch::{Follow, Update};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -17,8 +16,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use proto::careboard as pb;
 use serde::Deserialize;
 use std::convert::Infallible;
-use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
 
 pub async fn script() -> Response {
     super::map::asset(
@@ -210,13 +207,10 @@ pub async fn acknowledge_form(
     Ok(marked(&headers, &user, &id, p))
 }
 
-/// How often a quiet stream re-checks the device certificate it was opened with.
-const RECHECK: Duration = Duration::from_secs(10);
-
 /// Server-sent events for an open board: `post` with a new post's id, `marks` with the ids of
 /// posts whose 既読 or 確認 changed. Ids only: the page asks for the content, and careboard
-/// checks again. The stream ends with the gateway, when the certificate is revoked, and when the
-/// reader is removed from the team or suspended.
+/// checks again. The stream ends with the gateway, when the reader is removed from the team or
+/// suspended, and when the session or the certificate ends (`watch::Follow`).
 pub async fn events(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -231,58 +225,27 @@ pub async fn events(
             "お探しの連絡帳は見つかりませんでした。",
         )
     })?;
-    let reader: Option<uuid::Uuid> = user.user_id.parse().ok();
-    let listening = (
+    let follow = Follow::new(
         state.live.subscribe(board),
         state.shutdown.clone(),
         state.revocations.clone(),
-        user.cert.serial.clone(),
+        state.clients.clone(),
+        state.clock.clone(),
+        user,
     );
-    let stream = futures::stream::unfold(
-        listening,
-        move |(mut rx, shutdown, revocations, serial)| async move {
-            loop {
-                let next = tokio::select! {
-                    () = shutdown.cancelled() => return None,
-                    next = rx.recv() => next,
-                    () = tokio::time::sleep(RECHECK) => {
-                        if revocations.check(&serial) != Verdict::Good {
-                            return None;
-                        }
-                        continue;
-                    }
-                };
-                if revocations.check(&serial) != Verdict::Good {
-                    return None;
-                }
-                let event = match next {
-                    Ok(BoardEvent::Posted(post)) => {
-                        Event::default().event("post").data(post.to_string())
-                    }
-                    Ok(BoardEvent::Marked(posts)) => Event::default().event("marks").data(
-                        posts
-                            .iter()
-                            .map(ToString::to_string)
-                            .collect::<Vec<_>>()
-                            .join(","),
-                    ),
-                    Ok(BoardEvent::Left(who)) => {
-                        if Some(who) == reader {
-                            return None;
-                        }
-                        continue;
-                    }
-                    // Too far behind to say what changed: the page reloads what it shows.
-                    Err(RecvError::Lagged(_)) => Event::default().event("marks").data(""),
-                    Err(RecvError::Closed) => return None,
-                };
-                return Some((
-                    Ok::<_, Infallible>(event),
-                    (rx, shutdown, revocations, serial),
-                ));
-            }
-        },
-    );
+    let stream = futures::stream::unfold(follow, |mut follow| async move {
+        let event = match follow.next().await? {
+            Update::Posted(post) => Event::default().event("post").data(post.to_string()),
+            Update::Marked(posts) => Event::default().event("marks").data(
+                posts
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+        };
+        Some((Ok::<_, Infallible>(event), follow))
+    });
     Ok(Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response())

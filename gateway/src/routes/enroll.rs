@@ -6,6 +6,7 @@ use super::accounts::identity;
 use super::api::ApiJson;
 use super::forms::PageForm;
 use super::labels;
+use crate::csrf::PreSession;
 use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::tls::ClientAddr;
@@ -38,11 +39,12 @@ async fn enroll(
         .into_inner())
 }
 
-pub async fn page() -> Html<String> {
+pub async fn page(PreSession(csrf): PreSession) -> Html<String> {
     views::render(&Enroll {
         number: "",
         label: "",
         error: None,
+        csrf: &csrf,
     })
 }
 
@@ -70,6 +72,7 @@ fn file_name(serial: &str) -> String {
 pub async fn form(
     State(state): State<AppState>,
     source: Option<axum::Extension<ClientAddr>>,
+    PreSession(csrf): PreSession,
     PageForm(form): PageForm<EnrollForm>,
 ) -> Result<Response, PageError> {
     let again = |f: Failure| {
@@ -77,6 +80,7 @@ pub async fn form(
             number: &form.number,
             label: &form.device_label,
             error: Some(&f.message),
+            csrf: &csrf,
         });
         (f.status, page).into_response()
     };

@@ -134,3 +134,10 @@ pub async fn map_js() -> Response {
         include_bytes!("../../static/map.js"),
     )
 }
+
+pub async fn busy_script() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/busy.js"),
+    )
+}

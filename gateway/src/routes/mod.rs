@@ -16,9 +16,11 @@ mod forms;
 mod home;
 mod incidents;
 mod labels;
+mod mail;
 mod map;
 mod office_profile;
 mod operator;
+mod partners;
 mod password;
 mod portal;
 mod recipients;
@@ -27,6 +29,7 @@ mod session;
 mod team;
 
 pub use audit::AuditFilter;
+pub use partners::PartnerChoice;
 
 use crate::auth::require_certificate;
 use crate::clients::Clients;
@@ -77,11 +80,12 @@ pub fn router(state: AppState) -> Router {
             get(announcements::api_published),
         )
         .route("/api/v1/public/offices", get(map::api))
+        .route("/api/v1/public/csrf-token", get(session::api_csrf_token))
         .route("/static/vendor/leaflet/leaflet.js", get(map::leaflet_js))
         .route("/static/vendor/leaflet/leaflet.css", get(map::leaflet_css))
         .route("/static/map.js", get(map::map_js))
         .route("/static/board.js", get(board::script))
-        .route("/static/busy.js", get(busy_script));
+        .route("/static/busy.js", get(map::busy_script));
     let protected = Router::new()
         .route("/login", get(session::login_page).post(session::login_form))
         .route("/logout", post(session::logout_form))
@@ -281,10 +285,13 @@ pub fn router(state: AppState) -> Router {
         .route("/operator/audit/verify", post(audit::verify_form))
         .route("/api/v1/operator/audit", get(audit::api_list))
         .route("/operator/consents/{id}/fax", post(recipients::fax_form))
+        .merge(partners::routes())
+        .merge(mail::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), require_certificate));
     public
         .merge(protected)
+        .layer(from_fn_with_state(state.clone(), crate::csrf::guard))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(forms::strict_uri))
         .layer(from_fn(security_headers))
@@ -304,13 +311,6 @@ async fn not_found(req: Request) -> Response {
     } else {
         PageError(failure).into_response()
     }
-}
-
-async fn busy_script() -> Response {
-    map::asset(
-        "text/javascript; charset=utf-8",
-        include_bytes!("../../static/busy.js"),
-    )
 }
 
 async fn stylesheet() -> impl IntoResponse {

@@ -259,7 +259,10 @@ pub async fn office_page(
     let o = office(&state, &user, &id).await?;
     let users = super::accounts::list_users(&state, &user, &o.id, "").await?;
     let certificates = super::certificates::list(&state, &user, &o.id, "").await?;
+    let partners =
+        super::partners::choices(&state, &user, &o.id, list(&state, &user).await?).await?;
     Ok(views::render(&views::OperatorOffice {
+        partners,
         csrf: &user.csrf,
         id: &o.id,
         name: &o.name,

@@ -4,6 +4,7 @@
 use super::AppState;
 use crate::auth::{PageUser, Principal};
 use crate::charts::{Series, bars, columns, stacked};
+use crate::csv;
 use crate::error::{Failure, PageError};
 use crate::views::{self, ReportPage, ReportTable};
 use axum::extract::{Query, State};
@@ -11,9 +12,6 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use proto::common::{LabelCount, LabelMonths, MonthCount, StatsRequest};
 use serde::Deserialize;
-use std::fmt::Write;
-
-use super::audit::csv_field;
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
@@ -250,49 +248,46 @@ pub async fn csv(
     Query(p): Query<Period>,
 ) -> Result<Response, PageError> {
     let f = gather(&state, &user, &p).await.map_err(period_failure)?;
-    let mut out = String::from("\u{feff}区分,項目");
-    for m in &f.months {
-        out.push(',');
-        out.push_str(m);
-    }
-    out.push_str("\r\n");
+    let mut out = String::from(csv::BOM);
+    out.push_str(&csv::line(
+        ["区分", "項目"]
+            .into_iter()
+            .chain(f.months.iter().map(String::as_str)),
+    ));
     for (name, v) in MONTHLY.iter().zip(&f.monthly) {
-        out.push_str("月別,");
-        out.push_str(name);
-        for n in v {
-            out.push(',');
-            out.push_str(&n.to_string());
-        }
-        out.push_str("\r\n");
+        out.push_str(&csv::line_with_counts(&["月別", name], v));
     }
-    let mut row = |section: &str, label: &str, v: &[u64]| {
-        out.push_str(&csv_field(section));
-        out.push(',');
-        out.push_str(&csv_field(label));
-        for n in v {
-            let _ = write!(out, ",{n}");
-        }
-        out.push_str("\r\n");
-    };
     for (name, v) in MONTH_END.iter().zip(&f.month_end) {
-        row("月末", name, v);
+        out.push_str(&csv::line_with_counts(&["月末", name], v));
     }
     for (kind, v) in &f.offices_by_kind_monthly {
-        row("月末の事業所（種別）", kind, v);
+        out.push_str(&csv::line_with_counts(&["月末の事業所（種別）", kind], v));
     }
     for (profession, v) in &f.staff_by_profession_monthly {
-        row("月末の利用者（職種）", profession, v);
+        out.push_str(&csv::line_with_counts(
+            &["月末の利用者（職種）", profession],
+            v,
+        ));
     }
-    let mut now = |section: &str, label: &str, n: u64| {
-        let _ = write!(out, "{},{},{n}\r\n", csv_field(section), csv_field(label));
-    };
-    now("現在", "支援対象者（共有中）", f.recipients_active);
-    now("現在", "支援対象者（共有終了）", f.recipients_closed);
+    out.push_str(&csv::line_with_counts(
+        &["現在", "支援対象者（共有中）"],
+        &[f.recipients_active],
+    ));
+    out.push_str(&csv::line_with_counts(
+        &["現在", "支援対象者（共有終了）"],
+        &[f.recipients_closed],
+    ));
     for (kind, n) in &f.offices_by_kind {
-        now("現在の事業所（種別）", kind, *n);
+        out.push_str(&csv::line_with_counts(
+            &["現在の事業所（種別）", kind],
+            &[*n],
+        ));
     }
     for (profession, n) in &f.staff_by_profession {
-        now("現在の利用者（職種）", profession, *n);
+        out.push_str(&csv::line_with_counts(
+            &["現在の利用者（職種）", profession],
+            &[*n],
+        ));
     }
     let name = format!(
         "attachment; filename=\"report-{}-{}.csv\"",

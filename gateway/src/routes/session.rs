@@ -7,6 +7,7 @@ use super::labels;
 use crate::auth::{
     ApiUser, ApiWriter, PageUser, Principal, cert_message, clear_cookie, peer_cert, session_cookie,
 };
+use crate::csrf::PreSession;
 use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{self, Login};
@@ -61,10 +62,11 @@ async fn login(
         .into_inner())
 }
 
-pub async fn login_page() -> impl IntoResponse {
+pub async fn login_page(PreSession(csrf): PreSession) -> impl IntoResponse {
     views::render(&Login {
         login_id: "",
         error: None,
+        csrf: &csrf,
     })
 }
 
@@ -79,6 +81,7 @@ pub struct LoginForm {
 pub async fn login_form(
     State(state): State<AppState>,
     Cert(cert): Cert,
+    PreSession(csrf): PreSession,
     PageForm(form): PageForm<LoginForm>,
 ) -> Response {
     match login(&state, &cert, &form.login_id, &form.password).await {
@@ -91,6 +94,7 @@ pub async fn login_form(
             let page = views::render(&Login {
                 login_id: &form.login_id,
                 error: Some(&failure.message),
+                csrf: &csrf,
             });
             (failure.status, page).into_response()
         }
@@ -128,6 +132,20 @@ async fn end_session(state: &AppState, user: &Principal) -> Result<(), Failure> 
 pub struct LoginBody {
     login_id: String,
     password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CsrfTokenBody {
+    /// Send back as `X-CSRF-Token` on calls made before login (login, enrollment, application),
+    /// together with the cookie this answer sets.
+    csrf_token: String,
+}
+
+/// The pre-session CSRF token of this client (its cookie is set with the answer when it had
+/// none). Every state-changing call needs a token: this one before login, the session's after.
+#[utoipa::path(get, path = "/api/v1/public/csrf-token", responses((status = 200, body = CsrfTokenBody)))]
+pub async fn api_csrf_token(PreSession(csrf_token): PreSession) -> Json<CsrfTokenBody> {
+    Json(CsrfTokenBody { csrf_token })
 }
 
 #[derive(Serialize, ToSchema)]

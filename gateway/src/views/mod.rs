@@ -2,9 +2,11 @@
 
 mod board;
 mod desk;
+mod mail;
 
 pub use board::*;
 pub use desk::*;
+pub use mail::*;
 
 use askama::Template;
 use axum::response::Html;
@@ -39,9 +41,14 @@ pub struct ErrorPage<'a> {
 
 #[derive(Template)]
 #[template(path = "login.html")]
+#[expect(
+    clippy::struct_field_names,
+    reason = "login_id is the form field's name"
+)]
 pub struct Login<'a> {
     pub login_id: &'a str,
     pub error: Option<&'a str>,
+    pub csrf: &'a str,
 }
 
 #[derive(Template)]
@@ -102,6 +109,7 @@ pub struct Enroll<'a> {
     pub number: &'a str,
     pub label: &'a str,
     pub error: Option<&'a str>,
+    pub csrf: &'a str,
 }
 
 #[derive(Template)]
@@ -206,6 +214,7 @@ pub struct OperatorOffice<'a> {
     pub users: Vec<UserLine>,
     pub certificates: Vec<CertificateLine>,
     pub professions: &'a [String],
+    pub partners: Vec<crate::routes::PartnerChoice>,
 }
 
 #[derive(Template)]
@@ -309,6 +318,7 @@ pub struct FieldError {
 pub struct ApplyPage<'a> {
     /// `form` or `confirm`.
     pub stage: &'static str,
+    pub csrf: &'a str,
     pub form: ApplyForm<'a>,
     pub kinds: &'a [String],
     pub error: Option<&'a str>,

@@ -11,31 +11,32 @@ use axum::routing::get;
 use std::net::SocketAddr;
 use tokio_util::sync::CancellationToken;
 
-/// What must answer for the process to take traffic.
 /// A readiness condition of the binary's own (the gateway's revocation list, for one).
 pub type Check = std::sync::Arc<dyn Fn() -> Result<(), &'static str> + Send + Sync>;
 
+/// A readiness condition that must ask something over the network (a service's database);
+/// each probe is given two seconds.
+pub type Probe = std::sync::Arc<
+    dyn Fn() -> futures::future::BoxFuture<'static, Result<(), &'static str>> + Send + Sync,
+>;
+
+/// What must answer for the process to take traffic.
 #[derive(Clone, Default)]
 pub struct Readiness {
     pub check: Option<Check>,
-    #[cfg(feature = "postgres")]
-    pub database: Option<sqlx::PgPool>,
+    pub probes: Vec<Probe>,
     pub nats: Option<async_nats::Client>,
 }
 
 impl Readiness {
-    // Without the `postgres` feature nothing here awaits; the signature stays the same for both.
-    #[cfg_attr(not(feature = "postgres"), allow(clippy::unused_async))]
     pub async fn check(&self) -> Result<(), &'static str> {
         if let Some(check) = &self.check {
             check()?;
         }
-        #[cfg(feature = "postgres")]
-        if let Some(pool) = &self.database {
-            let probe = sqlx::query("SELECT 1").execute(pool);
-            match tokio::time::timeout(std::time::Duration::from_secs(2), probe).await {
-                Ok(Ok(_)) => {}
-                _ => return Err("database unreachable"),
+        for probe in &self.probes {
+            match tokio::time::timeout(std::time::Duration::from_secs(2), probe()).await {
+                Ok(answer) => answer?,
+                Err(_) => return Err("probe timed out"),
             }
         }
         if let Some(nats) = &self.nats

@@ -1,7 +1,7 @@
 //! Events between services: the CloudEvents 1.0 envelope, the stream, and the durable consumer.
 //!
-//! Publishers write through the transactional outbox (`crate::outbox`, with the `postgres`
-//! feature); consumers here are durable, and make themselves idempotent with `outbox::claim`.
+//! Publishers write through the transactional outbox (`service_runtime::outbox`); consumers here
+//! are durable, and make themselves idempotent with `outbox::claim`.
 
 use crate::clock::Clock;
 use crate::metrics::{Metrics, ResultLabel};
@@ -15,7 +15,16 @@ use uuid::Uuid;
 
 /// The one stream every service publishes to; subjects are `<service>.<entity>.<verb>`.
 pub const STREAM: &str = "RENRAKUCHO";
-pub const STREAM_SUBJECTS: [&str; 4] = ["identity.>", "offices.>", "careboard.>", "audit.>"];
+pub const STREAM_SUBJECTS: [&str; 5] = [
+    "identity.>",
+    "offices.>",
+    "careboard.>",
+    "audit.>",
+    "notify.>",
+];
+/// How long the stream keeps an event; also how far back a consumer may see one again, so the
+/// processed-event tables keep their ids at least this long (`service_runtime::prune`).
+pub const STREAM_MAX_AGE: Duration = Duration::from_hours(720);
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CloudEvent {
@@ -64,12 +73,9 @@ impl CloudEvent {
 pub enum EventError {
     #[error("nats: {0}")]
     Nats(String),
-    #[cfg(feature = "postgres")]
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
 }
 
-pub(crate) fn nats_err(e: impl std::fmt::Display) -> EventError {
+pub fn nats_err(e: impl std::fmt::Display) -> EventError {
     EventError::Nats(e.to_string())
 }
 
@@ -92,15 +98,17 @@ pub async fn ensure_stream(js: &jetstream::Context) -> Result<(), EventError> {
         storage: jetstream::stream::StorageType::File,
         num_replicas: stream_replicas()?,
         duplicate_window: Duration::from_mins(2),
-        max_age: Duration::from_hours(720),
+        max_age: STREAM_MAX_AGE,
         ..Default::default()
     };
     let stream = js
         .get_or_create_stream(config.clone())
         .await
         .map_err(nats_err)?;
-    // A stream created while the cluster was smaller keeps its count until told otherwise.
-    if stream.cached_info().config.num_replicas != config.num_replicas {
+    // A stream created while the cluster was smaller keeps its count, and one created by an
+    // older release its subjects, until told otherwise.
+    let current = &stream.cached_info().config;
+    if current.num_replicas != config.num_replicas || current.subjects != config.subjects {
         js.update_stream(config).await.map_err(nats_err)?;
     }
     Ok(())
@@ -114,14 +122,18 @@ pub enum Handled {
     Retry(String),
     /// The event can never be handled (malformed): acknowledge it and log.
     Reject(String),
+    /// Part of the work is scheduled for later (an email's next try): redeliver after this
+    /// long. Nothing failed now, so it is not logged as a failure.
+    Later(Duration),
 }
 
 /// Runs a durable pull consumer named `name` over `subjects`, handing each decoded event to
-/// `handle` until cancelled. Redelivery after a `Retry` waits `retry_delay`.
+/// `handle` until cancelled, at most `limit` at a time. Redelivery after a `Retry` waits 2 s.
 pub async fn consume<F, Fut>(
     js: &jetstream::Context,
     name: &str,
     subjects: &[&str],
+    limit: usize,
     metrics: Metrics,
     shutdown: CancellationToken,
     handle: F,
@@ -169,78 +181,110 @@ where
         })
         .clone();
     let mut lag = tokio::time::interval(Duration::from_secs(10));
+    let limit = limit.max(1);
+    let mut in_flight = futures::stream::FuturesUnordered::new();
     loop {
-        let next = tokio::select! {
-            () = shutdown.cancelled() => return Ok(()),
+        tokio::select! {
+            () = shutdown.cancelled() => break,
             _ = lag.tick() => {
                 let mut info_of = consumer.clone();
                 if let Ok(info) = info_of.info().await {
                     pending.set(i64::try_from(info.num_pending).unwrap_or(i64::MAX));
                 }
-                continue;
             }
-            next = messages.next() => next,
-        };
-        let Some(message) = next else {
-            return Err(EventError::Nats("consumer stream ended".into()));
-        };
-        let message = match message {
-            Ok(m) => m,
-            Err(e) => {
-                tracing::warn!(error = %e, "consumer message error");
-                continue;
+            Some(()) = in_flight.next(), if !in_flight.is_empty() => {}
+            next = messages.next(), if in_flight.len() < limit => {
+                let Some(message) = next else {
+                    return Err(EventError::Nats("consumer stream ended".into()));
+                };
+                match message {
+                    Ok(m) => in_flight.push(process(m, name, &metrics, &handle)),
+                    Err(e) => tracing::warn!(error = %e, "consumer message error"),
+                }
             }
-        };
-        let result = match serde_json::from_slice::<CloudEvent>(&message.payload) {
-            Err(e) => Handled::Reject(format!("not a CloudEvent: {e}")),
-            Ok(event) => {
-                let span = tracing::info_span!(
-                    "event.consume",
-                    consumer = name,
-                    event_id = %event.id,
-                    kind = %event.kind,
-                    trace_id = tracing::field::Empty
-                );
-                let header_tp = message
-                    .headers
-                    .as_ref()
-                    .and_then(|h| h.get("traceparent"))
-                    .map(|v| v.as_str().to_owned());
-                crate::telemetry::set_parent(
-                    &span,
-                    header_tp.as_deref().or(event.traceparent.as_deref()),
-                );
-                tracing::Instrument::instrument(handle(event), span).await
-            }
-        };
-        let (label, ack) = match result {
-            Handled::Done => ("done", message.ack().await),
-            Handled::Reject(why) => {
-                tracing::error!(consumer = name, reason = %why, "event rejected");
-                ("rejected", message.ack().await)
-            }
-            Handled::Retry(why) => {
-                tracing::warn!(consumer = name, reason = %why, "event will be retried");
-                let nak = jetstream::AckKind::Nak(Some(Duration::from_secs(2)));
-                ("retry", message.ack_with(nak).await)
-            }
-        };
-        metrics
-            .events_consumed
-            .get_or_create(&ResultLabel { result: label })
-            .inc();
-        if let Err(e) = ack {
-            tracing::warn!(error = %e, "ack failed; the event will be redelivered");
         }
+    }
+    // What was started is finished (an email half sent is worse than a late stop).
+    while in_flight.next().await.is_some() {}
+    Ok(())
+}
+
+/// Hands one message to `handle` in the trace it came with, and acknowledges it as told.
+async fn process<F, Fut>(message: jetstream::Message, name: &str, metrics: &Metrics, handle: &F)
+where
+    F: Fn(CloudEvent) -> Fut,
+    Fut: std::future::Future<Output = Handled>,
+{
+    let result = match serde_json::from_slice::<CloudEvent>(&message.payload) {
+        Err(e) => Handled::Reject(format!("not a CloudEvent: {e}")),
+        Ok(event) => {
+            let span = tracing::info_span!(
+                "event.consume",
+                consumer = name,
+                event_id = %event.id,
+                kind = %event.kind,
+                trace_id = tracing::field::Empty
+            );
+            let header_tp = message
+                .headers
+                .as_ref()
+                .and_then(|h| h.get("traceparent"))
+                .map(|v| v.as_str().to_owned());
+            crate::telemetry::set_parent(
+                &span,
+                header_tp.as_deref().or(event.traceparent.as_deref()),
+            );
+            tracing::Instrument::instrument(handle(event), span).await
+        }
+    };
+    let (label, ack) = match result {
+        Handled::Done => ("done", message.ack().await),
+        Handled::Reject(why) => {
+            tracing::error!(consumer = name, reason = %why, "event rejected");
+            ("rejected", message.ack().await)
+        }
+        Handled::Retry(why) => {
+            tracing::warn!(consumer = name, reason = %why, "event will be retried");
+            let nak = jetstream::AckKind::Nak(Some(Duration::from_secs(2)));
+            ("retry", message.ack_with(nak).await)
+        }
+        Handled::Later(after) => {
+            let nak = jetstream::AckKind::Nak(Some(after));
+            ("later", message.ack_with(nak).await)
+        }
+    };
+    metrics
+        .events_consumed
+        .get_or_create(&ResultLabel { result: label })
+        .inc();
+    if let Err(e) = ack {
+        tracing::warn!(error = %e, "ack failed; the event will be redelivered");
     }
 }
 
-/// `consume` for the life of the process: the stream may not exist yet (no publisher has
-/// started) or NATS may be away, so the consumer is restarted until shutdown.
+/// `consume` for the life of the process, one event at a time: the stream may not exist yet (no
+/// publisher has started) or NATS may be away, so the consumer is restarted until shutdown.
 pub async fn consume_forever<F, Fut>(
     js: jetstream::Context,
     name: &'static str,
     subjects: &'static [&'static str],
+    metrics: Metrics,
+    shutdown: CancellationToken,
+    handle: F,
+) where
+    F: Fn(CloudEvent) -> Fut,
+    Fut: std::future::Future<Output = Handled>,
+{
+    consume_concurrently_forever(js, name, subjects, 1, metrics, shutdown, handle).await;
+}
+
+/// `consume_forever` with up to `limit` events handled at once: for a handler that waits on
+/// others (a mail server) and is idempotent per unit of work, not only per event.
+pub async fn consume_concurrently_forever<F, Fut>(
+    js: jetstream::Context,
+    name: &'static str,
+    subjects: &'static [&'static str],
+    limit: usize,
     metrics: Metrics,
     shutdown: CancellationToken,
     handle: F,
@@ -255,6 +299,7 @@ pub async fn consume_forever<F, Fut>(
                 &js,
                 name,
                 subjects,
+                limit,
                 metrics.clone(),
                 shutdown.clone(),
                 &handle,

@@ -5,16 +5,10 @@ pub mod admin;
 pub mod audit;
 pub mod clock;
 pub mod config;
-#[cfg(feature = "postgres")]
-pub mod db;
 pub mod events;
 pub mod grpc;
 pub mod metrics;
 pub mod otlp_metrics;
-#[cfg(feature = "postgres")]
-pub mod outbox;
-#[cfg(feature = "postgres")]
-pub mod runtime;
 pub mod shutdown;
 pub mod stats;
 pub mod telemetry;

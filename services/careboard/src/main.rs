@@ -28,7 +28,7 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let cfg = ServiceConfig::from_vars(vars)?;
-    let mut rt = common::runtime::Runtime::start(
+    let mut rt = service_runtime::runtime::Runtime::start(
         &cfg.database_url,
         &cfg.nats_url,
         cfg.admin_addr,

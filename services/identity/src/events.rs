@@ -9,9 +9,11 @@ pub const SOURCE: &str = "renrakucho/identity";
 
 /// Gateways drop the serial into their revocation set on this event.
 pub const CERTIFICATE_REVOKED: &str = "identity.certificate.revoked";
-/// notify mails the 証明書取得用No/パスワード to the office admin.
+/// notify mails the 証明書取得用No/パスワード to the office admin, asking identity for them.
 pub const CODE_ISSUED: &str = "identity.enrollment_code.issued";
 pub const USER_STATUS_CHANGED: &str = "identity.user.status_changed";
+/// Gateways end the live streams of a session that ended (logout, expiry, another certificate).
+pub const SESSION_ENDED: &str = "identity.session.ended";
 /// notify warns the office's admins to ask for a new certificate.
 pub const CERTIFICATE_EXPIRING: &str = "identity.certificate.expiring";
 
@@ -37,16 +39,19 @@ pub struct CertificateRevoked {
     pub office_id: Uuid,
 }
 
-/// Carries the secret because the city's procedure mails it; it is single use, expires, locks
-/// after five wrong tries, and the stream keeps events for 30 days at most.
+/// The code's id only: notify asks identity for the secret and the address
+/// (`GetEnrollmentMail`), so neither lies in the outbox or the stream.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct CodeIssued {
+    pub code_id: Uuid,
     pub office_id: Uuid,
-    pub office_name: String,
-    pub email: String,
-    pub number: String,
-    pub secret: String,
-    pub expires_at: DateTime<Utc>,
+}
+
+/// The SHA-256 of the session's token (hex), which the gateways holding the token can compute;
+/// never the token itself.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SessionEnded {
+    pub session_sha256: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -41,43 +41,49 @@ async fn main() -> anyhow::Result<()> {
 async fn identity(
     cfg: &config::Config,
     pool: sqlx::PgPool,
+    relay: Arc<tokio::sync::Notify>,
 ) -> anyhow::Result<Arc<service::Identity>> {
     let clock: SharedClock = Arc::new(SystemClock);
-    let store = store::Store::new(pool);
+    let store = store::Store::new(pool, relay);
     let ca = service::load_or_create_ca(&store, &cfg.kek, &clock).await?;
     Ok(Arc::new(service::Identity::new(
         store,
         clock,
-        cfg.session,
+        service::Rules {
+            session: cfg.session,
+            cert_validity: cfg.device_cert_validity,
+            code_days: cfg.enrollment_code_days,
+        },
         ca,
-        cfg.device_cert_days,
-        cfg.enrollment_code_days,
+        cfg.kek.clone(),
+        service::CpuPool::new(cfg.cpu_workers),
     )))
 }
 
 /// For the subcommands, which need the database but not NATS.
 async fn open(vars: &Vars) -> anyhow::Result<Arc<service::Identity>> {
     let cfg = config::Config::from_vars(vars)?;
-    let pool = common::db::connect(&cfg.service.database_url, 2)
+    let pool = service_runtime::db::connect(&cfg.service.database_url, 2)
         .await
         .context("database")?;
-    common::db::migrate(&pool, &MIGRATOR)
+    service_runtime::db::migrate(&pool, &MIGRATOR)
         .await
         .context("migrations")?;
-    identity(&cfg, pool).await
+    // The relay of the serving process publishes what a subcommand enqueues.
+    identity(&cfg, pool, Arc::new(tokio::sync::Notify::new())).await
 }
 
 async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let cfg = config::Config::from_vars(vars)?;
     let svc = &cfg.service;
-    let mut rt = common::runtime::Runtime::start(
+    let mut rt = service_runtime::runtime::Runtime::start(
         &svc.database_url,
         &svc.nats_url,
         svc.admin_addr,
         &MIGRATOR,
     )
     .await?;
-    let identity = identity(&cfg, rt.pool.clone()).await?;
+    let identity = identity(&cfg, rt.pool.clone(), rt.relay_waker()).await?;
     let auditor = identity.clone();
     rt.spawn(common::events::consume_forever(
         rt.jetstream(),
@@ -114,6 +120,13 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(certificates = n, "expiry warnings raised"),
                 Err(e) => tracing::warn!(error = %e, "expiry check failed; trying again later"),
+            }
+            match warner.forget_expired_mail().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(codes = n, "sealed secrets of expired codes destroyed"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "expired codes not cleared; trying again later");
+                }
             }
             tokio::select! {
                 () = stop.cancelled() => return,
@@ -184,13 +197,14 @@ async fn rotate_kek(vars: &Vars) -> anyhow::Result<()> {
     let current = config::current_kek(vars)?;
     let new = config::kek(vars, "IDENTITY_CA_KEK_NEW")?
         .context("IDENTITY_CA_KEK_NEW is not set: the key to seal the CA with")?;
-    let pool = common::db::connect(&vars.required("DATABASE_URL")?, 2)
+    let pool = service_runtime::db::connect(&vars.required("DATABASE_URL")?, 2)
         .await
         .context("database")?;
-    common::db::migrate(&pool, &MIGRATOR)
+    service_runtime::db::migrate(&pool, &MIGRATOR)
         .await
         .context("migrations")?;
-    service::rotate_kek(&store::Store::new(pool), &current, &new).await?;
+    let store = store::Store::new(pool, Arc::new(tokio::sync::Notify::new()));
+    service::rotate_kek(&store, &current, &new).await?;
     println!("device CA key re-sealed: start identity with IDENTITY_CA_KEK set to the new key");
     Ok(())
 }

@@ -1,14 +1,13 @@
-//! What notify consumes: one durable consumer over the events that cause email. Each email is
-//! recorded as soon as it is sent and each event marked done once all are, so a redelivered
-//! event sends only what is missing and never a second copy.
+//! What notify consumes: one durable consumer over the events that cause email, and what it
+//! publishes: a dead letter for each email given up and each event no mail can be made of.
+//! An event is first planned into emails (one per recipient, stored); each email is then written
+//! again from the event for each of its tries, so its content is never kept.
 
+use crate::directory::Directory;
+use crate::domain::delivery::Template;
 use crate::domain::{Email, templates};
-use crate::mailer::Mailer;
-use crate::store::{Delivery, Store};
-use common::clock::SharedClock;
-use common::events::{CloudEvent, Handled};
-use lettre::message::Mailbox;
-use serde::Deserialize;
+use common::events::CloudEvent;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub const CONSUMER: &str = "notify";
@@ -21,6 +20,24 @@ pub const SUBJECTS: [&str; 7] = [
     "careboard.incident.filed",
     "identity.certificate.expiring",
 ];
+
+/// Where an email given up after its tries (or an event no email can be made of) is told, for
+/// whoever watches: ids and the reason only, never the address or the mail.
+pub const DEAD_LETTER: &str = "notify.delivery.dead";
+
+/// The dead letter's data.
+#[derive(Debug, Serialize)]
+pub struct DeadLetter<'a> {
+    pub event_id: Uuid,
+    pub event_type: &'a str,
+    /// Empty for an event that could not be planned.
+    pub template: &'a str,
+    pub user_id: Option<Uuid>,
+    pub office_id: Option<Uuid>,
+    /// A failure class (`temporary`, …) or `malformed`.
+    pub reason: &'a str,
+    pub attempts: i32,
+}
 
 /// The part of `identity.certificate.expiring` notify reads.
 #[derive(Debug, Deserialize)]
@@ -61,34 +78,6 @@ impl UrgentPost {
     }
 }
 
-/// identity answers at most this many ids per `ListMailAddresses`.
-const ADDRESSES_PER_CALL: usize = 500;
-
-/// Why an event could not be turned into emails.
-enum Unrendered {
-    /// Malformed: it never will be.
-    Reject(String),
-    /// identity is away: later.
-    Retry(String),
-}
-
-/// The part of `identity.enrollment_code.issued` notify reads.
-#[derive(Debug, Deserialize)]
-struct CodeIssued {
-    office_name: String,
-    email: String,
-    number: String,
-    secret: String,
-    expires_at: chrono::DateTime<chrono::Utc>,
-}
-
-/// A date as people in Japan read it, in Japan's time zone.
-fn japanese_date(t: chrono::DateTime<chrono::Utc>) -> String {
-    let jst = chrono::FixedOffset::east_opt(9 * 3600)
-        .map_or_else(|| t.fixed_offset(), |tz| t.with_timezone(&tz));
-    jst.format("%Y年%m月%d日 %H:%M").to_string()
-}
-
 /// The part of the `offices.application.*` events notify reads.
 #[derive(Debug, Deserialize)]
 struct ApplicationEvent {
@@ -101,244 +90,197 @@ struct ApplicationEvent {
 /// The part of `offices.office.registered` notify reads.
 #[derive(Debug, Deserialize)]
 struct OfficeRegistered {
+    #[serde(default)]
+    office_id: Option<Uuid>,
     name: String,
     admin_email: String,
 }
 
-pub struct Notifier {
-    pub store: Store,
-    pub mailer: Mailer,
-    pub from: Mailbox,
-    pub portal_url: String,
-    /// Where the city hears of new applications.
-    pub operator_email: Option<String>,
-    pub clock: SharedClock,
-    pub identity: Directory,
-    /// `renrakucho_emails{result="sent"|"failed"}`.
-    pub emails: common::metrics::ResultCounter,
+/// A date as people in Japan read it, in Japan's time zone.
+pub(crate) fn japanese_date(t: chrono::DateTime<chrono::Utc>) -> String {
+    let jst = chrono::FixedOffset::east_opt(9 * 3600)
+        .map_or_else(|| t.fixed_offset(), |tz| t.with_timezone(&tz));
+    jst.format("%Y年%m月%d日 %H:%M").to_string()
 }
 
-type Traced = tonic::service::interceptor::InterceptedService<
-    tonic::transport::Channel,
-    common::grpc::TracePropagation,
->;
+/// Why an event could not be planned.
+pub enum Unplanned {
+    /// Malformed: it never will be.
+    Reject(String),
+    /// identity is away: later.
+    Retry(String),
+}
 
-/// Where people are mailed: identity owns the addresses and tells only notify.
-#[derive(Clone)]
-pub struct Directory(pub proto::identity::identity_client::IdentityClient<Traced>);
+/// One email an event causes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    pub template: Template,
+    pub address: String,
+    pub user_id: Option<Uuid>,
+    pub office_id: Option<Uuid>,
+}
 
-impl Directory {
-    pub fn connect(
-        url: &str,
-        tls: &common::config::TlsFiles,
-    ) -> Result<Self, common::grpc::ChannelError> {
-        Ok(Self(
-            proto::identity::identity_client::IdentityClient::with_interceptor(
-                common::grpc::channel(url, tls)?,
-                common::grpc::TracePropagation,
-            ),
-        ))
-    }
-
-    /// The addresses of the active ones among `users`; the others get no mail.
-    async fn addresses(&self, users: &[Uuid]) -> Result<Vec<String>, tonic::Status> {
-        let mut out = Vec::with_capacity(users.len());
-        for chunk in users.chunks(ADDRESSES_PER_CALL) {
-            let request = proto::identity::ListMailAddressesRequest {
-                user_ids: chunk.iter().map(ToString::to_string).collect(),
-                office_admins_of: String::new(),
-            };
-            let reply = self.0.clone().list_mail_addresses(request).await?;
-            out.extend(reply.into_inner().addresses.into_iter().map(|a| a.email));
+impl Planned {
+    fn to(template: Template, address: &str, office_id: Option<Uuid>) -> Self {
+        Self {
+            template,
+            address: address.to_owned(),
+            user_id: None,
+            office_id,
         }
-        Ok(out)
     }
 
-    /// The addresses of an office's active admins.
-    async fn admins_of(&self, office: Uuid) -> Result<Vec<String>, tonic::Status> {
-        let reply = self
-            .0
-            .clone()
-            .list_mail_addresses(proto::identity::ListMailAddressesRequest {
-                user_ids: Vec::new(),
-                office_admins_of: office.to_string(),
-            })
-            .await?;
-        Ok(reply
-            .into_inner()
-            .addresses
-            .into_iter()
-            .map(|a| a.email)
-            .collect())
+    fn user(template: Template, a: crate::directory::Address) -> Self {
+        Self {
+            template,
+            address: a.email,
+            user_id: Some(a.user_id),
+            office_id: a.office_id,
+        }
     }
 }
 
-impl Notifier {
-    async fn render(
-        &self,
-        event: &CloudEvent,
-    ) -> Result<Option<(&'static str, Vec<Email>)>, Unrendered> {
-        if event.kind == "careboard.post.urgent" {
-            let d: UrgentPost = event
-                .data_as()
-                .map_err(|e| Unrendered::Reject(e.to_string()))?;
+fn malformed(e: &serde_json::Error) -> Unplanned {
+    Unplanned::Reject(e.to_string())
+}
+
+fn away(e: &tonic::Status) -> Unplanned {
+    // Whatever identity answers (away, or refusing a misconfigured certificate), the event
+    // waits: the mail goes out once identity answers again.
+    Unplanned::Retry(format!("identity: {:?} {}", e.code(), e.message()))
+}
+
+/// Whom the event mails, and with which mail. Unknown kinds mail nobody.
+pub async fn plan(
+    event: &CloudEvent,
+    directory: &Directory,
+    operator_email: Option<&str>,
+) -> Result<Vec<Planned>, Unplanned> {
+    let plan = match event.kind.as_str() {
+        "careboard.post.urgent" => {
+            let d: UrgentPost = event.data_as().map_err(|e| malformed(&e))?;
             let readers = d.readers();
             if readers.is_empty() {
-                return Ok(None);
+                return Ok(Vec::new());
             }
-            // Whatever identity answers (away, or refusing a misconfigured certificate), the
-            // event waits: the mail goes out once identity answers again.
-            let to = self.identity.addresses(&readers).await.map_err(|e| {
-                Unrendered::Retry(format!("identity: {:?} {}", e.code(), e.message()))
-            })?;
-            let mails = to
-                .iter()
-                .map(|a| templates::urgent_post(a, &self.portal_url, d.recipient_id))
-                .collect();
-            return Ok(Some(("urgent_post", mails)));
+            let found = directory.addresses(&readers).await.map_err(|e| away(&e))?;
+            found
+                .into_iter()
+                .map(|a| Planned::user(Template::UrgentPost, a))
+                .collect()
         }
-        if event.kind == "identity.certificate.expiring" {
-            let d: CertificateExpiring = event
-                .data_as()
-                .map_err(|e| Unrendered::Reject(e.to_string()))?;
-            let to = self.identity.admins_of(d.office_id).await.map_err(|e| {
-                Unrendered::Retry(format!("identity: {:?} {}", e.code(), e.message()))
-            })?;
+        "identity.certificate.expiring" => {
+            let d: CertificateExpiring = event.data_as().map_err(|e| malformed(&e))?;
+            let admins = directory
+                .admins_of(d.office_id)
+                .await
+                .map_err(|e| away(&e))?;
+            admins
+                .into_iter()
+                .map(|a| Planned::user(Template::CertificateExpiring, a))
+                .collect()
+        }
+        "careboard.incident.filed" => {
+            let d: IncidentFiled = event.data_as().map_err(|e| malformed(&e))?;
+            let admins = directory
+                .admins_of(d.office_id)
+                .await
+                .map_err(|e| away(&e))?;
+            let mut plan: Vec<Planned> = admins
+                .into_iter()
+                .map(|a| Planned::user(Template::IncidentFiled, a))
+                .collect();
+            plan.extend(operator_email.map(|c| Planned::to(Template::IncidentFiled, c, None)));
+            plan
+        }
+        "offices.office.registered" => {
+            let d: OfficeRegistered = event.data_as().map_err(|e| malformed(&e))?;
+            vec![Planned::to(
+                Template::OfficeWelcome,
+                &d.admin_email,
+                d.office_id,
+            )]
+        }
+        crate::enrollment::CODE_ISSUED => match directory.enrollment_mail(event).await {
+            Ok(Some(waiting)) => vec![Planned::to(Template::EnrollmentCode, &waiting.email, None)],
+            Ok(None) => Vec::new(),
+            Err(crate::enrollment::Unready::Reject(why)) => return Err(Unplanned::Reject(why)),
+            Err(crate::enrollment::Unready::Retry(why)) => return Err(Unplanned::Retry(why)),
+        },
+        "offices.application.submitted" => {
+            let d: ApplicationEvent = event.data_as().map_err(|e| malformed(&e))?;
+            let mut plan = vec![Planned::to(
+                Template::ApplicationReceipt,
+                &d.admin_email,
+                None,
+            )];
+            plan.extend(operator_email.map(|c| Planned::to(Template::ApplicationNotice, c, None)));
+            plan
+        }
+        "offices.application.rejected" => {
+            let d: ApplicationEvent = event.data_as().map_err(|e| malformed(&e))?;
+            vec![Planned::to(
+                Template::ApplicationRejected,
+                &d.admin_email,
+                None,
+            )]
+        }
+        _ => Vec::new(),
+    };
+    // One email per address, whatever the lookups said.
+    let mut seen = std::collections::HashSet::new();
+    Ok(plan
+        .into_iter()
+        .filter(|p| seen.insert(p.address.clone()))
+        .collect())
+}
+
+/// The email `template` of `event` to `to`, written anew for each try.
+pub fn compose(
+    event: &CloudEvent,
+    template: Template,
+    to: &str,
+    portal_url: &str,
+) -> Result<Email, serde_json::Error> {
+    Ok(match template {
+        Template::UrgentPost => {
+            let d: UrgentPost = event.data_as()?;
+            templates::urgent_post(to, portal_url, d.recipient_id)
+        }
+        Template::CertificateExpiring => {
+            let d: CertificateExpiring = event.data_as()?;
             let when = japanese_date(d.not_after);
-            let mails = to
-                .iter()
-                .map(|a| {
-                    templates::certificate_expiring(
-                        a,
-                        &d.office_name,
-                        &d.label,
-                        &when,
-                        &self.portal_url,
-                    )
-                })
-                .collect();
-            return Ok(Some(("certificate_expiring", mails)));
+            templates::certificate_expiring(to, &d.office_name, &d.label, &when, portal_url)
         }
-        if event.kind == "careboard.incident.filed" {
-            let d: IncidentFiled = event
-                .data_as()
-                .map_err(|e| Unrendered::Reject(e.to_string()))?;
-            let mut to = self.identity.admins_of(d.office_id).await.map_err(|e| {
-                Unrendered::Retry(format!("identity: {:?} {}", e.code(), e.message()))
-            })?;
-            to.extend(self.operator_email.clone());
-            let link = format!("{}/incidents/{}", self.portal_url, d.incident_id);
-            let mails = to
-                .iter()
-                .map(|a| templates::incident_filed(a, &d.office_name, &link))
-                .collect();
-            return Ok(Some(("incident_filed", mails)));
+        Template::IncidentFiled => {
+            let d: IncidentFiled = event.data_as()?;
+            let link = format!("{portal_url}/incidents/{}", d.incident_id);
+            templates::incident_filed(to, &d.office_name, &link)
         }
-        self.render_plain(event).map_err(Unrendered::Reject)
-    }
-
-    fn render_plain(
-        &self,
-        event: &CloudEvent,
-    ) -> Result<Option<(&'static str, Vec<Email>)>, String> {
-        match event.kind.as_str() {
-            "offices.office.registered" => {
-                let data: OfficeRegistered = event.data_as().map_err(|e| e.to_string())?;
-                let mail =
-                    templates::office_welcome(&data.admin_email, &data.name, &self.portal_url);
-                Ok(Some(("office_welcome", vec![mail])))
-            }
-            "identity.enrollment_code.issued" => {
-                let d: CodeIssued = event.data_as().map_err(|e| e.to_string())?;
-                let mail = templates::enrollment_code(
-                    &d.email,
-                    &d.office_name,
-                    &d.number,
-                    &d.secret,
-                    &japanese_date(d.expires_at),
-                    &self.portal_url,
-                );
-                Ok(Some(("enrollment_code", vec![mail])))
-            }
-            "offices.application.submitted" => {
-                let d: ApplicationEvent = event.data_as().map_err(|e| e.to_string())?;
-                let mut mails = vec![templates::application_receipt(
-                    &d.admin_email,
-                    &d.office_name,
-                )];
-                if let Some(city) = &self.operator_email {
-                    mails.push(templates::application_notice(
-                        city,
-                        &d.office_name,
-                        &self.portal_url,
-                    ));
-                }
-                Ok(Some(("application_submitted", mails)))
-            }
-            "offices.application.rejected" => {
-                let d: ApplicationEvent = event.data_as().map_err(|e| e.to_string())?;
-                Ok(Some((
-                    "application_rejected",
-                    vec![templates::application_rejected(
-                        &d.admin_email,
-                        &d.office_name,
-                        &d.reason,
-                    )],
-                )))
-            }
-            _ => Ok(None),
+        Template::OfficeWelcome => {
+            let d: OfficeRegistered = event.data_as()?;
+            templates::office_welcome(to, &d.name, portal_url)
         }
-    }
-
-    #[tracing::instrument(skip_all, fields(event_id = %event.id, kind = %event.kind))]
-    pub async fn handle(&self, event: CloudEvent) -> Handled {
-        match self.store.processed(CONSUMER, event.id).await {
-            Ok(true) => {
-                tracing::info!("already delivered; skipping");
-                return Handled::Done;
-            }
-            Ok(false) => {}
-            Err(e) => return Handled::Retry(e.to_string()),
+        // Written from identity's answer at the moment of sending (`crate::enrollment`): the
+        // event does not hold the secret.
+        Template::EnrollmentCode => {
+            return Err(<serde_json::Error as serde::de::Error>::custom(
+                "the enrollment mail is written from identity's answer",
+            ));
         }
-        let (template, mails) = match self.render(&event).await {
-            Ok(Some(r)) => r,
-            Ok(None) => return Handled::Done,
-            Err(Unrendered::Reject(why)) => return Handled::Reject(why),
-            Err(Unrendered::Retry(why)) => return Handled::Retry(why),
-        };
-        for (n, mail) in mails.iter().enumerate() {
-            match self.store.delivered(event.id, &mail.to).await {
-                Ok(true) => continue,
-                Ok(false) => {}
-                Err(e) => return Handled::Retry(e.to_string()),
-            }
-            let message_id = format!("<{}.{n}@renrakucho>", event.id);
-            let sent = self.mailer.send(&self.from, mail, &message_id).await;
-            self.emails
-                .get_or_create(&common::metrics::ResultLabel {
-                    result: if sent.is_ok() { "sent" } else { "failed" },
-                })
-                .inc();
-            if let Err(e) = sent {
-                return Handled::Retry(e.to_string());
-            }
-            let delivery = Delivery {
-                event_id: event.id,
-                template,
-                recipient: &mail.to,
-                message_id: &message_id,
-                sent_at: self.clock.now(),
-            };
-            if let Err(e) = self.store.record(&delivery).await {
-                return Handled::Retry(e.to_string());
-            }
-            tracing::info!(template, "email sent");
+        Template::ApplicationReceipt => {
+            let d: ApplicationEvent = event.data_as()?;
+            templates::application_receipt(to, &d.office_name)
         }
-        match self.store.claim(CONSUMER, event.id).await {
-            Ok(()) => Handled::Done,
-            Err(e) => Handled::Retry(e.to_string()),
+        Template::ApplicationNotice => {
+            let d: ApplicationEvent = event.data_as()?;
+            templates::application_notice(to, &d.office_name, portal_url)
         }
-    }
+        Template::ApplicationRejected => {
+            let d: ApplicationEvent = event.data_as()?;
+            templates::application_rejected(to, &d.office_name, &d.reason)
+        }
+    })
 }
 
 #[cfg(test)]

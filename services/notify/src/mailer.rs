@@ -1,9 +1,12 @@
-//! Outgoing mail: SMTP (STARTTLS when the server offers it, or implicit TLS for `smtps://`), or
-//! `.eml` files in a folder for local development.
+//! Outgoing mail: SMTP (STARTTLS when the server offers it, or implicit TLS for `smtps://`) over
+//! a pool of kept-open connections, or `.eml` files in a folder for local development. Each send
+//! says what became of it, in the terms of `domain::delivery`.
 
 use crate::domain::Email;
+use crate::domain::delivery::{Failure, Outcome, classify_reply};
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
+use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
@@ -13,10 +16,6 @@ use std::path::PathBuf;
 pub enum MailError {
     #[error("SMTP_URL is invalid: {0}")]
     Url(String),
-    #[error("message cannot be built: {0}")]
-    Build(String),
-    #[error("delivery failed: {0}")]
-    Send(String),
 }
 
 pub enum Mailer {
@@ -25,7 +24,8 @@ pub enum Mailer {
 }
 
 impl Mailer {
-    pub fn smtp(url: &str) -> Result<Self, MailError> {
+    /// `connections`: how many connections to the server are kept open between mails.
+    pub fn smtp(url: &str, connections: u32) -> Result<Self, MailError> {
         let bad = |why: &str| MailError::Url(why.to_owned());
         let url = url::Url::parse(url).map_err(|e| MailError::Url(e.to_string()))?;
         let host = url.host_str().ok_or_else(|| bad("no host"))?.to_owned();
@@ -39,7 +39,8 @@ impl Mailer {
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host.clone())
             .port(url.port().unwrap_or(default_port))
             .tls(tls)
-            .timeout(Some(std::time::Duration::from_secs(10)));
+            .timeout(Some(std::time::Duration::from_secs(10)))
+            .pool_config(PoolConfig::new().max_size(connections.max(1)));
         if !url.username().is_empty() {
             builder = builder.credentials(Credentials::new(
                 url.username().to_owned(),
@@ -55,35 +56,46 @@ impl Mailer {
         Ok(Mailer::Files(AsyncFileTransport::new(dir)))
     }
 
-    pub async fn send(
-        &self,
-        from: &Mailbox,
-        email: &Email,
-        message_id: &str,
-    ) -> Result<(), MailError> {
-        let to: Mailbox = email
-            .to
-            .parse()
-            .map_err(|e: lettre::address::AddressError| MailError::Build(e.to_string()))?;
-        let message = Message::builder()
+    /// Hands `email` to the server, and says what came of it.
+    pub async fn send(&self, from: &Mailbox, email: &Email, message_id: &str) -> Outcome {
+        let Ok(to) = email.to.parse::<Mailbox>() else {
+            return Outcome::Permanent(Failure::InvalidAddress);
+        };
+        let message = match Message::builder()
             .from(from.clone())
             .to(to)
             .subject(&email.subject)
             .message_id(Some(message_id.to_owned()))
             .header(ContentType::TEXT_PLAIN)
             .body(email.body.clone())
-            .map_err(|e| MailError::Build(e.to_string()))?;
+        {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::error!(error = %without_addresses(&e.to_string()), "email not built");
+                return Outcome::Transient(Failure::Temporary);
+            }
+        };
         match self {
-            Mailer::Smtp(t) => t
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| MailError::Send(without_addresses(&e.to_string()))),
-            Mailer::Files(t) => t
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| MailError::Send(without_addresses(&e.to_string()))),
+            Mailer::Smtp(t) => match t.send(message).await {
+                Ok(_) => Outcome::Sent,
+                Err(e) => {
+                    let text = without_addresses(&e.to_string());
+                    tracing::warn!(error = %text, "the mail server did not take an email");
+                    match e.status() {
+                        Some(code) => classify_reply(code.into(), &text),
+                        // Unreachable, timed out, TLS or a garbled answer: the server may well
+                        // take it later.
+                        None => Outcome::Transient(Failure::Temporary),
+                    }
+                }
+            },
+            Mailer::Files(t) => match t.send(message).await {
+                Ok(_) => Outcome::Sent,
+                Err(e) => {
+                    tracing::warn!(error = %without_addresses(&e.to_string()), "email not written");
+                    Outcome::Transient(Failure::Temporary)
+                }
+            },
         }
     }
 }

@@ -1,5 +1,5 @@
 //! What offices publishes. Events are written to the outbox with the change that causes them and
-//! relayed by `common::outbox::OutboxRelay` (started in `main.rs`).
+//! relayed by `service_runtime::outbox::OutboxRelay` (started in `main.rs`).
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

@@ -36,7 +36,7 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let cfg = ServiceConfig::from_vars(vars)?;
     let mode = application_mode(vars)?;
-    let rt = common::runtime::Runtime::start(
+    let rt = service_runtime::runtime::Runtime::start(
         &cfg.database_url,
         &cfg.nats_url,
         cfg.admin_addr,
@@ -65,10 +65,10 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
 }
 
 async fn bootstrap(vars: &Vars) -> anyhow::Result<()> {
-    let pool = common::db::connect(&vars.required("DATABASE_URL")?, 2)
+    let pool = service_runtime::db::connect(&vars.required("DATABASE_URL")?, 2)
         .await
         .context("database")?;
-    common::db::migrate(&pool, &MIGRATOR)
+    service_runtime::db::migrate(&pool, &MIGRATOR)
         .await
         .context("migrations")?;
     let clock: SharedClock = Arc::new(SystemClock);

@@ -9,5 +9,6 @@ mod authz;
 mod consents;
 mod forms;
 mod mail_and_live;
+mod stream_end;
 mod timeline;
 mod world;

@@ -7,6 +7,8 @@
 mod accounts;
 mod audit;
 mod authz;
+mod csrf;
 mod enrollment;
 mod revocation;
+mod secrets;
 mod world;

@@ -210,3 +210,56 @@ async fn an_expired_device_certificate_is_refused() {
         "login with an expired certificate"
     );
 }
+
+/// The per-request expiry check: a certificate that expires while its keep-alive connection is
+/// open is refused on that same connection (a new connection would not get past the handshake).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_certificate_that_expires_on_an_open_connection_is_refused_on_it() {
+    let (dir, mut stack) = stack().await;
+    let base = stack.bootstrap.gateway_url.clone();
+    let op = operator(&stack, &base).await;
+    let office = new_office(&stack, &op, dir.path(), "高萩薬局", "pharmacy-admin").await;
+    // From now on identity issues device certificates valid for 12 seconds.
+    stack.set_env("identity", "DEVICE_CERT_SECONDS", "12");
+    stack.stop_binary("identity");
+    stack.start_binary("identity").unwrap();
+    stack.wait_ready(Duration::from_secs(30)).await.unwrap();
+    let before_issue = Instant::now();
+    let short = enroll_device(&stack, &op, &office.id, dir.path(), "pharmacy-tablet").await;
+    let after_issue = Instant::now();
+    let session = login(
+        &stack,
+        &base,
+        &short,
+        &office.admin_login,
+        &office.admin_password,
+    )
+    .await;
+    let valid_until = before_issue + Duration::from_secs(11);
+    let expired_from = after_issue + Duration::from_millis(13_500);
+    // One request a second keeps the connection open across the certificate's not_after.
+    let mut refused = None;
+    while Instant::now() < expired_from + Duration::from_secs(3) {
+        let sent = Instant::now();
+        let answer = session
+            .get("/api/v1/me")
+            .await
+            .expect("the open connection was dropped");
+        if sent < valid_until {
+            assert_eq!(answer.status, 200, "refused before expiry: {}", answer.body);
+        } else if sent >= expired_from {
+            refused = Some(answer);
+            break;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    let refused = refused.expect("no request after expiry");
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert_eq!(refused.code(), "certificate_revoked", "{}", refused.body);
+    // The same certificate on a new connection is turned away at the handshake.
+    let fresh = Session::anonymous(&base, &stack.bootstrap.ca_cert, Some(&short)).unwrap();
+    assert!(
+        fresh.get("/api/v1/me").await.is_err(),
+        "a new connection with an expired certificate was accepted"
+    );
+}

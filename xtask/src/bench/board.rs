@@ -4,15 +4,16 @@
 //! the time from an urgent post to its email at the harness's SMTP server.
 
 mod data;
+pub mod login;
+mod urgent;
 
 use super::load::{self, Client, Conn, Window};
 use anyhow::{Context, Result, bail};
 use data::{Members, POSTS_PER_RECIPIENT, READ_BOARDS, recipient_id};
-use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 use system_tests::people::{self, NewPerson, Office, Person};
 use system_tests::{Stack, StackOptions};
 use uuid::Uuid;
@@ -21,11 +22,19 @@ use uuid::Uuid;
 const WARM_UP: Duration = Duration::from_secs(2);
 const MEASURE: Duration = Duration::from_secs(10);
 const CREATE_FOR: Duration = Duration::from_secs(5);
-/// The urgent load: 20 posts a second, here for 10 s.
-const URGENT_RATE: u32 = 20;
-const URGENT_POSTS: u32 = 200;
-/// Enough connections that one slow answer does not hold up the next post's turn.
-const URGENT_CONNECTIONS: u32 = 4;
+/// The urgent load: 20 posts a second, here for 10 s. Enough connections that one slow
+/// answer does not hold up the next post's turn.
+const URGENT: urgent::Load = urgent::Load {
+    rate: 20,
+    posts: 200,
+    connections: 4,
+};
+/// A disaster morning across the city: 200 urgent posts a second for 10 s.
+const BURST: urgent::Load = urgent::Load {
+    rate: 200,
+    posts: 2000,
+    connections: 32,
+};
 /// Free disk a loaded post needs: its row, two index entries and the WAL written on the way,
 /// with room to spare (10M posts took about N GB).
 const BYTES_PER_POST: u64 = 800;
@@ -43,6 +52,28 @@ pub struct Figures {
     pub posts_per_second: f64,
     pub urgent_p50: Duration,
     pub urgent_p99: Duration,
+    pub burst: Burst,
+}
+
+/// The burst's figures.
+pub struct Burst {
+    pub rate: u32,
+    pub posts: u32,
+    pub arrived: usize,
+    pub p50: Duration,
+    /// `Duration::MAX` when more than 1 % of the emails did not come within a minute.
+    pub p99: Duration,
+    pub replicas: usize,
+    pub emails_per_second_per_replica: f64,
+}
+
+/// `BENCH_NOTIFY_REPLICAS` (default 1, at most 4): how many notify processes share the burst.
+fn notify_replicas() -> usize {
+    std::env::var("BENCH_NOTIFY_REPLICAS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|n| (1..=4).contains(n))
+        .unwrap_or(1)
 }
 
 /// `BENCH_BOARD_SCALE` (default 1) shrinks the data for a quick run; its figures are then not
@@ -74,9 +105,15 @@ pub async fn run(dir: &Path) -> Result<Figures> {
         env: vec![("RUST_LOG".into(), "warn".into())],
         ..StackOptions::for_test(dir)
     };
-    let stack = Stack::start(opts)
+    let mut stack = Stack::start(opts)
         .await
         .context("the stack did not start")?;
+    let replicas = notify_replicas();
+    for n in 2..=replicas {
+        stack
+            .start_replica("notify", &format!("notify-{n}"))
+            .await?;
+    }
     let team = Team::create(&stack, dir).await?;
     let db = stack.database("careboard").await?;
     let addr = super::gateway_addr(&stack)?;
@@ -98,17 +135,44 @@ pub async fn run(dir: &Path) -> Result<Figures> {
     let login = login(&client, addr, &team.care_manager).await?;
     eprintln!("xtask: creating posts for {CREATE_FOR:?}");
     let posts_per_second = create_posts(&client, addr, &login).await?;
-    eprintln!("xtask: {URGENT_POSTS} urgent posts at {URGENT_RATE}/s");
-    let boards = loaded..loaded + u64::from(URGENT_POSTS);
+    let mail_dir = stack.bootstrap.mail_dir.clone();
+    eprintln!("xtask: {} urgent posts at {}/s", URGENT.posts, URGENT.rate);
+    let boards = loaded..loaded + u64::from(URGENT.posts);
     data::urgent_boards(&db, &team.members, boards.start, boards.end).await?;
     let boards: Vec<Uuid> = boards.map(recipient_id).collect();
-    let mut latencies = urgent_emails(&client, addr, &login, &stack, &boards).await?;
-    latencies.sort();
+    let steady = urgent::run(&client, addr, &login, &mail_dir, &boards, URGENT).await?;
+    if steady.arrived < boards.len() {
+        bail!(
+            "only {} of {} urgent emails arrived within 60 s of the last post",
+            steady.arrived,
+            boards.len()
+        );
+    }
+    eprintln!(
+        "xtask: the burst: {} urgent posts at {}/s on {replicas} notify replica(s)",
+        BURST.posts, BURST.rate
+    );
+    let from = loaded + u64::from(URGENT.posts);
+    let boards = from..from + u64::from(BURST.posts);
+    data::urgent_boards(&db, &team.members, boards.start, boards.end).await?;
+    let boards: Vec<Uuid> = boards.map(recipient_id).collect();
+    let burst = urgent::run(&client, addr, &login, &mail_dir, &boards, BURST).await?;
+    #[expect(clippy::cast_precision_loss, reason = "a handful of replicas")]
+    let per_replica = burst.emails_per_second / replicas as f64;
     Ok(Figures {
         timelines,
         posts_per_second,
-        urgent_p50: quantile(&latencies, 0.50),
-        urgent_p99: quantile(&latencies, 0.99),
+        urgent_p50: steady.p50(),
+        urgent_p99: steady.p99(),
+        burst: Burst {
+            rate: BURST.rate,
+            posts: BURST.posts,
+            arrived: burst.arrived,
+            p50: burst.p50(),
+            p99: burst.p99(),
+            replicas,
+            emails_per_second_per_replica: per_replica,
+        },
     })
 }
 
@@ -401,118 +465,6 @@ async fn create_posts(client: &Client, addr: SocketAddr, login: &Login) -> Resul
         total += t.await.context("a poster panicked")??;
     }
     Ok(f64::from(total) / CREATE_FOR.as_secs_f64())
-}
-
-/// One urgent post on each board at [`URGENT_RATE`] a second, and for each the time from its
-/// answer (the writer sees it sent) to its email at the SMTP server.
-async fn urgent_emails(
-    client: &Client,
-    addr: SocketAddr,
-    login: &Login,
-    stack: &Stack,
-    boards: &[Uuid],
-) -> Result<Vec<Duration>> {
-    let interval = Duration::from_secs(1) / URGENT_RATE;
-    let start = Instant::now();
-    let tasks: Vec<_> = (0..URGENT_CONNECTIONS)
-        .map(|worker| {
-            let mut conn = Conn::new(client, addr);
-            // Post i goes at start + i × interval, on connection i mod URGENT_CONNECTIONS.
-            let turns: Vec<(Instant, Uuid, Vec<u8>)> = (worker..URGENT_POSTS)
-                .step_by(URGENT_CONNECTIONS as usize)
-                .map(|i| {
-                    let board = boards[i as usize];
-                    let request = login.post_form(
-                        &format!("/boards/{board}/posts"),
-                        &[
-                            ("body", "急変のため至急連絡ください。"),
-                            ("category", "連絡"),
-                            ("urgent", "1"),
-                        ],
-                    );
-                    (start + interval * i, board, request)
-                })
-                .collect();
-            tokio::spawn(async move {
-                let mut answered = Vec::new();
-                for (due, board, request) in turns {
-                    tokio::time::sleep_until(due.into()).await;
-                    let answer = conn.send(&request).await?;
-                    if answer.status != 303 {
-                        bail!("an urgent post answered {}", answer.status);
-                    }
-                    #[expect(
-                        clippy::disallowed_methods,
-                        reason = "compared with the mail file's time, which is wall-clock time"
-                    )]
-                    let at = SystemTime::now();
-                    answered.push((board, at, due.elapsed()));
-                }
-                Ok(answered)
-            })
-        })
-        .collect();
-    let mut answered = HashMap::new();
-    let mut late = Duration::ZERO;
-    for t in tasks {
-        for (board, at, behind) in t.await.context("an urgent poster panicked")?? {
-            answered.insert(board, at);
-            late = late.max(behind);
-        }
-    }
-    eprintln!("xtask:   the latest post was answered {late:?} after its turn");
-    let arrived = mail_arrivals(&stack.bootstrap.mail_dir, boards).await?;
-    Ok(boards
-        .iter()
-        .map(|b| {
-            arrived[b]
-                .duration_since(answered[b])
-                .unwrap_or(Duration::ZERO)
-        })
-        .collect())
-}
-
-/// When each board's email reached the SMTP server: the sink writes a message and renames it into
-/// place once received, so a file's modification time is its arrival (to the kernel's clock
-/// tick, a few ms), with no need to watch the folder closely while the load runs.
-async fn mail_arrivals(dir: &Path, boards: &[Uuid]) -> Result<HashMap<Uuid, SystemTime>> {
-    let wanted: HashSet<Uuid> = boards.iter().copied().collect();
-    let deadline = Instant::now() + Duration::from_mins(1);
-    let mut seen = HashSet::new();
-    let mut arrived = HashMap::new();
-    while arrived.len() < wanted.len() {
-        if Instant::now() > deadline {
-            bail!(
-                "only {} of {} urgent emails arrived within 60 s of the last post",
-                arrived.len(),
-                wanted.len()
-            );
-        }
-        for entry in std::fs::read_dir(dir)?.flatten() {
-            let path = entry.path();
-            if path.extension().is_none_or(|x| x != "eml") || !seen.insert(path.clone()) {
-                continue;
-            }
-            let at = entry.metadata()?.modified()?;
-            let text = system_tests::smtp::readable(&std::fs::read_to_string(&path)?);
-            let board = text
-                .split("/boards/")
-                .skip(1)
-                .find_map(|rest| rest.get(..36)?.parse::<Uuid>().ok())
-                .filter(|b| wanted.contains(b));
-            // One email per post: the nurse is the only other member. A second would be a
-            // redelivery, reported; the first is the arrival.
-            if let Some(board) = board {
-                if arrived.contains_key(&board) {
-                    eprintln!("xtask:   a second email for the urgent post on board {board}");
-                }
-                let first = arrived.entry(board).or_insert(at);
-                *first = (*first).min(at);
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Ok(arrived)
 }
 
 #[cfg(test)]

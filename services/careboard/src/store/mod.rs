@@ -40,7 +40,7 @@ pub struct Access {
 
 async fn enqueue_all(conn: &mut PgConnection, events: &[CloudEvent]) -> Result<()> {
     for e in events {
-        common::outbox::enqueue(conn, e).await?;
+        service_runtime::outbox::enqueue(conn, e).await?;
     }
     Ok(())
 }

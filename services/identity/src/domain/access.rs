@@ -79,6 +79,33 @@ pub fn may_read_mail_addresses(peer_common_name: Option<&str>) -> Result<(), Dom
     allow(peer_common_name == Some("notify"))
 }
 
+/// Which offices' devices an office's people may also sign in on is the city's decision.
+pub fn may_manage_partners(actor: &Actor) -> Result<(), DomainError> {
+    allow(actor.is_operator())
+}
+
+/// At most this many partner offices per office: a partnership is an exception, not a habit.
+pub const MAX_PARTNERS: usize = 50;
+
+/// A partner list as the city set it: each office once, never the office itself.
+pub fn partner_list(office: Uuid, partners: &[Uuid]) -> Result<Vec<Uuid>, DomainError> {
+    let mut list: Vec<Uuid> = partners.to_vec();
+    list.sort_unstable();
+    list.dedup();
+    if list.contains(&office) || list.len() > MAX_PARTNERS {
+        return Err(DomainError::Invalid("partner_office_ids"));
+    }
+    Ok(list)
+}
+
+/// Sign-in is bound to the device's office: people sign in on their own office's devices (the
+/// city's operators on the city's, their office being one of kind 市町村), or on a partner
+/// office's when the city allowed it.
+#[must_use]
+pub fn may_sign_in_on(home: Uuid, device_office: Uuid, partner: bool) -> bool {
+    home == device_office || partner
+}
+
 /// The role a new account gets: people of the city's own office are operators.
 #[must_use]
 pub fn role_for_new_user(actor: &Actor, office: Uuid, office_admin: bool) -> Role {
@@ -143,6 +170,22 @@ mod tests {
         assert!(may_read_mail_addresses(Some("notify")).is_ok());
         assert!(may_read_mail_addresses(Some("gateway")).is_err());
         assert!(may_read_mail_addresses(None).is_err());
+    }
+
+    #[test]
+    fn people_sign_in_on_their_own_office_devices_or_a_partner_office() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        assert!(may_sign_in_on(a, a, false));
+        assert!(!may_sign_in_on(a, b, false));
+        assert!(may_sign_in_on(a, b, true));
+        assert!(may_manage_partners(&actor(Role::Operator, 9, 12)).is_ok());
+        assert!(may_manage_partners(&actor(Role::OfficeAdmin, 1, 10)).is_err());
+        assert_eq!(partner_list(a, &[b, b]).unwrap(), vec![b]);
+        assert!(partner_list(a, &[b, a]).is_err(), "not itself");
+        let many: Vec<Uuid> = (10..=10 + MAX_PARTNERS as u128)
+            .map(Uuid::from_u128)
+            .collect();
+        assert!(partner_list(a, &many).is_err());
     }
 
     #[test]

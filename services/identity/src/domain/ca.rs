@@ -20,7 +20,10 @@ fn to_time(t: DateTime<Utc>) -> Result<time::OffsetDateTime, DomainError> {
     time::OffsetDateTime::from_unix_timestamp(t.timestamp()).map_err(cert_err)
 }
 
-/// The key-encryption key, 32 bytes, from `IDENTITY_CA_KEK` (base64).
+/// The key-encryption key, 32 bytes, from `IDENTITY_CA_KEK` (base64). It seals the CA's private
+/// key and the enrollment secrets waiting to be mailed, each under its own associated data so
+/// that one sealed value cannot be passed off as another.
+#[derive(Clone)]
 pub struct Kek(LessSafeKey);
 
 impl Kek {
@@ -31,32 +34,59 @@ impl Kek {
         Ok(Self(LessSafeKey::new(key)))
     }
 
+    /// Seals the CA's private key.
     pub fn seal(&self, nonce: [u8; 12], plaintext: &[u8]) -> Result<Vec<u8>, DomainError> {
+        self.seal_for(SEAL_AAD, nonce, plaintext)
+    }
+
+    pub fn open(&self, nonce: &[u8], sealed: &[u8]) -> Result<Vec<u8>, DomainError> {
+        self.open_for(SEAL_AAD, nonce, sealed)
+    }
+
+    /// Seals `plaintext` for `purpose` (the associated data); only `open_for` with the same
+    /// purpose opens it.
+    pub fn seal_for(
+        &self,
+        purpose: &[u8],
+        nonce: [u8; 12],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>, DomainError> {
         let mut data = plaintext.to_vec();
         self.0
             .seal_in_place_append_tag(
                 Nonce::assume_unique_for_key(nonce),
-                Aad::from(SEAL_AAD),
+                Aad::from(purpose),
                 &mut data,
             )
             .map_err(|_| DomainError::Certificate("sealing failed".into()))?;
         Ok(data)
     }
 
-    pub fn open(&self, nonce: &[u8], sealed: &[u8]) -> Result<Vec<u8>, DomainError> {
+    pub fn open_for(
+        &self,
+        purpose: &[u8],
+        nonce: &[u8],
+        sealed: &[u8],
+    ) -> Result<Vec<u8>, DomainError> {
         let nonce = Nonce::try_assume_unique_for_key(nonce)
             .map_err(|_| DomainError::Certificate("bad nonce".into()))?;
         let mut data = sealed.to_vec();
         let plain = self
             .0
-            .open_in_place(nonce, Aad::from(SEAL_AAD), &mut data)
+            .open_in_place(nonce, Aad::from(purpose), &mut data)
             .map_err(|_| {
                 DomainError::Certificate(
-                    "the device CA key cannot be decrypted with IDENTITY_CA_KEK (wrong or rotated key?)".into(),
+                    "a sealed value cannot be decrypted with IDENTITY_CA_KEK (wrong or rotated key?)".into(),
                 )
             })?;
         Ok(plain.to_vec())
     }
+}
+
+/// The associated data an enrollment secret is sealed under: its code's id.
+#[must_use]
+pub fn enrollment_secret_purpose(code_id: uuid::Uuid) -> Vec<u8> {
+    format!("renrakucho-enrollment-secret:{code_id}").into_bytes()
 }
 
 pub struct NewCa {
@@ -241,6 +271,26 @@ mod tests {
         let other = Kek::from_bytes(&[9; 32]).unwrap();
         assert!(other.open(&[2; 12], &sealed).is_err());
         assert!(Kek::from_bytes(&[1; 16]).is_err());
+    }
+
+    #[test]
+    fn an_enrollment_secret_opens_only_for_its_own_code() {
+        let kek = Kek::from_bytes(&[1; 32]).unwrap();
+        let (a, b) = (uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2));
+        let sealed = kek
+            .seal_for(&enrollment_secret_purpose(a), [3; 12], b"ABCD-EFGH")
+            .unwrap();
+        assert!(!sealed.windows(9).any(|w| w == b"ABCD-EFGH"));
+        assert_eq!(
+            kek.open_for(&enrollment_secret_purpose(a), &[3; 12], &sealed)
+                .unwrap(),
+            b"ABCD-EFGH"
+        );
+        assert!(
+            kek.open_for(&enrollment_secret_purpose(b), &[3; 12], &sealed)
+                .is_err()
+        );
+        assert!(kek.open(&[3; 12], &sealed).is_err(), "nor as the CA key");
     }
 
     #[test]

@@ -117,6 +117,9 @@ pub enum DomainError {
     EnrollmentRefused,
     #[error("current password wrong")]
     WrongCurrentPassword,
+    /// The device belongs to another office (named here) than the person's or its partners.
+    #[error("device of another office")]
+    OtherOfficeDevice(String),
 }
 
 /// A person's name as shown to others: trimmed, 1 to 50 characters.

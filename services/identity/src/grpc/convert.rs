@@ -34,6 +34,10 @@ impl From<Error> for Status {
                 DomainError::WrongCurrentPassword => {
                     Status::invalid_argument("wrong_current_password")
                 }
+                DomainError::OtherOfficeDevice(office) => pb::OtherOfficeDevice {
+                    device_office_name: office,
+                }
+                .into_status(),
             },
             Error::Store(e) => {
                 tracing::error!(error = %e, "store failure");

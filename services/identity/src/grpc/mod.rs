@@ -11,6 +11,8 @@ use uuid::Uuid;
 
 mod convert;
 mod decode;
+mod mail;
+mod partners;
 
 use convert::{certificate, certificate_request, principal, staff_card, time, user};
 use decode::{actor, bounded, id, optional_id, peer_common_name, serial, user_input};
@@ -57,13 +59,19 @@ impl pb::identity_server::Identity for IdentityGrpc {
         request: Request<pb::AuthenticateRequest>,
     ) -> Reply<pb::AuthenticateResponse> {
         let req = request.into_inner();
+        let used = if req.passive {
+            crate::service::Use::Passive
+        } else {
+            crate::service::Use::Active
+        };
         let auth = self
             .identity
-            .authenticate(&req.session_token, serial(req.certificate.as_ref())?)
+            .check_session(&req.session_token, serial(req.certificate.as_ref())?, used)
             .await?;
         Ok(Response::new(pb::AuthenticateResponse {
             principal: Some(principal(&auth.user)),
             csrf_token: auth.csrf,
+            ends_at_ms: auth.ends_at.timestamp_millis(),
         }))
     }
 
@@ -334,9 +342,10 @@ impl pb::identity_server::Identity for IdentityGrpc {
         Ok(Response::new(pb::ListMailAddressesResponse {
             addresses: rows
                 .into_iter()
-                .map(|(id, email)| pb::MailAddress {
+                .map(|(id, email, office)| pb::MailAddress {
                     user_id: id.to_string(),
                     email,
+                    office_id: office.to_string(),
                 })
                 .collect(),
         }))
@@ -544,5 +553,37 @@ impl pb::identity_server::Identity for IdentityGrpc {
                 first_broken_seq: seq,
             },
         }))
+    }
+
+    #[tracing::instrument(skip_all, fields(code_id = %request.get_ref().code_id))]
+    async fn get_enrollment_mail(
+        &self,
+        request: Request<pb::EnrollmentMailRef>,
+    ) -> Reply<pb::EnrollmentMail> {
+        mail::get(&self.identity, request).await
+    }
+
+    #[tracing::instrument(skip_all, fields(code_id = %request.get_ref().code_id))]
+    async fn mark_enrollment_mailed(
+        &self,
+        request: Request<pb::EnrollmentMailRef>,
+    ) -> Reply<pb::MarkEnrollmentMailedResponse> {
+        mail::mailed(&self.identity, request).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_office_partners(
+        &self,
+        request: Request<pb::GetOfficePartnersRequest>,
+    ) -> Reply<pb::OfficePartners> {
+        partners::get(&self.identity, request).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_office_partners(
+        &self,
+        request: Request<pb::SetOfficePartnersRequest>,
+    ) -> Reply<pb::OfficePartners> {
+        partners::set(&self.identity, request).await
     }
 }

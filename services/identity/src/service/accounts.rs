@@ -5,7 +5,7 @@ use super::{Identity, random};
 use crate::domain::access::{self, Actor};
 use crate::domain::enrollment::SECRET_ALPHABET;
 use crate::domain::{DomainError, LoginId, Role, directory, password, person_name, profession};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::events::{USER_STATUS_CHANGED, UserStatusChanged};
 use crate::store::{NewUser, StoreError, UserPatch, UserRow};
 use common::text::{Email, Kana};
@@ -82,7 +82,7 @@ impl Identity {
         let valid = validate(input)?;
         let role = access::role_for_new_user(actor, office, input.office_admin);
         let initial = initial_password();
-        let hash = password::hash(&initial, &random::<16>()).map_err(Error::Internal)?;
+        let hash = self.password_hash(&initial).await?;
         let id = Uuid::now_v7();
         let record = Self::audit_by(actor, "user.create", "success")
             .on("user", &id)
@@ -145,7 +145,7 @@ impl Identity {
         let user = self.target(id).await?;
         access::may_change_status_of(actor, user.office_id, id)?;
         let initial = initial_password();
-        let hash = password::hash(&initial, &random::<16>()).map_err(Error::Internal)?;
+        let hash = self.password_hash(&initial).await?;
         let record = Self::audit_by(actor, "user.password_reset", "success").on("user", &id);
         self.store
             .set_password(id, &hash, true, self.clock.now(), &[self.audit(&record)?])
@@ -298,7 +298,7 @@ impl Identity {
         peer_common_name: Option<&str>,
         ids: &[Uuid],
         admins_of: Option<Uuid>,
-    ) -> Result<Vec<(Uuid, String)>> {
+    ) -> Result<Vec<(Uuid, String, Uuid)>> {
         access::may_read_mail_addresses(peer_common_name)?;
         if ids.len() > 500 {
             return Err(DomainError::Invalid("user_ids").into());

@@ -6,11 +6,10 @@ use crate::domain::access::{self, Actor};
 use crate::domain::ca::{self, DeviceRequest, IssuedDevice, P12Profile};
 use crate::domain::enrollment::{self, CodeState};
 use crate::domain::{DomainError, LoginId, Role, password, person_name};
-use crate::error::{Error, Result};
-use crate::events::{CERTIFICATE_REVOKED, CODE_ISSUED, CertificateRevoked, CodeIssued};
-use crate::store::{CertificateRow, NewCode, NewDevice, NewUser, RequestRow, StoreError};
+use crate::error::Result;
+use crate::events::{CERTIFICATE_REVOKED, CertificateRevoked};
+use crate::store::{CertificateRow, NewDevice, NewUser, RequestRow, StoreError};
 use common::audit::AuditRecord;
-use common::text::Email;
 use sha2::Digest;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
@@ -23,88 +22,62 @@ pub struct Enrolled {
     pub not_after: chrono::DateTime<chrono::Utc>,
 }
 
-fn secret_hash(secret: &str) -> Vec<u8> {
+pub(super) fn secret_hash(secret: &str) -> Vec<u8> {
     sha2::Sha256::digest(secret.as_bytes()).to_vec()
 }
 
+/// A device certificate just issued, with its PKCS#12 file.
+struct Issued {
+    device: IssuedDevice,
+    p12: Vec<u8>,
+    not_before: chrono::DateTime<chrono::Utc>,
+    not_after: chrono::DateTime<chrono::Utc>,
+}
+
 impl Identity {
-    fn issue(
+    /// Issues a certificate for `label` of `office_name` and packs it as PKCS#12 under
+    /// `p12_password`, on the CPU pool (key generation, signing and the file's key derivation).
+    async fn issue(
         &self,
         office_name: &str,
         label: &str,
-    ) -> Result<(
-        IssuedDevice,
-        chrono::DateTime<chrono::Utc>,
-        chrono::DateTime<chrono::Utc>,
-    )> {
+        p12_password: &str,
+        profile: P12Profile,
+    ) -> Result<Issued> {
         let now = self.clock.now();
         let not_before = now - chrono::Duration::minutes(5);
-        let not_after = now + chrono::Duration::days(self.cert_days);
-        let issued = ca::issue_device(
-            &self.ca.cert_pem,
-            &self.ca.key_pem,
-            &DeviceRequest {
-                office_name,
-                device_label: label,
-                serial: random::<16>(),
-                not_before,
-                not_after,
-            },
-        )?;
-        Ok((issued, not_before, not_after))
-    }
-
-    /// The operator issues a 証明書取得用No/パスワード for an office; notify mails it to `email`.
-    pub async fn issue_enrollment_code(
-        &self,
-        actor: &Actor,
-        office: Uuid,
-        office_name: &str,
-        email: &str,
-    ) -> Result<(String, String, chrono::DateTime<chrono::Utc>)> {
-        access::may_issue_enrollment_codes(actor)?;
-        let email = Email::parse(email).map_err(|_| DomainError::Invalid("email"))?;
-        let office_name = office_name.trim();
-        if office_name.is_empty() {
-            return Err(DomainError::Invalid("office_id").into());
-        }
-        let now = self.clock.now();
-        let expires_at = now + chrono::Duration::days(self.code_days);
-        loop {
-            let (number, secret) = enrollment::new_code(&random::<24>());
-            let shown = enrollment::display_secret(&secret);
-            let record = Self::audit_by(actor, "enrollment_code.issue", "success")
-                .on("office", &office)
-                .with(serde_json::json!({"number": number}));
-            let mail = self.event(
-                CODE_ISSUED,
-                office.to_string(),
-                &CodeIssued {
-                    office_id: office,
-                    office_name: office_name.to_owned(),
-                    email: email.as_str().to_owned(),
-                    number: number.clone(),
-                    secret: shown.clone(),
-                    expires_at,
-                },
-            )?;
-            let code = NewCode {
-                number: &number,
-                secret_hash: &secret_hash(&secret),
-                office_id: office,
-                office_name,
-                issued_by: actor.user_id,
-                created_at: now,
-                expires_at,
-            };
-            if self
-                .store
-                .insert_code(&code, &[self.audit(&record)?, mail])
-                .await?
-            {
-                return Ok((number, shown, expires_at));
-            }
-        }
+        let not_after = now + self.rules.cert_validity;
+        let ca = self.ca.clone();
+        let (office_name, label, p12_password) = (
+            office_name.to_owned(),
+            label.to_owned(),
+            p12_password.to_owned(),
+        );
+        let serial = random::<16>();
+        let (device, p12) = self
+            .cpu
+            .run(move || -> Result<_> {
+                let device = ca::issue_device(
+                    &ca.cert_pem,
+                    &ca.key_pem,
+                    &DeviceRequest {
+                        office_name: &office_name,
+                        device_label: &label,
+                        serial,
+                        not_before,
+                        not_after,
+                    },
+                )?;
+                let p12 = ca::pkcs12(&device, &ca.der()?, &label, &p12_password, profile)?;
+                Ok((device, p12))
+            })
+            .await??;
+        Ok(Issued {
+            device,
+            p12,
+            not_before,
+            not_after,
+        })
     }
 
     /// 初回の証明書設定: a valid code buys one certificate, once. Every refusal looks the same.
@@ -159,13 +132,19 @@ impl Identity {
             self.store.record_code_failure(&number, &events).await?;
             return Err(DomainError::EnrollmentRefused.into());
         }
-        let (issued, not_before, not_after) = self.issue(&code.office_name, &label)?;
         let profile = if legacy {
             P12Profile::Legacy3Des
         } else {
             P12Profile::Aes256
         };
-        let p12 = ca::pkcs12(&issued, &self.ca.der()?, &label, p12_password, profile)?;
+        let Issued {
+            device: issued,
+            p12,
+            not_before,
+            not_after,
+        } = self
+            .issue(&code.office_name, &label, p12_password, profile)
+            .await?;
         let device = NewDevice {
             serial: &issued.serial_hex,
             office_id: code.office_id,
@@ -353,7 +332,7 @@ impl Identity {
         let now = self.clock.now();
         let login = LoginId::parse(&req.login_id)?;
         password::check_policy(&req.password, login.as_str()).map_err(DomainError::WeakPassword)?;
-        let hash = password::hash(&req.password, &random::<16>()).map_err(Error::Internal)?;
+        let hash = self.password_hash(&req.password).await?;
         let name = person_name(&req.name)?;
         let user = NewUser {
             id: Uuid::now_v7(),
@@ -372,7 +351,19 @@ impl Identity {
             Err(StoreError::Conflict(_)) => false,
             Err(e) => return Err(e.into()),
         };
-        let (issued, not_before, not_after) = self.issue(&req.office_name, &req.device_label)?;
+        let Issued {
+            device: issued,
+            p12,
+            not_before,
+            not_after,
+        } = self
+            .issue(
+                &req.office_name,
+                &req.device_label,
+                &req.p12_password,
+                P12Profile::Aes256,
+            )
+            .await?;
         let device = NewDevice {
             serial: &issued.serial_hex,
             office_id: req.office_id,
@@ -390,13 +381,6 @@ impl Identity {
         self.store
             .insert_device(&device, &[self.audit(&record)?])
             .await?;
-        let p12 = ca::pkcs12(
-            &issued,
-            &self.ca.der()?,
-            &req.device_label,
-            &req.p12_password,
-            P12Profile::Aes256,
-        )?;
         Ok(BootstrapOutcome {
             user_created,
             serial: issued.serial_hex,

@@ -3,11 +3,16 @@
 
 pub mod accounts;
 pub mod audit;
+mod blocking;
 mod certificates;
+mod enrollment;
+mod partners;
 mod sessions;
 mod stats;
 
+pub use blocking::CpuPool;
 pub use certificates::BootstrapRequest;
+pub use sessions::Use;
 
 use crate::domain::access::Actor;
 use crate::domain::ca::{self, Kek};
@@ -19,6 +24,7 @@ use common::clock::SharedClock;
 use common::events::CloudEvent;
 use rand::Rng;
 use sha2::Digest;
+use std::sync::Arc;
 
 pub(crate) fn random<const N: usize>() -> [u8; N] {
     let mut buf = [0u8; N];
@@ -72,8 +78,9 @@ pub async fn load_or_create_ca(store: &Store, kek: &Kek, clock: &SharedClock) ->
     })
 }
 
-/// Key-encryption key rotation: the CA's private key, opened with the current key, is sealed
-/// with the new one. Run with identity stopped; start it again with the new key.
+/// Key-encryption key rotation: the CA's private key and the enrollment secrets waiting to be
+/// mailed, opened with the current key, are sealed with the new one. Run with identity stopped;
+/// start it again with the new key.
 pub async fn rotate_kek(store: &Store, current: &Kek, new: &Kek) -> Result<()> {
     let row = store
         .load_ca()
@@ -86,17 +93,37 @@ pub async fn rotate_kek(store: &Store, current: &Kek, new: &Kek) -> Result<()> {
     if new.open(&nonce, &sealed)? != key {
         return Err(Error::Internal("re-sealed key does not open".into()));
     }
-    store.reseal_ca(&nonce, &sealed).await?;
+    let mut secrets = Vec::new();
+    for code in store.all_unmailed().await? {
+        let purpose = ca::enrollment_secret_purpose(code.id);
+        let plain = current.open_for(&purpose, &code.mail_nonce, &code.mail_sealed)?;
+        let nonce = random::<12>();
+        secrets.push((
+            code.id,
+            nonce.to_vec(),
+            new.seal_for(&purpose, nonce, &plain)?,
+        ));
+    }
+    store.reseal(&nonce, &sealed, &secrets).await?;
     Ok(())
+}
+
+/// The rules identity is configured with.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    pub session: SessionPolicy,
+    pub cert_validity: chrono::Duration,
+    pub code_days: i64,
 }
 
 pub struct Identity {
     store: Store,
     clock: SharedClock,
-    policy: SessionPolicy,
-    ca: DeviceCa,
-    cert_days: i64,
-    code_days: i64,
+    rules: Rules,
+    ca: Arc<DeviceCa>,
+    /// Seals the enrollment secrets waiting to be mailed.
+    kek: Kek,
+    cpu: CpuPool,
 }
 
 impl Identity {
@@ -104,19 +131,36 @@ impl Identity {
     pub fn new(
         store: Store,
         clock: SharedClock,
-        policy: SessionPolicy,
+        rules: Rules,
         ca: DeviceCa,
-        cert_days: i64,
-        code_days: i64,
+        kek: Kek,
+        cpu: CpuPool,
     ) -> Self {
         Self {
             store,
             clock,
-            policy,
-            ca,
-            cert_days,
-            code_days,
+            rules,
+            ca: Arc::new(ca),
+            kek,
+            cpu,
         }
+    }
+
+    /// Whether `given` is the password hashed in `stored` (argon2id, on the CPU pool).
+    async fn password_matches(&self, given: &str, stored: &str) -> Result<bool> {
+        let (given, stored) = (given.to_owned(), stored.to_owned());
+        self.cpu
+            .run(move || crate::domain::password::verify(&given, &stored))
+            .await
+    }
+
+    /// An argon2id hash of `password` with a fresh salt, on the CPU pool.
+    async fn password_hash(&self, password: &str) -> Result<String> {
+        let (password, salt) = (password.to_owned(), random::<16>());
+        self.cpu
+            .run(move || crate::domain::password::hash(&password, &salt))
+            .await?
+            .map_err(Error::Internal)
     }
 
     #[must_use]

@@ -1,10 +1,11 @@
 //! Logging in and out, checking a session on every request, changing one's own password.
 
 use super::{Identity, random, token_hash};
-use crate::domain::password;
 use crate::domain::session::{self, SessionState, SessionVerdict};
 use crate::domain::{DomainError, LoginId, UserStatus};
-use crate::error::{Error, Result};
+use crate::domain::{access, password};
+use crate::error::Result;
+use crate::events::{SESSION_ENDED, SessionEnded};
 use crate::store::UserRow;
 use base64::Engine;
 use common::audit::AuditRecord;
@@ -23,6 +24,15 @@ pub struct Opened {
 pub struct Authenticated {
     pub user: UserRow,
     pub csrf: String,
+    /// When the session ends unless it is used again.
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Whether a session check is the user's doing (a page, a call) or an open page re-checking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    Active,
+    Passive,
 }
 
 impl Identity {
@@ -34,14 +44,16 @@ impl Identity {
     ) -> Result<Opened> {
         let now = self.clock.now();
         let device = AuditRecord::new("session.login", "denied").by(None, None, Some(serial));
-        if !self.store.device_in_use(serial, now).await? {
+        let Some((device_office, device_office_name)) =
+            self.store.device_in_use(serial, now).await?
+        else {
             self.store
                 .publish(&[self.audit(&device.with(serde_json::json!({"reason": "device"})))?])
                 .await?;
             return Err(
                 DomainError::Certificate("unknown, revoked or expired device".into()).into(),
             );
-        }
+        };
         if self
             .store
             .failures_from_device(serial, now - DEVICE_WINDOW)
@@ -63,13 +75,12 @@ impl Identity {
             Ok(id) => self.store.user_by_login(id.as_str()).await?,
             Err(_) => None,
         };
-        let verified = if let Some(u) = &user {
-            password::verify(password_given, &u.password_hash)
-        } else {
-            // Same work as a wrong password, so timing does not tell whether the ID exists.
-            let _ = password::verify(password_given, password::DUMMY_HASH);
-            false
-        };
+        // An unknown ID costs the same work as a wrong password, so timing does not tell
+        // whether the ID exists.
+        let stored = user
+            .as_ref()
+            .map_or(password::DUMMY_HASH, |u| u.password_hash.as_str());
+        let verified = self.password_matches(password_given, stored).await? && user.is_some();
         let Some(user) = user.filter(|_| verified) else {
             let lock = session::lockout_after(failures + 1).map(|d| now + d);
             let mut record =
@@ -99,6 +110,19 @@ impl Identity {
             }
             _ => return Err(DomainError::BadCredentials.into()),
         }
+        // Checked once the password is known to be right, so the refusal tells nothing about
+        // an ID to someone who does not know its password.
+        let partner = user.office_id != device_office
+            && self.store.is_partner(user.office_id, device_office).await?;
+        if !access::may_sign_in_on(user.office_id, device_office, partner) {
+            let record = device.on("user", &user.id).with(serde_json::json!({
+                "reason": "office",
+                "device_office_id": device_office,
+                "user_office_id": user.office_id,
+            }));
+            self.store.publish(&[self.audit(&record)?]).await?;
+            return Err(DomainError::OtherOfficeDevice(device_office_name).into());
+        }
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let token = b64.encode(random::<32>());
         let csrf = b64.encode(random::<32>());
@@ -114,7 +138,7 @@ impl Identity {
                 serial,
                 &csrf,
                 now,
-                now + self.policy.absolute,
+                now + self.rules.session.absolute,
                 &events,
             )
             .await?;
@@ -123,6 +147,26 @@ impl Identity {
     }
 
     pub async fn authenticate(&self, token: &str, serial: &str) -> Result<Authenticated> {
+        self.check_session(token, serial, Use::Active).await
+    }
+
+    /// The event that tells every gateway to end the open streams of this session.
+    fn session_ended(&self, user: uuid::Uuid, hash: &[u8]) -> Result<common::events::CloudEvent> {
+        self.event(
+            SESSION_ENDED,
+            user.to_string(),
+            &SessionEnded {
+                session_sha256: hex::encode(hash),
+            },
+        )
+    }
+
+    pub async fn check_session(
+        &self,
+        token: &str,
+        serial: &str,
+        activity: Use,
+    ) -> Result<Authenticated> {
         let now = self.clock.now();
         let hash = token_hash(token);
         let Some(row) = self.store.session(&hash).await? else {
@@ -133,9 +177,9 @@ impl Identity {
             last_seen_at: row.last_seen_at,
             expires_at: row.expires_at,
         };
-        let verdict = session::judge(&state, serial, self.policy, now);
+        let verdict = session::judge(&state, serial, self.rules.session, now);
         if verdict != SessionVerdict::Valid {
-            let mut events = Vec::new();
+            let mut events = vec![self.session_ended(row.user_id, &hash)?];
             if verdict == SessionVerdict::WrongCertificate {
                 let record = AuditRecord::new("session.other_certificate", "denied")
                     .by(Some(row.user_id), None, Some(serial))
@@ -147,17 +191,23 @@ impl Identity {
         }
         let user = self.store.user_by_id(row.user_id).await?;
         let Some(user) = user.filter(|u| u.status == "active") else {
-            self.store.delete_session(&hash, &[]).await?;
+            self.store
+                .delete_session(&hash, &[self.session_ended(row.user_id, &hash)?])
+                .await?;
             return Err(DomainError::SessionInvalid.into());
         };
         // Writing on every request would make each page a database write; a few seconds of
-        // slack on the idle timer is harmless.
-        if now - row.last_seen_at > chrono::Duration::seconds(15) {
+        // slack on the idle timer is harmless (a quarter of it when it is short).
+        let slack = (self.rules.session.idle / 4).min(chrono::Duration::seconds(15));
+        let mut last_seen = row.last_seen_at;
+        if activity == Use::Active && now - last_seen > slack {
             self.store.touch_session(&hash, now).await?;
+            last_seen = now;
         }
         Ok(Authenticated {
             user,
             csrf: row.csrf_token,
+            ends_at: (last_seen + self.rules.session.idle).min(row.expires_at),
         })
     }
 
@@ -169,6 +219,7 @@ impl Identity {
                 .by(Some(row.user_id), None, Some(&row.cert_serial))
                 .on("user", &row.user_id);
             events.push(self.audit(&record)?);
+            events.push(self.session_ended(row.user_id, &hash)?);
         }
         self.store.delete_session(&hash, &events).await?;
         Ok(())
@@ -183,14 +234,14 @@ impl Identity {
     ) -> Result<()> {
         let auth = self.authenticate(token, serial).await?;
         let user = auth.user;
-        if !password::verify(current, &user.password_hash) {
+        if !self.password_matches(current, &user.password_hash).await? {
             return Err(DomainError::WrongCurrentPassword.into());
         }
         password::check_policy(new, &user.login_id).map_err(DomainError::WeakPassword)?;
         if new == current {
             return Err(DomainError::WeakPassword(password::Weakness::Reused).into());
         }
-        let hash = password::hash(new, &random::<16>()).map_err(Error::Internal)?;
+        let hash = self.password_hash(new).await?;
         let record = AuditRecord::new("user.password_change", "success")
             .by(Some(user.id), Some(user.office_id), Some(serial))
             .on("user", &user.id);

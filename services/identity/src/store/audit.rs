@@ -92,7 +92,7 @@ impl Store {
         hash_of: impl FnOnce(&AuditRow) -> Vec<u8>,
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        if !common::outbox::claim(&mut tx, consumer, row.event_id).await? {
+        if !service_runtime::outbox::claim(&mut tx, consumer, row.event_id).await? {
             return Ok(false);
         }
         sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE")

@@ -43,24 +43,29 @@ const COLUMNS: &str = "serial, office_id, office_name, label, fingerprint_sha256
                        last_used_at, revoked_at, revoked_reason";
 
 impl Store {
-    /// Marks the device as used now; false when it is unknown, revoked or expired.
-    pub async fn device_in_use(&self, serial: &str, now: DateTime<Utc>) -> Result<bool> {
-        let row = sqlx::query(
+    /// Marks the device as used now and returns its office (id and name); `None` when it is
+    /// unknown, revoked or expired.
+    pub async fn device_in_use(
+        &self,
+        serial: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Uuid, String)>> {
+        Ok(sqlx::query_as(
             "UPDATE device_certificates SET last_used_at = $2 \
-             WHERE serial = $1 AND revoked_at IS NULL AND not_after > $2",
+             WHERE serial = $1 AND revoked_at IS NULL AND not_after > $2 \
+             RETURNING office_id, office_name",
         )
         .bind(serial)
         .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(row.rows_affected() == 1)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     pub async fn insert_device(&self, d: &NewDevice<'_>, events: &[CloudEvent]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         insert_device(&mut tx, d).await?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -116,7 +121,7 @@ impl Store {
                 .await?;
             enqueue_all(&mut tx, events).await?;
         }
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -151,7 +156,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -195,7 +200,7 @@ impl Store {
         revoked_event: impl Fn(&str) -> Option<CloudEvent>,
     ) -> Result<usize> {
         let mut tx = self.pool.begin().await?;
-        if !common::outbox::claim(&mut tx, consumer, event_id).await? {
+        if !service_runtime::outbox::claim(&mut tx, consumer, event_id).await? {
             return Ok(0);
         }
         sqlx::query(
@@ -230,7 +235,7 @@ impl Store {
         .await?;
         let events: Vec<CloudEvent> = serials.iter().filter_map(|s| revoked_event(s)).collect();
         enqueue_all(&mut tx, &events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(serials.len())
     }
 
@@ -264,7 +269,7 @@ impl Store {
         }
         let events: Vec<CloudEvent> = rows.iter().filter_map(&events_for).collect();
         enqueue_all(&mut tx, &events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(rows.len())
     }
 }

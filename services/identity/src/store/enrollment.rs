@@ -14,7 +14,27 @@ pub struct CodeRow {
     pub used_at: Option<DateTime<Utc>>,
 }
 
+/// An enrollment secret waiting to be mailed, as sealed.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UnmailedRow {
+    pub id: Uuid,
+    pub number: String,
+    pub office_name: String,
+    pub mail_to: String,
+    pub mail_nonce: Vec<u8>,
+    pub mail_sealed: Vec<u8>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The sealed secret and where it goes, kept until notify has mailed it.
+pub struct SealedMail<'a> {
+    pub to: &'a str,
+    pub nonce: &'a [u8],
+    pub sealed: &'a [u8],
+}
+
 pub struct NewCode<'a> {
+    pub id: Uuid,
     pub number: &'a str,
     pub secret_hash: &'a [u8],
     pub office_id: Uuid,
@@ -22,6 +42,7 @@ pub struct NewCode<'a> {
     pub issued_by: Uuid,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    pub mail: SealedMail<'a>,
 }
 
 impl Store {
@@ -29,8 +50,9 @@ impl Store {
     pub async fn insert_code(&self, c: &NewCode<'_>, events: &[CloudEvent]) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
-            "INSERT INTO enrollment_codes (number, secret_hash, office_id, office_name, issued_by, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (number) DO NOTHING",
+            "INSERT INTO enrollment_codes (number, secret_hash, office_id, office_name, issued_by, created_at, expires_at, \
+             id, mail_to, mail_nonce, mail_sealed) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (number) DO NOTHING",
         )
         .bind(c.number)
         .bind(c.secret_hash)
@@ -39,13 +61,17 @@ impl Store {
         .bind(c.issued_by)
         .bind(c.created_at)
         .bind(c.expires_at)
+        .bind(c.id)
+        .bind(c.mail.to)
+        .bind(c.mail.nonce)
+        .bind(c.mail.sealed)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
         }
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(true)
     }
 
@@ -94,7 +120,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -108,7 +134,8 @@ impl Store {
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let used = sqlx::query(
-            "UPDATE enrollment_codes SET used_at = $2, used_serial = $3 WHERE number = $1 AND used_at IS NULL",
+            "UPDATE enrollment_codes SET used_at = $2, used_serial = $3, mail_to = NULL, mail_nonce = NULL, mail_sealed = NULL \
+             WHERE number = $1 AND used_at IS NULL",
         )
         .bind(number)
         .bind(device.issued_at)
@@ -127,7 +154,68 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(true)
+    }
+}
+
+impl Store {
+    /// The sealed secret of a code still waiting to be mailed: not mailed, used or expired.
+    pub async fn unmailed(&self, id: Uuid, now: DateTime<Utc>) -> Result<Option<UnmailedRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, number, office_name, mail_to, mail_nonce, mail_sealed, expires_at \
+             FROM enrollment_codes WHERE id = $1 AND mail_sealed IS NOT NULL AND used_at IS NULL \
+             AND expires_at > $2",
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// notify has mailed the code: its sealed secret and the address are destroyed. False when
+    /// there was nothing left to destroy (mailed before, used, or expired).
+    pub async fn forget_mailed(
+        &self,
+        id: Uuid,
+        now: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE enrollment_codes SET mailed_at = $2, mail_to = NULL, mail_nonce = NULL, mail_sealed = NULL \
+             WHERE id = $1 AND mail_sealed IS NOT NULL",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        enqueue_all(&mut tx, events).await?;
+        self.commit(tx).await?;
+        Ok(true)
+    }
+
+    /// Destroys the sealed secrets of codes that expired unmailed; returns how many.
+    pub async fn forget_expired_mail(&self, now: DateTime<Utc>) -> Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE enrollment_codes SET mail_to = NULL, mail_nonce = NULL, mail_sealed = NULL WHERE mail_sealed IS NOT NULL AND expires_at <= $1",
+        )
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
+    /// Every sealed secret still waiting, for re-sealing under a new key-encryption key.
+    pub async fn all_unmailed(&self) -> Result<Vec<UnmailedRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, number, office_name, mail_to, mail_nonce, mail_sealed, expires_at \
+             FROM enrollment_codes WHERE mail_sealed IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 }

@@ -4,18 +4,21 @@
 mod audit;
 mod certificates;
 mod enrollment;
+mod partners;
 mod sessions;
 mod stats;
 mod users;
 
 pub use audit::{AuditFilter, AuditLine, AuditRow};
 pub use certificates::{CertificateRow, NewDevice, RequestRow};
-pub use enrollment::NewCode;
+pub use enrollment::{NewCode, SealedMail};
 pub use users::{NewUser, UserPatch, UserRow};
 
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use std::sync::Arc;
+use tokio::sync::Notify;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -39,7 +42,7 @@ fn conflict(e: sqlx::Error) -> StoreError {
 
 async fn enqueue_all(conn: &mut PgConnection, events: &[CloudEvent]) -> Result<()> {
     for event in events {
-        common::outbox::enqueue(conn, event).await?;
+        service_runtime::outbox::enqueue(conn, event).await?;
     }
     Ok(())
 }
@@ -54,19 +57,29 @@ pub struct CaRow {
 #[derive(Clone)]
 pub struct Store {
     pool: PgPool,
+    /// Wakes the outbox relay, so that what a write enqueued (a revocation above all) leaves
+    /// at once rather than at the relay's next poll.
+    relay: Arc<Notify>,
 }
 
 impl Store {
     #[must_use]
-    pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+    pub fn new(pool: PgPool, relay: Arc<Notify>) -> Self {
+        Self { pool, relay }
+    }
+
+    /// Commits a write that enqueued events and wakes the relay for them.
+    async fn commit(&self, tx: Transaction<'_, Postgres>) -> Result<()> {
+        tx.commit().await?;
+        self.relay.notify_one();
+        Ok(())
     }
 
     /// Events alone (audit of a refused attempt, for instance).
     pub async fn publish(&self, events: &[CloudEvent]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -78,13 +91,33 @@ impl Store {
         )
     }
 
-    /// The CA key sealed anew (key-encryption key rotation); the certificate does not change.
-    pub async fn reseal_ca(&self, nonce: &[u8], sealed: &[u8]) -> Result<()> {
+    /// The CA key and the enrollment secrets waiting to be mailed, sealed anew (key-encryption
+    /// key rotation), in one transaction: either everything opens with the new key or nothing
+    /// changed. The certificate does not change.
+    pub async fn reseal(
+        &self,
+        ca_nonce: &[u8],
+        ca_sealed: &[u8],
+        secrets: &[(uuid::Uuid, Vec<u8>, Vec<u8>)],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE device_ca SET key_nonce = $1, key_sealed = $2 WHERE id = 1")
+            .bind(ca_nonce)
+            .bind(ca_sealed)
+            .execute(&mut *tx)
+            .await?;
+        for (id, nonce, sealed) in secrets {
+            sqlx::query(
+                "UPDATE enrollment_codes SET mail_nonce = $2, mail_sealed = $3 WHERE id = $1 \
+                 AND mail_sealed IS NOT NULL",
+            )
+            .bind(id)
             .bind(nonce)
             .bind(sealed)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -62,7 +62,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -96,7 +96,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -125,7 +125,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 }

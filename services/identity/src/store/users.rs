@@ -93,9 +93,9 @@ impl Store {
         &self,
         ids: &[Uuid],
         admins_of: Option<Uuid>,
-    ) -> Result<Vec<(Uuid, String)>> {
+    ) -> Result<Vec<(Uuid, String, Uuid)>> {
         Ok(sqlx::query_as(
-            "SELECT id, email FROM users WHERE status = 'active' AND email <> '' \
+            "SELECT id, email, office_id FROM users WHERE status = 'active' AND email <> '' \
              AND (id = ANY($1) OR (role = 'office_admin' AND office_id = $2))",
         )
         .bind(ids)
@@ -146,7 +146,7 @@ impl Store {
         .await
         .map_err(conflict)?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -171,7 +171,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -200,7 +200,7 @@ impl Store {
                 .await?;
         }
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 
@@ -240,7 +240,7 @@ impl Store {
                 .await?;
         }
         enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        self.commit(tx).await?;
         Ok(())
     }
 }

@@ -1,6 +1,8 @@
-//! The emails notify writes. They carry no personal or health data: an office name at most, and
-//! a link to the portal.
+//! The emails notify writes and the rules of their delivery. They carry no personal or health
+//! data: an office name at most, and a link to the portal.
 
+pub mod access;
+pub mod delivery;
 pub mod templates;
 
 /// An email ready to send.

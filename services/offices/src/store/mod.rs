@@ -76,7 +76,7 @@ const APPLICATION: &str = "id, status, name, kana, kind, code, postal_code, addr
 
 async fn enqueue_all(conn: &mut PgConnection, events: &[CloudEvent]) -> Result<()> {
     for e in events {
-        common::outbox::enqueue(conn, e).await?;
+        service_runtime::outbox::enqueue(conn, e).await?;
     }
     Ok(())
 }

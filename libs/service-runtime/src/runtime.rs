@@ -1,9 +1,10 @@
 //! What every service with a database runs on, started the same way everywhere: the pool
-//! (migrated), NATS, metrics, the shutdown token, the outbox relay and the admin endpoints.
+//! (migrated), NATS, metrics, the shutdown token, the outbox relay, the pruning of the event
+//! tables and the admin endpoints.
 
-use crate::admin::Readiness;
-use crate::metrics::Metrics;
 use crate::outbox::OutboxRelay;
+use common::admin::Readiness;
+use common::metrics::Metrics;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -20,6 +21,8 @@ pub enum RuntimeError {
     Nats(String),
     #[error("admin endpoints: {0}")]
     Admin(#[from] std::io::Error),
+    #[error(transparent)]
+    Config(#[from] common::config::ConfigError),
 }
 
 pub struct Runtime {
@@ -39,9 +42,10 @@ impl Runtime {
         admin_addr: SocketAddr,
         migrator: &sqlx::migrate::Migrator,
     ) -> Result<Self, RuntimeError> {
+        let prune = crate::prune::PruneConfig::from_vars(&common::config::Vars::from_process())?;
         let pool = crate::db::connect(database_url, 10).await?;
         crate::db::migrate(&pool, migrator).await?;
-        let shutdown = crate::shutdown::on_signal();
+        let shutdown = common::shutdown::on_signal();
         let metrics = Metrics::new();
         // Connecting in the background lets the service serve (and write its outbox) while NATS
         // is away.
@@ -56,13 +60,20 @@ impl Runtime {
             metrics.clone(),
         );
         let relay_waker = relay.waker();
-        let tasks = vec![tokio::spawn(relay.run(shutdown.clone()))];
+        let tasks = vec![
+            tokio::spawn(relay.run(shutdown.clone())),
+            tokio::spawn(crate::prune::prune_forever(
+                pool.clone(),
+                prune,
+                shutdown.clone(),
+            )),
+        ];
         let readiness = Readiness {
             check: None,
-            database: Some(pool.clone()),
+            probes: vec![crate::db::probe(pool.clone())],
             nats: Some(nats.clone()),
         };
-        let admin = tokio::spawn(crate::admin::serve(
+        let admin = tokio::spawn(common::admin::serve(
             admin_addr,
             readiness,
             metrics.clone(),

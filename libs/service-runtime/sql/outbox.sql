@@ -8,6 +8,8 @@ CREATE TABLE IF NOT EXISTS outbox (
     published_at timestamptz
 );
 CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (created_at, id) WHERE published_at IS NULL;
+-- What the pruner deletes (`common::prune`).
+CREATE INDEX IF NOT EXISTS outbox_published ON outbox (published_at) WHERE published_at IS NOT NULL;
 
 -- Events this service has already handled, so a redelivery past JetStream's window is a no-op.
 CREATE TABLE IF NOT EXISTS processed_events (
@@ -16,3 +18,4 @@ CREATE TABLE IF NOT EXISTS processed_events (
     processed_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (consumer, event_id)
 );
+CREATE INDEX IF NOT EXISTS processed_events_at ON processed_events (processed_at);

@@ -41,3 +41,18 @@ pub async fn migrate(pool: &PgPool, service: &sqlx::migrate::Migrator) -> Result
     service.run(pool).await?;
     Ok(())
 }
+
+/// `/readyz`'s question to the database: does it answer a query now?
+#[must_use]
+pub fn probe(pool: PgPool) -> common::admin::Probe {
+    std::sync::Arc::new(move || {
+        let pool = pool.clone();
+        Box::pin(async move {
+            sqlx::query("SELECT 1")
+                .execute(&pool)
+                .await
+                .map(|_| ())
+                .map_err(|_| "database unreachable")
+        })
+    })
+}

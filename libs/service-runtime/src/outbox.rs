@@ -3,9 +3,9 @@
 //! between publish and mark publishes a duplicate that JetStream drops within its window; past
 //! that window consumers drop it through `claim` (a processed-event table keyed by event id).
 
-use crate::events::{CloudEvent, EventError, ensure_stream, nats_err};
-use crate::metrics::Metrics;
 use async_nats::jetstream;
+use common::events::{CloudEvent, EventError, ensure_stream, nats_err};
+use common::metrics::Metrics;
 use sqlx::{PgConnection, PgPool};
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,6 +44,15 @@ pub async fn claim(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Why a round of the relay stopped; the relay retries either.
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    #[error(transparent)]
+    Events(#[from] EventError),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
 }
 
 /// Moves outbox rows to JetStream, oldest first, until cancelled.
@@ -131,7 +140,7 @@ impl OutboxRelay {
             .map_err(nats_err)
     }
 
-    async fn relay_batch(&self) -> Result<usize, EventError> {
+    async fn relay_batch(&self) -> Result<usize, RelayError> {
         let mut tx = self.pool.begin().await?;
         let rows: Vec<OutboxRow> = sqlx::query_as(
             "SELECT id, subject, payload, traceparent FROM outbox WHERE published_at IS NULL \
@@ -147,7 +156,7 @@ impl OutboxRelay {
                 subject = %row.subject,
                 trace_id = tracing::field::Empty
             );
-            crate::telemetry::set_parent(&span, row.traceparent.as_deref());
+            common::telemetry::set_parent(&span, row.traceparent.as_deref());
             // Instrumented, never entered: a guard held across an await moves between threads.
             let ack = tracing::Instrument::instrument(self.publish(row), span).await?;
             pending.push((row.id, ack));
@@ -159,7 +168,7 @@ impl OutboxRelay {
         for (id, ack) in pending {
             match ack.await {
                 Ok(_) => published.push(id),
-                Err(e) => failed = Some(nats_err(e)),
+                Err(e) => failed = Some(RelayError::from(nats_err(e))),
             }
         }
         if !published.is_empty() {

@@ -1,0 +1,57 @@
+use super::{Result, Store, enqueue_all};
+use chrono::{DateTime, Utc};
+use common::events::CloudEvent;
+use uuid::Uuid;
+
+impl Store {
+    /// The offices on whose devices people of `office` may also sign in.
+    pub async fn partners_of(&self, office: Uuid) -> Result<Vec<Uuid>> {
+        Ok(sqlx::query_scalar(
+            "SELECT partner_office_id FROM office_partners WHERE office_id = $1 \
+             ORDER BY partner_office_id",
+        )
+        .bind(office)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Whether people of `office` may sign in on devices of `device_office` by a partnership.
+    pub async fn is_partner(&self, office: Uuid, device_office: Uuid) -> Result<bool> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM office_partners WHERE office_id = $1 AND partner_office_id = $2)",
+        )
+        .bind(office)
+        .bind(device_office)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Replaces the partner list of `office`.
+    pub async fn set_partners(
+        &self,
+        office: Uuid,
+        partners: &[Uuid],
+        by: Uuid,
+        now: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM office_partners WHERE office_id = $1")
+            .bind(office)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO office_partners (office_id, partner_office_id, set_by, set_at) \
+             SELECT $1, p, $3, $4 FROM unnest($2::uuid[]) AS p ON CONFLICT DO NOTHING",
+        )
+        .bind(office)
+        .bind(partners)
+        .bind(by)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        enqueue_all(&mut tx, events).await?;
+        self.commit(tx).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,36 @@
+//! What a caller sent, checked before anything is read: who is asking, and through which
+//! service.
+
+use crate::domain::access::{Reader, Role};
+use tonic::{Request, Status};
+
+pub(super) fn reader(a: Option<&proto::common::Actor>) -> Result<Reader, Status> {
+    let bad = || Status::unauthenticated("no_actor");
+    let a = a.ok_or_else(bad)?;
+    let role = match a.role() {
+        proto::common::Role::Staff => Role::Staff,
+        proto::common::Role::OfficeAdmin => Role::OfficeAdmin,
+        proto::common::Role::Operator => Role::Operator,
+        proto::common::Role::Unspecified => return Err(bad()),
+    };
+    Ok(Reader {
+        office_id: a.office_id.parse().map_err(|_| bad())?,
+        role,
+    })
+}
+
+/// The subject common name of a DER certificate; `None` if it has none or does not parse.
+fn common_name(der: &[u8]) -> Option<String> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    cert.subject()
+        .iter_common_name()
+        .next()
+        .and_then(|cn| cn.as_str().ok())
+        .map(str::to_owned)
+}
+
+/// Which service is asking: the common name of its client certificate. The TLS layer has already
+/// verified the chain to the internal CA, which issues service certificates only.
+pub(super) fn peer_common_name<T>(request: &Request<T>) -> Option<String> {
+    common_name(request.peer_certs()?.first()?.as_ref())
+}
