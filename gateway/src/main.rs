@@ -6,6 +6,7 @@ mod charts;
 mod clients;
 mod config;
 mod error;
+mod idempotency;
 mod live;
 mod revocation;
 mod routes;

@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod events;
 pub mod grpc;
+pub mod idempotency;
 pub mod metrics;
 pub mod otlp_metrics;
 #[cfg(feature = "postgres")]

@@ -1,5 +1,6 @@
 //! What every service with a database runs on, started the same way everywhere: the pool
-//! (migrated), NATS, metrics, the shutdown token, the outbox relay and the admin endpoints.
+//! (migrated), NATS, metrics, the shutdown token, the outbox relay, the pruning of idempotency
+//! keys and the admin endpoints.
 
 use crate::admin::Readiness;
 use crate::metrics::Metrics;
@@ -56,7 +57,13 @@ impl Runtime {
             metrics.clone(),
         );
         let relay_waker = relay.waker();
-        let tasks = vec![tokio::spawn(relay.run(shutdown.clone()))];
+        let tasks = vec![
+            tokio::spawn(relay.run(shutdown.clone())),
+            tokio::spawn(crate::idempotency::claims::prune_forever(
+                pool.clone(),
+                shutdown.clone(),
+            )),
+        ];
         let readiness = Readiness {
             check: None,
             database: Some(pool.clone()),
