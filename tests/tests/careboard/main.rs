@@ -8,6 +8,8 @@
 mod authz;
 mod consents;
 mod forms;
+mod idempotency;
 mod mail_and_live;
+mod races;
 mod timeline;
 mod world;
