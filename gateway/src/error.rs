@@ -142,6 +142,21 @@ impl From<tonic::Status> for Failure {
                 "ログインIDまたはパスワードが正しくありません。",
             ),
             (Code::Unauthenticated, _) => Self::login_required(),
+            (Code::Aborted, "idempotency_in_progress") => Self::new(
+                StatusCode::CONFLICT,
+                "in_progress",
+                "処理中です。少し待ってから画面を開き直して、結果を確かめてください。",
+            ),
+            (Code::FailedPrecondition, "idempotency_key_reused") => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "この送信は別の操作のものです。画面を開き直して、もう一度操作してください。",
+            ),
+            (Code::FailedPrecondition, "idempotency_answered") => Self::new(
+                StatusCode::CONFLICT,
+                "already_done",
+                "この操作は既に受け付けました。画面を開き直して、結果を確かめてください。",
+            ),
             (Code::FailedPrecondition, "locked") => Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "locked",

@@ -8,6 +8,7 @@ mod config;
 mod csrf;
 mod csv;
 mod error;
+mod idempotency;
 mod live;
 mod revocation;
 mod routes;

@@ -166,6 +166,24 @@ impl Session {
         self.send_json(reqwest::Method::PATCH, path, body).await
     }
 
+    /// A JSON POST with extra headers (an `Idempotency-Key`, say).
+    pub async fn post_with(
+        &self,
+        path: &str,
+        body: &Value,
+        headers: &[(&str, &str)],
+    ) -> anyhow::Result<Answer> {
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("x-csrf-token", &self.csrf)
+            .json(body);
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        Self::answer(request.send().await?).await
+    }
+
     /// An API call with a JSON body and the session's CSRF header.
     async fn send_json(
         &self,

@@ -9,6 +9,7 @@ mod apply;
 mod audit;
 mod audit_csv;
 mod board;
+mod board_api;
 mod certificates;
 mod choices;
 mod enroll;
@@ -271,6 +272,7 @@ pub fn router(state: AppState) -> Router {
             post(board::acknowledge_form),
         )
         .route("/boards/{id}/events", get(board::events))
+        .route("/api/v1/boards/{id}/posts", post(board_api::create_post))
         .route("/operator/consents", get(recipients::consents_page))
         .route(
             "/incidents",
@@ -295,6 +297,7 @@ pub fn router(state: AppState) -> Router {
     public
         .merge(protected)
         .layer(from_fn_with_state(state.clone(), crate::csrf::guard))
+        .layer(from_fn(crate::idempotency::carry_key))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(forms::strict_uri))
         .layer(from_fn(security_headers))

@@ -35,7 +35,8 @@ pub fn channel(url: &str, tls: &TlsFiles) -> Result<Channel, ChannelError> {
     Ok(endpoint.connect_lazy())
 }
 
-/// Carries the caller's trace context in the request metadata.
+/// Carries the caller's trace context, and the idempotency key of the request being handled (see
+/// `idempotency::scope`), in the request metadata.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TracePropagation;
 
@@ -45,6 +46,7 @@ impl Interceptor for TracePropagation {
         mut request: tonic::Request<()>,
     ) -> Result<tonic::Request<()>, tonic::Status> {
         crate::telemetry::inject_metadata(request.metadata_mut());
+        crate::idempotency::inject(request.metadata_mut());
         Ok(request)
     }
 }

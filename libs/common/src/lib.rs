@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod events;
 pub mod grpc;
+pub mod idempotency;
 pub mod metrics;
 pub mod otlp_metrics;
 pub mod shutdown;

@@ -32,10 +32,13 @@ pub enum MigrateError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// Applies the event tables every service shares (idempotent) and then the service's own
+/// Applies the tables every service shares (events, idempotency keys; idempotent) and then the service's own
 /// migrations.
 pub async fn migrate(pool: &PgPool, service: &sqlx::migrate::Migrator) -> Result<(), MigrateError> {
     sqlx::raw_sql(crate::outbox::OUTBOX_DDL)
+        .execute(pool)
+        .await?;
+    sqlx::raw_sql(crate::idempotency::IDEMPOTENCY_DDL)
         .execute(pool)
         .await?;
     service.run(pool).await?;

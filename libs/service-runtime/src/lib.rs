@@ -3,6 +3,7 @@
 //! (cargo unifies a crate's features across the binaries built at once).
 
 pub mod db;
+pub mod idempotency;
 pub mod outbox;
 pub mod prune;
 pub mod runtime;

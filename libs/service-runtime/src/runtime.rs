@@ -1,6 +1,6 @@
 //! What every service with a database runs on, started the same way everywhere: the pool
 //! (migrated), NATS, metrics, the shutdown token, the outbox relay, the pruning of the event
-//! tables and the admin endpoints.
+//! tables and of idempotency keys, and the admin endpoints.
 
 use crate::outbox::OutboxRelay;
 use common::admin::Readiness;
@@ -65,6 +65,10 @@ impl Runtime {
             tokio::spawn(crate::prune::prune_forever(
                 pool.clone(),
                 prune,
+                shutdown.clone(),
+            )),
+            tokio::spawn(crate::idempotency::prune_forever(
+                pool.clone(),
                 shutdown.clone(),
             )),
         ];

@@ -11,6 +11,9 @@ pub enum Error {
     /// identity or offices could not say who someone is.
     #[error("directory: {0}")]
     Directory(String),
+    /// An idempotency key repeated while its first request runs, or reused elsewhere.
+    #[error(transparent)]
+    Idempotency(#[from] service_runtime::idempotency::IdempotencyError),
     #[error("internal: {0}")]
     Internal(String),
 }

@@ -8,7 +8,9 @@
 mod authz;
 mod consents;
 mod forms;
+mod idempotency;
 mod mail_and_live;
+mod races;
 mod stream_end;
 mod timeline;
 mod world;

@@ -183,6 +183,7 @@ impl From<Error> for Status {
                 tracing::error!(error = %e, "directory failure");
                 Status::unavailable("unavailable")
             }
+            Error::Idempotency(e) => e.status(),
             Error::Internal(e) => {
                 tracing::error!(error = %e, "internal failure");
                 Status::internal("internal")

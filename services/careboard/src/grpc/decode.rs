@@ -1,6 +1,8 @@
 //! What a caller sent, checked before a use case sees it: the actor and ids.
 
 use crate::domain::{Actor, Role};
+use crate::service::Once;
+use common::idempotency::Claim;
 use tonic::Status;
 use uuid::Uuid;
 
@@ -24,4 +26,14 @@ pub(super) fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
 pub(super) fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
     raw.parse()
         .map_err(|_| Status::invalid_argument(format!("invalid:{field}")))
+}
+
+/// The idempotency key the call carries, for `method`.
+pub(super) fn once<T>(
+    request: &tonic::Request<T>,
+    method: &'static str,
+) -> Result<Option<Once>, Status> {
+    Claim::from_metadata(request.metadata())
+        .map(|c| c.map(|claim| Once { claim, method }))
+        .map_err(|_| Status::invalid_argument("invalid:idempotency_key"))
 }

@@ -11,7 +11,7 @@ mod convert;
 mod decode;
 
 use convert::{consent_entry, fields_in, incident, post, recipient, team, time};
-use decode::{actor, id};
+use decode::{actor, id, once};
 
 type Reply<T> = Result<Response<T>, Status>;
 
@@ -58,6 +58,7 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
         &self,
         request: Request<pb::RegisterRecipientRequest>,
     ) -> Reply<pb::RegisterRecipientResponse> {
+        let once = once(&request, "RegisterRecipient")?;
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
         let c = req.consent.unwrap_or_default();
@@ -70,6 +71,7 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
         let outcome = self
             .careboard
             .register(
+                once.as_ref(),
                 &actor,
                 &consent,
                 &fields_in(req.fields),
@@ -113,11 +115,13 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
         &self,
         request: Request<pb::UpdateRecipientRequest>,
     ) -> Reply<pb::Recipient> {
+        let once = once(&request, "UpdateRecipient")?;
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
         let view = self
             .careboard
             .update(
+                once.as_ref(),
                 &actor,
                 id(&req.recipient_id, "recipient_id")?,
                 &fields_in(req.fields),
@@ -161,11 +165,13 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
 
     #[tracing::instrument(skip_all)]
     async fn add_member(&self, request: Request<pb::MemberRequest>) -> Reply<pb::Team> {
+        let once = once(&request, "AddMember")?;
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
         let members = self
             .careboard
             .add_member(
+                once.as_ref(),
                 &actor,
                 id(&req.recipient_id, "recipient_id")?,
                 id(&req.user_id, "user_id")?,
@@ -176,11 +182,13 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
 
     #[tracing::instrument(skip_all)]
     async fn remove_member(&self, request: Request<pb::MemberRequest>) -> Reply<pb::Team> {
+        let once = once(&request, "RemoveMember")?;
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
         let members = self
             .careboard
             .remove_member(
+                once.as_ref(),
                 &actor,
                 id(&req.recipient_id, "recipient_id")?,
                 id(&req.user_id, "user_id")?,
@@ -191,11 +199,13 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
 
     #[tracing::instrument(skip_all)]
     async fn hand_over(&self, request: Request<pb::MemberRequest>) -> Reply<pb::Team> {
+        let once = once(&request, "HandOver")?;
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
         let members = self
             .careboard
             .hand_over(
+                once.as_ref(),
                 &actor,
                 id(&req.recipient_id, "recipient_id")?,
                 id(&req.user_id, "user_id")?,
@@ -206,11 +216,13 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
 
     #[tracing::instrument(skip_all)]
     async fn close_board(&self, request: Request<pb::CloseBoardRequest>) -> Reply<pb::Recipient> {
+        let once = once(&request, "CloseBoard")?;
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
         let view = self
             .careboard
             .close(
+                once.as_ref(),
                 &actor,
                 id(&req.recipient_id, "recipient_id")?,
                 &req.reason,
@@ -269,11 +281,13 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
 
     #[tracing::instrument(skip_all)]
     async fn create_post(&self, request: Request<pb::CreatePostRequest>) -> Reply<pb::Post> {
+        let once = once(&request, "CreatePost")?;
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
         let view = self
             .careboard
             .create_post(
+                once.as_ref(),
                 &actor,
                 id(&req.recipient_id, "recipient_id")?,
                 &req.body,
@@ -286,11 +300,13 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
 
     #[tracing::instrument(skip_all)]
     async fn mark_read(&self, request: Request<pb::PostRef>) -> Reply<pb::Post> {
+        let once = once(&request, "MarkRead")?;
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
         let view = self
             .careboard
             .mark_read(
+                once.as_ref(),
                 &actor,
                 id(&req.recipient_id, "recipient_id")?,
                 id(&req.post_id, "post_id")?,
@@ -301,11 +317,13 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
 
     #[tracing::instrument(skip_all)]
     async fn acknowledge_post(&self, request: Request<pb::PostRef>) -> Reply<pb::Post> {
+        let once = once(&request, "AcknowledgePost")?;
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
         let view = self
             .careboard
             .acknowledge(
+                once.as_ref(),
                 &actor,
                 id(&req.recipient_id, "recipient_id")?,
                 id(&req.post_id, "post_id")?,
@@ -319,6 +337,7 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
         &self,
         request: Request<pb::FileIncidentRequest>,
     ) -> Reply<pb::Incident> {
+        let once = once(&request, "FileIncident")?;
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
         let input = IncidentInput {
@@ -328,7 +347,9 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
             action_taken: req.action_taken,
         };
         Ok(Response::new(incident(
-            self.careboard.file_incident(&actor, &input).await?,
+            self.careboard
+                .file_incident(once.as_ref(), &actor, &input)
+                .await?,
         )))
     }
 
@@ -368,11 +389,13 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
         &self,
         request: Request<pb::UpdateIncidentRequest>,
     ) -> Reply<pb::Incident> {
+        let once = once(&request, "UpdateIncident")?;
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
         Ok(Response::new(incident(
             self.careboard
                 .track_incident(
+                    once.as_ref(),
                     &actor,
                     id(&req.incident_id, "incident_id")?,
                     &req.status,
@@ -452,11 +475,16 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
         &self,
         request: Request<pb::RecipientRef>,
     ) -> Reply<pb::ConsentEntry> {
+        let once = once(&request, "ConfirmConsentFax")?;
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
         let row = self
             .careboard
-            .confirm_fax(&actor, id(&req.recipient_id, "recipient_id")?)
+            .confirm_fax(
+                once.as_ref(),
+                &actor,
+                id(&req.recipient_id, "recipient_id")?,
+            )
             .await?;
         Ok(Response::new(consent_entry(row)))
     }

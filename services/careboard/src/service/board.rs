@@ -1,13 +1,14 @@
 //! 連絡帳: the timeline, posting, 既読 and 確認しました.
 
 use super::Careboard;
+use super::write::{Once, Started};
 use crate::domain::post::{self, PostError};
 use crate::domain::{Actor, DomainError, may_read, may_write};
 use crate::error::Result;
 use crate::events::{
     POST_ACKNOWLEDGED, POST_CREATED, POST_URGENT, POSTS_READ, PostCreated, PostUrgent, PostsMarked,
 };
-use crate::store::{MemberRow, PostRow, Stamp};
+use crate::store::{Lock, MemberRow, PostRow, Stamp, Store, StoreError};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -152,10 +153,10 @@ impl Careboard {
             recipient,
             json!({ "cursor": cursor, "posts": rows.len() }),
         )?;
-        let fresh = self
-            .store
-            .mark_read(actor.user_id, &unread, self.clock.now(), &[audit])
-            .await?;
+        let mut tx = self.store.begin().await?;
+        let fresh =
+            Store::mark_read(&mut tx, actor.user_id, &unread, self.clock.now(), &[audit]).await?;
+        tx.commit().await.map_err(StoreError::from)?;
         self.announce_reads(POSTS_READ, actor, recipient, &fresh)
             .await?;
         self.wake_relay();
@@ -201,18 +202,30 @@ impl Careboard {
 
     pub async fn create_post(
         &self,
+        once: Option<&Once>,
         actor: &Actor,
         recipient: Uuid,
         body: &str,
         category: &str,
         urgent: bool,
     ) -> Result<PostView> {
-        self.access(actor, recipient, "post.create", |a, x| {
-            may_write(a, x.membership, x.closed)
-        })
+        let valid = post::validate(body, category, urgent).map_err(post_error);
+        let mut w = match self.begin(once, actor).await? {
+            Started::Fresh(w) => w,
+            Started::Repeat(post) => return self.post(actor, recipient, post).await,
+        };
+        // The board stays open, and the author on its team, until this post is in.
+        self.access_in(
+            &mut w,
+            actor,
+            recipient,
+            "post.create",
+            Lock::Share,
+            |a, x| may_write(a, x.membership, x.closed),
+        )
         .await?;
-        let valid = post::validate(body, category, urgent).map_err(post_error)?;
-        let members = self.store.members(recipient).await?;
+        let valid = valid?;
+        let members = Store::members_in(&mut w.tx, recipient).await?;
         let author: &MemberRow = members
             .iter()
             .find(|m| m.user_id == actor.user_id)
@@ -266,23 +279,39 @@ impl Careboard {
                 },
             )?);
         }
-        self.store.insert_post(&row, &events).await?;
-        self.wake_relay();
+        Store::insert_post(&mut w.tx, &row, &events).await?;
+        self.commit(w, row.id).await?;
         // Posting needs an open board.
         self.one(actor, recipient, row.id, false).await
     }
 
-    pub async fn mark_read(&self, actor: &Actor, recipient: Uuid, post: Uuid) -> Result<PostView> {
+    pub async fn mark_read(
+        &self,
+        once: Option<&Once>,
+        actor: &Actor,
+        recipient: Uuid,
+        post: Uuid,
+    ) -> Result<PostView> {
+        let mut w = match self.begin(once, actor).await? {
+            Started::Fresh(w) => w,
+            Started::Repeat(post) => return self.post(actor, recipient, post).await,
+        };
         let access = self
-            .access(actor, recipient, "post.read", |a, x| {
-                may_read(a, x.membership)
-            })
+            .access_in(
+                &mut w,
+                actor,
+                recipient,
+                "post.read",
+                Lock::Share,
+                |a, x| may_read(a, x.membership),
+            )
             .await?;
         let row = self
             .store
             .post(recipient, post)
             .await?
             .ok_or(DomainError::NotFound)?;
+        let mut fresh = Vec::new();
         if row.author_user_id != actor.user_id {
             let audit = self.audit(
                 actor,
@@ -291,27 +320,42 @@ impl Careboard {
                 recipient,
                 json!({ "post_id": post }),
             )?;
-            let fresh = self
-                .store
-                .mark_read(actor.user_id, &[post], self.clock.now(), &[audit])
-                .await?;
-            self.announce_reads(POSTS_READ, actor, recipient, &fresh)
-                .await?;
-            self.wake_relay();
+            fresh = Store::mark_read(
+                &mut w.tx,
+                actor.user_id,
+                &[post],
+                self.clock.now(),
+                &[audit],
+            )
+            .await?;
         }
+        self.commit(w, post).await?;
+        self.announce_reads(POSTS_READ, actor, recipient, &fresh)
+            .await?;
+        self.wake_relay();
         self.one(actor, recipient, post, access.closed).await
     }
 
     /// 確認しました: on someone else's urgent post, once.
     pub async fn acknowledge(
         &self,
+        once: Option<&Once>,
         actor: &Actor,
         recipient: Uuid,
         post: Uuid,
     ) -> Result<PostView> {
-        self.access(actor, recipient, "post.acknowledge", |a, x| {
-            may_write(a, x.membership, x.closed)
-        })
+        let mut w = match self.begin(once, actor).await? {
+            Started::Fresh(w) => w,
+            Started::Repeat(post) => return self.post(actor, recipient, post).await,
+        };
+        self.access_in(
+            &mut w,
+            actor,
+            recipient,
+            "post.acknowledge",
+            Lock::Share,
+            |a, x| may_write(a, x.membership, x.closed),
+        )
         .await?;
         let row = self
             .store
@@ -328,15 +372,14 @@ impl Careboard {
             recipient,
             json!({ "post_id": post }),
         )?];
-        if self
-            .store
-            .acknowledge(post, actor.user_id, self.clock.now(), &events)
-            .await?
-        {
+        let first =
+            Store::acknowledge(&mut w.tx, post, actor.user_id, self.clock.now(), &events).await?;
+        self.commit(w, post).await?;
+        if first {
             self.announce_reads(POST_ACKNOWLEDGED, actor, recipient, &[post])
                 .await?;
+            self.wake_relay();
         }
-        self.wake_relay();
         // Acknowledging needs an open board.
         self.one(actor, recipient, post, false).await
     }

@@ -1,9 +1,10 @@
 //! The city's consent register (同意書の受付): metadata only, never a board.
 
 use super::Careboard;
+use super::write::{Once, Started};
 use crate::domain::{Actor, DomainError, may_administer_consent};
 use crate::error::Result;
-use crate::store::ConsentRow;
+use crate::store::{ConsentRow, Store};
 use uuid::Uuid;
 
 /// Consents on one page of the register.
@@ -42,9 +43,24 @@ impl Careboard {
         Ok(ConsentPage { rows, next_cursor })
     }
 
-    pub async fn confirm_fax(&self, actor: &Actor, recipient: Uuid) -> Result<ConsentRow> {
+    pub async fn confirm_fax(
+        &self,
+        once: Option<&Once>,
+        actor: &Actor,
+        recipient: Uuid,
+    ) -> Result<ConsentRow> {
         may_administer_consent(actor)?;
         self.ensure_active(actor).await?;
+        let mut w = match self.begin(once, actor).await? {
+            Started::Fresh(w) => w,
+            Started::Repeat(_) => {
+                return Ok(self
+                    .store
+                    .consent(recipient)
+                    .await?
+                    .ok_or(DomainError::NotFound)?);
+            }
+        };
         self.store
             .consent(recipient)
             .await?
@@ -56,10 +72,15 @@ impl Careboard {
             recipient,
             serde_json::Value::Null,
         )?];
-        self.store
-            .confirm_fax(recipient, actor.user_id, self.clock.now(), &events)
-            .await?;
-        self.wake_relay();
+        Store::confirm_fax(
+            &mut w.tx,
+            recipient,
+            actor.user_id,
+            self.clock.now(),
+            &events,
+        )
+        .await?;
+        self.commit(w, recipient).await?;
         Ok(self
             .store
             .consent(recipient)

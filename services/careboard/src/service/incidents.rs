@@ -2,11 +2,12 @@
 //! city tracks each to 完了, and the reporter sees where it stands.
 
 use super::Careboard;
+use super::write::{Once, Started};
 use crate::domain::incident::{self, IncidentInput};
 use crate::domain::{Actor, DomainError, Role, may_see_incident, may_track_incident};
 use crate::error::Result;
 use crate::events::{INCIDENT_FILED, IncidentFiled};
-use crate::store::{IncidentNoteRow, IncidentRow};
+use crate::store::{IncidentNoteRow, IncidentRow, Store};
 use uuid::Uuid;
 
 pub struct IncidentView {
@@ -26,11 +27,16 @@ impl Careboard {
 
     pub async fn file_incident(
         &self,
+        once: Option<&Once>,
         actor: &Actor,
         input: &IncidentInput,
     ) -> Result<IncidentView> {
         self.ensure_active_staff(actor).await?;
         let valid = incident::validate(input, self.clock.now()).map_err(DomainError::Invalid)?;
+        let mut w = match self.begin(once, actor).await? {
+            Started::Fresh(w) => w,
+            Started::Repeat(id) => return self.incident(actor, id).await,
+        };
         let me = self.person(actor, actor.user_id).await?;
         let now = self.clock.now();
         let row = IncidentRow {
@@ -59,8 +65,8 @@ impl Careboard {
             )?,
             self.incident_audit(actor, "incident.file", row.id)?,
         ];
-        self.store.insert_incident(&row, &events).await?;
-        self.wake_relay();
+        Store::insert_incident(&mut w.tx, &row, &events).await?;
+        self.commit(w, row.id).await?;
         Ok(IncidentView {
             incident: row,
             notes: Vec::new(),
@@ -93,6 +99,7 @@ impl Careboard {
 
     pub async fn track_incident(
         &self,
+        once: Option<&Once>,
         actor: &Actor,
         id: Uuid,
         status: &str,
@@ -101,6 +108,10 @@ impl Careboard {
         may_track_incident(actor)?;
         self.ensure_active(actor).await?;
         let (status, note) = incident::status_change(status, note).map_err(DomainError::Invalid)?;
+        let mut w = match self.begin(once, actor).await? {
+            Started::Fresh(w) => w,
+            Started::Repeat(id) => return self.incident(actor, id).await,
+        };
         self.store
             .incident(id)
             .await?
@@ -113,10 +124,8 @@ impl Careboard {
             note,
         };
         let events = [self.incident_audit(actor, "incident.track", id)?];
-        self.store
-            .track_incident(id, actor.user_id, &row, &events)
-            .await?;
-        self.wake_relay();
+        Store::track_incident(&mut w.tx, id, actor.user_id, &row, &events).await?;
+        self.commit(w, id).await?;
         self.incident(actor, id).await
     }
 }

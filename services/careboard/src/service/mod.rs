@@ -7,10 +7,12 @@ mod incidents;
 mod recipients;
 mod stats;
 mod team;
+mod write;
 
 pub use board::PostView;
 pub use incidents::IncidentView;
 pub use recipients::{RecipientView, Registered};
+pub use write::Once;
 
 use crate::directory::{Directory, DirectoryError, Person};
 use crate::domain::{Actor, DomainError, Role};
@@ -124,6 +126,18 @@ impl Careboard {
         rule: impl Fn(&Actor, Access) -> std::result::Result<(), DomainError>,
     ) -> Result<Access> {
         let access = self.store.access(recipient, actor.user_id).await?;
+        self.judge(actor, recipient, action, access, rule).await
+    }
+
+    /// The verdict of `rule` on what the store found, a refusal recorded.
+    async fn judge(
+        &self,
+        actor: &Actor,
+        recipient: Uuid,
+        action: &str,
+        access: Option<Access>,
+        rule: impl Fn(&Actor, Access) -> std::result::Result<(), DomainError>,
+    ) -> Result<Access> {
         let verdict = match access {
             Some(a) => rule(actor, a).map(|()| a.membership),
             None => Err(DomainError::Forbidden),

@@ -1,6 +1,7 @@
 //! 支援対象者: registration with consent, reading, updating with history, closing.
 
 use super::Careboard;
+use super::write::{Once, Started};
 use crate::domain::consent::{self, ConsentInput};
 use crate::domain::post::CLOSE_REASONS;
 use crate::domain::recipient::{self, Recipient, RecipientInput, changes, match_key};
@@ -8,7 +9,9 @@ use crate::domain::{
     Actor, DomainError, Membership, may_manage, may_read, may_register, may_write,
 };
 use crate::error::Result;
-use crate::store::{ChangeRow, ConsentRow, DuplicateRow, MemberRow, NewRecipient, RecipientRow};
+use crate::store::{
+    ChangeRow, ConsentRow, DuplicateRow, Lock, MemberRow, NewRecipient, RecipientRow, Store,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -48,6 +51,7 @@ fn as_recipient(r: &RecipientRow) -> Recipient {
 impl Careboard {
     pub async fn register(
         &self,
+        once: Option<&Once>,
         actor: &Actor,
         consent_input: &ConsentInput,
         input: &RecipientInput,
@@ -65,6 +69,12 @@ impl Careboard {
                 wrong.extend(f.err().unwrap_or_default());
                 return Err(DomainError::Invalid(wrong).into());
             }
+        };
+        // Claimed before the duplicate check: a repeat must find the first's answer, not the
+        // recipient it registered.
+        let mut w = match self.begin(once, actor).await? {
+            Started::Fresh(w) => w,
+            Started::Repeat(id) => return Ok(Registered::Saved(id)),
         };
         if !allow_duplicate {
             let found = self
@@ -103,19 +113,19 @@ impl Careboard {
             id,
             json!({ "consent_obtained_on": consent.obtained_on, "allow_duplicate": allow_duplicate }),
         )?];
-        self.store
-            .register(
-                &NewRecipient {
-                    id,
-                    recipient: &fields,
-                    consent: &consent,
-                    registrar: &registrar,
-                    at: self.clock.now(),
-                },
-                &events,
-            )
-            .await?;
-        self.wake_relay();
+        Store::register(
+            &mut w.tx,
+            &NewRecipient {
+                id,
+                recipient: &fields,
+                consent: &consent,
+                registrar: &registrar,
+                at: self.clock.now(),
+            },
+            &events,
+        )
+        .await?;
+        self.commit(w, id).await?;
         Ok(Registered::Saved(id))
     }
 
@@ -144,25 +154,33 @@ impl Careboard {
 
     pub async fn update(
         &self,
+        once: Option<&Once>,
         actor: &Actor,
         id: Uuid,
         input: &RecipientInput,
     ) -> Result<RecipientView> {
-        self.access(actor, id, "recipient.update", |a, x| {
-            may_write(a, x.membership, x.closed)
-        })
+        let mut w = match self.begin(once, actor).await? {
+            Started::Fresh(w) => w,
+            Started::Repeat(_) => return self.recipient(actor, id).await,
+        };
+        // The row stays locked from the read the history's "before" comes from to the write, so
+        // concurrent updates chain: each one's before is the previous one's after.
+        self.access_in(
+            &mut w,
+            actor,
+            id,
+            "recipient.update",
+            Lock::Update,
+            |a, x| may_write(a, x.membership, x.closed),
+        )
         .await?;
         let after = recipient::validate(input, self.today()).map_err(DomainError::Invalid)?;
-        let current = self
-            .store
-            .recipient(id)
+        let current = Store::recipient_in(&mut w.tx, id)
             .await?
             .ok_or(DomainError::NotFound)?;
         let diff = changes(&as_recipient(&current), &after);
         if !diff.is_empty() {
-            let me = self
-                .store
-                .members(id)
+            let me = Store::members_in(&mut w.tx, id)
                 .await?
                 .into_iter()
                 .find(|m| m.user_id == actor.user_id);
@@ -181,11 +199,9 @@ impl Careboard {
                 changed_by_office: office,
                 changes: sqlx::types::Json(diff),
             };
-            self.store
-                .update_recipient(id, &after, &change, actor.user_id, &events)
-                .await?;
-            self.wake_relay();
+            Store::update_recipient(&mut w.tx, id, &after, &change, actor.user_id, &events).await?;
         }
+        self.commit(w, id).await?;
         self.recipient(actor, id).await
     }
 
@@ -203,12 +219,19 @@ impl Careboard {
     /// 共有の終了: the board stays, read-only, off the home lists.
     pub async fn close(
         &self,
+        once: Option<&Once>,
         actor: &Actor,
         id: Uuid,
         reason: &str,
         note: &str,
     ) -> Result<RecipientView> {
-        self.access(actor, id, "board.close", |a, x| {
+        let mut w = match self.begin(once, actor).await? {
+            Started::Fresh(w) => w,
+            Started::Repeat(_) => return self.recipient(actor, id).await,
+        };
+        // Posts being made hold the row shared: the close waits for them, and those after it
+        // find the board closed.
+        self.access_in(&mut w, actor, id, "board.close", Lock::Update, |a, x| {
             may_manage(a, x.membership, x.closed)
         })
         .await?;
@@ -227,10 +250,17 @@ impl Careboard {
             id,
             json!({ "reason": reason }),
         )?];
-        self.store
-            .close(id, actor.user_id, reason, note, self.clock.now(), &events)
-            .await?;
-        self.wake_relay();
+        Store::close(
+            &mut w.tx,
+            id,
+            actor.user_id,
+            reason,
+            note,
+            self.clock.now(),
+            &events,
+        )
+        .await?;
+        self.commit(w, id).await?;
         self.recipient(actor, id).await
     }
 }

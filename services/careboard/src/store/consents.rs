@@ -3,6 +3,7 @@
 use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, NaiveDate, Utc};
 use common::events::CloudEvent;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -58,13 +59,12 @@ impl Store {
 
     /// Confirming twice keeps the first date.
     pub async fn confirm_fax(
-        &self,
+        tx: &mut PgConnection,
         recipient: Uuid,
         by: Uuid,
         at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
         let changed = sqlx::query(
             "UPDATE consents SET fax_received_at = $2, fax_confirmed_by = $3 \
              WHERE recipient_id = $1 AND fax_received_at IS NULL",
@@ -76,9 +76,8 @@ impl Store {
         .await?
         .rows_affected();
         if changed == 1 {
-            enqueue_all(&mut tx, events).await?;
+            enqueue_all(&mut *tx, events).await?;
         }
-        tx.commit().await?;
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -33,8 +34,11 @@ const INCIDENT: &str = "id, office_id, office_name, reporter_user_id, reporter_n
                         action_taken, status, filed_at, updated_at";
 
 impl Store {
-    pub async fn insert_incident(&self, i: &IncidentRow, events: &[CloudEvent]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+    pub async fn insert_incident(
+        tx: &mut PgConnection,
+        i: &IncidentRow,
+        events: &[CloudEvent],
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO incidents (id, office_id, office_name, reporter_user_id, reporter_name, occurred_at, device, \
              what_happened, action_taken, status, filed_at, updated_at) \
@@ -53,8 +57,7 @@ impl Store {
         .bind(i.filed_at)
         .execute(&mut *tx)
         .await?;
-        enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        enqueue_all(&mut *tx, events).await?;
         Ok(())
     }
 
@@ -94,13 +97,12 @@ impl Store {
     }
 
     pub async fn track_incident(
-        &self,
+        tx: &mut PgConnection,
         id: Uuid,
         by: Uuid,
         note: &IncidentNoteRow,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE incidents SET status = $2, updated_at = $3 WHERE id = $1")
             .bind(id)
             .bind(&note.status)
@@ -120,8 +122,7 @@ impl Store {
         .bind(&note.note)
         .execute(&mut *tx)
         .await?;
-        enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        enqueue_all(&mut *tx, events).await?;
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 
 mod consents;
 mod incidents;
+mod locks;
 mod posts;
 mod recipients;
 mod stats;
@@ -10,6 +11,7 @@ mod team;
 
 pub use consents::ConsentRow;
 pub use incidents::{IncidentNoteRow, IncidentRow};
+pub use locks::{Lock, Tx};
 pub use posts::{PostRow, Stamp};
 pub use recipients::{ChangeRow, DuplicateRow, NewRecipient, RecipientRow, SummaryRow};
 pub use team::MemberRow;

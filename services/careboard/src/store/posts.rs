@@ -3,6 +3,7 @@
 use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -88,8 +89,11 @@ impl Store {
         .await?)
     }
 
-    pub async fn insert_post(&self, p: &PostRow, events: &[CloudEvent]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+    pub async fn insert_post(
+        tx: &mut PgConnection,
+        p: &PostRow,
+        events: &[CloudEvent],
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO posts (id, recipient_id, author_user_id, author_name, author_profession, author_office, \
              category, urgent, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -106,21 +110,19 @@ impl Store {
         .bind(p.created_at)
         .execute(&mut *tx)
         .await?;
-        enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        enqueue_all(&mut *tx, events).await?;
         Ok(())
     }
 
     /// Marks the posts read by `user` (with the read's audit record) and returns those read for
     /// the first time.
     pub async fn mark_read(
-        &self,
+        tx: &mut PgConnection,
         user: Uuid,
         posts: &[Uuid],
         at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<Vec<Uuid>> {
-        let mut tx = self.pool.begin().await?;
         let fresh: Vec<Uuid> = sqlx::query_scalar(
             "INSERT INTO post_reads (post_id, user_id, read_at) SELECT unnest($1::uuid[]), $2, $3 \
              ON CONFLICT DO NOTHING RETURNING post_id",
@@ -130,20 +132,18 @@ impl Store {
         .bind(at)
         .fetch_all(&mut *tx)
         .await?;
-        enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        enqueue_all(&mut *tx, events).await?;
         Ok(fresh)
     }
 
     /// `true` when this was the first acknowledgement by `user`.
     pub async fn acknowledge(
-        &self,
+        tx: &mut PgConnection,
         post: Uuid,
         user: Uuid,
         at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "INSERT INTO post_acks (post_id, user_id, acked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         )
@@ -163,9 +163,8 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done {
-            enqueue_all(&mut tx, events).await?;
+            enqueue_all(&mut *tx, events).await?;
         }
-        tx.commit().await?;
         Ok(done)
     }
 }

@@ -6,6 +6,7 @@ use crate::domain::consent::Consent;
 use crate::domain::recipient::{FieldChange, Recipient};
 use chrono::{DateTime, NaiveDate, Utc};
 use common::events::CloudEvent;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -30,7 +31,7 @@ pub struct RecipientRow {
     pub close_note: Option<String>,
 }
 
-const RECIPIENT: &str = "id, display_name, kana, birth_date, sex, address, phone, insured_number, medical_insurance, \
+pub(super) const RECIPIENT: &str = "id, display_name, kana, birth_date, sex, address, phone, insured_number, medical_insurance, \
                          care_level, primary_doctor, key_notes, status, created_at, updated_at, closed_at, close_reason, close_note";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -72,9 +73,12 @@ pub struct NewRecipient<'a> {
 }
 
 impl Store {
-    pub async fn register(&self, new: &NewRecipient<'_>, events: &[CloudEvent]) -> Result<()> {
+    pub async fn register(
+        tx: &mut PgConnection,
+        new: &NewRecipient<'_>,
+        events: &[CloudEvent],
+    ) -> Result<()> {
         let r = new.recipient;
-        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO recipients (id, display_name, kana, birth_date, sex, address, phone, insured_number, \
              medical_insurance, care_level, primary_doctor, key_notes, status, created_at, updated_at, \
@@ -115,9 +119,8 @@ impl Store {
         .bind(new.consent.recipient_keeps_original)
         .execute(&mut *tx)
         .await?;
-        insert_member(&mut tx, new.id, new.registrar, new.registrar.user_id).await?;
-        enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        insert_member(&mut *tx, new.id, new.registrar, new.registrar.user_id).await?;
+        enqueue_all(&mut *tx, events).await?;
         Ok(())
     }
 
@@ -184,14 +187,13 @@ impl Store {
     }
 
     pub async fn update_recipient(
-        &self,
+        tx: &mut PgConnection,
         id: Uuid,
         r: &Recipient,
         change: &ChangeRow,
         changed_by: Uuid,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE recipients SET display_name = $2, kana = $3, birth_date = $4, sex = $5, address = $6, phone = $7, \
              insured_number = $8, medical_insurance = $9, care_level = $10, primary_doctor = $11, key_notes = $12, \
@@ -225,8 +227,7 @@ impl Store {
         .bind(&change.changes)
         .execute(&mut *tx)
         .await?;
-        enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        enqueue_all(&mut *tx, events).await?;
         Ok(())
     }
 
@@ -241,7 +242,7 @@ impl Store {
     }
 
     pub async fn close(
-        &self,
+        tx: &mut PgConnection,
         id: Uuid,
         by: Uuid,
         reason: &str,
@@ -249,7 +250,6 @@ impl Store {
         at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE recipients SET status = 'closed', closed_at = $2, closed_by = $3, close_reason = $4, \
              close_note = $5, updated_at = $2 WHERE id = $1 AND status = 'active'",
@@ -261,8 +261,7 @@ impl Store {
         .bind(note)
         .execute(&mut *tx)
         .await?;
-        enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        enqueue_all(&mut *tx, events).await?;
         Ok(())
     }
 }

@@ -47,43 +47,40 @@ pub(super) async fn insert_member(
     Ok(())
 }
 
+pub(super) const MEMBERS: &str = "SELECT m.user_id, m.name, m.kana, m.profession, m.office_id, m.office_name, \
+     m.is_representative, m.added_at, coalesce(i.status, 'active') AS status FROM team_members m \
+     LEFT JOIN inactive_users i ON i.user_id = m.user_id \
+     WHERE m.recipient_id = $1 AND m.removed_at IS NULL \
+     ORDER BY m.is_representative DESC, m.added_at";
+
 impl Store {
     pub async fn members(&self, recipient: Uuid) -> Result<Vec<MemberRow>> {
-        Ok(sqlx::query_as(
-            "SELECT m.user_id, m.name, m.kana, m.profession, m.office_id, m.office_name, m.is_representative, \
-             m.added_at, coalesce(i.status, 'active') AS status FROM team_members m \
-             LEFT JOIN inactive_users i ON i.user_id = m.user_id \
-             WHERE m.recipient_id = $1 AND m.removed_at IS NULL \
-             ORDER BY m.is_representative DESC, m.added_at",
-        )
-        .bind(recipient)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(sqlx::query_as(MEMBERS)
+            .bind(recipient)
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     pub async fn add_member(
-        &self,
+        tx: &mut PgConnection,
         recipient: Uuid,
         member: &MemberRow,
         added_by: Uuid,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        insert_member(&mut tx, recipient, member, added_by).await?;
-        enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        insert_member(&mut *tx, recipient, member, added_by).await?;
+        enqueue_all(&mut *tx, events).await?;
         Ok(())
     }
 
     /// From this moment the member's every call is refused (`access` reads `removed_at`).
     pub async fn remove_member(
-        &self,
+        tx: &mut PgConnection,
         recipient: Uuid,
         user: Uuid,
         at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE team_members SET removed_at = $3, is_representative = false \
              WHERE recipient_id = $1 AND user_id = $2 AND removed_at IS NULL",
@@ -93,19 +90,17 @@ impl Store {
         .bind(at)
         .execute(&mut *tx)
         .await?;
-        enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        enqueue_all(&mut *tx, events).await?;
         Ok(())
     }
 
     pub async fn hand_over(
-        &self,
+        tx: &mut PgConnection,
         recipient: Uuid,
         from: Uuid,
         to: Uuid,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
         // The unique index on the representative requires the old one to step down first.
         sqlx::query(
             "UPDATE team_members SET is_representative = false WHERE recipient_id = $1 AND user_id = $2",
@@ -122,8 +117,7 @@ impl Store {
         .bind(to)
         .execute(&mut *tx)
         .await?;
-        enqueue_all(&mut tx, events).await?;
-        tx.commit().await?;
+        enqueue_all(&mut *tx, events).await?;
         Ok(())
     }
 }

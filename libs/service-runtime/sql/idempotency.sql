@@ -1,0 +1,13 @@
+-- Idempotency keys this service has honoured: a repeat of (key, method) by the same actor for
+-- the same operation gets `answer` back instead of running again. Written in the transaction of
+-- the write it guards, so the key and the change are kept or lost together. Pruned after 24 h.
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    key        text        NOT NULL,
+    method     text        NOT NULL,
+    actor      uuid,
+    operation  text        NOT NULL,
+    answer     bytea,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (key, method)
+);
+CREATE INDEX IF NOT EXISTS idempotency_keys_age ON idempotency_keys (created_at);
