@@ -115,7 +115,7 @@ pub struct PartnersBody {
 }
 
 /// The office's partner offices (operator).
-#[utoipa::path(get, path = "/api/v1/operator/offices/{id}/partners",
+#[utoipa::path(get, path = "/api/v1/operator/offices/{id}/partners", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")),
     responses((status = 200, body = PartnersBody), (status = 403, body = ErrorBody)))]
 pub async fn api_get(
     State(state): State<AppState>,
@@ -128,7 +128,7 @@ pub async fn api_get(
 }
 
 /// Replace the office's partner offices (operator). Takes effect at each person's next sign-in.
-#[utoipa::path(put, path = "/api/v1/operator/offices/{id}/partners", request_body = PartnersBody,
+#[utoipa::path(put, path = "/api/v1/operator/offices/{id}/partners", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = PartnersBody,
     responses((status = 200, body = PartnersBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_set(
     State(state): State<AppState>,

@@ -68,10 +68,11 @@ pub async fn world(prefix: &str) -> World {
     }
 }
 
-/// A raw urlencoded body, sent as a browser form with the session's CSRF token first: the
-/// values are written as they go on the wire, so a test can send bytes no browser would.
+/// A raw urlencoded body, sent as a browser form with the CSRF token first (the session's, or
+/// before login the client's pre-session one): the values are written as they go on the wire, so
+/// a test can send bytes no browser would.
 pub async fn post_raw_form(s: &Session, path: &str, raw: &str) -> (u16, String) {
-    let body = format!("csrf_token={}&{raw}", s.csrf);
+    let body = format!("csrf_token={}&{raw}", s.token().await.unwrap());
     let r = s
         .http
         .post(format!("{}{path}", s.base))
