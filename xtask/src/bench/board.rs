@@ -281,11 +281,25 @@ struct Login {
 }
 
 async fn login(client: &Client, addr: SocketAddr, person: &Person) -> Result<Login> {
+    // Before login a write carries the pre-session token and its cookie, as the login page does.
+    let pre = Conn::new(client, addr)
+        .send(b"GET /api/v1/public/csrf-token HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await?;
+    let pre_cookie = pre
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .context("no pre-session cookie")?
+        .to_owned();
+    let pre_json: serde_json::Value = serde_json::from_slice(&pre.body)?;
+    let pre_token = pre_json["csrf_token"]
+        .as_str()
+        .context("no pre-session token")?
+        .to_owned();
     let body =
         serde_json::json!({"login_id": person.login_id, "password": person.password}).to_string();
     let request = format!(
         "POST /api/v1/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\n\r\n{body}",
+         Cookie: {pre_cookie}\r\nX-CSRF-Token: {pre_token}\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
     let answer = Conn::new(client, addr).send(request.as_bytes()).await?;
