@@ -65,6 +65,11 @@ pub fn cert_message(cert: &PeerCert) -> pb::ClientCertificate {
 }
 
 fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
+}
+
+/// The value of the cookie `name`, if it is there and of a token's size.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -72,7 +77,7 @@ fn session_token(headers: &HeaderMap) -> Option<String> {
         .flat_map(|v| v.split(';'))
         .find_map(|pair| {
             pair.trim()
-                .strip_prefix(SESSION_COOKIE)?
+                .strip_prefix(name)?
                 .strip_prefix('=')
                 .map(str::to_owned)
         })

@@ -12,7 +12,7 @@
 //! Tokens are compared in constant time. A session token that matches is checked with identity
 //! here, and the principal it names is kept for the handler, so a write costs one check.
 
-use crate::auth::{self, Principal};
+use crate::auth::{self, Principal, cookie};
 use crate::error::{ApiError, Failure, PageError};
 use crate::routes::{AppState, BODY_LIMIT};
 use axum::body::Body;
@@ -63,21 +63,6 @@ fn mint() -> String {
 /// held, rather than a new one that breaks the forms of the other open tabs.
 fn set_cookie(token: &str) -> String {
     format!("{COOKIE}={token}; Path=/; Secure; HttpOnly; SameSite=Lax")
-}
-
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            pair.trim()
-                .strip_prefix(name)?
-                .strip_prefix('=')
-                .map(str::to_owned)
-        })
-        .filter(|t| !t.is_empty() && t.len() <= 128)
 }
 
 fn equal(a: &str, b: &str) -> bool {
