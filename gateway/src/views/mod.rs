@@ -1,9 +1,11 @@
 //! The pages, as askama templates in `templates/`. Escaping is on for every value.
 
+mod audit;
 mod board;
 mod desk;
 mod mail;
 
+pub use audit::*;
 pub use board::*;
 pub use desk::*;
 pub use mail::*;
@@ -382,6 +384,8 @@ pub struct ApplicationLine {
 #[template(path = "applications.html")]
 pub struct Applications<'a> {
     pub csrf: &'a str,
+    /// How applications are accepted now, in words.
+    pub mode: &'static str,
     pub items: Vec<ApplicationLine>,
 }
 
