@@ -218,12 +218,17 @@ const byRule = new Map();
 
 async function check(page, role, device, name) {
   await page.waitForLoadState('load');
-  const width = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  // Against the device's own width: a phone's browser widens its layout to fit a page that
+  // overflows, so the window's width would follow the page.
+  const width = [await page.evaluate(() => document.documentElement.scrollWidth), device.options.viewport.width];
   counts.visits += 1;
   let line = `page ${role} | ${name} | ${device.name} | width ${width[0]}/${width[1]}`;
   if (width[0] > width[1]) {
     counts.wide += 1;
-    findings.push(`${role} ${name} on the ${device.name}: ${width[0]} px wide on a ${width[1]} px screen`);
+    const over = await page.evaluate((w) => [...document.querySelectorAll('main *, header *')]
+      .filter((el) => el.getBoundingClientRect().right > w + 1 && ![...el.children].some((c) => c.getBoundingClientRect().right > w + 1))
+      .slice(0, 3).map((el) => `${el.tagName.toLowerCase()}.${el.className} 「${el.textContent.trim().slice(0, 20)}」`), width[1]);
+    findings.push(`${role} ${name} on the ${device.name}: ${width[0]} px wide on a ${width[1]} px screen (${over.join(' ; ')})`);
     await screenshot(page, `wide-${device.name}-${name.replace(/[^a-z0-9]+/gi, '-')}`);
   }
   if (device.taps) {
