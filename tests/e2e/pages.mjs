@@ -231,6 +231,13 @@ async function check(page, role, device, name) {
     findings.push(`${role} ${name} on the ${device.name}: ${width[0]} px wide on a ${width[1]} px screen (${over.join(' ; ')})`);
     await screenshot(page, `wide-${device.name}-${name.replace(/[^a-z0-9]+/gi, '-')}`);
   }
+  // Each field's error is tied to its field and listed, as a link to it, in the summary.
+  const unlinked = await page.evaluate(() => [...document.querySelectorAll('.field-error')].filter((p) => {
+    const field = p.id && document.querySelector(`[aria-describedby~="${p.id}"][aria-invalid="true"]`);
+    const listed = field && [...document.querySelectorAll('.error-summary a')].some((a) => document.querySelector(a.getAttribute('href')) === field);
+    return !listed;
+  }).map((p) => p.dataset.field || p.textContent.trim().slice(0, 20)));
+  for (const u of unlinked) findings.push(`${role} ${name}: the error of ${u} is not tied to its field and the summary`);
   if (device.taps) {
     const small = await smallTargets(page);
     counts.small += small.length;
