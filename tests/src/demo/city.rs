@@ -165,9 +165,10 @@ pub const RECIPIENTS: [RecipientSeed; 5] = [
     ),
 ];
 
-/// (author, text, category, urgent) on every board; the people named must be on its team,
-/// otherwise the post is skipped (not every team has a helper or a pharmacist).
-pub const POSTS: [(usize, &str, &str, bool); 8] = [
+/// (author, text, category, urgent) on every board; a care manager's line is written by the
+/// board's own care manager, the others' only where they are on the team (not every team has a
+/// helper or a pharmacist).
+pub const POSTS: [(usize, &str, &str, bool); 9] = [
     (
         1,
         "サービス担当者会議の日程を調整中です。ご都合を今週中にお知らせください。",
@@ -214,6 +215,12 @@ pub const POSTS: [(usize, &str, &str, bool); 8] = [
         1,
         "ショートステイの空きが出ました。ご家族が来週の利用を希望されています。",
         "連絡",
+        false,
+    ),
+    (
+        5,
+        "自主トレーニングの表を自宅に貼りました。ご家族にも見守りをお願いしています。",
+        "リハビリ",
         false,
     ),
 ];

@@ -17,7 +17,7 @@ mod city;
 use city::{OFFICES, PEOPLE, POSTS, RECIPIENTS, RecipientSeed};
 
 /// Every demo person's password (a local demo's, printed for whoever opens it).
-pub const PASSWORD: &str = "takahagi no umi to yama";
+pub const PASSWORD: &str = "yuugata no houmon wa rokuji made";
 /// The import password of every demo device certificate.
 pub const P12_PASSWORD: &str = "demo device file";
 
@@ -289,12 +289,18 @@ async fn posts(
         members.push(m);
     }
     let mut written = Vec::new();
-    for (k, (author, text, category, urgent)) in POSTS.iter().enumerate() {
+    for (k, &(author, text, category, urgent)) in POSTS.iter().enumerate() {
+        // The care manager's lines are the board's own care manager's.
+        let author = if PEOPLE[author].4 == "ケアマネジャー" {
+            r.6
+        } else {
+            author
+        };
         // Each board gets most of the posts, in an order of its own.
-        if !members.contains(author) || (k + n) % 5 == 4 {
+        if !members.contains(&author) || (k + n) % 5 == 4 {
             continue;
         }
-        let made = sessions[*author]
+        let made = sessions[author]
             .post(
                 &format!("/api/v1/boards/{id}/posts"),
                 &json!({"body": text, "category": category, "urgent": urgent}),
@@ -304,7 +310,7 @@ async fn posts(
             bail!("post refused on {}: {}", r.0, made.body);
         }
         let post = made.body["id"].as_str().context("post id")?.to_owned();
-        written.push((post, *author, *urgent));
+        written.push((post, author, urgent));
     }
     let read_until = written.len().saturating_sub(2);
     for (k, (post, author, urgent)) in written.iter().enumerate() {
