@@ -63,21 +63,20 @@ pub async fn seed(stack: &Stack, dir: &Path) -> anyhow::Result<City> {
     let mut offices = Vec::new();
     let mut devices = Vec::new();
     for o in &OFFICES {
-        let id = match find(&listed.body, "name", o.name, "id") {
-            Some(id) => id,
-            None => {
-                added.offices += 1;
-                let made = op
-                    .post(
-                        "/api/v1/operator/offices",
-                        &json!({"name": o.name, "kind": o.kind, "admin_email": format!("{}@demo.example.jp", o.key)}),
-                    )
-                    .await?;
-                if made.status != 201 {
-                    bail!("office {} not registered: {}", o.name, made.body);
-                }
-                made.body["id"].as_str().context("office id")?.to_owned()
+        let id = if let Some(id) = find(&listed.body, "name", o.name, "id") {
+            id
+        } else {
+            added.offices += 1;
+            let made = op
+                .post(
+                    "/api/v1/operator/offices",
+                    &json!({"name": o.name, "kind": o.kind, "admin_email": format!("{}@demo.example.jp", o.key)}),
+                )
+                .await?;
+            if made.status != 201 {
+                bail!("office {} not registered: {}", o.name, made.body);
             }
+            made.body["id"].as_str().context("office id")?.to_owned()
         };
         let p12 = dir.join(format!("{}.p12", o.key));
         if !p12.exists() {
