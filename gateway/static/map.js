@@ -5,8 +5,11 @@
   if (!el || typeof L === 'undefined') return;
   var palette = ['#d7263d', '#1b998b', '#2e86ab', '#f46036', '#6a4c93', '#c5a000', '#3d5a80', '#8ac926', '#ff595e', '#1982c4', '#6d597a', '#b56576', '#355070', '#444444'];
   var kinds = [];
-  var map = L.map(el).setView([36.7197, 140.7167], 13);
-  L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: '&copy; OpenStreetMap contributors' }).addTo(map);
+  // The controls speak Japanese like the rest of the page.
+  var map = L.map(el, { zoomControl: false }).setView([36.7197, 140.7167], 13);
+  L.control.zoom({ zoomInTitle: '拡大', zoomOutTitle: '縮小' }).addTo(map);
+  map.attributionControl.setPrefix('Leaflet');
+  L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: '&copy; OpenStreetMap の協力者' }).addTo(map);
   var rows = document.querySelectorAll('#office-list tr.office');
   var bounds = [];
   rows.forEach(function (row) {

@@ -82,7 +82,7 @@ await op.fill('input[name=user]', env('STAFF_LOGIN'));
 await op.selectOption('select[name=action]', 'board.read');
 await op.click('.audit-filter button[type=submit]');
 await op.waitForSelector('table.audit');
-const rows = op.locator('table.audit tbody tr[data-action="board.read"]', { hasText: env('BOARD_ID') });
+const rows = op.locator(`table.audit tbody tr[data-action="board.read"][data-target="${env('BOARD_ID')}"]`, { hasText: '支援対象者' });
 expect((await rows.count()) >= 1, 'the board read is found');
 await screenshot(op, 'audit');
 await op.click('text=改ざんがないか検査する');

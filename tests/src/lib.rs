@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod client;
+pub mod demo;
 pub mod faults;
 pub mod nats;
 pub mod otlp;

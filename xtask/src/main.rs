@@ -2,6 +2,7 @@
 //! `cargo xtask test` (every check and test), `cargo xtask bench <name>`.
 
 mod bench;
+mod demo;
 mod k8s;
 mod run;
 mod test;
@@ -16,12 +17,15 @@ fn root() -> PathBuf {
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("run") => run::run(&root()),
+        Some("run") => run::run(&root(), args.iter().any(|a| a == "--demo")),
         Some("test") => test::test(&root()),
         Some("bench") => bench::bench(&root(), args.get(1).map(String::as_str)),
         _ => {
-            eprintln!("usage: cargo xtask <run | test | bench NAME>");
+            eprintln!("usage: cargo xtask <run [--demo] | test | bench NAME>");
             eprintln!("  run    start the whole system on this machine (https://localhost:8443)");
+            eprintln!(
+                "         --demo: and seed a sample city (offices, staff, boards) through its API"
+            );
             eprintln!(
                 "  test   formatting, lints, every test (unit, cross-service, browser) and the k8s manifests"
             );

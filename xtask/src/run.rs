@@ -5,7 +5,7 @@ use anyhow::Context;
 use std::path::Path;
 use system_tests::{MailMode, Stack, StackOptions};
 
-pub fn run(root: &Path) -> anyhow::Result<()> {
+pub fn run(root: &Path, demo: bool) -> anyhow::Result<()> {
     tools::ensure_system_packages(false)?;
     tools::venv_python(root)?;
     eprintln!("xtask: building the binaries");
@@ -60,6 +60,10 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         println!("  mail: {}", b.mail_dir.display());
         println!("  logs: {}", stack.log_dir().display());
         println!("  details: {}", stack.dir.join("bootstrap.json").display());
+        // A city that cannot be seeded leaves the system running as it is.
+        if demo && let Err(e) = crate::demo::seed(&stack).await {
+            eprintln!("xtask: the demo city could not be seeded: {e:#}");
+        }
         println!("Stop with Ctrl-C.");
         wait_for_stop().await;
         eprintln!("xtask: stopping");

@@ -209,7 +209,7 @@ async fn users_view(
     state: &AppState,
     user: &Principal,
     form: &UserFormBody,
-    error: Option<&str>,
+    failure: Option<&Failure>,
 ) -> Result<Html<String>, PageError> {
     let office = super::home::office_name(state, user).await?;
     let users = list_users(state, user, "", "").await?;
@@ -219,7 +219,8 @@ async fn users_view(
         people: users.into_iter().map(UserLine::from).collect(),
         professions: super::choices::professions(state).await?,
         form: form.form(),
-        error,
+        error: failure.map(|f| f.message.as_str()),
+        errors: views::FieldError::all(failure),
     }))
 }
 
@@ -259,7 +260,7 @@ pub async fn create_form(
     match create_user(&state, &user, &form.body()).await {
         Ok(issued) => Ok(initial_password_page("利用者を追加しました", &issued).into_response()),
         Err(f) if f.status.is_client_error() && f.status != StatusCode::FORBIDDEN => {
-            let page = users_view(&state, &user, &form, Some(&f.message)).await?;
+            let page = users_view(&state, &user, &form, Some(&f)).await?;
             Ok((f.status, page).into_response())
         }
         Err(f) => Err(f.into()),
@@ -272,7 +273,7 @@ async fn edit_view(
     id: &str,
     target: &pb::User,
     form: &UserFormBody,
-    error: Option<&str>,
+    failure: Option<&Failure>,
 ) -> Result<Html<String>, PageError> {
     Ok(views::render(&UserEdit {
         csrf: &user.csrf,
@@ -281,7 +282,8 @@ async fn edit_view(
         active: target.status == "active",
         professions: super::choices::professions(state).await?,
         form: form.form(),
-        error,
+        error: failure.map(|f| f.message.as_str()),
+        errors: views::FieldError::all(failure),
     }))
 }
 
@@ -322,7 +324,7 @@ pub async fn update_form(
             };
             Ok((
                 f.status,
-                edit_view(&state, &user, &id, &target, &form, Some(&f.message)).await?,
+                edit_view(&state, &user, &id, &target, &form, Some(&f)).await?,
             )
                 .into_response())
         }

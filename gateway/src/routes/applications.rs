@@ -156,8 +156,10 @@ pub async fn list_page(
     PageUser(user): PageUser,
 ) -> Result<Html<String>, PageError> {
     let items = list(&state, &user).await?;
+    let mode = super::apply::mode(&state).await?;
     Ok(views::render(&Applications {
         csrf: &user.csrf,
+        mode: super::apply::mode_words(&mode),
         items: items
             .into_iter()
             .map(|a| {

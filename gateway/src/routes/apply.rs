@@ -215,7 +215,17 @@ impl From<pb::ApplicationFields> for ApplicationBody {
 }
 
 /// How applications are accepted now (`open`, `invitation` or `closed`).
-async fn mode(state: &AppState) -> Result<String, Failure> {
+/// `APPLICATION_MODE` as the city's staff say it.
+pub(super) fn mode_words(mode: &str) -> &'static str {
+    match mode {
+        "open" => "どの事業所も申請できます",
+        "invitation" => "市の招待コードを受け取った事業所のみ申請できます（招待制）",
+        "closed" => "受け付けていません",
+        _ => "確認できません",
+    }
+}
+
+pub(super) async fn mode(state: &AppState) -> Result<String, Failure> {
     let mut offices = state.clients.offices.clone();
     Ok(offices
         .get_application_mode(pb::GetApplicationModeRequest {})

@@ -182,7 +182,6 @@ pub(super) fn line(e: pb::AuditEntry, offices: &HashMap<String, String>) -> Audi
         seq: e.seq,
         at: tokyo_time(&e.at),
         action: action_label(&e.action).to_owned(),
-        code: e.action,
         outcome: OUTCOME_CHOICES
             .iter()
             .find(|(code, _)| !code.is_empty() && *code == e.outcome)
@@ -190,23 +189,23 @@ pub(super) fn line(e: pb::AuditEntry, offices: &HashMap<String, String>) -> Audi
             .to_owned(),
         who: match (e.actor_name.is_empty(), e.actor_login_id.is_empty()) {
             (false, false) => format!("{}（{}）", e.actor_name, e.actor_login_id),
-            _ => e.actor_user_id,
+            _ if e.actor_user_id.is_empty() => String::new(),
+            _ => "登録のない利用者".to_owned(),
         },
-        office: offices
-            .get(&e.actor_office_id)
-            .cloned()
-            .unwrap_or(e.actor_office_id),
+        office: match offices.get(&e.actor_office_id) {
+            Some(name) => name.clone(),
+            None if e.actor_office_id.is_empty() => String::new(),
+            None => "登録のない事業所".to_owned(),
+        },
         target: if e.target_id.is_empty() {
             String::new()
         } else {
-            format!("{} {}", e.target_type, e.target_id)
+            views::target_words(&e.target_type).to_owned()
         },
+        details: views::details_words(&e.action, &e.details, offices),
+        code: e.action,
+        target_id: e.target_id,
         device: e.cert_serial,
-        details: if e.details == "null" {
-            String::new()
-        } else {
-            e.details
-        },
     }
 }
 

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 /// Records asked of identity at once.
 const PAGE: u32 = 1000;
 
-const HEADER: [&str; 10] = [
+const HEADER: [&str; 11] = [
     "番号",
     "日時",
     "操作",
@@ -27,6 +27,7 @@ const HEADER: [&str; 10] = [
     "対象",
     "証明書",
     "詳細",
+    "対象の番号",
 ];
 
 /// Where the export stands between two pages.
@@ -111,6 +112,7 @@ fn rows(entries: Vec<pb::AuditEntry>, offices: &HashMap<String, String>) -> Stri
             e.target,
             e.device,
             e.details,
+            e.target_id,
         ];
         out.push_str(&csv::line(row));
     }

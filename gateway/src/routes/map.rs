@@ -141,3 +141,10 @@ pub async fn busy_script() -> Response {
         include_bytes!("../../static/busy.js"),
     )
 }
+
+pub async fn tables_script() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/tables.js"),
+    )
+}

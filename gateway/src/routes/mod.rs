@@ -86,7 +86,8 @@ pub fn router(state: AppState) -> Router {
         .route("/static/vendor/leaflet/leaflet.css", get(map::leaflet_css))
         .route("/static/map.js", get(map::map_js))
         .route("/static/board.js", get(board::script))
-        .route("/static/busy.js", get(map::busy_script));
+        .route("/static/busy.js", get(map::busy_script))
+        .route("/static/tables.js", get(map::tables_script));
     let protected = Router::new()
         .route("/login", get(session::login_page).post(session::login_form))
         .route("/logout", post(session::logout_form))

@@ -62,8 +62,12 @@ pub struct AuditLine {
     pub outcome: String,
     pub who: String,
     pub office: String,
+    /// What the record is about, in words; empty when nothing.
     pub target: String,
+    /// The target's id: in the link that filters by it and the CSV, never as text on the page.
+    pub target_id: String,
     pub device: String,
+    /// The details as phrases (`views::details_words`).
     pub details: String,
 }
 

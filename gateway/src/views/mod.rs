@@ -1,9 +1,11 @@
 //! The pages, as askama templates in `templates/`. Escaping is on for every value.
 
+mod audit;
 mod board;
 mod desk;
 mod mail;
 
+pub use audit::*;
 pub use board::*;
 pub use desk::*;
 pub use mail::*;
@@ -159,6 +161,15 @@ pub struct Users<'a> {
     pub professions: &'a [String],
     pub form: UserForm<'a>,
     pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
+}
+
+impl Users<'_> {
+    /// The hint for `field` when it is wrong, else nothing.
+    #[must_use]
+    pub fn hint(&self, field: &str) -> &str {
+        FieldError::hint(&self.errors, field)
+    }
 }
 
 #[derive(Template)]
@@ -171,6 +182,15 @@ pub struct UserEdit<'a> {
     pub professions: &'a [String],
     pub form: UserForm<'a>,
     pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
+}
+
+impl UserEdit<'_> {
+    /// The hint for `field` when it is wrong, else nothing.
+    #[must_use]
+    pub fn hint(&self, field: &str) -> &str {
+        FieldError::hint(&self.errors, field)
+    }
 }
 
 pub struct CertificateLine {
@@ -313,6 +333,31 @@ pub struct FieldError {
     pub hint: &'static str,
 }
 
+impl FieldError {
+    /// Each wrong field of a refused form, with what to do about it.
+    #[must_use]
+    pub fn all(failure: Option<&crate::error::Failure>) -> Vec<Self> {
+        failure.map_or_else(Vec::new, |f| {
+            f.fields
+                .iter()
+                .map(|(field, hint)| Self {
+                    field: field.clone(),
+                    hint,
+                })
+                .collect()
+        })
+    }
+
+    /// The hint for `field` among `errors`, else nothing.
+    #[must_use]
+    pub fn hint<'a>(errors: &'a [Self], field: &str) -> &'a str {
+        errors
+            .iter()
+            .find(|e| e.field == field)
+            .map_or("", |e| e.hint)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "apply.html")]
 pub struct ApplyPage<'a> {
@@ -382,6 +427,8 @@ pub struct ApplicationLine {
 #[template(path = "applications.html")]
 pub struct Applications<'a> {
     pub csrf: &'a str,
+    /// How applications are accepted now, in words.
+    pub mode: &'static str,
     pub items: Vec<ApplicationLine>,
 }
 
