@@ -61,7 +61,7 @@ impl Nats {
             &config,
             format!(
                 "host: 127.0.0.1\nport: {port}\n\
-                 tls {{\n  cert_file: \"{}\"\n  key_file: \"{}\"\n  timeout: 2\n}}\n\
+                 tls {{\n  cert_file: \"{}\"\n  key_file: \"{}\"\n  timeout: 5\n}}\n\
                  jetstream {{\n  store_dir: \"{}\"\n  sync_interval: always\n}}\n{}",
                 server.cert.display(),
                 server.key.display(),
