@@ -1,7 +1,7 @@
 //! The gRPC clients of the services, each carrying the caller's trace context.
 
 use common::config::TlsFiles;
-use common::grpc::{ChannelError, TracePropagation, channel};
+use common::grpc::{ChannelError, GrpcOptions, TracePropagation, channel};
 use proto::careboard::careboard_client::CareboardClient;
 use proto::identity::identity_client::IdentityClient;
 use proto::notify::notify_client::NotifyClient;
@@ -29,18 +29,20 @@ pub struct Urls<'a> {
 }
 
 impl Clients {
-    pub fn connect(urls: &Urls<'_>, tls: &TlsFiles) -> Result<Self, ChannelError> {
+    /// Every channel has keepalive and a deadline on each call (`GrpcOptions`); the services end
+    /// connections at their maximum age, so a channel to a Service's address reaches the
+    /// replicas added since it first connected.
+    pub fn connect(
+        urls: &Urls<'_>,
+        tls: &TlsFiles,
+        grpc: &GrpcOptions,
+    ) -> Result<Self, ChannelError> {
+        let open = |url: &str| channel(url, tls, grpc);
         Ok(Self {
-            identity: IdentityClient::with_interceptor(
-                channel(urls.identity, tls)?,
-                TracePropagation,
-            ),
-            offices: OfficesClient::with_interceptor(channel(urls.offices, tls)?, TracePropagation),
-            careboard: CareboardClient::with_interceptor(
-                channel(urls.careboard, tls)?,
-                TracePropagation,
-            ),
-            notify: NotifyClient::with_interceptor(channel(urls.notify, tls)?, TracePropagation),
+            identity: IdentityClient::with_interceptor(open(urls.identity)?, TracePropagation),
+            offices: OfficesClient::with_interceptor(open(urls.offices)?, TracePropagation),
+            careboard: CareboardClient::with_interceptor(open(urls.careboard)?, TracePropagation),
+            notify: NotifyClient::with_interceptor(open(urls.notify)?, TracePropagation),
         })
     }
 }

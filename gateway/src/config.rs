@@ -13,7 +13,8 @@ pub struct Config {
     pub offices_url: String,
     pub careboard_url: String,
     pub notify_url: String,
-    pub nats_url: String,
+    pub nats: common::bus::BusConfig,
+    pub grpc: common::grpc::GrpcOptions,
     pub map_tiles: String,
     pub contact: Vec<String>,
     /// How often the full revocation list is re-read.
@@ -54,9 +55,8 @@ impl Config {
             map_tiles: vars
                 .get("MAP_TILE_URL")?
                 .unwrap_or_else(|| "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into()),
-            nats_url: vars
-                .get("NATS_URL")?
-                .unwrap_or_else(|| "nats://127.0.0.1:4222".into()),
+            nats: common::bus::BusConfig::from_vars(vars)?,
+            grpc: common::grpc::GrpcOptions::from_vars(vars)?,
             revocation_refresh: Duration::from_secs(vars.parse_or("REVOCATION_REFRESH_SECS", 30)?),
             revocation_max_age: Duration::from_secs(vars.parse_or("REVOCATION_MAX_AGE_SECS", 300)?),
         })

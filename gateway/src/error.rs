@@ -274,7 +274,8 @@ impl From<tonic::Status> for Failure {
                     .collect();
                 failure
             }
-            (Code::Unavailable | Code::DeadlineExceeded, _) => {
+            // `Cancelled` is what the channel's own deadline gives (`GrpcOptions::deadline`).
+            (Code::Unavailable | Code::DeadlineExceeded | Code::Cancelled, _) => {
                 tracing::error!(code = ?status.code(), "backend unavailable");
                 Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,

@@ -36,6 +36,18 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let cfg = config::Config::from_vars(vars)?;
     let shutdown = common::shutdown::on_signal();
+    let metrics = common::metrics::Metrics::new();
+    // The admin port first: while identity is awaited the process is alive (its startup probe
+    // passes) but not ready.
+    let readiness = common::admin::Readiness::starting("waiting for identity");
+    let admin = common::admin::start(
+        cfg.admin_addr,
+        readiness.clone(),
+        metrics.clone(),
+        shutdown.clone(),
+    )
+    .await
+    .context("admin endpoints")?;
     let clients = clients::Clients::connect(
         &clients::Urls {
             identity: &cfg.identity_url,
@@ -44,6 +56,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
             notify: &cfg.notify_url,
         },
         &cfg.internal_tls,
+        &cfg.grpc,
     )?;
 
     // Client certificates can only be verified once the device CA is known; wait for identity.
@@ -65,11 +78,9 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     };
     let tls = tls::server_config(&cfg.server_cert, &cfg.server_key, &device_ca)?;
     let revocations = revocation::Revocations::new(cfg.revocation_max_age);
-    let nats = async_nats::ConnectOptions::new()
-        .retry_on_initial_connect()
-        .connect(&cfg.nats_url)
-        .await
-        .context("nats")?;
+    // Revocations and board events arrive on NATS; while it is away the full revocation list is
+    // still re-read from identity, so the gateway stays ready and fails closed only if that ages.
+    let nats = cfg.nats.connect("gateway").await?;
     let watcher = tokio::spawn(revocations.clone().run(
         clients.clone(),
         nats.clone(),
@@ -77,9 +88,8 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         shutdown.clone(),
     ));
     let live = live::Live::default();
-    let relay = tokio::spawn(live.clone().run(nats.clone(), shutdown.clone()));
+    let relay = tokio::spawn(live.clone().run(nats, shutdown.clone()));
     let clock: common::clock::SharedClock = std::sync::Arc::new(common::clock::SystemClock);
-    let metrics = common::metrics::Metrics::new();
     let app = routes::router(routes::AppState {
         clients,
         revocations: revocations.clone(),
@@ -89,31 +99,24 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         choices: std::sync::Arc::default(),
         live,
         shutdown: shutdown.clone(),
-        metrics: metrics.clone(),
+        metrics,
     });
 
+    let listener = tokio::net::TcpListener::bind(cfg.addr)
+        .await
+        .with_context(|| format!("bind {}", cfg.addr))?;
+    tracing::info!(addr = %cfg.addr, "gateway listening");
     let loaded = revocations.clone();
-    let readiness = common::admin::Readiness {
-        check: Some(std::sync::Arc::new(move || {
+    readiness.serving(
+        Some(std::sync::Arc::new(move || {
             if loaded.is_loaded() {
                 Ok(())
             } else {
                 Err("revocation list not loaded")
             }
         })),
-        nats: Some(nats),
-        ..Default::default()
-    };
-    let admin = tokio::spawn(common::admin::serve(
-        cfg.admin_addr,
-        readiness,
-        metrics,
-        shutdown.clone(),
-    ));
-    let listener = tokio::net::TcpListener::bind(cfg.addr)
-        .await
-        .with_context(|| format!("bind {}", cfg.addr))?;
-    tracing::info!(addr = %cfg.addr, "gateway listening");
+        Vec::new(),
+    );
     tls::serve(listener, tls, app, shutdown.clone()).await;
     let _ = watcher.await;
     let _ = relay.await;

@@ -3,11 +3,13 @@
 //! `cargo xtask run` uses the same `Stack` with fixed ports under `var/dev/`.
 
 pub mod api;
+pub mod bus_users;
 pub mod client;
 pub mod demo;
 pub mod faults;
 pub mod nats;
 pub mod otlp;
+pub mod outage;
 pub mod people;
 pub mod pki;
 pub mod postgres;

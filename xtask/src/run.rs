@@ -57,6 +57,13 @@ pub fn run(root: &Path, demo: bool) -> anyhow::Result<()> {
             b.operator.p12.display(),
             b.operator.p12_password
         );
+        println!(
+            "  NATS: {} over TLS, one user per binary; the nats CLI as admin: \
+             --tlsca {} --user admin --password \"$(cat {})\"",
+            stack.nats.url(),
+            b.ca_cert.display(),
+            stack.dir.join("nats").join("admin.password").display()
+        );
         println!("  mail: {}", b.mail_dir.display());
         println!("  logs: {}", stack.log_dir().display());
         println!("  details: {}", stack.dir.join("bootstrap.json").display());

@@ -109,26 +109,27 @@ impl TlsFiles {
     }
 }
 
-/// What every service needs to run: its database, NATS, its listening addresses and TLS files.
+/// What every service needs to run: its database, NATS, its listening addresses, TLS files and
+/// how its gRPC connections behave.
 #[derive(Debug, Clone)]
 pub struct ServiceConfig {
     pub database_url: String,
-    pub nats_url: String,
+    pub nats: crate::bus::BusConfig,
     pub grpc_addr: SocketAddr,
     pub admin_addr: SocketAddr,
     pub tls: TlsFiles,
+    pub grpc: crate::grpc::GrpcOptions,
 }
 
 impl ServiceConfig {
     pub fn from_vars(vars: &Vars) -> Result<Self, ConfigError> {
         Ok(Self {
             database_url: vars.required("DATABASE_URL")?,
-            nats_url: vars
-                .get("NATS_URL")?
-                .unwrap_or_else(|| "nats://127.0.0.1:4222".into()),
+            nats: crate::bus::BusConfig::from_vars(vars)?,
             grpc_addr: vars.parse_or("GRPC_ADDR", SocketAddr::from(([0, 0, 0, 0], 50051)))?,
             admin_addr: vars.parse_or("ADMIN_ADDR", SocketAddr::from(([0, 0, 0, 0], 9090)))?,
             tls: TlsFiles::from_vars(vars)?,
+            grpc: crate::grpc::GrpcOptions::from_vars(vars)?,
         })
     }
 }
@@ -176,6 +177,6 @@ mod tests {
         let cfg = ServiceConfig::from_vars(&vars).unwrap();
         assert_eq!(cfg.grpc_addr.port(), 50051);
         assert_eq!(cfg.admin_addr.port(), 9090);
-        assert_eq!(cfg.nats_url, "nats://127.0.0.1:4222");
+        assert_eq!(cfg.nats.url, "nats://127.0.0.1:4222");
     }
 }

@@ -3,8 +3,9 @@
 
 pub mod metrics;
 
-use crate::config::TlsFiles;
+use crate::config::{ConfigError, TlsFiles, Vars};
 use crate::tls::{TlsError, client_config};
+use std::time::Duration;
 use tonic::service::Interceptor;
 use tonic::transport::{Channel, Endpoint};
 
@@ -16,9 +17,78 @@ pub enum ChannelError {
     Tls(#[from] TlsError),
 }
 
+/// How gRPC connections behave under scaling and loss, the same for every client and server:
+/// `GRPC_DEADLINE_MS` bounds every call, HTTP/2 pings every `GRPC_KEEPALIVE_SECS` find a peer
+/// that vanished (a lost node never answers, never closes), and servers end each connection
+/// after `GRPC_MAX_CONNECTION_AGE_SECS` so clients connect again and reach replicas added since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GrpcOptions {
+    pub deadline: Duration,
+    pub keepalive: Duration,
+    pub max_connection_age: Duration,
+}
+
+impl Default for GrpcOptions {
+    fn default() -> Self {
+        Self {
+            // Above the 15 s a repeated request may wait for the first one (idempotency keys).
+            deadline: Duration::from_secs(20),
+            keepalive: Duration::from_secs(10),
+            max_connection_age: Duration::from_mins(5),
+        }
+    }
+}
+
+impl GrpcOptions {
+    pub fn from_vars(vars: &Vars) -> Result<Self, ConfigError> {
+        let default = Self::default();
+        let positive = |name: &str, value: u64| {
+            if value == 0 {
+                Err(ConfigError::Invalid {
+                    name: name.to_owned(),
+                    reason: "must be more than 0".into(),
+                })
+            } else {
+                Ok(value)
+            }
+        };
+        let millis = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        Ok(Self {
+            deadline: Duration::from_millis(positive(
+                "GRPC_DEADLINE_MS",
+                vars.parse_or("GRPC_DEADLINE_MS", millis(default.deadline))?,
+            )?),
+            keepalive: Duration::from_secs(positive(
+                "GRPC_KEEPALIVE_SECS",
+                vars.parse_or("GRPC_KEEPALIVE_SECS", default.keepalive.as_secs())?,
+            )?),
+            max_connection_age: Duration::from_secs(positive(
+                "GRPC_MAX_CONNECTION_AGE_SECS",
+                vars.parse_or(
+                    "GRPC_MAX_CONNECTION_AGE_SECS",
+                    default.max_connection_age.as_secs(),
+                )?,
+            )?),
+        })
+    }
+
+    /// A server with these keepalive and connection-age settings; the caller adds TLS and
+    /// services. A connection past its age gets a GOAWAY: calls under way finish, new ones go
+    /// to a fresh connection, wherever the client's balancer sends it. No
+    /// `max_connection_age_grace`: with one, tonic drops the connection at age + grace without
+    /// any GOAWAY, cutting the calls on it.
+    #[must_use]
+    pub fn server(&self) -> tonic::transport::Server {
+        tonic::transport::Server::builder()
+            .http2_keepalive_interval(Some(self.keepalive))
+            .http2_keepalive_timeout(Some(self.keepalive))
+            .max_connection_age(self.max_connection_age)
+    }
+}
+
 /// A lazily connected channel to `url` (`https://host:port`), verified against the internal CA
-/// with the host as the expected certificate name.
-pub fn channel(url: &str, tls: &TlsFiles) -> Result<Channel, ChannelError> {
+/// with the host as the expected certificate name; every call on it has `options.deadline`.
+pub fn channel(url: &str, tls: &TlsFiles, options: &GrpcOptions) -> Result<Channel, ChannelError> {
     let bad = |reason: String| ChannelError::Url {
         url: url.to_owned(),
         reason,
@@ -29,7 +99,11 @@ pub fn channel(url: &str, tls: &TlsFiles) -> Result<Channel, ChannelError> {
     let host = uri.host().ok_or_else(|| bad("no host".into()))?.to_owned();
     let endpoint = Endpoint::from_shared(url.to_owned())
         .map_err(|e| bad(e.to_string()))?
-        .connect_timeout(std::time::Duration::from_secs(3))
+        .connect_timeout(Duration::from_secs(3))
+        .timeout(options.deadline)
+        .http2_keep_alive_interval(options.keepalive)
+        .keep_alive_timeout(options.keepalive)
+        .keep_alive_while_idle(true)
         .tls_config(client_config(tls, &host)?)
         .map_err(|e| bad(e.to_string()))?;
     Ok(endpoint.connect_lazy())
@@ -60,4 +134,23 @@ pub fn request_span(request: &http::Request<()>) -> tracing::Span {
     );
     crate::telemetry::set_parent_from_headers(&span, request.headers());
     span
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_are_read_and_zero_is_refused() {
+        let vars = Vars::from_pairs([
+            ("GRPC_DEADLINE_MS", "2500"),
+            ("GRPC_MAX_CONNECTION_AGE_SECS", "1"),
+        ]);
+        let options = GrpcOptions::from_vars(&vars).unwrap();
+        assert_eq!(options.deadline, Duration::from_millis(2500));
+        assert_eq!(options.keepalive, GrpcOptions::default().keepalive);
+        assert_eq!(options.max_connection_age, Duration::from_secs(1));
+        let zero = Vars::from_pairs([("GRPC_KEEPALIVE_SECS", "0")]);
+        assert!(GrpcOptions::from_vars(&zero).is_err());
+    }
 }

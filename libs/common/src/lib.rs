@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod bus;
 pub mod clock;
 pub mod config;
 pub mod events;

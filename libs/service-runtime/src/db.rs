@@ -4,15 +4,21 @@ use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use std::time::Duration;
 
+/// One attempt: a pool whose first connection is open. A serving process retries this for as
+/// long as it takes (`runtime::Runtime::start`); a one-off command uses `connect`.
+pub async fn connect_once(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(url)
+        .await
+}
+
+/// A pool for a one-off command, trying for about 15 seconds.
 pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
     let mut attempt = 0u32;
     loop {
-        match PgPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect(url)
-            .await
-        {
+        match connect_once(url, max_connections).await {
             Ok(pool) => return Ok(pool),
             Err(e) if attempt < 30 => {
                 attempt += 1;

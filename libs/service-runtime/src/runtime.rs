@@ -1,12 +1,21 @@
-//! What every service with a database runs on, started the same way everywhere: the pool
-//! (migrated), NATS, metrics, the shutdown token, the outbox relay, the pruning of the event
-//! tables and of idempotency keys, and the admin endpoints.
+//! What every service with a database runs on, started the same way everywhere: the admin
+//! endpoints first, then the pool (migrated), NATS, metrics, the shutdown token, the outbox
+//! relay, the pruning of the event tables and of idempotency keys.
+//!
+//! Start-up waits instead of exiting: the database may come after the service (a cluster starts
+//! everything at once), and an exit would only restart the wait under a crash-loop back-off.
+//! Meanwhile `/healthz` answers and `/readyz` says what is awaited. Once the gRPC listener is
+//! bound (`grpc_listener`) the service is ready whenever its database answers; NATS is not asked,
+//! since writes wait in the outbox until it is back.
 
 use crate::outbox::OutboxRelay;
 use common::admin::Readiness;
+use common::bus::BusConfig;
 use common::metrics::Metrics;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -17,12 +26,58 @@ pub enum RuntimeError {
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] crate::db::MigrateError),
-    #[error("nats: {0}")]
-    Nats(String),
+    #[error(transparent)]
+    Nats(#[from] common::bus::BusError),
     #[error("admin endpoints: {0}")]
     Admin(#[from] std::io::Error),
     #[error(transparent)]
     Config(#[from] common::config::ConfigError),
+    #[error("gRPC listener: {0}")]
+    Grpc(std::io::Error),
+    #[error("stopped while starting ({0})")]
+    Stopped(&'static str),
+}
+
+/// Where a service's start-up waits, with `/readyz` saying what is awaited.
+#[derive(Clone)]
+struct Startup {
+    readiness: Readiness,
+    shutdown: CancellationToken,
+}
+
+impl Startup {
+    async fn until_ok<T, E, F, Fut>(
+        &self,
+        what: &'static str,
+        mut attempt: F,
+    ) -> Result<T, RuntimeError>
+    where
+        E: std::fmt::Display,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        self.readiness.waiting_for(what);
+        let mut pause = Duration::from_millis(200);
+        let mut tries = 0u32;
+        loop {
+            let outcome = tokio::select! {
+                () = self.shutdown.cancelled() => return Err(RuntimeError::Stopped(what)),
+                outcome = attempt() => outcome,
+            };
+            match outcome {
+                Ok(value) => return Ok(value),
+                Err(e) => {
+                    tries += 1;
+                    tracing::warn!(error = %e, tries, waiting_for = what, "not yet; trying again");
+                }
+            }
+            tokio::select! {
+                () = self.shutdown.cancelled() => return Err(RuntimeError::Stopped(what)),
+                () = tokio::time::sleep(pause) => {},
+            }
+            pause = (pause * 2).min(Duration::from_secs(5));
+        }
+    }
 }
 
 pub struct Runtime {
@@ -30,30 +85,46 @@ pub struct Runtime {
     pub nats: async_nats::Client,
     pub metrics: Metrics,
     pub shutdown: CancellationToken,
+    startup: Startup,
     relay_waker: Arc<Notify>,
     tasks: Vec<JoinHandle<()>>,
     admin: JoinHandle<std::io::Result<()>>,
 }
 
 impl Runtime {
+    /// `name` is the service's (its NATS connection is named after it).
     pub async fn start(
+        name: &str,
         database_url: &str,
-        nats_url: &str,
+        nats: &BusConfig,
         admin_addr: SocketAddr,
         migrator: &sqlx::migrate::Migrator,
     ) -> Result<Self, RuntimeError> {
         let prune = crate::prune::PruneConfig::from_vars(&common::config::Vars::from_process())?;
-        let pool = crate::db::connect(database_url, 10).await?;
-        crate::db::migrate(&pool, migrator).await?;
         let shutdown = common::shutdown::on_signal();
         let metrics = Metrics::new();
-        // Connecting in the background lets the service serve (and write its outbox) while NATS
-        // is away.
-        let nats = async_nats::ConnectOptions::new()
-            .retry_on_initial_connect()
-            .connect(nats_url)
-            .await
-            .map_err(|e| RuntimeError::Nats(e.to_string()))?;
+        let readiness = Readiness::starting("waiting for the database");
+        let admin = common::admin::start(
+            admin_addr,
+            readiness.clone(),
+            metrics.clone(),
+            shutdown.clone(),
+        )
+        .await?;
+        let startup = Startup {
+            readiness,
+            shutdown: shutdown.clone(),
+        };
+        let pool = startup
+            .until_ok("waiting for the database", || {
+                crate::db::connect_once(database_url, 10)
+            })
+            .await?;
+        startup
+            .until_ok("running migrations", || crate::db::migrate(&pool, migrator))
+            .await?;
+        startup.readiness.waiting_for("starting");
+        let nats = nats.connect(name).await?;
         let relay = OutboxRelay::new(
             pool.clone(),
             async_nats::jetstream::new(nats.clone()),
@@ -72,26 +143,31 @@ impl Runtime {
                 shutdown.clone(),
             )),
         ];
-        let readiness = Readiness {
-            check: None,
-            probes: vec![crate::db::probe(pool.clone())],
-            nats: Some(nats.clone()),
-        };
-        let admin = tokio::spawn(common::admin::serve(
-            admin_addr,
-            readiness,
-            metrics.clone(),
-            shutdown.clone(),
-        ));
         Ok(Self {
             pool,
             nats,
             metrics,
             shutdown,
+            startup,
             relay_waker,
             tasks,
             admin,
         })
+    }
+
+    /// Binds the gRPC listener; from then on the service is ready whenever its database answers.
+    pub fn grpc_listener(
+        &self,
+        addr: SocketAddr,
+    ) -> Result<tonic::transport::server::TcpIncoming, RuntimeError> {
+        let incoming = tonic::transport::server::TcpIncoming::bind(addr)
+            .map_err(RuntimeError::Grpc)?
+            .with_nodelay(Some(true));
+        tracing::info!(%addr, "gRPC listening");
+        self.startup
+            .readiness
+            .serving(None, vec![crate::db::probe(self.pool.clone())]);
+        Ok(incoming)
     }
 
     /// Lets a writer wake the outbox relay at once.

@@ -3,7 +3,7 @@
 
 use crate::domain::team::Candidate;
 use common::config::TlsFiles;
-use common::grpc::{ChannelError, TracePropagation, channel};
+use common::grpc::{ChannelError, GrpcOptions, TracePropagation, channel};
 use proto::identity::identity_client::IdentityClient;
 use proto::offices::offices_client::OfficesClient;
 use tonic::service::interceptor::InterceptedService;
@@ -45,10 +45,21 @@ fn status(e: &tonic::Status) -> DirectoryError {
 }
 
 impl Directory {
-    pub fn connect(identity: &str, offices: &str, tls: &TlsFiles) -> Result<Self, ChannelError> {
+    pub fn connect(
+        identity: &str,
+        offices: &str,
+        tls: &TlsFiles,
+        grpc: &GrpcOptions,
+    ) -> Result<Self, ChannelError> {
         Ok(Self {
-            identity: IdentityClient::with_interceptor(channel(identity, tls)?, TracePropagation),
-            offices: OfficesClient::with_interceptor(channel(offices, tls)?, TracePropagation),
+            identity: IdentityClient::with_interceptor(
+                channel(identity, tls, grpc)?,
+                TracePropagation,
+            ),
+            offices: OfficesClient::with_interceptor(
+                channel(offices, tls, grpc)?,
+                TracePropagation,
+            ),
         })
     }
 

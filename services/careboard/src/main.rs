@@ -29,8 +29,9 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let cfg = ServiceConfig::from_vars(vars)?;
     let mut rt = service_runtime::runtime::Runtime::start(
+        "careboard",
         &cfg.database_url,
-        &cfg.nats_url,
+        &cfg.nats,
         cfg.admin_addr,
         &MIGRATOR,
     )
@@ -39,6 +40,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         &vars.required("IDENTITY_URL")?,
         &vars.required("OFFICES_URL")?,
         &cfg.tls,
+        &cfg.grpc,
     )?;
     let clock: SharedClock = Arc::new(SystemClock);
     let store = store::Store::new(rt.pool.clone());
@@ -59,15 +61,16 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
             async move { events::user_status_changed(&store, e).await }
         },
     ));
-    tracing::info!(addr = %cfg.grpc_addr, "careboard gRPC listening");
-    tonic::transport::Server::builder()
+    let incoming = rt.grpc_listener(cfg.grpc_addr)?;
+    cfg.grpc
+        .server()
         .tls_config(common::tls::server_config(&cfg.tls)?)?
         .trace_fn(common::grpc::request_span)
         .layer(common::grpc::metrics::MetricsLayer::new(rt.metrics.clone()))
         .add_service(proto::careboard::careboard_server::CareboardServer::new(
             grpc::CareboardGrpc::new(careboard),
         ))
-        .serve_with_shutdown(cfg.grpc_addr, rt.shutdown.clone().cancelled_owned())
+        .serve_with_incoming_shutdown(incoming, rt.shutdown.clone().cancelled_owned())
         .await?;
     rt.finish().await?;
     Ok(())

@@ -77,8 +77,9 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let cfg = config::Config::from_vars(vars)?;
     let svc = &cfg.service;
     let mut rt = service_runtime::runtime::Runtime::start(
+        "identity",
         &svc.database_url,
-        &svc.nats_url,
+        &svc.nats,
         svc.admin_addr,
         &MIGRATOR,
     )
@@ -134,15 +135,16 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
             }
         }
     });
-    tracing::info!(addr = %svc.grpc_addr, "identity gRPC listening");
-    tonic::transport::Server::builder()
+    let incoming = rt.grpc_listener(svc.grpc_addr)?;
+    svc.grpc
+        .server()
         .tls_config(common::tls::server_config(&svc.tls)?)?
         .trace_fn(common::grpc::request_span)
         .layer(common::grpc::metrics::MetricsLayer::new(rt.metrics.clone()))
         .add_service(proto::identity::identity_server::IdentityServer::new(
             grpc::IdentityGrpc::new(identity),
         ))
-        .serve_with_shutdown(svc.grpc_addr, rt.shutdown.clone().cancelled_owned())
+        .serve_with_incoming_shutdown(incoming, rt.shutdown.clone().cancelled_owned())
         .await?;
     rt.finish().await?;
     Ok(())

@@ -41,9 +41,10 @@ impl Directory {
     pub fn connect(
         url: &str,
         tls: &common::config::TlsFiles,
+        grpc: &common::grpc::GrpcOptions,
     ) -> Result<Self, common::grpc::ChannelError> {
         let client: Client = proto::identity::identity_client::IdentityClient::with_interceptor(
-            common::grpc::channel(url, tls)?,
+            common::grpc::channel(url, tls, grpc)?,
             common::grpc::TracePropagation,
         );
         let (lookups, queue) = mpsc::channel(1024);

@@ -72,9 +72,8 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         vars.parse_or("ADMIN_ADDR", SocketAddr::from(([0, 0, 0, 0], 9090)))?;
     let grpc_addr: SocketAddr =
         vars.parse_or("GRPC_ADDR", SocketAddr::from(([0, 0, 0, 0], 50051)))?;
-    let nats_url = vars
-        .get("NATS_URL")?
-        .unwrap_or_else(|| "nats://127.0.0.1:4222".into());
+    let nats = common::bus::BusConfig::from_vars(vars)?;
+    let grpc = common::grpc::GrpcOptions::from_vars(vars)?;
     let sending = Sending::from_vars(vars)?;
     let mailer = match vars.get("SMTP_URL")? {
         Some(url) => mailer::Mailer::smtp(&url, sending.pool)?,
@@ -96,14 +95,15 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let tls = common::config::TlsFiles::from_vars(vars)?;
 
     let rt = service_runtime::runtime::Runtime::start(
+        "notify",
         &vars.required("DATABASE_URL")?,
-        &nats_url,
+        &nats,
         admin_addr,
         &MIGRATOR,
     )
     .await?;
     let store = store::Store::new(rt.pool.clone(), rt.relay_waker());
-    let identity = directory::Directory::connect(&vars.required("IDENTITY_URL")?, &tls)?;
+    let identity = directory::Directory::connect(&vars.required("IDENTITY_URL")?, &tls, &grpc)?;
     let clock: SharedClock = Arc::new(SystemClock);
     let notifier = deliver::Notifier {
         store: store.clone(),
@@ -119,15 +119,16 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
             .metrics
             .result_counter("emails", "Emails handed to the mail server, by result"),
     };
-    tracing::info!(addr = %grpc_addr, "notify gRPC listening");
-    let server = tonic::transport::Server::builder()
+    let incoming = rt.grpc_listener(grpc_addr)?;
+    let server = grpc
+        .server()
         .tls_config(common::tls::server_config(&tls)?)?
         .trace_fn(common::grpc::request_span)
         .layer(common::grpc::metrics::MetricsLayer::new(rt.metrics.clone()))
         .add_service(proto::notify::notify_server::NotifyServer::new(
             grpc::NotifyGrpc::new(store, sender_domain),
         ))
-        .serve_with_shutdown(grpc_addr, rt.shutdown.clone().cancelled_owned());
+        .serve_with_incoming_shutdown(incoming, rt.shutdown.clone().cancelled_owned());
     let consumer = common::events::consume_concurrently_forever(
         rt.jetstream(),
         events::CONSUMER,

@@ -37,8 +37,9 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let cfg = ServiceConfig::from_vars(vars)?;
     let mode = application_mode(vars)?;
     let rt = service_runtime::runtime::Runtime::start(
+        "offices",
         &cfg.database_url,
-        &cfg.nats_url,
+        &cfg.nats,
         cfg.admin_addr,
         &MIGRATOR,
     )
@@ -50,15 +51,16 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         rt.relay_waker(),
         mode,
     ));
-    tracing::info!(addr = %cfg.grpc_addr, "offices gRPC listening");
-    tonic::transport::Server::builder()
+    let incoming = rt.grpc_listener(cfg.grpc_addr)?;
+    cfg.grpc
+        .server()
         .tls_config(common::tls::server_config(&cfg.tls)?)?
         .trace_fn(common::grpc::request_span)
         .layer(common::grpc::metrics::MetricsLayer::new(rt.metrics.clone()))
         .add_service(proto::offices::offices_server::OfficesServer::new(
             grpc::OfficesGrpc::new(offices),
         ))
-        .serve_with_shutdown(cfg.grpc_addr, rt.shutdown.clone().cancelled_owned())
+        .serve_with_incoming_shutdown(incoming, rt.shutdown.clone().cancelled_owned())
         .await?;
     rt.finish().await?;
     Ok(())

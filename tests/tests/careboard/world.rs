@@ -127,7 +127,9 @@ impl World {
             cert: files.cert,
             key: files.key,
         };
-        CareboardClient::new(common::grpc::channel(&url, &tls).unwrap())
+        CareboardClient::new(
+            common::grpc::channel(&url, &tls, &common::grpc::GrpcOptions::default()).unwrap(),
+        )
     }
 
     pub fn actor(person: &Person, office: &Office, role: Role) -> Actor {

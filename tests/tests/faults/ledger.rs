@@ -153,7 +153,7 @@ impl Evidence {
             offices,
             posts,
             audit,
-            events: urgent_events(&stack.nats.url()).await?,
+            events: urgent_events(&stack.nats).await?,
             mails,
         })
     }
@@ -250,9 +250,11 @@ fn received(dir: &Path) -> Vec<(String, SystemTime)> {
 }
 
 /// Every `careboard.post.urgent` event in the stream: post id → the event ids naming it.
-async fn urgent_events(nats_url: &str) -> anyhow::Result<HashMap<Uuid, Vec<Uuid>>> {
+async fn urgent_events(
+    nats: &system_tests::nats::Nats,
+) -> anyhow::Result<HashMap<Uuid, Vec<Uuid>>> {
     use async_nats::jetstream::consumer::{DeliverPolicy, pull};
-    let js = async_nats::jetstream::new(async_nats::connect(nats_url).await?);
+    let js = async_nats::jetstream::new(nats.client("admin").await?);
     let stream = js.get_stream(common::events::STREAM).await?;
     let mut consumer: async_nats::jetstream::consumer::PullConsumer = stream
         .create_consumer(pull::Config {

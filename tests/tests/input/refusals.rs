@@ -172,7 +172,9 @@ async fn a_service_refuses_nul_and_line_breaks_at_its_decode_layer() {
         cert: files.cert,
         key: files.key,
     };
-    let mut identity = IdentityClient::new(common::grpc::channel(&url, &tls).unwrap());
+    let mut identity = IdentityClient::new(
+        common::grpc::channel(&url, &tls, &common::grpc::GrpcOptions::default()).unwrap(),
+    );
     let refused = identity
         .login(proto::identity::LoginRequest {
             login_id: "ns.kato\0".into(),

@@ -134,7 +134,12 @@ async fn a_refused_address_is_recorded_once_and_every_other_member_is_mailed_onc
         cert: careboard.cert,
         key: careboard.key,
     };
-    let channel = common::grpc::channel(&format!("https://localhost:{port}"), &tls).unwrap();
+    let channel = common::grpc::channel(
+        &format!("https://localhost:{port}"),
+        &tls,
+        &common::grpc::GrpcOptions::default(),
+    )
+    .unwrap();
     let mut client = proto::notify::notify_client::NotifyClient::new(channel);
     let asked = client
         .list_undelivered(proto::notify::ListUndeliveredRequest {
@@ -198,7 +203,7 @@ async fn a_passing_refusal_is_retried_and_delivered_once_the_server_takes_it() {
 async fn a_mail_that_spends_its_tries_lands_on_the_dead_letter_subject() {
     let mut w = world("rk-notify-dead-").await;
     // A stream made by a release before the dead-letter subject: notify adds it when it starts.
-    let js = async_nats::jetstream::new(async_nats::connect(w.stack.nats.url()).await.unwrap());
+    let js = async_nats::jetstream::new(w.stack.nats.client("admin").await.unwrap());
     let mut stream = js.get_stream(common::events::STREAM).await.unwrap();
     let mut config = stream.info().await.unwrap().config.clone();
     config.subjects.retain(|s| s != "notify.>");
