@@ -1,10 +1,12 @@
 //! The pages, as askama templates in `templates/`. Escaping is on for every value.
 
 mod board;
+mod board_writing;
 mod desk;
 mod mail;
 
 pub use board::*;
+pub use board_writing::*;
 pub use desk::*;
 pub use mail::*;
 

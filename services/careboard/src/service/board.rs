@@ -26,6 +26,10 @@ pub struct PostView {
     pub acknowledged_by_actor: bool,
     /// The board is closed: a post shown on its own (a live update) offers no marks.
     pub board_closed: bool,
+    /// The replies under a post, oldest first (a reply has none).
+    pub replies: Vec<PostView>,
+    /// The actor wrote it and may still correct or withdraw it.
+    pub correctable: bool,
 }
 
 pub struct Timeline {
@@ -36,17 +40,39 @@ pub struct Timeline {
     pub care_level: String,
 }
 
-fn post_error(e: PostError) -> DomainError {
+pub(super) fn post_error(e: PostError) -> DomainError {
     match e {
-        PostError::Empty => DomainError::invalid("body"),
+        PostError::Empty | PostError::Nul => DomainError::invalid("body"),
         PostError::TooLong => DomainError::invalid("body_length"),
         PostError::UnknownCategory => DomainError::invalid("category"),
     }
 }
 
 impl Careboard {
+    /// `posts` with their replies, each with its marks.
+    pub(super) async fn views(
+        &self,
+        actor: &Actor,
+        recipient: Uuid,
+        posts: Vec<PostRow>,
+        closed: bool,
+    ) -> Result<Vec<PostView>> {
+        let roots: Vec<Uuid> = posts
+            .iter()
+            .filter(|p| p.parent_id.is_none())
+            .map(|p| p.id)
+            .collect();
+        let mut replies = self.store.replies(recipient, &roots).await?;
+        // A reply asked for by itself (found by a search) is not shown twice.
+        replies.retain(|r| !posts.iter().any(|p| p.id == r.id));
+        let all = posts.into_iter().chain(replies).collect();
+        Ok(super::replies::threads(
+            self.marked(actor, recipient, all, closed).await?,
+        ))
+    }
+
     /// Read marks and acknowledgements for `posts`, counted against the current team.
-    async fn views(
+    async fn marked(
         &self,
         actor: &Actor,
         recipient: Uuid,
@@ -85,8 +111,10 @@ impl Careboard {
                     readers_total: u32::try_from(others).unwrap_or(u32::MAX),
                     read_by,
                     acknowledged_by,
+                    correctable: !closed && self.correctable(actor, &p),
                     post: p,
                     board_closed: closed,
+                    replies: Vec::new(),
                 }
             })
             .collect())
@@ -170,7 +198,7 @@ impl Careboard {
         })
     }
 
-    async fn one(
+    pub(super) async fn one(
         &self,
         actor: &Actor,
         recipient: Uuid,
@@ -242,6 +270,9 @@ impl Careboard {
             category: valid.category.map(str::to_owned),
             urgent: valid.urgent,
             body: valid.body,
+            parent_id: None,
+            edited_at: None,
+            withdrawn_at: None,
         };
         let mut events = vec![
             self.event(
