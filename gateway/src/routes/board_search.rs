@@ -52,14 +52,14 @@ pub(super) async fn search(
 
 fn search_failure(mut f: Failure) -> Failure {
     if f.code == "invalid_field" {
-        f.message = match f.fields.first().map(|(field, _)| field.as_str()) {
+        match f.fields.first().map(|(field, _)| field.as_str()) {
             Some("category") => "分類は一覧から選んでください。",
             Some("from" | "to") => {
                 "期間は開始日から終了日までの日付（例：2026-11-01）で指定してください。"
             }
             _ => "探す言葉は1行で、空白で区切って5語まで（1語30文字まで）にしてください。",
         }
-        .to_owned();
+        .clone_into(&mut f.message);
     }
     f
 }

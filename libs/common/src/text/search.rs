@@ -44,15 +44,12 @@ pub fn search_marks(text: &str, words: &[String]) -> Vec<(String, bool)> {
             .filter(|w| !w.is_empty())
             .filter_map(|w| match_at(i, w))
             .max();
-        match longest {
-            Some(n) => {
-                push(chars[i..i + n].iter().map(|(c, _)| *c).collect(), true);
-                i += n;
-            }
-            None => {
-                push(chars[i].0.to_string(), false);
-                i += 1;
-            }
+        if let Some(n) = longest {
+            push(chars[i..i + n].iter().map(|(c, _)| *c).collect(), true);
+            i += n;
+        } else {
+            push(chars[i].0.to_string(), false);
+            i += 1;
         }
     }
     pieces

@@ -16,6 +16,7 @@ pub const PAGE: u32 = 50;
 pub const MAX_PAGE: u32 = 100;
 
 /// A post with who has read and acknowledged it.
+#[allow(clippy::struct_excessive_bools)] // each flag is a separate fact the post shows
 pub struct PostView {
     pub post: PostRow,
     pub read_by: Vec<Stamp>,

@@ -14,20 +14,23 @@ use uuid::Uuid;
 /// Each reply moved under its post when that post is in `views`; a reply on its own (asked for
 /// by id) stays where it is.
 pub(super) fn threads(views: Vec<PostView>) -> Vec<PostView> {
-    let (mut roots, replies): (Vec<PostView>, Vec<PostView>) =
-        views.into_iter().partition(|v| v.post.parent_id.is_none());
-    let mut alone = Vec::new();
-    for reply in replies {
-        match roots
+    let roots: Vec<Uuid> = views
+        .iter()
+        .filter(|v| v.post.parent_id.is_none())
+        .map(|v| v.post.id)
+        .collect();
+    let (under, mut shown): (Vec<PostView>, Vec<PostView>) = views
+        .into_iter()
+        .partition(|v| v.post.parent_id.is_some_and(|p| roots.contains(&p)));
+    for reply in under {
+        if let Some(root) = shown
             .iter_mut()
             .find(|r| Some(r.post.id) == reply.post.parent_id)
         {
-            Some(root) => root.replies.push(reply),
-            None => alone.push(reply),
+            root.replies.push(reply);
         }
     }
-    roots.extend(alone);
-    roots
+    shown
 }
 
 impl Careboard {

@@ -10,7 +10,7 @@ use uuid::Uuid;
 pub struct Filter<'a> {
     pub category: Option<&'a str>,
     pub urgent_only: bool,
-    /// The grams every match holds (domain::search::query).
+    /// The grams every match holds (`domain::search::query`).
     pub grams: Option<&'a [String]>,
 }
 
