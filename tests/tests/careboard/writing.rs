@@ -66,7 +66,7 @@ async fn replies_sit_under_their_post_are_read_like_posts_and_go_one_level_deep(
     let api_reply = page_nurse
         .post(
             &format!("/api/v1/boards/{board}/posts/{}/replies", post.id),
-            &serde_json::json!({"body": "湿布を貼りました"}),
+            &serde_json::json!({"body": "湿布を貼りました\n明日も確認します"}),
         )
         .await
         .unwrap();

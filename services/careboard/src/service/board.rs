@@ -50,30 +50,8 @@ pub(super) fn post_error(e: PostError) -> DomainError {
 }
 
 impl Careboard {
-    /// `posts` with their replies, each with its marks.
-    pub(super) async fn views(
-        &self,
-        actor: &Actor,
-        recipient: Uuid,
-        posts: Vec<PostRow>,
-        closed: bool,
-    ) -> Result<Vec<PostView>> {
-        let roots: Vec<Uuid> = posts
-            .iter()
-            .filter(|p| p.parent_id.is_none())
-            .map(|p| p.id)
-            .collect();
-        let mut replies = self.store.replies(recipient, &roots).await?;
-        // A reply asked for by itself (found by a search) is not shown twice.
-        replies.retain(|r| !posts.iter().any(|p| p.id == r.id));
-        let all = posts.into_iter().chain(replies).collect();
-        Ok(super::replies::threads(
-            self.marked(actor, recipient, all, closed).await?,
-        ))
-    }
-
     /// Read marks and acknowledgements for `posts`, counted against the current team.
-    async fn marked(
+    pub(super) async fn marked(
         &self,
         actor: &Actor,
         recipient: Uuid,

@@ -34,6 +34,26 @@ pub(super) fn threads(views: Vec<PostView>) -> Vec<PostView> {
 }
 
 impl Careboard {
+    /// `posts` with their replies, each with its marks.
+    pub(super) async fn views(
+        &self,
+        actor: &Actor,
+        recipient: Uuid,
+        posts: Vec<PostRow>,
+        closed: bool,
+    ) -> Result<Vec<PostView>> {
+        let roots: Vec<Uuid> = posts
+            .iter()
+            .filter(|p| p.parent_id.is_none())
+            .map(|p| p.id)
+            .collect();
+        let mut replies = self.store.replies(recipient, &roots).await?;
+        // A reply asked for by itself (found by a search) is not shown twice.
+        replies.retain(|r| !posts.iter().any(|p| p.id == r.id));
+        let all = posts.into_iter().chain(replies).collect();
+        Ok(threads(self.marked(actor, recipient, all, closed).await?))
+    }
+
     /// A reply to `parent`, which must be a post (not a reply) that is still there.
     pub async fn create_reply(
         &self,
