@@ -79,14 +79,14 @@ async fn words_categories_and_urgency_find_posts_and_replies_through_the_index()
         api("q=%E8%BB%A2%E5%80%92").await,
         [reply.clone(), fall.clone()]
     );
-    assert_eq!(api("q=bp").await, [fever.clone()]);
+    assert_eq!(api("q=bp").await, [fever.as_str()]);
     assert_eq!(
         api("q=%E7%99%BA").await.len(),
         2,
         "one character: 発熱 and 発作"
     );
-    assert_eq!(api("category=%E9%80%A3%E7%B5%A1").await, [fall.clone()]);
-    assert_eq!(api("urgent=1").await, [fall.clone()]);
+    assert_eq!(api("category=%E9%80%A3%E7%B5%A1").await, [fall.as_str()]);
+    assert_eq!(api("urgent=1").await, [fall.as_str()]);
     assert_eq!(
         api("").await.len(),
         4,
