@@ -8,6 +8,8 @@ use std::fmt::Write as _;
 const MULTI_LINE: &[&str] = &[
     "careboard.v1.RecipientFields.key_notes",
     "careboard.v1.CreatePostRequest.body",
+    "careboard.v1.CreateReplyRequest.body",
+    "careboard.v1.EditPostRequest.body",
     "careboard.v1.FileIncidentRequest.what_happened",
     "careboard.v1.FileIncidentRequest.action_taken",
     "careboard.v1.UpdateIncidentRequest.note",
@@ -112,6 +114,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "renrakucho/common.proto",
         "renrakucho/identity.proto",
         "renrakucho/offices.proto",
+        "renrakucho/careboard_writing.proto",
         "renrakucho/careboard.proto",
         "renrakucho/notify.proto",
     ];

@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+mod board;
+
 #[derive(Debug, Clone)]
 pub struct Failure {
     pub status: StatusCode,
@@ -135,6 +137,9 @@ impl From<tonic::Status> for Failure {
     fn from(status: tonic::Status) -> Self {
         use tonic::Code;
         let key = status.message();
+        if let Some(f) = board::refusal(status.code(), key) {
+            return f;
+        }
         match (status.code(), key) {
             (Code::Unauthenticated, "bad_credentials") => Self::new(
                 StatusCode::UNAUTHORIZED,

@@ -88,7 +88,9 @@ fn decode(subject: &str, payload: &[u8]) -> Option<(Audience, BoardEvent)> {
     let ids: BoardEventData = event.data_as().ok()?;
     let what = match subject {
         "careboard.post.created" => BoardEvent::Posted(ids.post_id?),
-        "careboard.post.read" | "careboard.post.acknowledged" => BoardEvent::Marked(ids.post_ids),
+        "careboard.post.read" | "careboard.post.acknowledged" | "careboard.post.changed" => {
+            BoardEvent::Marked(ids.post_ids)
+        }
         "careboard.team.member_removed" => BoardEvent::Left(ids.user_id?),
         _ => return None,
     };

@@ -90,7 +90,7 @@ await arrived.locator('.read-count', { hasText: '1/1' }).waitFor();
 // The care manager's page shows 既読 1/1 without a reload.
 const mine = cm.locator('article.post', { hasText: first });
 await mine.locator('.read-count', { hasText: '1/1' }).waitFor({ timeout: 10000 });
-await mine.locator('summary').click();
+await mine.locator('.receipts > summary').click();
 expect((await mine.textContent('.receipts')).includes(env('NS_NAME')), 'who read it');
 await screenshot(cm, 'read-live');
 

@@ -431,3 +431,120 @@ async fn every_page_fits_a_phone_and_a_tablet_and_axe_finds_nothing() {
     let pages = stdout.lines().filter(|l| l.starts_with("page ")).count();
     assert!(pages >= 40, "every page was visited ({pages})");
 }
+
+/// careboard's gRPC endpoint with the gateway's certificate, to set a board up quickly.
+fn careboard(
+    stack: &Stack,
+) -> proto::careboard::careboard_client::CareboardClient<tonic::transport::Channel> {
+    let url = stack
+        .service_env("gateway")
+        .into_iter()
+        .find(|(k, _)| k == "CAREBOARD_URL")
+        .unwrap()
+        .1;
+    let files = stack.pki.files("gateway");
+    let tls = common::config::TlsFiles {
+        ca: stack.pki.ca.clone(),
+        cert: files.cert,
+        key: files.key,
+    };
+    proto::careboard::careboard_client::CareboardClient::new(
+        common::grpc::channel(&url, &tls).unwrap(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_phone_a_nurse_replies_corrects_finds_and_prints() {
+    use proto::careboard as pb;
+    use system_tests::people;
+    let dir = tempfile::Builder::new()
+        .prefix("rk-browser-")
+        .tempdir()
+        .unwrap();
+    let stack = Stack::start(StackOptions::for_test(dir.path()))
+        .await
+        .unwrap();
+    let op = people::operator(&stack).await.unwrap();
+    let people::TwoOffices {
+        care,
+        nursing,
+        care_manager: cm,
+        nurse,
+    } = people::two_offices(&stack, &op, &dir.path().join("devices"))
+        .await
+        .unwrap();
+    let mut grpc = careboard(&stack);
+    let actor = Some(proto::common::Actor {
+        user_id: cm.id.clone(),
+        office_id: care.id.clone(),
+        role: proto::common::Role::Staff.into(),
+        cert_serial: String::new(),
+    });
+    let recipient = "高萩 すみれ";
+    let board = grpc
+        .register_recipient(pb::RegisterRecipientRequest {
+            actor: actor.clone(),
+            consent: Some(pb::ConsentFields {
+                obtained_on: "2026-11-01".into(),
+                obtained_by: "ケアマネジャー 鈴木".into(),
+                office_keeps_copy: true,
+                recipient_keeps_original: true,
+            }),
+            fields: Some(pb::RecipientFields {
+                name: recipient.into(),
+                kana: "タカハギ スミレ".into(),
+                birth_date: "1936-05-05".into(),
+                sex: "女性".into(),
+                address: "茨城県高萩市本町1-100".into(),
+                care_level: "要介護3".into(),
+                ..Default::default()
+            }),
+            allow_duplicate: true,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .recipient_id;
+    grpc.add_member(pb::MemberRequest {
+        actor: actor.clone(),
+        recipient_id: board.clone(),
+        user_id: nurse.id.clone(),
+    })
+    .await
+    .unwrap();
+    let post = grpc
+        .create_post(pb::CreatePostRequest {
+            actor,
+            recipient_id: board.clone(),
+            body: "夜から発熱あり、38.2度。水分は取れています".into(),
+            category: "バイタル".into(),
+            urgent: false,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .id;
+    let out = node_script(
+        &stack,
+        "board_writing.mjs",
+        &[
+            ("CM_P12", care.p12.to_str().unwrap()),
+            ("CM_P12_PASSWORD", &care.p12_password),
+            ("CM_LOGIN", &cm.login_id),
+            ("CM_PASSWORD", &cm.password),
+            ("NS_P12", nursing.p12.to_str().unwrap()),
+            ("NS_P12_PASSWORD", &nursing.p12_password),
+            ("NS_LOGIN", &nurse.login_id),
+            ("NS_PASSWORD", &nurse.password),
+            ("BOARD_ID", &board),
+            ("POST_ID", &post),
+            ("RECIPIENT_NAME", recipient),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "browser test board_writing.mjs failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -150,6 +150,11 @@ fn json_failure(rejection: &JsonRejection) -> Failure {
         super::mail::api_undelivered,
         super::mail::api_bouncing,
         super::board_api::create_post,
+        super::board_writing_api::create_reply,
+        super::board_writing_api::correct_post,
+        super::board_writing_api::withdraw_post,
+        super::board_writing_api::post_history,
+        super::board_search::api_search,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail))
 )]

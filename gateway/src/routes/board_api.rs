@@ -31,7 +31,14 @@ pub struct PostOut {
     created_at: String,
     category: String,
     urgent: bool,
+    /// Empty when withdrawn.
     body: String,
+    /// The post a reply answers; empty for a post.
+    parent_id: String,
+    /// When last corrected (編集済み); empty if never.
+    edited_at: String,
+    /// 取り消し: the text is only in the history.
+    withdrawn: bool,
 }
 
 impl From<pb::Post> for PostOut {
@@ -44,6 +51,9 @@ impl From<pb::Post> for PostOut {
             category: p.category,
             urgent: p.urgent,
             body: p.body,
+            parent_id: p.parent_id,
+            edited_at: p.edited_at,
+            withdrawn: p.withdrawn,
         }
     }
 }

@@ -10,6 +10,9 @@ mod audit;
 mod audit_csv;
 mod board;
 mod board_api;
+mod board_search;
+mod board_writing;
+mod board_writing_api;
 mod certificates;
 mod choices;
 mod enroll;
@@ -289,6 +292,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/operator/audit", get(audit::api_list))
         .route("/operator/consents/{id}/fax", post(recipients::fax_form))
         .merge(partners::routes())
+        .merge(board_search::routes())
         .route("/operator/undelivered", get(mail::operator_page))
         .route("/admin/bounces", get(mail::admin_page))
         .route("/api/v1/operator/undelivered", get(mail::api_undelivered))

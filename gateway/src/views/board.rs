@@ -312,6 +312,14 @@ pub struct PostCard {
     pub mine: bool,
     pub read_by_me: bool,
     pub acknowledged_by_me: bool,
+    /// Replies under the post, oldest first.
+    pub replies: Vec<PostCard>,
+    /// 編集済み: corrected at least once.
+    pub edited: bool,
+    /// 取り消し: the text is only in the history.
+    pub withdrawn: bool,
+    /// The reader wrote it and may still correct or withdraw it.
+    pub correctable: bool,
 }
 
 impl PostCard {
@@ -346,6 +354,14 @@ impl PostCard {
             readers_total: p.readers_total,
             read_by_me: p.read_by_actor,
             acknowledged_by_me: p.acknowledged_by_actor,
+            replies: p
+                .replies
+                .into_iter()
+                .map(|r| PostCard::new(r, me))
+                .collect(),
+            edited: !p.edited_at.is_empty(),
+            withdrawn: p.withdrawn,
+            correctable: p.correctable,
         }
     }
 }

@@ -2,11 +2,13 @@
 
 mod audit;
 mod board;
+mod board_writing;
 mod desk;
 mod mail;
 
 pub use audit::*;
 pub use board::*;
+pub use board_writing::*;
 pub use desk::*;
 pub use mail::*;
 

@@ -13,6 +13,9 @@ pub const POST_CREATED: &str = "careboard.post.created";
 pub const POST_URGENT: &str = "careboard.post.urgent";
 pub const POSTS_READ: &str = "careboard.post.read";
 pub const POST_ACKNOWLEDGED: &str = "careboard.post.acknowledged";
+/// A post was replied to, corrected or withdrawn: open pages fetch it again (`PostsMarked`,
+/// the thread's post first; `user_id` is who changed it).
+pub const POST_CHANGED: &str = "careboard.post.changed";
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct PostCreated {

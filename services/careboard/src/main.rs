@@ -1,5 +1,6 @@
 //! careboard: recipients, consent, teams and the shared board.
 
+mod config;
 mod directory;
 mod domain;
 mod error;
@@ -44,11 +45,13 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     )?;
     let clock: SharedClock = Arc::new(SystemClock);
     let store = store::Store::new(rt.pool.clone());
-    let careboard = Arc::new(service::Careboard::new(
+    let careboard = Arc::new(
+        service::Careboard::new(store.clone(), directory, clock, rt.relay_waker())
+            .with_correction_window(config::correction_window(vars)?),
+    );
+    rt.spawn(service::index_pending_posts(
         store.clone(),
-        directory,
-        clock,
-        rt.relay_waker(),
+        rt.shutdown.clone(),
     ));
     rt.spawn(common::events::consume_forever(
         rt.jetstream(),

@@ -11,6 +11,8 @@ mod forms;
 mod idempotency;
 mod mail_and_live;
 mod races;
+mod search;
 mod stream_end;
 mod timeline;
 mod world;
+mod writing;

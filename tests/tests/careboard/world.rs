@@ -114,16 +114,20 @@ impl World {
     /// careboard's gRPC endpoint, reached with the gateway's service certificate: what a
     /// compromised or buggy gateway could send.
     pub fn careboard(&self) -> CareboardClient<Channel> {
-        let url = self
-            .stack
+        Self::careboard_of(&self.stack)
+    }
+
+    /// The same, for a stack started with its own options.
+    pub fn careboard_of(stack: &Stack) -> CareboardClient<Channel> {
+        let url = stack
             .service_env("gateway")
             .into_iter()
             .find(|(k, _)| k == "CAREBOARD_URL")
             .unwrap()
             .1;
-        let files = self.stack.pki.files("gateway");
+        let files = stack.pki.files("gateway");
         let tls = common::config::TlsFiles {
-            ca: self.stack.pki.ca.clone(),
+            ca: stack.pki.ca.clone(),
             cert: files.cert,
             key: files.key,
         };

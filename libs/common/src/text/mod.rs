@@ -5,8 +5,10 @@ mod email;
 mod kana;
 mod lines;
 mod numbers;
+mod search;
 
 pub use email::{Email, InvalidEmail};
 pub use kana::{InvalidKana, Kana, fold_width};
 pub use lines::normalize_newlines;
 pub use numbers::{InvalidPhone, InvalidPostalCode, PhoneNumber, PostalCode, digits};
+pub use search::{search_fold, search_marks};

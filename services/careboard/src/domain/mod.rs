@@ -2,9 +2,11 @@
 //! and the operator administers consent without ever reading a board.
 
 pub mod consent;
+pub mod correction;
 pub mod incident;
 pub mod post;
 pub mod recipient;
+pub mod search;
 pub mod team;
 
 use uuid::Uuid;
@@ -24,6 +26,12 @@ pub enum DomainError {
     /// A team rule, e.g. the representative cannot leave without handing over.
     #[error("team rule: {0}")]
     Team(&'static str),
+    /// Someone else's post: only its author corrects or withdraws it.
+    #[error("not the author")]
+    NotAuthor,
+    /// A board rule refused the change (e.g. a reply to a reply, a correction too late).
+    #[error("board rule: {0}")]
+    Rule(&'static str),
 }
 
 impl DomainError {

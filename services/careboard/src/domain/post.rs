@@ -28,10 +28,15 @@ pub enum PostError {
     Empty,
     TooLong,
     UnknownCategory,
+    /// NUL cannot be stored (the gateway refuses it too; this holds for any caller).
+    Nul,
 }
 
 pub fn validate(body: &str, category: &str, urgent: bool) -> Result<Post, PostError> {
     // Counted as the page's counter counts: one character per line break.
+    if body.contains('\0') {
+        return Err(PostError::Nul);
+    }
     let body = common::text::normalize_newlines(body);
     let body = body.trim();
     if body.is_empty() {

@@ -104,6 +104,7 @@ pub(super) fn people(stamps: Vec<Stamp>) -> Vec<pb::Person> {
 
 pub(super) fn post(v: PostView) -> pb::Post {
     let p = v.post;
+    let withdrawn = p.withdrawn_at.is_some();
     pb::Post {
         id: p.id.to_string(),
         recipient_id: p.recipient_id.to_string(),
@@ -115,13 +116,19 @@ pub(super) fn post(v: PostView) -> pb::Post {
         created_at: time(p.created_at),
         category: p.category.unwrap_or_default(),
         urgent: p.urgent,
-        body: p.body,
+        // A withdrawn text is only in the history.
+        body: if withdrawn { String::new() } else { p.body },
         read_by: people(v.read_by),
         readers_total: v.readers_total,
         acknowledged_by: people(v.acknowledged_by),
         read_by_actor: v.read_by_actor,
         acknowledged_by_actor: v.acknowledged_by_actor,
         board_closed: v.board_closed,
+        replies: v.replies.into_iter().map(post).collect(),
+        parent_id: p.parent_id.map(|id| id.to_string()).unwrap_or_default(),
+        edited_at: p.edited_at.map(time).unwrap_or_default(),
+        withdrawn,
+        correctable: v.correctable,
     }
 }
 
@@ -174,7 +181,10 @@ impl From<Error> for Status {
                 Status::invalid_argument(format!("invalid:{}", fields.join(",")))
             }
             Error::Domain(DomainError::Closed) => Status::failed_precondition("board_closed"),
-            Error::Domain(DomainError::Team(rule)) => Status::failed_precondition(rule),
+            Error::Domain(DomainError::Team(rule) | DomainError::Rule(rule)) => {
+                Status::failed_precondition(rule)
+            }
+            Error::Domain(DomainError::NotAuthor) => Status::permission_denied("not_author"),
             Error::Store(e) => {
                 tracing::error!(error = %e, "store failure");
                 Status::unavailable("unavailable")

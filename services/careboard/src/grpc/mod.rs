@@ -9,6 +9,7 @@ use tonic::{Request, Response, Status};
 
 mod convert;
 mod decode;
+mod writing;
 
 use convert::{consent_entry, fields_in, incident, post, recipient, team, time};
 use decode::{actor, id, once};
@@ -330,6 +331,36 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
             )
             .await?;
         Ok(Response::new(post(view)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn create_reply(&self, r: Request<pb::CreateReplyRequest>) -> Reply<pb::Post> {
+        writing::create_reply(&self.careboard, r).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn edit_post(&self, r: Request<pb::EditPostRequest>) -> Reply<pb::Post> {
+        writing::edit_post(&self.careboard, r).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn withdraw_post(&self, r: Request<pb::PostRef>) -> Reply<pb::Post> {
+        writing::withdraw_post(&self.careboard, r).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_post_history(&self, r: Request<pb::PostRef>) -> Reply<pb::PostHistory> {
+        writing::list_post_history(&self.careboard, r).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn search_posts(&self, r: Request<pb::SearchPostsRequest>) -> Reply<pb::FoundPosts> {
+        writing::search_posts(&self.careboard, r).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn print_board(&self, r: Request<pb::PrintBoardRequest>) -> Reply<pb::FoundPosts> {
+        writing::print_board(&self.careboard, r).await
     }
 
     #[tracing::instrument(skip_all)]

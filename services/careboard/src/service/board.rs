@@ -16,6 +16,7 @@ pub const PAGE: u32 = 50;
 pub const MAX_PAGE: u32 = 100;
 
 /// A post with who has read and acknowledged it.
+#[allow(clippy::struct_excessive_bools)] // each flag is a separate fact the post shows
 pub struct PostView {
     pub post: PostRow,
     pub read_by: Vec<Stamp>,
@@ -26,6 +27,10 @@ pub struct PostView {
     pub acknowledged_by_actor: bool,
     /// The board is closed: a post shown on its own (a live update) offers no marks.
     pub board_closed: bool,
+    /// The replies under a post, oldest first (a reply has none).
+    pub replies: Vec<PostView>,
+    /// The actor wrote it and may still correct or withdraw it.
+    pub correctable: bool,
 }
 
 pub struct Timeline {
@@ -36,9 +41,9 @@ pub struct Timeline {
     pub care_level: String,
 }
 
-fn post_error(e: PostError) -> DomainError {
+pub(super) fn post_error(e: PostError) -> DomainError {
     match e {
-        PostError::Empty => DomainError::invalid("body"),
+        PostError::Empty | PostError::Nul => DomainError::invalid("body"),
         PostError::TooLong => DomainError::invalid("body_length"),
         PostError::UnknownCategory => DomainError::invalid("category"),
     }
@@ -46,7 +51,7 @@ fn post_error(e: PostError) -> DomainError {
 
 impl Careboard {
     /// Read marks and acknowledgements for `posts`, counted against the current team.
-    async fn views(
+    pub(super) async fn marked(
         &self,
         actor: &Actor,
         recipient: Uuid,
@@ -85,8 +90,10 @@ impl Careboard {
                     readers_total: u32::try_from(others).unwrap_or(u32::MAX),
                     read_by,
                     acknowledged_by,
+                    correctable: !closed && self.correctable(actor, &p),
                     post: p,
                     board_closed: closed,
+                    replies: Vec::new(),
                 }
             })
             .collect())
@@ -170,7 +177,7 @@ impl Careboard {
         })
     }
 
-    async fn one(
+    pub(super) async fn one(
         &self,
         actor: &Actor,
         recipient: Uuid,
@@ -242,6 +249,9 @@ impl Careboard {
             category: valid.category.map(str::to_owned),
             urgent: valid.urgent,
             body: valid.body,
+            parent_id: None,
+            edited_at: None,
+            withdrawn_at: None,
         };
         let mut events = vec![
             self.event(

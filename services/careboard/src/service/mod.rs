@@ -3,8 +3,11 @@
 
 mod board;
 mod consents;
+mod corrections;
 mod incidents;
 mod recipients;
+mod replies;
+mod search;
 mod stats;
 mod team;
 mod write;
@@ -12,6 +15,7 @@ mod write;
 pub use board::PostView;
 pub use incidents::IncidentView;
 pub use recipients::{RecipientView, Registered};
+pub use search::{Asked, Found, index_pending_posts};
 pub use write::Once;
 
 use crate::directory::{Directory, DirectoryError, Person};
@@ -32,6 +36,8 @@ pub struct Careboard {
     directory: Directory,
     clock: SharedClock,
     relay: Arc<Notify>,
+    /// How long an author may correct or withdraw a post (the city's setting).
+    correction_window: chrono::Duration,
 }
 
 fn proto_actor(actor: &Actor) -> proto::common::Actor {
@@ -56,7 +62,16 @@ impl Careboard {
             directory,
             clock,
             relay,
+            correction_window: chrono::Duration::hours(
+                crate::domain::correction::DEFAULT_WINDOW_HOURS,
+            ),
         }
+    }
+
+    #[must_use]
+    pub fn with_correction_window(mut self, window: chrono::Duration) -> Self {
+        self.correction_window = window;
+        self
     }
 
     /// Today in Japan, where consent dates and birth dates are written.

@@ -6,15 +6,19 @@ mod incidents;
 mod locks;
 mod posts;
 mod recipients;
+mod search;
 mod stats;
 mod team;
+mod writing;
 
 pub use consents::ConsentRow;
 pub use incidents::{IncidentNoteRow, IncidentRow};
 pub use locks::{Lock, Tx};
 pub use posts::{PostRow, Stamp};
 pub use recipients::{ChangeRow, DuplicateRow, NewRecipient, RecipientRow, SummaryRow};
+pub use search::Filter;
 pub use team::MemberRow;
+pub use writing::{Change, RevisionRow};
 
 use crate::domain::Membership;
 use chrono::{DateTime, Utc};

@@ -19,6 +19,10 @@ pub struct PostRow {
     pub category: Option<String>,
     pub urgent: bool,
     pub body: String,
+    /// The post a reply answers; `None` for a post on the timeline.
+    pub parent_id: Option<Uuid>,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
 }
 
 /// Someone's mark on a post: who and when.
@@ -30,8 +34,9 @@ pub struct Stamp {
     pub at: DateTime<Utc>,
 }
 
-const POST: &str = "p.id, p.recipient_id, p.author_user_id, p.author_name, p.author_profession, p.author_office, \
-                    coalesce(i.status, 'active') AS author_status, p.created_at, p.category, p.urgent, p.body";
+pub(super) const POST: &str = "p.id, p.recipient_id, p.author_user_id, p.author_name, p.author_profession, p.author_office, \
+                    coalesce(i.status, 'active') AS author_status, p.created_at, p.category, p.urgent, p.body, \
+                    p.parent_id, p.edited_at, p.withdrawn_at";
 
 impl Store {
     /// Newest first, older than `before` (the cursor, a `UUIDv7` and so a point in time).
@@ -43,7 +48,7 @@ impl Store {
     ) -> Result<Vec<PostRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {POST} FROM posts p LEFT JOIN inactive_users i ON i.user_id = p.author_user_id \
-             WHERE p.recipient_id = $1 AND ($2::uuid IS NULL OR p.id < $2) ORDER BY p.id DESC LIMIT $3"
+             WHERE p.recipient_id = $1 AND p.parent_id IS NULL AND ($2::uuid IS NULL OR p.id < $2) ORDER BY p.id DESC LIMIT $3"
         )))
         .bind(recipient)
         .bind(before)
@@ -96,7 +101,8 @@ impl Store {
     ) -> Result<()> {
         sqlx::query(
             "INSERT INTO posts (id, recipient_id, author_user_id, author_name, author_profession, author_office, \
-             category, urgent, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             category, urgent, body, created_at, parent_id, grams) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(p.id)
         .bind(p.recipient_id)
@@ -108,6 +114,8 @@ impl Store {
         .bind(p.urgent)
         .bind(&p.body)
         .bind(p.created_at)
+        .bind(p.parent_id)
+        .bind(crate::domain::search::grams(&p.body))
         .execute(&mut *tx)
         .await?;
         enqueue_all(&mut *tx, events).await?;

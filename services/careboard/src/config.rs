@@ -1,0 +1,40 @@
+//! careboard's own settings, beside the ones every service shares.
+
+use chrono::Duration;
+use common::config::{ConfigError, Vars};
+
+/// How long after writing a post its author may correct or withdraw it: the city's choice,
+/// `BOARD_CORRECTION_WINDOW_HOURS` (24 by default), or `BOARD_CORRECTION_WINDOW_SECONDS` for
+/// drills and tests.
+pub fn correction_window(vars: &Vars) -> Result<Duration, ConfigError> {
+    const SECONDS: &str = "BOARD_CORRECTION_WINDOW_SECONDS";
+    if vars.get(SECONDS)?.is_some() {
+        let s: u32 = vars.parse_required(SECONDS)?;
+        return Ok(Duration::seconds(i64::from(s)));
+    }
+    let hours: u16 = vars.parse_or(
+        "BOARD_CORRECTION_WINDOW_HOURS",
+        u16::try_from(crate::domain::correction::DEFAULT_WINDOW_HOURS).unwrap_or(24),
+    )?;
+    Ok(Duration::hours(i64::from(hours)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_is_a_day_unless_the_city_sets_another() {
+        let none: [(&str, &str); 0] = [];
+        assert_eq!(
+            correction_window(&Vars::from_pairs(none)).unwrap(),
+            Duration::hours(24)
+        );
+        let two = Vars::from_pairs([("BOARD_CORRECTION_WINDOW_HOURS", "2")]);
+        assert_eq!(correction_window(&two).unwrap(), Duration::hours(2));
+        let drill = Vars::from_pairs([("BOARD_CORRECTION_WINDOW_SECONDS", "0")]);
+        assert_eq!(correction_window(&drill).unwrap(), Duration::zero());
+        let bad = Vars::from_pairs([("BOARD_CORRECTION_WINDOW_HOURS", "一日")]);
+        assert!(correction_window(&bad).is_err());
+    }
+}

@@ -1,0 +1,71 @@
+//! Correcting and withdrawing (取り消し) a post: a care record is never silently rewritten. Only
+//! its author, only within the window the city sets, and never once withdrawn; what it said
+//! before is kept in its history.
+
+use super::DomainError;
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+/// The window when the city sets none: a day, time enough to notice a slip on the next visit.
+pub const DEFAULT_WINDOW_HOURS: i64 = 24;
+
+/// What the rule needs of the post.
+pub struct Written {
+    pub author: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub withdrawn: bool,
+}
+
+/// Whether `actor` may correct or withdraw `post` at `now`.
+pub fn may_correct(
+    actor: Uuid,
+    post: &Written,
+    window: Duration,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    if post.author != actor {
+        return Err(DomainError::NotAuthor);
+    }
+    if post.withdrawn {
+        return Err(DomainError::Rule("post_withdrawn"));
+    }
+    if now - post.created_at > window {
+        return Err(DomainError::Rule("correction_window_passed"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(author: Uuid, hours_ago: i64, now: DateTime<Utc>) -> Written {
+        Written {
+            author,
+            created_at: now - Duration::hours(hours_ago),
+            withdrawn: false,
+        }
+    }
+
+    #[test]
+    fn only_the_author_corrects_and_only_within_the_window() {
+        let now = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap();
+        let me = Uuid::now_v7();
+        let day = Duration::hours(DEFAULT_WINDOW_HOURS);
+        assert!(may_correct(me, &written(me, 23, now), day, now).is_ok());
+        assert_eq!(
+            may_correct(me, &written(me, 25, now), day, now),
+            Err(DomainError::Rule("correction_window_passed"))
+        );
+        assert_eq!(
+            may_correct(Uuid::now_v7(), &written(me, 1, now), day, now),
+            Err(DomainError::NotAuthor)
+        );
+        let mut gone = written(me, 1, now);
+        gone.withdrawn = true;
+        assert_eq!(
+            may_correct(me, &gone, day, now),
+            Err(DomainError::Rule("post_withdrawn"))
+        );
+    }
+}

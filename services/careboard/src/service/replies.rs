@@ -1,0 +1,134 @@
+//! Replies: one level under a post, read, marked and found like a post, shown under it.
+
+use super::Careboard;
+use super::board::{PostView, post_error};
+use super::write::{Once, Started};
+use crate::domain::post;
+use crate::domain::{Actor, DomainError, may_write};
+use crate::error::Result;
+use crate::events::{POST_CHANGED, PostsMarked};
+use crate::store::{Lock, PostRow, Store};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Each reply moved under its post when that post is in `views`; a reply on its own (asked for
+/// by id) stays where it is.
+pub(super) fn threads(views: Vec<PostView>) -> Vec<PostView> {
+    let roots: Vec<Uuid> = views
+        .iter()
+        .filter(|v| v.post.parent_id.is_none())
+        .map(|v| v.post.id)
+        .collect();
+    let (under, mut shown): (Vec<PostView>, Vec<PostView>) = views
+        .into_iter()
+        .partition(|v| v.post.parent_id.is_some_and(|p| roots.contains(&p)));
+    for reply in under {
+        if let Some(root) = shown
+            .iter_mut()
+            .find(|r| Some(r.post.id) == reply.post.parent_id)
+        {
+            root.replies.push(reply);
+        }
+    }
+    shown
+}
+
+impl Careboard {
+    /// `posts` with their replies, each with its marks.
+    pub(super) async fn views(
+        &self,
+        actor: &Actor,
+        recipient: Uuid,
+        posts: Vec<PostRow>,
+        closed: bool,
+    ) -> Result<Vec<PostView>> {
+        let roots: Vec<Uuid> = posts
+            .iter()
+            .filter(|p| p.parent_id.is_none())
+            .map(|p| p.id)
+            .collect();
+        let mut replies = self.store.replies(recipient, &roots).await?;
+        // A reply asked for by itself (found by a search) is not shown twice.
+        replies.retain(|r| !posts.iter().any(|p| p.id == r.id));
+        let all = posts.into_iter().chain(replies).collect();
+        Ok(threads(self.marked(actor, recipient, all, closed).await?))
+    }
+
+    /// A reply to `parent`, which must be a post (not a reply) that is still there.
+    pub async fn create_reply(
+        &self,
+        once: Option<&Once>,
+        actor: &Actor,
+        recipient: Uuid,
+        parent: Uuid,
+        body: &str,
+    ) -> Result<PostView> {
+        let valid = post::validate(body, "", false).map_err(post_error);
+        let mut w = match self.begin(once, actor).await? {
+            Started::Fresh(w) => w,
+            Started::Repeat(reply) => return self.post(actor, recipient, reply).await,
+        };
+        self.access_in(
+            &mut w,
+            actor,
+            recipient,
+            "post.reply",
+            Lock::Share,
+            |a, x| may_write(a, x.membership, x.closed),
+        )
+        .await?;
+        let root = Store::post_locked(&mut w.tx, recipient, parent)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        if root.parent_id.is_some() {
+            return Err(DomainError::Rule("reply_to_reply").into());
+        }
+        if root.withdrawn_at.is_some() {
+            return Err(DomainError::Rule("post_withdrawn").into());
+        }
+        let valid = valid?;
+        let members = Store::members_in(&mut w.tx, recipient).await?;
+        let author = members
+            .iter()
+            .find(|m| m.user_id == actor.user_id)
+            .ok_or(DomainError::Forbidden)?;
+        let row = PostRow {
+            id: Uuid::now_v7(),
+            recipient_id: recipient,
+            author_user_id: actor.user_id,
+            author_name: author.name.clone(),
+            author_profession: author.profession.clone(),
+            author_office: author.office_name.clone(),
+            author_status: "active".into(),
+            created_at: self.clock.now(),
+            category: None,
+            urgent: false,
+            body: valid.body,
+            parent_id: Some(parent),
+            edited_at: None,
+            withdrawn_at: None,
+        };
+        let events = [
+            self.event(
+                POST_CHANGED,
+                recipient,
+                &PostsMarked {
+                    recipient_id: recipient,
+                    user_id: actor.user_id,
+                    post_ids: vec![parent, row.id],
+                },
+            )?,
+            self.audit(
+                actor,
+                "post.reply",
+                "success",
+                recipient,
+                json!({ "post_id": row.id, "parent_id": parent }),
+            )?,
+        ];
+        Store::insert_post(&mut w.tx, &row, &events).await?;
+        self.commit(w, row.id).await?;
+        // Replying needs an open board.
+        self.one(actor, recipient, row.id, false).await
+    }
+}
