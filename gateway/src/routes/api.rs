@@ -150,6 +150,7 @@ fn json_failure(rejection: &JsonRejection) -> Failure {
         super::mail::api_undelivered,
         super::mail::api_bouncing,
         super::board_api::create_post,
+        super::board_reads::api_shown,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail))
 )]

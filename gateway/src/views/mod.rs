@@ -1,6 +1,7 @@
 //! The pages, as askama templates in `templates/`. Escaping is on for every value.
 
 mod board;
+pub mod board_reads;
 mod desk;
 mod mail;
 
@@ -49,6 +50,8 @@ pub struct Login<'a> {
     pub login_id: &'a str,
     pub error: Option<&'a str>,
     pub csrf: &'a str,
+    /// The checked page to come back to once signed in; empty for the menu.
+    pub next: &'a str,
 }
 
 #[derive(Template)]
@@ -101,6 +104,8 @@ pub struct Password<'a> {
     pub csrf: &'a str,
     pub forced: bool,
     pub error: Option<&'a str>,
+    /// The checked page to go on to once changed; empty for the menu.
+    pub next: &'a str,
 }
 
 #[derive(Template)]

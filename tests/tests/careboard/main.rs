@@ -11,6 +11,7 @@ mod forms;
 mod idempotency;
 mod mail_and_live;
 mod races;
+mod reads;
 mod stream_end;
 mod timeline;
 mod world;

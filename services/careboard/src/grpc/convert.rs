@@ -98,6 +98,7 @@ pub(super) fn people(stamps: Vec<Stamp>) -> Vec<pb::Person> {
             user_id: s.user_id.to_string(),
             name: s.name,
             at: time(s.at),
+            office_name: s.office_name,
         })
         .collect()
 }
@@ -122,6 +123,16 @@ pub(super) fn post(v: PostView) -> pb::Post {
         read_by_actor: v.read_by_actor,
         acknowledged_by_actor: v.acknowledged_by_actor,
         board_closed: v.board_closed,
+        not_acknowledged_by: v
+            .not_acknowledged_by
+            .into_iter()
+            .map(|m| pb::Person {
+                user_id: m.user_id.to_string(),
+                name: m.name,
+                at: String::new(),
+                office_name: m.office_name,
+            })
+            .collect(),
     }
 }
 

@@ -4,6 +4,7 @@
 mod board;
 mod consents;
 mod incidents;
+mod reads;
 mod recipients;
 mod stats;
 mod team;

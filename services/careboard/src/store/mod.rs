@@ -5,6 +5,7 @@ mod consents;
 mod incidents;
 mod locks;
 mod posts;
+mod reads;
 mod recipients;
 mod stats;
 mod team;
