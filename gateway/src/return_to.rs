@@ -35,11 +35,11 @@ pub fn safe(raw: &str) -> Option<&str> {
     }
     // A path decoded once or twice must still be a plain path of this site.
     let once = percent_decode_str(raw).decode_utf8().ok()?;
-    if !plain_path(&once) {
+    if !decoded_path(&once) {
         return None;
     }
     let twice = percent_decode_str(&once).decode_utf8().ok()?;
-    if !plain_path(&twice) {
+    if !decoded_path(&twice) {
         return None;
     }
     let path = raw.split(['?', '#']).next().unwrap_or(raw);
@@ -60,6 +60,14 @@ fn plain_path(s: &str) -> bool {
         && bytes
             .iter()
             .all(|&b| (0x21..0x7f).contains(&b) && b != b'\\')
+}
+
+/// Decoded, a path may hold any text (a search word in Japanese) but no control character, no
+/// backslash, and no second slash to start another site's address.
+fn decoded_path(s: &str) -> bool {
+    s.starts_with('/')
+        && !s[1..].starts_with(['/', '\\'])
+        && !s.chars().any(|c| c.is_control() || c == '\\')
 }
 
 /// The login page that comes back to `path` (when it is safe) once signed in.
