@@ -10,9 +10,9 @@ use serde_json::json;
 use std::time::Duration;
 use system_tests::api::Session;
 
-async fn reads_of(db: &sqlx::PgPool, user: &str) -> Vec<(String, chrono::DateTime<chrono::Utc>)> {
+async fn reads_of(db: &sqlx::PgPool, user: &str) -> Vec<(String, String)> {
     sqlx::query_as(
-        "SELECT post_id::text, read_at FROM post_reads WHERE user_id = $1::uuid ORDER BY post_id",
+        "SELECT post_id::text, read_at::text FROM post_reads WHERE user_id = $1::uuid ORDER BY post_id",
     )
     .bind(user)
     .fetch_all(db)
