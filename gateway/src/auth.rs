@@ -259,16 +259,27 @@ impl FromRequestParts<AppState> for PageUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // A page opened by a link (an urgent email's, say) is come back to after signing in.
+        let here = if parts.method == axum::http::Method::GET {
+            parts
+                .uri
+                .path_and_query()
+                .map_or("", axum::http::uri::PathAndQuery::as_str)
+        } else {
+            ""
+        };
         match resolve(parts, state).await {
             // Until the initial password is replaced, the only page is the one that replaces it.
             Ok(p) if p.must_change_password && !PASSWORD_EXEMPT.contains(&parts.uri.path()) => {
-                Err(Redirect::to("/password").into_response())
+                Err(Redirect::to(&crate::return_to::with_next("/password", here)).into_response())
             }
             Ok(p) => match require_role_for(&p, parts.uri.path()) {
                 Ok(()) => Ok(Self(p)),
                 Err(f) => Err(PageError(f).into_response()),
             },
-            Err(f) if f.code == "login_required" => Err(Redirect::to("/login").into_response()),
+            Err(f) if f.code == "login_required" => {
+                Err(Redirect::to(&crate::return_to::login_url(here)).into_response())
+            }
             Err(f) => Err(PageError(f).into_response()),
         }
     }

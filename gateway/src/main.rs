@@ -10,6 +10,7 @@ mod csv;
 mod error;
 mod idempotency;
 mod live;
+mod return_to;
 mod revocation;
 mod routes;
 mod text;

@@ -548,3 +548,104 @@ async fn on_a_phone_a_nurse_replies_corrects_finds_and_prints() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The board on a 375×667 phone, by touch: the urgent email's link leads through sign-in to the
+/// post itself, pinned and acknowledged with one tap; the first screen shows the newest post;
+/// posts become 既読 only once shown; posting takes three actions from the menu; another
+/// member's post is announced.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_board_on_a_phone_reads_unread_and_urgent_first() {
+    use system_tests::people;
+    let dir = tempfile::Builder::new()
+        .prefix("rk-browser-")
+        .tempdir()
+        .unwrap();
+    let stack = Stack::start(StackOptions::for_test(dir.path()))
+        .await
+        .unwrap();
+    let op = people::operator(&stack).await.unwrap();
+    let w = people::two_offices(&stack, &op, &dir.path().join("devices"))
+        .await
+        .unwrap();
+    let cm = people::session(&stack, &w.care, &w.care_manager)
+        .await
+        .unwrap();
+    let saved = cm
+        .post_form(
+            "/recipients",
+            &[
+                ("obtained_on", "2026-11-01"),
+                ("obtained_by", "ケアマネジャー 鈴木"),
+                ("office_keeps_copy", "1"),
+                ("recipient_keeps_original", "1"),
+                ("name", "高萩 すみれ"),
+                ("kana", "タカハギ スミレ"),
+                ("birth_date", "1935-06-01"),
+                ("sex", "女性"),
+                ("address", "茨城県高萩市本町2"),
+                ("care_level", "要介護1"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(saved.status, 303);
+    let board = saved
+        .location
+        .as_deref()
+        .and_then(|l| l.strip_prefix("/recipients/"))
+        .and_then(|l| l.split('/').next())
+        .unwrap()
+        .to_owned();
+    let added = cm
+        .post_form(
+            &format!("/recipients/{board}/team"),
+            &[("user_id", &w.nurse.id)],
+        )
+        .await
+        .unwrap();
+    assert!(added.status < 400, "{}", added.body);
+    // Enough posts that the oldest are off the phone's first screen, then the urgent one.
+    for i in 1..=12 {
+        let a = cm
+            .post(
+                &format!("/api/v1/boards/{board}/posts"),
+                &serde_json::json!({"body": format!("訪問記録 {i}：血圧・食事ともに変わりなし。\n次回は金曜日です。")}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, 200, "{}", a.body);
+    }
+    let urgent = cm
+        .post(
+            &format!("/api/v1/boards/{board}/posts"),
+            &serde_json::json!({"body": "夜間に転倒。右手首の痛みあり。訪問をお願いします", "urgent": true}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(urgent.status, 200, "{}", urgent.body);
+    let urgent_id = urgent.body["id"].as_str().unwrap().to_owned();
+    let out = node_script(
+        &stack,
+        "board_phone.mjs",
+        &[
+            ("CM_P12", w.care.p12.to_str().unwrap()),
+            ("CM_P12_PASSWORD", &w.care.p12_password),
+            ("CM_LOGIN", &w.care_manager.login_id),
+            ("CM_PASSWORD", &w.care_manager.password),
+            ("NS_P12", w.nursing.p12.to_str().unwrap()),
+            ("NS_P12_PASSWORD", &w.nursing.p12_password),
+            ("NS_LOGIN", &w.nurse.login_id),
+            ("NS_PASSWORD", &w.nurse.password),
+            ("NS_EMAIL", &w.nurse.email),
+            ("BOARD_ID", &board),
+            ("URGENT_ID", &urgent_id),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "browser test board_phone.mjs failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!("{}", String::from_utf8_lossy(&out.stdout));
+}

@@ -472,8 +472,13 @@ async fn every_protected_route_needs_a_certificate_and_then_a_login() {
                 assert!(status < 500, "{method} {route}: {status}");
                 continue;
             }
+            // A page opened by a link is come back to after signing in (menu pages need not).
+            let back = format!("/login?next={path}");
             let to_login = status == 303
-                && b.headers().get("location").and_then(|l| l.to_str().ok()) == Some("/login");
+                && b.headers()
+                    .get("location")
+                    .and_then(|l| l.to_str().ok())
+                    .is_some_and(|l| l == "/login" || (method == "GET" && l == back));
             assert!(
                 to_login || status == 401,
                 "{method} {route} answered {status} without a login"

@@ -563,6 +563,10 @@ async fn call(s: &Session, method: &str, path: &str) -> system_tests::api::Answe
 
 /// Pages send a browser without a session to the login page; everything else answers 401 or 403.
 fn is_refused(a: &system_tests::api::Answer) -> bool {
-    let to_login = a.status == 303 && a.location.as_deref() == Some("/login");
+    // A page's way back after signing in rides along (`/login?next=...`).
+    let to_login = a.status == 303
+        && a.location
+            .as_deref()
+            .is_some_and(|l| l == "/login" || l.starts_with("/login?next=/"));
     matches!(a.status, 401 | 403) || to_login
 }

@@ -155,6 +155,7 @@ fn json_failure(rejection: &JsonRejection) -> Failure {
         super::board_writing_api::withdraw_post,
         super::board_writing_api::post_history,
         super::board_search::api_search,
+        super::board_reads::api_shown,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail))
 )]

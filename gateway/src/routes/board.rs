@@ -2,11 +2,13 @@
 //! (server-sent events fed by `live::Live`). Careboard checks membership on every call.
 
 use super::AppState;
+use super::board_reads;
 use super::choices;
 use super::forms::PageForm;
 use super::recipients::{CsrfForm, form_failure};
 use crate::auth::{PageUser, Principal};
 use crate::error::{Failure, PageError};
+use crate::views::board_reads::Reading;
 use crate::views::{self, BoardPage, PostCard, PostFragment};
 use crate::watch::{Follow, Update};
 use axum::extract::{Path, Query, State};
@@ -45,6 +47,7 @@ async fn board_page(
     id: &str,
     cursor: &str,
     draft: Option<(&PostForm, &Failure)>,
+    focus: &str,
 ) -> Result<Html<String>, Failure> {
     let mut careboard = state.clients.careboard.clone();
     let timeline = careboard
@@ -66,17 +69,32 @@ async fn board_page(
         ),
         None => ("", "", false, None),
     };
+    let mut posts: Vec<PostCard> = timeline
+        .posts
+        .into_iter()
+        .map(|p| PostCard::new(p, &user.user_id))
+        .collect();
+    let mut reading = Reading::new(
+        timeline.pinned,
+        &mut posts,
+        &user.user_id,
+        timeline.unread_total,
+        focus,
+    );
+    if !focus.is_empty() && !reading.shows(focus, &posts) {
+        reading.linked = Some(PostCard::new(
+            board_reads::one_post(state, user, id, focus).await?,
+            &user.user_id,
+        ));
+    }
     Ok(views::render(&BoardPage {
         csrf: &user.csrf,
         id,
         name: &timeline.recipient_name,
         care_level: &timeline.care_level,
         closed: timeline.closed,
-        posts: timeline
-            .posts
-            .into_iter()
-            .map(|p| PostCard::new(p, &user.user_id))
-            .collect(),
+        posts,
+        reading,
         older: !timeline.next_cursor.is_empty(),
         next_cursor: &timeline.next_cursor,
         categories: &choices.categories,
@@ -94,12 +112,13 @@ pub async fn page(
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, PageError> {
-    Ok(board_page(&state, &user, &id, &q.cursor, None).await?)
+    Ok(board_page(&state, &user, &id, &q.cursor, None, "").await?)
 }
 
 pub async fn post_form(
     State(state): State<AppState>,
     PageUser(user): PageUser,
+    headers: HeaderMap,
     Path(id): Path<String>,
     PageForm(form): PageForm<PostForm>,
 ) -> Result<Response, PageError> {
@@ -115,14 +134,15 @@ pub async fn post_form(
         })
         .await;
     match answer {
-        Ok(_) => Ok(Redirect::to(&format!("/boards/{id}")).into_response()),
+        // The script shows the new post in place; a plain form lands on it.
+        Ok(post) => Ok(marked(&headers, &user, &id, post.into_inner())),
         Err(status) => {
             let f = form_failure(status.into());
             if f.status != StatusCode::UNPROCESSABLE_ENTITY {
                 return Err(f.into());
             }
             // The text comes back in the form: nothing typed on a visit is lost.
-            let page = board_page(&state, &user, &id, "", Some((&form, &f))).await?;
+            let page = board_page(&state, &user, &id, "", Some((&form, &f)), "").await?;
             Ok((f.status, page).into_response())
         }
     }
@@ -137,21 +157,18 @@ fn fragment(user: &Principal, id: &str, post: pb::Post) -> Html<String> {
     })
 }
 
-/// One post, for a page that heard of it live.
+/// One post: for the script, the card alone (a page that heard of it live); for a link (the
+/// urgent email's), the board with that post brought into view.
 pub async fn post_fragment(
     State(state): State<AppState>,
     PageUser(user): PageUser,
+    headers: HeaderMap,
     Path((id, post)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
-    let mut careboard = state.clients.careboard.clone();
-    let p = careboard
-        .get_post(pb::PostRef {
-            actor: Some(user.actor()),
-            recipient_id: id.clone(),
-            post_id: post,
-        })
-        .await?
-        .into_inner();
+    if board_reads::navigated(&headers) {
+        return Ok(board_page(&state, &user, &id, "", None, &post).await?);
+    }
+    let p = board_reads::one_post(&state, &user, &id, &post).await?;
     Ok(fragment(&user, &id, p))
 }
 

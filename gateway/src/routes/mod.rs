@@ -13,6 +13,7 @@ mod board_api;
 mod board_search;
 mod board_writing;
 mod board_writing_api;
+mod board_reads;
 mod certificates;
 mod choices;
 mod enroll;
@@ -276,6 +277,8 @@ pub fn router(state: AppState) -> Router {
             post(board::acknowledge_form),
         )
         .route("/boards/{id}/events", get(board::events))
+        .route("/boards/{id}/reads", post(board_reads::shown_form))
+        .route("/api/v1/boards/{id}/reads", post(board_reads::api_shown))
         .route("/api/v1/boards/{id}/posts", post(board_api::create_post))
         .route("/operator/consents", get(recipients::consents_page))
         .route(

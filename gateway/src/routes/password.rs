@@ -9,7 +9,7 @@ use crate::auth::{ApiWriter, PageUser, Principal, cert_message};
 use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{self, Password};
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use proto::identity as pb;
@@ -34,11 +34,15 @@ async fn change(
     Ok(())
 }
 
-pub async fn page(PageUser(user): PageUser) -> Html<String> {
+pub async fn page(
+    PageUser(user): PageUser,
+    Query(q): Query<super::session::ReturnQuery>,
+) -> Html<String> {
     views::render(&Password {
         csrf: &user.csrf,
         forced: user.must_change_password,
         error: None,
+        next: crate::return_to::safe(&q.next).unwrap_or_default(),
     })
 }
 
@@ -52,6 +56,9 @@ pub struct PasswordForm {
     new_password: String,
     #[serde(default)]
     confirm_password: String,
+    /// The page the user was on their way to when the change was asked for.
+    #[serde(default)]
+    next: String,
 }
 
 pub async fn form(
@@ -70,12 +77,13 @@ pub async fn form(
         ))
     };
     match result {
-        Ok(()) => Ok(Redirect::to("/home").into_response()),
+        Ok(()) => Ok(Redirect::to(crate::return_to::after_login(&form.next)).into_response()),
         Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let page = views::render(&Password {
                 csrf: &user.csrf,
                 forced: user.must_change_password,
                 error: Some(&f.message),
+                next: crate::return_to::safe(&form.next).unwrap_or_default(),
             });
             Ok((f.status, page).into_response())
         }

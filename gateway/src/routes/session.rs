@@ -12,7 +12,7 @@ use crate::error::ForForm;
 use crate::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::views::{self, Login};
 use axum::Json;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -62,11 +62,22 @@ async fn login(
         .into_inner())
 }
 
-pub async fn login_page(PreSession(csrf): PreSession) -> impl IntoResponse {
+/// The page to come back to after signing in, as a link into the system carried it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ReturnQuery {
+    pub next: String,
+}
+
+pub async fn login_page(
+    PreSession(csrf): PreSession,
+    Query(q): Query<ReturnQuery>,
+) -> impl IntoResponse {
     views::render(&Login {
         login_id: "",
         error: None,
         csrf: &csrf,
+        next: crate::return_to::safe(&q.next).unwrap_or_default(),
     })
 }
 
@@ -76,6 +87,9 @@ pub struct LoginForm {
     login_id: String,
     #[serde(default)]
     password: String,
+    /// The page the user was sent to sign in from (checked before it is followed).
+    #[serde(default)]
+    next: String,
 }
 
 pub async fn login_form(
@@ -87,7 +101,7 @@ pub async fn login_form(
     match login(&state, &cert, &form.login_id, &form.password).await {
         Ok(session) => (
             [(header::SET_COOKIE, session_cookie(&session.session_token))],
-            Redirect::to("/home"),
+            Redirect::to(crate::return_to::after_login(&form.next)),
         )
             .into_response(),
         Err(failure) => {
@@ -95,6 +109,7 @@ pub async fn login_form(
                 login_id: &form.login_id,
                 error: Some(&failure.message),
                 csrf: &csrf,
+                next: crate::return_to::safe(&form.next).unwrap_or_default(),
             });
             (failure.status, page).into_response()
         }

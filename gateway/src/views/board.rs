@@ -290,6 +290,7 @@ pub struct TeamPage<'a> {
 
 pub struct Stamp {
     pub name: String,
+    pub office: String,
     pub at: String,
 }
 
@@ -309,6 +310,8 @@ pub struct PostCard {
     pub read_by: Vec<Stamp>,
     pub readers_total: u32,
     pub acknowledged_by: Vec<Stamp>,
+    /// Urgent and the actor's own: who has not pressed 確認しました yet.
+    pub not_acknowledged: Vec<Stamp>,
     pub mine: bool,
     pub read_by_me: bool,
     pub acknowledged_by_me: bool,
@@ -331,6 +334,7 @@ impl PostCard {
                 .map(|s| Stamp {
                     at: tokyo_time(&s.at),
                     name: s.name,
+                    office: s.office_name,
                 })
                 .collect()
         };
@@ -344,6 +348,7 @@ impl PostCard {
             at: tokyo_time(&p.created_at),
             read_by: stamps(p.read_by),
             acknowledged_by: stamps(p.acknowledged_by),
+            not_acknowledged: stamps(p.not_acknowledged_by),
             id: p.id,
             author: p.author_name,
             profession: p.author_profession,
@@ -384,6 +389,8 @@ pub struct BoardPage<'a> {
     pub draft_category: &'a str,
     pub draft_urgent: bool,
     pub error: Option<&'a str>,
+    /// What waits for this reader: unread posts, pinned urgent ones, the post a link led to.
+    pub reading: super::board_reads::Reading,
 }
 
 /// One post alone, for live updates.

@@ -3,6 +3,7 @@
 mod audit;
 mod board;
 mod board_writing;
+pub mod board_reads;
 mod desk;
 mod mail;
 
@@ -53,6 +54,8 @@ pub struct Login<'a> {
     pub login_id: &'a str,
     pub error: Option<&'a str>,
     pub csrf: &'a str,
+    /// The checked page to come back to once signed in; empty for the menu.
+    pub next: &'a str,
 }
 
 #[derive(Template)]
@@ -105,6 +108,8 @@ pub struct Password<'a> {
     pub csrf: &'a str,
     pub forced: bool,
     pub error: Option<&'a str>,
+    /// The checked page to go on to once changed; empty for the menu.
+    pub next: &'a str,
 }
 
 #[derive(Template)]

@@ -60,6 +60,9 @@ struct IncidentFiled {
 #[derive(Debug, Deserialize)]
 struct UrgentPost {
     recipient_id: Uuid,
+    /// The post the link leads to (events written before it was carried lead to the board).
+    #[serde(default)]
+    post_id: Option<Uuid>,
     /// careboard leaves the author out of `notify_user_ids`; notify makes sure of it.
     #[serde(default)]
     author_user_id: Option<Uuid>,
@@ -245,7 +248,7 @@ pub fn compose(
     Ok(match template {
         Template::UrgentPost => {
             let d: UrgentPost = event.data_as()?;
-            templates::urgent_post(to, portal_url, d.recipient_id)
+            templates::urgent_post(to, portal_url, d.recipient_id, d.post_id)
         }
         Template::CertificateExpiring => {
             let d: CertificateExpiring = event.data_as()?;

@@ -12,6 +12,7 @@ mod idempotency;
 mod mail_and_live;
 mod races;
 mod search;
+mod reads;
 mod stream_end;
 mod timeline;
 mod world;

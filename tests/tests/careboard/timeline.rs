@@ -54,6 +54,15 @@ async fn the_timeline_pages_newest_first_and_shows_each_post_once() {
         assert_eq!(answer.status, 200, "{path}");
         let page = html(&answer);
         let ids = post_ids(page);
+        // The page reports the posts it showed, as its script does once they are on screen.
+        let shown = nurse
+            .post_form(
+                &format!("/boards/{board}/reads"),
+                &[("post_ids", &ids.join(","))],
+            )
+            .await
+            .unwrap();
+        assert_eq!(shown.status, 303, "{path}");
         pages.push(ids.len());
         seen.extend(ids);
         if pages.len() == 1 {

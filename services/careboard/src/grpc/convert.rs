@@ -98,6 +98,7 @@ pub(super) fn people(stamps: Vec<Stamp>) -> Vec<pb::Person> {
             user_id: s.user_id.to_string(),
             name: s.name,
             at: time(s.at),
+            office_name: s.office_name,
         })
         .collect()
 }
@@ -129,6 +130,16 @@ pub(super) fn post(v: PostView) -> pb::Post {
         edited_at: p.edited_at.map(time).unwrap_or_default(),
         withdrawn,
         correctable: v.correctable,
+        not_acknowledged_by: v
+            .not_acknowledged_by
+            .into_iter()
+            .map(|m| pb::Person {
+                user_id: m.user_id.to_string(),
+                name: m.name,
+                at: String::new(),
+                office_name: m.office_name,
+            })
+            .collect(),
     }
 }
 

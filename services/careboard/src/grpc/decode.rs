@@ -28,6 +28,11 @@ pub(super) fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
         .map_err(|_| Status::invalid_argument(format!("invalid:{field}")))
 }
 
+/// A list of ids, refused whole when one is not an id.
+pub(super) fn ids(raw: &[String], field: &'static str) -> Result<Vec<Uuid>, Status> {
+    raw.iter().map(|r| id(r, field)).collect()
+}
+
 /// The idempotency key the call carries, for `method`.
 pub(super) fn once<T>(
     request: &tonic::Request<T>,

@@ -12,7 +12,7 @@ mod decode;
 mod writing;
 
 use convert::{consent_entry, fields_in, incident, post, recipient, team, time};
-use decode::{actor, id, once};
+use decode::{actor, id, ids, once};
 
 type Reply<T> = Result<Response<T>, Status>;
 
@@ -255,6 +255,8 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
             .await?;
         Ok(Response::new(pb::ListPostsResponse {
             posts: timeline.posts.into_iter().map(post).collect(),
+            pinned: timeline.pinned.into_iter().map(post).collect(),
+            unread_total: timeline.unread_total,
             next_cursor: timeline
                 .next_cursor
                 .map(|c| c.to_string())
@@ -314,6 +316,29 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
             )
             .await?;
         Ok(Response::new(post(view)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn mark_posts_read(
+        &self,
+        request: Request<pb::MarkPostsReadRequest>,
+    ) -> Reply<pb::MarkPostsReadResponse> {
+        let once = once(&request, "MarkPostsRead")?;
+        let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
+        let posts = ids(&req.post_ids, "post_ids")?;
+        let read = self
+            .careboard
+            .mark_posts_read(
+                once.as_ref(),
+                &actor,
+                id(&req.recipient_id, "recipient_id")?,
+                &posts,
+            )
+            .await?;
+        Ok(Response::new(pb::MarkPostsReadResponse {
+            read_post_ids: read.into_iter().map(|p| p.to_string()).collect(),
+        }))
     }
 
     #[tracing::instrument(skip_all)]

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::events::{
     POST_ACKNOWLEDGED, POST_CREATED, POST_URGENT, POSTS_READ, PostCreated, PostUrgent, PostsMarked,
 };
-use crate::store::{Lock, MemberRow, PostRow, Stamp, Store, StoreError};
+use crate::store::{Lock, MemberRow, PostRow, Stamp, Store};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -31,6 +31,8 @@ pub struct PostView {
     pub replies: Vec<PostView>,
     /// The actor wrote it and may still correct or withdraw it.
     pub correctable: bool,
+    /// On an urgent post: the current members but the author who have not acknowledged it.
+    pub not_acknowledged_by: Vec<MemberRow>,
 }
 
 pub struct Timeline {
@@ -39,6 +41,10 @@ pub struct Timeline {
     pub closed: bool,
     pub recipient_name: String,
     pub care_level: String,
+    /// Others' urgent posts the actor has yet to acknowledge (newest page of an open board).
+    pub pinned: Vec<PostView>,
+    /// The actor's unread posts on the whole board.
+    pub unread_total: u32,
 }
 
 pub(super) fn post_error(e: PostError) -> DomainError {
@@ -59,13 +65,7 @@ impl Careboard {
         closed: bool,
     ) -> Result<Vec<PostView>> {
         let ids: Vec<Uuid> = posts.iter().map(|p| p.id).collect();
-        let members: Vec<Uuid> = self
-            .store
-            .members(recipient)
-            .await?
-            .into_iter()
-            .map(|m| m.user_id)
-            .collect();
+        let members = self.store.members(recipient).await?;
         let reads = self.store.reads(recipient, &ids).await?;
         let acks = self.store.acks(recipient, &ids).await?;
         Ok(posts
@@ -80,8 +80,24 @@ impl Careboard {
                 };
                 let read_by = of(&reads);
                 let acknowledged_by = of(&acks);
-                let others = members.iter().filter(|m| **m != p.author_user_id).count();
+                let others = members
+                    .iter()
+                    .filter(|m| m.user_id != p.author_user_id)
+                    .count();
+                let not_acknowledged_by = if p.urgent {
+                    members
+                        .iter()
+                        .filter(|m| {
+                            m.user_id != p.author_user_id
+                                && !acknowledged_by.iter().any(|s| s.user_id == m.user_id)
+                        })
+                        .cloned()
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 PostView {
+                    not_acknowledged_by,
                     read_by_actor: p.author_user_id == actor.user_id
                         || read_by.iter().any(|s| s.user_id == actor.user_id),
                     acknowledged_by_actor: acknowledged_by
@@ -101,7 +117,7 @@ impl Careboard {
 
     /// Tells open pages (through the gateway) that marks changed. Only a hint for live updates:
     /// it follows the change instead of sharing its transaction.
-    async fn announce_reads(
+    pub(super) async fn announce_reads(
         &self,
         kind: &str,
         actor: &Actor,
@@ -124,7 +140,8 @@ impl Careboard {
         Ok(())
     }
 
-    /// A page of the timeline; what the actor sees of others' posts is marked read.
+    /// A page of the timeline. It marks nothing read: a GET changes nothing, and a post is
+    /// 既読 once the reader's screen has shown it (`mark_posts_read`).
     pub async fn timeline(
         &self,
         actor: &Actor,
@@ -148,32 +165,33 @@ impl Careboard {
         let more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
         let next_cursor = more.then(|| rows.last().map(|p| p.id)).flatten();
-        let unread: Vec<Uuid> = rows
-            .iter()
-            .filter(|p| p.author_user_id != actor.user_id)
-            .map(|p| p.id)
-            .collect();
-        let audit = self.audit(
+        self.audit_read(
             actor,
             "board.read",
-            "success",
             recipient,
             json!({ "cursor": cursor, "posts": rows.len() }),
-        )?;
-        let mut tx = self.store.begin().await?;
-        let fresh =
-            Store::mark_read(&mut tx, actor.user_id, &unread, self.clock.now(), &[audit]).await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        self.announce_reads(POSTS_READ, actor, recipient, &fresh)
-            .await?;
-        self.wake_relay();
+        )
+        .await?;
+        let mut shown = if cursor.is_none() && !access.closed {
+            self.store.unacknowledged(recipient, actor.user_id).await?
+        } else {
+            Vec::new()
+        };
+        let pinned_count = shown.len();
+        shown.extend(rows);
+        // One look at the team and the marks for the pinned posts and the page together.
+        let mut pinned = self.views(actor, recipient, shown, access.closed).await?;
+        let posts = pinned.split_off(pinned_count);
+        let unread = self.store.unread_count(recipient, actor.user_id).await?;
         let heading = self.store.heading(recipient).await?;
         Ok(Timeline {
-            posts: self.views(actor, recipient, rows, access.closed).await?,
+            posts,
             next_cursor,
             closed: access.closed,
             recipient_name: heading.0,
             care_level: heading.1,
+            pinned,
+            unread_total: u32::try_from(unread).unwrap_or(u32::MAX),
         })
     }
 

@@ -5,6 +5,7 @@ mod board;
 mod consents;
 mod corrections;
 mod incidents;
+mod reads;
 mod recipients;
 mod replies;
 mod search;

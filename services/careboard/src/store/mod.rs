@@ -5,6 +5,7 @@ mod consents;
 mod incidents;
 mod locks;
 mod posts;
+mod reads;
 mod recipients;
 mod search;
 mod stats;

@@ -31,6 +31,7 @@ pub struct Stamp {
     pub post_id: Uuid,
     pub user_id: Uuid,
     pub name: String,
+    pub office_name: String,
     pub at: DateTime<Utc>,
 }
 
@@ -71,7 +72,7 @@ impl Store {
     /// Reads of these posts by current members (a removed member's read no longer counts).
     pub async fn reads(&self, recipient: Uuid, posts: &[Uuid]) -> Result<Vec<Stamp>> {
         Ok(sqlx::query_as(
-            "SELECT r.post_id, r.user_id, m.name, r.read_at AS at FROM post_reads r \
+            "SELECT r.post_id, r.user_id, m.name, m.office_name, r.read_at AS at FROM post_reads r \
              JOIN team_members m ON m.recipient_id = $1 AND m.user_id = r.user_id AND m.removed_at IS NULL \
              WHERE r.post_id = ANY($2) ORDER BY r.read_at",
         )
@@ -84,7 +85,7 @@ impl Store {
     /// Acknowledgements stay with the post, whoever has left since.
     pub async fn acks(&self, recipient: Uuid, posts: &[Uuid]) -> Result<Vec<Stamp>> {
         Ok(sqlx::query_as(
-            "SELECT a.post_id, a.user_id, m.name, a.acked_at AS at FROM post_acks a \
+            "SELECT a.post_id, a.user_id, m.name, m.office_name, a.acked_at AS at FROM post_acks a \
              JOIN team_members m ON m.recipient_id = $1 AND m.user_id = a.user_id \
              WHERE a.post_id = ANY($2) ORDER BY a.acked_at",
         )

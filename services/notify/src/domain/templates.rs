@@ -94,9 +94,13 @@ pub const URGENT_SUBJECT: &str = "【高萩市 電子連絡帳】緊急（重要
 /// An urgent post (緊急（重要）) is waiting on a board of a team the reader belongs to. Only that
 /// and the link: email leaves the city's systems, so it never names the person cared for, the
 /// post's text, its author or anything about health. The link leads to a page that asks for a
-/// registered device and a sign-in first.
+/// registered device and a sign-in first, then to the post itself.
 #[must_use]
-pub fn urgent_post(to: &str, portal_url: &str, recipient_id: Uuid) -> Email {
+pub fn urgent_post(to: &str, portal_url: &str, recipient_id: Uuid, post_id: Option<Uuid>) -> Email {
+    let link = match post_id {
+        Some(post) => format!("{portal_url}/boards/{recipient_id}/posts/{post}"),
+        None => format!("{portal_url}/boards/{recipient_id}"),
+    };
     Email {
         to: to.to_owned(),
         subject: URGENT_SUBJECT.into(),
@@ -104,7 +108,7 @@ pub fn urgent_post(to: &str, portal_url: &str, recipient_id: Uuid) -> Email {
             "電子@連絡帳 ご利用者 様\n\n\
              あなたが参加している支援チームの連絡帳に、緊急（重要）の連絡があります。\n\
              登録済みのパソコン等からログインし、内容を確認してください。\n\n\
-             {portal_url}/boards/{recipient_id}\n\n\
+             {link}\n\n\
              ※このメールには、個人情報保護のため支援対象者の氏名や連絡の内容は記載していません。\n{SIGNATURE}"
         ),
     }
@@ -182,8 +186,9 @@ mod tests {
     fn the_urgent_mail_is_only_a_signal_and_a_link() {
         let board = Uuid::from_u128(0x0190_abcd_0000_7000_8000_1234_5678_9abc);
         let other_board = Uuid::from_u128(0x0190_ffff_0000_7000_8000_0000_0000_0001);
-        let mail = urgent_post("ns@example.jp", "https://r.example.jp", board);
-        let link = format!("https://r.example.jp/boards/{board}");
+        let post = Uuid::from_u128(0x0190_abcd_0001_7000_8000_1234_5678_9abc);
+        let mail = urgent_post("ns@example.jp", "https://r.example.jp", board, Some(post));
+        let link = format!("https://r.example.jp/boards/{board}/posts/{post}");
         assert_eq!(
             mail.subject,
             "【高萩市 電子連絡帳】緊急（重要）の連絡があります"
@@ -193,8 +198,14 @@ mod tests {
         assert!(mail.body.contains("登録済みのパソコン等からログイン"));
         // Everything but the link is fixed wording: with the link taken out, a mail about another
         // board to another person reads the same, so nothing of the event can reach the text.
-        let other = urgent_post("cm@example.jp", "https://r.example.jp", other_board);
-        let other_link = format!("https://r.example.jp/boards/{other_board}");
+        let other_post = Uuid::from_u128(0x0190_ffff_0001_7000_8000_0000_0000_0001);
+        let other = urgent_post(
+            "cm@example.jp",
+            "https://r.example.jp",
+            other_board,
+            Some(other_post),
+        );
+        let other_link = format!("https://r.example.jp/boards/{other_board}/posts/{other_post}");
         assert_eq!(
             mail.body.replace(&link, "<link>"),
             other.body.replace(&other_link, "<link>")

@@ -1,0 +1,89 @@
+//! What a reader has yet to see: 既読 reported by the page in batches, the unread count, and the
+//! urgent posts still waiting for the reader's 確認しました.
+
+use super::posts::POST;
+use super::{PostRow, Result, Store, enqueue_all};
+use chrono::{DateTime, Utc};
+use common::events::CloudEvent;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// The most urgent posts pinned above a timeline: more would push the timeline off the screen,
+/// and the home list counts them all anyway.
+const PINNED_MAX: i64 = 20;
+
+impl Store {
+    /// Marks read by `user` those of `posts` that are on `recipient`'s board and not by `user`
+    /// (a post of another board is never touched), with the read's audit record; returns the
+    /// posts read for the first time.
+    pub async fn mark_shown(
+        tx: &mut PgConnection,
+        recipient: Uuid,
+        user: Uuid,
+        posts: &[Uuid],
+        at: DateTime<Utc>,
+        events: &[CloudEvent],
+    ) -> Result<Vec<Uuid>> {
+        let fresh: Vec<Uuid> = sqlx::query_scalar(
+            "INSERT INTO post_reads (post_id, user_id, read_at) \
+             SELECT p.id, $2, $3 FROM posts p \
+             WHERE p.recipient_id = $1 AND p.id = ANY($4) AND p.author_user_id <> $2 \
+             ON CONFLICT DO NOTHING RETURNING post_id",
+        )
+        .bind(recipient)
+        .bind(user)
+        .bind(at)
+        .bind(posts)
+        .fetch_all(&mut *tx)
+        .await?;
+        enqueue_all(&mut *tx, events).await?;
+        Ok(fresh)
+    }
+
+    /// Those of `posts` on `recipient`'s board that `user` has read or wrote.
+    pub async fn read_among(
+        &self,
+        recipient: Uuid,
+        user: Uuid,
+        posts: &[Uuid],
+    ) -> Result<Vec<Uuid>> {
+        Ok(sqlx::query_scalar(
+            "SELECT p.id FROM posts p WHERE p.recipient_id = $1 AND p.id = ANY($3) \
+             AND (p.author_user_id = $2 \
+                  OR EXISTS (SELECT 1 FROM post_reads r WHERE r.post_id = p.id AND r.user_id = $2)) \
+             ORDER BY p.id",
+        )
+        .bind(recipient)
+        .bind(user)
+        .bind(posts)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Posts of others on the board that `user` has not read: the home list's count.
+    pub async fn unread_count(&self, recipient: Uuid, user: Uuid) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT count(*) FROM posts p WHERE p.recipient_id = $1 AND p.author_user_id <> $2 \
+             AND NOT EXISTS (SELECT 1 FROM post_reads pr WHERE pr.post_id = p.id AND pr.user_id = $2)",
+        )
+        .bind(recipient)
+        .bind(user)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Others' urgent posts `user` has not acknowledged, newest first (`posts_urgent` index).
+    pub async fn unacknowledged(&self, recipient: Uuid, user: Uuid) -> Result<Vec<PostRow>> {
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {POST} FROM posts p LEFT JOIN inactive_users i ON i.user_id = p.author_user_id \
+             WHERE p.recipient_id = $1 AND p.urgent AND p.author_user_id <> $2 \
+             AND NOT EXISTS (SELECT 1 FROM post_acks a WHERE a.post_id = p.id AND a.user_id = $2) \
+             ORDER BY p.id DESC LIMIT $3"
+        )))
+        .bind(recipient)
+        .bind(user)
+        .bind(PINNED_MAX)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
