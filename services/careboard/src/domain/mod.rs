@@ -23,7 +23,7 @@ pub enum DomainError {
     Closed,
     /// A team rule, e.g. the representative cannot leave without handing over.
     #[error("team rule: {0}")]
-    Team(&'static str),
+    Team(team::TeamRule),
 }
 
 impl DomainError {

@@ -1,0 +1,450 @@
+//! The error table: every reason a service refuses with, as people are told it — the HTTP
+//! status, the API's stable code and a Japanese sentence that says what to do. It matches the
+//! contract's own reason types (`proto::errors`), read from the status details; no status
+//! message is read. A status that carries no reason (the transport failed: a service is down, a
+//! deadline passed) is told by its code alone.
+
+use crate::error::{ANY_FIELD_HINT, Failure, MANY_FIELDS};
+use axum::http::StatusCode;
+use proto::careboard::ErrorReason as Board;
+use proto::common::ErrorReason as Common;
+use proto::errors::{DEVICE_OFFICE_NAME, Reason, Refusal};
+use proto::identity::ErrorReason as Identity;
+use proto::notify::ErrorReason as Notify;
+use proto::offices::ErrorReason as Offices;
+
+/// What people are told of one reason.
+struct Told {
+    status: StatusCode,
+    code: &'static str,
+    message: &'static str,
+}
+
+const fn told(status: StatusCode, code: &'static str, message: &'static str) -> Told {
+    Told {
+        status,
+        code,
+        message,
+    }
+}
+
+const LOGIN_REQUIRED: Told = told(
+    StatusCode::UNAUTHORIZED,
+    "login_required",
+    "ログインしてください。",
+);
+const FORBIDDEN: Told = told(
+    StatusCode::FORBIDDEN,
+    "forbidden",
+    "この操作を行う権限がありません。",
+);
+const UNAVAILABLE: Told = told(
+    StatusCode::SERVICE_UNAVAILABLE,
+    "unavailable",
+    "ただいまシステムが混み合っているか、停止しています。しばらくしてから再度お試しください。",
+);
+const INTERNAL: Told = told(
+    StatusCode::INTERNAL_SERVER_ERROR,
+    "internal",
+    "システムエラーが発生しました。時間をおいて再度お試しください。",
+);
+const WEAK_PASSWORD: &str = "weak_password";
+/// The sentence of a sign-in on another office's device; `{office}` is that office.
+const OTHER_OFFICE_DEVICE: &str = "この端末は{office}の端末のため、ログインできません。所属事業所の端末からログインしてください。";
+
+/// The table. Every reason of the contract has its row; the compiler checks none is missing.
+fn told_of(reason: Reason) -> Told {
+    use StatusCode as S;
+    match reason {
+        Reason::Common(r) => match r {
+            Common::InvalidField => told(S::UNPROCESSABLE_ENTITY, "invalid_field", ANY_FIELD_HINT),
+            Common::NoActor => LOGIN_REQUIRED,
+            Common::Forbidden => FORBIDDEN,
+            Common::NotFound => told(
+                S::NOT_FOUND,
+                "not_found",
+                "お探しの情報は見つかりませんでした。",
+            ),
+            Common::IdempotencyInProgress => told(
+                S::CONFLICT,
+                "in_progress",
+                "処理中です。少し待ってから画面を開き直して、結果を確かめてください。",
+            ),
+            Common::IdempotencyKeyReused => told(
+                S::UNPROCESSABLE_ENTITY,
+                "idempotency_key_reused",
+                "この送信は別の操作のものです。画面を開き直して、もう一度操作してください。",
+            ),
+            Common::IdempotencyAnswered => told(
+                S::CONFLICT,
+                "already_done",
+                "この操作は既に受け付けました。画面を開き直して、結果を確かめてください。",
+            ),
+            Common::Unavailable => UNAVAILABLE,
+            Common::Internal | Common::Unspecified => INTERNAL,
+        },
+        Reason::Identity(r) => match r {
+            Identity::BadCredentials => told(
+                S::UNAUTHORIZED,
+                "bad_credentials",
+                "ログインIDまたはパスワードが正しくありません。",
+            ),
+            Identity::SessionInvalid => LOGIN_REQUIRED,
+            Identity::Locked => told(
+                S::TOO_MANY_REQUESTS,
+                "locked",
+                "ログインに続けて失敗したため、しばらくの間ログインできません。時間をおいてから再度お試しください。",
+            ),
+            Identity::Suspended => told(
+                S::FORBIDDEN,
+                "suspended",
+                "このユーザーIDは利用が停止されています。事業所管理者または市（高齢福祉課）にお問い合わせください。",
+            ),
+            Identity::DeviceNotRegistered => told(
+                S::FORBIDDEN,
+                "device_not_registered",
+                "この電子証明書は登録されていないか、失効しています。事業所管理者にお問い合わせください。",
+            ),
+            Identity::OtherOfficeDevice => told(S::FORBIDDEN, "other_office_device", ""),
+            Identity::EnrollmentRefused => told(
+                S::FORBIDDEN,
+                "enrollment_refused",
+                "証明書取得用Noまたはパスワードが正しくないか、使用済み・期限切れです。入力内容を確かめ、解決しない場合は市にお問い合わせください。",
+            ),
+            Identity::RateLimited => told(
+                S::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "試行回数が多すぎます。しばらく時間をおいてから再度お試しください。",
+            ),
+            Identity::LoginIdTaken => told(
+                S::CONFLICT,
+                "login_id_taken",
+                "このユーザーIDは既に使われています。別のユーザーIDを指定してください。",
+            ),
+            Identity::WrongCurrentPassword => told(
+                S::UNPROCESSABLE_ENTITY,
+                "wrong_current_password",
+                "現在のパスワードが正しくありません。",
+            ),
+            Identity::WeakPasswordTooShort => told(
+                S::UNPROCESSABLE_ENTITY,
+                WEAK_PASSWORD,
+                "パスワードは12文字以上にしてください。長い文章のようなパスワードがおすすめです。",
+            ),
+            Identity::WeakPasswordTooLong => told(
+                S::UNPROCESSABLE_ENTITY,
+                WEAK_PASSWORD,
+                "パスワードは128文字以内にしてください。",
+            ),
+            Identity::WeakPasswordReused => told(
+                S::UNPROCESSABLE_ENTITY,
+                WEAK_PASSWORD,
+                "新しいパスワードは現在のパスワードと別のものにしてください。",
+            ),
+            Identity::WeakPasswordCommon => told(
+                S::UNPROCESSABLE_ENTITY,
+                WEAK_PASSWORD,
+                "推測されやすいパスワードです（よく使われる語、ユーザーID、同じ文字の繰り返しを含む）。別のパスワードにしてください。",
+            ),
+            Identity::Unspecified => INTERNAL,
+        },
+        Reason::Offices(r) => match r {
+            Offices::AlreadyDecided => told(
+                S::CONFLICT,
+                "already_decided",
+                "この申請は既に承認または却下されています。",
+            ),
+            Offices::InvitationInvalid => told(
+                S::UNPROCESSABLE_ENTITY,
+                "invitation_invalid",
+                "招待コードが正しくないか、既に使われています。市から届いた招待コードを入力してください。",
+            ),
+            Offices::ApplicationsClosed => told(
+                S::FORBIDDEN,
+                "applications_closed",
+                "現在、事業所登録申請は受け付けていません。高萩市高齢福祉課 地域包括支援グループにお問い合わせください。",
+            ),
+            Offices::Unspecified => INTERNAL,
+        },
+        Reason::Careboard(r) => match r {
+            Board::BoardClosed => told(
+                S::CONFLICT,
+                "board_closed",
+                "この連絡帳は共有を終了しているため、書き込みや変更はできません。",
+            ),
+            Board::AlreadyMember => told(
+                S::CONFLICT,
+                "already_member",
+                "このスタッフは既に支援チームに参加しています。",
+            ),
+            Board::InactiveUser => told(
+                S::CONFLICT,
+                "inactive_user",
+                "利用が停止または終了しているスタッフはチームに追加できません。",
+            ),
+            Board::RepresentativeMustHandOver => told(
+                S::CONFLICT,
+                "representative_must_hand_over",
+                "代表者はチームから外れる前に、代表者を他のメンバーに引き継いでください。",
+            ),
+            Board::AlreadyRepresentative => {
+                told(S::CONFLICT, "already_representative", "既に代表者です。")
+            }
+            Board::Unspecified => INTERNAL,
+        },
+        Reason::Notify(r) => match r {
+            Notify::NotGateway => FORBIDDEN,
+            Notify::Unspecified => INTERNAL,
+        },
+    }
+}
+
+impl From<Refusal> for Failure {
+    fn from(refusal: Refusal) -> Self {
+        let told = told_of(refusal.reason);
+        if told.status.is_server_error() {
+            tracing::error!(
+                domain = refusal.domain.as_str(),
+                reason = refusal.reason.name(),
+                "backend failure"
+            );
+        }
+        let message = match refusal.reason {
+            // Until the form's labels name them, the fields are only counted.
+            Reason::Common(Common::InvalidField) if refusal.fields.len() > 1 => {
+                MANY_FIELDS.to_owned()
+            }
+            Reason::Identity(Identity::OtherOfficeDevice) => OTHER_OFFICE_DEVICE.replace(
+                "{office}",
+                refusal.fact(DEVICE_OFFICE_NAME).unwrap_or("他の事業所"),
+            ),
+            _ => told.message.to_owned(),
+        };
+        let mut failure = Failure::new(told.status, told.code, message);
+        failure.fields = refusal
+            .fields
+            .into_iter()
+            .map(|f| (f, ANY_FIELD_HINT))
+            .collect();
+        failure
+    }
+}
+
+impl From<tonic::Status> for Failure {
+    fn from(status: tonic::Status) -> Self {
+        if let Some(refusal) = Refusal::from_status(&status) {
+            return refusal.into();
+        }
+        let told = match status.code() {
+            tonic::Code::Unavailable | tonic::Code::DeadlineExceeded => UNAVAILABLE,
+            _ => INTERNAL,
+        };
+        tracing::error!(code = ?status.code(), "backend failure without a reason");
+        Failure::new(told.status, told.code, told.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proto::errors::Domain;
+
+    /// Two forms that both have a `name`, as `routes/labels.rs` words them.
+    mod labels {
+        use crate::error::Field;
+        pub const STAFF: &[Field] = &[Field {
+            name: "name",
+            hint: "氏名を50文字以内で入力してください。",
+        }];
+        pub const OFFICE: &[Field] = &[
+            Field {
+                name: "name",
+                hint: "事業所名を100文字以内で入力してください。",
+            },
+            Field {
+                name: "kana",
+                hint: "事業所名（カナ）を全角カタカナで入力してください。",
+            },
+            Field {
+                name: "invitation_code",
+                hint: "市から届いた招待コードを入力してください。",
+            },
+        ];
+    }
+
+    fn told(refusal: Refusal) -> Failure {
+        Failure::from(refusal.into_status())
+    }
+
+    /// Every reason of every enum, as the services can send it.
+    fn every_reason() -> Vec<(Domain, Reason)> {
+        let mut all = Vec::new();
+        for i in 1..64 {
+            let common = Common::try_from(i).ok().map(Reason::Common);
+            all.extend(common.map(|r| (Domain::Careboard, r)));
+            let own = Identity::try_from(i).ok().map(Reason::Identity);
+            all.extend(own.map(|r| (Domain::Identity, r)));
+            let own = Offices::try_from(i).ok().map(Reason::Offices);
+            all.extend(own.map(|r| (Domain::Offices, r)));
+            let own = Board::try_from(i).ok().map(Reason::Careboard);
+            all.extend(own.map(|r| (Domain::Careboard, r)));
+            let own = Notify::try_from(i).ok().map(Reason::Notify);
+            all.extend(own.map(|r| (Domain::Notify, r)));
+        }
+        all
+    }
+
+    #[test]
+    fn every_reason_is_told_in_japanese_with_a_stable_code() {
+        for (domain, reason) in every_reason() {
+            let f = told(Refusal::new(domain, reason));
+            assert!(
+                f.message
+                    .chars()
+                    .any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)),
+                "{reason:?}: {}",
+                f.message
+            );
+            assert!(
+                !f.code.is_empty() && f.code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{reason:?}"
+            );
+            assert!(f.status.is_client_error() || f.status.is_server_error());
+            // Only failures of the system itself are 5xx; every refusal of a request is 4xx.
+            let system = matches!(
+                reason,
+                Reason::Common(Common::Unavailable | Common::Internal)
+            );
+            assert_eq!(f.status.is_server_error(), system, "{reason:?}");
+        }
+    }
+
+    #[test]
+    fn the_codes_the_api_has_always_answered_stay() {
+        let cases = [
+            (
+                Reason::from(Identity::BadCredentials),
+                401,
+                "bad_credentials",
+            ),
+            (Identity::SessionInvalid.into(), 401, "login_required"),
+            (Common::NoActor.into(), 401, "login_required"),
+            (Identity::Locked.into(), 429, "locked"),
+            (Identity::RateLimited.into(), 429, "rate_limited"),
+            (Identity::WeakPasswordTooShort.into(), 422, "weak_password"),
+            (Common::IdempotencyInProgress.into(), 409, "in_progress"),
+            (Common::IdempotencyAnswered.into(), 409, "already_done"),
+            (
+                Common::IdempotencyKeyReused.into(),
+                422,
+                "idempotency_key_reused",
+            ),
+            (Offices::AlreadyDecided.into(), 409, "already_decided"),
+            (
+                Offices::ApplicationsClosed.into(),
+                403,
+                "applications_closed",
+            ),
+            (Board::BoardClosed.into(), 409, "board_closed"),
+            (Notify::NotGateway.into(), 403, "forbidden"),
+            (Common::NotFound.into(), 404, "not_found"),
+            (Common::Unavailable.into(), 503, "unavailable"),
+        ];
+        for (reason, status, code) in cases {
+            let domain = match reason {
+                Reason::Offices(_) => Domain::Offices,
+                Reason::Careboard(_) => Domain::Careboard,
+                Reason::Notify(_) => Domain::Notify,
+                Reason::Common(_) | Reason::Identity(_) => Domain::Identity,
+            };
+            let f = told(Refusal::new(domain, reason));
+            assert_eq!((f.status.as_u16(), f.code), (status, code), "{reason:?}");
+        }
+    }
+
+    #[test]
+    fn each_weakness_of_a_password_has_its_own_advice() {
+        let advice: std::collections::HashSet<String> = [
+            Identity::WeakPasswordTooShort,
+            Identity::WeakPasswordTooLong,
+            Identity::WeakPasswordCommon,
+            Identity::WeakPasswordReused,
+        ]
+        .into_iter()
+        .map(|w| told(Refusal::new(Domain::Identity, w)).message)
+        .collect();
+        assert_eq!(advice.len(), 4);
+    }
+
+    #[test]
+    fn wrong_fields_are_labelled_by_the_form_they_were_typed_into() {
+        let refusal = || Refusal::invalid(Domain::Identity, ["name"]);
+        let staff = told(refusal()).labelled(labels::STAFF);
+        assert_eq!((staff.status.as_u16(), staff.code), (422, "invalid_field"));
+        assert_eq!(
+            staff.fields,
+            [("name".to_owned(), "氏名を50文字以内で入力してください。")]
+        );
+        assert_eq!(
+            staff.message,
+            "入力内容を確認してください。氏名を50文字以内で入力してください。"
+        );
+        let office = told(refusal()).labelled(labels::OFFICE);
+        assert_eq!(
+            office.fields[0].1,
+            "事業所名を100文字以内で入力してください。"
+        );
+        let two = told(Refusal::invalid(Domain::Offices, ["name", "kana"]));
+        assert_eq!(two.message, MANY_FIELDS);
+        assert_eq!(two.labelled(labels::OFFICE).fields.len(), 2);
+        // A field no form names still gets a sentence, never its contract name alone.
+        let unknown = told(Refusal::invalid(Domain::Offices, ["partner_office_ids"]))
+            .labelled(labels::OFFICE);
+        assert_eq!(unknown.message, ANY_FIELD_HINT);
+    }
+
+    #[test]
+    fn a_refused_invitation_points_at_its_box() {
+        let refusal =
+            Refusal::new(Domain::Offices, Offices::InvitationInvalid).field("invitation_code");
+        let f = told(refusal).labelled(labels::OFFICE);
+        assert_eq!((f.status.as_u16(), f.code), (422, "invitation_invalid"));
+        assert_eq!(
+            f.fields,
+            [(
+                "invitation_code".to_owned(),
+                "市から届いた招待コードを入力してください。"
+            )]
+        );
+        assert!(f.message.starts_with("招待コードが正しくないか"));
+    }
+
+    #[test]
+    fn a_sign_in_on_another_office_device_names_the_device_office_only() {
+        let refusal = Refusal::new(Domain::Identity, Identity::OtherOfficeDevice)
+            .with(DEVICE_OFFICE_NAME, "高萩訪問看護ステーション");
+        let f = told(refusal);
+        assert_eq!((f.status.as_u16(), f.code), (403, "other_office_device"));
+        assert_eq!(
+            f.message,
+            "この端末は高萩訪問看護ステーションの端末のため、ログインできません。所属事業所の端末からログインしてください。"
+        );
+        // Without the office's name, still a sentence a care worker understands.
+        let bare = told(Refusal::new(Domain::Identity, Identity::OtherOfficeDevice));
+        assert!(bare.message.starts_with("この端末は他の事業所の端末のため"));
+    }
+
+    #[test]
+    fn a_status_message_alone_is_never_read() {
+        // What used to be parsed: now a status without details is told by its code only.
+        let f = Failure::from(tonic::Status::invalid_argument("invalid:name"));
+        assert_eq!((f.status.as_u16(), f.code), (500, "internal"));
+        assert!(f.fields.is_empty());
+        let f = Failure::from(tonic::Status::failed_precondition("board_closed"));
+        assert_eq!(f.code, "internal");
+        let f = Failure::from(tonic::Status::unavailable("tcp connect error"));
+        assert_eq!((f.status.as_u16(), f.code), (503, "unavailable"));
+        let f = Failure::from(tonic::Status::deadline_exceeded("timeout"));
+        assert_eq!(f.code, "unavailable");
+    }
+}
