@@ -12,11 +12,12 @@ mod audit;
 mod certificates;
 mod convert;
 mod decode;
+mod directory;
 mod mail;
 mod partners;
 
-use convert::{principal, staff_card, user};
-use decode::{actor, bounded, id, optional_id, peer_common_name, serial, user_input};
+use convert::{principal, user};
+use decode::{actor, bounded, id, optional_id, serial, user_input};
 
 pub struct IdentityGrpc {
     identity: Arc<Identity>,
@@ -218,33 +219,12 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::SearchStaffRequest>,
     ) -> Reply<pb::SearchStaffResponse> {
-        let req = request.into_inner();
-        bounded(&[
-            (&req.query, 200, "query"),
-            (&req.profession, 100, "profession"),
-        ])?;
-        let rows = self
-            .identity
-            .search_staff(
-                &actor(req.actor.as_ref())?,
-                &req.query,
-                optional_id(&req.office_id, "office_id")?,
-                &req.profession,
-            )
-            .await?;
-        Ok(Response::new(pb::SearchStaffResponse {
-            staff: rows.into_iter().map(staff_card).collect(),
-        }))
+        directory::search_staff(&self.identity, request).await
     }
 
     #[tracing::instrument(skip_all)]
     async fn get_staff_card(&self, request: Request<pb::UserRef>) -> Reply<pb::StaffCard> {
-        let req = request.into_inner();
-        let u = self
-            .identity
-            .staff_card(&actor(req.actor.as_ref())?, id(&req.user_id, "user_id")?)
-            .await?;
-        Ok(Response::new(staff_card(u)))
+        directory::get_staff_card(&self.identity, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -252,28 +232,7 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::ListMailAddressesRequest>,
     ) -> Reply<pb::ListMailAddressesResponse> {
-        let caller = peer_common_name(&request);
-        let req = request.into_inner();
-        let ids = req
-            .user_ids
-            .iter()
-            .map(|raw| id(raw, "user_ids"))
-            .collect::<Result<Vec<_>, _>>()?;
-        let admins_of = optional_id(&req.office_admins_of, "office_admins_of")?;
-        let rows = self
-            .identity
-            .mail_addresses(caller.as_deref(), &ids, admins_of)
-            .await?;
-        Ok(Response::new(pb::ListMailAddressesResponse {
-            addresses: rows
-                .into_iter()
-                .map(|(id, email, office)| pb::MailAddress {
-                    user_id: id.to_string(),
-                    email,
-                    office_id: office.to_string(),
-                })
-                .collect(),
-        }))
+        directory::list_mail_addresses(&self.identity, request).await
     }
 
     #[tracing::instrument(skip_all)]
