@@ -51,6 +51,19 @@ fn field_ident(name: &str) -> String {
     }
 }
 
+/// The part a message's package belongs to, as `crate::errors::Domain` names it: a request is
+/// refused in the name of the service it was sent to.
+fn domain(package: &str) -> &'static str {
+    match package {
+        "renrakucho.common.v1" => "Common",
+        "renrakucho.identity.v1" => "Identity",
+        "renrakucho.offices.v1" => "Offices",
+        "renrakucho.careboard.v1" => "Careboard",
+        "renrakucho.notify.v1" => "Notify",
+        other => panic!("package {other} has no error domain in src/errors.rs"),
+    }
+}
+
 fn checks(fds: &protox::prost_reflect::prost_types::FileDescriptorSet) -> String {
     let inputs: Vec<String> = fds
         .file
@@ -68,8 +81,9 @@ fn checks(fds: &protox::prost_reflect::prost_types::FileDescriptorSet) -> String
             let request = inputs.contains(&full);
             let _ = writeln!(
                 out,
-                "impl crate::checked::Checked for {} {{\n    const REQUEST: bool = {request};\n    fn check(&self) -> Result<(), &'static str> {{",
-                rust_path(&full)
+                "impl crate::checked::Checked for {} {{\n    const REQUEST: bool = {request};\n    const DOMAIN: crate::errors::Domain = crate::errors::Domain::{};\n    fn check(&self) -> Result<(), &'static str> {{",
+                rust_path(&full),
+                domain(package),
             );
             for field in &message.field {
                 let name = field.name();

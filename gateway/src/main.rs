@@ -8,6 +8,7 @@ mod config;
 mod csrf;
 mod csv;
 mod error;
+mod error_table;
 mod idempotency;
 mod live;
 mod return_to;

@@ -2,12 +2,13 @@
 //! string may hold NUL (PostgreSQL's text cannot store it, so it would surface as a database
 //! error), and a one-line field (a name, a title, a reason typed in one box, an id) may hold no
 //! line break. Which fields are multi-line is part of the contract (`build.rs`). A refusal is
-//! `InvalidArgument` with the field's name, `invalid:<field>`, like any other wrong field, so a
-//! service never passes such a string on, whoever calls it.
+//! `INVALID_FIELD` naming the field, like any other wrong field (`crate::errors`), so a service
+//! never passes such a string on, whoever calls it.
 //!
 //! Answers are decoded unchecked: what a service sends back was checked on its way in, and a
 //! client must still be able to read what was stored before the check existed.
 
+use crate::errors::Refusal;
 use prost::Message;
 use std::marker::PhantomData;
 use tonic::Status;
@@ -18,6 +19,8 @@ use tonic_prost::{ProstDecoder, ProstEncoder};
 pub trait Checked {
     /// Whether the message is the input of some RPC, and so checked when a server decodes it.
     const REQUEST: bool;
+    /// Who refuses the message: the service of its package.
+    const DOMAIN: crate::errors::Domain;
     /// The name of the first field that holds what it may not.
     ///
     /// # Errors
@@ -104,7 +107,7 @@ impl<U: Message + Checked + Default> Decoder for CheckedDecoder<U> {
             && let Some(m) = &item
         {
             m.check()
-                .map_err(|field| Status::invalid_argument(format!("invalid:{field}")))?;
+                .map_err(|field| Refusal::invalid(U::DOMAIN, [field]).into_status())?;
         }
         Ok(item)
     }
@@ -173,6 +176,29 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(title.check(), Err("title"));
+    }
+
+    #[test]
+    fn a_request_is_refused_in_the_name_of_its_service() {
+        use crate::errors::Domain;
+        const {
+            assert!(matches!(
+                <careboard::CreatePostRequest as Checked>::DOMAIN,
+                Domain::Careboard
+            ))
+        };
+        const {
+            assert!(matches!(
+                <identity::LoginRequest as Checked>::DOMAIN,
+                Domain::Identity
+            ))
+        };
+        const {
+            assert!(matches!(
+                <common::StatsRequest as Checked>::DOMAIN,
+                Domain::Common
+            ))
+        };
     }
 
     #[test]

@@ -3,6 +3,7 @@
 #![allow(clippy::pedantic, unreachable_pub, missing_docs)]
 
 pub mod checked;
+pub mod errors;
 
 include!(concat!(env!("OUT_DIR"), "/renrakucho.rs"));
 
@@ -30,28 +31,5 @@ impl common::LabelMonths {
                 months: common::MonthCount::from_rows(months),
             })
             .collect()
-    }
-}
-
-impl identity::OtherOfficeDevice {
-    /// The refusal as a status, this message in its details.
-    #[must_use]
-    pub fn into_status(self) -> tonic::Status {
-        use prost::Message;
-        tonic::Status::with_details(
-            tonic::Code::PermissionDenied,
-            "other_office_device",
-            self.encode_to_vec().into(),
-        )
-    }
-
-    /// The message a refusal carries; `None` for any other status.
-    #[must_use]
-    pub fn from_status(status: &tonic::Status) -> Option<Self> {
-        use prost::Message;
-        (status.code() == tonic::Code::PermissionDenied
-            && status.message() == "other_office_device")
-            .then(|| Self::decode(status.details()).ok())
-            .flatten()
     }
 }

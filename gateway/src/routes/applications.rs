@@ -21,18 +21,6 @@ use proto::offices as pb;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-fn already_decided(status: tonic::Status) -> Failure {
-    if status.message() == "already_decided" {
-        Failure::new(
-            StatusCode::CONFLICT,
-            "already_decided",
-            "この申請は既に承認または却下されています。",
-        )
-    } else {
-        Failure::from(status)
-    }
-}
-
 async fn list(state: &AppState, user: &Principal) -> Result<Vec<pb::Application>, Failure> {
     user.require_operator()?;
     let mut offices = state.clients.offices.clone();
@@ -82,8 +70,7 @@ async fn approve(
             approve: true,
             reason: String::new(),
         })
-        .await
-        .map_err(already_decided)?
+        .await?
         .into_inner();
     let office = decided.office.ok_or_else(|| {
         Failure::new(
@@ -140,7 +127,7 @@ async fn reject(
             reason: reason.to_owned(),
         })
         .await
-        .map_err(|s| already_decided(s).labelled(labels::DECISION))?
+        .for_form(labels::DECISION)?
         .into_inner();
     decided.application.ok_or_else(|| {
         Failure::new(

@@ -6,7 +6,7 @@ use super::api::ApiJson;
 use super::forms::PageForm;
 use super::labels;
 use crate::csrf::PreSession;
-use crate::error::{ApiError, ErrorBody, Failure, PageError};
+use crate::error::{ApiError, ErrorBody, Failure, ForForm, PageError};
 use crate::views::{self, ApplyForm, ApplyPage, FieldError};
 use axum::Json;
 use axum::extract::{Query, State};
@@ -133,24 +133,7 @@ async fn submit(
             invitation_code: body.invitation_code.clone(),
         })
         .await
-        .map_err(|status| match status.message() {
-            "applications_closed" => Failure::new(
-                StatusCode::FORBIDDEN,
-                "applications_closed",
-                "現在、事業所登録申請は受け付けていません。高萩市高齢福祉課 地域包括支援グループにお問い合わせください。",
-            ),
-            // Shown beside the code's field, like any other wrong field.
-            "invitation_invalid" => {
-                let mut f = Failure::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invitation_invalid",
-                    "招待コードが正しくないか、既に使われています。市から届いた招待コードを入力してください。",
-                );
-                f.fields = vec![("invitation_code".into(), "市から届いた招待コードを入力してください。")];
-                f
-            }
-            _ => Failure::from(status).labelled(labels::OFFICE),
-        })?;
+        .for_form(labels::OFFICE)?;
     let answer = answer.into_inner();
     Ok((
         answer.application_id,

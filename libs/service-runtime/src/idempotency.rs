@@ -40,28 +40,6 @@ pub enum IdempotencyError {
     Database(#[from] sqlx::Error),
 }
 
-impl IdempotencyError {
-    /// The status every service answers with; the gateway maps the codes once.
-    #[must_use]
-    pub fn status(&self) -> tonic::Status {
-        match self {
-            Self::InProgress => tonic::Status::aborted("idempotency_in_progress"),
-            Self::Reused => tonic::Status::failed_precondition("idempotency_key_reused"),
-            Self::AnswerNotKept => tonic::Status::failed_precondition("idempotency_answered"),
-            Self::Database(e) => {
-                tracing::error!(error = %e, "idempotency record failed");
-                tonic::Status::unavailable("database")
-            }
-        }
-    }
-}
-
-impl From<IdempotencyError> for tonic::Status {
-    fn from(e: IdempotencyError) -> Self {
-        e.status()
-    }
-}
-
 /// `lock_not_available`: the repeat waited `lock_timeout` for the first request.
 fn waited(e: sqlx::Error) -> IdempotencyError {
     match &e {

@@ -40,7 +40,7 @@ pub struct Directory {
 fn status(e: &tonic::Status) -> DirectoryError {
     match e.code() {
         tonic::Code::NotFound | tonic::Code::InvalidArgument => DirectoryError::NotFound,
-        _ => DirectoryError::Unavailable(e.message().to_owned()),
+        _ => DirectoryError::Unavailable(proto::errors::describe(e)),
     }
 }
 

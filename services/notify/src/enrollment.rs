@@ -76,9 +76,8 @@ impl Directory {
                 Ok(None)
             }
             Err(status) => Err(Unready::Retry(format!(
-                "identity: {:?} {}",
-                status.code(),
-                status.message()
+                "identity: {}",
+                proto::errors::describe(&status)
             ))),
         }
     }
@@ -91,7 +90,7 @@ impl Directory {
                 code_id: code.to_string(),
             })
             .await
-            .map_err(|s| format!("identity: {:?} {}", s.code(), s.message()))?;
+            .map_err(|s| format!("identity: {}", proto::errors::describe(&s)))?;
         Ok(())
     }
 }

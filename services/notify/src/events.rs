@@ -150,7 +150,7 @@ fn malformed(e: &serde_json::Error) -> Unplanned {
 fn away(e: &tonic::Status) -> Unplanned {
     // Whatever identity answers (away, or refusing a misconfigured certificate), the event
     // waits: the mail goes out once identity answers again.
-    Unplanned::Retry(format!("identity: {:?} {}", e.code(), e.message()))
+    Unplanned::Retry(format!("identity: {}", proto::errors::describe(e)))
 }
 
 /// Whom the event mails, and with which mail. Unknown kinds mail nobody.

@@ -5,6 +5,7 @@ mod deliver;
 mod directory;
 mod domain;
 mod enrollment;
+mod error;
 mod events;
 mod grpc;
 mod mailer;

@@ -6,6 +6,20 @@ use super::DomainError;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
+/// A rule of writing on the board that a reply or a correction would break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BoardRule {
+    /// Replies are one level deep.
+    #[error("a reply to a reply")]
+    ReplyToReply,
+    /// A withdrawn post takes no reply and no correction.
+    #[error("the post was withdrawn")]
+    PostWithdrawn,
+    /// Corrections are for a while after posting; later, a reply adds to the record.
+    #[error("the correction window has passed")]
+    CorrectionWindowPassed,
+}
+
 /// The window when the city sets none: a day, time enough to notice a slip on the next visit.
 pub const DEFAULT_WINDOW_HOURS: i64 = 24;
 
@@ -27,10 +41,10 @@ pub fn may_correct(
         return Err(DomainError::NotAuthor);
     }
     if post.withdrawn {
-        return Err(DomainError::Rule("post_withdrawn"));
+        return Err(DomainError::Rule(BoardRule::PostWithdrawn));
     }
     if now - post.created_at > window {
-        return Err(DomainError::Rule("correction_window_passed"));
+        return Err(DomainError::Rule(BoardRule::CorrectionWindowPassed));
     }
     Ok(())
 }
@@ -55,7 +69,7 @@ mod tests {
         assert!(may_correct(me, &written(me, 23, now), day, now).is_ok());
         assert_eq!(
             may_correct(me, &written(me, 25, now), day, now),
-            Err(DomainError::Rule("correction_window_passed"))
+            Err(DomainError::Rule(BoardRule::CorrectionWindowPassed))
         );
         assert_eq!(
             may_correct(Uuid::now_v7(), &written(me, 1, now), day, now),
@@ -65,7 +79,7 @@ mod tests {
         gone.withdrawn = true;
         assert_eq!(
             may_correct(me, &gone, day, now),
-            Err(DomainError::Rule("post_withdrawn"))
+            Err(DomainError::Rule(BoardRule::PostWithdrawn))
         );
     }
 }

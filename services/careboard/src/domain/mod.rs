@@ -25,13 +25,13 @@ pub enum DomainError {
     Closed,
     /// A team rule, e.g. the representative cannot leave without handing over.
     #[error("team rule: {0}")]
-    Team(&'static str),
+    Team(team::TeamRule),
     /// Someone else's post: only its author corrects or withdraws it.
     #[error("not the author")]
     NotAuthor,
-    /// A board rule refused the change (e.g. a reply to a reply, a correction too late).
-    #[error("board rule: {0}")]
-    Rule(&'static str),
+    /// A rule of writing on the board refused the change.
+    #[error(transparent)]
+    Rule(#[from] correction::BoardRule),
 }
 
 impl DomainError {

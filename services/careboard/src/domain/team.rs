@@ -3,6 +3,21 @@
 use super::DomainError;
 use uuid::Uuid;
 
+/// A rule of the team that a change would break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TeamRule {
+    /// Only active people join.
+    #[error("inactive user")]
+    InactiveUser,
+    #[error("already a member")]
+    AlreadyMember,
+    /// A team is never without its representative.
+    #[error("representative must hand over first")]
+    RepresentativeMustHandOver,
+    #[error("already the representative")]
+    AlreadyRepresentative,
+}
+
 /// What careboard needs to know of a person joining a team.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
@@ -14,10 +29,10 @@ pub struct Candidate {
 /// A person can join when active and not already a current member.
 pub fn may_join(candidate: &Candidate, already_member: bool) -> Result<(), DomainError> {
     if candidate.status != "active" {
-        return Err(DomainError::Team("inactive_user"));
+        return Err(DomainError::Team(TeamRule::InactiveUser));
     }
     if already_member {
-        return Err(DomainError::Team("already_member"));
+        return Err(DomainError::Team(TeamRule::AlreadyMember));
     }
     Ok(())
 }
@@ -28,7 +43,7 @@ pub fn may_remove(actor: Uuid, target: Uuid, target_is_member: bool) -> Result<(
         return Err(DomainError::NotFound);
     }
     if actor == target {
-        return Err(DomainError::Team("representative_must_hand_over"));
+        return Err(DomainError::Team(TeamRule::RepresentativeMustHandOver));
     }
     Ok(())
 }
@@ -39,7 +54,7 @@ pub fn may_hand_over(actor: Uuid, target: Uuid, target_is_member: bool) -> Resul
         return Err(DomainError::NotFound);
     }
     if actor == target {
-        return Err(DomainError::Team("already_representative"));
+        return Err(DomainError::Team(TeamRule::AlreadyRepresentative));
     }
     Ok(())
 }
@@ -57,7 +72,7 @@ mod tests {
         assert!(may_join(&active, false).is_ok());
         assert_eq!(
             may_join(&active, true),
-            Err(DomainError::Team("already_member"))
+            Err(DomainError::Team(TeamRule::AlreadyMember))
         );
         let suspended = Candidate {
             status: "suspended".into(),
@@ -65,7 +80,7 @@ mod tests {
         };
         assert_eq!(
             may_join(&suspended, false),
-            Err(DomainError::Team("inactive_user"))
+            Err(DomainError::Team(TeamRule::InactiveUser))
         );
     }
 
@@ -75,14 +90,14 @@ mod tests {
         let other = Uuid::now_v7();
         assert_eq!(
             may_remove(me, me, true),
-            Err(DomainError::Team("representative_must_hand_over"))
+            Err(DomainError::Team(TeamRule::RepresentativeMustHandOver))
         );
         assert!(may_remove(me, other, true).is_ok());
         assert_eq!(may_remove(me, other, false), Err(DomainError::NotFound));
         assert!(may_hand_over(me, other, true).is_ok());
         assert_eq!(
             may_hand_over(me, me, true),
-            Err(DomainError::Team("already_representative"))
+            Err(DomainError::Team(TeamRule::AlreadyRepresentative))
         );
     }
 }

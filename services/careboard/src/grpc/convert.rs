@@ -1,13 +1,11 @@
-//! Careboard's rows as the contract's messages, and its errors as gRPC statuses (mapped once).
+//! Careboard's rows as the contract's messages (its errors become refusals in `crate::error`).
 
+use crate::domain::Membership;
 use crate::domain::recipient::RecipientInput;
-use crate::domain::{DomainError, Membership};
-use crate::error::Error;
 use crate::service::{IncidentView, PostView, RecipientView};
 use crate::store::{ConsentRow, MemberRow, Stamp};
 use chrono::{DateTime, Utc};
 use proto::careboard as pb;
-use tonic::Status;
 
 pub(super) fn time(t: DateTime<Utc>) -> String {
     t.to_rfc3339()
@@ -179,36 +177,5 @@ pub(super) fn incident(v: IncidentView) -> pb::Incident {
                 note: n.note,
             })
             .collect(),
-    }
-}
-
-/// The status message is a stable machine code; the gateway turns it into words for people.
-impl From<Error> for Status {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Domain(DomainError::Forbidden) => Status::permission_denied("forbidden"),
-            Error::Domain(DomainError::NotFound) => Status::not_found("not_found"),
-            Error::Domain(DomainError::Invalid(fields)) => {
-                Status::invalid_argument(format!("invalid:{}", fields.join(",")))
-            }
-            Error::Domain(DomainError::Closed) => Status::failed_precondition("board_closed"),
-            Error::Domain(DomainError::Team(rule) | DomainError::Rule(rule)) => {
-                Status::failed_precondition(rule)
-            }
-            Error::Domain(DomainError::NotAuthor) => Status::permission_denied("not_author"),
-            Error::Store(e) => {
-                tracing::error!(error = %e, "store failure");
-                Status::unavailable("unavailable")
-            }
-            Error::Directory(e) => {
-                tracing::error!(error = %e, "directory failure");
-                Status::unavailable("unavailable")
-            }
-            Error::Idempotency(e) => e.status(),
-            Error::Internal(e) => {
-                tracing::error!(error = %e, "internal failure");
-                Status::internal("internal")
-            }
-        }
     }
 }

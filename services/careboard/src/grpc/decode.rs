@@ -1,14 +1,15 @@
 //! What a caller sent, checked before a use case sees it: the actor and ids.
 
 use crate::domain::{Actor, Role};
+use crate::error::{Error, invalid};
 use crate::service::Once;
 use common::idempotency::Claim;
 use tonic::Status;
 use uuid::Uuid;
 
 pub(super) fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
-    let a = a.ok_or_else(|| Status::unauthenticated("no_actor"))?;
-    let bad = || Status::unauthenticated("no_actor");
+    let bad = || Status::from(Error::NoActor);
+    let a = a.ok_or_else(bad)?;
     let role = match a.role() {
         proto::common::Role::Staff => Role::Staff,
         proto::common::Role::OfficeAdmin => Role::OfficeAdmin,
@@ -24,8 +25,7 @@ pub(super) fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
 }
 
 pub(super) fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
-    raw.parse()
-        .map_err(|_| Status::invalid_argument(format!("invalid:{field}")))
+    raw.parse().map_err(|_| invalid(field))
 }
 
 /// A list of ids, refused whole when one is not an id.
@@ -40,5 +40,5 @@ pub(super) fn once<T>(
 ) -> Result<Option<Once>, Status> {
     Claim::from_metadata(request.metadata())
         .map(|c| c.map(|claim| Once { claim, method }))
-        .map_err(|_| Status::invalid_argument("invalid:idempotency_key"))
+        .map_err(|_| invalid("idempotency_key"))
 }

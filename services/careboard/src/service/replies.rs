@@ -1,5 +1,6 @@
 //! Replies: one level under a post, read, marked and found like a post, shown under it.
 
+use crate::domain::correction::BoardRule;
 use super::Careboard;
 use super::board::{PostView, post_error};
 use super::write::{Once, Started};
@@ -81,10 +82,10 @@ impl Careboard {
             .await?
             .ok_or(DomainError::NotFound)?;
         if root.parent_id.is_some() {
-            return Err(DomainError::Rule("reply_to_reply").into());
+            return Err(DomainError::Rule(BoardRule::ReplyToReply).into());
         }
         if root.withdrawn_at.is_some() {
-            return Err(DomainError::Rule("post_withdrawn").into());
+            return Err(DomainError::Rule(BoardRule::PostWithdrawn).into());
         }
         let valid = valid?;
         let members = Store::members_in(&mut w.tx, recipient).await?;

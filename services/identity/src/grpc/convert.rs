@@ -1,55 +1,10 @@
-//! Identity's rows as the contract's messages, and its errors as gRPC statuses (mapped once).
+//! Identity's rows as the contract's messages (its errors become refusals in `crate::error`).
 
-use crate::domain::{DomainError, Role};
-use crate::error::Error;
+use crate::domain::Role;
 use crate::store::{CertificateRow, RequestRow, UserRow};
 use chrono::{DateTime, Utc};
 use proto::common::Role as ProtoRole;
 use proto::identity as pb;
-use tonic::Status;
-
-/// The status message is a stable machine code; the gateway turns it into words for people.
-impl From<Error> for Status {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Domain(d) => match d {
-                DomainError::BadCredentials => Status::unauthenticated("bad_credentials"),
-                DomainError::SessionInvalid => Status::unauthenticated("session_invalid"),
-                DomainError::Locked => Status::failed_precondition("locked"),
-                DomainError::Suspended => Status::permission_denied("suspended"),
-                DomainError::Certificate(why) => {
-                    tracing::warn!(reason = %why, "certificate refused");
-                    Status::permission_denied("device_not_registered")
-                }
-                DomainError::WeakPassword(w) => {
-                    Status::invalid_argument(format!("weak_password:{w}"))
-                }
-                DomainError::InvalidLoginId => Status::invalid_argument("invalid:login_id"),
-                DomainError::Invalid(field) => Status::invalid_argument(format!("invalid:{field}")),
-                DomainError::Forbidden => Status::permission_denied("forbidden"),
-                DomainError::NotFound => Status::not_found("not_found"),
-                DomainError::LoginIdTaken => Status::already_exists("login_id_taken"),
-                DomainError::RateLimited => Status::resource_exhausted("rate_limited"),
-                DomainError::EnrollmentRefused => Status::permission_denied("enrollment_refused"),
-                DomainError::WrongCurrentPassword => {
-                    Status::invalid_argument("wrong_current_password")
-                }
-                DomainError::OtherOfficeDevice(office) => pb::OtherOfficeDevice {
-                    device_office_name: office,
-                }
-                .into_status(),
-            },
-            Error::Store(e) => {
-                tracing::error!(error = %e, "store failure");
-                Status::unavailable("unavailable")
-            }
-            Error::Internal(e) => {
-                tracing::error!(error = %e, "internal failure");
-                Status::internal("internal")
-            }
-        }
-    }
-}
 
 pub(super) fn proto_role(role: &str) -> ProtoRole {
     match Role::parse(role) {

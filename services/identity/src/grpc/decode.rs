@@ -3,6 +3,7 @@
 
 use crate::domain::Role;
 use crate::domain::access::Actor;
+use crate::error::{Error, invalid};
 use crate::service::accounts::UserInput;
 use proto::common::Role as ProtoRole;
 use proto::identity as pb;
@@ -12,12 +13,12 @@ use uuid::Uuid;
 pub(super) fn serial(cert: Option<&pb::ClientCertificate>) -> Result<&str, Status> {
     cert.map(|c| c.serial.as_str())
         .filter(|s| !s.is_empty() && s.len() <= 64)
-        .ok_or_else(|| Status::invalid_argument("invalid:certificate"))
+        .ok_or_else(|| invalid("certificate"))
 }
 
 pub(super) fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
-    let a = a.ok_or_else(|| Status::unauthenticated("no_actor"))?;
-    let bad = || Status::unauthenticated("no_actor");
+    let bad = || Status::from(Error::NoActor);
+    let a = a.ok_or_else(bad)?;
     let role = match a.role() {
         ProtoRole::Staff => Role::Staff,
         ProtoRole::OfficeAdmin => Role::OfficeAdmin,
@@ -33,8 +34,7 @@ pub(super) fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
 }
 
 pub(super) fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
-    raw.parse()
-        .map_err(|_| Status::invalid_argument(format!("invalid:{field}")))
+    raw.parse().map_err(|_| invalid(field))
 }
 
 pub(super) fn optional_id(raw: &str, field: &'static str) -> Result<Option<Uuid>, Status> {
@@ -48,7 +48,7 @@ pub(super) fn optional_id(raw: &str, field: &'static str) -> Result<Option<Uuid>
 /// Field lengths checked before anything else, so no input is large enough to cost much.
 pub(super) fn bounded(fields: &[(&str, usize, &'static str)]) -> Result<(), Status> {
     match fields.iter().find(|(v, max, _)| v.len() > *max) {
-        Some((_, _, name)) => Err(Status::invalid_argument(format!("invalid:{name}"))),
+        Some((_, _, name)) => Err(invalid(name)),
         None => Ok(()),
     }
 }

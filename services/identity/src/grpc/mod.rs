@@ -1,21 +1,23 @@
-//! The gRPC surface of identity: decode, call the use case, map errors to a status once.
+//! The gRPC surface of identity: decode, call the use case; its errors become the contract's
+//! refusals once, in `crate::error`.
 
 use crate::domain::DomainError;
-use crate::domain::audit::ChainVerdict;
 use crate::error::Error;
 use crate::service::Identity;
 use proto::identity as pb;
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
-use uuid::Uuid;
 
+mod audit;
+mod certificates;
 mod convert;
 mod decode;
+mod directory;
 mod mail;
 mod partners;
 
-use convert::{certificate, certificate_request, principal, staff_card, time, user};
-use decode::{actor, bounded, id, optional_id, peer_common_name, serial, user_input};
+use convert::{principal, user};
+use decode::{actor, bounded, id, optional_id, serial, user_input};
 
 pub struct IdentityGrpc {
     identity: Arc<Identity>,
@@ -201,29 +203,7 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<proto::common::StatsRequest>,
     ) -> Reply<pb::IdentityStats> {
-        let req = request.into_inner();
-        let s = self
-            .identity
-            .stats(&actor(req.actor.as_ref())?, &req.from_month, &req.to_month)
-            .await?;
-        let months = |rows: Vec<(String, u64)>| {
-            rows.into_iter()
-                .map(|(month, value)| proto::common::MonthCount { month, value })
-                .collect()
-        };
-        Ok(Response::new(pb::IdentityStats {
-            staff_by_profession: s
-                .staff_by_profession
-                .into_iter()
-                .map(|(label, value)| proto::common::LabelCount { label, value })
-                .collect(),
-            active_users: months(s.active_users),
-            certificates_issued: months(s.certificates_issued),
-            certificates_revoked: months(s.certificates_revoked),
-            staff_by_profession_monthly: proto::common::LabelMonths::from_rows(
-                s.staff_by_profession_monthly,
-            ),
-        }))
+        audit::get_identity_stats(&self.identity, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -231,61 +211,7 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::ListAuditRequest>,
     ) -> Reply<pb::ListAuditResponse> {
-        let req = request.into_inner();
-        bounded(&[
-            (&req.user, 100, "user"),
-            (&req.target_id, 100, "target_id"),
-            (&req.action, 100, "action"),
-            (&req.from, 20, "from"),
-            (&req.to, 20, "to"),
-            (&req.outcome, 20, "outcome"),
-        ])?;
-        let query = crate::service::audit::AuditQuery {
-            user: &req.user,
-            office: optional_id(&req.office_id, "office_id")?,
-            target_id: &req.target_id,
-            action: &req.action,
-            from: &req.from,
-            to: &req.to,
-            before_seq: req.before_seq,
-            limit: req.limit,
-            outcome: &req.outcome,
-        };
-        let lines = self
-            .identity
-            .audit_lines(&actor(req.actor.as_ref())?, &query)
-            .await?;
-        let asked = match req.limit {
-            0 => 200,
-            n => n.min(5000) as usize,
-        };
-        let next_before_seq = if lines.len() == asked {
-            lines.last().map_or(0, |l| l.seq)
-        } else {
-            0
-        };
-        let opt = |v: Option<Uuid>| v.map(|u| u.to_string()).unwrap_or_default();
-        Ok(Response::new(pb::ListAuditResponse {
-            entries: lines
-                .into_iter()
-                .map(|l| pb::AuditEntry {
-                    seq: l.seq,
-                    at: time(l.at),
-                    source: l.source,
-                    action: l.action,
-                    actor_user_id: opt(l.actor_user_id),
-                    actor_login_id: l.actor_login_id.unwrap_or_default(),
-                    actor_name: l.actor_name.unwrap_or_default(),
-                    actor_office_id: opt(l.actor_office_id),
-                    cert_serial: l.cert_serial.unwrap_or_default(),
-                    target_type: l.target_type.unwrap_or_default(),
-                    target_id: l.target_id.unwrap_or_default(),
-                    outcome: l.outcome,
-                    details: l.details.to_string(),
-                })
-                .collect(),
-            next_before_seq,
-        }))
+        audit::list_audit(&self.identity, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -293,33 +219,12 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::SearchStaffRequest>,
     ) -> Reply<pb::SearchStaffResponse> {
-        let req = request.into_inner();
-        bounded(&[
-            (&req.query, 200, "query"),
-            (&req.profession, 100, "profession"),
-        ])?;
-        let rows = self
-            .identity
-            .search_staff(
-                &actor(req.actor.as_ref())?,
-                &req.query,
-                optional_id(&req.office_id, "office_id")?,
-                &req.profession,
-            )
-            .await?;
-        Ok(Response::new(pb::SearchStaffResponse {
-            staff: rows.into_iter().map(staff_card).collect(),
-        }))
+        directory::search_staff(&self.identity, request).await
     }
 
     #[tracing::instrument(skip_all)]
     async fn get_staff_card(&self, request: Request<pb::UserRef>) -> Reply<pb::StaffCard> {
-        let req = request.into_inner();
-        let u = self
-            .identity
-            .staff_card(&actor(req.actor.as_ref())?, id(&req.user_id, "user_id")?)
-            .await?;
-        Ok(Response::new(staff_card(u)))
+        directory::get_staff_card(&self.identity, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -327,28 +232,7 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::ListMailAddressesRequest>,
     ) -> Reply<pb::ListMailAddressesResponse> {
-        let caller = peer_common_name(&request);
-        let req = request.into_inner();
-        let ids = req
-            .user_ids
-            .iter()
-            .map(|raw| id(raw, "user_ids"))
-            .collect::<Result<Vec<_>, _>>()?;
-        let admins_of = optional_id(&req.office_admins_of, "office_admins_of")?;
-        let rows = self
-            .identity
-            .mail_addresses(caller.as_deref(), &ids, admins_of)
-            .await?;
-        Ok(Response::new(pb::ListMailAddressesResponse {
-            addresses: rows
-                .into_iter()
-                .map(|(id, email, office)| pb::MailAddress {
-                    user_id: id.to_string(),
-                    email,
-                    office_id: office.to_string(),
-                })
-                .collect(),
-        }))
+        directory::list_mail_addresses(&self.identity, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -405,55 +289,12 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::IssueEnrollmentCodeRequest>,
     ) -> Reply<pb::EnrollmentCode> {
-        let req = request.into_inner();
-        bounded(&[
-            (&req.office_name, 400, "office_id"),
-            (&req.email, 254, "email"),
-        ])?;
-        let (number, secret, expires_at) = self
-            .identity
-            .issue_enrollment_code(
-                &actor(req.actor.as_ref())?,
-                id(&req.office_id, "office_id")?,
-                &req.office_name,
-                &req.email,
-            )
-            .await?;
-        Ok(Response::new(pb::EnrollmentCode {
-            number,
-            secret,
-            expires_at: time(expires_at),
-        }))
+        certificates::issue_enrollment_code(&self.identity, request).await
     }
 
     #[tracing::instrument(skip_all)]
     async fn enroll(&self, request: Request<pb::EnrollRequest>) -> Reply<pb::EnrollResponse> {
-        let req = request.into_inner();
-        bounded(&[
-            (&req.number, 64, "number"),
-            (&req.secret, 64, "secret"),
-            (&req.device_label, 400, "device_label"),
-            (&req.p12_password, 1024, "p12_password"),
-            (&req.source, 128, "source"),
-        ])?;
-        let e = self
-            .identity
-            .enroll(
-                &req.number,
-                &req.secret,
-                &req.device_label,
-                &req.p12_password,
-                req.legacy_p12,
-                &req.source,
-            )
-            .await?;
-        Ok(Response::new(pb::EnrollResponse {
-            p12: e.p12,
-            serial: e.serial,
-            device_label: e.label,
-            office_name: e.office_name,
-            not_after: time(e.not_after),
-        }))
+        certificates::enroll(&self.identity, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -461,20 +302,7 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::ListCertificatesRequest>,
     ) -> Reply<pb::ListCertificatesResponse> {
-        let req = request.into_inner();
-        bounded(&[(&req.query, 200, "query")])?;
-        let rows = self
-            .identity
-            .list_certificates(
-                &actor(req.actor.as_ref())?,
-                optional_id(&req.office_id, "office_id")?,
-                &req.query,
-            )
-            .await?;
-        let now = common::clock::Clock::now(&common::clock::SystemClock);
-        Ok(Response::new(pb::ListCertificatesResponse {
-            certificates: rows.into_iter().map(|c| certificate(c, now)).collect(),
-        }))
+        certificates::list_certificates(&self.identity, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -482,14 +310,7 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::RevokeCertificateRequest>,
     ) -> Reply<pb::Certificate> {
-        let req = request.into_inner();
-        bounded(&[(&req.serial, 64, "serial"), (&req.reason, 1000, "reason")])?;
-        let c = self
-            .identity
-            .revoke_certificate(&actor(req.actor.as_ref())?, &req.serial, &req.reason)
-            .await?;
-        let now = common::clock::Clock::now(&common::clock::SystemClock);
-        Ok(Response::new(certificate(c, now)))
+        certificates::revoke_certificate(&self.identity, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -497,16 +318,7 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::RequestCertificateRequest>,
     ) -> Reply<pb::CertificateRequest> {
-        let req = request.into_inner();
-        bounded(&[
-            (&req.office_name, 400, "office_id"),
-            (&req.note, 1000, "note"),
-        ])?;
-        let r = self
-            .identity
-            .request_certificate(&actor(req.actor.as_ref())?, &req.office_name, &req.note)
-            .await?;
-        Ok(Response::new(certificate_request(r)))
+        certificates::request_certificate(&self.identity, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -514,22 +326,14 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::ListCertificateRequestsRequest>,
     ) -> Reply<pb::ListCertificateRequestsResponse> {
-        let rows = self
-            .identity
-            .list_requests(&actor(request.get_ref().actor.as_ref())?)
-            .await?;
-        Ok(Response::new(pb::ListCertificateRequestsResponse {
-            requests: rows.into_iter().map(certificate_request).collect(),
-        }))
+        certificates::list_certificate_requests(&self.identity, request).await
     }
 
     async fn get_revocations(
         &self,
-        _request: Request<pb::GetRevocationsRequest>,
+        request: Request<pb::GetRevocationsRequest>,
     ) -> Reply<pb::GetRevocationsResponse> {
-        Ok(Response::new(pb::GetRevocationsResponse {
-            serials: self.identity.revocations().await?,
-        }))
+        certificates::get_revocations(&self.identity, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -537,22 +341,7 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::VerifyAuditChainRequest>,
     ) -> Reply<pb::VerifyAuditChainResponse> {
-        let verdict = self
-            .identity
-            .verify_audit(&actor(request.get_ref().actor.as_ref())?)
-            .await?;
-        Ok(Response::new(match verdict {
-            ChainVerdict::Intact { records } => pb::VerifyAuditChainResponse {
-                intact: true,
-                records: records as u64,
-                first_broken_seq: 0,
-            },
-            ChainVerdict::BrokenAt { seq, checked } => pb::VerifyAuditChainResponse {
-                intact: false,
-                records: checked as u64,
-                first_broken_seq: seq,
-            },
-        }))
+        audit::verify_audit_chain(&self.identity, request).await
     }
 
     #[tracing::instrument(skip_all, fields(code_id = %request.get_ref().code_id))]

@@ -4,7 +4,7 @@ use super::Reply;
 use super::decode::{actor, id};
 use crate::service::Identity;
 use proto::identity as pb;
-use tonic::{Request, Response, Status};
+use tonic::{Request, Response};
 use uuid::Uuid;
 
 fn reply(office: Uuid, partners: &[Uuid]) -> pb::OfficePartners {
@@ -34,7 +34,7 @@ pub(super) async fn set(
     let office = id(&req.office_id, "office_id")?;
     // Bounded before parsing: the domain refuses more than a few dozen anyway.
     if req.partner_office_ids.len() > 1000 {
-        return Err(Status::invalid_argument("invalid:partner_office_ids"));
+        return Err(crate::error::invalid("partner_office_ids"));
     }
     let partners = req
         .partner_office_ids

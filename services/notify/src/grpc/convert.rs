@@ -1,24 +1,7 @@
-//! Notify's rows as the contract's messages, and its refusals as gRPC statuses (mapped once).
+//! Notify's rows as the contract's messages (its refusals are mapped in `crate::error`).
 
-use crate::domain::access::Refused;
-use crate::store::{StoreError, UndeliveredRow};
+use crate::store::UndeliveredRow;
 use proto::notify as pb;
-use tonic::Status;
-
-impl From<Refused> for Status {
-    fn from(e: Refused) -> Self {
-        match e {
-            Refused::NotGateway | Refused::Forbidden => Status::permission_denied("forbidden"),
-        }
-    }
-}
-
-impl From<StoreError> for Status {
-    fn from(e: StoreError) -> Self {
-        tracing::error!(error = %e, "store failure");
-        Status::unavailable("unavailable")
-    }
-}
 
 fn id(v: Option<uuid::Uuid>) -> String {
     v.map(|u| u.to_string()).unwrap_or_default()

@@ -5,7 +5,7 @@ use crate::domain::access::{Reader, Role};
 use tonic::{Request, Status};
 
 pub(super) fn reader(a: Option<&proto::common::Actor>) -> Result<Reader, Status> {
-    let bad = || Status::unauthenticated("no_actor");
+    let bad = crate::error::no_actor;
     let a = a.ok_or_else(bad)?;
     let role = match a.role() {
         proto::common::Role::Staff => Role::Staff,

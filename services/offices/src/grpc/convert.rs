@@ -1,43 +1,7 @@
-//! Offices' rows as the contract's messages, and its errors as gRPC statuses (mapped once).
+//! Offices' rows as the contract's messages (its errors become refusals in `crate::error`).
 
-use crate::domain::DomainError;
-use crate::error::Error;
 use crate::store::{AnnouncementRow, ApplicationRow, OfficeRow};
 use proto::offices as pb;
-use tonic::Status;
-
-/// The status message is a stable machine code; the gateway turns it into words for people.
-impl From<Error> for Status {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Domain(DomainError::Invalid(field)) => {
-                Status::invalid_argument(format!("invalid:{field}"))
-            }
-            Error::Domain(DomainError::Fields(fields)) => {
-                Status::invalid_argument(format!("invalid:{}", fields.join(",")))
-            }
-            Error::Domain(DomainError::Forbidden) => Status::permission_denied("forbidden"),
-            Error::Domain(DomainError::NotFound) => Status::not_found("not_found"),
-            Error::Domain(DomainError::AlreadyDecided) => {
-                Status::failed_precondition("already_decided")
-            }
-            Error::Domain(DomainError::InvitationInvalid) => {
-                Status::permission_denied("invitation_invalid")
-            }
-            Error::Domain(DomainError::ApplicationsClosed) => {
-                Status::failed_precondition("applications_closed")
-            }
-            Error::Store(e) => {
-                tracing::error!(error = %e, "store failure");
-                Status::unavailable("unavailable")
-            }
-            Error::Internal(e) => {
-                tracing::error!(error = %e, "internal failure");
-                Status::internal("internal")
-            }
-        }
-    }
-}
 
 pub(super) fn office(row: OfficeRow) -> pb::Office {
     pb::Office {

@@ -2,6 +2,7 @@
 
 use crate::domain::ActorRole;
 use crate::domain::application::ApplicationInput;
+use crate::error::{Error, invalid};
 use crate::service::Actor;
 use proto::common::Role;
 use proto::offices as pb;
@@ -9,8 +10,8 @@ use tonic::Status;
 use uuid::Uuid;
 
 pub(super) fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
-    let a = a.ok_or_else(|| Status::unauthenticated("no_actor"))?;
-    let bad = || Status::unauthenticated("no_actor");
+    let bad = || Status::from(Error::NoActor);
+    let a = a.ok_or_else(bad)?;
     let role = match a.role() {
         Role::Staff => ActorRole::Staff,
         Role::OfficeAdmin => ActorRole::OfficeAdmin,
@@ -25,8 +26,7 @@ pub(super) fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
 }
 
 pub(super) fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
-    raw.parse()
-        .map_err(|_| Status::invalid_argument(format!("invalid:{field}")))
+    raw.parse().map_err(|_| invalid(field))
 }
 
 /// Every typed field is bounded before anything else, so no input is large enough to cost much.
@@ -48,7 +48,7 @@ pub(super) fn input(f: pb::ApplicationFields) -> Result<ApplicationInput, Status
         (&f.admin_phone, "admin_phone"),
     ];
     if let Some((_, name)) = fields.iter().find(|(v, _)| v.len() > 1000) {
-        return Err(Status::invalid_argument(format!("invalid:{name}")));
+        return Err(invalid(name));
     }
     Ok(ApplicationInput {
         name: f.name,

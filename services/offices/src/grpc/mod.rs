@@ -1,6 +1,7 @@
 //! The gRPC surface of offices: decode, call the use case, map errors to a status once.
 
 use crate::domain::ActorRole;
+use crate::error::invalid;
 use crate::service::{NewOffice, Offices};
 use proto::offices as pb;
 use std::sync::Arc;
@@ -87,7 +88,7 @@ impl pb::offices_server::Offices for OfficesGrpc {
     ) -> Reply<pb::ListOfficesResponse> {
         let kind = &request.get_ref().kind;
         if kind.len() > 100 {
-            return Err(Status::invalid_argument("invalid:kind"));
+            return Err(invalid("kind"));
         }
         let rows = self.offices.on_map(Some(kind)).await?;
         let public = rows.into_iter().map(|mut r| {
@@ -178,7 +179,7 @@ impl pb::offices_server::Offices for OfficesGrpc {
     ) -> Reply<pb::Invitation> {
         let req = request.into_inner();
         if req.note.len() > 2000 {
-            return Err(Status::invalid_argument("invalid:note"));
+            return Err(invalid("note"));
         }
         let code = self
             .offices
@@ -225,7 +226,7 @@ impl pb::offices_server::Offices for OfficesGrpc {
     ) -> Reply<pb::DecideApplicationResponse> {
         let req = request.into_inner();
         if req.reason.len() > 4000 {
-            return Err(Status::invalid_argument("invalid:reason"));
+            return Err(invalid("reason"));
         }
         let (app, created) = self
             .offices
@@ -249,7 +250,7 @@ impl pb::offices_server::Offices for OfficesGrpc {
     ) -> Reply<pb::Office> {
         let req = request.into_inner();
         if req.reason.len() > 4000 {
-            return Err(Status::invalid_argument("invalid:reason"));
+            return Err(invalid("reason"));
         }
         let row = self
             .offices
@@ -314,7 +315,7 @@ impl pb::offices_server::Offices for OfficesGrpc {
     ) -> Reply<pb::Announcement> {
         let req = request.into_inner();
         if req.title.len() > 2000 || req.body.len() > 40_000 {
-            return Err(Status::invalid_argument("invalid:body"));
+            return Err(invalid("body"));
         }
         let existing = if req.announcement_id.is_empty() {
             None
