@@ -11,6 +11,7 @@ pub mod people;
 pub mod pki;
 pub mod postgres;
 pub mod process;
+pub mod routes;
 pub mod smtp;
 pub mod stack;
 

@@ -203,6 +203,14 @@ pub struct Certificates<'a> {
     pub notice: Option<&'a str>,
 }
 
+/// One office the operator may tick as a partner.
+pub struct PartnerChoice {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub checked: bool,
+}
+
 #[derive(Template)]
 #[template(path = "operator_office.html")]
 pub struct OperatorOffice<'a> {
@@ -214,7 +222,7 @@ pub struct OperatorOffice<'a> {
     pub users: Vec<UserLine>,
     pub certificates: Vec<CertificateLine>,
     pub professions: &'a [String],
-    pub partners: Vec<crate::routes::PartnerChoice>,
+    pub partners: Vec<PartnerChoice>,
 }
 
 #[derive(Template)]
