@@ -2,7 +2,7 @@
 //! code; every message is Japanese and says what to do. Pages get an HTML page, `/api/` a JSON
 //! body `{"error": {"code", "message"}}`. The cause is logged, never shown.
 
-use crate::views;
+use super::page;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -308,9 +308,9 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let f = self.0;
         let page = if f.code == "certificate_required" {
-            views::render(&views::CertificateRequired {})
+            page::render(&page::CertificateRequired {})
         } else {
-            views::render(&views::ErrorPage {
+            page::render(&page::ErrorPage {
                 message: &f.message,
                 login_link: f.status == StatusCode::UNAUTHORIZED,
             })

@@ -13,6 +13,7 @@ pub mod json;
 pub mod labels;
 pub mod layers;
 pub mod live;
+pub mod page;
 pub mod revocation;
 pub mod state;
 pub mod tls;

@@ -9,34 +9,14 @@ pub use desk::*;
 pub use mail::*;
 
 use askama::Template;
-use axum::response::Html;
 
-pub fn render(page: &impl Template) -> Html<String> {
-    match page.render() {
-        Ok(html) => Html(html),
-        Err(e) => {
-            tracing::error!(error = %e, "template failed");
-            Html("<!doctype html><meta charset=utf-8><p>システムエラーが発生しました。</p>".into())
-        }
-    }
-}
+pub use crate::edge::page::render;
 
 #[derive(Template)]
 #[template(path = "portal.html")]
 pub struct Portal<'a> {
     pub announcements: Vec<AnnouncementLine>,
     pub contact_lines: &'a [String],
-}
-
-#[derive(Template)]
-#[template(path = "certificate_required.html")]
-pub struct CertificateRequired {}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage<'a> {
-    pub message: &'a str,
-    pub login_link: bool,
 }
 
 #[derive(Template)]
