@@ -127,6 +127,32 @@ pub enum Handled {
     Later(Duration),
 }
 
+/// How long JetStream waits for an answer before it hands a message out again. Short, so that
+/// the events a crashed process held come back soon; a long handling keeps its hold by telling
+/// JetStream it is still at work (`PROGRESS_EVERY`).
+const ACK_WAIT: Duration = Duration::from_secs(15);
+const PROGRESS_EVERY: Duration = Duration::from_secs(5);
+
+/// Runs `work`, telling JetStream now and then that `message` is still being handled.
+async fn working<Fut: std::future::Future<Output = Handled>>(
+    message: &jetstream::Message,
+    work: Fut,
+) -> Handled {
+    let mut work = std::pin::pin!(work);
+    let mut beat =
+        tokio::time::interval_at(tokio::time::Instant::now() + PROGRESS_EVERY, PROGRESS_EVERY);
+    loop {
+        tokio::select! {
+            handled = &mut work => return handled,
+            _ = beat.tick() => {
+                if let Err(e) = message.ack_with(jetstream::AckKind::Progress).await {
+                    tracing::warn!(error = %e, "progress not told; the event may be redelivered");
+                }
+            }
+        }
+    }
+}
+
 /// Runs a durable pull consumer named `name` over `subjects`, handing each decoded event to
 /// `handle` until cancelled, at most `limit` at a time. Redelivery after a `Retry` waits 2 s.
 pub async fn consume<F, Fut>(
@@ -147,7 +173,7 @@ where
         durable_name: Some(name.into()),
         filter_subjects: subjects.iter().map(|s| (*s).to_owned()).collect(),
         ack_policy: jetstream::consumer::AckPolicy::Explicit,
-        ack_wait: Duration::from_secs(30),
+        ack_wait: ACK_WAIT,
         max_deliver: -1,
         ..Default::default()
     };
@@ -158,14 +184,10 @@ where
         .await
     {
         Ok(mut existing) => {
-            let current = existing
-                .info()
-                .await
-                .map_err(nats_err)?
-                .config
-                .filter_subjects
-                .clone();
-            if current == config.filter_subjects {
+            let current = existing.info().await.map_err(nats_err)?.config.clone();
+            if current.filter_subjects == config.filter_subjects
+                && current.ack_wait == config.ack_wait
+            {
                 existing
             } else {
                 stream.update_consumer(config).await.map_err(nats_err)?
@@ -234,7 +256,8 @@ where
                 &span,
                 header_tp.as_deref().or(event.traceparent.as_deref()),
             );
-            tracing::Instrument::instrument(handle(event), span).await
+            let work = tracing::Instrument::instrument(handle(event), span);
+            working(&message, work).await
         }
     };
     let (label, ack) = match result {

@@ -6,7 +6,7 @@
 use crate::directory::Directory;
 use crate::domain::delivery::{Outcome, RetryPolicy, Template};
 use crate::events::{self, CONSUMER, DEAD_LETTER, DeadLetter, Planned, Unplanned};
-use crate::mailer::Mailer;
+use crate::mailer::{Mailer, SEND_DEADLINE};
 use crate::store::{DeliveryRow, NewDelivery, Store};
 use common::clock::SharedClock;
 use common::events::{CloudEvent, Handled};
@@ -14,9 +14,9 @@ use futures::StreamExt;
 use lettre::message::Mailbox;
 use std::time::Duration;
 
-/// How long one try holds its email against another replica: longer than a send can take
-/// (the SMTP timeout is 10 s per step).
-const LEASE: Duration = Duration::from_mins(2);
+/// How long one try holds its email against another replica: longer than a send can take, and
+/// short, since the lease of a process that crashed mid-send holds its email back until it lapses.
+const LEASE: Duration = Duration::from_secs(SEND_DEADLINE.as_secs() + 10);
 
 /// The soonest a pending event comes back: a redelivery costs a little, so not sooner than this.
 const SOONEST: Duration = Duration::from_millis(500);

@@ -11,6 +11,11 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::path::PathBuf;
+use std::time::Duration;
+
+/// The longest one email's hand-over may take, all SMTP steps together: a hung server must not
+/// hold the email past its lease (`deliver::LEASE`).
+pub const SEND_DEADLINE: Duration = Duration::from_secs(20);
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
@@ -39,7 +44,7 @@ impl Mailer {
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host.clone())
             .port(url.port().unwrap_or(default_port))
             .tls(tls)
-            .timeout(Some(std::time::Duration::from_secs(10)))
+            .timeout(Some(Duration::from_secs(10)))
             .pool_config(PoolConfig::new().max_size(connections.max(1)));
         if !url.username().is_empty() {
             builder = builder.credentials(Credentials::new(
@@ -76,19 +81,25 @@ impl Mailer {
             }
         };
         match self {
-            Mailer::Smtp(t) => match t.send(message).await {
-                Ok(_) => Outcome::Sent,
-                Err(e) => {
-                    let text = without_addresses(&e.to_string());
-                    tracing::warn!(error = %text, "the mail server did not take an email");
-                    match e.status() {
-                        Some(code) => classify_reply(code.into(), &text),
-                        // Unreachable, timed out, TLS or a garbled answer: the server may well
-                        // take it later.
-                        None => Outcome::Transient(Failure::Temporary),
+            Mailer::Smtp(t) => {
+                match tokio::time::timeout(SEND_DEADLINE, Box::pin(t.send(message))).await {
+                    Err(_) => {
+                        tracing::warn!("the mail server did not answer in time");
+                        Outcome::Transient(Failure::Temporary)
+                    }
+                    Ok(Ok(_)) => Outcome::Sent,
+                    Ok(Err(e)) => {
+                        let text = without_addresses(&e.to_string());
+                        tracing::warn!(error = %text, "the mail server did not take an email");
+                        match e.status() {
+                            Some(code) => classify_reply(code.into(), &text),
+                            // Unreachable, timed out, TLS or a garbled answer: the server may well
+                            // take it later.
+                            None => Outcome::Transient(Failure::Temporary),
+                        }
                     }
                 }
-            },
+            }
             Mailer::Files(t) => match t.send(message).await {
                 Ok(_) => Outcome::Sent,
                 Err(e) => {

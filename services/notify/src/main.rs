@@ -23,7 +23,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 async fn main() -> anyhow::Result<()> {
     let vars = Vars::from_process();
     let telemetry = common::telemetry::init("notify", &vars)?;
-    let result = serve(&vars).await;
+    let result = Box::pin(serve(&vars)).await;
     if let Err(e) = &result {
         tracing::error!(error = format!("{e:#}"), "notify stopped");
     }
