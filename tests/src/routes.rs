@@ -36,7 +36,11 @@ fn collect(functions: &[&str], in_main: &str) -> Vec<String> {
     }
     let mut paths: Vec<String> = bodies
         .iter()
-        .flat_map(|b| b.split('"').filter(|s| s.starts_with('/')).map(str::to_owned))
+        .flat_map(|b| {
+            b.split('"')
+                .filter(|s| s.starts_with('/'))
+                .map(str::to_owned)
+        })
         .collect();
     paths.sort_unstable();
     paths.dedup();

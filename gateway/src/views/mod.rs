@@ -216,11 +216,7 @@ pub struct OperatorUsers<'a> {
 /// An RFC 3339 time from a service, as people in Japan read it.
 #[must_use]
 pub fn tokyo_time(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .ok()
-        .and_then(|t| Some(t.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600)?)))
-        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+    common::japan::display(rfc3339)
 }
 
 #[must_use]

@@ -43,13 +43,7 @@ fn field_errors(f: &Failure) -> Vec<FieldError> {
 
 /// Today in Japan, the latest date a consent can carry.
 fn today(state: &AppState) -> String {
-    let now = state.clock.now();
-    chrono::FixedOffset::east_opt(9 * 3600)
-        .map_or_else(
-            || now.date_naive(),
-            |jst| now.with_timezone(&jst).date_naive(),
-        )
-        .to_string()
+    common::japan::today(state.clock.now()).to_string()
 }
 
 pub async fn get(state: &AppState, user: &Principal, id: &str) -> Result<pb::Recipient, Failure> {
