@@ -1,26 +1,21 @@
 //! gateway: TLS with client certificates, sessions, the browser UI and the JSON API. It owns no
 //! data; everything it shows comes from the services over gRPC.
 
-mod auth;
-mod charts;
-mod clients;
+mod areas;
 mod config;
-mod csrf;
-mod csv;
-mod error;
-mod error_table;
-mod idempotency;
-mod live;
-mod return_to;
-mod revocation;
-mod routes;
-mod text;
-mod tls;
+mod edge;
+mod kit;
+mod openapi;
 mod views;
-mod watch;
 
 use anyhow::Context;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
 use common::config::Vars;
+use edge::state::{AppState, BODY_LIMIT};
+use edge::{clients, live, revocation, tls};
 use std::time::Duration;
 
 #[tokio::main]
@@ -92,7 +87,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let live = live::Live::default();
     let relay = tokio::spawn(live.clone().run(nats, shutdown.clone()));
     let clock: common::clock::SharedClock = std::sync::Arc::new(common::clock::SystemClock);
-    let app = routes::router(routes::AppState {
+    let app = app(AppState {
         clients,
         revocations: revocations.clone(),
         clock,
@@ -124,4 +119,55 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let _ = relay.await;
     admin.await??;
     Ok(())
+}
+
+/// Every area's routes, behind the edge's layers. Public routes work without a certificate;
+/// every other route sits behind `auth::require_certificate`.
+fn app(state: AppState) -> Router {
+    use areas::{
+        accounts, announcements, applications, audit, board, certificates, incidents, mail,
+        offices, portal, recipients, report, session, team,
+    };
+    let public = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/static/app.css", get(edge::layers::stylesheet))
+        .merge(portal::public())
+        .merge(certificates::public())
+        .merge(applications::public())
+        .merge(announcements::public())
+        .merge(session::public())
+        .merge(board::public());
+    let protected = Router::new()
+        .route("/api/v1/openapi.json", get(openapi::openapi))
+        .merge(session::protected())
+        .merge(accounts::protected())
+        .merge(certificates::protected())
+        .merge(offices::protected())
+        .merge(applications::protected())
+        .merge(announcements::protected())
+        .merge(recipients::protected())
+        .merge(team::protected())
+        .merge(board::protected())
+        .merge(incidents::protected())
+        .merge(report::protected())
+        .merge(audit::protected())
+        .merge(mail::protected())
+        .fallback(edge::layers::not_found)
+        .layer(from_fn_with_state(
+            state.clone(),
+            edge::auth::require_certificate,
+        ));
+    public
+        .merge(protected)
+        .layer(from_fn_with_state(state.clone(), edge::csrf::guard))
+        .layer(from_fn(edge::idempotency::carry_key))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn(edge::forms::strict_uri))
+        .layer(from_fn(edge::layers::security_headers))
+        .layer(from_fn_with_state(
+            state.clone(),
+            edge::layers::count_request,
+        ))
+        .layer(from_fn(edge::layers::trace_request))
+        .with_state(state)
 }

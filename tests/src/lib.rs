@@ -14,6 +14,7 @@ pub mod people;
 pub mod pki;
 pub mod postgres;
 pub mod process;
+pub mod routes;
 pub mod smtp;
 pub mod stack;
 

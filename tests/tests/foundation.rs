@@ -417,7 +417,6 @@ async fn registration_succeeds_while_nats_and_notify_are_down_and_mails_once_the
 /// with one but no login, only logging in (and the API's description) answers.
 #[tokio::test(flavor = "multi_thread")]
 async fn every_protected_route_needs_a_certificate_and_then_a_login() {
-    const ROUTER: &str = include_str!("../../gateway/src/routes/mod.rs");
     const OPEN_WITHOUT_LOGIN: [(&str, &str); 4] = [
         ("GET", "/login"),
         ("POST", "/login"),
@@ -425,17 +424,7 @@ async fn every_protected_route_needs_a_certificate_and_then_a_login() {
         ("GET", "/api/v1/openapi.json"),
     ];
     let (_dir, stack) = stack().await;
-    let protected = ROUTER
-        .split("let protected")
-        .nth(1)
-        .and_then(|rest| rest.split(".fallback(").next())
-        .unwrap();
-    let mut paths: Vec<&str> = protected
-        .split('"')
-        .filter(|s| s.starts_with('/'))
-        .collect();
-    paths.sort_unstable();
-    paths.dedup();
+    let paths = system_tests::routes::protected_paths();
     assert!(paths.len() > 60, "the router was read: {paths:?}");
 
     let no_certificate = stack.anonymous_client().unwrap();
@@ -443,7 +432,7 @@ async fn every_protected_route_needs_a_certificate_and_then_a_login() {
     // Writes carry the pre-session CSRF token, as the gateway's own pages would.
     let token = pre_session_token(&stack, &no_login).await;
     let (mut endpoints, mut refused_without_login) = (0, 0);
-    for route in paths {
+    for route in &paths {
         let path = ["{id}", "{post}", "{user}"]
             .iter()
             .fold(route.replace("{serial}", "0123456789abcdef"), |p, name| {
@@ -468,7 +457,7 @@ async fn every_protected_route_needs_a_certificate_and_then_a_login() {
                 continue;
             }
             endpoints += 1;
-            if OPEN_WITHOUT_LOGIN.contains(&(method, route)) {
+            if OPEN_WITHOUT_LOGIN.contains(&(method, route.as_str())) {
                 assert!(status < 500, "{method} {route}: {status}");
                 continue;
             }

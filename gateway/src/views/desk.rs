@@ -53,6 +53,46 @@ pub struct ConsentsPage<'a> {
     pub entries: Vec<ConsentLine>,
 }
 
+/// The viewer's filters, as the form sends them and the CSV link repeats them.
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct AuditFilter {
+    /// A login ID or user id.
+    pub user: String,
+    pub office: String,
+    /// The record's target, e.g. a recipient id.
+    pub target: String,
+    /// An action or its start, e.g. `board.`.
+    pub action: String,
+    /// `YYYY-MM-DD` in Japan, inclusive.
+    pub from: String,
+    pub to: String,
+    /// The next page: older than this sequence number.
+    pub before: i64,
+    /// `success`, `denied` or `failure`; empty for every outcome.
+    pub outcome: String,
+}
+
+impl AuditFilter {
+    pub fn query_string(&self) -> String {
+        let mut parts = Vec::new();
+        for (k, v) in [
+            ("user", &self.user),
+            ("office", &self.office),
+            ("target", &self.target),
+            ("action", &self.action),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("outcome", &self.outcome),
+        ] {
+            if !v.is_empty() {
+                parts.push(format!("{k}={}", crate::kit::text::url_encode(v)));
+            }
+        }
+        parts.join("&")
+    }
+}
+
 /// A record of the audit trail as the viewer shows it.
 pub struct AuditLine {
     pub seq: i64,
@@ -75,7 +115,7 @@ pub struct AuditLine {
 #[template(path = "audit.html")]
 pub struct AuditPage<'a> {
     pub csrf: &'a str,
-    pub filter: &'a crate::routes::AuditFilter,
+    pub filter: &'a AuditFilter,
     pub offices: Vec<OfficeChoice>,
     pub actions: &'a [(&'a str, &'a str)],
     pub outcomes: &'a [(&'a str, &'a str)],

@@ -14,34 +14,14 @@ pub use desk::*;
 pub use mail::*;
 
 use askama::Template;
-use axum::response::Html;
 
-pub fn render(page: &impl Template) -> Html<String> {
-    match page.render() {
-        Ok(html) => Html(html),
-        Err(e) => {
-            tracing::error!(error = %e, "template failed");
-            Html("<!doctype html><meta charset=utf-8><p>システムエラーが発生しました。</p>".into())
-        }
-    }
-}
+pub use crate::edge::page::render;
 
 #[derive(Template)]
 #[template(path = "portal.html")]
 pub struct Portal<'a> {
     pub announcements: Vec<AnnouncementLine>,
     pub contact_lines: &'a [String],
-}
-
-#[derive(Template)]
-#[template(path = "certificate_required.html")]
-pub struct CertificateRequired {}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-pub struct ErrorPage<'a> {
-    pub message: &'a str,
-    pub login_link: bool,
 }
 
 #[derive(Template)]
@@ -230,6 +210,14 @@ pub struct Certificates<'a> {
     pub notice: Option<&'a str>,
 }
 
+/// One office the operator may tick as a partner.
+pub struct PartnerChoice {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub checked: bool,
+}
+
 #[derive(Template)]
 #[template(path = "operator_office.html")]
 pub struct OperatorOffice<'a> {
@@ -241,7 +229,7 @@ pub struct OperatorOffice<'a> {
     pub users: Vec<UserLine>,
     pub certificates: Vec<CertificateLine>,
     pub professions: &'a [String],
-    pub partners: Vec<crate::routes::PartnerChoice>,
+    pub partners: Vec<PartnerChoice>,
 }
 
 #[derive(Template)]
@@ -255,11 +243,7 @@ pub struct OperatorUsers<'a> {
 /// An RFC 3339 time from a service, as people in Japan read it.
 #[must_use]
 pub fn tokyo_time(rfc3339: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .ok()
-        .and_then(|t| Some(t.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600)?)))
-        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+    common::japan::display(rfc3339)
 }
 
 #[must_use]
@@ -343,7 +327,7 @@ pub struct FieldError {
 impl FieldError {
     /// Each wrong field of a refused form, with what to do about it.
     #[must_use]
-    pub fn all(failure: Option<&crate::error::Failure>) -> Vec<Self> {
+    pub fn all(failure: Option<&crate::edge::error::Failure>) -> Vec<Self> {
         failure.map_or_else(Vec::new, |f| {
             f.fields
                 .iter()

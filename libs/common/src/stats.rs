@@ -1,7 +1,7 @@
 //! The operation report's periods (運営状況の報告): whole months in Japan's time, the same in
 //! every service that counts, so the gateway can lay their figures side by side.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 
 /// At most five years in one report.
 pub const MAX_MONTHS: usize = 60;
@@ -29,24 +29,16 @@ fn next(m: NaiveDate) -> NaiveDate {
     m.checked_add_months(chrono::Months::new(1)).unwrap_or(m)
 }
 
-fn jst() -> FixedOffset {
-    FixedOffset::east_opt(9 * 3600).unwrap_or_else(|| Utc.fix())
-}
-
 fn at_midnight(d: NaiveDate) -> DateTime<Utc> {
-    d.and_hms_opt(0, 0, 0)
-        .and_then(|t| jst().from_local_datetime(&t).single())
-        .map_or_else(
-            || Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()),
-            |t| t.with_timezone(&Utc),
-        )
+    crate::japan::midnight(d)
+        .unwrap_or_else(|| Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN)))
 }
 
 impl MonthRange {
     /// `from` and `to` as `YYYY-MM`; either may be empty: the report then covers the twelve
     /// months up to the one containing `now`.
     pub fn parse(from: &str, to: &str, now: DateTime<Utc>) -> Result<Self, RangeError> {
-        let today = now.with_timezone(&jst()).date_naive();
+        let today = crate::japan::today(now);
         let this =
             NaiveDate::from_ymd_opt(today.year(), today.month(), 1).ok_or(RangeError::Malformed)?;
         let last = if to.trim().is_empty() {

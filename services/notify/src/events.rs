@@ -101,9 +101,9 @@ struct OfficeRegistered {
 
 /// A date as people in Japan read it, in Japan's time zone.
 pub(crate) fn japanese_date(t: chrono::DateTime<chrono::Utc>) -> String {
-    let jst = chrono::FixedOffset::east_opt(9 * 3600)
-        .map_or_else(|| t.fixed_offset(), |tz| t.with_timezone(&tz));
-    jst.format("%Y年%m月%d日 %H:%M").to_string()
+    common::japan::in_japan(t)
+        .format("%Y年%m月%d日 %H:%M")
+        .to_string()
 }
 
 /// Why an event could not be planned.

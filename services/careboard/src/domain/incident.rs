@@ -1,7 +1,7 @@
 //! 報告義務: an incident report says what happened, when, on which device and what was done; the
 //! city moves it through 受付 → 対応中 → 完了.
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 
 pub const STATUSES: [&str; 3] = ["受付", "対応中", "完了"];
 
@@ -32,11 +32,9 @@ fn text(raw: &str, min: usize, max: usize) -> Option<String> {
 /// `occurred_at` is Japan's local time as a form's datetime field sends it.
 pub fn validate(input: &IncidentInput, now: DateTime<Utc>) -> Result<Incident, Vec<&'static str>> {
     let mut wrong = Vec::new();
-    let jst = chrono::FixedOffset::east_opt(9 * 3600);
     let at = NaiveDateTime::parse_from_str(input.occurred_at.trim(), "%Y-%m-%dT%H:%M")
         .ok()
-        .and_then(|t| jst.and_then(|tz| tz.from_local_datetime(&t).single()))
-        .map(|t| t.with_timezone(&Utc))
+        .and_then(common::japan::from_local)
         .filter(|t| *t <= now);
     if at.is_none() {
         wrong.push("occurred_at");
@@ -89,6 +87,7 @@ pub fn status_change(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 24, 3, 0, 0).unwrap()

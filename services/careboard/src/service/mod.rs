@@ -24,7 +24,7 @@ use crate::domain::{Actor, DomainError, Role};
 use crate::error::{Error, Result};
 use crate::events::SOURCE;
 use crate::store::{Access, MemberRow, Store};
-use chrono::{FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use common::audit::AuditRecord;
 use common::clock::SharedClock;
 use common::events::CloudEvent;
@@ -77,11 +77,7 @@ impl Careboard {
 
     /// Today in Japan, where consent dates and birth dates are written.
     fn today(&self) -> NaiveDate {
-        let now = self.clock.now();
-        FixedOffset::east_opt(9 * 3600).map_or_else(
-            || now.date_naive(),
-            |jst| now.with_timezone(&jst).date_naive(),
-        )
+        common::japan::today(self.clock.now())
     }
 
     fn event(&self, kind: &str, subject: Uuid, data: &impl serde::Serialize) -> Result<CloudEvent> {

@@ -128,12 +128,7 @@ fn japan_midnight(
     }
     let day = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
         .map_err(|_| crate::domain::DomainError::Invalid(field))?;
-    let jst = chrono::FixedOffset::east_opt(9 * 3600)
-        .ok_or(crate::domain::DomainError::Invalid(field))?;
-    Ok(day
-        .and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(jst).single())
-        .map(|t| t.with_timezone(&chrono::Utc)))
+    Ok(common::japan::midnight(day))
 }
 
 impl Identity {

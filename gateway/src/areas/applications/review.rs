@@ -1,0 +1,429 @@
+//! The operator's review of 事業所登録申請: approve (the office, its admin account and an enrollment
+//! code, mailed) or reject (the reason, mailed). Deciding twice changes nothing.
+
+use crate::areas::accounts::handlers::identity;
+use crate::edge::auth::{ApiUser, ApiWriter, PageUser, Principal};
+use crate::edge::error::ForForm;
+use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
+use crate::edge::forms::PageForm;
+use crate::edge::json::ApiJson;
+use crate::edge::labels;
+use crate::edge::state::AppState;
+use crate::views::{
+    self, ApplicationDetail, ApplicationLine, Applications, application_status, tokyo_time,
+};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use proto::identity as idpb;
+use proto::offices as pb;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+async fn list(state: &AppState, user: &Principal) -> Result<Vec<pb::Application>, Failure> {
+    user.require_operator()?;
+    let mut offices = state.clients.offices.clone();
+    Ok(offices
+        .list_applications(pb::ListApplicationsRequest {
+            actor: Some(user.actor()),
+            status: String::new(),
+        })
+        .await?
+        .into_inner()
+        .applications)
+}
+
+async fn get(state: &AppState, user: &Principal, id: &str) -> Result<pb::Application, Failure> {
+    user.require_operator()?;
+    let mut offices = state.clients.offices.clone();
+    Ok(offices
+        .get_application(pb::GetApplicationRequest {
+            actor: Some(user.actor()),
+            application_id: id.to_owned(),
+        })
+        .await?
+        .into_inner())
+}
+
+/// What an approval produced.
+pub struct Approved {
+    office: pb::Office,
+    admin: idpb::IssuedPassword,
+    code: idpb::EnrollmentCode,
+}
+
+async fn approve(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    admin_login_id: &str,
+) -> Result<Approved, Failure> {
+    user.require_operator()?;
+    let app = get(state, user, id).await?;
+    let fields = app.fields.unwrap_or_default();
+    let mut offices = state.clients.offices.clone();
+    let decided = offices
+        .decide_application(pb::DecideApplicationRequest {
+            actor: Some(user.actor()),
+            application_id: id.to_owned(),
+            approve: true,
+            reason: String::new(),
+        })
+        .await?
+        .into_inner();
+    let office = decided.office.ok_or_else(|| {
+        Failure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "システムエラーが発生しました。",
+        )
+    })?;
+    // The office exists from here on; if identity is away, the operator finishes from the
+    // office's page (事業所管理者の作成, 証明書取得用Noの発行).
+    let admin = identity(state)
+        .create_user(idpb::CreateUserRequest {
+            actor: Some(user.actor()),
+            office_id: office.id.clone(),
+            login_id: admin_login_id.to_owned(),
+            name: fields.admin_name.clone(),
+            kana: fields.admin_kana.clone(),
+            profession: "その他".into(),
+            email: fields.admin_email.clone(),
+            office_admin: true,
+        })
+        .await
+        .for_form(labels::STAFF)?
+        .into_inner();
+    let code = identity(state)
+        .issue_enrollment_code(idpb::IssueEnrollmentCodeRequest {
+            actor: Some(user.actor()),
+            office_id: office.id.clone(),
+            office_name: office.name.clone(),
+            email: office.admin_email.clone(),
+        })
+        .await?
+        .into_inner();
+    Ok(Approved {
+        office,
+        admin,
+        code,
+    })
+}
+
+async fn reject(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    reason: &str,
+) -> Result<pb::Application, Failure> {
+    user.require_operator()?;
+    let mut offices = state.clients.offices.clone();
+    let decided = offices
+        .decide_application(pb::DecideApplicationRequest {
+            actor: Some(user.actor()),
+            application_id: id.to_owned(),
+            approve: false,
+            reason: reason.to_owned(),
+        })
+        .await
+        .for_form(labels::DECISION)?
+        .into_inner();
+    decided.application.ok_or_else(|| {
+        Failure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "システムエラーが発生しました。",
+        )
+    })
+}
+
+pub async fn list_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+) -> Result<Html<String>, PageError> {
+    let items = list(&state, &user).await?;
+    let mode = crate::areas::applications::apply::mode(&state).await?;
+    Ok(views::render(&Applications {
+        csrf: &user.csrf,
+        mode: crate::areas::applications::apply::mode_words(&mode),
+        items: items
+            .into_iter()
+            .map(|a| {
+                let f = a.fields.unwrap_or_default();
+                ApplicationLine {
+                    id: a.id,
+                    name: f.name,
+                    kind: f.kind,
+                    status: application_status(&a.status),
+                    submitted_at: tokyo_time(&a.submitted_at),
+                }
+            })
+            .collect(),
+    }))
+}
+
+async fn detail(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    error: Option<&str>,
+) -> Result<Html<String>, PageError> {
+    let app = get(state, user, id).await?;
+    let fields = app.fields.clone().unwrap_or_default();
+    Ok(views::render(&ApplicationDetail {
+        csrf: &user.csrf,
+        id: &app.id,
+        status: application_status(&app.status),
+        pending: app.status == "pending",
+        fields: &fields,
+        reason: &app.reason,
+        office_id: &app.office_id,
+        error,
+    }))
+}
+
+pub async fn detail_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    detail(&state, &user, &id, None).await
+}
+
+#[derive(Deserialize)]
+pub struct ApproveForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    admin_login_id: String,
+}
+
+pub async fn approve_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ApproveForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    match approve(&state, &user, &id, &form.admin_login_id).await {
+        Ok(done) => {
+            let login = done
+                .admin
+                .user
+                .as_ref()
+                .map(|u| u.login_id.clone())
+                .unwrap_or_default();
+            let message = format!(
+                "「{}」を登録しました。証明書取得用No {} を事業所管理者のメールアドレスに送信しました。事業所管理者のユーザーIDは「{login}」です。初期パスワードは電話などメール以外の方法で本人に伝えてください。",
+                done.office.name, done.code.number
+            );
+            let back = format!("/operator/offices/{}", done.office.id);
+            Ok(views::render(&views::Notice {
+                title: "申請を承認しました",
+                message: &message,
+                secret: Some(("事業所管理者の初期パスワード", &done.admin.initial_password)),
+                back_href: &back,
+                back_label: "登録した事業所の画面へ",
+            })
+            .into_response())
+        }
+        Err(f) if f.status.is_client_error() && f.status != StatusCode::FORBIDDEN => {
+            let status = f.status;
+            Ok((status, detail(&state, &user, &id, Some(&f.message)).await?).into_response())
+        }
+        Err(f) => Err(f.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RejectForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn reject_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<RejectForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    match reject(&state, &user, &id, &form.reason).await {
+        Ok(_) => Ok(detail(&state, &user, &id, None).await?.into_response()),
+        Err(f) if f.status.is_client_error() && f.status != StatusCode::FORBIDDEN => {
+            let status = f.status;
+            Ok((status, detail(&state, &user, &id, Some(&f.message)).await?).into_response())
+        }
+        Err(f) => Err(f.into()),
+    }
+}
+
+// ---- API ----
+
+#[derive(Serialize, ToSchema)]
+pub struct ApplicationOut {
+    id: String,
+    /// pending, approved or rejected.
+    status: String,
+    name: String,
+    kind: String,
+    admin_email: String,
+    submitted_at: String,
+    reason: String,
+    office_id: String,
+}
+
+impl From<pb::Application> for ApplicationOut {
+    fn from(a: pb::Application) -> Self {
+        let f = a.fields.unwrap_or_default();
+        Self {
+            id: a.id,
+            status: a.status,
+            name: f.name,
+            kind: f.kind,
+            admin_email: f.admin_email,
+            submitted_at: a.submitted_at,
+            reason: a.reason,
+            office_id: a.office_id,
+        }
+    }
+}
+
+/// Every application, newest first (operator).
+#[utoipa::path(get, path = "/api/v1/operator/applications", responses((status = 200, body = Vec<ApplicationOut>), (status = 403, body = ErrorBody)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<ApplicationOut>>, ApiError> {
+    Ok(Json(
+        list(&state, &user)
+            .await?
+            .into_iter()
+            .map(ApplicationOut::from)
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveBody {
+    /// The login ID for the office's first admin.
+    admin_login_id: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApprovedOut {
+    office_id: String,
+    admin_login_id: String,
+    /// Give it to the admin by another channel than email; it must be changed at first login.
+    admin_initial_password: String,
+    /// 証明書取得用No (the secret went to the admin's email).
+    enrollment_number: String,
+}
+
+/// Approve an application: creates the office, its admin and an enrollment code (operator).
+#[utoipa::path(post, path = "/api/v1/operator/applications/{id}/approve", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = ApproveBody,
+    responses((status = 201, body = ApprovedOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn api_approve(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ApproveBody>,
+) -> Result<Response, ApiError> {
+    let done = approve(&state, &user, &id, &body.admin_login_id).await?;
+    let out = ApprovedOut {
+        office_id: done.office.id,
+        admin_login_id: done.admin.user.map(|u| u.login_id).unwrap_or_default(),
+        admin_initial_password: done.admin.initial_password,
+        enrollment_number: done.code.number,
+    };
+    Ok((StatusCode::CREATED, Json(out)).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectBody {
+    /// Mailed to the applicant.
+    reason: String,
+}
+
+/// Reject an application with a reason (operator).
+#[utoipa::path(post, path = "/api/v1/operator/applications/{id}/reject", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = RejectBody,
+    responses((status = 200, body = ApplicationOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn api_reject(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RejectBody>,
+) -> Result<Json<ApplicationOut>, ApiError> {
+    Ok(Json(reject(&state, &user, &id, &body.reason).await?.into()))
+}
+
+// ---- 招待コード (applications by invitation only) ----
+
+async fn invite(state: &AppState, user: &Principal, note: &str) -> Result<String, Failure> {
+    user.require_operator()?;
+    let mut offices = state.clients.offices.clone();
+    Ok(offices
+        .issue_invitation(pb::IssueInvitationRequest {
+            actor: Some(user.actor()),
+            note: note.to_owned(),
+        })
+        .await
+        .for_form(labels::INVITATION)?
+        .into_inner()
+        .code)
+}
+
+#[derive(Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn invite_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageForm(form): PageForm<InviteForm>,
+) -> Result<Html<String>, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    let code = invite(&state, &user, &form.note).await?;
+    Ok(views::render(&views::Notice {
+        title: "招待コードを発行しました",
+        message: "この招待コードを申請する事業所に伝えてください。1回だけ使えます。",
+        secret: Some(("招待コード", &code)),
+        back_href: "/operator/applications",
+        back_label: "事業所登録申請へ戻る",
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InviteBody {
+    /// Whom it is for, for the city's record.
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvitationOut {
+    /// Shown once; single use.
+    code: String,
+}
+
+/// Issue an invitation code for applying while applications are by invitation (operator).
+#[utoipa::path(post, path = "/api/v1/operator/invitations", request_body = InviteBody,
+    responses((status = 201, body = InvitationOut), (status = 403, body = ErrorBody)))]
+pub async fn api_invite(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    ApiJson(body): ApiJson<InviteBody>,
+) -> Result<Response, ApiError> {
+    let code = invite(&state, &user, &body.note).await?;
+    Ok((StatusCode::CREATED, Json(InvitationOut { code })).into_response())
+}

@@ -1,0 +1,84 @@
+//! 連絡帳 in the JSON API: posting, the page form's twin.
+
+use crate::edge::auth::ApiWriter;
+use crate::edge::error::{ApiError, ErrorBody};
+use crate::edge::json::ApiJson;
+use crate::edge::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use proto::careboard as pb;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostBody {
+    /// The text, up to the board's hard limit (about 100 characters is best).
+    body: String,
+    /// One of the board's categories, or empty.
+    #[serde(default)]
+    category: String,
+    /// 緊急（重要）: every other team member is emailed at once.
+    #[serde(default)]
+    urgent: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PostOut {
+    id: String,
+    recipient_id: String,
+    author_name: String,
+    created_at: String,
+    category: String,
+    urgent: bool,
+    /// Empty when withdrawn.
+    body: String,
+    /// The post a reply answers; empty for a post.
+    parent_id: String,
+    /// When last corrected (編集済み); empty if never.
+    edited_at: String,
+    /// 取り消し: the text is only in the history.
+    withdrawn: bool,
+}
+
+impl From<pb::Post> for PostOut {
+    fn from(p: pb::Post) -> Self {
+        Self {
+            id: p.id,
+            recipient_id: p.recipient_id,
+            author_name: p.author_name,
+            created_at: p.created_at,
+            category: p.category,
+            urgent: p.urgent,
+            body: p.body,
+            parent_id: p.parent_id,
+            edited_at: p.edited_at,
+            withdrawn: p.withdrawn,
+        }
+    }
+}
+
+/// Post on a board of a team one belongs to.
+#[utoipa::path(post, path = "/api/v1/boards/{id}/posts", request_body = PostBody,
+    params(("id" = String, Path, description = "The recipient whose board it is")),
+    responses((status = 200, body = PostOut), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_post(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PostBody>,
+) -> Result<Json<PostOut>, ApiError> {
+    let mut careboard = state.clients.careboard.clone();
+    let post = careboard
+        .create_post(pb::CreatePostRequest {
+            actor: Some(user.actor()),
+            recipient_id: id,
+            body: body.body,
+            category: body.category,
+            urgent: body.urgent,
+        })
+        .await?
+        .into_inner();
+    Ok(Json(post.into()))
+}

@@ -1,0 +1,268 @@
+//! 連絡帳: the timeline, posting, 既読 and 確認しました, and the live updates of an open page
+//! (server-sent events fed by `live::Live`). Careboard checks membership on every call.
+
+use crate::areas::recipients::handlers::{CsrfForm, form_failure};
+use crate::edge::auth::{PageUser, Principal};
+use crate::edge::error::{Failure, PageError};
+use crate::edge::forms::PageForm;
+use crate::edge::state::AppState;
+use crate::edge::watch::{Follow, Update};
+use crate::areas::board::reads;
+use crate::views::board_reads::Reading;
+use crate::views::{self, BoardPage, PostCard, PostFragment};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use proto::careboard as pb;
+use serde::Deserialize;
+use std::convert::Infallible;
+
+pub async fn script() -> Response {
+    crate::edge::layers::asset(
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../../static/board.js"),
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PageQuery {
+    cursor: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PostForm {
+    csrf_token: String,
+    body: String,
+    category: String,
+    urgent: String,
+}
+
+async fn board_page(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    cursor: &str,
+    draft: Option<(&PostForm, &Failure)>,
+    focus: &str,
+) -> Result<Html<String>, Failure> {
+    let mut careboard = state.clients.careboard.clone();
+    let timeline = careboard
+        .list_posts(pb::ListPostsRequest {
+            actor: Some(user.actor()),
+            recipient_id: id.to_owned(),
+            cursor: cursor.to_owned(),
+            limit: 0,
+        })
+        .await?
+        .into_inner();
+    let choices = state.choices.board(&state.clients).await?;
+    let (body, category, urgent, error) = match draft {
+        Some((form, failure)) => (
+            form.body.as_str(),
+            form.category.as_str(),
+            form.urgent == "1",
+            Some(failure.message.as_str()),
+        ),
+        None => ("", "", false, None),
+    };
+    let mut posts: Vec<PostCard> = timeline
+        .posts
+        .into_iter()
+        .map(|p| PostCard::new(p, &user.user_id))
+        .collect();
+    let mut reading = Reading::new(
+        timeline.pinned,
+        &mut posts,
+        &user.user_id,
+        timeline.unread_total,
+        focus,
+    );
+    if !focus.is_empty() && !reading.shows(focus, &posts) {
+        reading.linked = Some(PostCard::new(
+            board_reads::one_post(state, user, id, focus).await?,
+            &user.user_id,
+        ));
+    }
+    Ok(views::render(&BoardPage {
+        csrf: &user.csrf,
+        id,
+        name: &timeline.recipient_name,
+        care_level: &timeline.care_level,
+        closed: timeline.closed,
+        posts,
+        reading,
+        older: !timeline.next_cursor.is_empty(),
+        next_cursor: &timeline.next_cursor,
+        categories: &choices.categories,
+        limit: choices.post_limit,
+        draft: body,
+        draft_category: category,
+        draft_urgent: urgent,
+        error,
+    }))
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Html<String>, PageError> {
+    Ok(board_page(&state, &user, &id, &q.cursor, None, "").await?)
+}
+
+pub async fn post_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<PostForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    let mut careboard = state.clients.careboard.clone();
+    let answer = careboard
+        .create_post(pb::CreatePostRequest {
+            actor: Some(user.actor()),
+            recipient_id: id.clone(),
+            body: form.body.clone(),
+            category: form.category.clone(),
+            urgent: form.urgent == "1",
+        })
+        .await;
+    match answer {
+        // The script shows the new post in place; a plain form lands on it.
+        Ok(post) => Ok(marked(&headers, &user, &id, post.into_inner())),
+        Err(status) => {
+            let f = form_failure(status.into());
+            if f.status != StatusCode::UNPROCESSABLE_ENTITY {
+                return Err(f.into());
+            }
+            // The text comes back in the form: nothing typed on a visit is lost.
+            let page = board_page(&state, &user, &id, "", Some((&form, &f)), "").await?;
+            Ok((f.status, page).into_response())
+        }
+    }
+}
+
+fn fragment(user: &Principal, id: &str, post: pb::Post) -> Html<String> {
+    views::render(&PostFragment {
+        csrf: &user.csrf,
+        id,
+        closed: post.board_closed,
+        p: PostCard::new(post, &user.user_id),
+    })
+}
+
+/// One post: for the script, the card alone (a page that heard of it live); for a link (the
+/// urgent email's), the board with that post brought into view.
+pub async fn post_fragment(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    headers: HeaderMap,
+    Path((id, post)): Path<(String, String)>,
+) -> Result<Html<String>, PageError> {
+    if board_reads::navigated(&headers) {
+        return Ok(board_page(&state, &user, &id, "", None, &post).await?);
+    }
+    let p = board_reads::one_post(&state, &user, &id, &post).await?;
+    Ok(fragment(&user, &id, p))
+}
+
+/// The script asks for the post back; a plain form goes back to the board.
+fn marked(headers: &HeaderMap, user: &Principal, id: &str, post: pb::Post) -> Response {
+    if headers
+        .get("x-requested-with")
+        .is_some_and(|v| v == "fetch")
+    {
+        fragment(user, id, post).into_response()
+    } else {
+        Redirect::to(&format!("/boards/{id}#post-{}", post.id)).into_response()
+    }
+}
+
+pub async fn read_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    headers: HeaderMap,
+    Path((id, post)): Path<(String, String)>,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    let mut careboard = state.clients.careboard.clone();
+    let p = careboard
+        .mark_read(pb::PostRef {
+            actor: Some(user.actor()),
+            recipient_id: id.clone(),
+            post_id: post,
+        })
+        .await?
+        .into_inner();
+    Ok(marked(&headers, &user, &id, p))
+}
+
+pub async fn acknowledge_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    headers: HeaderMap,
+    Path((id, post)): Path<(String, String)>,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    let mut careboard = state.clients.careboard.clone();
+    let p = careboard
+        .acknowledge_post(pb::PostRef {
+            actor: Some(user.actor()),
+            recipient_id: id.clone(),
+            post_id: post,
+        })
+        .await?
+        .into_inner();
+    Ok(marked(&headers, &user, &id, p))
+}
+
+/// Server-sent events for an open board: `post` with a new post's id, `marks` with the ids of
+/// posts whose 既読 or 確認 changed. Ids only: the page asks for the content, and careboard
+/// checks again. The stream ends with the gateway, when the reader is removed from the team or
+/// suspended, and when the session or the certificate ends (`watch::Follow`).
+pub async fn events(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    // Membership is checked (and the opening audited) by careboard.
+    crate::areas::recipients::handlers::get(&state, &user, &id).await?;
+    let board = id.parse().map_err(|_| {
+        Failure::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "お探しの連絡帳は見つかりませんでした。",
+        )
+    })?;
+    let follow = Follow::new(
+        state.live.subscribe(board),
+        state.shutdown.clone(),
+        state.revocations.clone(),
+        state.clients.clone(),
+        state.clock.clone(),
+        user,
+    );
+    let stream = futures::stream::unfold(follow, |mut follow| async move {
+        let event = match follow.next().await? {
+            Update::Posted(post) => Event::default().event("post").data(post.to_string()),
+            Update::Marked(posts) => Event::default().event("marks").data(
+                posts
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+        };
+        Some((Ok::<_, Infallible>(event), follow))
+    });
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response())
+}

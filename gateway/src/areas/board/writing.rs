@@ -1,0 +1,221 @@
+//! 連絡帳: replies, corrections (訂正・取り消し) and a post's history (編集履歴). Each page action
+//! and its API twin (`board_writing_api`) call one function here; careboard decides who may.
+
+use crate::edge::state::AppState;
+use crate::edge::choices;
+use crate::edge::forms::PageForm;
+use crate::areas::recipients::handlers::{CsrfForm, form_failure};
+use crate::edge::auth::{PageUser, Principal};
+use crate::edge::error::{Failure, PageError};
+use crate::views::{self, PostCard, PostEditPage, PostHistoryPage, RevisionLine};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use proto::careboard as pb;
+use serde::Deserialize;
+
+pub(super) async fn reply(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    post: &str,
+    body: &str,
+) -> Result<pb::Post, Failure> {
+    let mut careboard = state.clients.careboard.clone();
+    Ok(careboard
+        .create_reply(pb::CreateReplyRequest {
+            actor: Some(user.actor()),
+            recipient_id: id.to_owned(),
+            post_id: post.to_owned(),
+            body: body.to_owned(),
+        })
+        .await
+        .map_err(|s| form_failure(s.into()))?
+        .into_inner())
+}
+
+pub(super) async fn correct(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    post: &str,
+    body: &str,
+    category: &str,
+) -> Result<pb::Post, Failure> {
+    let mut careboard = state.clients.careboard.clone();
+    Ok(careboard
+        .edit_post(pb::EditPostRequest {
+            actor: Some(user.actor()),
+            recipient_id: id.to_owned(),
+            post_id: post.to_owned(),
+            body: body.to_owned(),
+            category: category.to_owned(),
+        })
+        .await
+        .map_err(|s| form_failure(s.into()))?
+        .into_inner())
+}
+
+fn post_ref(user: &Principal, id: &str, post: &str) -> pb::PostRef {
+    pb::PostRef {
+        actor: Some(user.actor()),
+        recipient_id: id.to_owned(),
+        post_id: post.to_owned(),
+    }
+}
+
+pub(super) async fn withdraw(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    post: &str,
+) -> Result<pb::Post, Failure> {
+    let mut careboard = state.clients.careboard.clone();
+    Ok(careboard
+        .withdraw_post(post_ref(user, id, post))
+        .await?
+        .into_inner())
+}
+
+pub(super) async fn history(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    post: &str,
+) -> Result<pb::PostHistory, Failure> {
+    let mut careboard = state.clients.careboard.clone();
+    Ok(careboard
+        .list_post_history(post_ref(user, id, post))
+        .await?
+        .into_inner())
+}
+
+/// Where a post or reply is seen on its board.
+fn anchor(id: &str, p: &pb::Post) -> String {
+    let thread = if p.parent_id.is_empty() {
+        &p.id
+    } else {
+        &p.parent_id
+    };
+    views::post_link(id, thread, &p.id)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ReplyForm {
+    csrf_token: String,
+    body: String,
+}
+
+pub async fn reply_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, post)): Path<(String, String)>,
+    PageForm(form): PageForm<ReplyForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    let r = reply(&state, &user, &id, &post, &form.body).await?;
+    Ok(Redirect::to(&anchor(&id, &r)).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EditForm {
+    csrf_token: String,
+    body: String,
+    category: String,
+}
+
+async fn edit_page_with(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    post: &str,
+    draft: Option<(&EditForm, &Failure)>,
+) -> Result<Html<String>, Failure> {
+    let h = history(state, user, id, post).await?;
+    let p = h.post.unwrap_or_default();
+    if !p.correctable {
+        return Err(Failure::new(
+            StatusCode::CONFLICT,
+            "not_correctable",
+            "この書き込みは訂正・取り消しできません（自分の書き込みで、訂正できる期間内のものだけが対象です）。",
+        ));
+    }
+    let choices = state.choices.board(&state.clients).await?;
+    let is_reply = !p.parent_id.is_empty();
+    let (body, category) = draft.map_or((p.body.clone(), p.category.clone()), |(f, _)| {
+        (f.body.clone(), f.category.clone())
+    });
+    let error_field = draft
+        .and_then(|(_, f)| f.fields.first())
+        .map_or("", |(field, _)| {
+            if field == "category" {
+                "category"
+            } else {
+                "body"
+            }
+        });
+    Ok(views::render(&PostEditPage {
+        csrf: &user.csrf,
+        id,
+        post: PostCard::new(p, &user.user_id),
+        is_reply,
+        categories: &choices.categories,
+        limit: choices.post_limit,
+        draft: &body,
+        draft_category: &category,
+        error: draft.map(|(_, f)| f.message.as_str()),
+        error_field,
+    }))
+}
+
+pub async fn edit_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, post)): Path<(String, String)>,
+) -> Result<Html<String>, PageError> {
+    Ok(edit_page_with(&state, &user, &id, &post, None).await?)
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, post)): Path<(String, String)>,
+    PageForm(form): PageForm<EditForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    match correct(&state, &user, &id, &post, &form.body, &form.category).await {
+        Ok(p) => Ok(Redirect::to(&anchor(&id, &p)).into_response()),
+        Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            // What was typed comes back in the form.
+            let page = edit_page_with(&state, &user, &id, &post, Some((&form, &f))).await?;
+            Ok((f.status, page).into_response())
+        }
+        Err(f) => Err(f.into()),
+    }
+}
+
+pub async fn withdraw_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, post)): Path<(String, String)>,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    let p = withdraw(&state, &user, &id, &post).await?;
+    Ok(Redirect::to(&anchor(&id, &p)).into_response())
+}
+
+pub async fn history_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path((id, post)): Path<(String, String)>,
+) -> Result<Html<String>, PageError> {
+    let h = history(&state, &user, &id, &post).await?;
+    Ok(views::render(&PostHistoryPage {
+        id: &id,
+        post: PostCard::new(h.post.unwrap_or_default(), &user.user_id),
+        revisions: h.revisions.into_iter().map(RevisionLine::from).collect(),
+    }))
+}

@@ -1,0 +1,122 @@
+//! Replies, corrections and a post's history in the JSON API: the page forms' twins.
+
+use crate::edge::state::AppState;
+use crate::edge::json::ApiJson;
+use crate::areas::board::api::PostOut;
+use crate::areas::board::writing::{correct, history, reply, withdraw};
+use crate::edge::auth::{ApiUser, ApiWriter};
+use crate::edge::error::{ApiError, ErrorBody};
+use axum::Json;
+use axum::extract::{Path, State};
+use proto::careboard as pb;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyBody {
+    /// The reply, up to the board's hard limit.
+    body: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionBody {
+    /// The corrected text.
+    body: String,
+    /// A post's category (one of the board's, or empty); ignored for a reply.
+    #[serde(default)]
+    category: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RevisionOut {
+    /// `edited` or `withdrawn`: what replaced this text.
+    kind: String,
+    body: String,
+    category: String,
+    changed_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HistoryOut {
+    post: PostOut,
+    /// Earlier texts, oldest first.
+    revisions: Vec<RevisionOut>,
+}
+
+/// Reply to a post (one level: a reply to a reply is refused with 422 `reply_to_reply`).
+#[utoipa::path(post, path = "/api/v1/boards/{id}/posts/{post}/replies", request_body = ReplyBody,
+    params(("id" = String, Path, description = "The recipient whose board it is"),
+        ("post" = String, Path, description = "The post replied to")),
+    responses((status = 200, body = PostOut), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn create_reply(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path((id, post)): Path<(String, String)>,
+    ApiJson(body): ApiJson<ReplyBody>,
+) -> Result<Json<PostOut>, ApiError> {
+    Ok(Json(
+        reply(&state, &user, &id, &post, &body.body).await?.into(),
+    ))
+}
+
+/// Correct one's own post or reply within the city's window; the earlier text is kept.
+#[utoipa::path(patch, path = "/api/v1/boards/{id}/posts/{post}", request_body = CorrectionBody,
+    params(("id" = String, Path, description = "The recipient whose board it is"),
+        ("post" = String, Path, description = "The post or reply")),
+    responses((status = 200, body = PostOut), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn correct_post(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path((id, post)): Path<(String, String)>,
+    ApiJson(body): ApiJson<CorrectionBody>,
+) -> Result<Json<PostOut>, ApiError> {
+    let p = correct(&state, &user, &id, &post, &body.body, &body.category).await?;
+    Ok(Json(p.into()))
+}
+
+/// Withdraw (取り消し) one's own post or reply within the city's window; it stays in the history.
+#[utoipa::path(post, path = "/api/v1/boards/{id}/posts/{post}/withdrawal",
+    params(("id" = String, Path, description = "The recipient whose board it is"),
+        ("post" = String, Path, description = "The post or reply")),
+    responses((status = 200, body = PostOut), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn withdraw_post(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path((id, post)): Path<(String, String)>,
+) -> Result<Json<PostOut>, ApiError> {
+    Ok(Json(withdraw(&state, &user, &id, &post).await?.into()))
+}
+
+/// A post's history (編集履歴): every earlier text, for any member of the team.
+#[utoipa::path(get, path = "/api/v1/boards/{id}/posts/{post}/history",
+    params(("id" = String, Path, description = "The recipient whose board it is"),
+        ("post" = String, Path, description = "The post or reply")),
+    responses((status = 200, body = HistoryOut), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn post_history(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path((id, post)): Path<(String, String)>,
+) -> Result<Json<HistoryOut>, ApiError> {
+    let h = history(&state, &user, &id, &post).await?;
+    Ok(Json(HistoryOut {
+        post: h.post.unwrap_or_default().into(),
+        revisions: h
+            .revisions
+            .into_iter()
+            .map(|r: pb::PostRevision| RevisionOut {
+                kind: r.kind,
+                body: r.body,
+                category: r.category,
+                changed_at: r.changed_at,
+            })
+            .collect(),
+    }))
+}

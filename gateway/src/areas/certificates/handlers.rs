@@ -1,0 +1,335 @@
+//! Device certificates as admins and the operator see them: list, revoke, ask for more.
+
+use crate::areas::accounts::handlers::identity;
+use crate::edge::auth::{ApiUser, ApiWriter, PageUser, Principal};
+use crate::edge::error::ForForm;
+use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
+use crate::edge::forms::PageForm;
+use crate::edge::json::ApiJson;
+use crate::edge::labels;
+use crate::edge::state::AppState;
+use crate::views::{self, CertificateLine, Certificates, RequestLine, tokyo_time};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use proto::common::Role;
+use proto::identity as pb;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub async fn list(
+    state: &AppState,
+    user: &Principal,
+    office_id: &str,
+    query: &str,
+) -> Result<Vec<pb::Certificate>, Failure> {
+    Ok(identity(state)
+        .list_certificates(pb::ListCertificatesRequest {
+            actor: Some(user.actor()),
+            office_id: office_id.to_owned(),
+            query: query.to_owned(),
+        })
+        .await
+        .for_form(labels::CERTIFICATE)?
+        .into_inner()
+        .certificates)
+}
+
+async fn revoke(
+    state: &AppState,
+    user: &Principal,
+    serial: &str,
+    reason: &str,
+) -> Result<pb::Certificate, Failure> {
+    Ok(identity(state)
+        .revoke_certificate(pb::RevokeCertificateRequest {
+            actor: Some(user.actor()),
+            serial: serial.to_owned(),
+            reason: reason.to_owned(),
+        })
+        .await
+        .for_form(labels::CERTIFICATE)?
+        .into_inner())
+}
+
+async fn requests(
+    state: &AppState,
+    user: &Principal,
+) -> Result<Vec<pb::CertificateRequest>, Failure> {
+    Ok(identity(state)
+        .list_certificate_requests(pb::ListCertificateRequestsRequest {
+            actor: Some(user.actor()),
+        })
+        .await?
+        .into_inner()
+        .requests)
+}
+
+async fn ask(
+    state: &AppState,
+    user: &Principal,
+    note: &str,
+) -> Result<pb::CertificateRequest, Failure> {
+    let office_name = crate::areas::session::home::office_name(state, user).await?;
+    Ok(identity(state)
+        .request_certificate(pb::RequestCertificateRequest {
+            actor: Some(user.actor()),
+            office_name,
+            note: note.to_owned(),
+        })
+        .await
+        .for_form(labels::CERTIFICATE)?
+        .into_inner())
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    done: Option<String>,
+}
+
+async fn view(
+    state: &AppState,
+    user: &Principal,
+    q: &PageQuery,
+) -> Result<Html<String>, PageError> {
+    let operator = user.role == Role::Operator;
+    let certificates = list(state, user, "", &q.q).await?;
+    let requests = if operator {
+        requests(state, user).await?
+    } else {
+        Vec::new()
+    };
+    let notice = match q.done.as_deref() {
+        Some("revoked") => {
+            Some("電子証明書を失効させました。この証明書ではすぐに利用できなくなります。")
+        }
+        Some("requested") => Some(
+            "追加発行を申請しました。市から新しい証明書取得用No/パスワードがメールで届きます。",
+        ),
+        _ => None,
+    };
+    Ok(views::render(&Certificates {
+        csrf: &user.csrf,
+        operator,
+        query: &q.q,
+        items: certificates
+            .into_iter()
+            .map(CertificateLine::from)
+            .collect(),
+        requests: requests
+            .into_iter()
+            .map(|r| RequestLine {
+                created_at: tokyo_time(&r.created_at),
+                office_id: r.office_id,
+                office: r.office_name,
+                note: r.note,
+            })
+            .collect(),
+        notice,
+    }))
+}
+
+pub async fn admin_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(q): Query<PageQuery>,
+) -> Result<Html<String>, PageError> {
+    if user.role != Role::OfficeAdmin {
+        return Err(Failure::forbidden().into());
+    }
+    view(
+        &state,
+        &user,
+        &PageQuery {
+            q: String::new(),
+            done: q.done,
+        },
+    )
+    .await
+}
+
+pub async fn operator_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(q): Query<PageQuery>,
+) -> Result<Html<String>, PageError> {
+    user.require_operator()?;
+    view(&state, &user, &q).await
+}
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn revoke_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(serial): Path<String>,
+    PageForm(form): PageForm<RevokeForm>,
+) -> Result<Redirect, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    revoke(&state, &user, &serial, &form.reason).await?;
+    let back = if user.role == Role::Operator {
+        "/operator/certificates?done=revoked"
+    } else {
+        "/admin/certificates?done=revoked"
+    };
+    Ok(Redirect::to(back))
+}
+
+#[derive(Deserialize)]
+pub struct RequestForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn request_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageForm(form): PageForm<RequestForm>,
+) -> Result<Redirect, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    ask(&state, &user, &form.note).await?;
+    Ok(Redirect::to("/admin/certificates?done=requested"))
+}
+
+// ---- API ----
+
+#[derive(Serialize, ToSchema)]
+pub struct CertificateOut {
+    serial: String,
+    office_id: String,
+    office_name: String,
+    label: String,
+    fingerprint_sha256: String,
+    issued_at: String,
+    not_after: String,
+    last_used_at: String,
+    /// `active`, `revoked` or `expired`.
+    status: String,
+    revoked_at: String,
+    revoked_reason: String,
+}
+
+impl From<pb::Certificate> for CertificateOut {
+    fn from(c: pb::Certificate) -> Self {
+        Self {
+            serial: c.serial,
+            office_id: c.office_id,
+            office_name: c.office_name,
+            label: c.label,
+            fingerprint_sha256: c.fingerprint_sha256,
+            issued_at: c.issued_at,
+            not_after: c.not_after,
+            last_used_at: c.last_used_at,
+            status: c.status,
+            revoked_at: c.revoked_at,
+            revoked_reason: c.revoked_reason,
+        }
+    }
+}
+
+/// The office's device certificates (the operator: every office's, `q` searches).
+#[utoipa::path(get, path = "/api/v1/certificates", params(("office_id" = Option<String>, Query), ("q" = Option<String>, Query)),
+    responses((status = 200, body = Vec<CertificateOut>), (status = 403, body = ErrorBody)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(q): Query<crate::edge::json::ListQuery>,
+) -> Result<Json<Vec<CertificateOut>>, ApiError> {
+    Ok(Json(
+        list(&state, &user, &q.office_id, &q.q)
+            .await?
+            .into_iter()
+            .map(CertificateOut::from)
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeBody {
+    /// Why (紛失, 盗難, 廃棄 …), up to 200 characters.
+    reason: String,
+}
+
+/// Revoke a device certificate: every gateway refuses it within a second.
+#[utoipa::path(post, path = "/api/v1/certificates/{serial}/revoke", params(("serial" = String, Path, description = "The certificate's serial number (hex).")), request_body = RevokeBody,
+    responses((status = 200, body = CertificateOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn api_revoke(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path(serial): Path<String>,
+    ApiJson(body): ApiJson<RevokeBody>,
+) -> Result<Json<CertificateOut>, ApiError> {
+    Ok(Json(
+        revoke(&state, &user, &serial, &body.reason).await?.into(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RequestOut {
+    id: String,
+    office_id: String,
+    office_name: String,
+    note: String,
+    created_at: String,
+    status: String,
+}
+
+impl From<pb::CertificateRequest> for RequestOut {
+    fn from(r: pb::CertificateRequest) -> Self {
+        Self {
+            id: r.id,
+            office_id: r.office_id,
+            office_name: r.office_name,
+            note: r.note,
+            created_at: r.created_at,
+            status: r.status,
+        }
+    }
+}
+
+/// Open requests for additional certificates (operator).
+#[utoipa::path(get, path = "/api/v1/certificate-requests", responses((status = 200, body = Vec<RequestOut>), (status = 403, body = ErrorBody)))]
+pub async fn api_requests(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<RequestOut>>, ApiError> {
+    Ok(Json(
+        requests(&state, &user)
+            .await?
+            .into_iter()
+            .map(RequestOut::from)
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestBody {
+    #[serde(default)]
+    note: String,
+}
+
+/// Ask the city for another device certificate (office admin).
+#[utoipa::path(post, path = "/api/v1/certificate-requests", request_body = RequestBody,
+    responses((status = 201, body = RequestOut), (status = 403, body = ErrorBody)))]
+pub async fn api_request(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    ApiJson(body): ApiJson<RequestBody>,
+) -> Result<Response, ApiError> {
+    let r = ask(&state, &user, &body.note).await?;
+    Ok((StatusCode::CREATED, Json(RequestOut::from(r))).into_response())
+}

@@ -1,0 +1,581 @@
+//! 市の管理メニュー: registering an office directly, as a page and as the JSON API.
+
+use crate::areas::accounts::handlers::identity;
+use crate::edge::auth::{ApiUser, ApiWriter, PageUser, Principal};
+use crate::edge::error::ForForm;
+use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
+use crate::edge::forms::PageForm;
+use crate::edge::json::ApiJson;
+use crate::edge::labels;
+use crate::edge::state::AppState;
+use crate::views::{self, OfficeLine, OperatorOffices, tokyo_time};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use proto::identity as idpb;
+use proto::offices as pb;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+async fn register(
+    state: &AppState,
+    user: &Principal,
+    name: &str,
+    kind: &str,
+    admin_email: &str,
+) -> Result<pb::Office, Failure> {
+    user.require_operator()?;
+    let mut offices = state.clients.offices.clone();
+    Ok(offices
+        .register_office(pb::RegisterOfficeRequest {
+            actor: Some(user.actor()),
+            name: name.to_owned(),
+            kind: kind.to_owned(),
+            admin_email: admin_email.to_owned(),
+        })
+        .await
+        .for_form(labels::REGISTER_OFFICE)?
+        .into_inner())
+}
+
+async fn list(state: &AppState, user: &Principal) -> Result<Vec<pb::Office>, Failure> {
+    user.require_operator()?;
+    let mut offices = state.clients.offices.clone();
+    Ok(offices
+        .list_offices(pb::ListOfficesRequest {
+            actor: Some(user.actor()),
+        })
+        .await?
+        .into_inner()
+        .offices)
+}
+
+#[derive(Deserialize)]
+pub struct Notice {
+    registered: Option<String>,
+}
+
+struct FormValues<'a> {
+    name: &'a str,
+    kind: &'a str,
+    email: &'a str,
+}
+
+async fn render_page(
+    state: &AppState,
+    user: &Principal,
+    notice: Option<&str>,
+    error: Option<&str>,
+    form: &FormValues<'_>,
+) -> Result<Html<String>, PageError> {
+    let offices = list(state, user).await?;
+    Ok(views::render(&OperatorOffices {
+        csrf: &user.csrf,
+        kinds: state.choices.kinds(&state.clients).await?,
+        offices: offices
+            .into_iter()
+            .map(|o| OfficeLine {
+                created_at: tokyo_time(&o.created_at),
+                id: o.id,
+                name: o.name,
+                kind: o.kind,
+            })
+            .collect(),
+        notice,
+        error,
+        form_name: form.name,
+        form_kind: form.kind,
+        form_email: form.email,
+    }))
+}
+
+pub async fn offices_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(q): Query<Notice>,
+) -> Result<Html<String>, PageError> {
+    let notice = q.registered.map(|name| {
+        format!("「{name}」を登録しました。事業所管理者のメールアドレスに案内を送信します。")
+    });
+    render_page(
+        &state,
+        &user,
+        notice.as_deref(),
+        None,
+        &FormValues {
+            name: "",
+            kind: "",
+            email: "",
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    admin_email: String,
+}
+
+pub async fn register_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    PageForm(form): PageForm<RegisterForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    match register(&state, &user, &form.name, &form.kind, &form.admin_email).await {
+        Ok(office) => {
+            let target = format!("/operator/offices?registered={}", urlencode(&office.name));
+            Ok(Redirect::to(&target).into_response())
+        }
+        Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let values = FormValues {
+                name: &form.name,
+                kind: &form.kind,
+                email: &form.admin_email,
+            };
+            let page = render_page(&state, &user, None, Some(&f.message), &values).await?;
+            Ok((f.status, page).into_response())
+        }
+        Err(f) => Err(f.into()),
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterOfficeBody {
+    /// 事業所名 (1–100 characters).
+    name: String,
+    /// 事業所の種別, one of 病院, 診療所, 歯科診療所, 薬局, 訪問看護ステーション, … その他.
+    kind: String,
+    /// Where the welcome email and enrollment code go.
+    admin_email: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OfficeBody {
+    id: String,
+    name: String,
+    kind: String,
+    admin_email: String,
+    status: String,
+    created_at: String,
+}
+
+impl From<pb::Office> for OfficeBody {
+    fn from(o: pb::Office) -> Self {
+        Self {
+            id: o.id,
+            name: o.name,
+            kind: o.kind,
+            admin_email: o.admin_email,
+            status: o.status,
+            created_at: o.created_at,
+        }
+    }
+}
+
+/// Register an office directly (operator only). A welcome email goes to the admin address.
+#[utoipa::path(post, path = "/api/v1/operator/offices", request_body = RegisterOfficeBody,
+    responses((status = 201, body = OfficeBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn api_register(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    ApiJson(body): ApiJson<RegisterOfficeBody>,
+) -> Result<Response, ApiError> {
+    let office = register(&state, &user, &body.name, &body.kind, &body.admin_email).await?;
+    Ok((StatusCode::CREATED, Json(OfficeBody::from(office))).into_response())
+}
+
+/// Every registered office, newest first (operator only).
+#[utoipa::path(get, path = "/api/v1/operator/offices", responses((status = 200, body = Vec<OfficeBody>), (status = 403, body = ErrorBody)))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<OfficeBody>>, ApiError> {
+    Ok(Json(
+        list(&state, &user)
+            .await?
+            .into_iter()
+            .map(OfficeBody::from)
+            .collect(),
+    ))
+}
+
+// ---- one office: enrollment codes and its first admin ----
+
+async fn office(state: &AppState, user: &Principal, id: &str) -> Result<pb::Office, Failure> {
+    user.require_operator()?;
+    let mut offices = state.clients.offices.clone();
+    Ok(offices
+        .get_office(pb::GetOfficeRequest {
+            actor: Some(user.actor()),
+            office_id: id.to_owned(),
+        })
+        .await?
+        .into_inner())
+}
+
+async fn issue_code(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+) -> Result<idpb::EnrollmentCode, Failure> {
+    let office = office(state, user, id).await?;
+    Ok(identity(state)
+        .issue_enrollment_code(idpb::IssueEnrollmentCodeRequest {
+            actor: Some(user.actor()),
+            office_id: office.id,
+            office_name: office.name,
+            email: office.admin_email,
+        })
+        .await?
+        .into_inner())
+}
+
+pub async fn office_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let o = office(&state, &user, &id).await?;
+    let users = crate::areas::accounts::handlers::list_users(&state, &user, &o.id, "").await?;
+    let certificates = crate::areas::certificates::handlers::list(&state, &user, &o.id, "").await?;
+    let partners =
+        crate::areas::offices::partners::choices(&state, &user, &o.id, list(&state, &user).await?)
+            .await?;
+    Ok(views::render(&views::OperatorOffice {
+        partners,
+        csrf: &user.csrf,
+        id: &o.id,
+        name: &o.name,
+        kind: &o.kind,
+        admin_email: &o.admin_email,
+        users: users.into_iter().map(views::UserLine::from).collect(),
+        certificates: certificates
+            .into_iter()
+            .map(views::CertificateLine::from)
+            .collect(),
+        professions: state.choices.professions(&state.clients).await?,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub async fn issue_code_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Html<String>, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    let code = issue_code(&state, &user, &id).await?;
+    let message = format!(
+        "証明書取得用No {} を発行し、事業所管理者のメールアドレスに送信しました（有効期限 {}）。",
+        code.number,
+        tokyo_time(&code.expires_at)
+    );
+    let back = format!("/operator/offices/{id}");
+    Ok(views::render(&views::Notice {
+        title: "証明書取得用Noを発行しました",
+        message: &message,
+        secret: None,
+        back_href: &back,
+        back_label: "事業所の画面へ戻る",
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct AdminForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    login_id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kana: String,
+    #[serde(default)]
+    profession: String,
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn create_admin_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<AdminForm>,
+) -> Result<Html<String>, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    user.require_operator()?;
+    let issued = identity(&state)
+        .create_user(idpb::CreateUserRequest {
+            actor: Some(user.actor()),
+            office_id: id.clone(),
+            login_id: form.login_id,
+            name: form.name,
+            kana: form.kana,
+            profession: form.profession,
+            email: form.email,
+            office_admin: true,
+        })
+        .await
+        .for_form(labels::STAFF)?
+        .into_inner();
+    let login = issued
+        .user
+        .as_ref()
+        .map(|u| u.login_id.clone())
+        .unwrap_or_default();
+    let message = format!(
+        "事業所管理者（ユーザーID「{login}」）を作成しました。初期パスワードを本人に確実に伝えてください。"
+    );
+    let back = format!("/operator/offices/{id}");
+    Ok(views::render(&views::Notice {
+        title: "事業所管理者を作成しました",
+        message: &message,
+        secret: Some(("初期パスワード", &issued.initial_password)),
+        back_href: &back,
+        back_label: "事業所の画面へ戻る",
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CodeOut {
+    /// 証明書取得用No.
+    number: String,
+    /// 証明書取得用パスワード (also mailed to the office admin).
+    secret: String,
+    expires_at: String,
+}
+
+/// Issue an enrollment code for an office and mail it to the office admin (operator).
+#[utoipa::path(post, path = "/api/v1/operator/offices/{id}/enrollment-codes", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")),
+    responses((status = 201, body = CodeOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn api_issue_code(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let code = issue_code(&state, &user, &id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CodeOut {
+            number: code.number,
+            secret: code.secret,
+            expires_at: code.expires_at,
+        }),
+    )
+        .into_response())
+}
+
+// ---- suspension (了解なく一時停止) ----
+
+#[derive(Deserialize, Default)]
+pub struct UsersQuery {
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn users_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(q): Query<UsersQuery>,
+) -> Result<Html<String>, PageError> {
+    user.require_operator()?;
+    let users = crate::areas::accounts::handlers::list_users(&state, &user, "", &q.q).await?;
+    Ok(views::render(&views::OperatorUsers {
+        csrf: &user.csrf,
+        query: &q.q,
+        users: users.into_iter().map(views::UserLine::from).collect(),
+    }))
+}
+
+async fn suspend(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    suspended: bool,
+    reason: &str,
+) -> Result<idpb::User, Failure> {
+    Ok(identity(state)
+        .set_user_suspended(idpb::SetUserSuspendedRequest {
+            actor: Some(user.actor()),
+            user_id: id.to_owned(),
+            suspended,
+            reason: reason.to_owned(),
+        })
+        .await
+        .for_form(labels::REASON)?
+        .into_inner())
+}
+
+#[derive(Deserialize)]
+pub struct SuspensionForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    suspended: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn suspension_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<SuspensionForm>,
+) -> Result<Redirect, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    let target = suspend(&state, &user, &id, form.suspended == "1", &form.reason).await?;
+    Ok(Redirect::to(&format!(
+        "/operator/users?q={}",
+        urlencode(&target.login_id)
+    )))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuspensionBody {
+    suspended: bool,
+    /// Required when suspending, up to 200 characters.
+    #[serde(default)]
+    reason: String,
+}
+
+/// Suspend or restore any user at once (operator). Their sessions end on every gateway.
+#[utoipa::path(post, path = "/api/v1/operator/users/{id}/suspension", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = SuspensionBody,
+    responses((status = 200, body = crate::areas::accounts::handlers::UserOut), (status = 403, body = ErrorBody)))]
+pub async fn api_suspension(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SuspensionBody>,
+) -> Result<Json<crate::areas::accounts::handlers::UserOut>, ApiError> {
+    Ok(Json(
+        suspend(&state, &user, &id, body.suspended, &body.reason)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChainOut {
+    intact: bool,
+    records: u64,
+    /// The first record whose link does not hold (0 when intact).
+    first_broken_seq: i64,
+}
+
+/// Re-compute the audit trail's hash chain (operator).
+#[utoipa::path(get, path = "/api/v1/operator/audit/verify", responses((status = 200, body = ChainOut), (status = 403, body = ErrorBody)))]
+pub async fn api_verify_audit(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<ChainOut>, ApiError> {
+    let v = identity(&state)
+        .verify_audit_chain(idpb::VerifyAuditChainRequest {
+            actor: Some(user.actor()),
+        })
+        .await
+        .map_err(Failure::from)?
+        .into_inner();
+    Ok(Json(ChainOut {
+        intact: v.intact,
+        records: v.records,
+        first_broken_seq: v.first_broken_seq,
+    }))
+}
+
+// ---- 利用廃止 ----
+
+async fn withdraw(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    reason: &str,
+) -> Result<pb::Office, Failure> {
+    let mut offices = state.clients.offices.clone();
+    Ok(offices
+        .withdraw_office(pb::WithdrawOfficeRequest {
+            actor: Some(user.actor()),
+            office_id: id.to_owned(),
+            reason: reason.to_owned(),
+        })
+        .await
+        .for_form(labels::REASON)?
+        .into_inner())
+}
+
+#[derive(Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn withdraw_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<WithdrawForm>,
+) -> Result<Html<String>, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    let office = withdraw(&state, &user, &id, &form.reason).await?;
+    let message = format!(
+        "「{}」の利用を廃止しました。この事業所の利用者と電子証明書はすべて使えなくなり、マップからも外れます。記録は残ります。",
+        office.name
+    );
+    Ok(views::render(&views::Notice {
+        title: "利用を廃止しました",
+        message: &message,
+        secret: None,
+        back_href: "/home",
+        back_label: "メニューへ戻る",
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawBody {
+    reason: String,
+}
+
+/// 利用廃止 of an office, by the operator or the office's own admin: its users and certificates are
+/// disabled, its map entry removed, its history kept.
+#[utoipa::path(post, path = "/api/v1/offices/{id}/withdraw", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = WithdrawBody,
+    responses((status = 200, body = OfficeBody), (status = 403, body = ErrorBody)))]
+pub async fn api_withdraw(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<WithdrawBody>,
+) -> Result<Json<OfficeBody>, ApiError> {
+    Ok(Json(
+        withdraw(&state, &user, &id, &body.reason).await?.into(),
+    ))
+}

@@ -1,0 +1,136 @@
+//! The `OpenAPI` document of the JSON API, generated from the areas' handlers.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Renrakucho API",
+        description = "高萩市 電子@連絡帳 JSON API. Every route but /api/v1/public/ needs a device certificate. Every state-changing call needs an X-CSRF-Token: the one returned at login, or before login the one of GET /api/v1/public/csrf-token (with the cookie it sets). A browser's call must also come from the gateway's own origin. Every state-changing call accepts an Idempotency-Key header: a repeat with the same key, by the same user, to the same method and path within 24 hours changes nothing and gets the first answer; a repeat while the first is still running waits for it or gets 409 in_progress; a key used by another user or for another call gets 422 idempotency_key_reused."
+    ),
+    modifiers(&IdempotencyKey),
+    paths(
+        crate::areas::session::login::api_csrf_token,
+        crate::areas::session::login::api_login,
+        crate::areas::session::login::api_logout,
+        crate::areas::session::login::api_me,
+        crate::areas::offices::operator::api_register,
+        crate::areas::offices::operator::api_list,
+        crate::areas::offices::operator::api_issue_code,
+        crate::areas::offices::operator::api_withdraw,
+        crate::areas::offices::partners::api_get,
+        crate::areas::offices::partners::api_set,
+        crate::areas::applications::review::api_list,
+        crate::areas::applications::review::api_approve,
+        crate::areas::applications::review::api_reject,
+        crate::areas::applications::review::api_invite,
+        crate::areas::applications::apply::api,
+        crate::areas::offices::profile::api,
+        crate::areas::announcements::handlers::api_published,
+        crate::areas::announcements::handlers::api_all,
+        crate::areas::announcements::handlers::api_create,
+        crate::areas::announcements::handlers::api_update,
+        crate::areas::announcements::handlers::api_publish,
+        crate::areas::portal::map::api,
+        crate::areas::offices::operator::api_suspension,
+        crate::areas::offices::operator::api_verify_audit,
+        crate::areas::audit::handlers::api_list,
+        crate::areas::session::password::api,
+        crate::areas::certificates::enroll::api,
+        crate::areas::accounts::handlers::api_list,
+        crate::areas::accounts::handlers::api_create,
+        crate::areas::accounts::handlers::api_get,
+        crate::areas::accounts::handlers::api_update,
+        crate::areas::accounts::handlers::api_reset,
+        crate::areas::accounts::handlers::api_active,
+        crate::areas::certificates::handlers::api_list,
+        crate::areas::certificates::handlers::api_revoke,
+        crate::areas::certificates::handlers::api_requests,
+        crate::areas::certificates::handlers::api_request,
+        crate::areas::mail::handlers::api_undelivered,
+        crate::areas::mail::handlers::api_bouncing,
+        crate::areas::board::api::create_post,
+        crate::areas::board::writing_api::create_reply,
+        crate::areas::board::writing_api::correct_post,
+        crate::areas::board::writing_api::withdraw_post,
+        crate::areas::board::writing_api::post_history,
+        crate::areas::board::search::api_search,
+        crate::areas::board::reads::api_shown,
+    ),
+    components(schemas(crate::edge::error::ErrorBody, crate::edge::error::ErrorDetail))
+)]
+pub struct ApiDoc;
+
+/// Documents the `Idempotency-Key` header, and the answers it can bring, on every call that
+/// changes state.
+struct IdempotencyKey;
+
+impl utoipa::Modify for IdempotencyKey {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        use utoipa::openapi::{ContentBuilder, Ref, Required, ResponseBuilder};
+        let error = || {
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let header = ParameterBuilder::new()
+                    .name("Idempotency-Key")
+                    .parameter_in(ParameterIn::Header)
+                    .required(Required::False)
+                    .description(Some(
+                        "A key the client chooses per intended change (a UUID, say); a repeat with it gets the first answer.",
+                    ))
+                    .schema(Some(
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .min_length(Some(1))
+                            .max_length(Some(common::idempotency::MAX_KEY_LEN))
+                            .pattern(Some("^[A-Za-z0-9._:-]+$")),
+                    ))
+                    .build();
+                op.parameters
+                    .get_or_insert_with(Vec::new)
+                    .push(header.into());
+                let responses = &mut op.responses.responses;
+                responses.entry("409".into()).or_insert_with(|| {
+                    ResponseBuilder::new()
+                        .description("A request with this Idempotency-Key is still in progress (in_progress), or the state does not allow the change.")
+                        .content("application/json", error())
+                        .build()
+                        .into()
+                });
+                responses.entry("422".into()).or_insert_with(|| {
+                    ResponseBuilder::new()
+                        .description("Invalid input, or an Idempotency-Key used by another user or for another call (idempotency_key_reused).")
+                        .content("application/json", error())
+                        .build()
+                        .into()
+                });
+                responses.entry("400".into()).or_insert_with(|| {
+                    ResponseBuilder::new()
+                        .description("A malformed request, e.g. an Idempotency-Key that is not 1-128 of A-Z a-z 0-9 - _ . :")
+                        .content("application/json", error())
+                        .build()
+                        .into()
+                });
+            }
+        }
+    }
+}
+
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
