@@ -449,7 +449,7 @@ fn careboard(
         key: files.key,
     };
     proto::careboard::careboard_client::CareboardClient::new(
-        common::grpc::channel(&url, &tls).unwrap(),
+        common::grpc::channel(&url, &tls, &common::grpc::GrpcOptions::default()).unwrap(),
     )
 }
 

@@ -270,9 +270,9 @@ impl FromRequestParts<AppState> for PageUser {
         };
         match resolve(parts, state).await {
             // Until the initial password is replaced, the only page is the one that replaces it.
-            Ok(p) if p.must_change_password && !PASSWORD_EXEMPT.contains(&parts.uri.path()) => {
-                Err(Redirect::to(&crate::edge::return_to::with_next("/password", here)).into_response())
-            }
+            Ok(p) if p.must_change_password && !PASSWORD_EXEMPT.contains(&parts.uri.path()) => Err(
+                Redirect::to(&crate::edge::return_to::with_next("/password", here)).into_response(),
+            ),
             Ok(p) => match require_role_for(&p, parts.uri.path()) {
                 Ok(()) => Ok(Self(p)),
                 Err(f) => Err(PageError(f).into_response()),

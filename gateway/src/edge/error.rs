@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-
 #[derive(Debug, Clone)]
 pub struct Failure {
     pub status: StatusCode,

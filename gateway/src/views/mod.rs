@@ -2,8 +2,8 @@
 
 mod audit;
 mod board;
-mod board_writing;
 pub mod board_reads;
+mod board_writing;
 mod desk;
 mod mail;
 

@@ -15,7 +15,7 @@ type Row<'a> = (&'static str, Actor, Option<(&'a Office, &'a Person)>);
 
 /// Every careboard RPC that takes an actor (`ListBoardChoices` takes none: it answers the fixed
 /// lists of the forms), and the gateway's pages and streams of a board.
-const ENDPOINTS: [&str; 37] = [
+const ENDPOINTS: [&str; 38] = [
     "ListMyRecipients",
     "RegisterRecipient",
     "GetRecipient",

@@ -1,13 +1,13 @@
 //! 連絡帳: the timeline, posting, 既読 and 確認しました, and the live updates of an open page
 //! (server-sent events fed by `live::Live`). Careboard checks membership on every call.
 
+use crate::areas::board::reads;
 use crate::areas::recipients::handlers::{CsrfForm, form_failure};
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::{Failure, PageError};
 use crate::edge::forms::PageForm;
 use crate::edge::state::AppState;
 use crate::edge::watch::{Follow, Update};
-use crate::areas::board::reads;
 use crate::views::board_reads::Reading;
 use crate::views::{self, BoardPage, PostCard, PostFragment};
 use axum::extract::{Path, Query, State};
@@ -82,7 +82,7 @@ async fn board_page(
     );
     if !focus.is_empty() && !reading.shows(focus, &posts) {
         reading.linked = Some(PostCard::new(
-            board_reads::one_post(state, user, id, focus).await?,
+            reads::one_post(state, user, id, focus).await?,
             &user.user_id,
         ));
     }
@@ -164,10 +164,10 @@ pub async fn post_fragment(
     headers: HeaderMap,
     Path((id, post)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
-    if board_reads::navigated(&headers) {
+    if reads::navigated(&headers) {
         return Ok(board_page(&state, &user, &id, "", None, &post).await?);
     }
-    let p = board_reads::one_post(&state, &user, &id, &post).await?;
+    let p = reads::one_post(&state, &user, &id, &post).await?;
     Ok(fragment(&user, &id, p))
 }
 

@@ -2,11 +2,11 @@
 //! it has actually shown; the API's twin takes the same report as JSON. Both call `mark_shown`.
 //! Opening a board marks nothing.
 
-use crate::edge::state::AppState;
-use crate::edge::json::ApiJson;
-use crate::edge::forms::PageForm;
 use crate::edge::auth::{ApiWriter, PageUser, Principal};
 use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
+use crate::edge::forms::PageForm;
+use crate::edge::json::ApiJson;
+use crate::edge::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};

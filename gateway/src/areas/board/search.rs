@@ -1,10 +1,9 @@
 //! Finding on a board (分類・緊急・言葉で探す) and its print view (印刷), with the search's API twin.
 
-use crate::edge::state::AppState;
 use crate::areas::board::api::PostOut;
-use crate::edge::choices;
 use crate::edge::auth::{ApiUser, PageUser, Principal};
 use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
+use crate::edge::state::AppState;
 use crate::views::{self, BoardPrintPage, BoardSearchPage, FoundLine, PostCard, tokyo_time};
 use axum::Json;
 use axum::extract::{Path, Query, State};

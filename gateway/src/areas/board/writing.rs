@@ -1,12 +1,11 @@
 //! 連絡帳: replies, corrections (訂正・取り消し) and a post's history (編集履歴). Each page action
 //! and its API twin (`board_writing_api`) call one function here; careboard decides who may.
 
-use crate::edge::state::AppState;
-use crate::edge::choices;
-use crate::edge::forms::PageForm;
 use crate::areas::recipients::handlers::{CsrfForm, form_failure};
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::{Failure, PageError};
+use crate::edge::forms::PageForm;
+use crate::edge::state::AppState;
 use crate::views::{self, PostCard, PostEditPage, PostHistoryPage, RevisionLine};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -1,11 +1,11 @@
 //! Replies, corrections and a post's history in the JSON API: the page forms' twins.
 
-use crate::edge::state::AppState;
-use crate::edge::json::ApiJson;
 use crate::areas::board::api::PostOut;
 use crate::areas::board::writing::{correct, history, reply, withdraw};
 use crate::edge::auth::{ApiUser, ApiWriter};
 use crate::edge::error::{ApiError, ErrorBody};
+use crate::edge::json::ApiJson;
+use crate::edge::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use proto::careboard as pb;

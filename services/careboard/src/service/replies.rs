@@ -1,9 +1,9 @@
 //! Replies: one level under a post, read, marked and found like a post, shown under it.
 
-use crate::domain::correction::BoardRule;
 use super::Careboard;
 use super::board::{PostView, post_error};
 use super::write::{Once, Started};
+use crate::domain::correction::BoardRule;
 use crate::domain::post;
 use crate::domain::{Actor, DomainError, may_write};
 use crate::error::Result;

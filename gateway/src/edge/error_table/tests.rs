@@ -3,7 +3,7 @@ use proto::errors::Domain;
 
 /// Two forms that both have a `name`, as `routes/labels.rs` words them.
 mod labels {
-    use crate::error::Field;
+    use crate::edge::error::Field;
     pub const STAFF: &[Field] = &[Field {
         name: "name",
         hint: "氏名を50文字以内で入力してください。",
