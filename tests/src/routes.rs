@@ -17,7 +17,45 @@ pub fn public_paths() -> Vec<String> {
     collect(&["pub fn public("], "let public")
 }
 
+/// Every `.route(path, handlers)` of every router, public and protected, as (path, the handlers'
+/// text): a form route is one whose handlers hold `post(`.
+#[must_use]
+pub fn declarations() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = router_bodies(
+        &["pub fn public(", "pub fn protected(", "pub fn routes("],
+        &["let public", "let protected"],
+    )
+    .iter()
+    .flat_map(|body| {
+        body.split(".route(").skip(1).filter_map(|chunk| {
+            let chunk = chunk.split(".route(").next().unwrap_or_default();
+            let path = chunk.split('"').nth(1)?;
+            Some((path.to_owned(), chunk.to_owned()))
+        })
+    })
+    .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 fn collect(functions: &[&str], in_main: &str) -> Vec<String> {
+    let mut paths: Vec<String> = router_bodies(functions, &[in_main])
+        .iter()
+        .flat_map(|b| {
+            b.split('"')
+                .filter(|s| s.starts_with('/'))
+                .map(str::to_owned)
+        })
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths
+}
+
+/// The text of each router function named in `functions` in the areas, and of each router
+/// `main.rs` builds (`let public = …;`).
+fn router_bodies(functions: &[&str], in_main: &[&str]) -> Vec<String> {
     let src = crate::workspace_root().join("gateway/src");
     let mut bodies = Vec::new();
     let mut files = Vec::new();
@@ -31,20 +69,12 @@ fn collect(functions: &[&str], in_main: &str) -> Vec<String> {
         }
     }
     let main = std::fs::read_to_string(src.join("main.rs")).unwrap_or_default();
-    if let Some(rest) = main.split(in_main).nth(1) {
-        bodies.push(rest.split(';').next().unwrap_or_default().to_owned());
+    for start in in_main {
+        if let Some(rest) = main.split(start).nth(1) {
+            bodies.push(rest.split(';').next().unwrap_or_default().to_owned());
+        }
     }
-    let mut paths: Vec<String> = bodies
-        .iter()
-        .flat_map(|b| {
-            b.split('"')
-                .filter(|s| s.starts_with('/'))
-                .map(str::to_owned)
-        })
-        .collect();
-    paths.sort_unstable();
-    paths.dedup();
-    paths
+    bodies
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -72,5 +102,13 @@ mod tests {
         assert!(protected.iter().any(|p| p == "/api/v1/openapi.json"));
         assert!(public.iter().any(|p| p == "/enroll"));
         assert!(public.iter().all(|p| !protected.contains(p)), "{public:?}");
+        let forms: Vec<_> = super::declarations()
+            .into_iter()
+            .filter(|(_, handlers)| handlers.contains("post("))
+            .collect();
+        assert!(
+            forms.iter().any(|(p, _)| p == "/boards/{id}/posts"),
+            "{forms:?}"
+        );
     }
 }

@@ -49,7 +49,7 @@ impl Waiting {
             &self.mail.office_name,
             &self.mail.number,
             &self.mail.secret,
-            &crate::events::japanese_date(expires),
+            &templates::japanese_date(expires),
             portal_url,
         ))
     }

@@ -99,13 +99,6 @@ struct OfficeRegistered {
     admin_email: String,
 }
 
-/// A date as people in Japan read it, in Japan's time zone.
-pub(crate) fn japanese_date(t: chrono::DateTime<chrono::Utc>) -> String {
-    common::japan::in_japan(t)
-        .format("%Y年%m月%d日 %H:%M")
-        .to_string()
-}
-
 /// Why an event could not be planned.
 pub enum Unplanned {
     /// Malformed: it never will be.
@@ -252,7 +245,7 @@ pub fn compose(
         }
         Template::CertificateExpiring => {
             let d: CertificateExpiring = event.data_as()?;
-            let when = japanese_date(d.not_after);
+            let when = templates::japanese_date(d.not_after);
             templates::certificate_expiring(to, &d.office_name, &d.label, &when, portal_url)
         }
         Template::IncidentFiled => {

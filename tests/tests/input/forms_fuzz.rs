@@ -16,21 +16,13 @@ use system_tests::people::{self, NewPerson};
 const CASES_PER_ROUTE: usize = 12;
 const SEED: [u8; 32] = *b"renrakucho-forms-fuzz-2026-12-01";
 
-/// The form routes of `gateway/src/routes/mod.rs`: every non-API path with a POST handler.
+/// The form routes of the gateway's routers: every non-API path with a POST handler.
 /// Logout and the password change would end the run's own session or password and are left out.
 fn form_routes() -> Vec<String> {
-    let source =
-        std::fs::read_to_string(system_tests::workspace_root().join("gateway/src/routes/mod.rs"))
-            .unwrap();
-    let mut routes: Vec<String> = source
-        .split(".route(")
-        .skip(1)
-        .filter_map(|chunk| {
-            let end = chunk.find(".route(").unwrap_or(chunk.len());
-            let chunk = &chunk[..end];
-            let path = chunk.split('"').nth(1)?;
-            chunk.contains("post(").then(|| path.to_owned())
-        })
+    let mut routes: Vec<String> = system_tests::routes::declarations()
+        .into_iter()
+        .filter(|(_, handlers)| handlers.contains("post("))
+        .map(|(path, _)| path)
         .filter(|p| !p.starts_with("/api/") && p != "/logout" && p != "/password")
         .collect();
     routes.sort();

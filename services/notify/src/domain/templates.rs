@@ -1,6 +1,14 @@
 use super::Email;
 use uuid::Uuid;
 
+/// A date as a letter in Japan writes it, in Japan's time zone.
+#[must_use]
+pub fn japanese_date(t: chrono::DateTime<chrono::Utc>) -> String {
+    common::japan::in_japan(t)
+        .format("%Y年%m月%d日 %H:%M")
+        .to_string()
+}
+
 const SIGNATURE: &str = "\n--\n高萩市 電子@連絡帳\n高萩市高齢福祉課 地域包括支援グループ\nTEL: 0293-22-0080 / FAX: 0293-22-0700\n※このメールは送信専用です。返信いただいてもお答えできません。\n";
 
 /// Sent to an office's admin address when the city registers the office.
