@@ -38,7 +38,11 @@ export async function screenshot(page, name) {
   const dir = env('SCREENSHOT_DIR');
   fs.mkdirSync(dir, { recursive: true });
   shot += 1;
+  // A full-page capture may leave the page scrolled elsewhere; what the user saw is put back, so
+  // a screenshot never changes what a test sees next (read marks follow what is on screen).
+  const y = await page.evaluate(() => window.scrollY);
   await page.screenshot({ path: path.join(dir, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+  await page.evaluate((top) => window.scrollTo(0, top), y);
 }
 
 // The page fits the screen's width: nothing to scroll sideways for.
