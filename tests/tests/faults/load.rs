@@ -153,8 +153,13 @@ async fn write(session: &Session, kind: Kind, tag: &str, board: &str, n: usize) 
                 &[("body", &post_body(tag, n)), ("urgent", "1")],
             )
             .await
+            // Back to the board, at the new post's anchor.
             .is_ok_and(|a| {
-                a.status == 303 && a.location.as_deref() == Some(&format!("/boards/{board}"))
+                let to_board = format!("/boards/{board}");
+                a.status == 303
+                    && a.location.as_deref().is_some_and(|l| {
+                        l == to_board || l.starts_with(&format!("{to_board}#post-"))
+                    })
             }),
     }
 }
