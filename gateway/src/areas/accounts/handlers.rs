@@ -1,20 +1,18 @@
 //! 事業所管理者メニュー and 利用者管理: pages for office admins, and the JSON API that the operator
 //! and admins share. identity decides who may do what; these handlers only carry it.
 
-use crate::edge::auth::{ApiUser, ApiWriter, PageUser, Principal};
+use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::ForForm;
-use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
+use crate::edge::error::{Failure, PageError};
 use crate::edge::forms::PageForm;
-use crate::edge::json::ApiJson;
 use crate::edge::labels;
 use crate::edge::state::AppState;
 use crate::views::{self, AdminMenu, Notice, UserEdit, UserForm, UserLine, Users};
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use proto::identity as pb;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 pub fn identity(
@@ -41,7 +39,11 @@ pub async fn list_users(
         .users)
 }
 
-async fn get_user(state: &AppState, user: &Principal, id: &str) -> Result<pb::User, Failure> {
+pub(super) async fn get_user(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+) -> Result<pb::User, Failure> {
     Ok(identity(state)
         .get_user(pb::UserRef {
             actor: Some(user.actor()),
@@ -92,7 +94,7 @@ pub async fn create_user(
         .into_inner())
 }
 
-async fn update_user(
+pub(super) async fn update_user(
     state: &AppState,
     user: &Principal,
     id: &str,
@@ -113,7 +115,7 @@ async fn update_user(
         .into_inner())
 }
 
-async fn reset(
+pub(super) async fn reset(
     state: &AppState,
     user: &Principal,
     id: &str,
@@ -127,7 +129,7 @@ async fn reset(
         .into_inner())
 }
 
-async fn set_active(
+pub(super) async fn set_active(
     state: &AppState,
     user: &Principal,
     id: &str,
@@ -374,142 +376,3 @@ pub async fn active_form(
 }
 
 // ---- API ----
-
-#[derive(Serialize, ToSchema)]
-pub struct UserOut {
-    id: String,
-    login_id: String,
-    name: String,
-    kana: String,
-    profession: String,
-    email: String,
-    office_id: String,
-    /// `operator`, `office_admin` or `staff`.
-    role: String,
-    /// `active`, `suspended` or `deactivated`.
-    status: String,
-    must_change_password: bool,
-    status_reason: String,
-}
-
-impl From<pb::User> for UserOut {
-    fn from(u: pb::User) -> Self {
-        let role = match u.role() {
-            proto::common::Role::Operator => "operator",
-            proto::common::Role::OfficeAdmin => "office_admin",
-            _ => "staff",
-        };
-        Self {
-            role: role.into(),
-            id: u.id,
-            login_id: u.login_id,
-            name: u.name,
-            kana: u.kana,
-            profession: u.profession,
-            email: u.email,
-            office_id: u.office_id,
-            status: u.status,
-            must_change_password: u.must_change_password,
-            status_reason: u.status_reason,
-        }
-    }
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct IssuedOut {
-    user: UserOut,
-    /// Shown once; the person must change it at first login.
-    initial_password: String,
-}
-
-impl From<pb::IssuedPassword> for IssuedOut {
-    fn from(i: pb::IssuedPassword) -> Self {
-        Self {
-            user: i
-                .user
-                .map_or_else(|| UserOut::from(pb::User::default()), UserOut::from),
-            initial_password: i.initial_password,
-        }
-    }
-}
-
-/// People of the admin's office (the operator: any office, `office_id` to narrow).
-#[utoipa::path(get, path = "/api/v1/users", params(("office_id" = Option<String>, Query), ("q" = Option<String>, Query)),
-    responses((status = 200, body = Vec<UserOut>), (status = 403, body = ErrorBody)))]
-pub async fn api_list(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Query(q): Query<crate::edge::json::ListQuery>,
-) -> Result<Json<Vec<UserOut>>, ApiError> {
-    Ok(Json(
-        list_users(&state, &user, &q.office_id, &q.q)
-            .await?
-            .into_iter()
-            .map(UserOut::from)
-            .collect(),
-    ))
-}
-
-/// Create a person's account; the initial password is in the answer, once.
-#[utoipa::path(post, path = "/api/v1/users", request_body = UserBody,
-    responses((status = 201, body = IssuedOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn api_create(
-    State(state): State<AppState>,
-    ApiWriter(user): ApiWriter,
-    ApiJson(body): ApiJson<UserBody>,
-) -> Result<Response, ApiError> {
-    let issued = create_user(&state, &user, &body).await?;
-    Ok((StatusCode::CREATED, Json(IssuedOut::from(issued))).into_response())
-}
-
-/// One person's account.
-#[utoipa::path(get, path = "/api/v1/users/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), responses((status = 200, body = UserOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn api_get(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Path(id): Path<String>,
-) -> Result<Json<UserOut>, ApiError> {
-    Ok(Json(get_user(&state, &user, &id).await?.into()))
-}
-
-/// Edit name, kana, profession, email and the admin flag.
-#[utoipa::path(patch, path = "/api/v1/users/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = UserBody,
-    responses((status = 200, body = UserOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn api_update(
-    State(state): State<AppState>,
-    ApiWriter(user): ApiWriter,
-    Path(id): Path<String>,
-    ApiJson(body): ApiJson<UserBody>,
-) -> Result<Json<UserOut>, ApiError> {
-    Ok(Json(update_user(&state, &user, &id, &body).await?.into()))
-}
-
-/// Issue a new initial password (ends the person's sessions).
-#[utoipa::path(post, path = "/api/v1/users/{id}/password-reset", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), responses((status = 200, body = IssuedOut), (status = 403, body = ErrorBody)))]
-pub async fn api_reset(
-    State(state): State<AppState>,
-    ApiWriter(user): ApiWriter,
-    Path(id): Path<String>,
-) -> Result<Json<IssuedOut>, ApiError> {
-    Ok(Json(reset(&state, &user, &id).await?.into()))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ActiveBody {
-    /// false: 廃止 (transfer, retirement); true: reactivate.
-    active: bool,
-}
-
-/// Deactivate or reactivate an account.
-#[utoipa::path(post, path = "/api/v1/users/{id}/active", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = ActiveBody, responses((status = 200, body = UserOut), (status = 403, body = ErrorBody)))]
-pub async fn api_active(
-    State(state): State<AppState>,
-    ApiWriter(user): ApiWriter,
-    Path(id): Path<String>,
-    ApiJson(body): ApiJson<ActiveBody>,
-) -> Result<Json<UserOut>, ApiError> {
-    Ok(Json(
-        set_active(&state, &user, &id, body.active).await?.into(),
-    ))
-}

@@ -1,5 +1,6 @@
 //! An office's staff accounts, managed by its admin.
 
+pub mod api;
 pub mod handlers;
 
 use crate::edge::state::AppState;
@@ -23,17 +24,11 @@ pub fn protected() -> Router<AppState> {
             post(handlers::reset_form),
         )
         .route("/admin/users/{id}/active", post(handlers::active_form))
-        .route(
-            "/api/v1/users",
-            get(handlers::api_list).post(handlers::api_create),
-        )
+        .route("/api/v1/users", get(api::api_list).post(api::api_create))
         .route(
             "/api/v1/users/{id}",
-            get(handlers::api_get).patch(handlers::api_update),
+            get(api::api_get).patch(api::api_update),
         )
-        .route(
-            "/api/v1/users/{id}/password-reset",
-            post(handlers::api_reset),
-        )
-        .route("/api/v1/users/{id}/active", post(handlers::api_active))
+        .route("/api/v1/users/{id}/password-reset", post(api::api_reset))
+        .route("/api/v1/users/{id}/active", post(api::api_active))
 }

@@ -1,6 +1,7 @@
 //! Applying to join (public), and the operator's review of applications and invitations.
 
 pub mod apply;
+pub mod invite;
 pub mod review;
 
 use crate::edge::state::AppState;
@@ -38,6 +39,6 @@ pub fn protected() -> Router<AppState> {
             "/api/v1/operator/applications/{id}/reject",
             post(review::api_reject),
         )
-        .route("/operator/invitations", post(review::invite_form))
-        .route("/api/v1/operator/invitations", post(review::api_invite))
+        .route("/operator/invitations", post(invite::invite_form))
+        .route("/api/v1/operator/invitations", post(invite::api_invite))
 }

@@ -4,6 +4,8 @@
 pub mod operator;
 pub mod partners;
 pub mod profile;
+pub mod users;
+pub mod withdraw;
 
 use crate::edge::state::AppState;
 use axum::Router;
@@ -33,25 +35,25 @@ pub fn protected() -> Router<AppState> {
             "/api/v1/operator/offices/{id}/enrollment-codes",
             post(operator::api_issue_code),
         )
-        .route("/operator/users", get(operator::users_page))
+        .route("/operator/users", get(users::users_page))
         .route(
             "/operator/users/{id}/suspension",
-            post(operator::suspension_form),
+            post(users::suspension_form),
         )
         .route(
             "/api/v1/operator/users/{id}/suspension",
-            post(operator::api_suspension),
+            post(users::api_suspension),
         )
         .route(
             "/api/v1/operator/audit/verify",
-            get(operator::api_verify_audit),
+            get(users::api_verify_audit),
         )
-        .route("/offices/{id}/withdraw", post(operator::withdraw_form))
+        .route("/offices/{id}/withdraw", post(withdraw::withdraw_form))
         .route("/admin/office", get(profile::page).post(profile::form))
         .route("/api/v1/offices/{id}", patch(profile::api))
         .route(
             "/api/v1/offices/{id}/withdraw",
-            post(operator::api_withdraw),
+            post(withdraw::api_withdraw),
         )
         .merge(partners::routes())
 }

@@ -1,0 +1,136 @@
+//! The operator's list of every user, suspension and the audit chain's check.
+
+use super::operator::urlencode;
+use crate::areas::accounts::handlers::identity;
+use crate::edge::auth::{ApiUser, ApiWriter, PageUser, Principal};
+use crate::edge::error::ForForm;
+use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
+use crate::edge::forms::PageForm;
+use crate::edge::json::ApiJson;
+use crate::edge::labels;
+use crate::edge::state::AppState;
+use crate::views::{self};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Redirect};
+use proto::identity as idpb;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, Default)]
+pub struct UsersQuery {
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn users_page(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Query(q): Query<UsersQuery>,
+) -> Result<Html<String>, PageError> {
+    user.require_operator()?;
+    let users = crate::areas::accounts::handlers::list_users(&state, &user, "", &q.q).await?;
+    Ok(views::render(&views::OperatorUsers {
+        csrf: &user.csrf,
+        query: &q.q,
+        users: users.into_iter().map(views::UserLine::from).collect(),
+    }))
+}
+
+async fn suspend(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    suspended: bool,
+    reason: &str,
+) -> Result<idpb::User, Failure> {
+    Ok(identity(state)
+        .set_user_suspended(idpb::SetUserSuspendedRequest {
+            actor: Some(user.actor()),
+            user_id: id.to_owned(),
+            suspended,
+            reason: reason.to_owned(),
+        })
+        .await
+        .for_form(labels::REASON)?
+        .into_inner())
+}
+
+#[derive(Deserialize)]
+pub struct SuspensionForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    suspended: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn suspension_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<SuspensionForm>,
+) -> Result<Redirect, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    let target = suspend(&state, &user, &id, form.suspended == "1", &form.reason).await?;
+    Ok(Redirect::to(&format!(
+        "/operator/users?q={}",
+        urlencode(&target.login_id)
+    )))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuspensionBody {
+    suspended: bool,
+    /// Required when suspending, up to 200 characters.
+    #[serde(default)]
+    reason: String,
+}
+
+/// Suspend or restore any user at once (operator). Their sessions end on every gateway.
+#[utoipa::path(post, path = "/api/v1/operator/users/{id}/suspension", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = SuspensionBody,
+    responses((status = 200, body = crate::areas::accounts::api::UserOut), (status = 403, body = ErrorBody)))]
+pub async fn api_suspension(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<SuspensionBody>,
+) -> Result<Json<crate::areas::accounts::api::UserOut>, ApiError> {
+    Ok(Json(
+        suspend(&state, &user, &id, body.suspended, &body.reason)
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChainOut {
+    intact: bool,
+    records: u64,
+    /// The first record whose link does not hold (0 when intact).
+    first_broken_seq: i64,
+}
+
+/// Re-compute the audit trail's hash chain (operator).
+#[utoipa::path(get, path = "/api/v1/operator/audit/verify", responses((status = 200, body = ChainOut), (status = 403, body = ErrorBody)))]
+pub async fn api_verify_audit(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<ChainOut>, ApiError> {
+    let v = identity(&state)
+        .verify_audit_chain(idpb::VerifyAuditChainRequest {
+            actor: Some(user.actor()),
+        })
+        .await
+        .map_err(Failure::from)?
+        .into_inner();
+    Ok(Json(ChainOut {
+        intact: v.intact,
+        records: v.records,
+        first_broken_seq: v.first_broken_seq,
+    }))
+}
+
+// ---- 利用廃止 ----

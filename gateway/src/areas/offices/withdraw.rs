@@ -1,0 +1,85 @@
+//! 利用廃止: an office withdrawn by the operator or by its own admin.
+
+use super::operator::OfficeBody;
+use crate::edge::auth::{ApiWriter, PageUser, Principal};
+use crate::edge::error::ForForm;
+use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
+use crate::edge::forms::PageForm;
+use crate::edge::json::ApiJson;
+use crate::edge::labels;
+use crate::edge::state::AppState;
+use crate::views::{self};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use proto::offices as pb;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+async fn withdraw(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    reason: &str,
+) -> Result<pb::Office, Failure> {
+    let mut offices = state.clients.offices.clone();
+    Ok(offices
+        .withdraw_office(pb::WithdrawOfficeRequest {
+            actor: Some(user.actor()),
+            office_id: id.to_owned(),
+            reason: reason.to_owned(),
+        })
+        .await
+        .for_form(labels::REASON)?
+        .into_inner())
+}
+
+#[derive(Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn withdraw_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<WithdrawForm>,
+) -> Result<Html<String>, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    let office = withdraw(&state, &user, &id, &form.reason).await?;
+    let message = format!(
+        "「{}」の利用を廃止しました。この事業所の利用者と電子証明書はすべて使えなくなり、マップからも外れます。記録は残ります。",
+        office.name
+    );
+    Ok(views::render(&views::Notice {
+        title: "利用を廃止しました",
+        message: &message,
+        secret: None,
+        back_href: "/home",
+        back_label: "メニューへ戻る",
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawBody {
+    reason: String,
+}
+
+/// 利用廃止 of an office, by the operator or the office's own admin: its users and certificates are
+/// disabled, its map entry removed, its history kept.
+#[utoipa::path(post, path = "/api/v1/offices/{id}/withdraw", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = WithdrawBody,
+    responses((status = 200, body = OfficeBody), (status = 403, body = ErrorBody)))]
+pub async fn api_withdraw(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<WithdrawBody>,
+) -> Result<Json<OfficeBody>, ApiError> {
+    Ok(Json(
+        withdraw(&state, &user, &id, &body.reason).await?.into(),
+    ))
+}
