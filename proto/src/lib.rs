@@ -4,6 +4,7 @@
 
 pub mod checked;
 pub mod errors;
+pub mod events;
 
 include!(concat!(env!("OUT_DIR"), "/renrakucho.rs"));
 

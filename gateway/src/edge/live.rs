@@ -6,7 +6,7 @@
 //! flowing.
 
 use futures::StreamExt;
-use serde::Deserialize;
+use proto::events as bus;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -35,12 +35,7 @@ enum Audience {
 }
 
 /// What the gateway listens to.
-const SUBJECTS: [&str; 4] = [
-    "careboard.post.>",
-    "careboard.team.member_removed",
-    "identity.user.status_changed",
-    "identity.session.ended",
-];
+const SUBJECTS: [&str; 4] = bus::heard::GATEWAY_LIVE;
 
 /// Per board, the channel its open pages listen on; dropped when the last page closes.
 #[derive(Clone, Default)]
@@ -48,53 +43,48 @@ pub struct Live {
     boards: Arc<Mutex<HashMap<Uuid, broadcast::Sender<BoardEvent>>>>,
 }
 
-/// The ids in a board event's data.
-#[derive(Deserialize)]
-struct BoardEventData {
-    recipient_id: Uuid,
-    #[serde(default)]
-    post_id: Option<Uuid>,
-    #[serde(default)]
-    post_ids: Vec<Uuid>,
-    #[serde(default)]
-    user_id: Option<Uuid>,
+fn id(text: &str) -> Option<Uuid> {
+    text.parse().ok()
 }
 
-#[derive(Deserialize)]
-struct SessionEnded {
-    session_sha256: String,
-}
-
-#[derive(Deserialize)]
-struct UserStatusChanged {
-    user_id: Uuid,
-    status: String,
-}
-
+/// What `payload`, heard on `subject`, tells open pages; `None` for an event they need not hear
+/// or that does not read as its subject's message.
 fn decode(subject: &str, payload: &[u8]) -> Option<(Audience, BoardEvent)> {
     let event: common::events::CloudEvent = serde_json::from_slice(payload).ok()?;
-    if subject == "identity.user.status_changed" {
-        let changed: UserStatusChanged = event.data_as().ok()?;
-        return (changed.status != "active")
-            .then_some((Audience::EveryBoard, BoardEvent::Left(changed.user_id)));
+    if event.kind != subject {
+        return None;
     }
-    if subject == "identity.session.ended" {
-        let ended: SessionEnded = event.data_as().ok()?;
+    if bus::USER_STATUS_CHANGED == *subject {
+        let changed = event.data_of(bus::USER_STATUS_CHANGED).ok()?;
+        return (changed.status != "active").then_some((
+            Audience::EveryBoard,
+            BoardEvent::Left(id(&changed.user_id)?),
+        ));
+    }
+    if bus::SESSION_ENDED == *subject {
+        let ended = event.data_of(bus::SESSION_ENDED).ok()?;
         return Some((
             Audience::EveryBoard,
             BoardEvent::SessionEnded(ended.session_sha256),
         ));
     }
-    let ids: BoardEventData = event.data_as().ok()?;
-    let what = match subject {
-        "careboard.post.created" => BoardEvent::Posted(ids.post_id?),
-        "careboard.post.read" | "careboard.post.acknowledged" | "careboard.post.changed" => {
-            BoardEvent::Marked(ids.post_ids)
-        }
-        "careboard.team.member_removed" => BoardEvent::Left(ids.user_id?),
-        _ => return None,
+    let (board, what) = if bus::POST_CREATED == *subject {
+        let d = event.data_of(bus::POST_CREATED).ok()?;
+        (d.recipient_id, BoardEvent::Posted(id(&d.post_id)?))
+    } else if let Some(marks) = [bus::POSTS_READ, bus::POST_ACKNOWLEDGED, bus::POST_CHANGED]
+        .into_iter()
+        .find(|s| *s == *subject)
+    {
+        let d = event.data_of(marks).ok()?;
+        let posts = d.post_ids.iter().map(|p| id(p)).collect::<Option<_>>()?;
+        (d.recipient_id, BoardEvent::Marked(posts))
+    } else if bus::MEMBER_REMOVED == *subject {
+        let d = event.data_of(bus::MEMBER_REMOVED).ok()?;
+        (d.recipient_id, BoardEvent::Left(id(&d.user_id)?))
+    } else {
+        return None;
     };
-    Some((Audience::Board(ids.recipient_id), what))
+    Some((Audience::Board(id(&board)?), what))
 }
 
 impl Live {
@@ -177,13 +167,13 @@ mod tests {
         let event = common::events::CloudEvent::new(
             &SystemClock,
             "renrakucho/careboard",
-            "careboard.post.created",
+            bus::POST_CREATED.name(),
             None,
             &serde_json::json!({ "recipient_id": a, "post_id": post, "urgent": false }),
         )
         .unwrap();
         let (audience, what) = decode(
-            "careboard.post.created",
+            bus::POST_CREATED.name(),
             &serde_json::to_vec(&event).unwrap(),
         )
         .unwrap();
@@ -192,7 +182,7 @@ mod tests {
         assert!(on_b.try_recv().is_err());
         assert!(
             decode(
-                "careboard.post.urgent",
+                bus::POST_URGENT.name(),
                 &serde_json::to_vec(&event).unwrap()
             )
             .is_none()
@@ -213,10 +203,10 @@ mod tests {
         let (mut on_a, mut on_b) = (live.subscribe(a), live.subscribe(b));
         let nurse = Uuid::now_v7();
         let removed = event(
-            "careboard.team.member_removed",
+            bus::MEMBER_REMOVED.name(),
             &serde_json::json!({ "recipient_id": a, "user_id": nurse }),
         );
-        let (audience, what) = decode("careboard.team.member_removed", &removed).unwrap();
+        let (audience, what) = decode(bus::MEMBER_REMOVED.name(), &removed).unwrap();
         live.publish(audience, what);
         assert_eq!(on_a.try_recv().unwrap(), BoardEvent::Left(nurse));
         assert!(on_b.try_recv().is_err());
@@ -231,15 +221,15 @@ mod tests {
         );
         let nurse = Uuid::now_v7();
         let restored = event(
-            "identity.user.status_changed",
+            bus::USER_STATUS_CHANGED.name(),
             &serde_json::json!({ "user_id": nurse, "status": "active" }),
         );
-        assert!(decode("identity.user.status_changed", &restored).is_none());
+        assert!(decode(bus::USER_STATUS_CHANGED.name(), &restored).is_none());
         let suspended = event(
-            "identity.user.status_changed",
+            bus::USER_STATUS_CHANGED.name(),
             &serde_json::json!({ "user_id": nurse, "status": "suspended" }),
         );
-        let (audience, what) = decode("identity.user.status_changed", &suspended).unwrap();
+        let (audience, what) = decode(bus::USER_STATUS_CHANGED.name(), &suspended).unwrap();
         live.publish(audience, what);
         assert_eq!(on_a.try_recv().unwrap(), BoardEvent::Left(nurse));
         assert_eq!(on_b.try_recv().unwrap(), BoardEvent::Left(nurse));
@@ -250,10 +240,10 @@ mod tests {
         let live = Live::default();
         let mut on_a = live.subscribe(Uuid::now_v7());
         let ended = event(
-            "identity.session.ended",
+            bus::SESSION_ENDED.name(),
             &serde_json::json!({ "session_sha256": "ab12" }),
         );
-        let (audience, what) = decode("identity.session.ended", &ended).unwrap();
+        let (audience, what) = decode(bus::SESSION_ENDED.name(), &ended).unwrap();
         live.publish(audience, what);
         assert_eq!(
             on_a.try_recv().unwrap(),

@@ -162,17 +162,18 @@ impl Revocations {
             let shutdown = shutdown.clone();
             async move {
                 while !shutdown.is_cancelled() {
-                    match nats.subscribe("identity.certificate.revoked").await {
+                    match nats
+                        .subscribe(proto::events::CERTIFICATE_REVOKED.name())
+                        .await
+                    {
                         Ok(mut sub) => loop {
                             tokio::select! {
                                 () = shutdown.cancelled() => return,
                                 msg = sub.next() => match msg {
-                                    Some(msg) => match serde_json::from_slice::<common::events::CloudEvent>(&msg.payload) {
-                                        Ok(event) => {
-                                            if let Some(serial) = event.data.get("serial").and_then(|s| s.as_str()) {
-                                                tracing::info!(serial, "certificate revoked");
-                                                me.add(serial.to_owned());
-                                            }
+                                    Some(msg) => match revoked_serial(&msg.payload) {
+                                        Ok(serial) => {
+                                            tracing::info!(serial, "certificate revoked");
+                                            me.add(serial);
                                         }
                                         Err(e) => tracing::warn!(error = %e, "malformed revocation event"),
                                     },
@@ -206,6 +207,16 @@ impl Revocations {
         };
         tokio::join!(events, reloads);
     }
+}
+
+/// The serial a revocation event names.
+fn revoked_serial(payload: &[u8]) -> Result<String, serde_json::Error> {
+    let event: common::events::CloudEvent = serde_json::from_slice(payload)?;
+    let revoked = event.data_of(proto::events::CERTIFICATE_REVOKED)?;
+    if revoked.serial.is_empty() {
+        return Err(<serde_json::Error as serde::de::Error>::custom("no serial"));
+    }
+    Ok(revoked.serial)
 }
 
 #[cfg(test)]

@@ -68,7 +68,7 @@ impl AuditRecord {
         CloudEvent::new(
             clock,
             &format!("renrakucho/{service}"),
-            &format!("audit.{service}.{}", self.action),
+            &format!("{}{service}.{}", proto::events::AUDIT_PREFIX, self.action),
             self.target_id.clone(),
             self,
         )

@@ -64,8 +64,35 @@ impl CloudEvent {
         })
     }
 
+    /// A new event on `subject`, whose data can only be the message that subject names.
+    pub fn of<E: Serialize>(
+        clock: &dyn Clock,
+        source: &str,
+        subject: proto::events::Subject<E>,
+        about: Option<String>,
+        data: &E,
+    ) -> Result<Self, serde_json::Error> {
+        Self::new(clock, source, subject.name(), about, data)
+    }
+
     pub fn data_as<T: for<'de> Deserialize<'de>>(&self) -> Result<T, serde_json::Error> {
         serde_json::from_value(self.data.clone())
+    }
+
+    /// The data as the message of `subject`; refused when the event is of another kind, so a
+    /// handler cannot read one event as another.
+    pub fn data_of<E: for<'de> Deserialize<'de>>(
+        &self,
+        subject: proto::events::Subject<E>,
+    ) -> Result<E, serde_json::Error> {
+        if subject != *self.kind.as_str() {
+            return Err(<serde_json::Error as serde::de::Error>::custom(format!(
+                "a {} event read as {}",
+                self.kind,
+                subject.name()
+            )));
+        }
+        self.data_as()
     }
 }
 
@@ -366,5 +393,29 @@ mod tests {
         assert_eq!(json["data"]["k"], 1);
         let back: CloudEvent = serde_json::from_value(json).unwrap();
         assert_eq!(back, event);
+    }
+
+    #[test]
+    fn a_typed_event_reads_back_as_its_message_and_not_as_another() {
+        let withdrawn = proto::events::OfficeWithdrawn {
+            office_id: Uuid::from_u128(7).to_string(),
+        };
+        let event = CloudEvent::of(
+            &crate::clock::SystemClock,
+            "renrakucho/offices",
+            proto::events::OFFICE_WITHDRAWN,
+            None,
+            &withdrawn,
+        )
+        .unwrap();
+        assert_eq!(event.kind, "offices.office.withdrawn");
+        assert_eq!(event.data["office_id"], Uuid::from_u128(7).to_string());
+        let wire: CloudEvent =
+            serde_json::from_slice(&serde_json::to_vec(&event).unwrap()).unwrap();
+        assert_eq!(
+            wire.data_of(proto::events::OFFICE_WITHDRAWN).unwrap(),
+            withdrawn
+        );
+        assert!(wire.data_of(proto::events::OFFICE_REGISTERED).is_err());
     }
 }

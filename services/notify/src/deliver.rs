@@ -127,12 +127,12 @@ impl Notifier {
     /// An event no mail can be made of (malformed): acknowledged, and its dead letter written.
     async fn dead_event(&self, event: &CloudEvent, why: String) -> Handled {
         let letter = DeadLetter {
-            event_id: event.id,
-            event_type: &event.kind,
-            template: "",
+            event_id: event.id.to_string(),
+            event_type: event.kind.clone(),
+            template: String::new(),
             user_id: None,
             office_id: None,
-            reason: "malformed",
+            reason: "malformed".into(),
             attempts: 0,
         };
         let result = match self.dead_letter(&letter) {
@@ -145,12 +145,12 @@ impl Notifier {
         }
     }
 
-    fn dead_letter(&self, letter: &DeadLetter<'_>) -> Result<CloudEvent, String> {
-        CloudEvent::new(
+    fn dead_letter(&self, letter: &DeadLetter) -> Result<CloudEvent, String> {
+        CloudEvent::of(
             self.clock.as_ref(),
             "renrakucho/notify",
             DEAD_LETTER,
-            Some(letter.event_id.to_string()),
+            Some(letter.event_id.clone()),
             letter,
         )
         .map_err(|e| e.to_string())
@@ -237,12 +237,12 @@ impl Notifier {
                     return Ok(Settled::Later(at));
                 }
                 let letter = DeadLetter {
-                    event_id: event.id,
-                    event_type: &event.kind,
-                    template,
-                    user_id: row.user_id,
-                    office_id: row.office_id,
-                    reason: failure.name(),
+                    event_id: event.id.to_string(),
+                    event_type: event.kind.clone(),
+                    template: template.to_owned(),
+                    user_id: row.user_id.map(|u| u.to_string()),
+                    office_id: row.office_id.map(|o| o.to_string()),
+                    reason: failure.name().to_owned(),
                     attempts,
                 };
                 let dead = self.dead_letter(&letter)?;

@@ -6,22 +6,16 @@
 use crate::directory::Directory;
 use crate::domain::{Email, templates};
 use common::events::CloudEvent;
-use serde::Deserialize;
 use uuid::Uuid;
 
-pub const CODE_ISSUED: &str = "identity.enrollment_code.issued";
-
-/// The part of `identity.enrollment_code.issued` notify reads.
-#[derive(Debug, Deserialize)]
-struct CodeIssued {
-    code_id: Uuid,
-}
-
 fn code_of(event: &CloudEvent) -> Result<Uuid, Unready> {
-    event
-        .data_as::<CodeIssued>()
-        .map(|d| d.code_id)
-        .map_err(|e| Unready::Reject(e.to_string()))
+    let issued = event
+        .data_of(proto::events::CODE_ISSUED)
+        .map_err(|e| Unready::Reject(e.to_string()))?;
+    issued
+        .code_id
+        .parse()
+        .map_err(|_| Unready::Reject(format!("code_id {:?} is no id", issued.code_id)))
 }
 
 /// Why the mail could not be made.

@@ -7,96 +7,84 @@ use crate::directory::Directory;
 use crate::domain::delivery::Template;
 use crate::domain::{Email, templates};
 use common::events::CloudEvent;
-use serde::{Deserialize, Serialize};
+use proto::events::{self as bus, ApplicationRejected, ApplicationSubmitted, PostUrgent};
 use uuid::Uuid;
 
+pub use proto::events::{DEAD_LETTER, DeadLetter};
+
 pub const CONSUMER: &str = "notify";
-pub const SUBJECTS: [&str; 7] = [
-    "offices.office.registered",
-    "identity.enrollment_code.issued",
-    "offices.application.submitted",
-    "offices.application.rejected",
-    "careboard.post.urgent",
-    "careboard.incident.filed",
-    "identity.certificate.expiring",
-];
+pub const SUBJECTS: [&str; 7] = bus::heard::NOTIFY;
 
-/// Where an email given up after its tries (or an event no email can be made of) is told, for
-/// whoever watches: ids and the reason only, never the address or the mail.
-pub const DEAD_LETTER: &str = "notify.delivery.dead";
-
-/// The dead letter's data.
-#[derive(Debug, Serialize)]
-pub struct DeadLetter<'a> {
-    pub event_id: Uuid,
-    pub event_type: &'a str,
-    /// Empty for an event that could not be planned.
-    pub template: &'a str,
-    pub user_id: Option<Uuid>,
-    pub office_id: Option<Uuid>,
-    /// A failure class (`temporary`, …) or `malformed`.
-    pub reason: &'a str,
-    pub attempts: i32,
+fn bad(what: String) -> serde_json::Error {
+    <serde_json::Error as serde::de::Error>::custom(what)
 }
 
-/// The part of `identity.certificate.expiring` notify reads.
-#[derive(Debug, Deserialize)]
-struct CertificateExpiring {
-    office_id: Uuid,
-    office_name: String,
-    label: String,
-    not_after: chrono::DateTime<chrono::Utc>,
+/// An id of an event's data, decoded once here.
+fn id(field: &str, text: &str) -> Result<Uuid, serde_json::Error> {
+    text.parse()
+        .map_err(|_| bad(format!("{field} {text:?} is no id")))
 }
 
-/// The part of `careboard.incident.filed` notify reads: what happened stays in careboard.
-#[derive(Debug, Deserialize)]
-struct IncidentFiled {
-    incident_id: Uuid,
-    office_id: Uuid,
-    office_name: String,
-}
-
-/// The part of `careboard.post.urgent` notify reads: ids only, never text.
-#[derive(Debug, Deserialize)]
-struct UrgentPost {
-    recipient_id: Uuid,
-    /// The post the link leads to (events written before it was carried lead to the board).
-    #[serde(default)]
-    post_id: Option<Uuid>,
-    /// careboard leaves the author out of `notify_user_ids`; notify makes sure of it.
-    #[serde(default)]
-    author_user_id: Option<Uuid>,
-    notify_user_ids: Vec<Uuid>,
-}
-
-impl UrgentPost {
-    /// Whom to mail: each member once, never the author.
-    fn readers(&self) -> Vec<Uuid> {
-        let mut seen = std::collections::HashSet::new();
-        self.notify_user_ids
-            .iter()
-            .copied()
-            .filter(|u| Some(*u) != self.author_user_id && seen.insert(*u))
-            .collect()
+/// An id the event may leave empty (events written before it was carried).
+fn optional_id(field: &str, text: &str) -> Result<Option<Uuid>, serde_json::Error> {
+    if text.is_empty() {
+        return Ok(None);
     }
+    id(field, text).map(Some)
 }
 
-/// The part of the `offices.application.*` events notify reads.
-#[derive(Debug, Deserialize)]
-struct ApplicationEvent {
+/// Whom an urgent post mails: each member once, never the author (careboard leaves the author
+/// out of `notify_user_ids`; notify makes sure of it).
+fn readers(post: &PostUrgent) -> Result<Vec<Uuid>, serde_json::Error> {
+    let author = optional_id("author_user_id", &post.author_user_id)?;
+    let mut seen = std::collections::HashSet::new();
+    let mut readers = Vec::new();
+    for text in &post.notify_user_ids {
+        let user = id("notify_user_ids", text)?;
+        if Some(user) != author && seen.insert(user) {
+            readers.push(user);
+        }
+    }
+    Ok(readers)
+}
+
+/// What the receipt and the notice of an application say.
+struct Applicant {
     office_name: String,
     admin_email: String,
-    #[serde(default)]
     reason: String,
 }
 
-/// The part of `offices.office.registered` notify reads.
-#[derive(Debug, Deserialize)]
-struct OfficeRegistered {
-    #[serde(default)]
-    office_id: Option<Uuid>,
-    name: String,
-    admin_email: String,
+impl From<ApplicationSubmitted> for Applicant {
+    fn from(a: ApplicationSubmitted) -> Self {
+        Self {
+            office_name: a.office_name,
+            admin_email: a.admin_email,
+            reason: String::new(),
+        }
+    }
+}
+
+impl From<ApplicationRejected> for Applicant {
+    fn from(a: ApplicationRejected) -> Self {
+        Self {
+            office_name: a.office_name,
+            admin_email: a.admin_email,
+            reason: a.reason,
+        }
+    }
+}
+
+/// The applicant of either application event, read as the event's own kind.
+fn applicant(event: &CloudEvent) -> Result<Applicant, serde_json::Error> {
+    if bus::APPLICATION_REJECTED == *event.kind.as_str() {
+        return event
+            .data_of(bus::APPLICATION_REJECTED)
+            .map(Applicant::from);
+    }
+    event
+        .data_of(bus::APPLICATION_SUBMITTED)
+        .map(Applicant::from)
 }
 
 /// Why an event could not be planned.
@@ -152,76 +140,71 @@ pub async fn plan(
     directory: &Directory,
     operator_email: Option<&str>,
 ) -> Result<Vec<Planned>, Unplanned> {
-    let plan = match event.kind.as_str() {
-        "careboard.post.urgent" => {
-            let d: UrgentPost = event.data_as().map_err(|e| malformed(&e))?;
-            let readers = d.readers();
-            if readers.is_empty() {
-                return Ok(Vec::new());
-            }
-            let found = directory.addresses(&readers).await.map_err(|e| away(&e))?;
-            found
-                .into_iter()
-                .map(|a| Planned::user(Template::UrgentPost, a))
-                .collect()
+    let kind = event.kind.as_str();
+    let plan = if bus::POST_URGENT == *kind {
+        let d = event.data_of(bus::POST_URGENT).map_err(|e| malformed(&e))?;
+        let readers = readers(&d).map_err(|e| malformed(&e))?;
+        if readers.is_empty() {
+            return Ok(Vec::new());
         }
-        "identity.certificate.expiring" => {
-            let d: CertificateExpiring = event.data_as().map_err(|e| malformed(&e))?;
-            let admins = directory
-                .admins_of(d.office_id)
-                .await
-                .map_err(|e| away(&e))?;
-            admins
-                .into_iter()
-                .map(|a| Planned::user(Template::CertificateExpiring, a))
-                .collect()
-        }
-        "careboard.incident.filed" => {
-            let d: IncidentFiled = event.data_as().map_err(|e| malformed(&e))?;
-            let admins = directory
-                .admins_of(d.office_id)
-                .await
-                .map_err(|e| away(&e))?;
-            let mut plan: Vec<Planned> = admins
-                .into_iter()
-                .map(|a| Planned::user(Template::IncidentFiled, a))
-                .collect();
-            plan.extend(operator_email.map(|c| Planned::to(Template::IncidentFiled, c, None)));
-            plan
-        }
-        "offices.office.registered" => {
-            let d: OfficeRegistered = event.data_as().map_err(|e| malformed(&e))?;
-            vec![Planned::to(
-                Template::OfficeWelcome,
-                &d.admin_email,
-                d.office_id,
-            )]
-        }
-        crate::enrollment::CODE_ISSUED => match directory.enrollment_mail(event).await {
+        let found = directory.addresses(&readers).await.map_err(|e| away(&e))?;
+        found
+            .into_iter()
+            .map(|a| Planned::user(Template::UrgentPost, a))
+            .collect()
+    } else if bus::CERTIFICATE_EXPIRING == *kind {
+        let d = event
+            .data_of(bus::CERTIFICATE_EXPIRING)
+            .map_err(|e| malformed(&e))?;
+        let office = id("office_id", &d.office_id).map_err(|e| malformed(&e))?;
+        let admins = directory.admins_of(office).await.map_err(|e| away(&e))?;
+        admins
+            .into_iter()
+            .map(|a| Planned::user(Template::CertificateExpiring, a))
+            .collect()
+    } else if bus::INCIDENT_FILED == *kind {
+        let d = event
+            .data_of(bus::INCIDENT_FILED)
+            .map_err(|e| malformed(&e))?;
+        let office = id("office_id", &d.office_id).map_err(|e| malformed(&e))?;
+        let admins = directory.admins_of(office).await.map_err(|e| away(&e))?;
+        let mut plan: Vec<Planned> = admins
+            .into_iter()
+            .map(|a| Planned::user(Template::IncidentFiled, a))
+            .collect();
+        plan.extend(operator_email.map(|c| Planned::to(Template::IncidentFiled, c, None)));
+        plan
+    } else if bus::OFFICE_REGISTERED == *kind {
+        let d = event
+            .data_of(bus::OFFICE_REGISTERED)
+            .map_err(|e| malformed(&e))?;
+        let office = optional_id("office_id", &d.office_id).map_err(|e| malformed(&e))?;
+        vec![Planned::to(Template::OfficeWelcome, &d.admin_email, office)]
+    } else if bus::CODE_ISSUED == *kind {
+        match directory.enrollment_mail(event).await {
             Ok(Some(waiting)) => vec![Planned::to(Template::EnrollmentCode, &waiting.email, None)],
             Ok(None) => Vec::new(),
             Err(crate::enrollment::Unready::Reject(why)) => return Err(Unplanned::Reject(why)),
             Err(crate::enrollment::Unready::Retry(why)) => return Err(Unplanned::Retry(why)),
-        },
-        "offices.application.submitted" => {
-            let d: ApplicationEvent = event.data_as().map_err(|e| malformed(&e))?;
-            let mut plan = vec![Planned::to(
-                Template::ApplicationReceipt,
-                &d.admin_email,
-                None,
-            )];
-            plan.extend(operator_email.map(|c| Planned::to(Template::ApplicationNotice, c, None)));
-            plan
         }
-        "offices.application.rejected" => {
-            let d: ApplicationEvent = event.data_as().map_err(|e| malformed(&e))?;
-            vec![Planned::to(
-                Template::ApplicationRejected,
-                &d.admin_email,
-                None,
-            )]
-        }
-        _ => Vec::new(),
+    } else if bus::APPLICATION_SUBMITTED == *kind {
+        let d = applicant(event).map_err(|e| malformed(&e))?;
+        let mut plan = vec![Planned::to(
+            Template::ApplicationReceipt,
+            &d.admin_email,
+            None,
+        )];
+        plan.extend(operator_email.map(|c| Planned::to(Template::ApplicationNotice, c, None)));
+        plan
+    } else if bus::APPLICATION_REJECTED == *kind {
+        let d = applicant(event).map_err(|e| malformed(&e))?;
+        vec![Planned::to(
+            Template::ApplicationRejected,
+            &d.admin_email,
+            None,
+        )]
+    } else {
+        Vec::new()
     };
     // One email per address, whatever the lookups said.
     let mut seen = std::collections::HashSet::new();
@@ -240,40 +223,46 @@ pub fn compose(
 ) -> Result<Email, serde_json::Error> {
     Ok(match template {
         Template::UrgentPost => {
-            let d: UrgentPost = event.data_as()?;
-            templates::urgent_post(to, portal_url, d.recipient_id, d.post_id)
+            let d = event.data_of(bus::POST_URGENT)?;
+            let recipient = id("recipient_id", &d.recipient_id)?;
+            let post = optional_id("post_id", &d.post_id)?;
+            templates::urgent_post(to, portal_url, recipient, post)
         }
         Template::CertificateExpiring => {
-            let d: CertificateExpiring = event.data_as()?;
-            let when = templates::japanese_date(d.not_after);
+            let d = event.data_of(bus::CERTIFICATE_EXPIRING)?;
+            let not_after = chrono::DateTime::parse_from_rfc3339(&d.not_after)
+                .map_err(|e| bad(format!("not_after: {e}")))?
+                .to_utc();
+            let when = templates::japanese_date(not_after);
             templates::certificate_expiring(to, &d.office_name, &d.label, &when, portal_url)
         }
         Template::IncidentFiled => {
-            let d: IncidentFiled = event.data_as()?;
-            let link = format!("{portal_url}/incidents/{}", d.incident_id);
+            let d = event.data_of(bus::INCIDENT_FILED)?;
+            let incident = id("incident_id", &d.incident_id)?;
+            let link = format!("{portal_url}/incidents/{incident}");
             templates::incident_filed(to, &d.office_name, &link)
         }
         Template::OfficeWelcome => {
-            let d: OfficeRegistered = event.data_as()?;
+            let d = event.data_of(bus::OFFICE_REGISTERED)?;
             templates::office_welcome(to, &d.name, portal_url)
         }
         // Written from identity's answer at the moment of sending (`crate::enrollment`): the
         // event does not hold the secret.
         Template::EnrollmentCode => {
-            return Err(<serde_json::Error as serde::de::Error>::custom(
-                "the enrollment mail is written from identity's answer",
+            return Err(bad(
+                "the enrollment mail is written from identity's answer".into()
             ));
         }
         Template::ApplicationReceipt => {
-            let d: ApplicationEvent = event.data_as()?;
+            let d = applicant(event)?;
             templates::application_receipt(to, &d.office_name)
         }
         Template::ApplicationNotice => {
-            let d: ApplicationEvent = event.data_as()?;
+            let d = applicant(event)?;
             templates::application_notice(to, &d.office_name, portal_url)
         }
         Template::ApplicationRejected => {
-            let d: ApplicationEvent = event.data_as()?;
+            let d = applicant(event)?;
             templates::application_rejected(to, &d.office_name, &d.reason)
         }
     })
@@ -286,13 +275,13 @@ mod tests {
     #[test]
     fn an_urgent_post_mails_each_member_once_and_never_its_author() {
         let (a, b, author) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
-        let post: UrgentPost = serde_json::from_value(serde_json::json!({
+        let post: PostUrgent = serde_json::from_value(serde_json::json!({
             "post_id": Uuid::from_u128(9),
             "recipient_id": Uuid::from_u128(8),
             "author_user_id": author,
             "notify_user_ids": [a, author, b, a],
         }))
         .unwrap();
-        assert_eq!(post.readers(), vec![a, b]);
+        assert_eq!(readers(&post).unwrap(), vec![a, b]);
     }
 }

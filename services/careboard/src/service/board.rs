@@ -119,7 +119,7 @@ impl Careboard {
     /// it follows the change instead of sharing its transaction.
     pub(super) async fn announce_reads(
         &self,
-        kind: &str,
+        kind: proto::events::Subject<PostsMarked>,
         actor: &Actor,
         recipient: Uuid,
         posts: &[Uuid],
@@ -131,9 +131,9 @@ impl Careboard {
             kind,
             recipient,
             &PostsMarked {
-                recipient_id: recipient,
-                user_id: actor.user_id,
-                post_ids: posts.to_vec(),
+                recipient_id: recipient.to_string(),
+                user_id: actor.user_id.to_string(),
+                post_ids: posts.iter().map(Uuid::to_string).collect(),
             },
         )?;
         self.store.record(&[event]).await?;
@@ -276,9 +276,9 @@ impl Careboard {
                 POST_CREATED,
                 recipient,
                 &PostCreated {
-                    post_id: row.id,
-                    recipient_id: recipient,
-                    author_user_id: actor.user_id,
+                    post_id: row.id.to_string(),
+                    recipient_id: recipient.to_string(),
+                    author_user_id: actor.user_id.to_string(),
                     urgent: row.urgent,
                 },
             )?,
@@ -294,15 +294,15 @@ impl Careboard {
             let notify_user_ids = members
                 .iter()
                 .filter(|m| m.user_id != actor.user_id && m.status == "active")
-                .map(|m| m.user_id)
+                .map(|m| m.user_id.to_string())
                 .collect();
             events.push(self.event(
                 POST_URGENT,
                 recipient,
                 &PostUrgent {
-                    post_id: row.id,
-                    recipient_id: recipient,
-                    author_user_id: actor.user_id,
+                    post_id: row.id.to_string(),
+                    recipient_id: recipient.to_string(),
+                    author_user_id: actor.user_id.to_string(),
                     notify_user_ids,
                 },
             )?);

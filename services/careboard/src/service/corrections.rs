@@ -141,9 +141,9 @@ impl Careboard {
                 POST_CHANGED,
                 recipient,
                 &PostsMarked {
-                    recipient_id: recipient,
-                    user_id: actor.user_id,
-                    post_ids: vec![thread, row.id],
+                    recipient_id: recipient.to_string(),
+                    user_id: actor.user_id.to_string(),
+                    post_ids: vec![thread.to_string(), row.id.to_string()],
                 },
             )?,
             self.audit(

@@ -58,8 +58,8 @@ impl Careboard {
                 INCIDENT_FILED,
                 row.id,
                 &IncidentFiled {
-                    incident_id: row.id,
-                    office_id: row.office_id,
+                    incident_id: row.id.to_string(),
+                    office_id: row.office_id.to_string(),
                     office_name: row.office_name.clone(),
                 },
             )?,

@@ -80,8 +80,13 @@ impl Careboard {
         common::japan::today(self.clock.now())
     }
 
-    fn event(&self, kind: &str, subject: Uuid, data: &impl serde::Serialize) -> Result<CloudEvent> {
-        CloudEvent::new(
+    fn event<E: serde::Serialize>(
+        &self,
+        kind: proto::events::Subject<E>,
+        subject: Uuid,
+        data: &E,
+    ) -> Result<CloudEvent> {
+        CloudEvent::of(
             self.clock.as_ref(),
             SOURCE,
             kind,

@@ -114,9 +114,9 @@ impl Careboard {
                 POST_CHANGED,
                 recipient,
                 &PostsMarked {
-                    recipient_id: recipient,
-                    user_id: actor.user_id,
-                    post_ids: vec![parent, row.id],
+                    recipient_id: recipient.to_string(),
+                    user_id: actor.user_id.to_string(),
+                    post_ids: vec![parent.to_string(), row.id.to_string()],
                 },
             )?,
             self.audit(

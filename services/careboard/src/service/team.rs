@@ -98,8 +98,8 @@ impl Careboard {
                 MEMBER_REMOVED,
                 recipient,
                 &MemberRemoved {
-                    recipient_id: recipient,
-                    user_id: user,
+                    recipient_id: recipient.to_string(),
+                    user_id: user.to_string(),
                 },
             )?,
         ];

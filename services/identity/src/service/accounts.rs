@@ -175,7 +175,7 @@ impl Identity {
             USER_STATUS_CHANGED,
             id.to_string(),
             &UserStatusChanged {
-                user_id: id,
+                user_id: id.to_string(),
                 status: status.into(),
             },
         )?;
@@ -225,7 +225,7 @@ impl Identity {
             USER_STATUS_CHANGED,
             id.to_string(),
             &UserStatusChanged {
-                user_id: id,
+                user_id: id.to_string(),
                 status: status.into(),
             },
         )?;

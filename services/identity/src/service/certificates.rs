@@ -220,7 +220,7 @@ impl Identity {
             serial.to_owned(),
             &CertificateRevoked {
                 serial: serial.to_owned(),
-                office_id: cert.office_id,
+                office_id: cert.office_id.to_string(),
             },
         )?;
         self.store
@@ -273,10 +273,9 @@ impl Identity {
     ) -> common::events::Handled {
         use common::events::Handled;
         let Some(office) = event
-            .data
-            .get("office_id")
-            .and_then(|v| v.as_str())
-            .and_then(|s| s.parse::<Uuid>().ok())
+            .data_of(proto::events::OFFICE_WITHDRAWN)
+            .ok()
+            .and_then(|w| w.office_id.parse::<Uuid>().ok())
         else {
             return Handled::Reject("office_id missing".into());
         };
@@ -287,7 +286,7 @@ impl Identity {
                 serial.to_owned(),
                 &CertificateRevoked {
                     serial: serial.to_owned(),
-                    office_id: office,
+                    office_id: office.to_string(),
                 },
             )
             .ok()
@@ -422,10 +421,12 @@ impl Identity {
                     c.serial.clone(),
                     &crate::events::CertificateExpiring {
                         serial: c.serial.clone(),
-                        office_id: c.office_id,
+                        office_id: c.office_id.to_string(),
                         office_name: c.office_name.clone(),
                         label: c.label.clone(),
-                        not_after: c.not_after,
+                        not_after: c
+                            .not_after
+                            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
                     },
                 )
                 .ok()

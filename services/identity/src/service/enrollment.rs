@@ -58,8 +58,8 @@ impl Identity {
                 CODE_ISSUED,
                 office.to_string(),
                 &CodeIssued {
-                    code_id: id,
-                    office_id: office,
+                    code_id: id.to_string(),
+                    office_id: office.to_string(),
                 },
             )?;
             let code = NewCode {

@@ -184,13 +184,13 @@ impl Identity {
         )
     }
 
-    fn event(
+    fn event<E: serde::Serialize>(
         &self,
-        kind: &str,
+        kind: proto::events::Subject<E>,
         subject: String,
-        data: &impl serde::Serialize,
+        data: &E,
     ) -> Result<CloudEvent> {
-        CloudEvent::new(
+        CloudEvent::of(
             self.clock.as_ref(),
             crate::events::SOURCE,
             kind,

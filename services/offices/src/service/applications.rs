@@ -64,7 +64,7 @@ impl Offices {
             APPLICATION_SUBMITTED,
             row.id,
             &ApplicationSubmitted {
-                application_id: row.id,
+                application_id: row.id.to_string(),
                 office_name: row.name.clone(),
                 admin_email: row.admin_email.clone(),
             },
@@ -156,7 +156,7 @@ impl Offices {
                 APPLICATION_REJECTED,
                 id,
                 &ApplicationRejected {
-                    application_id: id,
+                    application_id: id.to_string(),
                     office_name: app.name.clone(),
                     admin_email: app.admin_email.clone(),
                     reason: reason.to_owned(),

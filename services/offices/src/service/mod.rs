@@ -75,8 +75,13 @@ impl Offices {
         }
     }
 
-    fn event(&self, kind: &str, subject: Uuid, data: &impl serde::Serialize) -> Result<CloudEvent> {
-        CloudEvent::new(
+    fn event<E: serde::Serialize>(
+        &self,
+        kind: proto::events::Subject<E>,
+        subject: Uuid,
+        data: &E,
+    ) -> Result<CloudEvent> {
+        CloudEvent::of(
             self.clock.as_ref(),
             SOURCE,
             kind,
@@ -99,7 +104,7 @@ impl Offices {
             OFFICE_REGISTERED,
             office.id,
             &OfficeRegistered {
-                office_id: office.id,
+                office_id: office.id.to_string(),
                 name: office.name.clone(),
                 kind: office.kind.clone(),
                 admin_email: office.admin_email.clone(),

@@ -91,7 +91,13 @@ impl Offices {
             return Err(DomainError::Invalid("reason").into());
         }
         let events = [
-            self.event(OFFICE_WITHDRAWN, id, &OfficeWithdrawn { office_id: id })?,
+            self.event(
+                OFFICE_WITHDRAWN,
+                id,
+                &OfficeWithdrawn {
+                    office_id: id.to_string(),
+                },
+            )?,
             self.audit(Some(actor), "office.withdraw", id)?,
         ];
         if !self
