@@ -118,6 +118,19 @@ fn stream_replicas() -> Result<usize, EventError> {
     }
 }
 
+/// How many messages a durable consumer may hold unacknowledged (`NATS_MAX_ACK_PENDING`, by
+/// default JetStream's 1000); past it JetStream hands out no more. Handlers acknowledge once the
+/// work is stored, so waiting work (an email's next try) holds no place here.
+fn max_ack_pending() -> Result<i64, EventError> {
+    match crate::config::Vars::from_process().parse_or("NATS_MAX_ACK_PENDING", 1000_i64) {
+        Ok(n @ 1..=100_000) => Ok(n),
+        Ok(n) => Err(EventError::Nats(format!(
+            "NATS_MAX_ACK_PENDING must be 1 to 100000, not {n}"
+        ))),
+        Err(e) => Err(nats_err(e)),
+    }
+}
+
 pub async fn ensure_stream(js: &jetstream::Context) -> Result<(), EventError> {
     let config = jetstream::stream::Config {
         name: STREAM.into(),
@@ -202,6 +215,7 @@ where
         ack_policy: jetstream::consumer::AckPolicy::Explicit,
         ack_wait: ACK_WAIT,
         max_deliver: -1,
+        max_ack_pending: max_ack_pending()?,
         ..Default::default()
     };
     // A release that consumes more subjects widens the existing durable consumer in place, so
@@ -214,6 +228,7 @@ where
             let current = existing.info().await.map_err(nats_err)?.config.clone();
             if current.filter_subjects == config.filter_subjects
                 && current.ack_wait == config.ack_wait
+                && current.max_ack_pending == config.max_ack_pending
             {
                 existing
             } else {

@@ -1,7 +1,8 @@
-//! Handling one event: plan its emails once, then try each due one on its own. A refusal is
-//! recorded and not tried again; a passing failure is tried again after a back-off until its
-//! tries are spent; the others go out regardless. The event is done once every email is settled,
-//! and comes back (JetStream redelivers it) when the next try is due.
+//! Handling one event: plan its emails once, then try each on its own. A refusal is recorded and
+//! not tried again; a passing failure is tried again after a back-off until its tries are spent;
+//! the others go out regardless. The event is acknowledged once its emails are stored and tried:
+//! the later tries are the scheduler's (`crate::schedule`), and the event is done once every
+//! email is settled.
 
 use crate::directory::Directory;
 use crate::domain::delivery::{Outcome, RetryPolicy, Template};
@@ -18,8 +19,8 @@ use std::time::Duration;
 /// short, since the lease of a process that crashed mid-send holds its email back until it lapses.
 const LEASE: Duration = Duration::from_secs(SEND_DEADLINE.as_secs() + 10);
 
-/// The soonest a pending event comes back: a redelivery costs a little, so not sooner than this.
-const SOONEST: Duration = Duration::from_millis(500);
+/// How soon an enrollment mail is tried again while identity is away.
+const IDENTITY_AWAY: Duration = Duration::from_secs(2);
 
 pub struct Notifier {
     pub store: Store,
@@ -85,40 +86,30 @@ impl Notifier {
             .buffer_unordered(self.fan_out.max(1))
             .collect()
             .await;
-        // When the next try is due: the ones not due now, and those just put off. An email
-        // another replica held is looked at again in the store.
-        let mut next = rows
+        let mut waiting = rows
             .iter()
-            .filter(|r| r.state == "pending" && r.next_attempt_at > now)
-            .map(|r| r.next_attempt_at)
-            .min();
+            .any(|r| r.state == "pending" && r.next_attempt_at > now);
         for t in tried {
             match t {
                 Err(why) => return Handled::Retry(why),
                 Ok(Settled::Done) => {}
-                Ok(Settled::Later(at)) => next = Some(next.map_or(at, |n| n.min(at))),
-                Ok(Settled::Elsewhere) => match self.store.deliveries(event.id).await {
-                    Ok(rows) => {
-                        let held = rows.iter().filter(|r| r.state == "pending");
-                        if let Some(at) = held.map(|r| r.next_attempt_at).min() {
-                            next = Some(next.map_or(at, |n| n.min(at)));
-                        }
-                    }
-                    Err(e) => return Handled::Retry(e.to_string()),
-                },
+                Ok(Settled::Later | Settled::Elsewhere) => waiting = true,
             }
         }
-        match next {
-            Some(next) => {
-                let wait = (next - self.clock.now()).to_std().unwrap_or_default();
-                Handled::Later(wait.max(SOONEST))
-            }
-            None => self.finish(&event).await,
+        if !waiting {
+            return self.finish(&event).await;
         }
+        // The later tries are the scheduler's (`crate::schedule`), from the kept event: the
+        // message is acknowledged now and holds no place in JetStream while it waits.
+        if let Err(e) = self.store.keep(&event, self.clock.now()).await {
+            return Handled::Retry(e.to_string());
+        }
+        // Settled meanwhile by another replica's try: not kept for nothing.
+        self.finish(&event).await
     }
 
     async fn finish(&self, event: &CloudEvent) -> Handled {
-        match self.store.claim(CONSUMER, event.id).await {
+        match self.store.settle(CONSUMER, event.id).await {
             Ok(()) => Handled::Done,
             Err(e) => Handled::Retry(e.to_string()),
         }
@@ -157,7 +148,11 @@ impl Notifier {
     }
 
     /// One try of one email, settled in the store. `Err` only when the store failed.
-    async fn try_one(&self, event: &CloudEvent, row: &DeliveryRow) -> Result<Settled, String> {
+    pub(crate) async fn try_one(
+        &self,
+        event: &CloudEvent,
+        row: &DeliveryRow,
+    ) -> Result<Settled, String> {
         let now = self.clock.now();
         let store_err = |e: crate::store::StoreError| e.to_string();
         let Some(attempts) = self
@@ -181,7 +176,7 @@ impl Notifier {
                         .map_err(store_err)?;
                     return Ok(Settled::Done);
                 }
-                Enrollment::Later(at) => return Ok(Settled::Later(at)),
+                Enrollment::Later => return Ok(Settled::Later),
             },
             Some(t) => events::compose(event, t, &row.recipient, &self.portal_url).ok(),
             None => None,
@@ -234,7 +229,7 @@ impl Notifier {
                         .await
                         .map_err(store_err)?;
                     tracing::warn!(template, attempts, failure = failure.name(), retry_in = ?wait, "email not taken; will try again");
-                    return Ok(Settled::Later(at));
+                    return Ok(Settled::Later);
                 }
                 let letter = DeadLetter {
                     event_id: event.id.to_string(),
@@ -262,8 +257,8 @@ enum Enrollment {
     Mail(crate::domain::Email),
     /// identity no longer holds the secret.
     Nothing,
-    /// identity is away: tried again then.
-    Later(chrono::DateTime<chrono::Utc>),
+    /// identity is away: tried again by the scheduler.
+    Later,
 }
 
 impl Notifier {
@@ -282,12 +277,12 @@ impl Notifier {
             }
             Err(Unready::Retry(why)) => {
                 tracing::warn!(reason = %why, "identity away; the enrollment mail waits");
-                let at = self.clock.now() + chrono(SOONEST * 4);
+                let at = self.clock.now() + chrono(IDENTITY_AWAY);
                 self.store
                     .reschedule(event.id, &row.recipient, "temporary", at, self.clock.now())
                     .await
                     .map_err(|e| e.to_string())?;
-                return Ok(Enrollment::Later(at));
+                return Ok(Enrollment::Later);
             }
         };
         match waiting.compose(&self.portal_url) {
@@ -298,11 +293,11 @@ impl Notifier {
 }
 
 /// Where one try left its email.
-enum Settled {
+pub(crate) enum Settled {
     /// Sent, refused for good, or given up.
     Done,
-    /// Tried again at this time.
-    Later(chrono::DateTime<chrono::Utc>),
+    /// Put off: tried again by the scheduler.
+    Later,
     /// Held by another replica (or settled by it meanwhile).
     Elsewhere,
 }

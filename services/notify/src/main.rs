@@ -9,6 +9,7 @@ mod error;
 mod events;
 mod grpc;
 mod mailer;
+mod schedule;
 mod store;
 
 use anyhow::Context;
@@ -139,7 +140,8 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         rt.shutdown.clone(),
         |e| notifier.handle(e),
     );
-    let (grpc_result, ()) = tokio::join!(server, consumer);
+    let schedule = notifier.run_schedule(rt.shutdown.clone());
+    let (grpc_result, (), ()) = tokio::join!(server, consumer, schedule);
     grpc_result?;
     rt.finish().await?;
     Ok(())

@@ -27,12 +27,19 @@ pub struct World {
 }
 
 pub async fn world(prefix: &str) -> World {
+    world_with(prefix, &[]).await
+}
+
+/// `world`, its services also given `env` (which wins over the retry settings above).
+pub async fn world_with(prefix: &str, env: &[(&str, &str)]) -> World {
     let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
     let mut opts = StackOptions::for_test(dir.path());
     opts.env = vec![
         ("MAIL_RETRY_SECONDS".into(), "1".into()),
         ("MAIL_MAX_ATTEMPTS".into(), MAX_ATTEMPTS.to_string()),
     ];
+    opts.env
+        .extend(env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
     let stack = Stack::start(opts).await.unwrap();
     let op = people::operator(&stack).await.unwrap();
     let TwoOffices {

@@ -26,7 +26,8 @@ pub struct DeliveryRow {
     pub office_id: Option<Uuid>,
 }
 
-const COLUMNS: &str = "template, recipient, message_id, state, next_attempt_at, user_id, office_id";
+pub(super) const COLUMNS: &str =
+    "template, recipient, message_id, state, next_attempt_at, user_id, office_id";
 
 impl Store {
     /// The emails already planned for the event (none on its first handling).

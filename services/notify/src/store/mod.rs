@@ -1,6 +1,7 @@
 //! Notify's queries. sqlx errors stop here, as `StoreError`.
 
 mod deliveries;
+mod schedule;
 mod undelivered;
 
 pub use deliveries::{DeliveryRow, NewDelivery};
@@ -39,12 +40,5 @@ impl Store {
         .bind(event_id)
         .fetch_one(&self.pool)
         .await?)
-    }
-
-    /// Marks the event done once each of its emails is sent or given up.
-    pub async fn claim(&self, consumer: &str, event_id: Uuid) -> Result<()> {
-        let mut conn = self.pool.acquire().await?;
-        service_runtime::outbox::claim(&mut conn, consumer, event_id).await?;
-        Ok(())
     }
 }
