@@ -1,5 +1,5 @@
 //! Emails waiting for a later try wait in notify's deliveries table, not in JetStream: a burst
-//! of urgent posts larger than the consumer's max_ack_pending, each with an address the mail
+//! of urgent posts larger than the consumer's `max_ack_pending`, each with an address the mail
 //! server keeps putting off, does not stall the mail of the others.
 
 use crate::world::{urgent, wait_until, world_with};
