@@ -173,10 +173,11 @@ impl Session {
         body: &Value,
         headers: &[(&str, &str)],
     ) -> anyhow::Result<Answer> {
+        let token = self.token().await?;
         let mut request = self
             .http
             .post(format!("{}{path}", self.base))
-            .header("x-csrf-token", &self.csrf)
+            .header("x-csrf-token", token)
             .json(body);
         for (k, v) in headers {
             request = request.header(*k, *v);

@@ -6,6 +6,10 @@
 //! twice, across replicas and restarts, and a repeat that waits too long is told the first is
 //! still being processed.
 
+mod once;
+
+pub use once::{Keep, Once};
+
 use common::idempotency::Claim;
 use sqlx::{PgPool, Postgres, Transaction};
 use std::time::Duration;

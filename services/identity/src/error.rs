@@ -4,6 +4,7 @@ use crate::store::StoreError;
 use proto::common::ErrorReason as Common;
 use proto::errors::{DEVICE_OFFICE_NAME, Domain, Refusal};
 use proto::identity::ErrorReason as Own;
+use service_runtime::idempotency::IdempotencyError;
 use tonic::Status;
 
 /// Everything identity can fail with; mapped to the contract's refusals once, below.
@@ -13,6 +14,9 @@ pub enum Error {
     Domain(#[from] DomainError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// An idempotency key repeated while its first request runs, or reused elsewhere.
+    #[error(transparent)]
+    Idempotency(#[from] IdempotencyError),
     /// The request names no actor the gateway could have signed in.
     #[error("no actor")]
     NoActor,
@@ -54,6 +58,15 @@ impl From<Error> for Refusal {
                 DomainError::WrongCurrentPassword => refusal(Own::WrongCurrentPassword),
                 DomainError::OtherOfficeDevice(office) => {
                     refusal(Own::OtherOfficeDevice).with(DEVICE_OFFICE_NAME, office)
+                }
+            },
+            Error::Idempotency(e) => match e {
+                IdempotencyError::InProgress => refusal(Common::IdempotencyInProgress),
+                IdempotencyError::Reused => refusal(Common::IdempotencyKeyReused),
+                IdempotencyError::AnswerNotKept => refusal(Common::IdempotencyAnswered),
+                IdempotencyError::Database(e) => {
+                    tracing::error!(error = %e, "idempotency record failed");
+                    refusal(Common::Unavailable)
                 }
             },
             Error::NoActor => refusal(Common::NoActor),

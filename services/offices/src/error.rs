@@ -3,6 +3,7 @@ use crate::store::StoreError;
 use proto::common::ErrorReason as Common;
 use proto::errors::{Domain, Refusal};
 use proto::offices::ErrorReason as Own;
+use service_runtime::idempotency::IdempotencyError;
 use tonic::Status;
 
 /// Everything offices can fail with; mapped to the contract's refusals once, below.
@@ -12,6 +13,9 @@ pub enum Error {
     Domain(#[from] DomainError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// An idempotency key repeated while its first request runs, or reused elsewhere.
+    #[error(transparent)]
+    Idempotency(#[from] IdempotencyError),
     /// The request names no actor the gateway could have signed in.
     #[error("no actor")]
     NoActor,
@@ -40,6 +44,15 @@ impl From<Error> for Refusal {
                 refusal(Own::InvitationInvalid).field("invitation_code")
             }
             Error::Domain(DomainError::ApplicationsClosed) => refusal(Own::ApplicationsClosed),
+            Error::Idempotency(e) => match e {
+                IdempotencyError::InProgress => refusal(Common::IdempotencyInProgress),
+                IdempotencyError::Reused => refusal(Common::IdempotencyKeyReused),
+                IdempotencyError::AnswerNotKept => refusal(Common::IdempotencyAnswered),
+                IdempotencyError::Database(e) => {
+                    tracing::error!(error = %e, "idempotency record failed");
+                    refusal(Common::Unavailable)
+                }
+            },
             Error::NoActor => refusal(Common::NoActor),
             Error::Store(e) => {
                 tracing::error!(error = %e, "store failure");

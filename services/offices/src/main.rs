@@ -58,7 +58,10 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
         .trace_fn(common::grpc::request_span)
         .layer(common::grpc::metrics::MetricsLayer::new(rt.metrics.clone()))
         .add_service(proto::offices::offices_server::OfficesServer::new(
-            grpc::OfficesGrpc::new(offices),
+            grpc::OfficesGrpc::new(
+                offices,
+                service_runtime::idempotency::Once::new(rt.pool.clone()),
+            ),
         ))
         .serve_with_incoming_shutdown(incoming, rt.shutdown.clone().cancelled_owned())
         .await?;

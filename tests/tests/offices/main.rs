@@ -1,11 +1,12 @@
-//! Offices: the public application, the operator's review, the public map, withdrawal, and who
-//! may do what.
+//! Offices: the public application, the operator's review, the public map, withdrawal, who may
+//! do what, and writes retried with their idempotency key made once.
 
 // A test fails by panicking; its helpers unwrap for the same reason.
 #![allow(clippy::unwrap_used)]
 
 mod applications;
 mod authz;
+mod once;
 mod portal;
 mod withdrawal;
 mod world;

@@ -8,25 +8,30 @@ use proto::identity as pb;
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
+mod accounts;
 mod audit;
 mod certificates;
 mod convert;
 mod decode;
 mod directory;
 mod mail;
+mod once;
 mod partners;
 
 use convert::{principal, user};
 use decode::{actor, bounded, id, optional_id, serial, user_input};
+use once::who;
+use service_runtime::idempotency::{Keep, Once};
 
 pub struct IdentityGrpc {
     identity: Arc<Identity>,
+    once: Once,
 }
 
 impl IdentityGrpc {
     #[must_use]
-    pub fn new(identity: Arc<Identity>) -> Self {
-        Self { identity }
+    pub fn new(identity: Arc<Identity>, once: Once) -> Self {
+        Self { identity, once }
     }
 }
 
@@ -132,25 +137,11 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::CreateUserRequest>,
     ) -> Reply<pb::IssuedPassword> {
-        let req = request.into_inner();
-        let actor = actor(req.actor.as_ref())?;
-        bounded(&[(&req.login_id, 64, "login_id")])?;
-        let input = user_input(
-            &req.name,
-            &req.kana,
-            &req.profession,
-            &req.email,
-            req.office_admin,
-        )?;
-        let office = optional_id(&req.office_id, "office_id")?;
-        let (u, initial) = self
-            .identity
-            .create_user(&actor, office, &req.login_id, &input)
-            .await?;
-        Ok(Response::new(pb::IssuedPassword {
-            user: Some(user(u)),
-            initial_password: initial,
-        }))
+        let by = who(request.get_ref().actor.as_ref());
+        // The answer holds the initial password: a repeat is told it was given.
+        let call = |r| accounts::create_user(&self.identity, r);
+        self.once(request, by, "identity.create_user", Keep::Nothing, call)
+            .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -173,15 +164,10 @@ impl pb::identity_server::Identity for IdentityGrpc {
 
     #[tracing::instrument(skip_all)]
     async fn reset_password(&self, request: Request<pb::UserRef>) -> Reply<pb::IssuedPassword> {
-        let req = request.into_inner();
-        let (u, initial) = self
-            .identity
-            .reset_password(&actor(req.actor.as_ref())?, id(&req.user_id, "user_id")?)
-            .await?;
-        Ok(Response::new(pb::IssuedPassword {
-            user: Some(user(u)),
-            initial_password: initial,
-        }))
+        let by = who(request.get_ref().actor.as_ref());
+        let call = |r| accounts::reset_password(&self.identity, r);
+        self.once(request, by, "identity.reset_password", Keep::Nothing, call)
+            .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -289,12 +275,24 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::IssueEnrollmentCodeRequest>,
     ) -> Reply<pb::EnrollmentCode> {
-        certificates::issue_enrollment_code(&self.identity, request).await
+        let by = who(request.get_ref().actor.as_ref());
+        let call = |r| certificates::issue_enrollment_code(&self.identity, r);
+        self.once(
+            request,
+            by,
+            "identity.issue_enrollment_code",
+            Keep::Nothing,
+            call,
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]
     async fn enroll(&self, request: Request<pb::EnrollRequest>) -> Reply<pb::EnrollResponse> {
-        certificates::enroll(&self.identity, request).await
+        // The answer holds the certificate and its key: a repeat is told it was given.
+        let call = |r| certificates::enroll(&self.identity, r);
+        self.once(request, None, "identity.enroll", Keep::Nothing, call)
+            .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -310,7 +308,16 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::RevokeCertificateRequest>,
     ) -> Reply<pb::Certificate> {
-        certificates::revoke_certificate(&self.identity, request).await
+        let by = who(request.get_ref().actor.as_ref());
+        let call = |r| certificates::revoke_certificate(&self.identity, r);
+        self.once(
+            request,
+            by,
+            "identity.revoke_certificate",
+            Keep::Answer,
+            call,
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -318,7 +325,16 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::RequestCertificateRequest>,
     ) -> Reply<pb::CertificateRequest> {
-        certificates::request_certificate(&self.identity, request).await
+        let by = who(request.get_ref().actor.as_ref());
+        let call = |r| certificates::request_certificate(&self.identity, r);
+        self.once(
+            request,
+            by,
+            "identity.request_certificate",
+            Keep::Answer,
+            call,
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]

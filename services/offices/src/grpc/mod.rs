@@ -4,23 +4,27 @@ use crate::domain::ActorRole;
 use crate::error::invalid;
 use crate::service::{NewOffice, Offices};
 use proto::offices as pb;
+use service_runtime::idempotency::{Keep, Once};
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 mod convert;
 mod decode;
+mod once;
 
 use convert::{announcement, application, office};
 use decode::{actor, id, input, optional_actor};
+use once::key;
 
 pub struct OfficesGrpc {
     offices: Arc<Offices>,
+    once: Once,
 }
 
 impl OfficesGrpc {
     #[must_use]
-    pub fn new(offices: Arc<Offices>) -> Self {
-        Self { offices }
+    pub fn new(offices: Arc<Offices>, once: Once) -> Self {
+        Self { offices, once }
     }
 }
 
@@ -33,6 +37,7 @@ impl pb::offices_server::Offices for OfficesGrpc {
         &self,
         request: Request<pb::RegisterOfficeRequest>,
     ) -> Reply<pb::Office> {
+        let claim = key(&request)?;
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
         let new = NewOffice {
@@ -40,9 +45,15 @@ impl pb::offices_server::Offices for OfficesGrpc {
             kind: &req.kind,
             admin_email: &req.admin_email,
         };
-        Ok(Response::new(office(
-            self.offices.register(&actor, &new).await?,
-        )))
+        let work = async { Ok(office(self.offices.register(&actor, &new).await?)) };
+        self.once(
+            claim.as_ref(),
+            "offices.register_office",
+            Some(actor.user_id),
+            Keep::Answer,
+            Box::pin(work),
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -146,21 +157,33 @@ impl pb::offices_server::Offices for OfficesGrpc {
         &self,
         request: Request<pb::SubmitApplicationRequest>,
     ) -> Reply<pb::SubmitApplicationResponse> {
+        // A check of the form (dry run) changes nothing: no key to claim.
+        let claim = key(&request)?.filter(|_| !request.get_ref().dry_run);
         let req = request.into_inner();
         let fields = input(req.fields.unwrap_or_default())?;
-        let (row, stored) = self
-            .offices
-            .apply(&fields, &req.invitation_code, req.dry_run)
-            .await?;
-        let id = if stored {
-            row.id.to_string()
-        } else {
-            String::new()
+        let work = async {
+            let (row, stored) = self
+                .offices
+                .apply(&fields, &req.invitation_code, req.dry_run)
+                .await?;
+            let id = if stored {
+                row.id.to_string()
+            } else {
+                String::new()
+            };
+            Ok(pb::SubmitApplicationResponse {
+                application_id: id,
+                normalized: application(row).fields,
+            })
         };
-        Ok(Response::new(pb::SubmitApplicationResponse {
-            application_id: id,
-            normalized: application(row).fields,
-        }))
+        self.once(
+            claim.as_ref(),
+            "offices.submit_application",
+            None,
+            Keep::Answer,
+            Box::pin(work),
+        )
+        .await
     }
 
     async fn get_application_mode(
@@ -177,15 +200,25 @@ impl pb::offices_server::Offices for OfficesGrpc {
         &self,
         request: Request<pb::IssueInvitationRequest>,
     ) -> Reply<pb::Invitation> {
+        let claim = key(&request)?;
         let req = request.into_inner();
         if req.note.len() > 2000 {
             return Err(invalid("note"));
         }
-        let code = self
-            .offices
-            .issue_invitation(&actor(req.actor.as_ref())?, &req.note)
-            .await?;
-        Ok(Response::new(pb::Invitation { code }))
+        let actor = actor(req.actor.as_ref())?;
+        let work = async {
+            let code = self.offices.issue_invitation(&actor, &req.note).await?;
+            Ok(pb::Invitation { code })
+        };
+        // The code is a secret the applicant types: a repeat is told it was issued, not shown it.
+        self.once(
+            claim.as_ref(),
+            "offices.issue_invitation",
+            Some(actor.user_id),
+            Keep::Nothing,
+            Box::pin(work),
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -224,23 +257,31 @@ impl pb::offices_server::Offices for OfficesGrpc {
         &self,
         request: Request<pb::DecideApplicationRequest>,
     ) -> Reply<pb::DecideApplicationResponse> {
+        let claim = key(&request)?;
         let req = request.into_inner();
         if req.reason.len() > 4000 {
             return Err(invalid("reason"));
         }
-        let (app, created) = self
-            .offices
-            .decide(
-                &actor(req.actor.as_ref())?,
-                id(&req.application_id, "application_id")?,
-                req.approve,
-                &req.reason,
-            )
-            .await?;
-        Ok(Response::new(pb::DecideApplicationResponse {
-            application: Some(application(app)),
-            office: created.map(office),
-        }))
+        let actor = actor(req.actor.as_ref())?;
+        let application_id = id(&req.application_id, "application_id")?;
+        let work = async {
+            let (app, created) = self
+                .offices
+                .decide(&actor, application_id, req.approve, &req.reason)
+                .await?;
+            Ok(pb::DecideApplicationResponse {
+                application: Some(application(app)),
+                office: created.map(office),
+            })
+        };
+        self.once(
+            claim.as_ref(),
+            "offices.decide_application",
+            Some(actor.user_id),
+            Keep::Answer,
+            Box::pin(work),
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -248,19 +289,28 @@ impl pb::offices_server::Offices for OfficesGrpc {
         &self,
         request: Request<pb::WithdrawOfficeRequest>,
     ) -> Reply<pb::Office> {
+        let claim = key(&request)?;
         let req = request.into_inner();
         if req.reason.len() > 4000 {
             return Err(invalid("reason"));
         }
-        let row = self
-            .offices
-            .withdraw(
-                &actor(req.actor.as_ref())?,
-                id(&req.office_id, "office_id")?,
-                &req.reason,
-            )
-            .await?;
-        Ok(Response::new(office(row)))
+        let actor = actor(req.actor.as_ref())?;
+        let office_id = id(&req.office_id, "office_id")?;
+        let work = async {
+            let row = self
+                .offices
+                .withdraw(&actor, office_id, &req.reason)
+                .await?;
+            Ok(office(row))
+        };
+        self.once(
+            claim.as_ref(),
+            "offices.withdraw_office",
+            Some(actor.user_id),
+            Keep::Answer,
+            Box::pin(work),
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]
