@@ -13,6 +13,9 @@ kubernetes-validate, on the output of `kubectl kustomize overlays/<name>`.
   apiVersion must not pass unchecked.
 - Cross-references inside the render that the API server would only reject
   when a pod starts: ConfigMap/Secret keys, Service and PDB selectors, named ports.
+- What a cluster refuses or a reviewer must (rules.py): workload selectors that
+  miss their template, malformed quantities, requests above limits, HPA min above
+  max, privileged containers, and workloads no ingress or egress policy governs.
 - The PromQL of every PrometheusRule parses (the PyPI package promql-parser),
   which the Prometheus Operator would otherwise only report in its logs.
 
@@ -29,6 +32,8 @@ import jsonschema
 import kubernetes_validate
 import promql_parser
 import yaml
+
+import rules
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job")
 
@@ -201,7 +206,8 @@ def main():
         for problem in check_schema(doc, args.kubernetes_version, args.schemas) + check_promql(doc):
             print(f"ERROR {name_of(doc)}: {problem}")
             failures += 1
-    for owner, problem in check_references([d for d in docs if isinstance(d, dict)]):
+    mappings = [d for d in docs if isinstance(d, dict)]
+    for owner, problem in check_references(mappings) + rules.check_all(mappings):
         print(f"ERROR {owner}: {problem}")
         failures += 1
 

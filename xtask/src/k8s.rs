@@ -44,6 +44,7 @@ pub fn validate(root: &Path) -> Result<()> {
     }
 
     let python = crate::tools::venv_python(root)?;
+    rules_refuse_what_they_should(&python, &k8s)?;
     // Check every overlay before failing, so one run shows all that is wrong.
     let mut failures = Vec::new();
     for (overlay, file) in rendered {
@@ -55,6 +56,27 @@ pub fn validate(root: &Path) -> Result<()> {
     if !failures.is_empty() {
         bail!("{}", failures.join("\n\n"));
     }
+    Ok(())
+}
+
+/// The rules beyond the schemas (`rules.py`) each meet a manifest that breaks them
+/// (`test_rules.py`): a rule that stopped refusing its case would let the overlays pass
+/// unchecked.
+fn rules_refuse_what_they_should(python: &Path, k8s: &Path) -> Result<()> {
+    let output = Command::new(python)
+        .args(["-m", "unittest", "discover", "-s"])
+        .arg(k8s)
+        .args(["-p", "test_*.py"])
+        .current_dir(k8s)
+        .output()
+        .context("cannot run the manifest rules' tests")?;
+    if !output.status.success() {
+        bail!(
+            "the manifest rules' tests failed:\n{}",
+            crate::tools::output_text(&output)
+        );
+    }
+    println!("k8s rules: each refuses its broken manifest");
     Ok(())
 }
 

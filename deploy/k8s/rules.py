@@ -1,0 +1,154 @@
+"""Rules a cluster enforces that no JSON schema can express.
+
+Each function takes the rendered documents and returns (resource, message)
+pairs. validate.py runs them all; test_rules.py feeds each one a manifest that
+breaks it, so a rule that stops catching its case fails the build.
+"""
+
+import re
+
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job")
+
+# Kubernetes' quantity grammar: a signed decimal, then a binary suffix, a decimal
+# suffix or an exponent. "1GB" and "512mb" are not quantities: the API server
+# refuses them.
+QUANTITY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$")
+SUFFIX = {
+    "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
+    "n": 1e-9, "u": 1e-6, "m": 1e-3, "": 1, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
+}
+
+
+def name_of(doc):
+    meta = doc.get("metadata") or {}
+    return f"{doc.get('kind', '?')}/{meta.get('name', '?')}"
+
+
+def quantity_value(text):
+    """The numeric value of a quantity, or None when it is not one."""
+    text = str(text)
+    match = QUANTITY.match(text)
+    if not match:
+        return None
+    suffix = match.group(3) or ""
+    number = float(match.group(1)) * (-1 if text.startswith("-") else 1)
+    if suffix[:1] in ("e", "E"):
+        return number * 10 ** int(suffix[1:])
+    return number * SUFFIX[suffix]
+
+
+def templates(docs):
+    for doc in docs:
+        if doc.get("kind") in WORKLOAD_KINDS:
+            yield doc, (doc.get("spec") or {}).get("template") or {}
+
+
+def containers(template):
+    spec = template.get("spec") or {}
+    return (spec.get("initContainers") or []) + (spec.get("containers") or [])
+
+
+def labels_of(template):
+    return (template.get("metadata") or {}).get("labels") or {}
+
+
+def selects(selector, labels):
+    """Whether a LabelSelector (matchLabels and matchExpressions) selects these labels."""
+    selector = selector or {}
+    if any(labels.get(k) != v for k, v in (selector.get("matchLabels") or {}).items()):
+        return False
+    for expr in selector.get("matchExpressions") or []:
+        key, op, values = expr.get("key"), expr.get("operator"), expr.get("values") or []
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and labels.get(key) in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def check_selectors(docs):
+    """A workload whose selector misses its own template is refused by the API server."""
+    problems = []
+    for doc, template in templates(docs):
+        if doc["kind"] == "Job":
+            continue  # the Job controller writes its own selector
+        selector = (doc.get("spec") or {}).get("selector")
+        if not selector or not selects(selector, labels_of(template)):
+            problems.append((name_of(doc), f"selector {selector} does not match its pod template's labels"))
+    return problems
+
+
+def check_resources(docs):
+    """Quantities well formed, and no request above its limit."""
+    problems = []
+    for doc, template in templates(docs):
+        for container in containers(template):
+            resources = container.get("resources") or {}
+            requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
+            for section, values in (("requests", requests), ("limits", limits)):
+                for resource, value in values.items():
+                    if quantity_value(value) is None:
+                        problems.append((name_of(doc), f"{container.get('name')}: {section}.{resource} {value!r} is not a quantity"))
+            for resource, request in requests.items():
+                limit = limits.get(resource)
+                wanted, allowed = quantity_value(request), quantity_value(limit) if limit is not None else None
+                if wanted is not None and allowed is not None and wanted > allowed:
+                    problems.append((name_of(doc), f"{container.get('name')}: requests.{resource} {request} is above its limit {limit}"))
+    return problems
+
+
+def check_privilege(docs):
+    """No privileged container, no privilege escalation, no host namespaces."""
+    problems = []
+    for doc, template in templates(docs):
+        spec = template.get("spec") or {}
+        for host in ("hostNetwork", "hostPID", "hostIPC"):
+            if spec.get(host):
+                problems.append((name_of(doc), f"{host} is set"))
+        for container in containers(template):
+            context = container.get("securityContext") or {}
+            if context.get("privileged"):
+                problems.append((name_of(doc), f"{container.get('name')} is privileged"))
+            if context.get("allowPrivilegeEscalation", True) is not False:
+                problems.append((name_of(doc), f"{container.get('name')} does not set allowPrivilegeEscalation: false"))
+    return problems
+
+
+def check_autoscalers(docs):
+    problems = []
+    for doc in docs:
+        if doc.get("kind") != "HorizontalPodAutoscaler":
+            continue
+        spec = doc.get("spec") or {}
+        low, high = spec.get("minReplicas", 1), spec.get("maxReplicas")
+        if high is not None and low > high:
+            problems.append((name_of(doc), f"minReplicas {low} is above maxReplicas {high}"))
+    return problems
+
+
+def check_network_policies(docs):
+    """Every workload is selected by an ingress and an egress policy: a pod no policy
+    selects in a direction may talk to anything in that direction."""
+    policies = [d for d in docs if d.get("kind") == "NetworkPolicy"]
+    problems = []
+    for doc, template in templates(docs):
+        labels = labels_of(template)
+        for direction in ("Ingress", "Egress"):
+            if not any(direction in ((p.get("spec") or {}).get("policyTypes") or [])
+                       and selects((p.get("spec") or {}).get("podSelector"), labels) for p in policies):
+                problems.append((name_of(doc), f"no NetworkPolicy governs its {direction.lower()}"))
+    return problems
+
+
+RULES = (check_selectors, check_resources, check_privilege, check_autoscalers, check_network_policies)
+
+
+def check_all(docs):
+    problems = []
+    for rule in RULES:
+        problems.extend(rule(docs))
+    return problems

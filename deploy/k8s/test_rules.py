@@ -1,0 +1,135 @@
+"""Each rule of rules.py refuses the manifest that breaks it and accepts its fix.
+
+Run by `cargo xtask test` before the overlays are validated:
+    python -m unittest discover -s deploy/k8s -p 'test_*.py'
+"""
+
+import copy
+import pathlib
+import unittest
+
+import jsonschema
+import yaml
+
+import rules
+
+GOOD = yaml.safe_load("""
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: web}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: web}}
+    spec:
+      containers:
+        - name: web
+          securityContext: {allowPrivilegeEscalation: false}
+          resources:
+            requests: {cpu: 100m, memory: 128Mi}
+            limits: {cpu: "1", memory: 1Gi}
+""")
+
+POLICY = yaml.safe_load("""
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress, Egress]
+""")
+
+
+def container(doc):
+    return doc["spec"]["template"]["spec"]["containers"][0]
+
+
+class Rules(unittest.TestCase):
+    def assert_refused(self, docs, words):
+        problems = rules.check_all(docs)
+        self.assertTrue(any(words in message for _, message in problems), f"{words!r} not in {problems}")
+
+    def test_the_good_manifest_passes(self):
+        self.assertEqual(rules.check_all([GOOD, POLICY]), [])
+
+    def test_a_selector_missing_its_template_is_refused(self):
+        bad = copy.deepcopy(GOOD)
+        bad["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] = "other"
+        self.assert_refused([bad, POLICY], "does not match its pod template")
+
+    def test_a_malformed_quantity_is_refused(self):
+        bad = copy.deepcopy(GOOD)
+        container(bad)["resources"]["limits"]["memory"] = "1GB"
+        self.assert_refused([bad, POLICY], "is not a quantity")
+
+    def test_a_request_above_its_limit_is_refused(self):
+        bad = copy.deepcopy(GOOD)
+        container(bad)["resources"]["requests"]["memory"] = "2Gi"
+        self.assert_refused([bad, POLICY], "above its limit")
+
+    def test_quantities_compare_across_suffixes(self):
+        self.assertLess(rules.quantity_value("1500m"), rules.quantity_value("2"))
+        self.assertGreater(rules.quantity_value("1Gi"), rules.quantity_value("1G"))
+        self.assertEqual(rules.quantity_value("1e3"), 1000)
+
+    def test_a_privileged_container_is_refused(self):
+        bad = copy.deepcopy(GOOD)
+        container(bad)["securityContext"] = {"privileged": True, "allowPrivilegeEscalation": False}
+        self.assert_refused([bad, POLICY], "is privileged")
+
+    def test_privilege_escalation_left_open_is_refused(self):
+        bad = copy.deepcopy(GOOD)
+        del container(bad)["securityContext"]
+        self.assert_refused([bad, POLICY], "allowPrivilegeEscalation")
+
+    def test_an_autoscaler_with_min_above_max_is_refused(self):
+        hpa = {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "web"},
+               "spec": {"minReplicas": 5, "maxReplicas": 2}}
+        self.assert_refused([GOOD, POLICY, hpa], "above maxReplicas")
+
+    def test_a_workload_without_an_egress_policy_is_refused(self):
+        ingress_only = copy.deepcopy(POLICY)
+        ingress_only["spec"]["policyTypes"] = ["Ingress"]
+        self.assert_refused([GOOD, ingress_only], "governs its egress")
+
+    def test_a_policy_selecting_other_pods_does_not_count(self):
+        other = copy.deepcopy(POLICY)
+        other["spec"]["podSelector"] = {"matchExpressions": [
+            {"key": "app.kubernetes.io/name", "operator": "In", "values": ["db"]}]}
+        self.assert_refused([GOOD, other], "governs its ingress")
+
+
+class RecoveryCluster(unittest.TestCase):
+    """The restore of the runbook (docs/operations.md) must pass the Cluster schema."""
+
+    def test_a_point_in_time_recovery_cluster_is_valid(self):
+        schema_file = pathlib.Path(__file__).parent / "schemas" / "cluster-postgresql.cnpg.io-v1.json"
+        schema = yaml.safe_load(schema_file.read_text(encoding="utf-8"))
+        cluster = yaml.safe_load("""
+apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata: {name: careboard-db-restore}
+spec:
+  instances: 1
+  storage: {size: 20Gi}
+  bootstrap:
+    recovery:
+      source: careboard-db
+      database: careboard
+      owner: careboard
+      recoveryTarget:
+        targetTime: "2026-12-01 08:00:00+09"
+  externalClusters:
+    - name: careboard-db
+      plugin:
+        name: barman-cloud.cloudnative-pg.io
+        parameters:
+          barmanObjectName: careboard-backups
+          serverName: careboard-db
+""")
+        errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(cluster)]
+        self.assertEqual(errors, [])
+
+
+if __name__ == "__main__":
+    unittest.main()
