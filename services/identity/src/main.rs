@@ -1,31 +1,17 @@
-//! identity: users, sessions, the device CA. `identity` serves; `identity bootstrap-operator`
-//! creates the operator account and its first device certificate; `identity rotate-kek`
-//! re-seals the CA's key under a new key-encryption key (see the operations guide).
+//! The `identity` binary: reads its configuration from the environment, starts telemetry and
+//! runs the library's entry.
 
-mod config;
-mod domain;
-mod error;
-mod events;
-mod grpc;
-mod service;
-mod store;
-
-use anyhow::Context;
-use common::clock::{SharedClock, SystemClock};
 use common::config::Vars;
-use std::sync::Arc;
-
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let vars = Vars::from_process();
     let telemetry = common::telemetry::init("identity", &vars)?;
     let result = match std::env::args().nth(1).as_deref() {
-        None | Some("serve") => serve(&vars).await,
-        Some("bootstrap-operator") => bootstrap(&vars).await,
-        Some("export-crl") => export_crl(&vars).await,
-        Some("rotate-kek") => rotate_kek(&vars).await,
+        None | Some("serve") => identity::serve(&vars).await,
+        Some("bootstrap-operator") => identity::bootstrap(&vars).await,
+        Some("export-crl") => identity::export_crl(&vars).await,
+        Some("rotate-kek") => identity::rotate_kek(&vars).await,
         Some(other) => Err(anyhow::anyhow!(
             "unknown command {other}; use serve, bootstrap-operator, export-crl or rotate-kek"
         )),
@@ -35,181 +21,4 @@ async fn main() -> anyhow::Result<()> {
     }
     telemetry.shutdown();
     result
-}
-
-/// Identity over `pool`: its CA loaded (or created once), its rules configured.
-async fn identity(
-    cfg: &config::Config,
-    pool: sqlx::PgPool,
-    relay: Arc<tokio::sync::Notify>,
-) -> anyhow::Result<Arc<service::Identity>> {
-    let clock: SharedClock = Arc::new(SystemClock);
-    let store = store::Store::new(pool, relay);
-    let ca = service::load_or_create_ca(&store, &cfg.kek, &clock).await?;
-    Ok(Arc::new(service::Identity::new(
-        store,
-        clock,
-        service::Rules {
-            session: cfg.session,
-            cert_validity: cfg.device_cert_validity,
-            code_days: cfg.enrollment_code_days,
-        },
-        ca,
-        cfg.kek.clone(),
-        service::CpuPool::new(cfg.cpu_workers),
-    )))
-}
-
-/// For the subcommands, which need the database but not NATS.
-async fn open(vars: &Vars) -> anyhow::Result<Arc<service::Identity>> {
-    let cfg = config::Config::from_vars(vars)?;
-    let pool = service_runtime::db::connect(&cfg.service.database_url, 2)
-        .await
-        .context("database")?;
-    service_runtime::db::migrate(&pool, &MIGRATOR)
-        .await
-        .context("migrations")?;
-    // The relay of the serving process publishes what a subcommand enqueues.
-    identity(&cfg, pool, Arc::new(tokio::sync::Notify::new())).await
-}
-
-async fn serve(vars: &Vars) -> anyhow::Result<()> {
-    let cfg = config::Config::from_vars(vars)?;
-    let svc = &cfg.service;
-    let mut rt = service_runtime::runtime::Runtime::start(
-        "identity",
-        &svc.database_url,
-        &svc.nats,
-        svc.admin_addr,
-        &MIGRATOR,
-    )
-    .await?;
-    let identity = identity(&cfg, rt.pool.clone(), rt.relay_waker()).await?;
-    let auditor = identity.clone();
-    rt.spawn(common::events::consume_forever(
-        rt.jetstream(),
-        service::audit::CONSUMER,
-        &events::AUDIT_SUBJECTS,
-        rt.metrics.clone(),
-        rt.shutdown.clone(),
-        move |e| {
-            let identity = auditor.clone();
-            async move { identity.append_audit(e).await }
-        },
-    ));
-    let withdrawals = identity.clone();
-    rt.spawn(common::events::consume_forever(
-        rt.jetstream(),
-        events::OFFICES_CONSUMER,
-        &events::OFFICES_SUBJECTS,
-        rt.metrics.clone(),
-        rt.shutdown.clone(),
-        move |e| {
-            let identity = withdrawals.clone();
-            async move { identity.office_withdrawn(e).await }
-        },
-    ));
-    let warner = identity.clone();
-    let (days, every, stop) = (
-        cfg.expiry_warning_days,
-        cfg.expiry_check,
-        rt.shutdown.clone(),
-    );
-    rt.spawn(async move {
-        loop {
-            match warner.warn_expiring(days).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(certificates = n, "expiry warnings raised"),
-                Err(e) => tracing::warn!(error = %e, "expiry check failed; trying again later"),
-            }
-            match warner.forget_expired_mail().await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(codes = n, "sealed secrets of expired codes destroyed"),
-                Err(e) => {
-                    tracing::warn!(error = %e, "expired codes not cleared; trying again later");
-                }
-            }
-            tokio::select! {
-                () = stop.cancelled() => return,
-                () = tokio::time::sleep(every) => {},
-            }
-        }
-    });
-    let incoming = rt.grpc_listener(svc.grpc_addr)?;
-    svc.grpc
-        .server()
-        .tls_config(common::tls::server_config(&svc.tls)?)?
-        .trace_fn(common::grpc::request_span)
-        .layer(common::grpc::metrics::MetricsLayer::new(rt.metrics.clone()))
-        .add_service(proto::identity::identity_server::IdentityServer::new(
-            grpc::IdentityGrpc::new(
-                identity,
-                service_runtime::idempotency::Once::new(rt.pool.clone()),
-            ),
-        ))
-        .serve_with_incoming_shutdown(incoming, rt.shutdown.clone().cancelled_owned())
-        .await?;
-    rt.finish().await?;
-    Ok(())
-}
-
-/// Idempotent: the account is created once; each run issues a new device certificate.
-async fn bootstrap(vars: &Vars) -> anyhow::Result<()> {
-    let identity = open(vars).await?;
-    let req = service::BootstrapRequest {
-        office_id: vars.parse_required("BOOTSTRAP_OFFICE_ID")?,
-        office_name: vars.required("BOOTSTRAP_OFFICE_NAME")?,
-        login_id: vars.required("BOOTSTRAP_LOGIN_ID")?,
-        name: vars
-            .get("BOOTSTRAP_NAME")?
-            .unwrap_or_else(|| "市 管理者".into()),
-        password: vars.required("BOOTSTRAP_PASSWORD")?,
-        device_label: vars
-            .get("BOOTSTRAP_DEVICE_LABEL")?
-            .unwrap_or_else(|| "operator-pc".into()),
-        p12_password: vars.required("BOOTSTRAP_P12_PASSWORD")?,
-    };
-    let out_dir = std::path::PathBuf::from(vars.required("BOOTSTRAP_OUT_DIR")?);
-    std::fs::create_dir_all(&out_dir)?;
-    let outcome = identity.bootstrap_operator(&req).await?;
-    let p12 = out_dir.join("operator.p12");
-    let cert = out_dir.join("operator-cert.pem");
-    let key = out_dir.join("operator-key.pem");
-    std::fs::write(&p12, &outcome.p12)?;
-    std::fs::write(&cert, &outcome.cert_pem)?;
-    std::fs::write(&key, &outcome.key_pem)?;
-    let report = serde_json::json!({
-        "user_created": outcome.user_created,
-        "serial": outcome.serial,
-        "p12": p12,
-        "cert_pem": cert,
-        "key_pem": key,
-    });
-    println!("{report}");
-    Ok(())
-}
-
-/// Prints the device CA's CRL (PEM), for a TLS terminator in front of the gateway.
-async fn export_crl(vars: &Vars) -> anyhow::Result<()> {
-    let identity = open(vars).await?;
-    print!("{}", identity.crl().await?);
-    Ok(())
-}
-
-/// Re-seals the device CA's key under `IDENTITY_CA_KEK_NEW` (see the operations guide). Needs
-/// only the database and the two keys, so that it runs as a Job without identity's TLS files.
-async fn rotate_kek(vars: &Vars) -> anyhow::Result<()> {
-    let current = config::current_kek(vars)?;
-    let new = config::kek(vars, "IDENTITY_CA_KEK_NEW")?
-        .context("IDENTITY_CA_KEK_NEW is not set: the key to seal the CA with")?;
-    let pool = service_runtime::db::connect(&vars.required("DATABASE_URL")?, 2)
-        .await
-        .context("database")?;
-    service_runtime::db::migrate(&pool, &MIGRATOR)
-        .await
-        .context("migrations")?;
-    let store = store::Store::new(pool, Arc::new(tokio::sync::Notify::new()));
-    service::rotate_kek(&store, &current, &new).await?;
-    println!("device CA key re-sealed: start identity with IDENTITY_CA_KEK set to the new key");
-    Ok(())
 }

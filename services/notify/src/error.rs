@@ -30,6 +30,7 @@ impl From<StoreError> for Status {
 }
 
 /// The request names no actor the gateway could have signed in.
+#[must_use]
 pub fn no_actor() -> Status {
     Refusal::new(Domain::Notify, Common::NoActor).into_status()
 }

@@ -73,6 +73,7 @@ impl From<Error> for Status {
 }
 
 /// A wrong field of a request, before any use case runs.
+#[must_use]
 pub fn invalid(field: &'static str) -> Status {
     Error::Domain(DomainError::Invalid(field)).into()
 }

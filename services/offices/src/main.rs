@@ -1,27 +1,15 @@
-//! offices: office profiles, kinds, applications. `offices` serves; `offices
-//! bootstrap-operator-office` creates the city's own office once and prints its id.
+//! The `offices` binary: reads its configuration from the environment, starts telemetry and
+//! runs the library's entry.
 
-mod domain;
-mod error;
-mod events;
-mod grpc;
-mod service;
-mod store;
-
-use anyhow::Context;
-use common::clock::{SharedClock, SystemClock};
-use common::config::{ServiceConfig, Vars};
-use std::sync::Arc;
-
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+use common::config::Vars;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let vars = Vars::from_process();
     let telemetry = common::telemetry::init("offices", &vars)?;
     let result = match std::env::args().nth(1).as_deref() {
-        None | Some("serve") => serve(&vars).await,
-        Some("bootstrap-operator-office") => bootstrap(&vars).await,
+        None | Some("serve") => offices::serve(&vars).await,
+        Some("bootstrap-operator-office") => offices::bootstrap(&vars).await,
         Some(other) => Err(anyhow::anyhow!(
             "unknown command {other}; use serve or bootstrap-operator-office"
         )),
@@ -31,83 +19,4 @@ async fn main() -> anyhow::Result<()> {
     }
     telemetry.shutdown();
     result
-}
-
-async fn serve(vars: &Vars) -> anyhow::Result<()> {
-    let cfg = ServiceConfig::from_vars(vars)?;
-    let mode = application_mode(vars)?;
-    let rt = service_runtime::runtime::Runtime::start(
-        "offices",
-        &cfg.database_url,
-        &cfg.nats,
-        cfg.admin_addr,
-        &MIGRATOR,
-    )
-    .await?;
-    let clock: SharedClock = Arc::new(SystemClock);
-    let offices = Arc::new(service::Offices::new(
-        store::Store::new(rt.pool.clone()),
-        clock,
-        rt.relay_waker(),
-        mode,
-    ));
-    let incoming = rt.grpc_listener(cfg.grpc_addr)?;
-    cfg.grpc
-        .server()
-        .tls_config(common::tls::server_config(&cfg.tls)?)?
-        .trace_fn(common::grpc::request_span)
-        .layer(common::grpc::metrics::MetricsLayer::new(rt.metrics.clone()))
-        .add_service(proto::offices::offices_server::OfficesServer::new(
-            grpc::OfficesGrpc::new(
-                offices,
-                service_runtime::idempotency::Once::new(rt.pool.clone()),
-            ),
-        ))
-        .serve_with_incoming_shutdown(incoming, rt.shutdown.clone().cancelled_owned())
-        .await?;
-    rt.finish().await?;
-    Ok(())
-}
-
-async fn bootstrap(vars: &Vars) -> anyhow::Result<()> {
-    let pool = service_runtime::db::connect(&vars.required("DATABASE_URL")?, 2)
-        .await
-        .context("database")?;
-    service_runtime::db::migrate(&pool, &MIGRATOR)
-        .await
-        .context("migrations")?;
-    let clock: SharedClock = Arc::new(SystemClock);
-    // The relay of the serving process publishes the event; nobody waits on this waker.
-    let offices = service::Offices::new(
-        store::Store::new(pool),
-        clock,
-        Arc::new(tokio::sync::Notify::new()),
-        service::ApplicationMode::Closed,
-    );
-    let office = offices
-        .ensure_operator_office(&service::NewOffice {
-            name: &vars
-                .get("BOOTSTRAP_OFFICE_NAME")?
-                .unwrap_or_else(|| "高萩市 高齢福祉課".into()),
-            kind: "市町村",
-            admin_email: &vars.required("BOOTSTRAP_ADMIN_EMAIL")?,
-        })
-        .await?;
-    println!(
-        "{}",
-        serde_json::json!({ "office_id": office.id, "name": office.name })
-    );
-    Ok(())
-}
-
-/// `APPLICATION_MODE`: `open` (default), `invitation` or `closed`.
-fn application_mode(vars: &Vars) -> anyhow::Result<service::ApplicationMode> {
-    match vars.get("APPLICATION_MODE")?.as_deref() {
-        None | Some("open") => Ok(service::ApplicationMode::Open),
-        Some("invitation") => Ok(service::ApplicationMode::Invitation),
-        Some("closed") => Ok(service::ApplicationMode::Closed),
-        Some(other) => Err(anyhow::anyhow!(
-            "APPLICATION_MODE must be open, invitation or closed, not {other}"
-        )),
-    }
 }
