@@ -5,6 +5,7 @@ mod directory;
 mod domain;
 mod error;
 mod events;
+mod files;
 mod grpc;
 mod service;
 mod store;
