@@ -5,6 +5,7 @@
 //! only the tests call them, hence the allowance below.
 #![allow(dead_code)]
 
+pub mod pdf;
 pub mod rebuild;
 pub mod sniff;
 
@@ -26,6 +27,9 @@ pub enum FileRefusal {
     /// The bytes claim a kind but do not decode as one (truncated, corrupt).
     #[error("corrupt file")]
     Corrupt,
+    /// Starts like a PDF but does not parse as one with pages (truncated, damaged, a disguise).
+    #[error("corrupt pdf")]
+    PdfCorrupt,
 }
 
 impl FileRefusal {
@@ -45,6 +49,9 @@ impl FileRefusal {
             }
             FileRefusal::Corrupt => {
                 "ファイルが壊れているため読み込めません。もう一度保存してから添付してください。"
+            }
+            FileRefusal::PdfCorrupt => {
+                "PDFが壊れているか途中で切れているため開けません。もう一度保存してから添付してください。"
             }
         }
     }
