@@ -5,6 +5,7 @@ pub mod directory;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod files;
 pub mod grpc;
 pub mod service;
 pub mod store;
