@@ -11,3 +11,15 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
     PRIMARY KEY (key, method)
 );
 CREATE INDEX IF NOT EXISTS idempotency_keys_age ON idempotency_keys (created_at);
+
+-- The use case's own transaction leaves this mark when it runs under a key (identity and
+-- offices commit their work apart from the claim above). A retry that finds the mark but no
+-- claim knows the first call's work committed and its answer was lost in between: it is told
+-- the call was made, and nothing runs twice.
+CREATE TABLE IF NOT EXISTS idempotency_done (
+    key        text        NOT NULL,
+    method     text        NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (key, method)
+);
+CREATE INDEX IF NOT EXISTS idempotency_done_age ON idempotency_done (created_at);

@@ -8,7 +8,7 @@
 
 mod once;
 
-pub use once::{Keep, Once};
+pub use once::{Keep, Once, begin_write};
 
 use common::idempotency::Claim;
 use sqlx::{PgPool, Postgres, Transaction};
@@ -80,6 +80,11 @@ pub async fn begin(
     .rows_affected()
         == 1;
     if inserted {
+        if work_committed(&mut tx, claim, method).await? {
+            // The first call's work committed and it died before its claim did.
+            tx.rollback().await?;
+            return Err(IdempotencyError::AnswerNotKept);
+        }
         // One request may make several calls under its key; another request may not.
         let elsewhere: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM idempotency_keys WHERE key = $1 AND method <> $2 \
@@ -117,6 +122,16 @@ pub async fn begin(
     }
 }
 
+async fn work_committed(tx: &mut Tx, claim: &Claim, method: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM idempotency_done WHERE key = $1 AND method = $2)",
+    )
+    .bind(&claim.key)
+    .bind(method)
+    .fetch_one(&mut **tx)
+    .await
+}
+
 /// Keeps `answer` (`None` when it holds a secret that must not rest here) and commits the claim
 /// with whatever the caller wrote in `tx`.
 pub async fn finish(
@@ -138,7 +153,9 @@ pub async fn finish(
 pub async fn prune_forever(pool: PgPool, shutdown: CancellationToken) {
     loop {
         let done = sqlx::query(
-            "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)",
+            "WITH marks AS (DELETE FROM idempotency_done \
+                            WHERE created_at < now() - make_interval(secs => $1)) \
+             DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)",
         )
         .bind(RETENTION.as_secs_f64())
         .execute(&pool)

@@ -6,6 +6,7 @@
 
 mod applications;
 mod authz;
+mod claim;
 mod once;
 mod portal;
 mod withdrawal;

@@ -1,5 +1,6 @@
-//! Accounts made with a password shown once: the use cases behind `create_user` and
-//! `reset_password`, run once per idempotency key (`super::once`).
+//! Staff accounts: creating one and resetting its password (answers holding a password shown
+//! once), editing, deactivating and suspending it; each run once per idempotency key
+//! (`super::once`).
 
 use super::decode::{actor, bounded, id, optional_id, user_input};
 use super::{Reply, convert::user};
@@ -43,4 +44,55 @@ pub(super) async fn reset_password(
         user: Some(user(u)),
         initial_password: initial,
     }))
+}
+
+pub(super) async fn update_user(
+    identity: &Identity,
+    request: Request<pb::UpdateUserRequest>,
+) -> Reply<pb::User> {
+    let req = request.into_inner();
+    let actor = actor(req.actor.as_ref())?;
+    let input = user_input(
+        &req.name,
+        &req.kana,
+        &req.profession,
+        &req.email,
+        req.office_admin,
+    )?;
+    let u = identity
+        .update_user(&actor, id(&req.user_id, "user_id")?, &input)
+        .await?;
+    Ok(Response::new(user(u)))
+}
+
+pub(super) async fn set_user_active(
+    identity: &Identity,
+    request: Request<pb::SetUserActiveRequest>,
+) -> Reply<pb::User> {
+    let req = request.into_inner();
+    let u = identity
+        .set_active(
+            &actor(req.actor.as_ref())?,
+            id(&req.user_id, "user_id")?,
+            req.active,
+        )
+        .await?;
+    Ok(Response::new(user(u)))
+}
+
+pub(super) async fn set_user_suspended(
+    identity: &Identity,
+    request: Request<pb::SetUserSuspendedRequest>,
+) -> Reply<pb::User> {
+    let req = request.into_inner();
+    bounded(&[(&req.reason, 1000, "reason")])?;
+    let u = identity
+        .set_suspended(
+            &actor(req.actor.as_ref())?,
+            id(&req.user_id, "user_id")?,
+            req.suspended,
+            &req.reason,
+        )
+        .await?;
+    Ok(Response::new(user(u)))
 }

@@ -19,7 +19,7 @@ mod once;
 mod partners;
 
 use convert::{principal, user};
-use decode::{actor, bounded, id, optional_id, serial, user_input};
+use decode::{actor, bounded, id, optional_id, serial};
 use once::who;
 use service_runtime::idempotency::{Keep, Once};
 
@@ -146,20 +146,10 @@ impl pb::identity_server::Identity for IdentityGrpc {
 
     #[tracing::instrument(skip_all)]
     async fn update_user(&self, request: Request<pb::UpdateUserRequest>) -> Reply<pb::User> {
-        let req = request.into_inner();
-        let actor = actor(req.actor.as_ref())?;
-        let input = user_input(
-            &req.name,
-            &req.kana,
-            &req.profession,
-            &req.email,
-            req.office_admin,
-        )?;
-        let u = self
-            .identity
-            .update_user(&actor, id(&req.user_id, "user_id")?, &input)
-            .await?;
-        Ok(Response::new(user(u)))
+        let by = who(request.get_ref().actor.as_ref());
+        let call = |r| accounts::update_user(&self.identity, r);
+        self.once(request, by, "identity.update_user", Keep::Answer, call)
+            .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -172,16 +162,10 @@ impl pb::identity_server::Identity for IdentityGrpc {
 
     #[tracing::instrument(skip_all)]
     async fn set_user_active(&self, request: Request<pb::SetUserActiveRequest>) -> Reply<pb::User> {
-        let req = request.into_inner();
-        let u = self
-            .identity
-            .set_active(
-                &actor(req.actor.as_ref())?,
-                id(&req.user_id, "user_id")?,
-                req.active,
-            )
-            .await?;
-        Ok(Response::new(user(u)))
+        let by = who(request.get_ref().actor.as_ref());
+        let call = |r| accounts::set_user_active(&self.identity, r);
+        self.once(request, by, "identity.set_user_active", Keep::Answer, call)
+            .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -256,18 +240,16 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::SetUserSuspendedRequest>,
     ) -> Reply<pb::User> {
-        let req = request.into_inner();
-        bounded(&[(&req.reason, 1000, "reason")])?;
-        let u = self
-            .identity
-            .set_suspended(
-                &actor(req.actor.as_ref())?,
-                id(&req.user_id, "user_id")?,
-                req.suspended,
-                &req.reason,
-            )
-            .await?;
-        Ok(Response::new(user(u)))
+        let by = who(request.get_ref().actor.as_ref());
+        let call = |r| accounts::set_user_suspended(&self.identity, r);
+        self.once(
+            request,
+            by,
+            "identity.set_user_suspended",
+            Keep::Answer,
+            call,
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -389,6 +371,15 @@ impl pb::identity_server::Identity for IdentityGrpc {
         &self,
         request: Request<pb::SetOfficePartnersRequest>,
     ) -> Reply<pb::OfficePartners> {
-        partners::set(&self.identity, request).await
+        let by = who(request.get_ref().actor.as_ref());
+        let call = |r| partners::set(&self.identity, r);
+        self.once(
+            request,
+            by,
+            "identity.set_office_partners",
+            Keep::Answer,
+            call,
+        )
+        .await
     }
 }

@@ -1,5 +1,6 @@
 use super::{Result, Store};
 use chrono::{DateTime, Utc};
+use service_runtime::idempotency::begin_write;
 use uuid::Uuid;
 
 /// One row of the audit trail as stored (and as hashed, see `domain::audit`).
@@ -91,7 +92,7 @@ impl Store {
         mut row: AuditRow,
         hash_of: impl FnOnce(&AuditRow) -> Vec<u8>,
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         if !service_runtime::outbox::claim(&mut tx, consumer, row.event_id).await? {
             return Ok(false);
         }

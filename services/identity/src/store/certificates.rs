@@ -1,6 +1,7 @@
 use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use service_runtime::idempotency::begin_write;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -62,7 +63,7 @@ impl Store {
     }
 
     pub async fn insert_device(&self, d: &NewDevice<'_>, events: &[CloudEvent]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         insert_device(&mut tx, d).await?;
         enqueue_all(&mut tx, events).await?;
         self.commit(tx).await?;
@@ -104,7 +105,7 @@ impl Store {
         now: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         let done = sqlx::query(
             "UPDATE device_certificates SET revoked_at = $2, revoked_reason = $3 WHERE serial = $1 AND revoked_at IS NULL",
         )
@@ -142,7 +143,7 @@ impl Store {
     }
 
     pub async fn insert_request(&self, r: &RequestRow, events: &[CloudEvent]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query(
             "INSERT INTO certificate_requests (id, office_id, office_name, requested_by, note, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -199,7 +200,7 @@ impl Store {
         now: DateTime<Utc>,
         revoked_event: impl Fn(&str) -> Option<CloudEvent>,
     ) -> Result<usize> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         if !service_runtime::outbox::claim(&mut tx, consumer, event_id).await? {
             return Ok(0);
         }
@@ -251,7 +252,7 @@ impl Store {
     where
         F: Fn(&CertificateRow) -> Option<CloudEvent>,
     {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         let rows: Vec<CertificateRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM device_certificates WHERE revoked_at IS NULL AND expiry_warned_at IS NULL \
              AND not_after > $1 AND not_after <= $2 ORDER BY not_after LIMIT 500 FOR UPDATE SKIP LOCKED"

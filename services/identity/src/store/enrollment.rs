@@ -2,6 +2,7 @@ use super::certificates::{NewDevice, insert_device};
 use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use service_runtime::idempotency::begin_write;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -48,7 +49,7 @@ pub struct NewCode<'a> {
 impl Store {
     /// Stores a code; false when the number is taken (the caller draws another).
     pub async fn insert_code(&self, c: &NewCode<'_>, events: &[CloudEvent]) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         let done = sqlx::query(
             "INSERT INTO enrollment_codes (number, secret_hash, office_id, office_name, issued_by, created_at, expires_at, \
              id, mail_to, mail_nonce, mail_sealed) \
@@ -92,7 +93,7 @@ impl Store {
         now: DateTime<Utc>,
         since: DateTime<Utc>,
     ) -> Result<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query("DELETE FROM enrollment_attempts WHERE at < $1")
             .bind(now - chrono::Duration::days(1))
             .execute(&mut *tx)
@@ -114,7 +115,7 @@ impl Store {
     }
 
     pub async fn record_code_failure(&self, number: &str, events: &[CloudEvent]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query("UPDATE enrollment_codes SET failures = failures + 1 WHERE number = $1")
             .bind(number)
             .execute(&mut *tx)
@@ -132,7 +133,7 @@ impl Store {
         device: &NewDevice<'_>,
         events: &[CloudEvent],
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         let used = sqlx::query(
             "UPDATE enrollment_codes SET used_at = $2, used_serial = $3, mail_to = NULL, mail_nonce = NULL, mail_sealed = NULL \
              WHERE number = $1 AND used_at IS NULL",
@@ -181,7 +182,7 @@ impl Store {
         now: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         let done = sqlx::query(
             "UPDATE enrollment_codes SET mailed_at = $2, mail_to = NULL, mail_nonce = NULL, mail_sealed = NULL \
              WHERE id = $1 AND mail_sealed IS NOT NULL",

@@ -16,6 +16,7 @@ pub use users::{NewUser, UserPatch, UserRow};
 
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use service_runtime::idempotency::begin_write;
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -77,7 +78,7 @@ impl Store {
 
     /// Events alone (audit of a refused attempt, for instance).
     pub async fn publish(&self, events: &[CloudEvent]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         enqueue_all(&mut tx, events).await?;
         self.commit(tx).await?;
         Ok(())
@@ -100,7 +101,7 @@ impl Store {
         ca_sealed: &[u8],
         secrets: &[(uuid::Uuid, Vec<u8>, Vec<u8>)],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query("UPDATE device_ca SET key_nonce = $1, key_sealed = $2 WHERE id = 1")
             .bind(ca_nonce)
             .bind(ca_sealed)

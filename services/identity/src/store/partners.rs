@@ -1,6 +1,7 @@
 use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use service_runtime::idempotency::begin_write;
 use uuid::Uuid;
 
 impl Store {
@@ -35,7 +36,7 @@ impl Store {
         now: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query("DELETE FROM office_partners WHERE office_id = $1")
             .bind(office)
             .execute(&mut *tx)

@@ -1,6 +1,7 @@
 use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use service_runtime::idempotency::begin_write;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -42,7 +43,7 @@ impl Store {
         now: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query(
             "INSERT INTO login_locks (login_id, failures, locked_until) VALUES ($1, $2, $3) \
              ON CONFLICT (login_id) DO UPDATE SET failures = $2, locked_until = $3",
@@ -78,7 +79,7 @@ impl Store {
         expires_at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query("DELETE FROM login_locks WHERE login_id = $1")
             .bind(login_id)
             .execute(&mut *tx)
@@ -119,7 +120,7 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &[u8], events: &[CloudEvent]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
             .execute(&mut *tx)

@@ -1,6 +1,7 @@
 use super::{Result, Store, conflict, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use service_runtime::idempotency::begin_write;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -125,7 +126,7 @@ impl Store {
         now: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query(
             "INSERT INTO users (id, login_id, name, kana, profession, email, office_id, role, password_hash, \
              must_change_password, status, created_at, updated_at) \
@@ -157,7 +158,7 @@ impl Store {
         now: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query(
             "UPDATE users SET name = $2, kana = $3, profession = $4, email = $5, role = $6, updated_at = $7 WHERE id = $1",
         )
@@ -184,7 +185,7 @@ impl Store {
         now: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query("UPDATE users SET password_hash = $2, must_change_password = $3, updated_at = $4 WHERE id = $1")
             .bind(id)
             .bind(hash)
@@ -214,7 +215,7 @@ impl Store {
         now: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query(
             "INSERT INTO user_status_changes (user_id, status, at) \
              SELECT id, $2::text, $3::timestamptz FROM users WHERE id = $1 AND status <> $2",

@@ -8,12 +8,13 @@ use service_runtime::idempotency::{Keep, Once};
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
+mod announcements;
 mod convert;
 mod decode;
 mod once;
 
-use convert::{announcement, application, office};
-use decode::{actor, id, input, optional_actor};
+use convert::{application, office};
+use decode::{actor, id, input};
 use once::key;
 
 pub struct OfficesGrpc {
@@ -315,17 +316,20 @@ impl pb::offices_server::Offices for OfficesGrpc {
 
     #[tracing::instrument(skip_all)]
     async fn update_office(&self, request: Request<pb::UpdateOfficeRequest>) -> Reply<pb::Office> {
+        let claim = key(&request)?;
         let req = request.into_inner();
+        let actor = actor(req.actor.as_ref())?;
         let fields = input(req.fields.unwrap_or_default())?;
-        let row = self
-            .offices
-            .update(
-                &actor(req.actor.as_ref())?,
-                id(&req.office_id, "office_id")?,
-                &fields,
-            )
-            .await?;
-        Ok(Response::new(office(row)))
+        let office_id = id(&req.office_id, "office_id")?;
+        let work = async {
+            Ok(office(
+                self.offices.update(&actor, office_id, &fields).await?,
+            ))
+        };
+        let method = "offices.update_office";
+        let by = Some(actor.user_id);
+        self.once(claim.as_ref(), method, by, Keep::Answer, Box::pin(work))
+            .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -333,15 +337,7 @@ impl pb::offices_server::Offices for OfficesGrpc {
         &self,
         request: Request<pb::ListAnnouncementsRequest>,
     ) -> Reply<pb::ListAnnouncementsResponse> {
-        let req = request.into_inner();
-        let who = optional_actor(req.actor.as_ref())?;
-        let rows = self
-            .offices
-            .announcements(who.as_ref(), req.include_drafts)
-            .await?;
-        Ok(Response::new(pb::ListAnnouncementsResponse {
-            announcements: rows.into_iter().map(announcement).collect(),
-        }))
+        announcements::list(&self.offices, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -349,13 +345,7 @@ impl pb::offices_server::Offices for OfficesGrpc {
         &self,
         request: Request<pb::GetAnnouncementRequest>,
     ) -> Reply<pb::Announcement> {
-        let req = request.into_inner();
-        let who = optional_actor(req.actor.as_ref())?;
-        let row = self
-            .offices
-            .announcement(who.as_ref(), id(&req.announcement_id, "announcement_id")?)
-            .await?;
-        Ok(Response::new(announcement(row)))
+        announcements::get(&self.offices, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -363,20 +353,14 @@ impl pb::offices_server::Offices for OfficesGrpc {
         &self,
         request: Request<pb::SaveAnnouncementRequest>,
     ) -> Reply<pb::Announcement> {
+        let claim = key(&request)?;
         let req = request.into_inner();
-        if req.title.len() > 2000 || req.body.len() > 40_000 {
-            return Err(invalid("body"));
-        }
-        let existing = if req.announcement_id.is_empty() {
-            None
-        } else {
-            Some(id(&req.announcement_id, "announcement_id")?)
-        };
-        let row = self
-            .offices
-            .save_announcement(&actor(req.actor.as_ref())?, existing, &req.title, &req.body)
-            .await?;
-        Ok(Response::new(announcement(row)))
+        let actor = actor(req.actor.as_ref())?;
+        let by = Some(actor.user_id);
+        let work = announcements::save(&self.offices, actor, req)?;
+        let method = "offices.save_announcement";
+        self.once(claim.as_ref(), method, by, Keep::Answer, Box::pin(work))
+            .await
     }
 
     #[tracing::instrument(skip_all)]
@@ -384,15 +368,13 @@ impl pb::offices_server::Offices for OfficesGrpc {
         &self,
         request: Request<pb::PublishAnnouncementRequest>,
     ) -> Reply<pb::Announcement> {
+        let claim = key(&request)?;
         let req = request.into_inner();
-        let row = self
-            .offices
-            .publish_announcement(
-                &actor(req.actor.as_ref())?,
-                id(&req.announcement_id, "announcement_id")?,
-                req.published,
-            )
-            .await?;
-        Ok(Response::new(announcement(row)))
+        let actor = actor(req.actor.as_ref())?;
+        let by = Some(actor.user_id);
+        let work = announcements::publish(&self.offices, actor, &req)?;
+        let method = "offices.publish_announcement";
+        self.once(claim.as_ref(), method, by, Keep::Answer, Box::pin(work))
+            .await
     }
 }

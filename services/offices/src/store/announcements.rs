@@ -3,6 +3,7 @@
 use super::{AnnouncementRow, Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use service_runtime::idempotency::begin_write;
 use uuid::Uuid;
 
 impl Store {
@@ -36,7 +37,7 @@ impl Store {
         at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query(
             "INSERT INTO announcements (id, title, body, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) \
              ON CONFLICT (id) DO UPDATE SET title = $2, body = $3, updated_at = $5",
@@ -59,7 +60,7 @@ impl Store {
         published: Option<DateTime<Utc>>,
         events: &[CloudEvent],
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         let done = sqlx::query("UPDATE announcements SET published_at = $2 WHERE id = $1")
             .bind(id)
             .bind(published)

@@ -6,6 +6,7 @@ use super::{
 };
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use service_runtime::idempotency::begin_write;
 use uuid::Uuid;
 
 impl Store {
@@ -14,7 +15,7 @@ impl Store {
         a: &ApplicationRow,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         insert_application(&mut tx, a).await?;
         enqueue_all(&mut tx, events).await?;
         tx.commit().await?;
@@ -53,7 +54,7 @@ impl Store {
         at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         let done = sqlx::query(
             "UPDATE applications SET status = $2, decided_by = $3, reason = $4, decided_at = $5, office_id = $6 \
              WHERE id = $1 AND status = 'pending'",
@@ -85,7 +86,7 @@ impl Store {
         at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query("INSERT INTO invitations (code_hash, note, created_by, created_at) VALUES ($1, $2, $3, $4)")
             .bind(code_hash)
             .bind(note)
@@ -116,7 +117,7 @@ impl Store {
         a: &ApplicationRow,
         events: &[CloudEvent],
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         let used = sqlx::query("UPDATE invitations SET used_at = $2, application_id = $3 WHERE code_hash = $1 AND used_at IS NULL")
             .bind(code_hash)
             .bind(a.submitted_at)

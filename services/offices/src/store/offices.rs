@@ -3,6 +3,7 @@
 use super::{OFFICE, OfficeRow, Result, Store, enqueue_all, insert_office};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use service_runtime::idempotency::begin_write;
 use uuid::Uuid;
 
 impl Store {
@@ -14,7 +15,7 @@ impl Store {
         operator_office: bool,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         insert_office(&mut tx, office, operator_office).await?;
         enqueue_all(&mut tx, events).await?;
         tx.commit().await?;
@@ -76,7 +77,7 @@ impl Store {
         at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         let done = sqlx::query(
             "UPDATE offices SET status = 'withdrawn', withdrawn_at = $2, withdrawn_reason = $3, updated_at = $2 \
              WHERE id = $1 AND status = 'active' AND NOT is_operator_office",
@@ -100,7 +101,7 @@ impl Store {
         at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         sqlx::query(
             "UPDATE offices SET name = $2, kana = $3, kind = $4, code = $5, postal_code = $6, address = $7, phone = $8, \
              fax = $9, latitude = $10, longitude = $11, listed = $12, updated_at = $13 WHERE id = $1",
