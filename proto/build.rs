@@ -134,6 +134,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "renrakucho/identity.proto",
         "renrakucho/offices.proto",
         "renrakucho/careboard_writing.proto",
+        "renrakucho/careboard_files.proto",
         "renrakucho/careboard.proto",
         "renrakucho/notify.proto",
         "renrakucho/events.proto",

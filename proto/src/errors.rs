@@ -13,6 +13,10 @@ use tonic_types::{ErrorDetails, StatusExt};
 /// `ErrorInfo.metadata` key of [`identity::ErrorReason::OtherOfficeDevice`]: the office the
 /// device was issued to, so the person is told whose device it is.
 pub const DEVICE_OFFICE_NAME: &str = "device_office_name";
+/// The fact of a file refused for its size: the limit per file, in MB.
+pub const MAX_FILE_MB: &str = "max_mb";
+/// The fact of a post refused for its number of files: how many a post takes.
+pub const MAX_FILES: &str = "max_files";
 
 /// The part that refused: `ErrorInfo.domain` is `renrakucho.<part>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -154,6 +158,12 @@ impl Reason {
                 | careboard::ErrorReason::ReplyToReply
                 | careboard::ErrorReason::PostWithdrawn
                 | careboard::ErrorReason::CorrectionWindowPassed => Code::FailedPrecondition,
+                careboard::ErrorReason::FileUnsupported
+                | careboard::ErrorReason::FileHeic
+                | careboard::ErrorReason::FileTooLarge
+                | careboard::ErrorReason::FileTooManyPixels
+                | careboard::ErrorReason::FileCorrupt
+                | careboard::ErrorReason::TooManyFiles => Code::InvalidArgument,
                 careboard::ErrorReason::NotAuthor => Code::PermissionDenied,
                 careboard::ErrorReason::Unspecified => Code::Internal,
             },

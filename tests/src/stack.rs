@@ -202,6 +202,16 @@ impl Stack {
             ),
         }
         push(&mut envs, "notify", "PUBLIC_BASE_URL", gateway_url.clone());
+        // Board files in the stack's own directory, unless the test names another store.
+        if !opts.env.iter().any(|(k, _)| k == "OBJECT_STORE_URL") {
+            let objects = std::path::absolute(opts.dir.join("objects"))?;
+            push(
+                &mut envs,
+                "careboard",
+                "OBJECT_STORE_URL",
+                format!("file://{}", objects.display()),
+            );
+        }
         let server = pki.files("gateway-server");
         push(
             &mut envs,

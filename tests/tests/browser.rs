@@ -519,6 +519,7 @@ async fn on_a_phone_a_nurse_replies_corrects_finds_and_prints() {
             body: "夜から発熱あり、38.2度。水分は取れています".into(),
             category: "バイタル".into(),
             urgent: false,
+            file_ids: Vec::new(),
         })
         .await
         .unwrap()

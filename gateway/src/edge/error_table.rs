@@ -8,7 +8,7 @@ use crate::edge::error::{ANY_FIELD_HINT, Failure, MANY_FIELDS};
 use axum::http::StatusCode;
 use proto::careboard::ErrorReason as Board;
 use proto::common::ErrorReason as Common;
-use proto::errors::{DEVICE_OFFICE_NAME, Reason, Refusal};
+use proto::errors::{DEVICE_OFFICE_NAME, MAX_FILE_MB, MAX_FILES, Reason, Refusal};
 use proto::identity::ErrorReason as Identity;
 use proto::notify::ErrorReason as Notify;
 use proto::offices::ErrorReason as Offices;
@@ -210,6 +210,36 @@ fn told_of(reason: Reason) -> Told {
                 "correction_window_passed",
                 "訂正・取り消しができる期間を過ぎました。補足は返信で書き込んでください。",
             ),
+            Board::FileUnsupported => told(
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "file_unsupported",
+                "この種類のファイルは添付できません。写真(JPEG・PNG・WebP)かPDFを選んでください。",
+            ),
+            Board::FileHeic => told(
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "file_heic",
+                "HEIC形式の写真は添付できません。カメラの設定で「互換性優先」(JPEG)を選んでから撮り直すか、JPEGの写真を選んでください。",
+            ),
+            Board::FileTooLarge => told(
+                S::PAYLOAD_TOO_LARGE,
+                "file_too_large",
+                "ファイルが大きすぎます。1件{max_mb}MBまでです。",
+            ),
+            Board::FileTooManyPixels => told(
+                S::UNPROCESSABLE_ENTITY,
+                "file_too_many_pixels",
+                "写真の画素数が大きすぎます。小さくしてから添付してください。",
+            ),
+            Board::FileCorrupt => told(
+                S::UNPROCESSABLE_ENTITY,
+                "file_corrupt",
+                "ファイルが壊れているか途中で切れているため開けません。もう一度保存してから添付してください。",
+            ),
+            Board::TooManyFiles => told(
+                S::UNPROCESSABLE_ENTITY,
+                "too_many_files",
+                "添付できるファイルは1件の書き込みにつき{max_files}件までです。",
+            ),
             Board::Unspecified => INTERNAL,
         },
         Reason::Notify(r) => match r {
@@ -238,6 +268,12 @@ impl From<Refusal> for Failure {
                 "{office}",
                 refusal.fact(DEVICE_OFFICE_NAME).unwrap_or("他の事業所"),
             ),
+            Reason::Careboard(Board::FileTooLarge) => told
+                .message
+                .replace("{max_mb}", refusal.fact(MAX_FILE_MB).unwrap_or("10")),
+            Reason::Careboard(Board::TooManyFiles) => told
+                .message
+                .replace("{max_files}", refusal.fact(MAX_FILES).unwrap_or("4")),
             _ => told.message.to_owned(),
         };
         let mut failure = Failure::new(told.status, told.code, message);

@@ -102,7 +102,7 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         h.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+                "default-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'; form-action 'self'",
             ),
         );
     }

@@ -1,5 +1,6 @@
 //! The pages of recipients, teams and boards (連絡帳).
 
+use super::board_files::FileView;
 use super::{FieldError, tokyo_time};
 use askama::Template;
 use proto::careboard as pb;
@@ -288,6 +289,8 @@ pub struct PostCard {
     pub withdrawn: bool,
     /// The reader wrote it and may still correct or withdraw it.
     pub correctable: bool,
+    /// Its photos and documents.
+    pub files: Vec<FileView>,
 }
 
 impl PostCard {
@@ -332,6 +335,7 @@ impl PostCard {
             edited: !p.edited_at.is_empty(),
             withdrawn: p.withdrawn,
             correctable: p.correctable,
+            files: p.files.into_iter().map(FileView::new).collect(),
         }
     }
 }
@@ -353,6 +357,9 @@ pub struct BoardPage<'a> {
     pub draft: &'a str,
     pub draft_category: &'a str,
     pub draft_urgent: bool,
+    /// Files uploaded for a post that was refused, kept for the next try.
+    pub draft_files: &'a str,
+    pub draft_file_count: usize,
     pub error: Option<&'a str>,
     /// What waits for this reader: unread posts, pinned urgent ones, the post a link led to.
     pub reading: super::board_reads::Reading,

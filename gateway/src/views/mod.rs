@@ -2,6 +2,7 @@
 
 mod audit;
 mod board;
+mod board_files;
 pub mod board_reads;
 mod board_writing;
 mod desk;

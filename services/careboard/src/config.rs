@@ -1,5 +1,6 @@
 //! careboard's own settings, beside the ones every service shares.
 
+use crate::files::rebuild::Bounds;
 use chrono::Duration;
 use common::config::{ConfigError, Vars};
 
@@ -17,6 +18,17 @@ pub fn correction_window(vars: &Vars) -> Result<Duration, ConfigError> {
         u16::try_from(crate::domain::correction::DEFAULT_WINDOW_HOURS).unwrap_or(24),
     )?;
     Ok(Duration::hours(i64::from(hours)))
+}
+
+/// Board files: the size limit per file (`BOARD_FILE_MAX_BYTES`, 10 MB by default) and how long
+/// an upload waits for its post before it is swept (`BOARD_FILE_PENDING_SECONDS`, an hour).
+pub fn files(vars: &Vars) -> Result<(Bounds, Duration), ConfigError> {
+    let bounds = Bounds {
+        file_bytes: vars.parse_or("BOARD_FILE_MAX_BYTES", Bounds::default().file_bytes)?,
+        ..Bounds::default()
+    };
+    let grace: u32 = vars.parse_or("BOARD_FILE_PENDING_SECONDS", 3600)?;
+    Ok((bounds, Duration::seconds(i64::from(grace))))
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
 use crate::domain::DomainError;
 use crate::domain::correction::BoardRule;
 use crate::domain::team::TeamRule;
+use crate::files::FileRefusal;
+use crate::files::objects::ObjectsError;
 use crate::store::StoreError;
 use proto::careboard::ErrorReason as Own;
 use proto::common::ErrorReason as Common;
-use proto::errors::{Domain, Refusal};
+use proto::errors::{Domain, MAX_FILE_MB, MAX_FILES, Refusal};
 use service_runtime::idempotency::IdempotencyError;
 use tonic::Status;
 
@@ -21,6 +23,15 @@ pub enum Error {
     /// An idempotency key repeated while its first request runs, or reused elsewhere.
     #[error(transparent)]
     Idempotency(#[from] IdempotencyError),
+    /// An upload the uploader must change (its kind, size or contents).
+    #[error("file refused: {0}")]
+    File(#[from] FileRefusal),
+    /// An upload larger than the city's limit per file.
+    #[error("file larger than {max_mb} MB")]
+    FileTooLarge { max_mb: u64 },
+    /// The object store failed.
+    #[error(transparent)]
+    Objects(#[from] ObjectsError),
     /// The request names no actor the gateway could have signed in.
     #[error("no actor")]
     NoActor,
@@ -64,6 +75,23 @@ impl From<Error> for Refusal {
                     refusal(Common::Unavailable)
                 }
             },
+            Error::File(r) => match r {
+                FileRefusal::Unsupported => refusal(Own::FileUnsupported),
+                FileRefusal::Heic => refusal(Own::FileHeic),
+                // Only a rebuild finds it so; the caller's limit is said where it is known.
+                FileRefusal::TooLarge => refusal(Own::FileTooLarge),
+                FileRefusal::TooManyPixels => refusal(Own::FileTooManyPixels),
+                FileRefusal::Corrupt | FileRefusal::PdfCorrupt => refusal(Own::FileCorrupt),
+                FileRefusal::TooMany => refusal(Own::TooManyFiles)
+                    .with(MAX_FILES, crate::service::MAX_FILES_PER_POST.to_string()),
+            },
+            Error::FileTooLarge { max_mb } => {
+                refusal(Own::FileTooLarge).with(MAX_FILE_MB, max_mb.to_string())
+            }
+            Error::Objects(e) => {
+                tracing::error!(error = %e, "object store failure");
+                refusal(Common::Unavailable)
+            }
             Error::NoActor => refusal(Common::NoActor),
             Error::Store(e) => {
                 tracing::error!(error = %e, "store failure");

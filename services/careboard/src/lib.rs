@@ -34,10 +34,16 @@ pub async fn serve(vars: &Vars) -> anyhow::Result<()> {
     )?;
     let clock: SharedClock = Arc::new(SystemClock);
     let store = store::Store::new(rt.pool.clone());
+    let (bounds, grace) = config::files(vars)?;
+    let shelf = service::Shelf::new(files::objects::Objects::from_vars(vars)?, bounds, grace);
     let careboard = Arc::new(
-        service::Careboard::new(store.clone(), directory, clock, rt.relay_waker())
+        service::Careboard::new(store.clone(), directory, clock, rt.relay_waker(), shelf)
             .with_correction_window(config::correction_window(vars)?),
     );
+    rt.spawn(service::sweep_files_forever(
+        careboard.clone(),
+        rt.shutdown.clone(),
+    ));
     rt.spawn(service::index_pending_posts(
         store.clone(),
         rt.shutdown.clone(),
@@ -60,7 +66,10 @@ pub async fn serve(vars: &Vars) -> anyhow::Result<()> {
         .trace_fn(common::grpc::request_span)
         .layer(common::grpc::metrics::MetricsLayer::new(rt.metrics.clone()))
         .add_service(proto::careboard::careboard_server::CareboardServer::new(
-            grpc::CareboardGrpc::new(careboard),
+            grpc::CareboardGrpc::new(careboard.clone()),
+        ))
+        .add_service(proto::careboard::board_files_server::BoardFilesServer::new(
+            grpc::BoardFilesGrpc::new(careboard),
         ))
         .serve_with_incoming_shutdown(incoming, rt.shutdown.clone().cancelled_owned())
         .await?;

@@ -104,6 +104,7 @@ async fn authorization_matrix_over_careboard_endpoints() {
             body: "転倒あり。至急連絡ください".into(),
             category: "連絡".into(),
             urgent: true,
+            file_ids: Vec::new(),
         })
         .await
         .unwrap()
@@ -328,6 +329,7 @@ async fn call(
                 body: "血圧 128/76、食事は半分".into(),
                 category: "バイタル".into(),
                 urgent: false,
+                file_ids: Vec::new(),
             })
             .await
             .map(drop),
@@ -349,6 +351,7 @@ async fn call(
                 recipient_id: board.into(),
                 post_id: urgent_post.into(),
                 body: "了解しました".into(),
+                file_ids: Vec::new(),
             })
             .await
             .map(drop),
@@ -362,6 +365,7 @@ async fn call(
                     body: "訂正する書き込み".into(),
                     category: String::new(),
                     urgent: false,
+                    file_ids: Vec::new(),
                 })
                 .await
                 .map_or_else(|_| urgent_post.to_owned(), |p| p.into_inner().id);

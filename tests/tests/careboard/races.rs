@@ -97,6 +97,7 @@ async fn a_post_racing_the_close_is_refused_or_made_before_it() {
                             body: format!("訪問記録 {round}-{poster}-{made}"),
                             category: String::new(),
                             urgent: false,
+                            file_ids: Vec::new(),
                         })
                         .await;
                     match answer {

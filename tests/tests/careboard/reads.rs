@@ -55,6 +55,7 @@ async fn a_post_is_read_only_once_the_page_reports_it_shown() {
         body: body.to_owned(),
         category: String::new(),
         urgent,
+        file_ids: Vec::new(),
     };
     let mut ids = Vec::new();
     for (body, urgent) in [
@@ -241,6 +242,7 @@ async fn the_urgent_email_links_the_post_and_the_link_survives_sign_in() {
             body: "発熱あり。訪問をお願いします".into(),
             category: String::new(),
             urgent: true,
+            file_ids: Vec::new(),
         })
         .await
         .unwrap()

@@ -23,6 +23,7 @@ async fn words_categories_and_urgency_find_posts_and_replies_through_the_index()
             body: body.into(),
             category: category.into(),
             urgent,
+            file_ids: Vec::new(),
         })
         .await
         .unwrap()
@@ -40,6 +41,7 @@ async fn words_categories_and_urgency_find_posts_and_replies_through_the_index()
             recipient_id: board.clone(),
             post_id: meal.clone(),
             body: "先週の転倒の件は主治医に報告済み".into(),
+            file_ids: Vec::new(),
         })
         .await
         .unwrap()
@@ -204,6 +206,7 @@ async fn a_word_search_uses_the_grams_index_not_a_scan() {
             body: "昨夜から発熱".into(),
             category: String::new(),
             urgent: false,
+            file_ids: Vec::new(),
         })
         .await
         .unwrap()
@@ -242,6 +245,7 @@ async fn the_print_view_shows_a_period_with_replies_and_is_audited() {
             body: "褥瘡の処置を実施".into(),
             category: "治療".into(),
             urgent: false,
+            file_ids: Vec::new(),
         })
         .await
         .unwrap()
@@ -251,6 +255,7 @@ async fn the_print_view_shows_a_period_with_replies_and_is_audited() {
         recipient_id: board.clone(),
         post_id: post.id.clone(),
         body: "次回のカンファレンスで共有します".into(),
+        file_ids: Vec::new(),
     })
     .await
     .unwrap();

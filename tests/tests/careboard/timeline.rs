@@ -36,6 +36,7 @@ async fn the_timeline_pages_newest_first_and_shows_each_post_once() {
         body,
         category: String::new(),
         urgent: false,
+        file_ids: Vec::new(),
     };
     let mut written = Vec::new();
     for i in 1..=120 {

@@ -15,6 +15,7 @@ fn new_post(actor: &Actor, board: &str, body: &str) -> pb::CreatePostRequest {
         body: body.into(),
         category: "バイタル".into(),
         urgent: false,
+        file_ids: Vec::new(),
     }
 }
 
@@ -24,6 +25,7 @@ fn reply(actor: &Actor, board: &str, post: &str, body: &str) -> pb::CreateReplyR
         recipient_id: board.into(),
         post_id: post.into(),
         body: body.into(),
+        file_ids: Vec::new(),
     }
 }
 

@@ -21,6 +21,9 @@ pub struct PostBody {
     /// 緊急（重要）: every other team member is emailed at once.
     #[serde(default)]
     urgent: bool,
+    /// Up to four files uploaded to the board (`POST /api/v1/boards/{id}/files`) for it.
+    #[serde(default)]
+    files: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -39,6 +42,8 @@ pub struct PostOut {
     edited_at: String,
     /// 取り消し: the text is only in the history.
     withdrawn: bool,
+    /// Its photos and documents (`GET /api/v1/boards/{id}/files/{file}`); none when withdrawn.
+    files: Vec<crate::areas::board::files::FileOut>,
 }
 
 impl From<pb::Post> for PostOut {
@@ -54,6 +59,7 @@ impl From<pb::Post> for PostOut {
             parent_id: p.parent_id,
             edited_at: p.edited_at,
             withdrawn: p.withdrawn,
+            files: p.files.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -77,6 +83,7 @@ pub async fn create_post(
             body: body.body,
             category: body.category,
             urgent: body.urgent,
+            file_ids: body.files,
         })
         .await?
         .into_inner();

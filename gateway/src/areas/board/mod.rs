@@ -1,6 +1,7 @@
 //! The board (連絡帳): the timeline, posting, read marks, acknowledgements and live updates.
 
 pub mod api;
+pub mod files;
 pub mod pages;
 pub mod reads;
 pub mod search;
@@ -13,7 +14,9 @@ use axum::routing::{get, post};
 
 /// Routes that work without a device certificate.
 pub fn public() -> Router<AppState> {
-    Router::new().route("/static/board.js", get(pages::script))
+    Router::new()
+        .route("/static/board.js", get(pages::script))
+        .route("/static/board_files.js", get(pages::files_script))
 }
 
 /// Routes behind the device certificate (and, but for login, a session).
@@ -31,5 +34,8 @@ pub fn protected() -> Router<AppState> {
         .route("/api/v1/boards/{id}/posts", post(api::create_post))
         .route("/boards/{id}/reads", post(reads::shown_form))
         .route("/api/v1/boards/{id}/reads", post(reads::api_shown))
+        .route("/api/v1/boards/{id}/files", post(files::upload))
+        .route("/api/v1/boards/{id}/files/{file}", get(files::api_download))
+        .route("/boards/{id}/files/{file}/{variant}", get(files::page))
         .merge(search::routes())
 }

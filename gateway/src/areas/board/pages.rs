@@ -25,6 +25,13 @@ pub async fn script() -> Response {
     )
 }
 
+pub async fn files_script() -> Response {
+    crate::edge::layers::asset(
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../../static/board_files.js"),
+    )
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct PageQuery {
@@ -38,6 +45,19 @@ pub struct PostForm {
     body: String,
     category: String,
     urgent: String,
+    /// The files uploaded for the post by the page's script, comma-separated.
+    file_ids: String,
+}
+
+impl PostForm {
+    fn file_ids(&self) -> Vec<String> {
+        self.file_ids
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
 }
 
 async fn board_page(
@@ -59,14 +79,15 @@ async fn board_page(
         .await?
         .into_inner();
     let choices = state.choices.board(&state.clients).await?;
-    let (body, category, urgent, error) = match draft {
+    let (body, category, urgent, files, error) = match draft {
         Some((form, failure)) => (
             form.body.as_str(),
             form.category.as_str(),
             form.urgent == "1",
+            form.file_ids.as_str(),
             Some(failure.message.as_str()),
         ),
-        None => ("", "", false, None),
+        None => ("", "", false, "", None),
     };
     let mut posts: Vec<PostCard> = timeline
         .posts
@@ -101,6 +122,8 @@ async fn board_page(
         draft: body,
         draft_category: category,
         draft_urgent: urgent,
+        draft_files: files,
+        draft_file_count: files.split(',').filter(|s| !s.trim().is_empty()).count(),
         error,
     }))
 }
@@ -130,6 +153,7 @@ pub async fn post_form(
             body: form.body.clone(),
             category: form.category.clone(),
             urgent: form.urgent == "1",
+            file_ids: form.file_ids(),
         })
         .await;
     match answer {

@@ -19,6 +19,7 @@ pub(super) async fn reply(
     id: &str,
     post: &str,
     body: &str,
+    file_ids: Vec<String>,
 ) -> Result<pb::Post, Failure> {
     let mut careboard = state.clients.careboard.clone();
     Ok(careboard
@@ -27,6 +28,7 @@ pub(super) async fn reply(
             recipient_id: id.to_owned(),
             post_id: post.to_owned(),
             body: body.to_owned(),
+            file_ids,
         })
         .await
         .map_err(|s| form_failure(s.into()))?
@@ -113,7 +115,7 @@ pub async fn reply_form(
     PageForm(form): PageForm<ReplyForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let r = reply(&state, &user, &id, &post, &form.body).await?;
+    let r = reply(&state, &user, &id, &post, &form.body, Vec::new()).await?;
     Ok(Redirect::to(&anchor(&id, &r)).into_response())
 }
 

@@ -17,6 +17,9 @@ use utoipa::ToSchema;
 pub struct ReplyBody {
     /// The reply, up to the board's hard limit.
     body: String,
+    /// Up to four files uploaded to the board (`POST /api/v1/boards/{id}/files`) for it.
+    #[serde(default)]
+    files: Vec<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -59,7 +62,9 @@ pub async fn create_reply(
     ApiJson(body): ApiJson<ReplyBody>,
 ) -> Result<Json<PostOut>, ApiError> {
     Ok(Json(
-        reply(&state, &user, &id, &post, &body.body).await?.into(),
+        reply(&state, &user, &id, &post, &body.body, body.files)
+            .await?
+            .into(),
     ))
 }
 

@@ -1,15 +1,14 @@
 //! Files on the board: every upload is recognised by its bytes, and images are rebuilt on the
 //! server so that nothing the camera wrote (EXIF GPS would reveal a recipient's home) survives.
-//!
-//! The upload RPC, the object store and the sweeper build on these pieces; until the RPC is wired
-//! only the tests call them, hence the allowance below.
-#![allow(dead_code)]
+//! The bytes are kept in object storage (`objects`); the use cases are in `crate::service`.
 
+pub mod objects;
 pub mod pdf;
 pub mod rebuild;
 pub mod sniff;
 
-/// Why an upload is refused; every variant is the uploader's to fix, so each maps to a 4xx.
+/// Why an upload is refused; every variant is the uploader's to fix, so each maps to a 4xx
+/// (the words the uploader reads are the gateway's, `edge::error_table`).
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum FileRefusal {
     /// The bytes are none of the kinds the board takes, whatever the name or declared type say.
@@ -30,29 +29,7 @@ pub enum FileRefusal {
     /// Starts like a PDF but does not parse as one with pages (truncated, damaged, a disguise).
     #[error("corrupt pdf")]
     PdfCorrupt,
-}
-
-impl FileRefusal {
-    /// The reason as the uploader reads it, in the words of the board.
-    #[must_use]
-    pub fn message_ja(&self) -> &'static str {
-        match self {
-            FileRefusal::Unsupported => {
-                "この種類のファイルは添付できません。写真(JPEG・PNG・WebP)かPDFを選んでください。"
-            }
-            FileRefusal::Heic => {
-                "HEIC形式の写真は添付できません。カメラの設定で「互換性優先」(JPEG)を選んでから撮り直してください。"
-            }
-            FileRefusal::TooLarge => "ファイルが大きすぎます。1件10MBまでです。",
-            FileRefusal::TooManyPixels => {
-                "写真の画素数が大きすぎます。小さくしてから添付してください。"
-            }
-            FileRefusal::Corrupt => {
-                "ファイルが壊れているため読み込めません。もう一度保存してから添付してください。"
-            }
-            FileRefusal::PdfCorrupt => {
-                "PDFが壊れているか途中で切れているため開けません。もう一度保存してから添付してください。"
-            }
-        }
-    }
+    /// More files on one post than a post takes.
+    #[error("too many files")]
+    TooMany,
 }

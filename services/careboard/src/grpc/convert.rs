@@ -3,7 +3,7 @@
 use crate::domain::Membership;
 use crate::domain::recipient::RecipientInput;
 use crate::service::{IncidentView, PostView, RecipientView};
-use crate::store::{ConsentRow, MemberRow, Stamp};
+use crate::store::{ConsentRow, FileCard, MemberRow, Stamp};
 use chrono::{DateTime, Utc};
 use proto::careboard as pb;
 
@@ -124,6 +124,12 @@ pub(super) fn post(v: PostView) -> pb::Post {
         acknowledged_by_actor: v.acknowledged_by_actor,
         board_closed: v.board_closed,
         replies: v.replies.into_iter().map(post).collect(),
+        // A withdrawn post's files go with its text.
+        files: if withdrawn {
+            Vec::new()
+        } else {
+            p.files.0.into_iter().map(board_file).collect()
+        },
         parent_id: p.parent_id.map(|id| id.to_string()).unwrap_or_default(),
         edited_at: p.edited_at.map(time).unwrap_or_default(),
         withdrawn,
@@ -138,6 +144,24 @@ pub(super) fn post(v: PostView) -> pb::Post {
                 office_name: m.office_name,
             })
             .collect(),
+    }
+}
+
+pub(super) fn board_file(c: FileCard) -> pb::BoardFile {
+    let count = |n: i32| u32::try_from(n).unwrap_or(0);
+    pb::BoardFile {
+        id: c.id.to_string(),
+        kind: if c.kind == "pdf" {
+            pb::FileKind::Pdf
+        } else {
+            pb::FileKind::Image
+        }
+        .into(),
+        mime: c.mime,
+        name: c.name,
+        bytes: u64::try_from(c.bytes).unwrap_or(0),
+        width: count(c.width),
+        height: count(c.height),
     }
 }
 

@@ -2,14 +2,17 @@
 
 use crate::domain::consent::ConsentInput;
 use crate::domain::incident::IncidentInput;
-use crate::service::{Careboard, IncidentView, Registered};
+use crate::service::{Careboard, IncidentView, NewPost, Registered};
 use proto::careboard as pb;
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 mod convert;
 mod decode;
+mod files;
 mod writing;
+
+pub use files::BoardFilesGrpc;
 
 use convert::{consent_entry, fields_in, incident, post, recipient, team, time};
 use decode::{actor, id, ids, once};
@@ -287,16 +290,17 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
         let once = once(&request, "CreatePost")?;
         let req = request.into_inner();
         let actor = actor(req.actor.as_ref())?;
+        let files = ids(&req.file_ids, "file_ids")?;
+        let new = NewPost {
+            body: &req.body,
+            category: &req.category,
+            urgent: req.urgent,
+            files: &files,
+        };
+        let recipient = id(&req.recipient_id, "recipient_id")?;
         let view = self
             .careboard
-            .create_post(
-                once.as_ref(),
-                &actor,
-                id(&req.recipient_id, "recipient_id")?,
-                &req.body,
-                &req.category,
-                req.urgent,
-            )
+            .create_post(once.as_ref(), &actor, recipient, &new)
             .await?;
         Ok(Response::new(post(view)))
     }

@@ -1,7 +1,7 @@
 //! The board's writing and finding calls: replies, corrections, history, search and print.
 
 use super::convert::{post, time};
-use super::decode::{actor, id, once};
+use super::decode::{actor, id, ids, once};
 use crate::service::{Asked, Careboard, Found};
 use proto::careboard as pb;
 use tonic::{Request, Response, Status};
@@ -34,6 +34,7 @@ pub(super) async fn create_reply(
             id(&req.recipient_id, "recipient_id")?,
             id(&req.post_id, "post_id")?,
             &req.body,
+            &ids(&req.file_ids, "file_ids")?,
         )
         .await?;
     Ok(Response::new(post(view)))

@@ -17,6 +17,15 @@ pub const MAX_PAGE: u32 = 100;
 
 /// A post with who has read and acknowledged it.
 #[allow(clippy::struct_excessive_bools)] // each flag is a separate fact the post shows
+/// A post as its author wrote it.
+pub struct NewPost<'a> {
+    pub body: &'a str,
+    pub category: &'a str,
+    pub urgent: bool,
+    /// Files the author uploaded to the board for it, in the order shown.
+    pub files: &'a [Uuid],
+}
+
 pub struct PostView {
     pub post: PostRow,
     pub read_by: Vec<Stamp>,
@@ -230,11 +239,9 @@ impl Careboard {
         once: Option<&Once>,
         actor: &Actor,
         recipient: Uuid,
-        body: &str,
-        category: &str,
-        urgent: bool,
+        new: &NewPost<'_>,
     ) -> Result<PostView> {
-        let valid = post::validate(body, category, urgent).map_err(post_error);
+        let valid = post::validate(new.body, new.category, new.urgent).map_err(post_error);
         let mut w = match self.begin(once, actor).await? {
             Started::Fresh(w) => w,
             Started::Repeat(post) => return self.post(actor, recipient, post).await,
@@ -255,6 +262,7 @@ impl Careboard {
             .iter()
             .find(|m| m.user_id == actor.user_id)
             .ok_or(DomainError::Forbidden)?;
+        let files = self.files_for(&mut w, actor, recipient, new.files).await?;
         let row = PostRow {
             id: Uuid::now_v7(),
             recipient_id: recipient,
@@ -270,6 +278,7 @@ impl Careboard {
             parent_id: None,
             edited_at: None,
             withdrawn_at: None,
+            files: sqlx::types::Json(files),
         };
         let mut events = vec![
             self.event(
@@ -287,7 +296,7 @@ impl Careboard {
                 "post.create",
                 "success",
                 recipient,
-                json!({ "post_id": row.id, "urgent": row.urgent }),
+                json!({ "post_id": row.id, "urgent": row.urgent, "files": row.files.len() }),
             )?,
         ];
         if row.urgent {
@@ -308,6 +317,7 @@ impl Careboard {
             )?);
         }
         Store::insert_post(&mut w.tx, &row, &events).await?;
+        Store::attach_files(&mut w.tx, row.id, new.files).await?;
         self.commit(w, row.id).await?;
         // Posting needs an open board.
         self.one(actor, recipient, row.id, false).await

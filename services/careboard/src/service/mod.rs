@@ -4,6 +4,7 @@
 mod board;
 mod consents;
 mod corrections;
+mod files;
 mod incidents;
 mod reads;
 mod recipients;
@@ -13,7 +14,8 @@ mod stats;
 mod team;
 mod write;
 
-pub use board::PostView;
+pub use board::{NewPost, PostView};
+pub use files::{MAX_FILES_PER_POST, Shelf, sweep_files_forever};
 pub use incidents::IncidentView;
 pub use recipients::{RecipientView, Registered};
 pub use search::{Asked, Found, index_pending_posts};
@@ -39,6 +41,8 @@ pub struct Careboard {
     relay: Arc<Notify>,
     /// How long an author may correct or withdraw a post (the city's setting).
     correction_window: chrono::Duration,
+    /// Where board files are kept.
+    shelf: files::Shelf,
 }
 
 fn proto_actor(actor: &Actor) -> proto::common::Actor {
@@ -57,12 +61,19 @@ fn proto_actor(actor: &Actor) -> proto::common::Actor {
 
 impl Careboard {
     #[must_use]
-    pub fn new(store: Store, directory: Directory, clock: SharedClock, relay: Arc<Notify>) -> Self {
+    pub fn new(
+        store: Store,
+        directory: Directory,
+        clock: SharedClock,
+        relay: Arc<Notify>,
+        shelf: files::Shelf,
+    ) -> Self {
         Self {
             store,
             directory,
             clock,
             relay,
+            shelf,
             correction_window: chrono::Duration::hours(
                 crate::domain::correction::DEFAULT_WINDOW_HOURS,
             ),

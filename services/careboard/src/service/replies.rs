@@ -63,6 +63,7 @@ impl Careboard {
         recipient: Uuid,
         parent: Uuid,
         body: &str,
+        files: &[Uuid],
     ) -> Result<PostView> {
         let valid = post::validate(body, "", false).map_err(post_error);
         let mut w = match self.begin(once, actor).await? {
@@ -93,6 +94,7 @@ impl Careboard {
             .iter()
             .find(|m| m.user_id == actor.user_id)
             .ok_or(DomainError::Forbidden)?;
+        let files_attached = self.files_for(&mut w, actor, recipient, files).await?;
         let row = PostRow {
             id: Uuid::now_v7(),
             recipient_id: recipient,
@@ -108,6 +110,7 @@ impl Careboard {
             parent_id: Some(parent),
             edited_at: None,
             withdrawn_at: None,
+            files: sqlx::types::Json(files_attached),
         };
         let events = [
             self.event(
@@ -124,10 +127,11 @@ impl Careboard {
                 "post.reply",
                 "success",
                 recipient,
-                json!({ "post_id": row.id, "parent_id": parent }),
+                json!({ "post_id": row.id, "parent_id": parent, "files": files.len() }),
             )?,
         ];
         Store::insert_post(&mut w.tx, &row, &events).await?;
+        Store::attach_files(&mut w.tx, row.id, files).await?;
         self.commit(w, row.id).await?;
         // Replying needs an open board.
         self.one(actor, recipient, row.id, false).await

@@ -2,6 +2,7 @@
 //! (board events and audit records) into the outbox in the same transaction.
 
 mod consents;
+mod files;
 mod incidents;
 mod locks;
 mod posts;
@@ -13,6 +14,7 @@ mod team;
 mod writing;
 
 pub use consents::ConsentRow;
+pub use files::{FileCard, NewFile, StoredFile};
 pub use incidents::{IncidentNoteRow, IncidentRow};
 pub use locks::{Lock, Tx};
 pub use posts::{PostRow, Stamp};

@@ -23,6 +23,8 @@ pub struct PostRow {
     pub parent_id: Option<Uuid>,
     pub edited_at: Option<DateTime<Utc>>,
     pub withdrawn_at: Option<DateTime<Utc>>,
+    /// Its photos and documents, in the order attached.
+    pub files: sqlx::types::Json<Vec<super::FileCard>>,
 }
 
 /// Someone's mark on a post: who and when.
@@ -37,7 +39,7 @@ pub struct Stamp {
 
 pub(super) const POST: &str = "p.id, p.recipient_id, p.author_user_id, p.author_name, p.author_profession, p.author_office, \
                     coalesce(i.status, 'active') AS author_status, p.created_at, p.category, p.urgent, p.body, \
-                    p.parent_id, p.edited_at, p.withdrawn_at";
+                    p.parent_id, p.edited_at, p.withdrawn_at, p.files";
 
 impl Store {
     /// Newest first, older than `before` (the cursor, a `UUIDv7` and so a point in time).
@@ -102,8 +104,8 @@ impl Store {
     ) -> Result<()> {
         sqlx::query(
             "INSERT INTO posts (id, recipient_id, author_user_id, author_name, author_profession, author_office, \
-             category, urgent, body, created_at, parent_id, grams) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+             category, urgent, body, created_at, parent_id, grams, files) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(p.id)
         .bind(p.recipient_id)
@@ -117,6 +119,7 @@ impl Store {
         .bind(p.created_at)
         .bind(p.parent_id)
         .bind(crate::domain::search::grams(&p.body))
+        .bind(&p.files)
         .execute(&mut *tx)
         .await?;
         enqueue_all(&mut *tx, events).await?;
