@@ -204,6 +204,27 @@ impl Session {
         .await
     }
 
+    /// A file sent as the request's body, named as the board's script names it.
+    pub async fn upload(&self, path: &str, name: &str, bytes: Vec<u8>) -> anyhow::Result<Answer> {
+        let token = self.token().await?;
+        Self::answer(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .header("x-csrf-token", token)
+                .header("x-file-name", form_encode(name).replace('+', "%20"))
+                .header("content-type", "application/octet-stream")
+                .body(bytes)
+                .send()
+                .await?,
+        )
+        .await
+    }
+
+    /// The raw answer to a GET: status, headers and bytes (a file, not JSON).
+    pub async fn get_raw(&self, path: &str) -> anyhow::Result<reqwest::Response> {
+        Ok(self.http.get(format!("{}{path}", self.base)).send().await?)
+    }
+
     /// Submits a browser form (with the CSRF token, as the pages carry it).
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> anyhow::Result<Answer> {
         self.post_form_with(path, fields, &[]).await

@@ -7,6 +7,7 @@
 
 mod authz;
 mod consents;
+mod files;
 mod forms;
 mod idempotency;
 mod mail_and_live;

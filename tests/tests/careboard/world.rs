@@ -22,14 +22,22 @@ pub struct World {
     pub leaver: Person,
     pub other_admin: Person,
     pub helper: Person,
-    _dir: tempfile::TempDir,
+    /// The stack's directory (its object store is `objects/` in it).
+    pub dir: tempfile::TempDir,
 }
 
 pub async fn world(prefix: &str) -> World {
+    world_with(prefix, &[]).await
+}
+
+/// A world whose binaries run with `env` besides the test defaults.
+pub async fn world_with(prefix: &str, env: &[(&str, &str)]) -> World {
     let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
-    let stack = Stack::start(StackOptions::for_test(dir.path()))
-        .await
-        .unwrap();
+    let mut options = StackOptions::for_test(dir.path());
+    options
+        .env
+        .extend(env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    let stack = Stack::start(options).await.unwrap();
     let op = people::operator(&stack).await.unwrap();
     let certs = dir.path().join("devices");
     let people::TwoOffices {
@@ -106,7 +114,7 @@ pub async fn world(prefix: &str) -> World {
         leaver,
         other_admin,
         helper,
-        _dir: dir,
+        dir,
     }
 }
 

@@ -81,7 +81,7 @@ pub async fn upload(
             .ok()
             .and_then(|s| percent_decode_str(s).decode_utf8().ok())
             .filter(|s| !s.chars().any(char::is_control))
-            .map(|s| s.into_owned())
+            .map(std::borrow::Cow::into_owned)
             .ok_or_else(|| {
                 Failure::bad_request(
                     "ファイル名が正しくありません。名前を変えてから添付してください。",
@@ -101,17 +101,16 @@ pub async fn upload(
     let (broken, mut was_broken) = tokio::sync::oneshot::channel::<()>();
     let mut broken = Some(broken);
     let data = body.into_data_stream().filter_map(move |chunk| {
-        let part = match chunk {
-            Ok(bytes) => Some(pb::UploadFileChunk {
+        let part = if let Ok(bytes) = chunk {
+            Some(pb::UploadFileChunk {
                 head: None,
                 data: bytes.to_vec(),
-            }),
-            Err(_) => {
-                if let Some(b) = broken.take() {
-                    let _ = b.send(());
-                }
-                None
+            })
+        } else {
+            if let Some(b) = broken.take() {
+                let _ = b.send(());
             }
+            None
         };
         std::future::ready(part)
     });
@@ -119,7 +118,7 @@ pub async fn upload(
     let call = files.upload_file(stream::once(std::future::ready(head)).chain(data));
     let answer = tokio::select! {
         biased;
-        _ = &mut was_broken => return Err(cut_short().into()),
+        Ok(()) = &mut was_broken => return Err(cut_short().into()),
         answer = call => answer?,
     };
     Ok((StatusCode::CREATED, Json(answer.into_inner().into())))

@@ -15,8 +15,6 @@ use uuid::Uuid;
 pub const PAGE: u32 = 50;
 pub const MAX_PAGE: u32 = 100;
 
-/// A post with who has read and acknowledged it.
-#[allow(clippy::struct_excessive_bools)] // each flag is a separate fact the post shows
 /// A post as its author wrote it.
 pub struct NewPost<'a> {
     pub body: &'a str,
@@ -26,6 +24,8 @@ pub struct NewPost<'a> {
     pub files: &'a [Uuid],
 }
 
+/// A post with who has read and acknowledged it.
+#[allow(clippy::struct_excessive_bools)] // each flag is a separate fact the post shows
 pub struct PostView {
     pub post: PostRow,
     pub read_by: Vec<Stamp>,

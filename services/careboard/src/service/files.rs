@@ -237,7 +237,7 @@ pub async fn sweep_files_forever(careboard: Arc<Careboard>, shutdown: Cancellati
         .unwrap_or_default()
         .clamp(
             std::time::Duration::from_secs(1),
-            std::time::Duration::from_secs(300),
+            std::time::Duration::from_mins(5),
         );
     loop {
         match careboard.sweep_files().await {
