@@ -57,6 +57,8 @@ use utoipa::OpenApi;
         crate::areas::board::writing_api::post_history,
         crate::areas::board::search::api_search,
         crate::areas::board::reads::api_shown,
+        crate::areas::board::files::upload,
+        crate::areas::board::files::api_download,
     ),
     components(schemas(crate::edge::error::ErrorBody, crate::edge::error::ErrorDetail))
 )]

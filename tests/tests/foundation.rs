@@ -433,11 +433,12 @@ async fn every_protected_route_needs_a_certificate_and_then_a_login() {
     let token = pre_session_token(&stack, &no_login).await;
     let (mut endpoints, mut refused_without_login) = (0, 0);
     for route in &paths {
-        let path = ["{id}", "{post}", "{user}"]
-            .iter()
-            .fold(route.replace("{serial}", "0123456789abcdef"), |p, name| {
-                p.replace(name, &uuid::Uuid::now_v7().to_string())
-            });
+        let path = ["{id}", "{post}", "{user}", "{file}"].iter().fold(
+            route
+                .replace("{serial}", "0123456789abcdef")
+                .replace("{variant}", "thumb"),
+            |p, name| p.replace(name, &uuid::Uuid::now_v7().to_string()),
+        );
         for method in ["GET", "POST", "PUT", "PATCH", "DELETE"] {
             let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
             let a = no_certificate
