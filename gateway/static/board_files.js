@@ -5,8 +5,6 @@
   "use strict";
 
   var timeline = document.getElementById("timeline");
-  var box = document.getElementById("composer-files");
-  var form = document.getElementById("post-form");
 
   function errorText(xhr) {
     try {
@@ -22,16 +20,22 @@
       : "添付できませんでした。もう一度お試しください。";
   }
 
-  if (timeline && box && form) {
-    var ids = document.getElementById("file-ids");
-    var list = document.getElementById("uploads");
+  // Each form with a file box (the composer, every reply form) uploads on its own.
+  function attach(box) {
+    var form = box.closest("form");
+    var ids = box.querySelector("input[name=file_ids]");
+    var list = box.querySelector(".uploads");
     var max = parseInt(box.dataset.max, 10) || 4;
     var inFlight = 0;
     var submit = form.querySelector("button[type=submit]");
-    ["camera-pick", "file-pick"].forEach(function (id) {
-      document.getElementById(id).hidden = false;
+    box.querySelectorAll(".file-pick").forEach(function (pick) {
+      pick.hidden = false;
     });
     box.hidden = false;
+    var camera = document.getElementById("camera-pick");
+    if (camera && form.contains(camera)) {
+      camera.hidden = false;
+    }
 
     var current = function () {
       return ids.value ? ids.value.split(",").filter(Boolean) : [];
@@ -57,6 +61,7 @@
       item.appendChild(name);
       item.appendChild(bar);
       list.appendChild(item);
+      box.classList.add("has-uploads");
       if (current().length + list.querySelectorAll(".upload.sending").length >= max) {
         item.className = "upload failed";
         bar.remove();
@@ -87,7 +92,6 @@
         var answer = JSON.parse(xhr.responseText);
         setIds(current().concat([answer.id]));
         item.classList.add("done");
-        item.dataset.file = answer.id;
         if (answer.kind === "image" && window.URL && URL.createObjectURL) {
           var img = document.createElement("img");
           img.alt = "";
@@ -108,19 +112,31 @@
       xhr.send(file);
     };
 
-    ["file-camera", "file-choose"].forEach(function (id) {
-      var input = document.getElementById(id);
+    form.querySelectorAll("input[type=file]").forEach(function (input) {
       input.addEventListener("change", function () {
         Array.prototype.forEach.call(input.files, upload);
         input.value = "";
       });
     });
 
-    // Once the post is in, the composer starts empty again (board.js resets the form).
+    // Once the post is in, the form starts empty again (board.js resets it).
     form.addEventListener("reset", function () {
       list.innerHTML = "";
+      box.classList.remove("has-uploads");
       window.setTimeout(function () { setIds([]); }, 0);
     });
+  }
+
+  // Posts that arrive live bring their reply forms: each gets its file box too.
+  var attachAll = function () {
+    document.querySelectorAll(".composer-files[data-upload]:not([data-ready])").forEach(function (box) {
+      box.dataset.ready = "1";
+      attach(box);
+    });
+  };
+  if (timeline) {
+    attachAll();
+    new MutationObserver(attachAll).observe(timeline, { childList: true, subtree: true });
   }
 
   // --- the full-screen viewer -----------------------------------------------------------------

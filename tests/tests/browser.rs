@@ -454,7 +454,7 @@ fn careboard(
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn on_a_phone_a_nurse_replies_corrects_finds_and_prints() {
+async fn on_a_phone_a_nurse_replies_corrects_finds_prints_and_shares_photos() {
     use proto::careboard as pb;
     use system_tests::people;
     let dir = tempfile::Builder::new()
@@ -545,6 +545,43 @@ async fn on_a_phone_a_nurse_replies_corrects_finds_and_prints() {
     assert!(
         out.status.success(),
         "browser test board_writing.mjs failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // On the same board, the nurse shares photos and a PDF from her phone.
+    let samples = dir.path().join("samples");
+    std::fs::create_dir_all(&samples).unwrap();
+    let write = |name: &str, bytes: Vec<u8>| {
+        let path = samples.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.display().to_string()
+    };
+    let photo_1 = write("IMG_0412.JPG", system_tests::samples::sideways_photo());
+    let photo_2 = write("IMG_0413.JPG", system_tests::samples::sideways_photo());
+    let pdf = write("退院時サマリー.pdf", system_tests::samples::summary_pdf());
+    let not_a_photo = write("memo.jpg", b"not a photo, only words".to_vec());
+    let out = node_script(
+        &stack,
+        "board_files.mjs",
+        &[
+            ("CM_P12", care.p12.to_str().unwrap()),
+            ("CM_P12_PASSWORD", &care.p12_password),
+            ("CM_LOGIN", &cm.login_id),
+            ("CM_PASSWORD", &cm.password),
+            ("NS_P12", nursing.p12.to_str().unwrap()),
+            ("NS_P12_PASSWORD", &nursing.p12_password),
+            ("NS_LOGIN", &nurse.login_id),
+            ("NS_PASSWORD", &nurse.password),
+            ("BOARD_ID", &board),
+            ("PHOTO_1", &photo_1),
+            ("PHOTO_2", &photo_2),
+            ("SUMMARY_PDF", &pdf),
+            ("NOT_A_PHOTO", &not_a_photo),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "browser test board_files.mjs failed:\n{}\n{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );

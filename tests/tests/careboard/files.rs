@@ -4,76 +4,13 @@
 //! post takes is swept with its objects.
 
 use crate::world::{World, count, member, register, wait_until, world_with};
-use image::codecs::jpeg::JpegEncoder;
-use image::{DynamicImage, GenericImageView, Rgb, RgbImage};
-use lopdf::{Document, Object, dictionary};
+use image::GenericImageView;
 use proto::common::Role;
 use serde_json::json;
 use std::path::Path;
 use std::time::Duration;
 use system_tests::api::Session;
-
-/// A 60×30 photo, green on the left and magenta on the right, as a camera holding the phone
-/// sideways stores it: the pixels unturned, orientation 6 and GPS in a little-endian EXIF block.
-fn sideways_photo() -> Vec<u8> {
-    let img = RgbImage::from_fn(60, 30, |x, _| {
-        if x < 30 {
-            Rgb([20, 200, 20])
-        } else {
-            Rgb([200, 20, 200])
-        }
-    });
-    let mut plain = Vec::new();
-    DynamicImage::ImageRgb8(img)
-        .write_with_encoder(JpegEncoder::new_with_quality(&mut plain, 92))
-        .unwrap();
-    let gps = b"36 deg 43' 1.2\" N, 140 deg 42' 53\" E\0";
-    let mut tiff = b"II\x2a\0\x08\0\0\0".to_vec();
-    tiff.extend_from_slice(&2u16.to_le_bytes());
-    tiff.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]);
-    tiff.extend_from_slice(&[0x25, 0x88, 2, 0]);
-    tiff.extend_from_slice(&u32::try_from(gps.len()).unwrap().to_le_bytes());
-    tiff.extend_from_slice(&38u32.to_le_bytes());
-    tiff.extend_from_slice(&0u32.to_le_bytes());
-    tiff.extend_from_slice(gps);
-    let mut photo = plain[..2].to_vec();
-    photo.extend_from_slice(&[0xFF, 0xE1]);
-    photo.extend_from_slice(&u16::try_from(8 + tiff.len()).unwrap().to_be_bytes());
-    photo.extend_from_slice(b"Exif\0\0");
-    photo.extend_from_slice(&tiff);
-    photo.extend_from_slice(&plain[2..]);
-    photo
-}
-
-/// A discharge summary as a hospital's system writes it: one A4 page.
-fn summary_pdf() -> Vec<u8> {
-    let mut doc = Document::with_version("1.5");
-    let pages = doc.new_object_id();
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages,
-        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-    });
-    let kids: Vec<Object> = vec![page.into()];
-    doc.objects.insert(
-        pages,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => 1 }),
-    );
-    let root = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
-    doc.trailer.set("Root", root);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
-}
-
-/// A PNG header claiming 20000×20000 pixels: a decompression bomb's first bytes.
-fn bomb() -> Vec<u8> {
-    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
-    png.extend_from_slice(&20_000u32.to_be_bytes());
-    png.extend_from_slice(&20_000u32.to_be_bytes());
-    png.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
-    png.extend_from_slice(&[0; 64]);
-    png
-}
+use system_tests::samples::{bomb, sideways_photo, summary_pdf};
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
@@ -266,6 +203,16 @@ async fn photos_and_a_pdf_reach_the_team_rebuilt_and_no_one_else() {
         .await
         .unwrap();
     assert_eq!(kept.status(), 200);
+
+    // The city's report counts the month's attached files (the swept one was never on a board).
+    let csv = w.op.get("/operator/report.csv").await.unwrap();
+    let text = csv.body.as_str().unwrap_or_default();
+    let files_this_month = text
+        .lines()
+        .find(|l| l.starts_with("月別,添付された写真・資料（件）,"))
+        .and_then(|l| l.rsplit(',').next())
+        .map(str::trim);
+    assert_eq!(files_this_month, Some("2"), "{text}");
 
     // Every view and download is in the audit trail.
     let identity = w.stack.database("identity").await.unwrap();

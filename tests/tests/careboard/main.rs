@@ -8,6 +8,8 @@
 mod authz;
 mod consents;
 mod files;
+mod files_authz;
+mod files_crash;
 mod forms;
 mod idempotency;
 mod mail_and_live;

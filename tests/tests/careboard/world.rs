@@ -1,6 +1,7 @@
 //! The two offices, their people and the helpers every careboard scenario shares.
 
 use proto::careboard as pb;
+use proto::careboard::board_files_client::BoardFilesClient;
 use proto::careboard::careboard_client::CareboardClient;
 use proto::common::{Actor, Role};
 use std::time::{Duration, Instant};
@@ -127,6 +128,10 @@ impl World {
 
     /// The same, for a stack started with its own options.
     pub fn careboard_of(stack: &Stack) -> CareboardClient<Channel> {
+        CareboardClient::new(Self::channel_of(stack))
+    }
+
+    fn channel_of(stack: &Stack) -> Channel {
         let url = stack
             .service_env("gateway")
             .into_iter()
@@ -139,9 +144,12 @@ impl World {
             cert: files.cert,
             key: files.key,
         };
-        CareboardClient::new(
-            common::grpc::channel(&url, &tls, &common::grpc::GrpcOptions::default()).unwrap(),
-        )
+        common::grpc::channel(&url, &tls, &common::grpc::GrpcOptions::default()).unwrap()
+    }
+
+    /// careboard's board files, reached as `careboard()` is.
+    pub fn board_files(&self) -> BoardFilesClient<Channel> {
+        BoardFilesClient::new(Self::channel_of(&self.stack))
     }
 
     pub fn actor(person: &Person, office: &Office, role: Role) -> Actor {

@@ -49,17 +49,6 @@ pub struct PostForm {
     file_ids: String,
 }
 
-impl PostForm {
-    fn file_ids(&self) -> Vec<String> {
-        self.file_ids
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
-    }
-}
-
 async fn board_page(
     state: &AppState,
     user: &Principal,
@@ -153,7 +142,7 @@ pub async fn post_form(
             body: form.body.clone(),
             category: form.category.clone(),
             urgent: form.urgent == "1",
-            file_ids: form.file_ids(),
+            file_ids: crate::areas::board::writing::file_ids(&form.file_ids),
         })
         .await;
     match answer {

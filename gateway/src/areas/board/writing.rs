@@ -101,11 +101,23 @@ fn anchor(id: &str, p: &pb::Post) -> String {
     views::post_link(id, thread, &p.id)
 }
 
+/// The ids a form's script wrote into its `file_ids` field.
+pub(super) fn file_ids(field: &str) -> Vec<String> {
+    field
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ReplyForm {
     csrf_token: String,
     body: String,
+    /// The files uploaded for the reply by the page's script, comma-separated.
+    file_ids: String,
 }
 
 pub async fn reply_form(
@@ -115,7 +127,15 @@ pub async fn reply_form(
     PageForm(form): PageForm<ReplyForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let r = reply(&state, &user, &id, &post, &form.body, Vec::new()).await?;
+    let r = reply(
+        &state,
+        &user,
+        &id,
+        &post,
+        &form.body,
+        file_ids(&form.file_ids),
+    )
+    .await?;
     Ok(Redirect::to(&anchor(&id, &r)).into_response())
 }
 

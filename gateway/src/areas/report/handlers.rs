@@ -37,7 +37,7 @@ struct Figures {
 }
 
 /// The monthly rows, in the report's and the CSV's order.
-const MONTHLY: [&str; 9] = [
+const MONTHLY: [&str; 11] = [
     "事業所の登録",
     "支援対象者の登録",
     "共有の終了",
@@ -47,6 +47,8 @@ const MONTHLY: [&str; 9] = [
     "電子証明書の発行",
     "電子証明書の失効",
     "事故・インシデント報告",
+    "添付された写真・資料（件）",
+    "添付の保存容量（MB）",
 ];
 
 /// What there was at each month's end (for the current month: now).
@@ -111,6 +113,8 @@ async fn gather(state: &AppState, user: &Principal, p: &Period) -> Result<Figure
             values(&people.certificates_issued),
             values(&people.certificates_revoked),
             values(&board.incidents),
+            values(&board.files),
+            values(&board.file_megabytes),
         ],
         month_end: vec![
             values(&board.active_month_end),
@@ -194,6 +198,7 @@ pub async fn page(
         stack("事業所（種別、月末）", &f.offices_by_kind_monthly),
         stack("利用者（職種、月末）", &f.staff_by_profession_monthly),
         chart("電子証明書（月別）", &[(6, "#166534"), (7, "#b45309")]),
+        chart("添付された写真・資料（月別）", &[(9, "#0f766e")]),
         chart(
             "事業所の登録と事故報告（月別）",
             &[(0, "#0369a1"), (8, "#be123c")],

@@ -488,6 +488,8 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
             boards_closed: months(s.boards_closed),
             posts: months(s.posts),
             urgent_posts: months(s.urgent_posts),
+            files: months(s.files),
+            file_megabytes: months(s.file_megabytes),
             incidents: months(s.incidents),
             active_month_end: months(s.active_month_end),
             closed_month_end: months(s.closed_month_end),

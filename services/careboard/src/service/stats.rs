@@ -15,6 +15,8 @@ pub struct BoardStats {
     pub incidents: Vec<(String, u64)>,
     pub active_month_end: Vec<(String, u64)>,
     pub closed_month_end: Vec<(String, u64)>,
+    pub files: Vec<(String, u64)>,
+    pub file_megabytes: Vec<(String, u64)>,
 }
 
 impl Careboard {
@@ -24,14 +26,13 @@ impl Careboard {
         let range = MonthRange::parse(from, to, self.clock.now())
             .map_err(|_| DomainError::Invalid(vec!["period"]))?;
         let (start, end) = (range.start(), range.end());
-        let count = async |table, column, condition| -> Result<Vec<(String, u64)>> {
-            Ok(range.fill(
-                &self
-                    .store
-                    .monthly(table, column, condition, start, end)
-                    .await?,
-            ))
+        let measured = async |rows, measure| -> Result<Vec<(String, u64)>> {
+            Ok(range.fill(&self.store.monthly(rows, measure, start, end).await?))
         };
+        let count =
+            async |table, column, condition| measured((table, column, condition), "count(*)").await;
+        // Only files a post took: an upload swept unattached was never on the board.
+        let files = ("board_files", "created_at", "AND post_id IS NOT NULL");
         let (active, closed) = self.store.recipient_totals().await?;
         let (months, ends) = range.month_ends();
         let at_ends = self.store.recipients_at(&months, &ends).await?;
@@ -53,6 +54,9 @@ impl Careboard {
             posts: count("posts", "created_at", "").await?,
             urgent_posts: count("posts", "created_at", "AND urgent").await?,
             incidents: count("incidents", "filed_at", "").await?,
+            files: measured(files, "count(*)").await?,
+            file_megabytes: measured(files, "ceil(coalesce(sum(stored_bytes), 0) / 1048576.0)")
+                .await?,
         })
     }
 }

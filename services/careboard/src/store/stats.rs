@@ -35,19 +35,19 @@ impl Store {
         .await?)
     }
 
-    /// `column` of `table` (a fixed name from this module's callers) counted per month in
-    /// `[from, until)`, with an optional extra condition.
+    /// Rows of `table` (a fixed name from this module's callers) per month of `column` in
+    /// `[from, until)`, with an optional extra condition: `measure` of each month's rows (a
+    /// fixed aggregate, `count(*)` unless a caller sums).
     pub async fn monthly(
         &self,
-        table: &'static str,
-        column: &'static str,
-        condition: &'static str,
+        (table, column, condition): (&'static str, &'static str, &'static str),
+        measure: &'static str,
         from: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<Monthly> {
         let month = month_of(column);
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {month} AS m, count(*) FROM {table} WHERE {column} >= $1 AND {column} < $2 {condition} \
+            "SELECT {month} AS m, ({measure})::bigint FROM {table} WHERE {column} >= $1 AND {column} < $2 {condition} \
              GROUP BY m"
         )))
         .bind(from)
