@@ -7,6 +7,7 @@ pub mod bus_users;
 pub mod client;
 pub mod demo;
 pub mod faults;
+pub mod grpc;
 pub mod nats;
 pub mod otlp;
 pub mod outage;

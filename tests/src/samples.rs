@@ -73,3 +73,23 @@ pub fn bomb() -> Vec<u8> {
     png.extend_from_slice(&[0; 64]);
     png
 }
+
+/// A photo of `width`×`height` as a phone's camera stores one: fine detail everywhere (so it
+/// compresses as real photos do, to a few megabytes), high quality.
+#[must_use]
+pub fn camera_photo(width: u32, height: u32) -> Vec<u8> {
+    let mut state: u32 = 0x9E37_79B9;
+    let img = RgbImage::from_fn(width, height, |x, y| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let [a, b, c, _] = state.to_le_bytes();
+        let shade = u8::try_from((x + y) % 256).unwrap_or(0);
+        Rgb([a / 2 + shade / 2, b / 2 + shade / 3, c / 2])
+    });
+    let mut out = Vec::new();
+    DynamicImage::ImageRgb8(img)
+        .write_with_encoder(JpegEncoder::new_with_quality(&mut out, 95))
+        .expect("an in-memory JPEG is written");
+    out
+}

@@ -436,20 +436,8 @@ async fn every_page_fits_a_phone_and_a_tablet_and_axe_finds_nothing() {
 fn careboard(
     stack: &Stack,
 ) -> proto::careboard::careboard_client::CareboardClient<tonic::transport::Channel> {
-    let url = stack
-        .service_env("gateway")
-        .into_iter()
-        .find(|(k, _)| k == "CAREBOARD_URL")
-        .unwrap()
-        .1;
-    let files = stack.pki.files("gateway");
-    let tls = common::config::TlsFiles {
-        ca: stack.pki.ca.clone(),
-        cert: files.cert,
-        key: files.key,
-    };
     proto::careboard::careboard_client::CareboardClient::new(
-        common::grpc::channel(&url, &tls, &common::grpc::GrpcOptions::default()).unwrap(),
+        system_tests::grpc::as_gateway(stack, "careboard").unwrap(),
     )
 }
 

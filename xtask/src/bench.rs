@@ -7,6 +7,9 @@
 //! `login` measures the timeline's p99 alone and while 20 logins a second run (the ratio), then
 //! identity's peak and settled resident memory after a burst of logins.
 //!
+//! `photos` measures the gateway's and careboard's memory during 20 uploads of 10 MB at once,
+//! upload throughput, and a board page with photos against one without.
+//!
 //! `tls` compares the gateway's TLS termination with nginx configured as it would be in front
 //! of the gateway: full mutual-TLS handshakes per second, and requests per second on
 //! connections kept open.
@@ -16,6 +19,7 @@ mod board_report;
 mod http;
 mod load;
 mod nginx;
+mod photos;
 
 use crate::tools;
 use anyhow::{Context, Result, bail};
@@ -25,7 +29,7 @@ use std::path::Path;
 use std::process::Command;
 use system_tests::{Stack, StackOptions};
 
-const BENCHES: [&str; 3] = ["board", "login", "tls"];
+const BENCHES: [&str; 4] = ["board", "login", "photos", "tls"];
 
 /// What the gateway should reach, relative to nginx, in handshakes per second.
 const TARGET_RATIO: f64 = 1.2;
@@ -35,6 +39,7 @@ pub fn bench(root: &Path, name: Option<&str>) -> Result<()> {
         Some("tls") => tls(root),
         Some("board") => board(root),
         Some("login") => login(root),
+        Some("photos") => photos(root),
         Some(other) => bail!(
             "unknown benchmark {other:?}; available: {}",
             BENCHES.join(", ")
@@ -142,6 +147,25 @@ fn login(root: &Path) -> Result<()> {
         eprintln!("xtask: logs kept in {}", dir.keep().display());
     }
     print!("{}", board::login::report(&result?));
+    Ok(())
+}
+
+fn photos(root: &Path) -> Result<()> {
+    tools::ensure_system_packages(false)?;
+    tools::venv_python(root)?;
+    let bin_dir = system_tests::bin_dir();
+    if !bin_dir.ends_with("release") {
+        return rerun_in_release(root, &bin_dir, "photos");
+    }
+    let runtime = tokio::runtime::Runtime::new()?;
+    let dir = tempfile::Builder::new()
+        .prefix("renrakucho-bench-photos-")
+        .tempdir()?;
+    let result = runtime.block_on(photos::run(dir.path()));
+    if result.is_err() {
+        eprintln!("xtask: logs kept in {}", dir.keep().display());
+    }
+    print!("{}", photos::report(&result?));
     Ok(())
 }
 

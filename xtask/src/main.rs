@@ -31,6 +31,9 @@ fn main() -> anyhow::Result<()> {
             );
             eprintln!("  bench  tls: the gateway's TLS termination against nginx (release build)");
             eprintln!(
+                "         photos: memory during 20 uploads of 10 MB, upload MB/s, a page of photos (release build)"
+            );
+            eprintln!(
                 "         board: timelines at 1M and 10M posts, posting, urgent email (release build)"
             );
             eprintln!(

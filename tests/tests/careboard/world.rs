@@ -132,19 +132,7 @@ impl World {
     }
 
     fn channel_of(stack: &Stack) -> Channel {
-        let url = stack
-            .service_env("gateway")
-            .into_iter()
-            .find(|(k, _)| k == "CAREBOARD_URL")
-            .unwrap()
-            .1;
-        let files = stack.pki.files("gateway");
-        let tls = common::config::TlsFiles {
-            ca: stack.pki.ca.clone(),
-            cert: files.cert,
-            key: files.key,
-        };
-        common::grpc::channel(&url, &tls, &common::grpc::GrpcOptions::default()).unwrap()
+        system_tests::grpc::as_gateway(stack, "careboard").unwrap()
     }
 
     /// careboard's board files, reached as `careboard()` is.
