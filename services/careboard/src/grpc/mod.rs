@@ -1,8 +1,6 @@
 //! The gRPC surface of careboard: decode, call the use case, map errors to a status once.
 
-use crate::domain::consent::ConsentInput;
-use crate::domain::incident::IncidentInput;
-use crate::service::{Careboard, IncidentView, NewPost, Registered};
+use crate::service::{Careboard, NewPost};
 use proto::careboard as pb;
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
@@ -10,11 +8,13 @@ use tonic::{Request, Response, Status};
 mod convert;
 mod decode;
 mod files;
+mod incidents;
+mod recipients;
 mod writing;
 
 pub use files::BoardFilesGrpc;
 
-use convert::{consent_entry, fields_in, incident, post, recipient, team, time};
+use convert::{consent_entry, post};
 use decode::{actor, id, ids, once};
 
 type Reply<T> = Result<Response<T>, Status>;
@@ -37,24 +37,7 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
         &self,
         request: Request<pb::ListMyRecipientsRequest>,
     ) -> Reply<pb::ListMyRecipientsResponse> {
-        let actor = actor(request.get_ref().actor.as_ref())?;
-        let rows = self.careboard.my_recipients(&actor).await?;
-        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
-        Ok(Response::new(pb::ListMyRecipientsResponse {
-            recipients: rows
-                .into_iter()
-                .map(|r| pb::RecipientSummary {
-                    id: r.id.to_string(),
-                    display_name: r.display_name,
-                    unread_posts: count(r.unread),
-                    kana: r.kana,
-                    care_level: r.care_level,
-                    urgent_unacknowledged: count(r.urgent_unacknowledged),
-                    last_post_at: r.last_post_at.map(time).unwrap_or_default(),
-                    is_representative: r.is_representative,
-                })
-                .collect(),
-        }))
+        recipients::list_my_recipients(&self.careboard, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -62,56 +45,12 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
         &self,
         request: Request<pb::RegisterRecipientRequest>,
     ) -> Reply<pb::RegisterRecipientResponse> {
-        let once = once(&request, "RegisterRecipient")?;
-        let req = request.into_inner();
-        let actor = actor(req.actor.as_ref())?;
-        let c = req.consent.unwrap_or_default();
-        let consent = ConsentInput {
-            obtained_on: c.obtained_on,
-            obtained_by: c.obtained_by,
-            office_keeps_copy: c.office_keeps_copy,
-            recipient_keeps_original: c.recipient_keeps_original,
-        };
-        let outcome = self
-            .careboard
-            .register(
-                once.as_ref(),
-                &actor,
-                &consent,
-                &fields_in(req.fields),
-                req.allow_duplicate,
-            )
-            .await?;
-        Ok(Response::new(match outcome {
-            Registered::Saved(id) => pb::RegisterRecipientResponse {
-                recipient_id: id.to_string(),
-                duplicates: Vec::new(),
-            },
-            Registered::Duplicates(rows) => pb::RegisterRecipientResponse {
-                recipient_id: String::new(),
-                duplicates: rows
-                    .into_iter()
-                    .map(|d| pb::DuplicateHint {
-                        recipient_id: d.id.to_string(),
-                        name: d.display_name,
-                        kana: d.kana,
-                        birth_date: d.birth_date.map(|b| b.to_string()).unwrap_or_default(),
-                        is_member: d.is_member,
-                    })
-                    .collect(),
-            },
-        }))
+        recipients::register_recipient(&self.careboard, request).await
     }
 
     #[tracing::instrument(skip_all)]
     async fn get_recipient(&self, request: Request<pb::RecipientRef>) -> Reply<pb::Recipient> {
-        let req = request.into_inner();
-        let actor = actor(req.actor.as_ref())?;
-        let view = self
-            .careboard
-            .recipient(&actor, id(&req.recipient_id, "recipient_id")?)
-            .await?;
-        Ok(Response::new(recipient(view)))
+        recipients::get_recipient(&self.careboard, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -119,19 +58,7 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
         &self,
         request: Request<pb::UpdateRecipientRequest>,
     ) -> Reply<pb::Recipient> {
-        let once = once(&request, "UpdateRecipient")?;
-        let req = request.into_inner();
-        let actor = actor(req.actor.as_ref())?;
-        let view = self
-            .careboard
-            .update(
-                once.as_ref(),
-                &actor,
-                id(&req.recipient_id, "recipient_id")?,
-                &fields_in(req.fields),
-            )
-            .await?;
-        Ok(Response::new(recipient(view)))
+        recipients::update_recipient(&self.careboard, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -139,101 +66,27 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
         &self,
         request: Request<pb::RecipientRef>,
     ) -> Reply<pb::ListRecipientHistoryResponse> {
-        let req = request.into_inner();
-        let actor = actor(req.actor.as_ref())?;
-        let rows = self
-            .careboard
-            .history(&actor, id(&req.recipient_id, "recipient_id")?)
-            .await?;
-        Ok(Response::new(pb::ListRecipientHistoryResponse {
-            entries: rows
-                .into_iter()
-                .map(|r| pb::HistoryEntry {
-                    changed_at: time(r.changed_at),
-                    changed_by_name: r.changed_by_name,
-                    changed_by_office: r.changed_by_office,
-                    changes: r
-                        .changes
-                        .0
-                        .into_iter()
-                        .map(|c| pb::FieldChange {
-                            field: c.field,
-                            before: c.before,
-                            after: c.after,
-                        })
-                        .collect(),
-                })
-                .collect(),
-        }))
+        recipients::list_recipient_history(&self.careboard, request).await
     }
 
     #[tracing::instrument(skip_all)]
     async fn add_member(&self, request: Request<pb::MemberRequest>) -> Reply<pb::Team> {
-        let once = once(&request, "AddMember")?;
-        let req = request.into_inner();
-        let actor = actor(req.actor.as_ref())?;
-        let members = self
-            .careboard
-            .add_member(
-                once.as_ref(),
-                &actor,
-                id(&req.recipient_id, "recipient_id")?,
-                id(&req.user_id, "user_id")?,
-            )
-            .await?;
-        Ok(Response::new(team(members)))
+        recipients::add_member(&self.careboard, request).await
     }
 
     #[tracing::instrument(skip_all)]
     async fn remove_member(&self, request: Request<pb::MemberRequest>) -> Reply<pb::Team> {
-        let once = once(&request, "RemoveMember")?;
-        let req = request.into_inner();
-        let actor = actor(req.actor.as_ref())?;
-        let members = self
-            .careboard
-            .remove_member(
-                once.as_ref(),
-                &actor,
-                id(&req.recipient_id, "recipient_id")?,
-                id(&req.user_id, "user_id")?,
-            )
-            .await?;
-        Ok(Response::new(team(members)))
+        recipients::remove_member(&self.careboard, request).await
     }
 
     #[tracing::instrument(skip_all)]
     async fn hand_over(&self, request: Request<pb::MemberRequest>) -> Reply<pb::Team> {
-        let once = once(&request, "HandOver")?;
-        let req = request.into_inner();
-        let actor = actor(req.actor.as_ref())?;
-        let members = self
-            .careboard
-            .hand_over(
-                once.as_ref(),
-                &actor,
-                id(&req.recipient_id, "recipient_id")?,
-                id(&req.user_id, "user_id")?,
-            )
-            .await?;
-        Ok(Response::new(team(members)))
+        recipients::hand_over(&self.careboard, request).await
     }
 
     #[tracing::instrument(skip_all)]
     async fn close_board(&self, request: Request<pb::CloseBoardRequest>) -> Reply<pb::Recipient> {
-        let once = once(&request, "CloseBoard")?;
-        let req = request.into_inner();
-        let actor = actor(req.actor.as_ref())?;
-        let view = self
-            .careboard
-            .close(
-                once.as_ref(),
-                &actor,
-                id(&req.recipient_id, "recipient_id")?,
-                &req.reason,
-                &req.note,
-            )
-            .await?;
-        Ok(Response::new(recipient(view)))
+        recipients::close_board(&self.careboard, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -397,20 +250,7 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
         &self,
         request: Request<pb::FileIncidentRequest>,
     ) -> Reply<pb::Incident> {
-        let once = once(&request, "FileIncident")?;
-        let req = request.into_inner();
-        let actor = actor(req.actor.as_ref())?;
-        let input = IncidentInput {
-            occurred_at: req.occurred_at,
-            device: req.device,
-            what_happened: req.what_happened,
-            action_taken: req.action_taken,
-        };
-        Ok(Response::new(incident(
-            self.careboard
-                .file_incident(once.as_ref(), &actor, &input)
-                .await?,
-        )))
+        incidents::file_incident(&self.careboard, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -418,30 +258,12 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
         &self,
         request: Request<pb::ListIncidentsRequest>,
     ) -> Reply<pb::ListIncidentsResponse> {
-        let actor = actor(request.get_ref().actor.as_ref())?;
-        let rows = self.careboard.incidents(&actor).await?;
-        Ok(Response::new(pb::ListIncidentsResponse {
-            incidents: rows
-                .into_iter()
-                .map(|incident_row| {
-                    incident(IncidentView {
-                        incident: incident_row,
-                        notes: Vec::new(),
-                    })
-                })
-                .collect(),
-        }))
+        incidents::list_incidents(&self.careboard, request).await
     }
 
     #[tracing::instrument(skip_all)]
     async fn get_incident(&self, request: Request<pb::IncidentRef>) -> Reply<pb::Incident> {
-        let req = request.into_inner();
-        let actor = actor(req.actor.as_ref())?;
-        Ok(Response::new(incident(
-            self.careboard
-                .incident(&actor, id(&req.incident_id, "incident_id")?)
-                .await?,
-        )))
+        incidents::get_incident(&self.careboard, request).await
     }
 
     #[tracing::instrument(skip_all)]
@@ -449,20 +271,7 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
         &self,
         request: Request<pb::UpdateIncidentRequest>,
     ) -> Reply<pb::Incident> {
-        let once = once(&request, "UpdateIncident")?;
-        let req = request.into_inner();
-        let actor = actor(req.actor.as_ref())?;
-        Ok(Response::new(incident(
-            self.careboard
-                .track_incident(
-                    once.as_ref(),
-                    &actor,
-                    id(&req.incident_id, "incident_id")?,
-                    &req.status,
-                    &req.note,
-                )
-                .await?,
-        )))
+        incidents::update_incident(&self.careboard, request).await
     }
 
     #[tracing::instrument(skip_all)]

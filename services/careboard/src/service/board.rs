@@ -1,13 +1,11 @@
-//! 連絡帳: the timeline, posting, 既読 and 確認しました.
+//! 連絡帳: the timeline and posting (既読 and 確認しました are in `reads`).
 
 use super::Careboard;
 use super::write::{Once, Started};
 use crate::domain::post::{self, PostError};
 use crate::domain::{Actor, DomainError, may_read, may_write};
 use crate::error::Result;
-use crate::events::{
-    POST_ACKNOWLEDGED, POST_CREATED, POST_URGENT, POSTS_READ, PostCreated, PostUrgent, PostsMarked,
-};
+use crate::events::{POST_CREATED, POST_URGENT, PostCreated, PostUrgent, PostsMarked};
 use crate::store::{Lock, MemberRow, PostRow, Stamp, Store};
 use serde_json::json;
 use uuid::Uuid;
@@ -321,104 +319,5 @@ impl Careboard {
         self.commit(w, row.id).await?;
         // Posting needs an open board.
         self.one(actor, recipient, row.id, false).await
-    }
-
-    pub async fn mark_read(
-        &self,
-        once: Option<&Once>,
-        actor: &Actor,
-        recipient: Uuid,
-        post: Uuid,
-    ) -> Result<PostView> {
-        let mut w = match self.begin(once, actor).await? {
-            Started::Fresh(w) => w,
-            Started::Repeat(post) => return self.post(actor, recipient, post).await,
-        };
-        let access = self
-            .access_in(
-                &mut w,
-                actor,
-                recipient,
-                "post.read",
-                Lock::Share,
-                |a, x| may_read(a, x.membership),
-            )
-            .await?;
-        let row = self
-            .store
-            .post(recipient, post)
-            .await?
-            .ok_or(DomainError::NotFound)?;
-        let mut fresh = Vec::new();
-        if row.author_user_id != actor.user_id {
-            let audit = self.audit(
-                actor,
-                "post.read",
-                "success",
-                recipient,
-                json!({ "post_id": post }),
-            )?;
-            fresh = Store::mark_read(
-                &mut w.tx,
-                actor.user_id,
-                &[post],
-                self.clock.now(),
-                &[audit],
-            )
-            .await?;
-        }
-        self.commit(w, post).await?;
-        self.announce_reads(POSTS_READ, actor, recipient, &fresh)
-            .await?;
-        self.wake_relay();
-        self.one(actor, recipient, post, access.closed).await
-    }
-
-    /// 確認しました: on someone else's urgent post, once.
-    pub async fn acknowledge(
-        &self,
-        once: Option<&Once>,
-        actor: &Actor,
-        recipient: Uuid,
-        post: Uuid,
-    ) -> Result<PostView> {
-        let mut w = match self.begin(once, actor).await? {
-            Started::Fresh(w) => w,
-            Started::Repeat(post) => return self.post(actor, recipient, post).await,
-        };
-        self.access_in(
-            &mut w,
-            actor,
-            recipient,
-            "post.acknowledge",
-            Lock::Share,
-            |a, x| may_write(a, x.membership, x.closed),
-        )
-        .await?;
-        let row = self
-            .store
-            .post(recipient, post)
-            .await?
-            .ok_or(DomainError::NotFound)?;
-        if !row.urgent || row.author_user_id == actor.user_id {
-            return Err(DomainError::invalid("post").into());
-        }
-        let events = [self.audit(
-            actor,
-            "post.acknowledge",
-            "success",
-            recipient,
-            json!({ "post_id": post }),
-        )?];
-        let first =
-            Store::acknowledge(&mut w.tx, post, actor.user_id, self.clock.now(), &events).await?;
-        self.commit(w, post).await?;
-        if first {
-            self.announce_reads(POST_ACKNOWLEDGED, actor, recipient, &[post])
-                .await?;
-            self.wake_relay();
-        }
-        // Acknowledging needs an open board.
-        self.one(actor, recipient, post, false).await
     }
 }

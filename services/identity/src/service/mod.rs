@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 mod blocking;
+mod bootstrap;
 mod certificates;
 mod enrollment;
 mod partners;
@@ -11,7 +12,7 @@ mod sessions;
 mod stats;
 
 pub use blocking::CpuPool;
-pub use certificates::BootstrapRequest;
+pub use bootstrap::BootstrapRequest;
 pub use sessions::Use;
 
 use crate::domain::access::Actor;
