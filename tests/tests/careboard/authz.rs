@@ -409,6 +409,7 @@ async fn call(
                 recipient_id: board.into(),
                 from: "2026-01-01".into(),
                 to: "2026-12-31".into(),
+                export: false,
             })
             .await
             .map(drop),

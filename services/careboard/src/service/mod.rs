@@ -18,7 +18,7 @@ pub use board::{NewPost, PostView};
 pub use files::{MAX_FILES_PER_POST, Shelf, sweep_files_forever};
 pub use incidents::IncidentView;
 pub use recipients::{RecipientView, Registered};
-pub use search::{Asked, Found, index_pending_posts};
+pub use search::{Asked, Found, Period, index_pending_posts};
 pub use write::Once;
 
 use crate::directory::{Directory, DirectoryError, Person};

@@ -37,6 +37,15 @@ pub struct Asked<'a> {
     pub limit: u32,
 }
 
+/// The period a print covers (dates in Japan, both included), and whether the record leaves the
+/// system with it: an export is recorded as `recipient.export`, so the trail tells a page printed
+/// for the office from a record handed to another system.
+pub struct Period<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    pub export: bool,
+}
+
 fn query_error(_: QueryError) -> DomainError {
     DomainError::invalid("words")
 }
@@ -107,24 +116,26 @@ impl Careboard {
     }
 
     /// The print view (印刷): the posts of `[from, to]` (dates in Japan), oldest first, with
-    /// their replies. Printing is recorded as such.
+    /// their replies. Printing is recorded as such, an export as an export.
     pub async fn print(
         &self,
         actor: &Actor,
         recipient: Uuid,
-        from: &str,
-        to: &str,
+        period: &Period<'_>,
     ) -> Result<Found> {
+        let action = if period.export {
+            "recipient.export"
+        } else {
+            "board.print"
+        };
         let access = self
-            .access(actor, recipient, "board.print", |a, x| {
-                may_read(a, x.membership)
-            })
+            .access(actor, recipient, action, |a, x| may_read(a, x.membership))
             .await?;
         let day = |raw: &str, field: &'static str| {
             NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
                 .map_err(|_| DomainError::invalid(field))
         };
-        let (from, to) = (day(from, "from")?, day(to, "to")?);
+        let (from, to) = (day(period.from, "from")?, day(period.to, "to")?);
         let end = to.succ_opt().ok_or_else(|| DomainError::invalid("to"))?;
         if from > to {
             return Err(DomainError::invalid("to").into());
@@ -138,7 +149,7 @@ impl Careboard {
         rows.truncate(PRINT_LIMIT);
         self.audit_read(
             actor,
-            "board.print",
+            action,
             recipient,
             json!({ "from": from.to_string(), "to": to.to_string(), "posts": rows.len() }),
         )
