@@ -50,6 +50,7 @@ fn record() -> Record {
         members,
         posts,
         exported_at: "2026-12-01T09:00:00+09:00".into(),
+        incomplete: false,
     }
 }
 
@@ -135,4 +136,38 @@ fn withdrawn_post_leaves_without_text() {
     let c = of_type(&b, "Communication")[2];
     assert_eq!(c["status"], "entered-in-error");
     assert!(c.get("payload").is_none());
+}
+
+#[test]
+fn files_are_referenced_not_inlined() {
+    let mut r = record();
+    r.posts[1].files.push(File {
+        id: "0190e000-0000-7000-8000-000000000001".into(),
+        name: "床ずれ.jpg".into(),
+        mime: "image/jpeg".into(),
+        bytes: 2048,
+        url: "/api/v1/boards/x/files/0190e000-0000-7000-8000-000000000001".into(),
+    });
+    let b = bundle(&r);
+    let docs = of_type(&b, "DocumentReference");
+    assert_eq!(docs.len(), 1);
+    let a = &docs[0]["content"][0]["attachment"];
+    assert_eq!(a["title"], "床ずれ.jpg");
+    assert_eq!(a["contentType"], "image/jpeg");
+    assert_eq!(a["size"], 2048);
+    assert!(a.get("data").is_none());
+    assert_eq!(
+        docs[0]["context"]["related"][0]["reference"],
+        format!("Communication/{}", r.posts[1].id)
+    );
+    assert!(b.get("meta").is_none());
+}
+
+#[test]
+fn an_incomplete_record_says_so() {
+    let mut r = record();
+    r.incomplete = true;
+    let b = bundle(&r);
+    assert_eq!(b["meta"]["tag"][0]["code"], "SUBSETTED");
+    assert_eq!(b["meta"]["tag"][0]["system"], SUBSETTED_SYSTEM);
 }
