@@ -59,6 +59,8 @@ use utoipa::OpenApi;
         crate::areas::board::reads::api_shown,
         crate::areas::board::files::upload,
         crate::areas::board::files::api_download,
+        crate::areas::fhir::export::api_fhir,
+        crate::areas::board::export::api,
     ),
     components(schemas(crate::edge::error::ErrorBody, crate::edge::error::ErrorDetail))
 )]
