@@ -7,6 +7,7 @@
 
 mod authz;
 mod consents;
+mod fhir;
 mod files;
 mod forms;
 mod idempotency;
