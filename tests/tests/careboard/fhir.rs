@@ -4,7 +4,7 @@
 //! members get it, and the trail records an export. The CSV has its BOM, neutral cells and the
 //! posts of its period only.
 //!
-//! The JP Core StructureDefinitions are not checked: no package registry the project reaches
+//! The JP Core `StructureDefinition`s are not checked: no package registry the project reaches
 //! carries them, so the Bundle is validated against FHIR R4 (`tests/fhir/validate_bundle.py`).
 
 use crate::world::{World, member, register, wait_until, world};
@@ -267,9 +267,8 @@ async fn a_record_of_three_offices_leaves_as_valid_fhir_and_as_csv() {
 /// none; a wrong date is a 422, never a file.
 async fn csv_of_the_period(w: &World, board: &str, written: &[Written], reply: &Written) {
     let manager = w.session(&w.care, &w.care_manager).await;
-    let today = (chrono::Utc::now() + chrono::Duration::hours(9))
-        .date_naive()
-        .to_string();
+    let today =
+        common::japan::today(common::clock::Clock::now(&common::clock::SystemClock)).to_string();
     let got = manager
         .get_raw(&format!(
             "/boards/{board}/export.csv?from={today}&to={today}"
