@@ -49,6 +49,8 @@ pub struct Member {
 pub struct Post {
     pub id: String,
     pub author_user_id: String,
+    /// As the post shows it: names the author who has left the team since.
+    pub author_name: String,
     /// RFC 3339.
     pub created_at: String,
     /// One of the board's categories, or empty.
@@ -105,6 +107,21 @@ pub fn bundle(record: &Record) -> Value {
     for m in &record.members {
         entries.push(resources::practitioner(m));
         entries.push(resources::practitioner_role(m));
+    }
+    // An author who has left the team keeps their posts: they are a Practitioner of the Bundle
+    // too (without a role, which was the team's), so every `sender` resolves.
+    let mut former: Vec<&str> = Vec::new();
+    for p in &record.posts {
+        let known = record.members.iter().any(|m| m.user_id == p.author_user_id)
+            || former.contains(&p.author_user_id.as_str());
+        if !known {
+            former.push(&p.author_user_id);
+            entries.push(resources::practitioner(&Member {
+                user_id: p.author_user_id.clone(),
+                name: p.author_name.clone(),
+                ..Member::default()
+            }));
+        }
     }
     entries.push(resources::care_team(&record.recipient, &record.members));
     entries.extend(

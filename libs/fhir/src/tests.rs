@@ -171,3 +171,24 @@ fn an_incomplete_record_says_so() {
     assert_eq!(b["meta"]["tag"][0]["code"], "SUBSETTED");
     assert_eq!(b["meta"]["tag"][0]["system"], SUBSETTED_SYSTEM);
 }
+
+#[test]
+fn an_author_who_left_the_team_is_still_named() {
+    let mut r = record();
+    r.posts[4].author_user_id = "0190a000-0000-7000-8000-000000000009".into();
+    r.posts[4].author_name = "退職 太郎".into();
+    r.posts[5].author_user_id = r.posts[4].author_user_id.clone();
+    let b = bundle(&r);
+    let people = of_type(&b, "Practitioner");
+    assert_eq!(
+        people.len(),
+        4,
+        "the three members and the one who left, once"
+    );
+    let former = people
+        .iter()
+        .find(|p| p["id"] == r.posts[4].author_user_id.as_str())
+        .expect("the former member");
+    assert_eq!(former["name"][0]["text"], "退職 太郎");
+    assert_eq!(of_type(&b, "PractitionerRole").len(), 3);
+}

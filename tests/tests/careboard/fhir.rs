@@ -1,8 +1,8 @@
 //! A care record leaves in FHIR and as 支援経過 CSV, through the gateway: a recipient with a team
-//! of three offices, ten posts (one urgent, one with a photo) and a reply. The Bundle validates
-//! against the FHIR R4 JSON schema and holds every post's text, author and time; only current
-//! members get it, and the trail records an export. The CSV has its BOM, neutral cells and the
-//! posts of its period only.
+//! of three offices, ten posts (one urgent, one with a photo, one by a member who has left since)
+//! and a reply. The Bundle validates against the FHIR R4 JSON schema and holds every post's text,
+//! author and time; only current members get it, and the trail records an export. The CSV has its
+//! BOM, neutral cells and the posts of its period only.
 //!
 //! The JP Core `StructureDefinition`s are not checked: no package registry the project reaches
 //! carries them, so the Bundle is validated against FHIR R4 (`tests/fhir/validate_bundle.py`).
@@ -113,10 +113,12 @@ async fn a_record_of_three_offices_leaves_as_valid_fhir_and_as_csv() {
     let nurse = World::actor(&w.nurse, &w.nursing, Role::Staff);
     let home_help = World::actor(&helper, &helpers, Role::Staff);
     let board = register(&mut grpc, &rep, "高萩 記録子", "タカハギ キロクコ").await;
-    for p in [&w.nurse.id, &helper.id] {
+    for p in [&w.nurse.id, &helper.id, &w.leaver.id] {
         grpc.add_member(member(&rep, &board, p)).await.unwrap();
     }
 
+    // The ninth post's author leaves the team before the export.
+    let leaver = World::actor(&w.leaver, &w.care, Role::Staff);
     let authors = [&rep, &nurse, &home_help];
     let mut written: Vec<Written> = Vec::new();
     for n in 0..9 {
@@ -126,7 +128,7 @@ async fn a_record_of_three_offices_leaves_as_valid_fhir_and_as_csv() {
         };
         let p = grpc
             .create_post(pb::CreatePostRequest {
-                actor: Some(authors[n % 3].clone()),
+                actor: Some(if n == 8 { &leaver } else { authors[n % 3] }.clone()),
                 recipient_id: board.clone(),
                 body,
                 category: if n % 2 == 0 { "バイタル" } else { "" }.into(),
@@ -138,6 +140,9 @@ async fn a_record_of_three_offices_leaves_as_valid_fhir_and_as_csv() {
             .into_inner();
         written.push(p.into());
     }
+    grpc.remove_member(member(&rep, &board, &w.leaver.id))
+        .await
+        .unwrap();
     // The tenth with a photo, through the API as the nurse's tablet sends it.
     let nurse_session = w.session(&w.nursing, &w.nurse).await;
     let up = nurse_session
@@ -206,6 +211,7 @@ async fn a_record_of_three_offices_leaves_as_valid_fhir_and_as_csv() {
     let comms = of_type(&bundle, "Communication");
     assert_eq!(comms.len(), 11);
     let practitioners = of_type(&bundle, "Practitioner");
+    assert_eq!(practitioners.len(), 4, "the team and the one who left");
     for p in written.iter().chain([&reply]) {
         let c = comms
             .iter()

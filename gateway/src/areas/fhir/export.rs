@@ -90,6 +90,7 @@ fn post(board: &str, p: pb::Post, parent_id: String) -> fhir_export::Post {
     fhir_export::Post {
         id: p.id,
         author_user_id: p.author_user_id,
+        author_name: p.author_name,
         created_at: p.created_at,
         category: p.category,
         urgent: p.urgent,
