@@ -152,6 +152,9 @@ mod tests {
             "{fhir}"
         );
         assert!(fhir["403"]["content"]["application/json"].is_object());
+        let bundle = &doc["components"]["schemas"]["FhirBundle"];
+        assert_eq!(bundle["example"]["resourceType"], "Bundle", "{bundle}");
+        assert!(bundle["properties"]["resourceType"].is_object(), "{bundle}");
         let csv = &doc["paths"]["/api/v1/boards/{id}/export.csv"]["get"];
         assert!(
             csv["responses"]["200"]["content"]["text/csv"].is_object(),

@@ -116,7 +116,9 @@ pub async fn page(
 /// 返信先; a cell a spreadsheet would read as a formula starts with `'`. Recorded as a print.
 #[utoipa::path(get, path = "/api/v1/boards/{id}/export.csv",
     params(("id" = String, Path, description = "The recipient whose board it is"), PrintQuery),
-    responses((status = 200, content_type = "text/csv", body = String),
+    responses((status = 200, content_type = "text/csv", body = String,
+            example = json!("\u{feff}日時,記入者,職種,事業所,分類,緊急,内容,返信先\r\n\
+                2026-11-30 10:15,佐藤 花子,看護師,高萩訪問看護ステーション,バイタル,緊急,発熱38.2度。,\r\n")),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn api(

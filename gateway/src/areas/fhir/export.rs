@@ -23,6 +23,46 @@ const RECORD_START: &str = "2000-01-01";
 /// Prints asked for one export at most (each holds careboard's print limit of posts).
 const MAX_PRINTS: usize = 50;
 
+/// The Bundle's outline for the API document; the resources in it are FHIR R4's own
+/// (<https://hl7.org/fhir/R4/bundle.html>), following JP Core where it has profiles.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "resourceType": "Bundle",
+    "id": "export-0190d000-0000-7000-8000-000000000001",
+    "type": "collection",
+    "timestamp": "2026-12-01T09:00:00+09:00",
+    "entry": [{ "resource": {
+        "resourceType": "Communication",
+        "id": "0190c000-0000-7000-8000-000000000001",
+        "status": "completed",
+        "priority": "urgent",
+        "subject": { "reference": "Patient/0190d000-0000-7000-8000-000000000001" },
+        "sent": "2026-11-30T10:15:00+09:00",
+        "sender": { "reference": "Practitioner/0190a000-0000-7000-8000-000000000001" },
+        "payload": [{ "contentString": "発熱38.2度。主治医に連絡済み。" }]
+    } }]
+}))]
+pub struct FhirBundle {
+    /// Always `Bundle`.
+    #[serde(rename = "resourceType")]
+    resource_type: String,
+    /// `export-` and the recipient's id.
+    id: String,
+    /// Always `collection`: the record as kept on the board, not one attested document.
+    #[serde(rename = "type")]
+    kind: String,
+    /// When the export was made (RFC 3339).
+    timestamp: String,
+    /// `SUBSETTED` in `meta.tag` when the record could not be gathered whole; absent otherwise.
+    #[schema(value_type = Option<Object>)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<serde_json::Value>,
+    /// `Patient`, `Organization`, `Practitioner`, `PractitionerRole`, `CareTeam`,
+    /// `Communication` and `DocumentReference` resources, each as `{"resource": {...}}`.
+    #[schema(value_type = Vec<Object>)]
+    entry: Vec<serde_json::Value>,
+}
+
 /// The media type FHIR defines for its JSON.
 pub const FHIR_JSON: &str = "application/fhir+json";
 
@@ -163,7 +203,7 @@ pub(crate) async fn record(
 #[utoipa::path(get, path = "/api/v1/recipients/{id}/fhir",
     params(("id" = String, Path, description = "The recipient")),
     responses(
-        (status = 200, content_type = "application/fhir+json", body = Object,
+        (status = 200, content_type = "application/fhir+json", body = FhirBundle,
             description = "A FHIR R4 Bundle of type collection"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
