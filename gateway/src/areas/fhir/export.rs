@@ -219,3 +219,40 @@ pub async fn api_fhir(
     )
         .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_late_evening_in_utc_is_the_next_day_in_japan() {
+        assert_eq!(
+            japan_day("2026-11-30T15:30:00Z"),
+            NaiveDate::from_ymd_opt(2026, 12, 1)
+        );
+        assert_eq!(japan_day("not a time"), None);
+    }
+
+    #[test]
+    fn replies_follow_their_post_and_files_point_at_the_board() {
+        let posts = vec![pb::Post {
+            id: "p1".into(),
+            files: vec![pb::BoardFile {
+                id: "f1".into(),
+                name: "写真.jpg".into(),
+                mime: "image/jpeg".into(),
+                ..pb::BoardFile::default()
+            }],
+            replies: vec![pb::Post {
+                id: "r1".into(),
+                ..pb::Post::default()
+            }],
+            ..pb::Post::default()
+        }];
+        let flat = flatten("b1", posts);
+        assert_eq!(flat.len(), 2);
+        assert_eq!(flat[0].parent_id, "");
+        assert_eq!(flat[1].parent_id, "p1");
+        assert_eq!(flat[0].files[0].url, "/api/v1/boards/b1/files/f1");
+    }
+}
