@@ -7,7 +7,7 @@
 //! The JP Core `StructureDefinition`s are not checked: no package registry the project reaches
 //! carries them, so the Bundle is validated against FHIR R4 (`tests/fhir/validate_bundle.py`).
 
-use crate::world::{World, member, register, wait_until, world};
+use crate::world::{World, member, register, wait_until, world, world_with};
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, RgbImage};
 use proto::careboard as pb;
@@ -344,4 +344,35 @@ async fn csv_of_the_period(w: &World, board: &str, written: &[Written], reply: &
             .contains(&format!("/boards/{board}/export.csv?from=")),
         "the print view links to the CSV"
     );
+}
+
+/// A city that lets only the representative export: a member is refused, the representative is
+/// answered, and the CSV of the print stays the team's.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_city_may_keep_the_export_to_the_representative() {
+    let w = world_with(
+        "rk-board-fhir-rep-",
+        &[("BOARD_EXPORT_BY", "representative")],
+    )
+    .await;
+    let mut grpc = w.careboard();
+    let rep = World::actor(&w.care_manager, &w.care, Role::Staff);
+    let board = register(&mut grpc, &rep, "高萩 代表子", "タカハギ ダイヒョウコ").await;
+    grpc.add_member(member(&rep, &board, &w.nurse.id))
+        .await
+        .unwrap();
+    let fhir = format!("/api/v1/recipients/{board}/fhir");
+    let nurse = w.session(&w.nursing, &w.nurse).await;
+    let refused = nurse.get(&fhir).await.unwrap();
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    let manager = w.session(&w.care, &w.care_manager).await;
+    let got = manager.get_raw(&fhir).await.unwrap();
+    assert_eq!(got.status(), 200);
+    let bundle: Value = got.json().await.unwrap();
+    validate(&bundle, w.dir.path());
+    let csv = nurse
+        .get_raw(&format!("/api/v1/boards/{board}/export.csv"))
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
 }

@@ -43,6 +43,8 @@ pub struct Careboard {
     correction_window: chrono::Duration,
     /// Where board files are kept.
     shelf: files::Shelf,
+    /// Who may export a record (the city's setting).
+    export_by: crate::domain::ExportBy,
 }
 
 fn proto_actor(actor: &Actor) -> proto::common::Actor {
@@ -74,10 +76,17 @@ impl Careboard {
             clock,
             relay,
             shelf,
+            export_by: crate::domain::ExportBy::default(),
             correction_window: chrono::Duration::hours(
                 crate::domain::correction::DEFAULT_WINDOW_HOURS,
             ),
         }
+    }
+
+    #[must_use]
+    pub fn with_export_by(mut self, by: crate::domain::ExportBy) -> Self {
+        self.export_by = by;
+        self
     }
 
     #[must_use]

@@ -3,7 +3,7 @@
 use super::Careboard;
 use super::board::{MAX_PAGE, PAGE, PostView};
 use crate::domain::search::{self, QueryError};
-use crate::domain::{Actor, DomainError, may_read, post};
+use crate::domain::{Actor, DomainError, may_export, may_read, post};
 use crate::error::Result;
 use crate::store::{Filter, Store};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -129,7 +129,13 @@ impl Careboard {
             "board.print"
         };
         let access = self
-            .access(actor, recipient, action, |a, x| may_read(a, x.membership))
+            .access(actor, recipient, action, |a, x| {
+                if period.export {
+                    may_export(a, x.membership, self.export_by)
+                } else {
+                    may_read(a, x.membership)
+                }
+            })
             .await?;
         let day = |raw: &str, field: &'static str| {
             NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
