@@ -1,7 +1,8 @@
 //! Gathers one recipient's record from careboard and maps it with `fhir-export`.
 //!
 //! Every post is asked of careboard's print (`PrintBoard` with `export`, recorded in the trail as
-//! `recipient.export`; only current members of the team are answered, never the operator). A
+//! `recipient.export`; careboard answers current members of the team, or only its representative
+//! if the city says so, never the operator). A
 //! print holds at most its limit of posts, so a longer record is asked again from the day the
 //! last answer stopped at. Should that still not reach the end (more posts on one day than a
 //! print holds, or more pages than an export asks), the Bundle carries FHIR's own `SUBSETTED`
@@ -198,7 +199,8 @@ pub(crate) async fn record(
 /// profiles: `Patient`, the team as `CareTeam` with `Practitioner`, `PractitionerRole` and
 /// `Organization`, each post and reply as `Communication` (urgent as priority `urgent`), each
 /// attached file as `DocumentReference` pointing at `/api/v1/boards/{id}/files/{file}` (no bytes
-/// inline). For current members of the team only; recorded in the audit trail as an export. A
+/// inline). For current members of the team only (or its representative, as the city sets);
+/// recorded in the audit trail as an export. A
 /// record too long to gather whole is tagged `SUBSETTED` in `meta.tag`.
 #[utoipa::path(get, path = "/api/v1/recipients/{id}/fhir",
     params(("id" = String, Path, description = "The recipient")),
