@@ -125,7 +125,7 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
 /// every other route sits behind `auth::require_certificate`.
 fn app(state: AppState) -> Router {
     use areas::{
-        accounts, announcements, applications, audit, board, certificates, incidents, mail,
+        accounts, announcements, applications, audit, board, certificates, fhir, incidents, mail,
         offices, portal, recipients, report, session, team,
     };
     let public = Router::new()
@@ -148,6 +148,7 @@ fn app(state: AppState) -> Router {
         .merge(recipients::protected())
         .merge(team::protected())
         .merge(board::protected())
+        .merge(fhir::protected())
         .merge(incidents::protected())
         .merge(report::protected())
         .merge(audit::protected())

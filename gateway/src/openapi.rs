@@ -59,6 +59,8 @@ use utoipa::OpenApi;
         crate::areas::board::reads::api_shown,
         crate::areas::board::files::upload,
         crate::areas::board::files::api_download,
+        crate::areas::fhir::export::api_fhir,
+        crate::areas::board::export::api,
     ),
     components(schemas(crate::edge::error::ErrorBody, crate::edge::error::ErrorDetail))
 )]
@@ -135,4 +137,35 @@ impl utoipa::Modify for IdempotencyKey {
 
 pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_exports_are_documented_with_their_media_types() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        let fhir = &doc["paths"]["/api/v1/recipients/{id}/fhir"]["get"]["responses"];
+        assert!(
+            fhir["200"]["content"]["application/fhir+json"].is_object(),
+            "{fhir}"
+        );
+        assert!(fhir["403"]["content"]["application/json"].is_object());
+        let bundle = &doc["components"]["schemas"]["FhirBundle"];
+        assert_eq!(bundle["example"]["resourceType"], "Bundle", "{bundle}");
+        assert!(bundle["properties"]["resourceType"].is_object(), "{bundle}");
+        let csv = &doc["paths"]["/api/v1/boards/{id}/export.csv"]["get"];
+        assert!(
+            csv["responses"]["200"]["content"]["text/csv"].is_object(),
+            "{csv}"
+        );
+        let params: Vec<&str> = csv["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        assert_eq!(params, ["id", "from", "to"]);
+    }
 }

@@ -1,5 +1,6 @@
 //! Every developer command, in Rust: `cargo xtask run` (the whole system locally),
-//! `cargo xtask test` (every check and test), `cargo xtask bench <name>`.
+//! `cargo xtask test` (every check and test), `cargo xtask bench <name>`, `cargo xtask tools`
+//! (only the pinned tools the tests use: the venv and the FHIR schema).
 
 mod bench;
 mod demo;
@@ -20,8 +21,12 @@ fn main() -> anyhow::Result<()> {
         Some("run") => run::run(&root(), args.iter().any(|a| a == "--demo")),
         Some("test") => test::test(&root()),
         Some("bench") => bench::bench(&root(), args.get(1).map(String::as_str)),
+        Some("tools") => {
+            tools::venv_python(&root())?;
+            tools::ensure_fhir_schema(&root()).map(drop)
+        }
         _ => {
-            eprintln!("usage: cargo xtask <run [--demo] | test | bench NAME>");
+            eprintln!("usage: cargo xtask <run [--demo] | test | bench NAME | tools>");
             eprintln!("  run    start the whole system on this machine (https://localhost:8443)");
             eprintln!(
                 "         --demo: and seed a sample city (offices, staff, boards) through its API"
@@ -29,6 +34,7 @@ fn main() -> anyhow::Result<()> {
             eprintln!(
                 "  test   formatting, lints, every test (unit, cross-service, browser) and the k8s manifests"
             );
+            eprintln!("  tools  the pinned tools the tests use (venv, FHIR schema), nothing else");
             eprintln!("  bench  tls: the gateway's TLS termination against nginx (release build)");
             eprintln!(
                 "         photos: memory during 20 uploads of 10 MB, upload MB/s, a page of photos (release build)"

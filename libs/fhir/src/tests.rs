@@ -50,6 +50,7 @@ fn record() -> Record {
         members,
         posts,
         exported_at: "2026-12-01T09:00:00+09:00".into(),
+        incomplete: false,
     }
 }
 
@@ -135,4 +136,59 @@ fn withdrawn_post_leaves_without_text() {
     let c = of_type(&b, "Communication")[2];
     assert_eq!(c["status"], "entered-in-error");
     assert!(c.get("payload").is_none());
+}
+
+#[test]
+fn files_are_referenced_not_inlined() {
+    let mut r = record();
+    r.posts[1].files.push(File {
+        id: "0190e000-0000-7000-8000-000000000001".into(),
+        name: "床ずれ.jpg".into(),
+        mime: "image/jpeg".into(),
+        bytes: 2048,
+        url: "/api/v1/boards/x/files/0190e000-0000-7000-8000-000000000001".into(),
+    });
+    let b = bundle(&r);
+    let docs = of_type(&b, "DocumentReference");
+    assert_eq!(docs.len(), 1);
+    let a = &docs[0]["content"][0]["attachment"];
+    assert_eq!(a["title"], "床ずれ.jpg");
+    assert_eq!(a["contentType"], "image/jpeg");
+    assert_eq!(a["size"], 2048);
+    assert!(a.get("data").is_none());
+    assert_eq!(
+        docs[0]["context"]["related"][0]["reference"],
+        format!("Communication/{}", r.posts[1].id)
+    );
+    assert!(b.get("meta").is_none());
+}
+
+#[test]
+fn an_incomplete_record_says_so() {
+    let mut r = record();
+    r.incomplete = true;
+    let b = bundle(&r);
+    assert_eq!(b["meta"]["tag"][0]["code"], "SUBSETTED");
+    assert_eq!(b["meta"]["tag"][0]["system"], SUBSETTED_SYSTEM);
+}
+
+#[test]
+fn an_author_who_left_the_team_is_still_named() {
+    let mut r = record();
+    r.posts[4].author_user_id = "0190a000-0000-7000-8000-000000000009".into();
+    r.posts[4].author_name = "退職 太郎".into();
+    r.posts[5].author_user_id = r.posts[4].author_user_id.clone();
+    let b = bundle(&r);
+    let people = of_type(&b, "Practitioner");
+    assert_eq!(
+        people.len(),
+        4,
+        "the three members and the one who left, once"
+    );
+    let former = people
+        .iter()
+        .find(|p| p["id"] == r.posts[4].author_user_id.as_str())
+        .expect("the former member");
+    assert_eq!(former["name"][0]["text"], "退職 太郎");
+    assert_eq!(of_type(&b, "PractitionerRole").len(), 3);
 }

@@ -1,5 +1,6 @@
 //! careboard's own settings, beside the ones every service shares.
 
+use crate::domain::ExportBy;
 use crate::files::rebuild::Bounds;
 use chrono::Duration;
 use common::config::{ConfigError, Vars};
@@ -18,6 +19,20 @@ pub fn correction_window(vars: &Vars) -> Result<Duration, ConfigError> {
         u16::try_from(crate::domain::correction::DEFAULT_WINDOW_HOURS).unwrap_or(24),
     )?;
     Ok(Duration::hours(i64::from(hours)))
+}
+
+/// Who may export a record to another system (`BOARD_EXPORT_BY`): `team` (every current member,
+/// the default) or `representative` (the team's representative only).
+pub fn export_by(vars: &Vars) -> Result<ExportBy, ConfigError> {
+    const NAME: &str = "BOARD_EXPORT_BY";
+    match vars.get(NAME)?.as_deref() {
+        None | Some("team") => Ok(ExportBy::Team),
+        Some("representative") => Ok(ExportBy::Representative),
+        Some(_) => Err(ConfigError::Invalid {
+            name: NAME.to_owned(),
+            reason: "expected team or representative".to_owned(),
+        }),
+    }
 }
 
 /// Board files: the size limit per file (`BOARD_FILE_MAX_BYTES`, 10 MB by default) and how long
@@ -48,5 +63,14 @@ mod tests {
         assert_eq!(correction_window(&drill).unwrap(), Duration::zero());
         let bad = Vars::from_pairs([("BOARD_CORRECTION_WINDOW_HOURS", "一日")]);
         assert!(correction_window(&bad).is_err());
+    }
+
+    #[test]
+    fn the_team_exports_unless_the_city_says_the_representative() {
+        let none: [(&str, &str); 0] = [];
+        assert_eq!(export_by(&Vars::from_pairs(none)).unwrap(), ExportBy::Team);
+        let rep = Vars::from_pairs([("BOARD_EXPORT_BY", "representative")]);
+        assert_eq!(export_by(&rep).unwrap(), ExportBy::Representative);
+        assert!(export_by(&Vars::from_pairs([("BOARD_EXPORT_BY", "代表者")])).is_err());
     }
 }

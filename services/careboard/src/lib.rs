@@ -38,7 +38,8 @@ pub async fn serve(vars: &Vars) -> anyhow::Result<()> {
     let shelf = service::Shelf::new(files::objects::Objects::from_vars(vars)?, bounds, grace);
     let careboard = Arc::new(
         service::Careboard::new(store.clone(), directory, clock, rt.relay_waker(), shelf)
-            .with_correction_window(config::correction_window(vars)?),
+            .with_correction_window(config::correction_window(vars)?)
+            .with_export_by(config::export_by(vars)?),
     );
     rt.spawn(service::sweep_files_forever(
         careboard.clone(),

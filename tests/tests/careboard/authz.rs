@@ -15,7 +15,7 @@ type Row<'a> = (&'static str, Actor, Option<(&'a Office, &'a Person)>);
 
 /// Every careboard RPC that takes an actor (`ListBoardChoices` takes none: it answers the fixed
 /// lists of the forms), and the gateway's pages and streams of a board.
-const ENDPOINTS: [&str; 38] = [
+const ENDPOINTS: [&str; 40] = [
     "ListMyRecipients",
     "RegisterRecipient",
     "GetRecipient",
@@ -49,6 +49,8 @@ const ENDPOINTS: [&str; 38] = [
     "page /boards/{id}/events",
     "page /boards/{id}/search?q=転倒",
     "page /boards/{id}/print",
+    "page /boards/{id}/export.csv",
+    "page /api/v1/recipients/{id}/fhir",
     "page /boards/{id}/posts/{post}/history",
     "page POST /boards/{id}/reads",
     "page /recipients/{id}",
@@ -409,6 +411,7 @@ async fn call(
                 recipient_id: board.into(),
                 from: "2026-01-01".into(),
                 to: "2026-12-31".into(),
+                export: false,
             })
             .await
             .map(drop),

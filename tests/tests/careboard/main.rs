@@ -7,6 +7,7 @@
 
 mod authz;
 mod consents;
+mod fhir;
 mod files;
 mod files_authz;
 mod files_crash;

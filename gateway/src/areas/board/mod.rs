@@ -1,6 +1,7 @@
 //! The board (連絡帳): the timeline, posting, read marks, acknowledgements and live updates.
 
 pub mod api;
+pub mod export;
 pub mod files;
 pub mod pages;
 pub mod reads;
@@ -38,4 +39,5 @@ pub fn protected() -> Router<AppState> {
         .route("/api/v1/boards/{id}/files/{file}", get(files::api_download))
         .route("/boards/{id}/files/{file}/{variant}", get(files::page))
         .merge(search::routes())
+        .merge(export::routes())
 }

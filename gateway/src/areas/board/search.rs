@@ -49,7 +49,7 @@ pub(super) async fn search(
         .into_inner())
 }
 
-fn search_failure(mut f: Failure) -> Failure {
+pub(super) fn search_failure(mut f: Failure) -> Failure {
     if f.code == "invalid_field" {
         match f.fields.first().map(|(field, _)| field.as_str()) {
             Some("category") => "分類は一覧から選んでください。",
@@ -136,15 +136,18 @@ pub async fn api_search(
     }))
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// A period in Japan's dates, both included; empty for the last month.
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
 pub struct PrintQuery {
-    from: String,
-    to: String,
+    /// `YYYY-MM-DD`, the first day.
+    pub from: String,
+    /// `YYYY-MM-DD`, the last day (included).
+    pub to: String,
 }
 
 /// Today in Japan, and the day a month before.
-fn last_month(state: &AppState) -> (String, String) {
+pub(super) fn last_month(state: &AppState) -> (String, String) {
     let today = (state.clock.now() + chrono::Duration::hours(9)).date_naive();
     let from = today - chrono::Duration::days(30);
     (from.to_string(), today.to_string())
@@ -170,6 +173,7 @@ pub async fn print_page(
             recipient_id: id.clone(),
             from: from.clone(),
             to: to.clone(),
+            export: false,
         })
         .await
         .map_err(|s| search_failure(s.into()));

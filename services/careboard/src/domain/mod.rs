@@ -90,6 +90,25 @@ pub fn may_read(actor: &Actor, membership: Membership) -> Result<(), DomainError
     Ok(())
 }
 
+/// Who may export a recipient's record to another system (the FHIR export): the city's choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExportBy {
+    /// Every current member of the team, as for reading.
+    #[default]
+    Team,
+    /// Only the team's representative (代表者).
+    Representative,
+}
+
+/// Exporting the whole record: as reading, or only the representative if the city says so.
+pub fn may_export(actor: &Actor, membership: Membership, by: ExportBy) -> Result<(), DomainError> {
+    may_read(actor, membership)?;
+    if by == ExportBy::Representative && membership != Membership::Representative {
+        return Err(DomainError::Forbidden);
+    }
+    Ok(())
+}
+
 /// Writing (posting, marking, updating info): current members of an open board.
 pub fn may_write(actor: &Actor, membership: Membership, closed: bool) -> Result<(), DomainError> {
     may_read(actor, membership)?;
@@ -169,6 +188,16 @@ mod tests {
             Err(DomainError::Forbidden)
         );
         assert!(may_read(&staff, Membership::Member).is_ok());
+        assert!(may_export(&staff, Membership::Member, ExportBy::Team).is_ok());
+        assert_eq!(
+            may_export(&staff, Membership::Member, ExportBy::Representative),
+            Err(DomainError::Forbidden)
+        );
+        assert!(may_export(&staff, Membership::Representative, ExportBy::Representative).is_ok());
+        assert_eq!(
+            may_export(&actor(Role::Operator), Membership::None, ExportBy::Team),
+            Err(DomainError::Forbidden)
+        );
         assert_eq!(
             may_read(&actor(Role::Operator), Membership::Representative),
             Err(DomainError::Forbidden)
@@ -184,6 +213,16 @@ mod tests {
     fn a_closed_board_is_read_only() {
         let staff = actor(Role::OfficeAdmin);
         assert!(may_read(&staff, Membership::Member).is_ok());
+        assert!(may_export(&staff, Membership::Member, ExportBy::Team).is_ok());
+        assert_eq!(
+            may_export(&staff, Membership::Member, ExportBy::Representative),
+            Err(DomainError::Forbidden)
+        );
+        assert!(may_export(&staff, Membership::Representative, ExportBy::Representative).is_ok());
+        assert_eq!(
+            may_export(&actor(Role::Operator), Membership::None, ExportBy::Team),
+            Err(DomainError::Forbidden)
+        );
         assert_eq!(
             may_write(&staff, Membership::Member, true),
             Err(DomainError::Closed)

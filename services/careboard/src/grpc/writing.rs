@@ -2,7 +2,7 @@
 
 use super::convert::{post, time};
 use super::decode::{actor, id, ids, once};
-use crate::service::{Asked, Careboard, Found};
+use crate::service::{Asked, Careboard, Found, Period};
 use proto::careboard as pb;
 use tonic::{Request, Response, Status};
 
@@ -142,8 +142,11 @@ pub(super) async fn print_board(
         .print(
             &actor,
             id(&req.recipient_id, "recipient_id")?,
-            &req.from,
-            &req.to,
+            &Period {
+                from: &req.from,
+                to: &req.to,
+                export: req.export,
+            },
         )
         .await?;
     Ok(Response::new(found(f)))

@@ -18,7 +18,7 @@ pub use board::{NewPost, PostView};
 pub use files::{MAX_FILES_PER_POST, Shelf, sweep_files_forever};
 pub use incidents::IncidentView;
 pub use recipients::{RecipientView, Registered};
-pub use search::{Asked, Found, index_pending_posts};
+pub use search::{Asked, Found, Period, index_pending_posts};
 pub use write::Once;
 
 use crate::directory::{Directory, DirectoryError, Person};
@@ -43,6 +43,8 @@ pub struct Careboard {
     correction_window: chrono::Duration,
     /// Where board files are kept.
     shelf: files::Shelf,
+    /// Who may export a record (the city's setting).
+    export_by: crate::domain::ExportBy,
 }
 
 fn proto_actor(actor: &Actor) -> proto::common::Actor {
@@ -74,10 +76,17 @@ impl Careboard {
             clock,
             relay,
             shelf,
+            export_by: crate::domain::ExportBy::default(),
             correction_window: chrono::Duration::hours(
                 crate::domain::correction::DEFAULT_WINDOW_HOURS,
             ),
         }
+    }
+
+    #[must_use]
+    pub fn with_export_by(mut self, by: crate::domain::ExportBy) -> Self {
+        self.export_by = by;
+        self
     }
 
     #[must_use]

@@ -3,7 +3,7 @@
 use super::Careboard;
 use super::board::{MAX_PAGE, PAGE, PostView};
 use crate::domain::search::{self, QueryError};
-use crate::domain::{Actor, DomainError, may_read, post};
+use crate::domain::{Actor, DomainError, may_export, may_read, post};
 use crate::error::Result;
 use crate::store::{Filter, Store};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -35,6 +35,15 @@ pub struct Asked<'a> {
     pub urgent_only: bool,
     pub cursor: Option<Uuid>,
     pub limit: u32,
+}
+
+/// The period a print covers (dates in Japan, both included), and whether the record leaves the
+/// system with it: an export is recorded as `recipient.export`, so the trail tells a page printed
+/// for the office from a record handed to another system.
+pub struct Period<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    pub export: bool,
 }
 
 fn query_error(_: QueryError) -> DomainError {
@@ -107,24 +116,32 @@ impl Careboard {
     }
 
     /// The print view (印刷): the posts of `[from, to]` (dates in Japan), oldest first, with
-    /// their replies. Printing is recorded as such.
+    /// their replies. Printing is recorded as such, an export as an export.
     pub async fn print(
         &self,
         actor: &Actor,
         recipient: Uuid,
-        from: &str,
-        to: &str,
+        period: &Period<'_>,
     ) -> Result<Found> {
+        let action = if period.export {
+            "recipient.export"
+        } else {
+            "board.print"
+        };
         let access = self
-            .access(actor, recipient, "board.print", |a, x| {
-                may_read(a, x.membership)
+            .access(actor, recipient, action, |a, x| {
+                if period.export {
+                    may_export(a, x.membership, self.export_by)
+                } else {
+                    may_read(a, x.membership)
+                }
             })
             .await?;
         let day = |raw: &str, field: &'static str| {
             NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
                 .map_err(|_| DomainError::invalid(field))
         };
-        let (from, to) = (day(from, "from")?, day(to, "to")?);
+        let (from, to) = (day(period.from, "from")?, day(period.to, "to")?);
         let end = to.succ_opt().ok_or_else(|| DomainError::invalid("to"))?;
         if from > to {
             return Err(DomainError::invalid("to").into());
@@ -138,7 +155,7 @@ impl Careboard {
         rows.truncate(PRINT_LIMIT);
         self.audit_read(
             actor,
-            "board.print",
+            action,
             recipient,
             json!({ "from": from.to_string(), "to": to.to_string(), "posts": rows.len() }),
         )
