@@ -9,6 +9,14 @@
     return;
   }
   document.documentElement.classList.add("board-js");
+
+  // 分類で絞り込む: choosing a category shows it at once (the button is for pages without script).
+  var filter = document.getElementById("category-filter");
+  if (filter) {
+    filter.addEventListener("change", function () {
+      filter.form.submit();
+    });
+  }
   var board = timeline.dataset.board;
   var csrf = timeline.dataset.csrf;
   var pinned = document.getElementById("pinned");

@@ -352,6 +352,8 @@ pub struct BoardPage<'a> {
     pub next_cursor: &'a str,
     pub older: bool,
     pub categories: &'a [String],
+    /// The category the timeline is narrowed to (empty: every post).
+    pub category: &'a str,
     pub limit: u32,
     /// What was typed when the post was refused: shown again, not lost.
     pub draft: &'a str,

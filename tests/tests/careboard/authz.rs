@@ -319,6 +319,7 @@ async fn call(
                 recipient_id: board.into(),
                 cursor: String::new(),
                 limit: 0,
+                category: String::new(),
             })
             .await
             .map(drop),

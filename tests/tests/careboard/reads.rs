@@ -88,6 +88,7 @@ async fn a_post_is_read_only_once_the_page_reports_it_shown() {
         recipient_id: board.clone(),
         cursor: String::new(),
         limit: 0,
+        category: String::new(),
     })
     .await
     .unwrap();

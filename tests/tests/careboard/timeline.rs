@@ -100,3 +100,62 @@ async fn the_timeline_pages_newest_first_and_shows_each_post_once() {
     })
     .await;
 }
+
+/// 分類で絞り込む: the page shows the chosen category's posts only, pages on with the filter kept,
+/// and a category the board does not have is a clear 400.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_timeline_narrowed_to_a_category_shows_only_its_posts() {
+    let w = world("rk-board-category-").await;
+    let mut grpc = w.careboard();
+    let rep = World::actor(&w.care_manager, &w.care, Role::Staff);
+    let board = register(&mut grpc, &rep, "高萩 分子", "タカハギ ブンコ").await;
+    let mut vitals = Vec::new();
+    for i in 0..120 {
+        let category = if i % 2 == 0 { "バイタル" } else { "服薬" };
+        let p = grpc
+            .create_post(pb::CreatePostRequest {
+                actor: Some(rep.clone()),
+                recipient_id: board.clone(),
+                body: format!("記録 {i}"),
+                category: category.into(),
+                urgent: false,
+                file_ids: Vec::new(),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        if category == "バイタル" {
+            vitals.push(p.id);
+        }
+    }
+    let manager = w.session(&w.care, &w.care_manager).await;
+    let category = "%E3%83%90%E3%82%A4%E3%82%BF%E3%83%AB";
+    let first = manager
+        .get(&format!("/boards/{board}?category={category}"))
+        .await
+        .unwrap();
+    assert_eq!(first.status, 200);
+    let page = html(&first);
+    let mut shown = post_ids(page);
+    assert!(
+        !shown.is_empty() && shown.iter().all(|id| vitals.contains(id)),
+        "only バイタル"
+    );
+    assert!(page.contains("「バイタル」の書き込みだけを表示しています。"));
+    let older = older_link(page).expect("60 バイタル posts fill more than a page");
+    assert!(
+        older.contains("category="),
+        "the next page keeps the filter: {older}"
+    );
+    let second = manager.get(&older).await.unwrap();
+    shown.extend(post_ids(html(&second)));
+    shown.sort();
+    let mut want = vitals.clone();
+    want.sort();
+    assert_eq!(shown, want, "every バイタル post once, no other");
+    let unknown = manager
+        .get(&format!("/boards/{board}?category=%E5%A4%A9%E6%B0%97"))
+        .await
+        .unwrap();
+    assert_eq!(unknown.status, 400, "{}", html(&unknown));
+}

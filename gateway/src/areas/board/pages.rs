@@ -36,6 +36,8 @@ pub async fn files_script() -> Response {
 #[serde(default)]
 pub struct PageQuery {
     cursor: String,
+    /// 分類で絞り込む: one of the board's categories, or empty for every post.
+    category: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -53,7 +55,7 @@ async fn board_page(
     state: &AppState,
     user: &Principal,
     id: &str,
-    cursor: &str,
+    page: &PageQuery,
     draft: Option<(&PostForm, &Failure)>,
     focus: &str,
 ) -> Result<Html<String>, Failure> {
@@ -62,10 +64,19 @@ async fn board_page(
         .list_posts(pb::ListPostsRequest {
             actor: Some(user.actor()),
             recipient_id: id.to_owned(),
-            cursor: cursor.to_owned(),
+            cursor: page.cursor.clone(),
             limit: 0,
+            category: page.category.clone(),
         })
-        .await?
+        .await
+        .map_err(|s| {
+            let f = Failure::from(s);
+            if f.code == "invalid_field" {
+                Failure::bad_request("その分類はありません。分類を選び直してください。")
+            } else {
+                f
+            }
+        })?
         .into_inner();
     let choices = state.choices.board(&state.clients).await?;
     let (body, category, urgent, files, error) = match draft {
@@ -107,6 +118,7 @@ async fn board_page(
         older: !timeline.next_cursor.is_empty(),
         next_cursor: &timeline.next_cursor,
         categories: &choices.categories,
+        category: &page.category,
         limit: choices.post_limit,
         draft: body,
         draft_category: category,
@@ -123,7 +135,7 @@ pub async fn page(
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, PageError> {
-    Ok(board_page(&state, &user, &id, &q.cursor, None, "").await?)
+    Ok(board_page(&state, &user, &id, &q, None, "").await?)
 }
 
 pub async fn post_form(
@@ -154,7 +166,15 @@ pub async fn post_form(
                 return Err(f.into());
             }
             // The text comes back in the form: nothing typed on a visit is lost.
-            let page = board_page(&state, &user, &id, "", Some((&form, &f)), "").await?;
+            let page = board_page(
+                &state,
+                &user,
+                &id,
+                &PageQuery::default(),
+                Some((&form, &f)),
+                "",
+            )
+            .await?;
             Ok((f.status, page).into_response())
         }
     }
@@ -178,7 +198,7 @@ pub async fn post_fragment(
     Path((id, post)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
     if reads::navigated(&headers) {
-        return Ok(board_page(&state, &user, &id, "", None, &post).await?);
+        return Ok(board_page(&state, &user, &id, &PageQuery::default(), None, &post).await?);
     }
     let p = reads::one_post(&state, &user, &id, &post).await?;
     Ok(fragment(&user, &id, p))

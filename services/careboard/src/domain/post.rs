@@ -32,6 +32,19 @@ pub enum PostError {
     Nul,
 }
 
+/// A category asked for by a reader's filter: one of the board's, or `None` for every post.
+pub fn filter(category: &str) -> Result<Option<&'static str>, PostError> {
+    match category {
+        "" => Ok(None),
+        c => CATEGORIES
+            .iter()
+            .find(|k| **k == c)
+            .copied()
+            .map(Some)
+            .ok_or(PostError::UnknownCategory),
+    }
+}
+
 pub fn validate(body: &str, category: &str, urgent: bool) -> Result<Post, PostError> {
     // Counted as the page's counter counts: one character per line break.
     if body.contains('\0') {

@@ -107,6 +107,7 @@ impl pb::careboard_server::Careboard for CareboardGrpc {
                 id(&req.recipient_id, "recipient_id")?,
                 cursor,
                 req.limit,
+                &req.category,
             )
             .await?;
         Ok(Response::new(pb::ListPostsResponse {

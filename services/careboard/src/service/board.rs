@@ -155,7 +155,9 @@ impl Careboard {
         recipient: Uuid,
         cursor: Option<Uuid>,
         limit: u32,
+        category: &str,
     ) -> Result<Timeline> {
+        let category = post::filter(category).map_err(|_| DomainError::invalid("category"))?;
         let access = self
             .access(actor, recipient, "board.read", |a, x| {
                 may_read(a, x.membership)
@@ -167,7 +169,7 @@ impl Careboard {
         };
         let mut rows = self
             .store
-            .timeline(recipient, cursor, i64::from(limit) + 1)
+            .timeline(recipient, cursor, category, i64::from(limit) + 1)
             .await?;
         let more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
@@ -176,7 +178,7 @@ impl Careboard {
             actor,
             "board.read",
             recipient,
-            json!({ "cursor": cursor, "posts": rows.len() }),
+            json!({ "cursor": cursor, "category": category, "posts": rows.len() }),
         )
         .await?;
         let mut shown = if cursor.is_none() && !access.closed {

@@ -47,15 +47,18 @@ impl Store {
         &self,
         recipient: Uuid,
         before: Option<Uuid>,
+        category: Option<&str>,
         limit: i64,
     ) -> Result<Vec<PostRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {POST} FROM posts p LEFT JOIN inactive_users i ON i.user_id = p.author_user_id \
-             WHERE p.recipient_id = $1 AND p.parent_id IS NULL AND ($2::uuid IS NULL OR p.id < $2) ORDER BY p.id DESC LIMIT $3"
+             WHERE p.recipient_id = $1 AND p.parent_id IS NULL AND ($2::uuid IS NULL OR p.id < $2) \
+             AND ($4::text IS NULL OR p.category = $4) ORDER BY p.id DESC LIMIT $3"
         )))
         .bind(recipient)
         .bind(before)
         .bind(limit)
+        .bind(category)
         .fetch_all(&self.pool)
         .await?)
     }
