@@ -1,6 +1,6 @@
 //! An S3-compatible server on the file system, for the tests that keep board files in S3: the
 //! `s3s` protocol layer over `s3s-fs`, one bucket and one key pair. Every request must carry a
-//! valid SigV4 signature, as with a real store, so a client that signs wrongly fails here too.
+//! valid `SigV4` signature, as with a real store, so a client that signs wrongly fails here too.
 //!
 //! Settings from the environment: `S3_ROOT` (the directory; the bucket is a folder in it, each
 //! object a file under that), `S3_ADDR` (`127.0.0.1:PORT`), `S3_BUCKET`, `S3_ACCESS_KEY_ID` and
