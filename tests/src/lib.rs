@@ -16,6 +16,7 @@ pub mod pki;
 pub mod postgres;
 pub mod process;
 pub mod routes;
+pub mod s3;
 pub mod samples;
 pub mod smtp;
 pub mod stack;

@@ -1,9 +1,10 @@
 //! Photos and documents on the board, through the gateway: a phone's photo is served upright
 //! and without its EXIF (GPS would reveal the patient's home), a PDF only as a download, both
 //! only to current members and never cached; every refused upload stores nothing; an upload no
-//! post takes is swept with its objects.
+//! post takes is swept with its objects. The same scenario runs with the files in a directory and
+//! in a real S3-compatible store.
 
-use crate::world::{World, count, member, register, wait_until, world_with};
+use crate::world::{Store, World, count, member, register, wait_until, world_on};
 use image::GenericImageView;
 use proto::common::Role;
 use serde_json::json;
@@ -16,7 +17,8 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-/// How many objects the store holds.
+/// How many objects the store holds: files under its directory (the S3 server keeps each object
+/// as a file in its bucket's folder, and its own bookkeeping beside that folder).
 fn objects(dir: &Path) -> usize {
     fn walk(p: &Path) -> usize {
         std::fs::read_dir(p).map_or(0, |entries| {
@@ -32,7 +34,7 @@ fn objects(dir: &Path) -> usize {
                 .sum()
         })
     }
-    walk(&dir.join("objects"))
+    walk(dir)
 }
 
 async fn upload(
@@ -50,7 +52,22 @@ async fn upload(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn photos_and_a_pdf_reach_the_team_rebuilt_and_no_one_else() {
-    let w = world_with("rk-board-files-", &[("BOARD_FILE_PENDING_SECONDS", "3")]).await;
+    photos_and_a_pdf(Store::Directory).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn photos_and_a_pdf_reach_the_team_rebuilt_and_no_one_else_from_s3() {
+    photos_and_a_pdf(Store::S3).await;
+}
+
+async fn photos_and_a_pdf(store: Store) {
+    let w = world_on(
+        "rk-board-files-",
+        &[("BOARD_FILE_PENDING_SECONDS", "3")],
+        store,
+    )
+    .await;
+    let store_dir = w.objects_dir();
     let mut grpc = w.careboard();
     let rep = World::actor(&w.care_manager, &w.care, Role::Staff);
     let board = register(&mut grpc, &rep, "高萩 写子", "タカハギ シャコ").await;
@@ -147,7 +164,7 @@ async fn photos_and_a_pdf_reach_the_team_rebuilt_and_no_one_else() {
     assert_eq!(status, 403, "a removed member cannot upload");
 
     // Each refusal is the uploader's to fix, says why, and leaves nothing behind.
-    let (rows, stored) = (count(&db, "board_files").await, objects(w.dir.path()));
+    let (rows, stored) = (count(&db, "board_files").await, objects(&store_dir));
     let truncated = {
         let p = sideways_photo();
         p[..p.len() / 2].to_vec()
@@ -177,24 +194,20 @@ async fn photos_and_a_pdf_reach_the_team_rebuilt_and_no_one_else() {
         rows,
         "no row for a refused file"
     );
-    assert_eq!(
-        objects(w.dir.path()),
-        stored,
-        "no object for a refused file"
-    );
+    assert_eq!(objects(&store_dir), stored, "no object for a refused file");
 
     // An upload no post takes is swept with its objects.
     let (status, orphan) = upload(&manager, &board, "unused.jpg", sideways_photo()).await;
     assert_eq!(status, 201, "{orphan}");
     let orphan = orphan["id"].as_str().unwrap().to_owned();
-    assert!(objects(w.dir.path()) > stored);
+    assert!(objects(&store_dir) > stored);
     wait_until(Duration::from_secs(20), async || {
         let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM board_files WHERE id = $1::uuid")
             .bind(&orphan)
             .fetch_one(&db)
             .await
             .unwrap();
-        rows == 0 && objects(w.dir.path()) == stored
+        rows == 0 && objects(&store_dir) == stored
     })
     .await;
     // The attached files stay.

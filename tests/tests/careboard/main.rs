@@ -16,6 +16,7 @@ mod idempotency;
 mod mail_and_live;
 mod races;
 mod reads;
+mod s3_server;
 mod search;
 mod stream_end;
 mod timeline;

@@ -7,6 +7,7 @@ use proto::common::{Actor, Role};
 use std::time::{Duration, Instant};
 use system_tests::api::Session;
 use system_tests::people::{self, NewPerson, Office, Person};
+use system_tests::s3::S3Server;
 use system_tests::{Stack, StackOptions};
 use tonic::transport::Channel;
 
@@ -23,8 +24,19 @@ pub struct World {
     pub leaver: Person,
     pub other_admin: Person,
     pub helper: Person,
-    /// The stack's directory (its object store is `objects/` in it).
+    /// The S3-compatible store careboard keeps its files in, when the world runs on one.
+    pub s3: Option<S3Server>,
+    /// The stack's directory (its local object store is `objects/` in it).
     pub dir: tempfile::TempDir,
+}
+
+/// Where careboard keeps the board's files in a world.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    /// A directory of the stack's (`file://`), as on a developer's machine.
+    Directory,
+    /// A real S3-compatible server, as in production.
+    S3,
 }
 
 pub async fn world(prefix: &str) -> World {
@@ -33,11 +45,21 @@ pub async fn world(prefix: &str) -> World {
 
 /// A world whose binaries run with `env` besides the test defaults.
 pub async fn world_with(prefix: &str, env: &[(&str, &str)]) -> World {
+    world_on(prefix, env, Store::Directory).await
+}
+
+/// A world whose binaries run with `env`, careboard keeping its files in `store`.
+pub async fn world_on(prefix: &str, env: &[(&str, &str)], store: Store) -> World {
     let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
     let mut options = StackOptions::for_test(dir.path());
     options
         .env
         .extend(env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    let s3 = match store {
+        Store::Directory => None,
+        Store::S3 => Some(S3Server::start(dir.path()).await.unwrap()),
+    };
+    options.env.extend(s3.iter().flat_map(S3Server::env));
     let stack = Stack::start(options).await.unwrap();
     let op = people::operator(&stack).await.unwrap();
     let certs = dir.path().join("devices");
@@ -115,6 +137,7 @@ pub async fn world_with(prefix: &str, env: &[(&str, &str)]) -> World {
         leaver,
         other_admin,
         helper,
+        s3,
         dir,
     }
 }
@@ -138,6 +161,13 @@ impl World {
     /// careboard's board files, reached as `careboard()` is.
     pub fn board_files(&self) -> BoardFilesClient<Channel> {
         BoardFilesClient::new(Self::channel_of(&self.stack))
+    }
+
+    /// The directory whose files are the objects careboard stored, whichever the store.
+    pub fn objects_dir(&self) -> std::path::PathBuf {
+        self.s3
+            .as_ref()
+            .map_or_else(|| self.dir.path().join("objects"), S3Server::bucket_dir)
     }
 
     pub fn actor(person: &Person, office: &Office, role: Role) -> Actor {
