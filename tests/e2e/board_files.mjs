@@ -4,26 +4,15 @@
 // next. The care manager's open page shows the post with its photos live. A file that is no
 // photo is refused with a reason in Japanese and the typed text stays. Nothing is wider than the
 // phone.
-import { launch, context, env, screenshot, expect, fitsWidth } from './lib.mjs';
+import { launch, env, screenshot, expect, fitsWidth, signIn } from './lib.mjs';
 
 const PHONE = { viewport: { width: 375, height: 667 }, hasTouch: true, isMobile: true };
 const base = env('GATEWAY_URL');
 const board = env('BOARD_ID');
 const browser = await launch();
 
-async function signIn(p12, password, login, secret, device) {
-  const ctx = await context(browser, { path: p12, password }, device);
-  const page = await ctx.newPage();
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=login_id]', login);
-  await page.fill('input[name=password]', secret);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${base}/home`);
-  return page;
-}
-
-const cm = await signIn(env('CM_P12'), env('CM_P12_PASSWORD'), env('CM_LOGIN'), env('CM_PASSWORD'));
-const nurse = await signIn(env('NS_P12'), env('NS_P12_PASSWORD'), env('NS_LOGIN'), env('NS_PASSWORD'), PHONE);
+const cm = await signIn(browser, base, env('CM_P12'), env('CM_P12_PASSWORD'), env('CM_LOGIN'), env('CM_PASSWORD'));
+const nurse = await signIn(browser, base, env('NS_P12'), env('NS_P12_PASSWORD'), env('NS_LOGIN'), env('NS_PASSWORD'), PHONE);
 await cm.goto(`${base}/boards/${board}`);
 await cm.waitForSelector('#live-status:not([hidden])');
 await nurse.goto(`${base}/boards/${board}`);

@@ -3,7 +3,7 @@
 // says 編集済み and its history keeps the earlier text; a search for a two-character word marks
 // it and leads to the post; the print view shows the period with the reply. Nothing is wider
 // than the phone.
-import { launch, context, env, screenshot, expect, fitsWidth } from './lib.mjs';
+import { launch, env, screenshot, expect, fitsWidth, signIn } from './lib.mjs';
 
 const PHONE = { viewport: { width: 375, height: 667 }, hasTouch: true, isMobile: true };
 const base = env('GATEWAY_URL');
@@ -11,19 +11,8 @@ const board = env('BOARD_ID');
 const post = env('POST_ID');
 const browser = await launch();
 
-async function signIn(p12, password, login, secret, device) {
-  const ctx = await context(browser, { path: p12, password }, device);
-  const page = await ctx.newPage();
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=login_id]', login);
-  await page.fill('input[name=password]', secret);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${base}/home`);
-  return page;
-}
-
-const cm = await signIn(env('CM_P12'), env('CM_P12_PASSWORD'), env('CM_LOGIN'), env('CM_PASSWORD'));
-const nurse = await signIn(env('NS_P12'), env('NS_P12_PASSWORD'), env('NS_LOGIN'), env('NS_PASSWORD'), PHONE);
+const cm = await signIn(browser, base, env('CM_P12'), env('CM_P12_PASSWORD'), env('CM_LOGIN'), env('CM_PASSWORD'));
+const nurse = await signIn(browser, base, env('NS_P12'), env('NS_P12_PASSWORD'), env('NS_LOGIN'), env('NS_PASSWORD'), PHONE);
 
 await cm.goto(`${base}/boards/${board}`);
 await cm.waitForSelector('#live-status:not([hidden])');

@@ -4,24 +4,13 @@
 // 既読 1/1 without a reload; the nurse posts urgent, the care manager acknowledges it and the
 // nurse sees who did. The nurse works on a tablet held upright, by touch.
 // The Rust side checks the urgent email.
-import { launch, context, env, screenshot, expect, fitsWidth, TABLET } from './lib.mjs';
+import { launch, env, screenshot, expect, fitsWidth, TABLET, signIn } from './lib.mjs';
 
 const base = env('GATEWAY_URL');
 const browser = await launch();
 
-async function signIn(p12, password, login, secret, device) {
-  const ctx = await context(browser, { path: p12, password }, device);
-  const page = await ctx.newPage();
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=login_id]', login);
-  await page.fill('input[name=password]', secret);
-  await page.click('button[type=submit]');
-  await page.waitForURL(`${base}/home`);
-  return page;
-}
-
-const cm = await signIn(env('CM_P12'), env('CM_P12_PASSWORD'), env('CM_LOGIN'), env('CM_PASSWORD'));
-const nurse = await signIn(env('NS_P12'), env('NS_P12_PASSWORD'), env('NS_LOGIN'), env('NS_PASSWORD'), TABLET);
+const cm = await signIn(browser, base, env('CM_P12'), env('CM_P12_PASSWORD'), env('CM_LOGIN'), env('CM_PASSWORD'));
+const nurse = await signIn(browser, base, env('NS_P12'), env('NS_P12_PASSWORD'), env('NS_LOGIN'), env('NS_PASSWORD'), TABLET);
 const recipient = env('RECIPIENT_NAME');
 
 // 支援対象者の登録: unconfirmed consent copies and a kanji kana are refused with hints, nothing lost.

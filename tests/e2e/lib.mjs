@@ -85,3 +85,16 @@ export async function waitForMail(needle, seconds = 20, also = []) {
   }
   throw new Error(`no mail mentioning ${needle} within ${seconds} s`);
 }
+
+// Signs in at `base` with a device certificate (`p12`, `password`) and an account, on a fresh
+// browser context shaped like `device`; returns the page, on the home menu.
+export async function signIn(browser, base, p12, password, login, secret, device = {}) {
+  const ctx = await context(browser, { path: p12, password }, device);
+  const page = await ctx.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=login_id]', login);
+  await page.fill('input[name=password]', secret);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${base}/home`);
+  return page;
+}

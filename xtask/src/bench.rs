@@ -132,40 +132,39 @@ fn board(root: &Path) -> Result<()> {
 }
 
 fn login(root: &Path) -> Result<()> {
-    tools::ensure_system_packages(false)?;
-    tools::venv_python(root)?;
-    let bin_dir = system_tests::bin_dir();
-    if !bin_dir.ends_with("release") {
-        return rerun_in_release(root, &bin_dir, "login");
-    }
-    let runtime = tokio::runtime::Runtime::new()?;
-    let dir = tempfile::Builder::new()
-        .prefix("renrakucho-bench-login-")
-        .tempdir()?;
-    let result = runtime.block_on(board::login::run(dir.path()));
-    if result.is_err() {
-        eprintln!("xtask: logs kept in {}", dir.keep().display());
-    }
-    print!("{}", board::login::report(&result?));
-    Ok(())
+    in_release(root, "login", |dir| async move {
+        Ok(board::login::report(&board::login::run(&dir).await?))
+    })
 }
 
 fn photos(root: &Path) -> Result<()> {
+    in_release(root, "photos", |dir| async move {
+        Ok(photos::report(&photos::run(&dir).await?))
+    })
+}
+
+/// Runs bench `name` in a release build on a fresh temporary directory (kept when it fails, for
+/// its logs) and prints what `run` reports.
+fn in_release<F, Fut>(root: &Path, name: &str, run: F) -> Result<()>
+where
+    F: FnOnce(std::path::PathBuf) -> Fut,
+    Fut: std::future::Future<Output = Result<String>>,
+{
     tools::ensure_system_packages(false)?;
     tools::venv_python(root)?;
     let bin_dir = system_tests::bin_dir();
     if !bin_dir.ends_with("release") {
-        return rerun_in_release(root, &bin_dir, "photos");
+        return rerun_in_release(root, &bin_dir, name);
     }
     let runtime = tokio::runtime::Runtime::new()?;
     let dir = tempfile::Builder::new()
-        .prefix("renrakucho-bench-photos-")
+        .prefix(&format!("renrakucho-bench-{name}-"))
         .tempdir()?;
-    let result = runtime.block_on(photos::run(dir.path()));
+    let result = runtime.block_on(run(dir.path().to_owned()));
     if result.is_err() {
         eprintln!("xtask: logs kept in {}", dir.keep().display());
     }
-    print!("{}", photos::report(&result?));
+    print!("{}", result?);
     Ok(())
 }
 

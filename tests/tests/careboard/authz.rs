@@ -111,18 +111,7 @@ async fn authorization_matrix_over_careboard_endpoints() {
         .await
         .unwrap()
         .into_inner();
-    w.suspend(&w.helper).await;
-    let careboard_db = w.stack.database("careboard").await.unwrap();
-    wait_until(Duration::from_secs(10), async || {
-        sqlx::query_scalar::<_, bool>(
-            "SELECT EXISTS (SELECT 1 FROM inactive_users WHERE user_id = $1::uuid)",
-        )
-        .bind(&w.helper.id)
-        .fetch_one(&careboard_db)
-        .await
-        .unwrap()
-    })
-    .await;
+    w.suspend_and_wait_for_careboard(&w.helper).await;
     let incident = grpc
         .file_incident(pb::FileIncidentRequest {
             actor: Some(rep.clone()),

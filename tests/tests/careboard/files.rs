@@ -8,33 +8,12 @@ use crate::world::{Store, World, count, member, register, wait_until, world_on};
 use image::GenericImageView;
 use proto::common::Role;
 use serde_json::json;
-use std::path::Path;
 use std::time::Duration;
 use system_tests::api::Session;
 use system_tests::samples::{bomb, sideways_photo, summary_pdf};
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
-}
-
-/// How many objects the store holds: files under its directory (the S3 server keeps each object
-/// as a file in its bucket's folder, and its own bookkeeping beside that folder).
-fn objects(dir: &Path) -> usize {
-    fn walk(p: &Path) -> usize {
-        std::fs::read_dir(p).map_or(0, |entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|e| {
-                    if e.path().is_dir() {
-                        walk(&e.path())
-                    } else {
-                        1
-                    }
-                })
-                .sum()
-        })
-    }
-    walk(dir)
 }
 
 async fn upload(
@@ -67,7 +46,6 @@ async fn photos_and_a_pdf(store: Store) {
         store,
     )
     .await;
-    let store_dir = w.objects_dir();
     let mut grpc = w.careboard();
     let rep = World::actor(&w.care_manager, &w.care, Role::Staff);
     let board = register(&mut grpc, &rep, "高萩 写子", "タカハギ シャコ").await;
@@ -164,7 +142,7 @@ async fn photos_and_a_pdf(store: Store) {
     assert_eq!(status, 403, "a removed member cannot upload");
 
     // Each refusal is the uploader's to fix, says why, and leaves nothing behind.
-    let (rows, stored) = (count(&db, "board_files").await, objects(&store_dir));
+    let (rows, stored) = (count(&db, "board_files").await, w.objects());
     let truncated = {
         let p = sideways_photo();
         p[..p.len() / 2].to_vec()
@@ -194,20 +172,20 @@ async fn photos_and_a_pdf(store: Store) {
         rows,
         "no row for a refused file"
     );
-    assert_eq!(objects(&store_dir), stored, "no object for a refused file");
+    assert_eq!(w.objects(), stored, "no object for a refused file");
 
     // An upload no post takes is swept with its objects.
     let (status, orphan) = upload(&manager, &board, "unused.jpg", sideways_photo()).await;
     assert_eq!(status, 201, "{orphan}");
     let orphan = orphan["id"].as_str().unwrap().to_owned();
-    assert!(objects(&store_dir) > stored);
+    assert!(w.objects() > stored);
     wait_until(Duration::from_secs(20), async || {
         let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM board_files WHERE id = $1::uuid")
             .bind(&orphan)
             .fetch_one(&db)
             .await
             .unwrap();
-        rows == 0 && objects(&store_dir) == stored
+        rows == 0 && w.objects() == stored
     })
     .await;
     // The attached files stay.

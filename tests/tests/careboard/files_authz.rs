@@ -1,10 +1,9 @@
 //! Who may upload and read a board's files: every file endpoint, gRPC and HTTP, against every kind
 //! of caller. Files are the post's: only current members, never the city's operator.
 
-use crate::world::{World, member, register, wait_until, world};
+use crate::world::{World, member, register, world};
 use proto::careboard as pb;
 use proto::common::{Actor, Role};
-use std::time::Duration;
 use system_tests::api::Session;
 use system_tests::people;
 use system_tests::samples::sideways_photo;
@@ -143,18 +142,7 @@ async fn authorization_matrix_over_board_file_endpoints() {
     .await
     .unwrap();
     let helper = World::actor(&w.helper, &w.care, Role::Staff);
-    w.suspend(&w.helper).await;
-    let careboard_db = w.stack.database("careboard").await.unwrap();
-    wait_until(Duration::from_secs(10), async || {
-        sqlx::query_scalar::<_, bool>(
-            "SELECT EXISTS (SELECT 1 FROM inactive_users WHERE user_id = $1::uuid)",
-        )
-        .bind(&w.helper.id)
-        .fetch_one(&careboard_db)
-        .await
-        .unwrap()
-    })
-    .await;
+    w.suspend_and_wait_for_careboard(&w.helper).await;
     let roles = [
         (
             "non-member",

@@ -5,31 +5,9 @@
 use crate::world::{World, member, register, wait_until, world_with};
 use proto::common::Role;
 use serde_json::json;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use system_tests::samples::sideways_photo;
-
-/// The objects stored. A put cut short by the kill leaves the local store's staging file (named
-/// with `#`), which is never an object: no read or listing sees it.
-fn objects(dir: &Path) -> usize {
-    walkdir(&dir.join("objects"))
-}
-
-fn walkdir(p: &Path) -> usize {
-    std::fs::read_dir(p).map_or(0, |entries| {
-        entries
-            .filter_map(Result::ok)
-            .map(|e| {
-                if e.path().is_dir() {
-                    walkdir(&e.path())
-                } else {
-                    1
-                }
-            })
-            .sum()
-    })
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_kill_mid_upload_and_mid_post_leaves_no_post_without_its_files_and_sweeps_the_rest() {
@@ -141,7 +119,7 @@ async fn a_kill_mid_upload_and_mid_post_leaves_no_post_without_its_files_and_swe
                 .fetch_one(&db)
                 .await
                 .unwrap();
-        unattached == 0 && objects(w.dir.path()) == listed * 3
+        unattached == 0 && w.objects() == listed * 3
     })
     .await;
     println!(

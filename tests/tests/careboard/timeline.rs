@@ -131,7 +131,7 @@ async fn the_timeline_narrowed_to_a_category_shows_only_its_posts() {
     let manager = w.session(&w.care, &w.care_manager).await;
     let category = "%E3%83%90%E3%82%A4%E3%82%BF%E3%83%AB";
     let first = manager
-        .get(&format!("/boards/{board}?category={category}"))
+        .get(&format!("/boards/{board}?filter={category}"))
         .await
         .unwrap();
     assert_eq!(first.status, 200);
@@ -144,7 +144,7 @@ async fn the_timeline_narrowed_to_a_category_shows_only_its_posts() {
     assert!(page.contains("「バイタル」の書き込みだけを表示しています。"));
     let older = older_link(page).expect("60 バイタル posts fill more than a page");
     assert!(
-        older.contains("category="),
+        older.contains("filter="),
         "the next page keeps the filter: {older}"
     );
     let second = manager.get(&older).await.unwrap();
@@ -154,7 +154,7 @@ async fn the_timeline_narrowed_to_a_category_shows_only_its_posts() {
     want.sort();
     assert_eq!(shown, want, "every バイタル post once, no other");
     let unknown = manager
-        .get(&format!("/boards/{board}?category=%E5%A4%A9%E6%B0%97"))
+        .get(&format!("/boards/{board}?filter=%E5%A4%A9%E6%B0%97"))
         .await
         .unwrap();
     assert_eq!(unknown.status, 400, "{}", html(&unknown));

@@ -170,6 +170,28 @@ impl World {
             .map_or_else(|| self.dir.path().join("objects"), S3Server::bucket_dir)
     }
 
+    /// How many objects the store holds: files under its directory (the S3 server keeps each
+    /// object as a file in its bucket's folder, its own bookkeeping beside that folder). A put
+    /// cut short by a kill leaves the local store's staging file (named with `#`), which is
+    /// never an object: no read or listing sees it.
+    pub fn objects(&self) -> usize {
+        fn walk(p: &std::path::Path) -> usize {
+            std::fs::read_dir(p).map_or(0, |entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| {
+                        if e.path().is_dir() {
+                            walk(&e.path())
+                        } else {
+                            usize::from(!e.file_name().to_string_lossy().contains('#'))
+                        }
+                    })
+                    .sum()
+            })
+        }
+        walk(&self.objects_dir())
+    }
+
     pub fn actor(person: &Person, office: &Office, role: Role) -> Actor {
         Actor {
             user_id: person.id.clone(),
@@ -197,6 +219,22 @@ impl World {
 
     pub async fn session(&self, office: &Office, person: &Person) -> Session {
         people::session(&self.stack, office, person).await.unwrap()
+    }
+
+    /// The city suspends `person`, and careboard has heard of it (by identity's event).
+    pub async fn suspend_and_wait_for_careboard(&self, person: &Person) {
+        self.suspend(person).await;
+        let db = self.stack.database("careboard").await.unwrap();
+        wait_until(Duration::from_secs(10), async || {
+            sqlx::query_scalar::<_, bool>(
+                "SELECT EXISTS (SELECT 1 FROM inactive_users WHERE user_id = $1::uuid)",
+            )
+            .bind(&person.id)
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        })
+        .await;
     }
 
     /// The city suspends `person` (利用停止), as after a lost tablet.

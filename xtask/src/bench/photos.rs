@@ -1,9 +1,10 @@
 //! `cargo xtask bench photos`: photos on the board. First, with the stack idle, 20 uploads of a
 //! photo just under 10 MB at once, with the gateway's and careboard's resident memory before and
-//! at its peak (`VmRSS`, `VmHWM` from `/proc`); then the upload throughput of one phone sending
+//! at its peak (`VmRSS`, `VmHWM` from `/proc`, as `login` reads them); then the upload throughput of one phone sending
 //! photos one after another; then the p99 of a board page whose 50 posts each carry a photo,
 //! against the same page of text-only posts.
 
+use super::board::login::memory;
 use anyhow::{Context, Result, bail};
 use proto::careboard as pb;
 use std::sync::Arc;
@@ -26,21 +27,6 @@ pub struct Figures {
     pub photo_bytes: usize,
     pub page_p99_text: Duration,
     pub page_p99_photos: Duration,
-}
-
-/// `VmRSS` (now) and `VmHWM` (the peak so far) of `pid`, in KiB.
-fn memory(pid: u32) -> Result<(u64, u64)> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .with_context(|| format!("cannot read /proc/{pid}/status"))?;
-    let field = |name: &str| -> Result<u64> {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|n| n.parse().ok())
-            .with_context(|| format!("no {name} in /proc/{pid}/status"))
-    };
-    Ok((field("VmRSS:")?, field("VmHWM:")?))
 }
 
 /// The largest camera photo under the city's 10 MB limit this generator makes.
@@ -135,7 +121,7 @@ pub async fn run(dir: &std::path::Path) -> Result<Figures> {
 
     let big = photo_near_the_limit();
     eprintln!("xtask: {AT_ONCE} uploads of {} bytes at once", big.len());
-    let idle = (memory(pids.0)?.0, memory(pids.1)?.0);
+    let idle = (memory(pids.0)?.1, memory(pids.1)?.1);
     let uploads: Vec<_> = (0..AT_ONCE)
         .map(|_| {
             let (who, board, photo) = (who.clone(), with_photos.clone(), big.clone());
@@ -145,7 +131,7 @@ pub async fn run(dir: &std::path::Path) -> Result<Figures> {
     for u in uploads {
         u.await.context("an upload panicked")??;
     }
-    let peak = (memory(pids.0)?.1, memory(pids.1)?.1);
+    let peak = (memory(pids.0)?.0, memory(pids.1)?.0);
 
     let photo = camera_photo(2000, 1500);
     eprintln!(

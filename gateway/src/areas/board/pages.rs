@@ -36,7 +36,9 @@ pub async fn files_script() -> Response {
 #[serde(default)]
 pub struct PageQuery {
     cursor: String,
-    /// 分類で絞り込む: one of the board's categories, or empty for every post.
+    /// 分類で絞り込む: one of the board's categories, or empty for every post. Named apart from
+    /// the composer's `category`, which is on the same page.
+    #[serde(rename = "filter")]
     category: String,
 }
 

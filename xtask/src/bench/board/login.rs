@@ -33,7 +33,7 @@ pub struct Figures {
 }
 
 /// `VmHWM` (the peak) and `VmRSS` (now) of `pid`, in KiB.
-fn memory(pid: u32) -> Result<(u64, u64)> {
+pub fn memory(pid: u32) -> Result<(u64, u64)> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
         .with_context(|| format!("cannot read /proc/{pid}/status"))?;
     let field = |name: &str| -> Result<u64> {
