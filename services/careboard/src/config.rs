@@ -35,15 +35,17 @@ pub fn export_by(vars: &Vars) -> Result<ExportBy, ConfigError> {
     }
 }
 
-/// Board files: the size limit per file (`BOARD_FILE_MAX_BYTES`, 10 MB by default) and how long
-/// an upload waits for its post before it is swept (`BOARD_FILE_PENDING_SECONDS`, an hour).
-pub fn files(vars: &Vars) -> Result<(Bounds, Duration), ConfigError> {
+/// Board files: the size limit per file (`BOARD_FILE_MAX_BYTES`, 10 MB by default), how long
+/// an upload waits for its post before it is swept (`BOARD_FILE_PENDING_SECONDS`, an hour), and
+/// how many images are rebuilt at once (`BOARD_FILE_REBUILDS`, one).
+pub fn files(vars: &Vars) -> Result<(Bounds, Duration, usize), ConfigError> {
     let bounds = Bounds {
         file_bytes: vars.parse_or("BOARD_FILE_MAX_BYTES", Bounds::default().file_bytes)?,
         ..Bounds::default()
     };
     let grace: u32 = vars.parse_or("BOARD_FILE_PENDING_SECONDS", 3600)?;
-    Ok((bounds, Duration::seconds(i64::from(grace))))
+    let rebuilds: usize = vars.parse_or("BOARD_FILE_REBUILDS", 1)?;
+    Ok((bounds, Duration::seconds(i64::from(grace)), rebuilds))
 }
 
 #[cfg(test)]

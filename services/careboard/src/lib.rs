@@ -34,8 +34,9 @@ pub async fn serve(vars: &Vars) -> anyhow::Result<()> {
     )?;
     let clock: SharedClock = Arc::new(SystemClock);
     let store = store::Store::new(rt.pool.clone());
-    let (bounds, grace) = config::files(vars)?;
-    let shelf = service::Shelf::new(files::objects::Objects::from_vars(vars)?, bounds, grace);
+    let (bounds, grace, rebuilds) = config::files(vars)?;
+    let objects = files::objects::Objects::from_vars(vars)?;
+    let shelf = service::Shelf::new(objects, bounds, grace, rebuilds);
     let careboard = Arc::new(
         service::Careboard::new(store.clone(), directory, clock, rt.relay_waker(), shelf)
             .with_correction_window(config::correction_window(vars)?)

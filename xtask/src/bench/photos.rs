@@ -103,7 +103,11 @@ pub async fn run(dir: &std::path::Path) -> Result<Figures> {
     eprintln!("xtask: starting the stack");
     let opts = StackOptions {
         otlp: false,
-        env: vec![("RUST_LOG".into(), "warn".into())],
+        env: vec![
+            ("RUST_LOG".into(), "warn".into()),
+            // As deploy/k8s runs careboard and identity.
+            ("MALLOC_MMAP_THRESHOLD_".into(), "1048576".into()),
+        ],
         ..StackOptions::for_test(dir)
     };
     let stack = Stack::start(opts)

@@ -114,19 +114,29 @@ fn refusal(e: &ImageError) -> FileRefusal {
     }
 }
 
+// A photo is already 8-bit RGB (RGBA with transparency): it is encoded as it is, since a copy of
+// a 20-megapixel image is another 60 MB while twenty uploads wait their turn.
 fn encode_jpeg(img: &DynamicImage) -> Result<Vec<u8>, FileRefusal> {
     let mut out = Vec::new();
-    let rgb = DynamicImage::ImageRgb8(img.to_rgb8());
-    rgb.write_with_encoder(JpegEncoder::new_with_quality(&mut out, 85))
-        .map_err(|_| FileRefusal::Corrupt)?;
+    let encoder = JpegEncoder::new_with_quality(&mut out, 85);
+    let written = if let DynamicImage::ImageRgb8(_) = img {
+        img.write_with_encoder(encoder)
+    } else {
+        DynamicImage::ImageRgb8(img.to_rgb8()).write_with_encoder(encoder)
+    };
+    written.map_err(|_| FileRefusal::Corrupt)?;
     Ok(out)
 }
 
 fn encode_png(img: &DynamicImage) -> Result<Vec<u8>, FileRefusal> {
     let mut out = Vec::new();
-    let rgba = DynamicImage::ImageRgba8(img.to_rgba8());
-    rgba.write_with_encoder(PngEncoder::new(&mut out))
-        .map_err(|_| FileRefusal::Corrupt)?;
+    let encoder = PngEncoder::new(&mut out);
+    let written = if let DynamicImage::ImageRgba8(_) = img {
+        img.write_with_encoder(encoder)
+    } else {
+        DynamicImage::ImageRgba8(img.to_rgba8()).write_with_encoder(encoder)
+    };
+    written.map_err(|_| FileRefusal::Corrupt)?;
     Ok(out)
 }
 

@@ -30,7 +30,8 @@ const NAME_CHARS: usize = 100;
 pub struct Shelf {
     pub objects: Objects,
     pub bounds: Bounds,
-    /// Decoding an image takes up to `bounds.decode_alloc`: only this many at once.
+    /// Decoding an image takes up to `bounds.decode_alloc`: only this many at once
+    /// (`BOARD_FILE_REBUILDS`, one by default, so twenty uploads at once cost one photo's memory).
     pub decoding: Arc<Semaphore>,
     /// How long an upload waits for its post before it is swept.
     pub grace: chrono::Duration,
@@ -38,11 +39,11 @@ pub struct Shelf {
 
 impl Shelf {
     #[must_use]
-    pub fn new(objects: Objects, bounds: Bounds, grace: chrono::Duration) -> Self {
+    pub fn new(objects: Objects, bounds: Bounds, grace: chrono::Duration, rebuilds: usize) -> Self {
         Self {
             objects,
             bounds,
-            decoding: Arc::new(Semaphore::new(2)),
+            decoding: Arc::new(Semaphore::new(rebuilds.max(1))),
             grace,
         }
     }
