@@ -61,6 +61,13 @@ use utoipa::OpenApi;
         crate::areas::board::files::api_download,
         crate::areas::fhir::export::api_fhir,
         crate::areas::board::export::api,
+        crate::areas::recipients::api::register_recipient,
+        crate::areas::recipients::api::get_recipient,
+        crate::areas::recipients::api::update_recipient,
+        crate::areas::recipients::api::recipient_history,
+        crate::areas::recipients::api::close_board,
+        crate::areas::recipients::consents_api::list_consents,
+        crate::areas::recipients::consents_api::confirm_consent_fax,
     ),
     components(schemas(crate::edge::error::ErrorBody, crate::edge::error::ErrorDetail))
 )]
