@@ -68,6 +68,13 @@ use utoipa::OpenApi;
         crate::areas::recipients::api::close_board,
         crate::areas::recipients::consents_api::list_consents,
         crate::areas::recipients::consents_api::confirm_consent_fax,
+        crate::areas::team::api::search_staff,
+        crate::areas::team::api::add_member,
+        crate::areas::team::api::remove_member,
+        crate::areas::team::api::hand_over_representative,
+        crate::areas::board::timeline_api::list_posts,
+        crate::areas::board::timeline_api::acknowledge_post,
+        crate::areas::board::timeline_api::board_events,
     ),
     components(schemas(crate::edge::error::ErrorBody, crate::edge::error::ErrorDetail))
 )]

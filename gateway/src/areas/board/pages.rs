@@ -49,6 +49,26 @@ pub struct PostForm {
     file_ids: String,
 }
 
+/// A page of the board's timeline, newest first, as careboard shows it to `user`.
+pub async fn timeline(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    cursor: &str,
+    limit: u32,
+) -> Result<pb::ListPostsResponse, Failure> {
+    let mut careboard = state.clients.careboard.clone();
+    Ok(careboard
+        .list_posts(pb::ListPostsRequest {
+            actor: Some(user.actor()),
+            recipient_id: id.to_owned(),
+            cursor: cursor.to_owned(),
+            limit,
+        })
+        .await?
+        .into_inner())
+}
+
 async fn board_page(
     state: &AppState,
     user: &Principal,
@@ -57,16 +77,7 @@ async fn board_page(
     draft: Option<(&PostForm, &Failure)>,
     focus: &str,
 ) -> Result<Html<String>, Failure> {
-    let mut careboard = state.clients.careboard.clone();
-    let timeline = careboard
-        .list_posts(pb::ListPostsRequest {
-            actor: Some(user.actor()),
-            recipient_id: id.to_owned(),
-            cursor: cursor.to_owned(),
-            limit: 0,
-        })
-        .await?
-        .into_inner();
+    let timeline = timeline(state, user, id, cursor, 0).await?;
     let choices = state.choices.board(&state.clients).await?;
     let (body, category, urgent, files, error) = match draft {
         Some((form, failure)) => (
@@ -224,16 +235,26 @@ pub async fn acknowledge_form(
     PageForm(form): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
+    let p = acknowledge(&state, &user, &id, &post).await?;
+    Ok(marked(&headers, &user, &id, p))
+}
+
+/// 確認しました on an urgent post of another member.
+pub async fn acknowledge(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    post: &str,
+) -> Result<pb::Post, Failure> {
     let mut careboard = state.clients.careboard.clone();
-    let p = careboard
+    Ok(careboard
         .acknowledge_post(pb::PostRef {
             actor: Some(user.actor()),
-            recipient_id: id.clone(),
-            post_id: post,
+            recipient_id: id.to_owned(),
+            post_id: post.to_owned(),
         })
         .await?
-        .into_inner();
-    Ok(marked(&headers, &user, &id, p))
+        .into_inner())
 }
 
 /// Server-sent events for an open board: `post` with a new post's id, `marks` with the ids of
@@ -245,8 +266,13 @@ pub async fn events(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
+    Ok(event_stream(state, user, &id).await?)
+}
+
+/// The stream of `events`, for a page's session or an API client's.
+pub async fn event_stream(state: AppState, user: Principal, id: &str) -> Result<Response, Failure> {
     // Membership is checked (and the opening audited) by careboard.
-    crate::areas::recipients::handlers::get(&state, &user, &id).await?;
+    crate::areas::recipients::handlers::get(&state, &user, id).await?;
     let board = id.parse().map_err(|_| {
         Failure::new(
             StatusCode::NOT_FOUND,
