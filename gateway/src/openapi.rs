@@ -75,6 +75,11 @@ use utoipa::OpenApi;
         crate::areas::board::timeline_api::list_posts,
         crate::areas::board::timeline_api::acknowledge_post,
         crate::areas::board::timeline_api::board_events,
+        crate::areas::incidents::api::file_incident,
+        crate::areas::incidents::api::list_incidents,
+        crate::areas::incidents::api::get_incident,
+        crate::areas::incidents::api::update_incident,
+        crate::areas::report::api::operator_report,
     ),
     components(schemas(crate::edge::error::ErrorBody, crate::edge::error::ErrorDetail))
 )]
