@@ -27,6 +27,7 @@ pub struct PostBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[allow(clippy::struct_excessive_bools)] // each flag is a separate fact of the post
 pub struct PostOut {
     id: String,
     recipient_id: String,
