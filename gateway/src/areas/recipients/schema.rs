@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 #[derive(Deserialize, Serialize, ToSchema, Default)]
 #[serde(deny_unknown_fields, default)]
 #[schema(example = json!({"name": "高萩 花子", "kana": "タカハギ ハナコ", "birth_date": "1940-04-01",
-    "sex": "女", "address": "高萩市本町1-100", "phone": "0293-23-0000", "insured_number": "",
+    "sex": "女性", "address": "茨城県高萩市本町1-100", "phone": "0293-23-0000", "insured_number": "",
     "medical_insurance": "", "care_level": "要介護1", "primary_doctor": "", "key_notes": ""}))]
 pub struct RecipientFieldsBody {
     /// 氏名.
