@@ -1,4 +1,4 @@
-//! W4–W6 by a client that knows the API only from its OpenAPI document: every call's path is
+//! W4–W6 by a client that knows the API only from its `OpenAPI` document: every call's path is
 //! looked up by its operationId in `/api/v1/openapi.json`, none is written here.
 
 use crate::world::world;
@@ -199,7 +199,7 @@ async fn a_client_of_the_document_alone_shares_a_board_across_two_offices() {
         shown.contains(&plain) && shown.contains(&urgent),
         "{timeline}"
     );
-    assert_eq!(ids(&timeline["pinned"]), [urgent.clone()]);
+    assert_eq!(ids(&timeline["pinned"]), std::slice::from_ref(&urgent));
     assert_eq!(timeline["unread_total"], 2, "{timeline}");
 
     // 既読 in a batch, then 確認しました.
