@@ -252,3 +252,107 @@ async fn a_client_of_the_document_alone_shares_a_board_across_two_offices() {
     let said = heard(&mut stream, "event: marks", Duration::from_secs(10)).await;
     assert!(said.contains("event: marks"), "{said}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_of_the_document_alone_keeps_records_consents_and_incidents() {
+    let w = world("rk-api-client-records-").await;
+    let cm = w.session(&w.care, &w.care_manager).await;
+    let doc = Document::fetch(&cm).await;
+    let mut fields = json!({"name": "高萩 松子", "kana": "タカハギ マツコ",
+        "birth_date": "1941-02-03", "sex": "女性", "address": "茨城県高萩市春日町2-3",
+        "phone": "0293-23-1111", "insured_number": "0123456789", "care_level": "要介護1"});
+    let registered = doc
+        .call(
+            &cm,
+            "register_recipient",
+            &[],
+            "",
+            Some(json!({
+                "consent": {"obtained_on": "2026-11-30", "obtained_by": "佐藤 ケアマネ",
+                    "office_keeps_copy": true, "recipient_keeps_original": true},
+                "fields": fields,
+            })),
+        )
+        .await;
+    let board = registered["recipient_id"].as_str().unwrap().to_owned();
+
+    // The details change, and the history keeps what they were.
+    fields["care_level"] = json!("要介護3");
+    let updated = doc
+        .call(&cm, "update_recipient", &[&board], "", Some(fields))
+        .await;
+    assert_eq!(updated["fields"]["care_level"], "要介護3", "{updated}");
+    let history = doc
+        .call(&cm, "recipient_history", &[&board], "", None)
+        .await;
+    let changes = &history["entries"][0]["changes"];
+    assert!(
+        changes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["field"] == "care_level" && c["before"] == "要介護1"),
+        "{history}"
+    );
+
+    // The city finds the consent whose FAX has not arrived, and confirms it.
+    let pending = doc
+        .call(&w.op, "list_consents", &[], "?pending=1", None)
+        .await;
+    assert!(
+        pending["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["recipient_id"] == board.as_str()),
+        "{pending}"
+    );
+    let confirmed = doc
+        .call(&w.op, "confirm_consent_fax", &[&board], "", None)
+        .await;
+    assert_ne!(confirmed["consent"]["fax_received_at"], "", "{confirmed}");
+
+    // The representative closes the board; it stays readable.
+    let closed = doc
+        .call(
+            &cm,
+            "close_board",
+            &[&board],
+            "",
+            Some(json!({"reason": "転居", "note": "市外へ転居"})),
+        )
+        .await;
+    assert_eq!(closed["status"], "closed", "{closed}");
+
+    // An incident: filed by staff, moved on by the city, seen by the reporter.
+    let filed = doc
+        .call(
+            &cm,
+            "file_incident",
+            &[],
+            "",
+            Some(
+                json!({"occurred_at": "2026-12-01T09:30", "device": "訪問用タブレット1",
+                "what_happened": "タブレットを利用者宅に置き忘れた。",
+                "action_taken": "30分後に回収した。"}),
+            ),
+        )
+        .await;
+    let incident = filed["id"].as_str().unwrap().to_owned();
+    let all = doc.call(&w.op, "list_incidents", &[], "", None).await;
+    assert!(ids(&all["incidents"]).contains(&incident), "{all}");
+    doc.call(
+        &w.op,
+        "update_incident",
+        &[&incident],
+        "",
+        Some(json!({"status": "対応中", "note": "事業所に確認中"})),
+    )
+    .await;
+    let seen = doc.call(&cm, "get_incident", &[&incident], "", None).await;
+    assert_eq!(seen["status"], "対応中", "{seen}");
+
+    // The city's report counts the recipient.
+    let report = doc.call(&w.op, "operator_report", &[], "", None).await;
+    assert!(report["recipients_closed"].as_u64() >= Some(1), "{report}");
+}
