@@ -61,6 +61,25 @@ use utoipa::OpenApi;
         crate::areas::board::files::api_download,
         crate::areas::fhir::export::api_fhir,
         crate::areas::board::export::api,
+        crate::areas::recipients::api::register_recipient,
+        crate::areas::recipients::api::get_recipient,
+        crate::areas::recipients::api::update_recipient,
+        crate::areas::recipients::api::recipient_history,
+        crate::areas::recipients::api::close_board,
+        crate::areas::recipients::consents_api::list_consents,
+        crate::areas::recipients::consents_api::confirm_consent_fax,
+        crate::areas::team::api::search_staff,
+        crate::areas::team::api::add_member,
+        crate::areas::team::api::remove_member,
+        crate::areas::team::api::hand_over_representative,
+        crate::areas::board::timeline_api::list_posts,
+        crate::areas::board::timeline_api::acknowledge_post,
+        crate::areas::board::timeline_api::board_events,
+        crate::areas::incidents::api::file_incident,
+        crate::areas::incidents::api::list_incidents,
+        crate::areas::incidents::api::get_incident,
+        crate::areas::incidents::api::update_incident,
+        crate::areas::report::api::operator_report,
     ),
     components(schemas(crate::edge::error::ErrorBody, crate::edge::error::ErrorDetail))
 )]
@@ -167,5 +186,48 @@ mod tests {
             .filter_map(|p| p["name"].as_str())
             .collect();
         assert_eq!(params, ["id", "from", "to"]);
+    }
+
+    #[test]
+    fn the_board_events_are_an_event_stream_and_the_twins_have_their_own_ids() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        let events = &doc["paths"]["/api/v1/boards/{id}/events"]["get"]["responses"];
+        assert!(
+            events["200"]["content"]["text/event-stream"].is_object(),
+            "{events}"
+        );
+        // A client finds each operation by its id: those of the twins must name one each.
+        let ids: Vec<&str> = doc["paths"]
+            .as_object()
+            .into_iter()
+            .flat_map(|p| p.values())
+            .flat_map(|item| item.as_object().into_iter().flat_map(|o| o.values()))
+            .filter_map(|op| op["operationId"].as_str())
+            .collect();
+        for id in [
+            "register_recipient",
+            "get_recipient",
+            "update_recipient",
+            "recipient_history",
+            "close_board",
+            "list_consents",
+            "confirm_consent_fax",
+            "search_staff",
+            "add_member",
+            "remove_member",
+            "hand_over_representative",
+            "list_posts",
+            "create_post",
+            "api_shown",
+            "acknowledge_post",
+            "board_events",
+            "file_incident",
+            "list_incidents",
+            "get_incident",
+            "update_incident",
+            "operator_report",
+        ] {
+            assert_eq!(ids.iter().filter(|i| **i == id).count(), 1, "{id}");
+        }
     }
 }

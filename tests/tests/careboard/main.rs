@@ -5,6 +5,7 @@
 // A test fails by panicking; its helpers unwrap for the same reason.
 #![allow(clippy::unwrap_used)]
 
+mod api_client;
 mod authz;
 mod consents;
 mod fhir;

@@ -27,6 +27,7 @@ pub struct PostBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[allow(clippy::struct_excessive_bools)] // each flag is a separate fact of the post
 pub struct PostOut {
     id: String,
     recipient_id: String,
@@ -44,6 +45,43 @@ pub struct PostOut {
     withdrawn: bool,
     /// Its photos and documents (`GET /api/v1/boards/{id}/files/{file}`); none when withdrawn.
     files: Vec<crate::areas::board::files::FileOut>,
+    author_profession: String,
+    author_office: String,
+    /// 既読 n/N: the current members other than the author who read it …
+    read_by: Vec<PersonOut>,
+    /// … out of all of them.
+    readers_total: u32,
+    /// 確認しました, on an urgent post.
+    acknowledged_by: Vec<PersonOut>,
+    /// On an urgent post: the members who have not yet acknowledged it (`at` empty).
+    not_acknowledged_by: Vec<PersonOut>,
+    read_by_actor: bool,
+    acknowledged_by_actor: bool,
+}
+
+/// A member who read or acknowledged a post, and when.
+#[derive(Serialize, ToSchema)]
+pub struct PersonOut {
+    user_id: String,
+    name: String,
+    office_name: String,
+    /// Empty when it has not happened yet.
+    at: String,
+}
+
+impl From<pb::Person> for PersonOut {
+    fn from(p: pb::Person) -> Self {
+        Self {
+            user_id: p.user_id,
+            name: p.name,
+            office_name: p.office_name,
+            at: p.at,
+        }
+    }
+}
+
+fn people(list: Vec<pb::Person>) -> Vec<PersonOut> {
+    list.into_iter().map(Into::into).collect()
 }
 
 impl From<pb::Post> for PostOut {
@@ -60,6 +98,14 @@ impl From<pb::Post> for PostOut {
             edited_at: p.edited_at,
             withdrawn: p.withdrawn,
             files: p.files.into_iter().map(Into::into).collect(),
+            author_profession: p.author_profession,
+            author_office: p.author_office,
+            read_by: people(p.read_by),
+            readers_total: p.readers_total,
+            acknowledged_by: people(p.acknowledged_by),
+            not_acknowledged_by: people(p.not_acknowledged_by),
+            read_by_actor: p.read_by_actor,
+            acknowledged_by_actor: p.acknowledged_by_actor,
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod files;
 pub mod pages;
 pub mod reads;
 pub mod search;
+pub mod timeline_api;
 pub mod writing;
 pub mod writing_api;
 
@@ -32,7 +33,18 @@ pub fn protected() -> Router<AppState> {
             post(pages::acknowledge_form),
         )
         .route("/boards/{id}/events", get(pages::events))
-        .route("/api/v1/boards/{id}/posts", post(api::create_post))
+        .route(
+            "/api/v1/boards/{id}/posts",
+            get(timeline_api::list_posts).post(api::create_post),
+        )
+        .route(
+            "/api/v1/boards/{id}/posts/{post}/acknowledge",
+            post(timeline_api::acknowledge_post),
+        )
+        .route(
+            "/api/v1/boards/{id}/events",
+            get(timeline_api::board_events),
+        )
         .route("/boards/{id}/reads", post(reads::shown_form))
         .route("/api/v1/boards/{id}/reads", post(reads::api_shown))
         .route("/api/v1/boards/{id}/files", post(files::upload))

@@ -53,22 +53,23 @@ pub struct PostForm {
     file_ids: String,
 }
 
-async fn board_page(
+/// A page of the board's timeline, newest first, as careboard shows it to `user`.
+pub async fn timeline(
     state: &AppState,
     user: &Principal,
     id: &str,
-    page: &PageQuery,
-    draft: Option<(&PostForm, &Failure)>,
-    focus: &str,
-) -> Result<Html<String>, Failure> {
+    cursor: &str,
+    category: &str,
+    limit: u32,
+) -> Result<pb::ListPostsResponse, Failure> {
     let mut careboard = state.clients.careboard.clone();
-    let timeline = careboard
+    Ok(careboard
         .list_posts(pb::ListPostsRequest {
             actor: Some(user.actor()),
             recipient_id: id.to_owned(),
-            cursor: page.cursor.clone(),
-            limit: 0,
-            category: page.category.clone(),
+            cursor: cursor.to_owned(),
+            limit,
+            category: category.to_owned(),
         })
         .await
         .map_err(|s| {
@@ -79,7 +80,18 @@ async fn board_page(
                 f
             }
         })?
-        .into_inner();
+        .into_inner())
+}
+
+async fn board_page(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    page: &PageQuery,
+    draft: Option<(&PostForm, &Failure)>,
+    focus: &str,
+) -> Result<Html<String>, Failure> {
+    let timeline = timeline(state, user, id, &page.cursor, &page.category, 0).await?;
     let choices = state.choices.board(&state.clients).await?;
     let (body, category, urgent, files, error) = match draft {
         Some((form, failure)) => (
@@ -246,16 +258,26 @@ pub async fn acknowledge_form(
     PageForm(form): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
+    let p = acknowledge(&state, &user, &id, &post).await?;
+    Ok(marked(&headers, &user, &id, p))
+}
+
+/// 確認しました on an urgent post of another member.
+pub async fn acknowledge(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    post: &str,
+) -> Result<pb::Post, Failure> {
     let mut careboard = state.clients.careboard.clone();
-    let p = careboard
+    Ok(careboard
         .acknowledge_post(pb::PostRef {
             actor: Some(user.actor()),
-            recipient_id: id.clone(),
-            post_id: post,
+            recipient_id: id.to_owned(),
+            post_id: post.to_owned(),
         })
         .await?
-        .into_inner();
-    Ok(marked(&headers, &user, &id, p))
+        .into_inner())
 }
 
 /// Server-sent events for an open board: `post` with a new post's id, `marks` with the ids of
@@ -267,8 +289,13 @@ pub async fn events(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
+    Ok(event_stream(state, user, &id).await?)
+}
+
+/// The stream of `events`, for a page's session or an API client's.
+pub async fn event_stream(state: AppState, user: Principal, id: &str) -> Result<Response, Failure> {
     // Membership is checked (and the opening audited) by careboard.
-    crate::areas::recipients::handlers::get(&state, &user, &id).await?;
+    crate::areas::recipients::handlers::get(&state, &user, id).await?;
     let board = id.parse().map_err(|_| {
         Failure::new(
             StatusCode::NOT_FOUND,

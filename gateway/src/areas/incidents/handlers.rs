@@ -14,7 +14,11 @@ use proto::careboard as pb;
 use proto::common::Role;
 use serde::Deserialize;
 
-async fn list(state: &AppState, user: &Principal) -> Result<Vec<IncidentLine>, Failure> {
+/// The incidents `user` may see: their office's, or all of them for the city.
+pub(super) async fn incidents(
+    state: &AppState,
+    user: &Principal,
+) -> Result<Vec<pb::Incident>, Failure> {
     let mut careboard = state.clients.careboard.clone();
     Ok(careboard
         .list_incidents(pb::ListIncidentsRequest {
@@ -22,10 +26,78 @@ async fn list(state: &AppState, user: &Principal) -> Result<Vec<IncidentLine>, F
         })
         .await?
         .into_inner()
-        .incidents
+        .incidents)
+}
+
+async fn list(state: &AppState, user: &Principal) -> Result<Vec<IncidentLine>, Failure> {
+    Ok(incidents(state, user)
+        .await?
         .into_iter()
         .map(IncidentLine::from)
         .collect())
+}
+
+/// Files an incident report; careboard mails the office admin and the city.
+pub(super) async fn file(
+    state: &AppState,
+    user: &Principal,
+    request: pb::FileIncidentRequest,
+) -> Result<pb::Incident, Failure> {
+    let mut careboard = state.clients.careboard.clone();
+    careboard
+        .file_incident(pb::FileIncidentRequest {
+            actor: Some(user.actor()),
+            ..request
+        })
+        .await
+        .map(tonic::Response::into_inner)
+        .map_err(|s| worded(s.into()))
+}
+
+/// One incident with its notes.
+pub(super) async fn one(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+) -> Result<pb::Incident, Failure> {
+    let mut careboard = state.clients.careboard.clone();
+    Ok(careboard
+        .get_incident(pb::IncidentRef {
+            actor: Some(user.actor()),
+            incident_id: id.to_owned(),
+        })
+        .await?
+        .into_inner())
+}
+
+/// The city moves an incident on (受付 → 対応中 → 完了), with a note.
+pub(super) async fn update(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    status: String,
+    note: String,
+) -> Result<pb::Incident, Failure> {
+    let mut careboard = state.clients.careboard.clone();
+    careboard
+        .update_incident(pb::UpdateIncidentRequest {
+            actor: Some(user.actor()),
+            incident_id: id.to_owned(),
+            status,
+            note,
+        })
+        .await
+        .map(tonic::Response::into_inner)
+        .map_err(|s| worded(s.into()))
+}
+
+/// A refusal in the words of the incident form.
+fn worded(f: Failure) -> Failure {
+    let mut f = form_failure(f);
+    if let [(field, _)] = f.fields.as_slice() {
+        f.message = incident_hint(field).to_owned();
+    }
+    f
 }
 
 async fn list_page(
@@ -79,27 +151,18 @@ pub async fn file_form(
     PageForm(form): PageForm<IncidentForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let mut careboard = state.clients.careboard.clone();
-    let answer = careboard
-        .file_incident(pb::FileIncidentRequest {
-            actor: Some(user.actor()),
-            occurred_at: form.occurred_at.clone(),
-            device: form.device.clone(),
-            what_happened: form.what_happened.clone(),
-            action_taken: form.action_taken.clone(),
-        })
-        .await;
-    match answer {
-        Ok(i) => {
-            Ok(Redirect::to(&format!("/incidents/{}?filed=1", i.into_inner().id)).into_response())
-        }
-        Err(status) => {
-            let mut f = form_failure(status.into());
+    let request = pb::FileIncidentRequest {
+        actor: None,
+        occurred_at: form.occurred_at.clone(),
+        device: form.device.clone(),
+        what_happened: form.what_happened.clone(),
+        action_taken: form.action_taken.clone(),
+    };
+    match file(&state, &user, request).await {
+        Ok(i) => Ok(Redirect::to(&format!("/incidents/{}?filed=1", i.id)).into_response()),
+        Err(f) => {
             if f.status != StatusCode::UNPROCESSABLE_ENTITY {
                 return Err(f.into());
-            }
-            if let [(field, _)] = f.fields.as_slice() {
-                f.message = incident_hint(field).to_owned();
             }
             let page = list_page(&state, &user, &form, Some(&f)).await?;
             Ok((f.status, page).into_response())
@@ -119,14 +182,7 @@ pub async fn detail(
     Path(id): Path<String>,
     Query(q): Query<Filed>,
 ) -> Result<Html<String>, PageError> {
-    let mut careboard = state.clients.careboard.clone();
-    let incident = careboard
-        .get_incident(pb::IncidentRef {
-            actor: Some(user.actor()),
-            incident_id: id,
-        })
-        .await?
-        .into_inner();
+    let incident = one(&state, &user, &id).await?;
     Ok(views::render(&IncidentPage::new(
         &user.csrf,
         user.role == Role::Operator,
@@ -151,21 +207,6 @@ pub async fn status_form(
     PageForm(form): PageForm<StatusForm>,
 ) -> Result<Redirect, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let mut careboard = state.clients.careboard.clone();
-    careboard
-        .update_incident(pb::UpdateIncidentRequest {
-            actor: Some(user.actor()),
-            incident_id: id.clone(),
-            status: form.status,
-            note: form.note,
-        })
-        .await
-        .map_err(|s| {
-            let mut f = form_failure(s.into());
-            if let [(field, _)] = f.fields.as_slice() {
-                f.message = incident_hint(field).to_owned();
-            }
-            f
-        })?;
+    update(&state, &user, &id, form.status, form.note).await?;
     Ok(Redirect::to(&format!("/incidents/{id}")))
 }

@@ -1,5 +1,6 @@
 //! Incidents (事故・ヒヤリハット): filing, following up and closing.
 
+pub mod api;
 pub mod handlers;
 
 use crate::edge::state::AppState;
@@ -12,4 +13,10 @@ pub fn protected() -> Router<AppState> {
         .route("/incidents", get(handlers::page).post(handlers::file_form))
         .route("/incidents/{id}", get(handlers::detail))
         .route("/incidents/{id}/status", post(handlers::status_form))
+        .route(
+            "/api/v1/incidents",
+            get(api::list_incidents).post(api::file_incident),
+        )
+        .route("/api/v1/incidents/{id}", get(api::get_incident))
+        .route("/api/v1/incidents/{id}/status", post(api::update_incident))
 }

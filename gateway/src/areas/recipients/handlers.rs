@@ -2,6 +2,7 @@
 //! closing the board, and the city's consent register. Careboard decides who may see what; these
 //! handlers only carry the request and render the answer.
 
+use crate::areas::recipients::records;
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::{Failure, PageError};
 use crate::edge::forms::PageForm;
@@ -100,23 +101,22 @@ pub async fn register_form(
     PageForm(form): PageForm<RecipientForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let mut careboard = state.clients.careboard.clone();
-    let answer = careboard
-        .register_recipient(pb::RegisterRecipientRequest {
-            actor: Some(user.actor()),
-            consent: Some(pb::ConsentFields {
-                obtained_on: form.obtained_on.clone(),
-                obtained_by: form.obtained_by.clone(),
-                office_keeps_copy: form.office_keeps_copy == "1",
-                recipient_keeps_original: form.recipient_keeps_original == "1",
-            }),
-            fields: Some(form.fields()),
-            allow_duplicate: form.allow_duplicate == "1",
-        })
-        .await;
+    let consent = pb::ConsentFields {
+        obtained_on: form.obtained_on.clone(),
+        obtained_by: form.obtained_by.clone(),
+        office_keeps_copy: form.office_keeps_copy == "1",
+        recipient_keeps_original: form.recipient_keeps_original == "1",
+    };
+    let answer = records::register(
+        &state,
+        &user,
+        consent,
+        form.fields(),
+        form.allow_duplicate == "1",
+    )
+    .await;
     match answer {
         Ok(r) => {
-            let r = r.into_inner();
             if r.recipient_id.is_empty() {
                 let duplicates = r
                     .duplicates
@@ -138,8 +138,8 @@ pub async fn register_form(
                 )
             }
         }
-        Err(status) => {
-            let f = form_failure(status.into());
+        Err(failure) => {
+            let f = form_failure(failure);
             if f.status != StatusCode::UNPROCESSABLE_ENTITY {
                 return Err(f.into());
             }
@@ -201,18 +201,11 @@ pub async fn edit_form(
     PageForm(form): PageForm<RecipientForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let mut careboard = state.clients.careboard.clone();
-    let answer = careboard
-        .update_recipient(pb::UpdateRecipientRequest {
-            actor: Some(user.actor()),
-            recipient_id: id.clone(),
-            fields: Some(form.fields()),
-        })
-        .await;
+    let answer = records::update(&state, &user, &id, form.fields()).await;
     match answer {
         Ok(_) => Ok(Redirect::to(&format!("/recipients/{id}")).into_response()),
-        Err(status) => {
-            let f = form_failure(status.into());
+        Err(failure) => {
+            let f = form_failure(failure);
             if f.status != StatusCode::UNPROCESSABLE_ENTITY {
                 return Err(f.into());
             }
@@ -228,20 +221,12 @@ pub async fn history_page(
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let r = get(&state, &user, &id).await?;
-    let mut careboard = state.clients.careboard.clone();
-    let history = careboard
-        .list_recipient_history(pb::RecipientRef {
-            actor: Some(user.actor()),
-            recipient_id: id.clone(),
-        })
-        .await?
-        .into_inner();
+    let history = records::history(&state, &user, &id).await?;
     let name = r.fields.map(|f| f.name).unwrap_or_default();
     Ok(views::render(&HistoryPage {
         id: &id,
         name: &name,
         entries: history
-            .entries
             .into_iter()
             .map(|e| HistoryLine {
                 at: tokyo_time(&e.changed_at),
@@ -274,19 +259,11 @@ pub async fn close_form(
     PageForm(form): PageForm<CloseForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let mut careboard = state.clients.careboard.clone();
-    let answer = careboard
-        .close_board(pb::CloseBoardRequest {
-            actor: Some(user.actor()),
-            recipient_id: id.clone(),
-            reason: form.reason,
-            note: form.note,
-        })
-        .await;
+    let answer = records::close(&state, &user, &id, form.reason, form.note).await;
     match answer {
         Ok(_) => Ok(Redirect::to(&format!("/recipients/{id}")).into_response()),
-        Err(status) => {
-            let f = form_failure(status.into());
+        Err(failure) => {
+            let f = form_failure(failure);
             if f.status != StatusCode::UNPROCESSABLE_ENTITY {
                 return Err(f.into());
             }
@@ -311,15 +288,7 @@ pub async fn consents_page(
     Query(q): Query<ConsentsQuery>,
 ) -> Result<Html<String>, PageError> {
     let pending_only = q.pending == "1";
-    let mut careboard = state.clients.careboard.clone();
-    let list = careboard
-        .list_consents(pb::ListConsentsRequest {
-            actor: Some(user.actor()),
-            fax_pending_only: pending_only,
-            cursor: q.cursor.clone(),
-        })
-        .await?
-        .into_inner();
+    let list = records::consents(&state, &user, pending_only, &q.cursor).await?;
     Ok(views::render(&ConsentsPage {
         csrf: &user.csrf,
         pending_only,
@@ -342,12 +311,6 @@ pub async fn fax_form(
     PageForm(form): PageForm<CsrfForm>,
 ) -> Result<Redirect, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let mut careboard = state.clients.careboard.clone();
-    careboard
-        .confirm_consent_fax(pb::RecipientRef {
-            actor: Some(user.actor()),
-            recipient_id: id,
-        })
-        .await?;
+    records::confirm_fax(&state, &user, &id).await?;
     Ok(Redirect::to("/operator/consents"))
 }

@@ -22,22 +22,22 @@ pub struct Period {
 }
 
 /// Everything the report shows, gathered from the services.
-struct Figures {
-    months: Vec<String>,
-    offices_by_kind: Vec<(String, u64)>,
-    staff_by_profession: Vec<(String, u64)>,
-    recipients_active: u64,
-    recipients_closed: u64,
+pub(super) struct Figures {
+    pub(super) months: Vec<String>,
+    pub(super) offices_by_kind: Vec<(String, u64)>,
+    pub(super) staff_by_profession: Vec<(String, u64)>,
+    pub(super) recipients_active: u64,
+    pub(super) recipients_closed: u64,
     /// Per month, in the order of `MONTHLY`.
-    monthly: Vec<Vec<u64>>,
+    pub(super) monthly: Vec<Vec<u64>>,
     /// At each month's end, in the order of `MONTH_END`.
-    month_end: Vec<Vec<u64>>,
-    offices_by_kind_monthly: Vec<(String, Vec<u64>)>,
-    staff_by_profession_monthly: Vec<(String, Vec<u64>)>,
+    pub(super) month_end: Vec<Vec<u64>>,
+    pub(super) offices_by_kind_monthly: Vec<(String, Vec<u64>)>,
+    pub(super) staff_by_profession_monthly: Vec<(String, Vec<u64>)>,
 }
 
 /// The monthly rows, in the report's and the CSV's order.
-const MONTHLY: [&str; 11] = [
+pub(super) const MONTHLY: [&str; 11] = [
     "事業所の登録",
     "支援対象者の登録",
     "共有の終了",
@@ -52,7 +52,7 @@ const MONTHLY: [&str; 11] = [
 ];
 
 /// What there was at each month's end (for the current month: now).
-const MONTH_END: [&str; 2] = ["支援対象者（共有中）", "支援対象者（共有終了・累計）"];
+pub(super) const MONTH_END: [&str; 2] = ["支援対象者（共有中）", "支援対象者（共有終了・累計）"];
 
 fn values(rows: &[MonthCount]) -> Vec<u64> {
     rows.iter().map(|m| m.value).collect()
@@ -68,7 +68,11 @@ fn labelled_months(rows: Vec<LabelMonths>) -> Vec<(String, Vec<u64>)> {
         .collect()
 }
 
-async fn gather(state: &AppState, user: &Principal, p: &Period) -> Result<Figures, Failure> {
+pub(super) async fn gather(
+    state: &AppState,
+    user: &Principal,
+    p: &Period,
+) -> Result<Figures, Failure> {
     user.require_operator()?;
     let request = || StatsRequest {
         actor: Some(user.actor()),
@@ -127,7 +131,7 @@ async fn gather(state: &AppState, user: &Principal, p: &Period) -> Result<Figure
     })
 }
 
-fn period_failure(f: Failure) -> Failure {
+pub(super) fn period_failure(f: Failure) -> Failure {
     if f.code == "invalid_field" {
         Failure::bad_request(
             "期間は 2026-04 のように年と月で指定し、終わりを始まりより後に、長さは5年以内にしてください。",

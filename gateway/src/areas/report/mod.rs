@@ -1,5 +1,6 @@
 //! The city's report of use, on the page and as CSV.
 
+pub mod api;
 pub mod charts;
 pub mod handlers;
 
@@ -12,4 +13,5 @@ pub fn protected() -> Router<AppState> {
     Router::new()
         .route("/operator/report", get(handlers::page))
         .route("/operator/report.csv", get(handlers::csv))
+        .route("/api/v1/operator/report", get(api::operator_report))
 }

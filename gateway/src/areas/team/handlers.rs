@@ -16,10 +16,10 @@ use std::collections::HashMap;
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Search {
-    q: String,
-    office: String,
-    profession: String,
-    registered: String,
+    pub(super) q: String,
+    pub(super) office: String,
+    pub(super) profession: String,
+    pub(super) registered: String,
 }
 
 async fn offices(state: &AppState, user: &Principal) -> Result<Vec<OfficeChoice>, Failure> {
@@ -39,7 +39,8 @@ async fn offices(state: &AppState, user: &Principal) -> Result<Vec<OfficeChoice>
         .collect())
 }
 
-async fn search(
+/// Staff of any office by name, office or profession, as identity finds them.
+pub(super) async fn search(
     state: &AppState,
     user: &Principal,
     s: &Search,
@@ -156,12 +157,11 @@ async fn answer(
     state: &AppState,
     user: &Principal,
     id: &str,
-    result: Result<tonic::Response<pb::Team>, tonic::Status>,
+    result: Result<pb::Team, Failure>,
 ) -> Result<Response, PageError> {
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/recipients/{id}/team")).into_response()),
-        Err(status) => {
-            let f: Failure = status.into();
+        Err(f) => {
             if f.status == axum::http::StatusCode::CONFLICT {
                 let page = render(state, user, id, &Search::default(), Some(&f)).await?;
                 Ok((f.status, page).into_response())
@@ -180,6 +180,42 @@ fn member_request(user: &Principal, id: &str, member: &str) -> pb::MemberRequest
     }
 }
 
+/// Adds a member to the team (careboard lets only the representative).
+pub(super) async fn add(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    member: &str,
+) -> Result<pb::Team, Failure> {
+    let mut careboard = state.clients.careboard.clone();
+    let request = member_request(user, id, member);
+    Ok(careboard.add_member(request).await?.into_inner())
+}
+
+/// Removes a member from the team (the representative, or the member themself).
+pub(super) async fn remove(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    member: &str,
+) -> Result<pb::Team, Failure> {
+    let mut careboard = state.clients.careboard.clone();
+    let request = member_request(user, id, member);
+    Ok(careboard.remove_member(request).await?.into_inner())
+}
+
+/// Hands the representative's role over to another member.
+pub(super) async fn hand_over(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    member: &str,
+) -> Result<pb::Team, Failure> {
+    let mut careboard = state.clients.careboard.clone();
+    let request = member_request(user, id, member);
+    Ok(careboard.hand_over(request).await?.into_inner())
+}
+
 pub async fn add_form(
     State(state): State<AppState>,
     PageUser(user): PageUser,
@@ -187,10 +223,7 @@ pub async fn add_form(
     PageForm(form): PageForm<AddForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let mut careboard = state.clients.careboard.clone();
-    let result = careboard
-        .add_member(member_request(&user, &id, &form.user_id))
-        .await;
+    let result = add(&state, &user, &id, &form.user_id).await;
     answer(&state, &user, &id, result).await
 }
 
@@ -201,10 +234,7 @@ pub async fn remove_form(
     PageForm(form): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let mut careboard = state.clients.careboard.clone();
-    let result = careboard
-        .remove_member(member_request(&user, &id, &member))
-        .await;
+    let result = remove(&state, &user, &id, &member).await;
     answer(&state, &user, &id, result).await
 }
 
@@ -215,9 +245,6 @@ pub async fn hand_over_form(
     PageForm(form): PageForm<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let mut careboard = state.clients.careboard.clone();
-    let result = careboard
-        .hand_over(member_request(&user, &id, &member))
-        .await;
+    let result = hand_over(&state, &user, &id, &member).await;
     answer(&state, &user, &id, result).await
 }

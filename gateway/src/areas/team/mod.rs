@@ -1,10 +1,11 @@
 //! A recipient's support team (支援チーム): members and the representative.
 
+pub mod api;
 pub mod handlers;
 
 use crate::edge::state::AppState;
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 /// Routes behind the device certificate (and, but for login, a session).
 pub fn protected() -> Router<AppState> {
@@ -20,5 +21,15 @@ pub fn protected() -> Router<AppState> {
         .route(
             "/recipients/{id}/team/{user}/representative",
             post(handlers::hand_over_form),
+        )
+        .route("/api/v1/staff", get(api::search_staff))
+        .route("/api/v1/recipients/{id}/team", post(api::add_member))
+        .route(
+            "/api/v1/recipients/{id}/team/{user}",
+            delete(api::remove_member),
+        )
+        .route(
+            "/api/v1/recipients/{id}/team/{user}/representative",
+            post(api::hand_over_representative),
         )
 }

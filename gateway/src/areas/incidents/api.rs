@@ -1,0 +1,160 @@
+//! 事故・ヒヤリハット in the JSON API: filing, the list, one incident and the city's follow-up,
+//! through the same functions as the pages. Careboard decides who sees and changes what.
+
+use crate::areas::incidents::handlers::{file, incidents, one, update};
+use crate::edge::auth::{ApiUser, ApiWriter};
+use crate::edge::error::{ApiError, ErrorBody};
+use crate::edge::json::ApiJson;
+use crate::edge::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+use proto::careboard as pb;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"occurred_at": "2026-12-01T09:30", "device": "訪問用タブレット1",
+    "what_happened": "タブレットを利用者宅に置き忘れた。", "action_taken": "30分後に回収した。"}))]
+pub struct IncidentBody {
+    /// When it happened, in Japan: `YYYY-MM-DDTHH:MM`, not in the future.
+    occurred_at: String,
+    /// Which device (e.g. the certificate's device label).
+    device: String,
+    what_happened: String,
+    #[serde(default)]
+    action_taken: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IncidentNoteOut {
+    at: String,
+    by_name: String,
+    status: String,
+    note: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IncidentOut {
+    id: String,
+    office_id: String,
+    office_name: String,
+    reporter_name: String,
+    occurred_at: String,
+    device: String,
+    what_happened: String,
+    action_taken: String,
+    /// 受付, 対応中 or 完了.
+    status: String,
+    filed_at: String,
+    updated_at: String,
+    /// The city's follow-up, oldest first.
+    notes: Vec<IncidentNoteOut>,
+}
+
+impl From<pb::Incident> for IncidentOut {
+    fn from(i: pb::Incident) -> Self {
+        Self {
+            id: i.id,
+            office_id: i.office_id,
+            office_name: i.office_name,
+            reporter_name: i.reporter_name,
+            occurred_at: i.occurred_at,
+            device: i.device,
+            what_happened: i.what_happened,
+            action_taken: i.action_taken,
+            status: i.status,
+            filed_at: i.filed_at,
+            updated_at: i.updated_at,
+            notes: i
+                .notes
+                .into_iter()
+                .map(|n| IncidentNoteOut {
+                    at: n.at,
+                    by_name: n.by_name,
+                    status: n.status,
+                    note: n.note,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IncidentsOut {
+    incidents: Vec<IncidentOut>,
+}
+
+/// Report an incident (報告義務); the office admin and the city are mailed.
+#[utoipa::path(post, path = "/api/v1/incidents", request_body = IncidentBody,
+    responses((status = 200, body = IncidentOut), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn file_incident(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    ApiJson(body): ApiJson<IncidentBody>,
+) -> Result<Json<IncidentOut>, ApiError> {
+    let request = pb::FileIncidentRequest {
+        actor: None,
+        occurred_at: body.occurred_at,
+        device: body.device,
+        what_happened: body.what_happened,
+        action_taken: body.action_taken,
+    };
+    Ok(Json(file(&state, &user, request).await?.into()))
+}
+
+/// The incidents the caller may see: their office's, or every office's for the city.
+#[utoipa::path(get, path = "/api/v1/incidents",
+    responses((status = 200, body = IncidentsOut), (status = 403, body = ErrorBody)))]
+pub async fn list_incidents(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<IncidentsOut>, ApiError> {
+    Ok(Json(IncidentsOut {
+        incidents: incidents(&state, &user)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    }))
+}
+
+/// One incident and where it stands.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}",
+    params(("id" = String, Path, description = "The incident")),
+    responses((status = 200, body = IncidentOut), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn get_incident(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<IncidentOut>, ApiError> {
+    Ok(Json(one(&state, &user, &id).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentStatusBody {
+    /// 受付, 対応中 or 完了.
+    status: String,
+    /// Up to 1,000 characters.
+    #[serde(default)]
+    note: String,
+}
+
+/// The city moves an incident on (受付 → 対応中 → 完了), with a note.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/status", request_body = IncidentStatusBody,
+    params(("id" = String, Path, description = "The incident")),
+    responses((status = 200, body = IncidentOut), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn update_incident(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<IncidentStatusBody>,
+) -> Result<Json<IncidentOut>, ApiError> {
+    let i = update(&state, &user, &id, body.status, body.note).await?;
+    Ok(Json(i.into()))
+}

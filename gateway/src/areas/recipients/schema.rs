@@ -1,0 +1,208 @@
+//! The JSON shapes of recipients, their consent and their team, shared by the recipient and team
+//! twins of the pages.
+
+use proto::careboard as pb;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A recipient's details (基本情報). Careboard checks each; a wrong one is named in the 422's
+/// `details`.
+#[derive(Deserialize, Serialize, ToSchema, Default)]
+#[serde(deny_unknown_fields, default)]
+#[schema(example = json!({"name": "高萩 花子", "kana": "タカハギ ハナコ", "birth_date": "1940-04-01",
+    "sex": "女性", "address": "茨城県高萩市本町1-100", "phone": "0293-23-0000", "insured_number": "",
+    "medical_insurance": "", "care_level": "要介護1", "primary_doctor": "", "key_notes": ""}))]
+pub struct RecipientFieldsBody {
+    /// 氏名.
+    pub name: String,
+    /// ふりがな (カタカナ).
+    pub kana: String,
+    /// YYYY-MM-DD.
+    pub birth_date: String,
+    /// One of the city's choices (`sexes`).
+    pub sex: String,
+    pub address: String,
+    pub phone: String,
+    /// 被保険者番号.
+    pub insured_number: String,
+    pub medical_insurance: String,
+    /// One of the city's choices (要支援1 … 要介護5).
+    pub care_level: String,
+    pub primary_doctor: String,
+    /// 特記事項.
+    pub key_notes: String,
+}
+
+impl From<RecipientFieldsBody> for pb::RecipientFields {
+    fn from(f: RecipientFieldsBody) -> Self {
+        Self {
+            name: f.name,
+            kana: f.kana,
+            birth_date: f.birth_date,
+            sex: f.sex,
+            address: f.address,
+            phone: f.phone,
+            insured_number: f.insured_number,
+            medical_insurance: f.medical_insurance,
+            care_level: f.care_level,
+            primary_doctor: f.primary_doctor,
+            key_notes: f.key_notes,
+        }
+    }
+}
+
+impl From<pb::RecipientFields> for RecipientFieldsBody {
+    fn from(f: pb::RecipientFields) -> Self {
+        Self {
+            name: f.name,
+            kana: f.kana,
+            birth_date: f.birth_date,
+            sex: f.sex,
+            address: f.address,
+            phone: f.phone,
+            insured_number: f.insured_number,
+            medical_insurance: f.medical_insurance,
+            care_level: f.care_level,
+            primary_doctor: f.primary_doctor,
+            key_notes: f.key_notes,
+        }
+    }
+}
+
+/// The consent (別紙1) obtained before registration.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields, default)]
+#[schema(example = json!({"obtained_on": "2026-12-01", "obtained_by": "連絡 太郎",
+    "office_keeps_copy": true, "recipient_keeps_original": true}))]
+pub struct ConsentBody {
+    /// YYYY-MM-DD, not in the future.
+    pub obtained_on: String,
+    /// Who obtained it.
+    pub obtained_by: String,
+    /// The office keeps a copy (required).
+    pub office_keeps_copy: bool,
+    /// The recipient keeps the original (required).
+    pub recipient_keeps_original: bool,
+}
+
+impl From<ConsentBody> for pb::ConsentFields {
+    fn from(c: ConsentBody) -> Self {
+        Self {
+            obtained_on: c.obtained_on,
+            obtained_by: c.obtained_by,
+            office_keeps_copy: c.office_keeps_copy,
+            recipient_keeps_original: c.recipient_keeps_original,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ConsentOut {
+    pub obtained_on: String,
+    pub obtained_by: String,
+    pub office_name: String,
+    pub recorded_at: String,
+    /// Empty until the city confirms the FAX copy.
+    pub fax_received_at: String,
+    pub office_keeps_copy: bool,
+    pub recipient_keeps_original: bool,
+}
+
+impl From<pb::Consent> for ConsentOut {
+    fn from(c: pb::Consent) -> Self {
+        Self {
+            obtained_on: c.obtained_on,
+            obtained_by: c.obtained_by,
+            office_name: c.office_name,
+            recorded_at: c.recorded_at,
+            fax_received_at: c.fax_received_at,
+            office_keeps_copy: c.office_keeps_copy,
+            recipient_keeps_original: c.recipient_keeps_original,
+        }
+    }
+}
+
+/// A member of the support team (支援チーム).
+#[derive(Serialize, ToSchema)]
+pub struct MemberOut {
+    pub user_id: String,
+    pub name: String,
+    pub kana: String,
+    pub profession: String,
+    pub office_id: String,
+    pub office_name: String,
+    pub is_representative: bool,
+    pub added_at: String,
+    /// `active`, `suspended` or `deactivated`.
+    pub status: String,
+}
+
+impl From<pb::Member> for MemberOut {
+    fn from(m: pb::Member) -> Self {
+        Self {
+            user_id: m.user_id,
+            name: m.name,
+            kana: m.kana,
+            profession: m.profession,
+            office_id: m.office_id,
+            office_name: m.office_name,
+            is_representative: m.is_representative,
+            added_at: m.added_at,
+            status: m.status,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TeamOut {
+    pub members: Vec<MemberOut>,
+}
+
+impl From<pb::Team> for TeamOut {
+    fn from(t: pb::Team) -> Self {
+        Self {
+            members: t.members.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecipientOut {
+    pub id: String,
+    pub fields: RecipientFieldsBody,
+    /// `active` or `closed` (read-only).
+    pub status: String,
+    pub close_reason: String,
+    pub close_note: String,
+    pub closed_at: String,
+    pub consent: ConsentOut,
+    pub team: Vec<MemberOut>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Whether the caller is the representative (and may manage the team or close the board).
+    pub actor_is_representative: bool,
+}
+
+impl From<pb::Recipient> for RecipientOut {
+    fn from(r: pb::Recipient) -> Self {
+        Self {
+            id: r.id,
+            fields: r.fields.unwrap_or_default().into(),
+            status: r.status,
+            close_reason: r.close_reason,
+            close_note: r.close_note,
+            closed_at: r.closed_at,
+            consent: r.consent.unwrap_or_default().into(),
+            team: r
+                .team
+                .unwrap_or_default()
+                .members
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            actor_is_representative: r.actor_is_representative,
+        }
+    }
+}
