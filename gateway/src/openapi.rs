@@ -196,7 +196,7 @@ mod tests {
             events["200"]["content"]["text/event-stream"].is_object(),
             "{events}"
         );
-        // A client finds each operation by its id: those of the twins must name one each.
+        // A client finds each operation by its id: each names one operation.
         let ids: Vec<&str> = doc["paths"]
             .as_object()
             .into_iter()
@@ -229,5 +229,13 @@ mod tests {
         ] {
             assert_eq!(ids.iter().filter(|i| **i == id).count(), 1, "{id}");
         }
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(
+            sorted.len(),
+            ids.len(),
+            "every operation has an id of its own: {ids:?}"
+        );
     }
 }

@@ -74,7 +74,7 @@ impl From<pb::IssuedPassword> for IssuedOut {
 }
 
 /// People of the admin's office (the operator: any office, `office_id` to narrow).
-#[utoipa::path(get, path = "/api/v1/users", params(("office_id" = Option<String>, Query), ("q" = Option<String>, Query)),
+#[utoipa::path(get, operation_id = "list_users", path = "/api/v1/users", params(("office_id" = Option<String>, Query), ("q" = Option<String>, Query)),
     responses((status = 200, body = Vec<UserOut>), (status = 403, body = ErrorBody)))]
 pub async fn api_list(
     State(state): State<AppState>,
@@ -91,7 +91,7 @@ pub async fn api_list(
 }
 
 /// Create a person's account; the initial password is in the answer, once.
-#[utoipa::path(post, path = "/api/v1/users", request_body = UserBody,
+#[utoipa::path(post, operation_id = "create_user", path = "/api/v1/users", request_body = UserBody,
     responses((status = 201, body = IssuedOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_create(
     State(state): State<AppState>,
@@ -103,7 +103,7 @@ pub async fn api_create(
 }
 
 /// One person's account.
-#[utoipa::path(get, path = "/api/v1/users/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), responses((status = 200, body = UserOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "get_user", path = "/api/v1/users/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), responses((status = 200, body = UserOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn api_get(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -113,7 +113,7 @@ pub async fn api_get(
 }
 
 /// Edit name, kana, profession, email and the admin flag.
-#[utoipa::path(patch, path = "/api/v1/users/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = UserBody,
+#[utoipa::path(patch, operation_id = "update_user", path = "/api/v1/users/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = UserBody,
     responses((status = 200, body = UserOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,

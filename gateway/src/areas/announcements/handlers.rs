@@ -291,7 +291,7 @@ pub struct AnnouncementBody {
 }
 
 /// Draft a new announcement (operator).
-#[utoipa::path(post, path = "/api/v1/operator/announcements", request_body = AnnouncementBody,
+#[utoipa::path(post, operation_id = "create_announcement", path = "/api/v1/operator/announcements", request_body = AnnouncementBody,
     responses((status = 201, body = AnnouncementOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_create(
     State(state): State<AppState>,
@@ -303,7 +303,7 @@ pub async fn api_create(
 }
 
 /// Edit an announcement (operator); it stays published or draft as it was.
-#[utoipa::path(put, path = "/api/v1/operator/announcements/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = AnnouncementBody,
+#[utoipa::path(put, operation_id = "update_announcement", path = "/api/v1/operator/announcements/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = AnnouncementBody,
     responses((status = 200, body = AnnouncementOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,

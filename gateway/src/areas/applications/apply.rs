@@ -340,7 +340,7 @@ pub struct ApplicationAccepted {
 
 /// 事業所登録申請 (public). `?dry_run=true` only checks. Wrong fields come back in
 /// `error.fields`, each with what to do.
-#[utoipa::path(post, path = "/api/v1/public/applications", request_body = ApplicationBody, params(("dry_run" = Option<bool>, Query)),
+#[utoipa::path(post, operation_id = "submit_application", path = "/api/v1/public/applications", request_body = ApplicationBody, params(("dry_run" = Option<bool>, Query)),
     responses((status = 201, body = ApplicationAccepted), (status = 200, body = ApplicationAccepted), (status = 422, body = ErrorBody)))]
 pub async fn api(
     State(state): State<AppState>,

@@ -293,7 +293,7 @@ impl From<pb::Application> for ApplicationOut {
 }
 
 /// Every application, newest first (operator).
-#[utoipa::path(get, path = "/api/v1/operator/applications", responses((status = 200, body = Vec<ApplicationOut>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "list_applications", path = "/api/v1/operator/applications", responses((status = 200, body = Vec<ApplicationOut>), (status = 403, body = ErrorBody)))]
 pub async fn api_list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

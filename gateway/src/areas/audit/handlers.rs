@@ -271,7 +271,7 @@ pub struct AuditOut {
 }
 
 /// The audit trail, filtered, newest first (operator).
-#[utoipa::path(get, path = "/api/v1/operator/audit", params(AuditFilter),
+#[utoipa::path(get, operation_id = "list_audit", path = "/api/v1/operator/audit", params(AuditFilter),
     responses((status = 200, body = AuditOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_list(
     State(state): State<AppState>,

@@ -114,7 +114,7 @@ pub async fn page(
 /// The posts and replies of a period (dates in Japan, both included; the last month if empty)
 /// as 支援経過 CSV: UTF-8 with a BOM, columns 日時, 記入者, 職種, 事業所, 分類, 緊急, 内容,
 /// 返信先; a cell a spreadsheet would read as a formula starts with `'`. Recorded as a print.
-#[utoipa::path(get, path = "/api/v1/boards/{id}/export.csv",
+#[utoipa::path(get, operation_id = "export_board_csv", path = "/api/v1/boards/{id}/export.csv",
     params(("id" = String, Path, description = "The recipient whose board it is"), PrintQuery),
     responses((status = 200, content_type = "text/csv", body = String,
             example = json!("\u{feff}日時,記入者,職種,事業所,分類,緊急,内容,返信先\r\n\

@@ -147,7 +147,7 @@ pub struct EnrolledOut {
 }
 
 /// Exchange an enrollment code for a device certificate (public; once per code).
-#[utoipa::path(post, path = "/api/v1/public/enroll", request_body = EnrollBody,
+#[utoipa::path(post, operation_id = "enroll_device", path = "/api/v1/public/enroll", request_body = EnrollBody,
     responses((status = 201, body = EnrolledOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn api(
     State(state): State<AppState>,

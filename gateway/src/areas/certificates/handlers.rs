@@ -240,7 +240,7 @@ impl From<pb::Certificate> for CertificateOut {
 }
 
 /// The office's device certificates (the operator: every office's, `q` searches).
-#[utoipa::path(get, path = "/api/v1/certificates", params(("office_id" = Option<String>, Query), ("q" = Option<String>, Query)),
+#[utoipa::path(get, operation_id = "list_certificates", path = "/api/v1/certificates", params(("office_id" = Option<String>, Query), ("q" = Option<String>, Query)),
     responses((status = 200, body = Vec<CertificateOut>), (status = 403, body = ErrorBody)))]
 pub async fn api_list(
     State(state): State<AppState>,

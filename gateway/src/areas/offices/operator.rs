@@ -206,7 +206,7 @@ pub async fn api_register(
 }
 
 /// Every registered office, newest first (operator only).
-#[utoipa::path(get, path = "/api/v1/operator/offices", responses((status = 200, body = Vec<OfficeBody>), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "list_offices", path = "/api/v1/operator/offices", responses((status = 200, body = Vec<OfficeBody>), (status = 403, body = ErrorBody)))]
 pub async fn api_list(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

@@ -109,7 +109,7 @@ pub struct PartnersBody {
 }
 
 /// The office's partner offices (operator).
-#[utoipa::path(get, path = "/api/v1/operator/offices/{id}/partners", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")),
+#[utoipa::path(get, operation_id = "get_office_partners", path = "/api/v1/operator/offices/{id}/partners", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")),
     responses((status = 200, body = PartnersBody), (status = 403, body = ErrorBody)))]
 pub async fn api_get(
     State(state): State<AppState>,

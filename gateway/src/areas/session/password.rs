@@ -100,7 +100,7 @@ pub struct PasswordBody {
 }
 
 /// Change one's own password.
-#[utoipa::path(post, path = "/api/v1/password", request_body = PasswordBody,
+#[utoipa::path(post, operation_id = "change_password", path = "/api/v1/password", request_body = PasswordBody,
     responses((status = 204), (status = 422, body = ErrorBody)))]
 pub async fn api(
     State(state): State<AppState>,
