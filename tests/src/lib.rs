@@ -18,6 +18,7 @@ pub mod process;
 pub mod routes;
 pub mod s3;
 pub mod samples;
+mod secrets;
 pub mod smtp;
 pub mod stack;
 

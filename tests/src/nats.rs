@@ -45,7 +45,7 @@ impl Nats {
         for user in USERS {
             let file = dir.join(format!("{user}.password"));
             let password =
-                crate::stack::read_or_create_secret(&file, || crate::stack::random_secret(24))?;
+                crate::secrets::read_or_create_secret(&file, || crate::secrets::random_secret(24))?;
             passwords.push((user, password));
         }
         let password = |user: &str| {

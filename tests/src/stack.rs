@@ -7,6 +7,7 @@ use crate::otlp::OtlpReceiver;
 use crate::pki::DevPki;
 use crate::postgres::Postgres;
 use crate::process::{Proc, run, wait_for_port};
+use crate::secrets::{random_secret, read_or_create_secret};
 use crate::smtp::SmtpSink;
 use crate::{bin_dir, free_port};
 use anyhow::Context;
@@ -87,24 +88,6 @@ pub struct Stack {
     pub(crate) envs: BTreeMap<String, Vec<(String, String)>>,
     pub(crate) admin_ports: BTreeMap<String, u16>,
     logs: PathBuf,
-}
-
-pub(crate) fn random_secret(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::rng().fill(&mut buf[..]);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
-}
-
-pub(crate) fn read_or_create_secret(
-    path: &Path,
-    make: impl FnOnce() -> String,
-) -> anyhow::Result<String> {
-    if let Ok(s) = std::fs::read_to_string(path) {
-        return Ok(s.trim().to_owned());
-    }
-    let s = make();
-    std::fs::write(path, &s)?;
-    Ok(s)
 }
 
 impl Stack {

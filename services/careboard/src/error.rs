@@ -83,7 +83,7 @@ impl From<Error> for Refusal {
                 FileRefusal::TooManyPixels => refusal(Own::FileTooManyPixels),
                 FileRefusal::Corrupt | FileRefusal::PdfCorrupt => refusal(Own::FileCorrupt),
                 FileRefusal::TooMany => refusal(Own::TooManyFiles)
-                    .with(MAX_FILES, crate::service::MAX_FILES_PER_POST.to_string()),
+                    .with(MAX_FILES, crate::files::MAX_FILES_PER_POST.to_string()),
             },
             Error::FileTooLarge { max_mb } => {
                 refusal(Own::FileTooLarge).with(MAX_FILE_MB, max_mb.to_string())

@@ -2,6 +2,9 @@
 //! server so that nothing the camera wrote (EXIF GPS would reveal a recipient's home) survives.
 //! The bytes are kept in object storage (`objects`); the use cases are in `crate::service`.
 
+/// The most files one post or reply carries.
+pub const MAX_FILES_PER_POST: usize = 4;
+
 pub mod objects;
 pub mod pdf;
 pub mod rebuild;

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::files::objects::{Objects, ObjectsError, Variant};
 use crate::files::rebuild::{Bounds, rebuild_image};
 use crate::files::sniff::{Kind, SNIFF_LEN, sniff};
-use crate::files::{FileRefusal, pdf::check_pdf};
+use crate::files::{FileRefusal, MAX_FILES_PER_POST, pdf::check_pdf};
 use crate::store::{FileCard, NewFile, Store};
 use bytes::Bytes;
 use futures::stream::BoxStream;
@@ -21,8 +21,6 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-/// The most files one post or reply carries.
-pub const MAX_FILES_PER_POST: usize = 4;
 /// The longest name kept for a file, in characters.
 const NAME_CHARS: usize = 100;
 

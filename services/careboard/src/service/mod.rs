@@ -15,7 +15,7 @@ mod team;
 mod write;
 
 pub use board::{NewPost, PostView};
-pub use files::{MAX_FILES_PER_POST, Shelf, sweep_files_forever};
+pub use files::{Shelf, sweep_files_forever};
 pub use incidents::IncidentView;
 pub use recipients::{RecipientView, Registered};
 pub use search::{Asked, Found, Period, index_pending_posts};
