@@ -153,8 +153,11 @@ impl Postgres {
         }
     }
 
-    /// SIGKILL to the postmaster (not to `runuser` above it), as when its node dies: nothing
-    /// is shut down cleanly, recovery replays the WAL at the next start.
+    /// SIGKILL to the postmaster (not to `runuser` above it) and to every backend, as when its
+    /// node dies: nothing is shut down cleanly, recovery replays the WAL at the next start. The
+    /// backends go too: left alone, an orphaned backend keeps answering on its open connection
+    /// until it notices its postmaster is gone, which a dead node's never does. The postmaster is
+    /// stopped first so that it cannot start new backends in between.
     pub async fn kill(&mut self) -> anyhow::Result<()> {
         let pid_file =
             std::fs::read_to_string(self.data.join("postmaster.pid")).context("postmaster.pid")?;
@@ -164,11 +167,15 @@ impl Postgres {
             .context("empty postmaster.pid")?
             .trim()
             .to_owned();
-        run({
-            let mut c = Command::new("kill");
-            c.arg("-KILL").arg(&pid);
+        let signal = |args: &[&str]| {
+            let mut c = Command::new(args[0]);
+            c.args(&args[1..]);
             c
-        })?;
+        };
+        run(signal(&["kill", "-STOP", &pid]))?;
+        // pkill exits 1 when no backend is running: nothing to kill is not a failure.
+        let _ = signal(&["pkill", "-KILL", "-P", &pid]).status();
+        run(signal(&["kill", "-KILL", &pid]))?;
         if let Some(mut p) = self.proc.take() {
             // As root this reaps `runuser`, which exits once its postmaster has.
             let deadline = Instant::now() + Duration::from_secs(5);
