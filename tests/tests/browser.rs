@@ -513,28 +513,32 @@ async fn on_a_phone_a_nurse_replies_corrects_finds_prints_and_shares_photos() {
         .unwrap()
         .into_inner()
         .id;
-    let out = node_script(
-        &stack,
+    // Both scripts sign in as the care manager and the nurse and work on this board.
+    let team = [
+        ("CM_P12", care.p12.display().to_string()),
+        ("CM_P12_PASSWORD", care.p12_password.clone()),
+        ("CM_LOGIN", cm.login_id.clone()),
+        ("CM_PASSWORD", cm.password.clone()),
+        ("NS_P12", nursing.p12.display().to_string()),
+        ("NS_P12_PASSWORD", nursing.p12_password.clone()),
+        ("NS_LOGIN", nurse.login_id.clone()),
+        ("NS_PASSWORD", nurse.password.clone()),
+        ("BOARD_ID", board.clone()),
+    ];
+    let on_the_board = |script: &str, extra: &[(&str, &str)]| {
+        let mut env: Vec<(&str, &str)> = team.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        env.extend_from_slice(extra);
+        let out = node_script(&stack, script, &env);
+        assert!(
+            out.status.success(),
+            "browser test {script} failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    on_the_board(
         "board_writing.mjs",
-        &[
-            ("CM_P12", care.p12.to_str().unwrap()),
-            ("CM_P12_PASSWORD", &care.p12_password),
-            ("CM_LOGIN", &cm.login_id),
-            ("CM_PASSWORD", &cm.password),
-            ("NS_P12", nursing.p12.to_str().unwrap()),
-            ("NS_P12_PASSWORD", &nursing.p12_password),
-            ("NS_LOGIN", &nurse.login_id),
-            ("NS_PASSWORD", &nurse.password),
-            ("BOARD_ID", &board),
-            ("POST_ID", &post),
-            ("RECIPIENT_NAME", recipient),
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "browser test board_writing.mjs failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+        &[("POST_ID", &post), ("RECIPIENT_NAME", recipient)],
     );
     // On the same board, the nurse shares photos and a PDF from her phone.
     let samples = dir.path().join("samples");
@@ -548,30 +552,14 @@ async fn on_a_phone_a_nurse_replies_corrects_finds_prints_and_shares_photos() {
     let photo_2 = write("IMG_0413.JPG", system_tests::samples::sideways_photo());
     let pdf = write("退院時サマリー.pdf", system_tests::samples::summary_pdf());
     let not_a_photo = write("memo.jpg", b"not a photo, only words".to_vec());
-    let out = node_script(
-        &stack,
+    on_the_board(
         "board_files.mjs",
         &[
-            ("CM_P12", care.p12.to_str().unwrap()),
-            ("CM_P12_PASSWORD", &care.p12_password),
-            ("CM_LOGIN", &cm.login_id),
-            ("CM_PASSWORD", &cm.password),
-            ("NS_P12", nursing.p12.to_str().unwrap()),
-            ("NS_P12_PASSWORD", &nursing.p12_password),
-            ("NS_LOGIN", &nurse.login_id),
-            ("NS_PASSWORD", &nurse.password),
-            ("BOARD_ID", &board),
             ("PHOTO_1", &photo_1),
             ("PHOTO_2", &photo_2),
             ("SUMMARY_PDF", &pdf),
             ("NOT_A_PHOTO", &not_a_photo),
         ],
-    );
-    assert!(
-        out.status.success(),
-        "browser test board_files.mjs failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
     );
 }
 

@@ -114,13 +114,6 @@ impl Objects {
         }
         Ok(())
     }
-
-    /// Whether any version of `file` is stored (the sweeper's tests ask).
-    pub async fn holds(&self, file: Uuid) -> Result<bool, ObjectsError> {
-        let prefix = Path::from(format!("board-files/{file}"));
-        let mut listed = self.store.list(Some(&prefix));
-        Ok(listed.next().await.transpose()?.is_some())
-    }
 }
 
 fn local(dir: &std::path::Path) -> Result<LocalFileSystem, ObjectsError> {

@@ -86,6 +86,8 @@ impl Careboard {
         name: &str,
         spool: std::fs::File,
     ) -> Result<FileCard> {
+        // Asked again although the bytes were only received for a member: sending 10 MB from a
+        // phone can take minutes, and the file is stored on the standing of now.
         self.may_upload(actor, recipient).await?;
         let prepared = self.prepare(spool, name).await?;
         let card = prepared.card.clone();

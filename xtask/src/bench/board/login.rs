@@ -3,7 +3,8 @@
 //! identity's bounded CPU pool), and the ratio printed; then a burst of logins at once, with
 //! identity's peak (`VmHWM`) and settled (`VmRSS`) resident memory read from `/proc`.
 
-use super::{Login, Team, data, login, quantile, read_timelines, recipients_at};
+use super::team::{Login, Team, login, quantile};
+use super::{data, read_timelines, recipients_at};
 use crate::bench::load::{Client, Conn};
 use anyhow::{Context, Result, bail};
 use std::net::SocketAddr;

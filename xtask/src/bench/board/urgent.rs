@@ -2,7 +2,7 @@
 //! answer (the writer sees it sent) to its email at the harness's SMTP server: today's 20 a
 //! second, and the burst of a disaster morning across the city (200 a second for 10 s).
 
-use super::{Login, quantile};
+use super::team::{Login, quantile};
 use crate::bench::load::{Client, Conn};
 use anyhow::{Context, Result, bail};
 use std::collections::{HashMap, HashSet};
