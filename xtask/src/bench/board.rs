@@ -5,23 +5,24 @@
 
 mod data;
 pub mod login;
+mod reading;
+mod statements;
 mod team;
 mod urgent;
 
 use super::load::{self, Client, Conn, Window};
 use anyhow::{Context, Result, bail};
 use data::{POSTS_PER_RECIPIENT, READ_BOARDS, recipient_id};
+use reading::{Reading, Sample};
+pub use statements::Statements;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use system_tests::{Stack, StackOptions};
-use team::{Login, Team, login, quantile};
+use team::{Login, Team, login};
 use uuid::Uuid;
 
-/// Longer than the TLS bench's: page latencies need more samples than a rate does for a p99.
-const WARM_UP: Duration = Duration::from_secs(2);
-const MEASURE: Duration = Duration::from_secs(10);
 const CREATE_FOR: Duration = Duration::from_secs(5);
 /// The issue's urgent load: 20 posts a second, here for 10 s. Enough connections that one slow
 /// answer does not hold up the next post's turn.
@@ -37,19 +38,23 @@ const BURST: urgent::Load = urgent::Load {
     connections: 32,
 };
 /// Free disk a loaded post needs: its row, two index entries and the WAL written on the way,
-/// with room to spare (10M posts took about N GB).
-const BYTES_PER_POST: u64 = 800;
+/// with room to spare; the word index's grams about double a row.
+const BYTES_PER_POST: u64 = 1600;
 
+/// What the readers measured at one size.
 pub struct Timeline {
     pub posts: u64,
     pub load: Duration,
-    pub per_second: f64,
-    pub p50: Duration,
-    pub p99: Duration,
+    pub pages: Sample,
+    /// The pages again, each followed by the 既読 batch of the posts it showed.
+    pub pages_with_reads: Sample,
+    pub batches: Sample,
+    pub search: Sample,
 }
 
 pub struct Figures {
     pub timelines: Vec<Timeline>,
+    pub statements: Statements,
     pub posts_per_second: f64,
     pub urgent_p50: Duration,
     pub urgent_p99: Duration,
@@ -126,14 +131,26 @@ pub async fn run(dir: &Path) -> Result<Figures> {
         let took = data::load(&db, &team.members, loaded, size).await?;
         loaded = size;
         let posts = size * POSTS_PER_RECIPIENT;
+        let login = Arc::new(login(&client, addr, &team.care_manager).await?);
         eprintln!("xtask: reading timelines at {posts} posts");
-        let login = login(&client, addr, &team.care_manager).await?;
-        let mut timeline = read_timelines(&client, addr, &login).await?;
-        timeline.posts = posts;
-        timeline.load = took;
-        timelines.push(timeline);
+        let pages = reading::measure(&client, addr, &login, Reading::Timeline).await?;
+        eprintln!("xtask: reading timelines and marking them 既読 at {posts} posts");
+        let with_reads = reading::measure(&client, addr, &login, Reading::TimelineAndReads).await?;
+        eprintln!("xtask: searching for {} at {posts} posts", reading::WORD);
+        let search = reading::measure(&client, addr, &login, Reading::Search).await?;
+        timelines.push(Timeline {
+            posts,
+            load: took,
+            pages: pages.pages,
+            pages_with_reads: with_reads.pages,
+            batches: with_reads.batches,
+            search: search.pages,
+        });
     }
     let login = login(&client, addr, &team.care_manager).await?;
+    eprintln!("xtask: counting SQL statements per timeline page view");
+    let cluster = stack.database("postgres").await?;
+    let statements = statements::per_page_view(&cluster, &client, addr, &login).await?;
     eprintln!("xtask: creating posts for {CREATE_FOR:?}");
     let posts_per_second = create_posts(&client, addr, &login).await?;
     let mail_dir = stack.bootstrap.mail_dir.clone();
@@ -162,6 +179,7 @@ pub async fn run(dir: &Path) -> Result<Figures> {
     let per_replica = burst.emails_per_second / replicas as f64;
     Ok(Figures {
         timelines,
+        statements,
         posts_per_second,
         urgent_p50: steady.p50(),
         urgent_p99: steady.p99(),
@@ -203,64 +221,6 @@ fn check_disk(dir: &Path, posts: u64) -> Result<()> {
         );
     }
     Ok(())
-}
-
-/// The newest page of the boards the care manager represents, one board after another, on
-/// [`load::CONCURRENCY`] kept-alive connections. Fails on any page that is not 50 posts.
-async fn read_timelines(client: &Client, addr: SocketAddr, login: &Login) -> Result<Timeline> {
-    let pages: Arc<Vec<Vec<u8>>> = Arc::new(
-        (0..READ_BOARDS)
-            .map(|n| login.get(&format!("/boards/{}", recipient_id(n))))
-            .collect(),
-    );
-    eprintln!(
-        "xtask:   {} connections, {MEASURE:?} (+{WARM_UP:?} warm-up)",
-        load::CONCURRENCY
-    );
-    let window = Window::after(WARM_UP, MEASURE);
-    let tasks: Vec<_> = (0..load::CONCURRENCY)
-        .map(|worker| {
-            let mut conn = Conn::new(client, addr);
-            let pages = pages.clone();
-            tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                let mut next = worker;
-                while window.open() {
-                    let started = Instant::now();
-                    let page = conn.send(&pages[next % pages.len()]).await?;
-                    let took = started.elapsed();
-                    let posts = String::from_utf8_lossy(&page.body)
-                        .matches("<article class=\"post")
-                        .count();
-                    if page.status != 200 || posts != 50 {
-                        bail!(
-                            "a timeline page answered {} with {posts} posts instead of 50",
-                            page.status
-                        );
-                    }
-                    if window.counts() {
-                        latencies.push(took);
-                    }
-                    next += load::CONCURRENCY;
-                }
-                Ok(latencies)
-            })
-        })
-        .collect();
-    let mut all = Vec::new();
-    for t in tasks {
-        all.extend(t.await.context("a reader panicked")??);
-    }
-    all.sort();
-    #[expect(clippy::cast_precision_loss, reason = "a count of requests")]
-    let per_second = all.len() as f64 / MEASURE.as_secs_f64();
-    Ok(Timeline {
-        posts: 0,
-        load: Duration::ZERO,
-        per_second,
-        p50: quantile(&all, 0.50),
-        p99: quantile(&all, 0.99),
-    })
 }
 
 /// Posts per second on the read boards, as fast as [`load::CONCURRENCY`] connections go.

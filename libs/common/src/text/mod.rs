@@ -11,4 +11,4 @@ pub use email::{Email, InvalidEmail};
 pub use kana::{InvalidKana, Kana, fold_width};
 pub use lines::normalize_newlines;
 pub use numbers::{InvalidPhone, InvalidPostalCode, PhoneNumber, PostalCode, digits};
-pub use search::{search_fold, search_marks};
+pub use search::{search_fold, search_grams, search_marks};

@@ -16,6 +16,24 @@ pub fn search_fold(s: &str) -> String {
     s.chars().flat_map(fold_char).collect()
 }
 
+/// The grams a text is indexed by: every character and every pair of adjacent characters
+/// within a run of non-space characters, folded, sorted and each once. Japanese is written
+/// without spaces, so words cannot be split out of a text; a word is found by its own grams.
+#[must_use]
+pub fn search_grams(text: &str) -> Vec<String> {
+    let mut all = std::collections::BTreeSet::new();
+    for word in search_fold(text).split_whitespace() {
+        let chars: Vec<char> = word.chars().filter(|c| !c.is_control()).collect();
+        for (i, c) in chars.iter().enumerate() {
+            all.insert(c.to_string());
+            if let Some(next) = chars.get(i + 1) {
+                all.insert([*c, *next].iter().collect());
+            }
+        }
+    }
+    all.into_iter().collect()
+}
+
 /// `text` cut into pieces, those matching one of `words` (already folded) flagged, for a page
 /// to mark; the pieces joined are `text`.
 #[must_use]

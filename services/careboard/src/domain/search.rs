@@ -16,22 +16,7 @@ pub fn fold(text: &str) -> String {
     common::text::search_fold(text)
 }
 
-/// The grams of `text`: every character and every pair of adjacent characters within a run
-/// of non-space characters, folded, sorted and each once.
-#[must_use]
-pub fn grams(text: &str) -> Vec<String> {
-    let mut all = BTreeSet::new();
-    for word in fold(text).split_whitespace() {
-        let chars: Vec<char> = word.chars().filter(|c| !c.is_control()).collect();
-        for (i, c) in chars.iter().enumerate() {
-            all.insert(c.to_string());
-            if let Some(next) = chars.get(i + 1) {
-                all.insert([*c, *next].iter().collect());
-            }
-        }
-    }
-    all.into_iter().collect()
-}
+pub use common::text::search_grams as grams;
 
 /// What a search asks for: the folded words (each to be found as a substring) and the grams
 /// every match must hold.

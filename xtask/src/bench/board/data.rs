@@ -75,12 +75,20 @@ pub async fn load(db: &PgPool, m: &Members, from: u64, to: u64) -> Result<Durati
         join(db, m, 0, READ_BOARDS).await?;
     }
     let total = (to - from) * POSTS_PER_RECIPIENT;
+    // Inserting millions of rows into the word index one by one takes far longer than building
+    // it once over them, as a restore would.
+    let word_index: String =
+        sqlx::query_scalar("SELECT indexdef FROM pg_indexes WHERE indexname = 'posts_grams'")
+            .fetch_one(db)
+            .await?;
+    sqlx::query("DROP INDEX posts_grams").execute(db).await?;
+    let bodies = Bodies::new();
     // Ten batches, so progress shows every 10 % and no transaction grows without bound.
     let batch = total.div_ceil(10).max(1);
     let mut done = 0;
     while done < total {
         let n = batch.min(total - done);
-        posts(db, from, to, done, n).await?;
+        posts(db, &bodies, from, to, done, n).await?;
         done += n;
         eprintln!(
             "xtask:   posts {done}/{total} ({}%, {:.0} s)",
@@ -88,6 +96,15 @@ pub async fn load(db: &PgPool, m: &Members, from: u64, to: u64) -> Result<Durati
             started.elapsed().as_secs_f64()
         );
     }
+    eprintln!("xtask:   building the word index");
+    let mut conn = db.acquire().await?;
+    sqlx::query("SET maintenance_work_mem = '1GB'")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(word_index))
+        .execute(&mut *conn)
+        .await?;
+    drop(conn);
     // Autovacuum would otherwise visit the new rows in the middle of a measurement; VACUUM
     // also sets the hint bits that the first reads would write, and ANALYZE gives the planner
     // the new sizes.
@@ -190,16 +207,63 @@ async fn join(db: &PgPool, m: &Members, from: u64, to: u64) -> Result<()> {
     Ok(())
 }
 
+/// What the loaded posts say: ten kinds of visit note, one in ten mentioning a fever and one in
+/// ten a fall, so that a word search finds about ten posts on a board of 100, with varying
+/// blood pressures. Post `g` says body `g % COUNT`.
+struct Bodies {
+    texts: Vec<String>,
+    /// Each body's grams as the search index holds them, joined by U+001F: arrays of arrays
+    /// must be rectangular in SQL.
+    grams: Vec<String>,
+}
+
+impl Bodies {
+    /// The least common multiple of the notes' ten kinds, 40 systolic and 30 diastolic values.
+    const COUNT: u64 = 120;
+    const NOTES: [&str; 10] = [
+        "本日訪問しました。",
+        "服薬の確認をしました。",
+        "夕方から37.8度の発熱あり、様子をみています。",
+        "食事は半分程度、水分は十分に摂れています。",
+        "入浴介助を行いました。",
+        "居室で転倒されましたが、外傷はありません。",
+        "リハビリで歩行練習をしました。",
+        "排泄は自立しています。",
+        "ご家族と今後の予定を相談しました。",
+        "睡眠はよくとれているとのことです。",
+    ];
+
+    fn new() -> Self {
+        let texts: Vec<String> = (0..Self::COUNT)
+            .map(|n| {
+                format!(
+                    "{}血圧{}/{}。",
+                    Self::NOTES[usize::try_from(n % 10).unwrap_or_default()],
+                    110 + n % 40,
+                    60 + n % 30
+                )
+            })
+            .collect();
+        let grams = texts
+            .iter()
+            .map(|t| common::text::search_grams(t).join("\u{1f}"))
+            .collect();
+        Self { texts, grams }
+    }
+}
+
 /// Posts `first..first + n` of boards `from..to`, by their writers. Post `k` goes to board
 /// `from + k % (to - from)`, so the boards fill side by side as real days would. Numbered `g`
 /// across both loads, a post is six seconds after post `g - 1` (the 10M span two years, ending
 /// before the bench's own posts), and its id is a valid `UUIDv7` of that moment: 48 bits of
 /// milliseconds, version 7, variant `10`, and `g` in place of the random bits, so ids are
 /// unique and sort by time.
-async fn posts(db: &PgPool, from: u64, to: u64, first: u64, n: u64) -> Result<()> {
+async fn posts(db: &PgPool, bodies: &Bodies, from: u64, to: u64, first: u64, n: u64) -> Result<()> {
     sqlx::query(concat!(
-        "INSERT INTO posts (id, recipient_id, author_user_id, author_name, author_profession, author_office, \
-         category, urgent, body, created_at) \
+        "WITH b AS MATERIALIZED (SELECT n - 1 AS n, body, string_to_array(grams, E'\\x1f') AS grams \
+                                 FROM unnest($6::text[], $7::text[]) WITH ORDINALITY AS u(body, grams, n)) \
+         INSERT INTO posts (id, recipient_id, author_user_id, author_name, author_profession, author_office, \
+         category, urgent, body, grams, created_at) \
          SELECT (lpad(to_hex(t), 12, '0') || '7' || lpad(to_hex(g % 4096), 3, '0') || '8' \
                  || lpad(to_hex(g), 15, '0'))::uuid, ",
         recipient_sql!("r"),
@@ -207,18 +271,20 @@ async fn posts(db: &PgPool, from: u64, to: u64, first: u64, n: u64) -> Result<()
         writer_sql!("r"),
         ", '計測 職員', '看護師', 'ベンチ訪問看護ステーション', \
                 (ARRAY['服薬','治療','生活・食事','排泄','バイタル','リハビリ','連絡','その他'])[1 + g % 8], false, \
-                '本日訪問しました。血圧' || (110 + g % 40) || '/' || (60 + g % 30) \
-                || '、食事は半分程度、水分は十分に摂れています。', \
-                to_timestamp(t / 1000.0) \
+                b.body, b.grams, to_timestamp(t / 1000.0) \
          FROM (SELECT g, r, 1700000000000 + g * 6000 AS t \
                FROM (SELECT $1::bigint * $5::bigint + k AS g, $1::bigint + k % ($2::bigint - $1::bigint) AS r \
-                     FROM generate_series($3::bigint, $3::bigint + $4::bigint - 1) k) numbered) s"
+                     FROM generate_series($3::bigint, $3::bigint + $4::bigint - 1) k) numbered) s \
+         JOIN b ON b.n = s.g % $8"
     ))
     .bind(i64::try_from(from)?)
     .bind(i64::try_from(to)?)
     .bind(i64::try_from(first)?)
     .bind(i64::try_from(n)?)
     .bind(i64::try_from(POSTS_PER_RECIPIENT)?)
+    .bind(&bodies.texts)
+    .bind(&bodies.grams)
+    .bind(i64::try_from(Bodies::COUNT)?)
     .execute(db)
     .await?;
     Ok(())
@@ -227,6 +293,23 @@ async fn posts(db: &PgPool, from: u64, to: u64, first: u64, n: u64) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_post_in_ten_mentions_a_fever_and_the_index_holds_its_pair() {
+        let b = Bodies::new();
+        let fevers = b.texts.iter().filter(|t| t.contains("発熱")).count();
+        assert_eq!(fevers, 12);
+        let at = b
+            .texts
+            .iter()
+            .position(|t| t.contains("発熱"))
+            .unwrap_or_default();
+        assert!(
+            b.grams[at].split('\u{1f}').any(|g| g == "発熱"),
+            "{}",
+            b.grams[at]
+        );
+    }
 
     #[test]
     fn recipient_ids_sort_as_their_numbers() {

@@ -3,8 +3,9 @@
 //! identity's bounded CPU pool), and the ratio printed; then a burst of logins at once, with
 //! identity's peak (`VmHWM`) and settled (`VmRSS`) resident memory read from `/proc`.
 
+use super::reading::{self, Reading};
 use super::team::{Login, Team, login, quantile};
-use super::{data, read_timelines, recipients_at};
+use super::{data, recipients_at};
 use crate::bench::load::{Client, Conn};
 use anyhow::{Context, Result, bail};
 use std::net::SocketAddr;
@@ -104,10 +105,12 @@ pub async fn run(dir: &Path) -> Result<Figures> {
     let device = &team.office.device;
     let client = Client::new(&stack.bootstrap.ca_cert, Some((&device.cert, &device.key)))?;
     let pid = stack.pid("identity").context("identity is not running")?;
-    let reader = login(&client, addr, &team.care_manager).await?;
+    let reader = Arc::new(login(&client, addr, &team.care_manager).await?);
 
     eprintln!("xtask: reading timelines alone");
-    let alone = read_timelines(&client, addr, &reader).await?;
+    let alone = reading::measure(&client, addr, &reader, Reading::Timeline)
+        .await?
+        .pages;
     let (_, idle_rss_kib) = memory(pid)?;
 
     eprintln!("xtask: reading timelines while {LOGIN_RATE} logins a second run");
@@ -117,11 +120,11 @@ pub async fn run(dir: &Path) -> Result<Figures> {
         tokio::spawn(async move { logins_until(&client, addr, &person, stop).await })
     };
     let started = Instant::now();
-    let loaded = read_timelines(&client, addr, &reader).await;
+    let loaded = reading::measure(&client, addr, &reader, Reading::Timeline).await;
     stop.store(true, Ordering::SeqCst);
     let elapsed = started.elapsed();
     let mut login_times = load.await.context("the login load panicked")??;
-    let loaded = loaded?;
+    let loaded = loaded?.pages;
     login_times.sort();
     #[expect(clippy::cast_precision_loss, reason = "a count of logins")]
     let logins_per_second = login_times.len() as f64 / elapsed.as_secs_f64();

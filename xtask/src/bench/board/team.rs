@@ -140,13 +140,22 @@ impl Login {
 
     /// A form as the board page submits it, with the CSRF token.
     pub(super) fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Vec<u8> {
+        self.form(path, fields, "")
+    }
+
+    /// A form as the board's script sends it (the 既読 batches): it expects no page back.
+    pub(super) fn script_form(&self, path: &str, fields: &[(&str, &str)]) -> Vec<u8> {
+        self.form(path, fields, "X-Requested-With: fetch\r\n")
+    }
+
+    fn form(&self, path: &str, fields: &[(&str, &str)], headers: &str) -> Vec<u8> {
         let body = std::iter::once(("csrf_token", self.csrf.as_str()))
             .chain(fields.iter().copied())
             .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
             .collect::<Vec<_>>()
             .join("&");
         format!(
-            "POST {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {}\r\n\
+            "POST {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {}\r\n{headers}\
              Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
             self.cookie,
             body.len()
