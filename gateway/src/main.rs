@@ -128,8 +128,8 @@ fn app(state: AppState) -> Router {
         accounts, announcements, applications, audit, board, certificates, fhir, incidents, mail,
         offices, portal, recipients, report, session, team,
     };
+    // `/healthz` is answered by `edge::tls::serve` before these layers.
     let public = Router::new()
-        .route("/healthz", get(|| async { "ok" }))
         .route("/static/app.css", get(edge::layers::stylesheet))
         .merge(portal::public())
         .merge(certificates::public())

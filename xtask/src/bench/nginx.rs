@@ -58,13 +58,22 @@ pub struct Files {
     pub upstream_ca: PathBuf,
 }
 
-fn config(dir: &Path, port: u16, gateway_port: u16, files: &Files) -> String {
+/// The two servers nginx runs: `ports.0` proxies every request to the gateway; `ports.1` is
+/// configured the same but answers `/healthz` itself, so its keep-alive figure is nginx's own
+/// TLS and HTTP work, the way an operator's terminator would answer its health check.
+fn config(dir: &Path, ports: (u16, u16), gateway_port: u16, files: &Files) -> String {
     let p = |path: &Path| path.display().to_string();
     let d = p(dir);
+    let proxying = server(ports.0, files, "");
+    let answering = server(
+        ports.1,
+        files,
+        "        location = /healthz {\n            default_type text/plain;\n            return 200 \"ok\";\n        }\n",
+    );
     // No `user`: started as root, nginx runs its workers as nobody, which is enough, since the
     // master loads every certificate and creates the temp paths for the workers.
     format!(
-        r#"daemon off;
+        "daemon off;
 master_process on;
 worker_processes 2;
 pid {d}/nginx.pid;
@@ -89,7 +98,17 @@ http {{
         keepalive 16;
     }}
 
-    server {{
+{proxying}
+{answering}
+}}
+",
+    )
+}
+
+fn server(port: u16, files: &Files, own_locations: &str) -> String {
+    let p = |path: &Path| path.display().to_string();
+    format!(
+        r#"    server {{
         listen 127.0.0.1:{port} ssl;
         server_name localhost;
 
@@ -117,8 +136,7 @@ http {{
             proxy_ssl_protocols TLSv1.3;
             proxy_ssl_session_reuse on;
         }}
-    }}
-}}
+{own_locations}    }}
 "#,
         server_cert = p(&files.server_cert),
         server_key = p(&files.server_key),
@@ -131,17 +149,19 @@ http {{
 }
 
 /// Writes the configuration into `dir`, checks it with `nginx -t`, starts nginx and waits until
-/// it accepts connections on `port`. Dropping the returned process stops nginx.
+/// it accepts connections on `ports` (proxying, answering `/healthz` itself). Dropping the
+/// returned process stops nginx.
 pub async fn start(
     nginx: &Path,
     dir: &Path,
-    port: u16,
+    ports: (u16, u16),
     gateway_port: u16,
     files: &Files,
 ) -> Result<Proc> {
     std::fs::create_dir_all(dir)?;
     let conf = dir.join("nginx.conf");
-    std::fs::write(&conf, config(dir, port, gateway_port, files))?;
+    std::fs::write(&conf, config(dir, ports, gateway_port, files))?;
+    let port = ports.1;
     // -e: without it nginx opens its compiled-in error log before reading the configuration.
     let command = |test: bool| {
         let mut c = Command::new(nginx);
@@ -174,5 +194,31 @@ pub async fn start(
             bail!("nginx did not listen on port {port} within 10 s");
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_second_server_answers_health_itself_and_the_first_proxies_everything() {
+        let f = PathBuf::from("/f");
+        let files = Files {
+            server_cert: f.clone(),
+            server_key: f.clone(),
+            client_ca: f.clone(),
+            crl: f.clone(),
+            upstream_cert: f.clone(),
+            upstream_key: f.clone(),
+            upstream_ca: f,
+        };
+        let conf = config(Path::new("/d"), (4001, 4002), 4000, &files);
+        let proxying = conf.find("listen 127.0.0.1:4001 ssl;").unwrap_or(usize::MAX);
+        let answering = conf.find("listen 127.0.0.1:4002 ssl;").unwrap_or(usize::MAX);
+        let health = conf.find("location = /healthz").unwrap_or(usize::MAX);
+        assert!(proxying < answering && answering < health, "{conf}");
+        assert_eq!(conf.matches("ssl_verify_client on;").count(), 2);
+        assert_eq!(conf.matches("location = /healthz").count(), 1);
     }
 }
