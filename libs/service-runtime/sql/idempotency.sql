@@ -1,3 +1,6 @@
+-- Applied as a migration of every service (service_runtime::db::migrate): never edit what is
+-- here, add a new shared migration instead, or every database refuses to start on its checksum.
+
 -- Idempotency keys this service has honoured: a repeat of (key, method) by the same actor for
 -- the same operation gets `answer` back instead of running again. Written in the transaction of
 -- the write it guards, so the key and the change are kept or lost together. Pruned after 24 h.

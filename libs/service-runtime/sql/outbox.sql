@@ -1,3 +1,6 @@
+-- Applied as a migration of every service (service_runtime::db::migrate): never edit what is
+-- here, add a new shared migration instead, or every database refuses to start on its checksum.
+
 -- Events waiting to be relayed to JetStream, written in the same transaction as the change.
 CREATE TABLE IF NOT EXISTS outbox (
     id           uuid PRIMARY KEY,

@@ -1,6 +1,7 @@
 //! Database connection with patience: in a cluster the service may start before its database.
 
 use sqlx::PgPool;
+use sqlx::migrate::{Migration, Migrator};
 use sqlx::postgres::PgPoolOptions;
 use std::time::Duration;
 
@@ -32,22 +33,43 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Er
 
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateError {
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// Applies the tables every service shares (events, idempotency keys; idempotent) and then the service's own
-/// migrations.
-pub async fn migrate(pool: &PgPool, service: &sqlx::migrate::Migrator) -> Result<(), MigrateError> {
-    sqlx::raw_sql(crate::outbox::OUTBOX_DDL)
-        .execute(pool)
-        .await?;
-    sqlx::raw_sql(crate::idempotency::IDEMPOTENCY_DDL)
-        .execute(pool)
-        .await?;
-    service.run(pool).await?;
+/// The tables every service shares (the outbox and handled events, idempotency keys), as
+/// migrations of every service's database. Their versions are below any service's own, so a
+/// new database has them first; the files are append-only like any migration.
+fn shared_migrations() -> Vec<Migration> {
+    use sqlx::SqlSafeStr;
+    use sqlx::migrate::MigrationType;
+    [
+        (-2, "shared outbox", crate::outbox::OUTBOX_DDL),
+        (
+            -1,
+            "shared idempotency",
+            crate::idempotency::IDEMPOTENCY_DDL,
+        ),
+    ]
+    .into_iter()
+    .map(|(version, description, sql)| {
+        Migration::new(
+            version,
+            description.into(),
+            MigrationType::Simple,
+            sql.into_sql_str(),
+            false,
+        )
+    })
+    .collect()
+}
+
+/// Applies the shared tables and then the service's own migrations, all under the migration
+/// lock and each once: replicas starting together do not race on the same `CREATE TABLE`.
+pub async fn migrate(pool: &PgPool, service: &Migrator) -> Result<(), MigrateError> {
+    let mut all = shared_migrations();
+    all.extend(service.iter().cloned());
+    Migrator::with_migrations(all).run(pool).await?;
     Ok(())
 }
 

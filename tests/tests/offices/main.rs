@@ -9,5 +9,6 @@ mod authz;
 mod claim;
 mod once;
 mod portal;
+mod shared_tables;
 mod withdrawal;
 mod world;
