@@ -199,5 +199,9 @@ async fn authorization_matrix_over_offices_endpoints() {
         .collect();
     called.sort();
     called.dedup();
-    assert_eq!(called, matrices::of_list(&OFFICES));
+    assert_eq!(
+        called,
+        matrices::of_list(&OFFICES),
+        "the cells call the operations of system_tests::matrices::OFFICES, no more and no fewer"
+    );
 }

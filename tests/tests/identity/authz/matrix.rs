@@ -310,5 +310,9 @@ async fn authorization_matrix_over_identity_endpoints() {
         .collect();
     called.sort();
     called.dedup();
-    assert_eq!(called, matrices::of_list(&IDENTITY));
+    assert_eq!(
+        called,
+        matrices::of_list(&IDENTITY),
+        "the cells call the operations of system_tests::matrices::IDENTITY, no more and no fewer"
+    );
 }
