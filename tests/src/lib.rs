@@ -8,6 +8,7 @@ pub mod client;
 pub mod demo;
 pub mod faults;
 pub mod grpc;
+pub mod matrices;
 pub mod nats;
 pub mod otlp;
 pub mod outage;

@@ -3,12 +3,14 @@
 use crate::world::{Enrolled, application, apply, approve_and_enroll, operator, public, stack};
 use serde_json::{Value, json};
 use system_tests::api::Session;
+use system_tests::matrices::{self, OFFICES};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn authorization_matrix_over_offices_endpoints() {
     let (dir, stack) = stack().await;
     let op = operator(&stack).await;
     let pending = apply(&stack, &application("審査中事業所", "pending@example.jp")).await;
+    let approvable = apply(&stack, &application("承認待ち事業所", "approve@example.jp")).await;
     // A staff member and an office admin of a registered office.
     let id = apply(&stack, &application("かえで薬局", "kaede@example.jp")).await;
     let Enrolled {
@@ -46,6 +48,24 @@ async fn authorization_matrix_over_offices_endpoints() {
         .await
         .unwrap();
     let anonymous = public(&stack);
+    let notice = json!({"title": "年末年始の窓口", "body": "12月29日から1月3日まで休みます。"});
+    let drafted = op
+        .post("/api/v1/operator/announcements", &notice)
+        .await
+        .unwrap();
+    assert_eq!(drafted.status, 201, "{}", drafted.body);
+    let announcement = drafted.body["id"].as_str().unwrap().to_owned();
+    let mut profile = application("かえで薬局", "kaede@example.jp");
+    for k in [
+        "admin_name",
+        "admin_kana",
+        "admin_email",
+        "admin_phone",
+        "consent",
+    ] {
+        profile.as_object_mut().unwrap().remove(k);
+    }
+    profile["phone"] = json!("0293-99-0000");
 
     let (mut allowed, mut denied, mut unexpected) = (0, 0, Vec::new());
     let cells: Vec<(&str, String, Value, [bool; 4])> = vec![
@@ -88,6 +108,49 @@ async fn authorization_matrix_over_offices_endpoints() {
         ),
         (
             "POST",
+            format!("/api/v1/operator/applications/{approvable}/approve"),
+            json!({"admin_login_id": "approved-admin"}),
+            [false, false, false, true],
+        ),
+        (
+            "POST",
+            "/api/v1/operator/invitations".into(),
+            json!({"note": "検査"}),
+            [false, false, false, true],
+        ),
+        (
+            "GET",
+            "/api/v1/operator/announcements".into(),
+            Value::Null,
+            [false, false, false, true],
+        ),
+        (
+            "POST",
+            "/api/v1/operator/announcements".into(),
+            notice.clone(),
+            [false, false, false, true],
+        ),
+        (
+            "PUT",
+            format!("/api/v1/operator/announcements/{announcement}"),
+            notice,
+            [false, false, false, true],
+        ),
+        (
+            "POST",
+            format!("/api/v1/operator/announcements/{announcement}/publish"),
+            json!({"published": true}),
+            [false, false, false, true],
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/offices/{office}"),
+            profile,
+            [false, false, true, true],
+        ),
+        // Last: it ends the office.
+        (
+            "POST",
             format!("/api/v1/offices/{office}/withdraw"),
             json!({"reason": "検査"}),
             [false, false, true, true],
@@ -99,11 +162,13 @@ async fn authorization_matrix_over_offices_endpoints() {
             if allow[i] && i != 3 && path.contains("withdraw") {
                 continue;
             }
-            let a = if *method == "GET" {
-                who.get(path).await.unwrap()
-            } else {
-                who.post(path, body).await.unwrap()
-            };
+            let a = match *method {
+                "GET" => who.get(path).await,
+                "PUT" => who.put(path, body).await,
+                "PATCH" => who.patch(path, body).await,
+                _ => who.post(path, body).await,
+            }
+            .unwrap();
             let ok = (200..300).contains(&a.status);
             if ok == allow[i] {
                 if ok { allowed += 1 } else { denied += 1 }
@@ -121,4 +186,22 @@ async fn authorization_matrix_over_offices_endpoints() {
         unexpected.len()
     );
     assert!(unexpected.is_empty(), "{unexpected:#?}");
+    // The cells are the offices' list of the check that no operation is left out.
+    let ids = [
+        (pending.as_str(), "{id}"),
+        (approvable.as_str(), "{id}"),
+        (office.as_str(), "{id}"),
+        (announcement.as_str(), "{id}"),
+    ];
+    let mut called: Vec<String> = cells
+        .iter()
+        .map(|(method, path, ..)| format!("{method} {}", matrices::template(path, &ids)))
+        .collect();
+    called.sort();
+    called.dedup();
+    assert_eq!(
+        called,
+        matrices::of_list(&OFFICES),
+        "the cells call the operations of system_tests::matrices::OFFICES, no more and no fewer"
+    );
 }
