@@ -73,7 +73,13 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
             }
         }
     };
-    let tls = tls::server_config(&cfg.server_cert, &cfg.server_key, &device_ca)?;
+    // The browser-facing certificate is renewed in place; the device CA is the one identity holds.
+    let tls = {
+        let (cert, key) = (cfg.server_cert.clone(), cfg.server_key.clone());
+        common::tls::Reloading::new(vec![cert.clone(), key.clone()], move || {
+            tls::server_config(&cert, &key, &device_ca)
+        })?
+    };
     let revocations = revocation::Revocations::new(cfg.revocation_max_age);
     // Revocations and board events arrive on NATS; while it is away the full revocation list is
     // still re-read from identity, so the gateway stays ready and fails closed only if that ages.

@@ -46,35 +46,53 @@ impl DevPki {
             ca,
             dir: dir.to_owned(),
         };
-        let issuer = Issuer::from_ca_cert_pem(
-            &std::fs::read_to_string(&pki.ca)?,
-            KeyPair::from_pem(&std::fs::read_to_string(&ca_key)?)?,
-        )?;
-        for name in SERVICE_NAMES {
-            pki.ensure_leaf(&issuer, name, &[name, "localhost", "127.0.0.1"], true)?;
+        let issuer = pki.issuer()?;
+        for name in SERVICE_NAMES
+            .iter()
+            .copied()
+            .chain(["gateway-server", "nats"])
+        {
+            let files = pki.files(name);
+            if !files.cert.exists() || !files.key.exists() {
+                pki.issue(&issuer, name)?;
+            }
         }
-        pki.ensure_leaf(
-            &issuer,
-            "gateway-server",
-            &["localhost", "127.0.0.1"],
-            false,
-        )?;
-        // The NATS server's: clients verify it against the same CA.
-        pki.ensure_leaf(&issuer, "nats", &["nats", "localhost", "127.0.0.1"], false)?;
         Ok(pki)
     }
 
-    fn ensure_leaf(
-        &self,
-        issuer: &Issuer<'_, KeyPair>,
-        name: &str,
-        sans: &[&str],
-        client_too: bool,
-    ) -> anyhow::Result<()> {
+    fn issuer(&self) -> anyhow::Result<Issuer<'static, KeyPair>> {
+        Ok(Issuer::from_ca_cert_pem(
+            &std::fs::read_to_string(&self.ca)?,
+            KeyPair::from_pem(&std::fs::read_to_string(self.dir.join("ca-key.pem"))?)?,
+        )?)
+    }
+
+    /// A new key and certificate for `name`, with the same names and uses, swapped in over the
+    /// old files at once (as Kubernetes swaps a renewed Secret's files) while its process runs.
+    pub fn renew(&self, name: &str) -> anyhow::Result<()> {
+        let issuer = self.issuer()?;
+        let staged = self.dir.join("renewal");
+        std::fs::create_dir_all(&staged)?;
+        let fresh = Self {
+            ca: self.ca.clone(),
+            dir: staged,
+        };
+        fresh.issue(&issuer, name)?;
+        let (new, old) = (fresh.files(name), self.files(name));
+        std::fs::rename(&new.key, &old.key)?;
+        std::fs::rename(&new.cert, &old.cert)?;
+        Ok(())
+    }
+
+    /// The certificate of `name`: each service's serves and calls (the gateway's only calls),
+    /// `gateway-server` is the browser-facing one, `nats` the bus's.
+    fn issue(&self, issuer: &Issuer<'_, KeyPair>, name: &str) -> anyhow::Result<()> {
+        let (sans, client_too): (Vec<&str>, bool) = match name {
+            "gateway-server" => (vec!["localhost", "127.0.0.1"], false),
+            "nats" => (vec!["nats", "localhost", "127.0.0.1"], false),
+            service => (vec![service, "localhost", "127.0.0.1"], true),
+        };
         let files = self.files(name);
-        if files.cert.exists() && files.key.exists() {
-            return Ok(());
-        }
         let key = KeyPair::generate()?;
         let mut params =
             CertificateParams::new(sans.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>())?;

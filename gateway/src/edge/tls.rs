@@ -111,11 +111,10 @@ fn healthy() -> axum::response::Response {
 
 pub async fn serve(
     listener: TcpListener,
-    config: rustls::ServerConfig,
+    config: Arc<common::tls::Reloading<rustls::ServerConfig>>,
     app: Router,
     shutdown: CancellationToken,
 ) {
-    let acceptor = TlsAcceptor::from(Arc::new(config));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     loop {
         let (tcp, remote) = tokio::select! {
@@ -128,7 +127,7 @@ pub async fn serve(
                 }
             },
         };
-        let acceptor = acceptor.clone();
+        let acceptor = TlsAcceptor::from(config.current());
         let app = app.clone();
         let watcher = graceful.watcher();
         tokio::spawn(async move {

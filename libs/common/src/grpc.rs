@@ -4,7 +4,7 @@
 pub mod metrics;
 
 use crate::config::{ConfigError, TlsFiles, Vars};
-use crate::tls::{TlsError, client_config};
+use crate::tls::{Reloading, TlsError};
 use std::time::Duration;
 use tonic::service::Interceptor;
 use tonic::transport::{Channel, Endpoint};
@@ -88,6 +88,8 @@ impl GrpcOptions {
 
 /// A lazily connected channel to `url` (`https://host:port`), verified against the internal CA
 /// with the host as the expected certificate name; every call on it has `options.deadline`.
+/// Each connection reads the certificate files as they are then, so a renewed certificate is
+/// presented from the next connection on.
 pub fn channel(url: &str, tls: &TlsFiles, options: &GrpcOptions) -> Result<Channel, ChannelError> {
     let bad = |reason: String| ChannelError::Url {
         url: url.to_owned(),
@@ -96,17 +98,22 @@ pub fn channel(url: &str, tls: &TlsFiles, options: &GrpcOptions) -> Result<Chann
     let uri: http::Uri = url
         .parse()
         .map_err(|e: http::uri::InvalidUri| bad(e.to_string()))?;
-    let host = uri.host().ok_or_else(|| bad("no host".into()))?.to_owned();
-    let endpoint = Endpoint::from_shared(url.to_owned())
+    if uri.scheme_str() != Some("https") {
+        return Err(bad("must be https://".into()));
+    }
+    let host = uri.host().ok_or_else(|| bad("no host".into()))?;
+    // The connector makes the TLS connection itself; tonic is told plain HTTP/2 so that it does
+    // not try to add its own.
+    let plain = format!("http://{host}:{}", uri.port_u16().unwrap_or(443));
+    let endpoint = Endpoint::from_shared(plain)
         .map_err(|e| bad(e.to_string()))?
+        .origin(uri.clone())
         .connect_timeout(Duration::from_secs(3))
         .timeout(options.deadline)
         .http2_keep_alive_interval(options.keepalive)
         .keep_alive_timeout(options.keepalive)
-        .keep_alive_while_idle(true)
-        .tls_config(client_config(tls, &host)?)
-        .map_err(|e| bad(e.to_string()))?;
-    Ok(endpoint.connect_lazy())
+        .keep_alive_while_idle(true);
+    Ok(endpoint.connect_with_connector_lazy(crate::tls::connector(Reloading::client(tls)?)))
 }
 
 /// Carries the caller's trace context, and the idempotency key of the request being handled (see

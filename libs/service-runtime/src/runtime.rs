@@ -34,6 +34,8 @@ pub enum RuntimeError {
     Config(#[from] common::config::ConfigError),
     #[error("gRPC listener: {0}")]
     Grpc(std::io::Error),
+    #[error(transparent)]
+    Tls(#[from] common::tls::TlsError),
     #[error("stopped while starting ({0})")]
     Stopped(&'static str),
 }
@@ -159,15 +161,22 @@ impl Runtime {
     pub fn grpc_listener(
         &self,
         addr: SocketAddr,
-    ) -> Result<tonic::transport::server::TcpIncoming, RuntimeError> {
-        let incoming = tonic::transport::server::TcpIncoming::bind(addr)
+        tls: &common::config::TlsFiles,
+    ) -> Result<
+        impl futures::Stream<
+            Item = Result<tokio_rustls::server::TlsStream<tokio::net::TcpStream>, std::io::Error>,
+        > + use<>,
+        RuntimeError,
+    > {
+        let config = common::tls::Reloading::server(tls)?;
+        let tcp = tonic::transport::server::TcpIncoming::bind(addr)
             .map_err(RuntimeError::Grpc)?
             .with_nodelay(Some(true));
         tracing::info!(%addr, "gRPC listening");
         self.startup
             .readiness
             .serving(None, vec![crate::db::probe(self.pool.clone())]);
-        Ok(incoming)
+        Ok(common::tls::incoming(tcp, config))
     }
 
     /// Lets a writer wake the outbox relay at once.

@@ -61,10 +61,9 @@ pub async fn serve(vars: &Vars) -> anyhow::Result<()> {
             async move { events::user_status_changed(&store, e).await }
         },
     ));
-    let incoming = rt.grpc_listener(cfg.grpc_addr)?;
+    let incoming = rt.grpc_listener(cfg.grpc_addr, &cfg.tls)?;
     cfg.grpc
         .server()
-        .tls_config(common::tls::server_config(&cfg.tls)?)?
         .trace_fn(common::grpc::request_span)
         .layer(common::grpc::metrics::MetricsLayer::new(rt.metrics.clone()))
         .add_service(proto::careboard::careboard_server::CareboardServer::new(

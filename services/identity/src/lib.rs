@@ -115,10 +115,9 @@ pub async fn serve(vars: &Vars) -> anyhow::Result<()> {
             }
         }
     });
-    let incoming = rt.grpc_listener(svc.grpc_addr)?;
+    let incoming = rt.grpc_listener(svc.grpc_addr, &svc.tls)?;
     svc.grpc
         .server()
-        .tls_config(common::tls::server_config(&svc.tls)?)?
         .trace_fn(common::grpc::request_span)
         .layer(common::grpc::metrics::MetricsLayer::new(rt.metrics.clone()))
         .add_service(proto::identity::identity_server::IdentityServer::new(

@@ -109,10 +109,9 @@ pub async fn serve(vars: &Vars) -> anyhow::Result<()> {
             .metrics
             .result_counter("emails", "Emails handed to the mail server, by result"),
     };
-    let incoming = rt.grpc_listener(grpc_addr)?;
+    let incoming = rt.grpc_listener(grpc_addr, &tls)?;
     let server = grpc
         .server()
-        .tls_config(common::tls::server_config(&tls)?)?
         .trace_fn(common::grpc::request_span)
         .layer(common::grpc::metrics::MetricsLayer::new(rt.metrics.clone()))
         .add_service(proto::notify::notify_server::NotifyServer::new(

@@ -33,10 +33,9 @@ pub async fn serve(vars: &Vars) -> anyhow::Result<()> {
         rt.relay_waker(),
         mode,
     ));
-    let incoming = rt.grpc_listener(cfg.grpc_addr)?;
+    let incoming = rt.grpc_listener(cfg.grpc_addr, &cfg.tls)?;
     cfg.grpc
         .server()
-        .tls_config(common::tls::server_config(&cfg.tls)?)?
         .trace_fn(common::grpc::request_span)
         .layer(common::grpc::metrics::MetricsLayer::new(rt.metrics.clone()))
         .add_service(proto::offices::offices_server::OfficesServer::new(

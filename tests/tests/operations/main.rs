@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod certificates;
+mod renewal;
 mod restore;
 mod trace;
 

@@ -214,8 +214,12 @@ mod tests {
             upstream_ca: f,
         };
         let conf = config(Path::new("/d"), (4001, 4002), 4000, &files);
-        let proxying = conf.find("listen 127.0.0.1:4001 ssl;").unwrap_or(usize::MAX);
-        let answering = conf.find("listen 127.0.0.1:4002 ssl;").unwrap_or(usize::MAX);
+        let proxying = conf
+            .find("listen 127.0.0.1:4001 ssl;")
+            .unwrap_or(usize::MAX);
+        let answering = conf
+            .find("listen 127.0.0.1:4002 ssl;")
+            .unwrap_or(usize::MAX);
         let health = conf.find("location = /healthz").unwrap_or(usize::MAX);
         assert!(proxying < answering && answering < health, "{conf}");
         assert_eq!(conf.matches("ssl_verify_client on;").count(), 2);

@@ -1,32 +1,95 @@
 //! Internal mutual TLS for gRPC: every service presents a certificate from the internal CA and
-//! accepts only peers holding one.
+//! accepts only peers holding one. The files are read again when they change (see [`reload`]),
+//! so a renewed certificate is used without a restart.
+
+pub mod reload;
 
 use crate::config::TlsFiles;
-use tonic::transport::{Certificate, ClientTlsConfig, Identity, ServerTlsConfig};
+use rustls::RootCertStore;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use std::path::Path;
+use std::sync::Arc;
+
+pub use reload::{Reloading, connector, incoming};
 
 #[derive(Debug, thiserror::Error)]
-#[error("cannot read TLS file {path}: {source}")]
-pub struct TlsError {
-    path: String,
-    source: std::io::Error,
+pub enum TlsError {
+    #[error("cannot read TLS file {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("no certificate or key in {0}")]
+    Empty(String),
+    #[error("TLS configuration: {0}")]
+    Rustls(String),
 }
 
-fn read(path: &std::path::Path) -> Result<Vec<u8>, TlsError> {
-    std::fs::read(path).map_err(|source| TlsError {
+fn read(path: &Path) -> Result<Vec<u8>, TlsError> {
+    std::fs::read(path).map_err(|source| TlsError::Read {
         path: path.display().to_string(),
         source,
     })
 }
 
-pub fn server_config(files: &TlsFiles) -> Result<ServerTlsConfig, TlsError> {
-    Ok(ServerTlsConfig::new()
-        .identity(Identity::from_pem(read(&files.cert)?, read(&files.key)?))
-        .client_ca_root(Certificate::from_pem(read(&files.ca)?)))
+fn certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
+    let pem = read(path)?;
+    let certs: Vec<_> = rustls_pemfile::certs(&mut pem.as_slice())
+        .filter_map(Result::ok)
+        .collect();
+    if certs.is_empty() {
+        return Err(TlsError::Empty(path.display().to_string()));
+    }
+    Ok(certs)
 }
 
-pub fn client_config(files: &TlsFiles, server_name: &str) -> Result<ClientTlsConfig, TlsError> {
-    Ok(ClientTlsConfig::new()
-        .domain_name(server_name)
-        .ca_certificate(Certificate::from_pem(read(&files.ca)?))
-        .identity(Identity::from_pem(read(&files.cert)?, read(&files.key)?)))
+fn key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {
+    let pem = read(path)?;
+    rustls_pemfile::private_key(&mut pem.as_slice())
+        .ok()
+        .flatten()
+        .ok_or_else(|| TlsError::Empty(path.display().to_string()))
+}
+
+fn roots(path: &Path) -> Result<Arc<RootCertStore>, TlsError> {
+    let mut roots = RootCertStore::empty();
+    for ca in certs(path)? {
+        roots.add(ca).map_err(|e| TlsError::Rustls(e.to_string()))?;
+    }
+    Ok(Arc::new(roots))
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// A gRPC server's TLS: its certificate, and a client certificate from the internal CA required.
+pub fn server_config(files: &TlsFiles) -> Result<rustls::ServerConfig, TlsError> {
+    let rustls = |e: rustls::Error| TlsError::Rustls(e.to_string());
+    let verifier =
+        rustls::server::WebPkiClientVerifier::builder_with_provider(roots(&files.ca)?, provider())
+            .build()
+            .map_err(|e| TlsError::Rustls(e.to_string()))?;
+    let mut config = rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(rustls)?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(certs(&files.cert)?, key(&files.key)?)
+        .map_err(rustls)?;
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    Ok(config)
+}
+
+/// A gRPC client's TLS: the server verified against the internal CA, this service's certificate
+/// presented.
+pub fn client_config(files: &TlsFiles) -> Result<rustls::ClientConfig, TlsError> {
+    let rustls = |e: rustls::Error| TlsError::Rustls(e.to_string());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(rustls)?
+        .with_root_certificates(roots(&files.ca)?)
+        .with_client_auth_cert(certs(&files.cert)?, key(&files.key)?)
+        .map_err(rustls)?;
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    Ok(config)
 }
