@@ -3,6 +3,9 @@
 use axum::Json;
 use utoipa::OpenApi;
 
+#[cfg(test)]
+mod coverage;
+
 #[derive(OpenApi)]
 #[openapi(
     info(

@@ -56,6 +56,7 @@ pub struct ConsentsPage<'a> {
 /// The viewer's filters, as the form sends them and the CSV link repeats them.
 #[derive(Debug, Default, Clone, Deserialize, serde::Serialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct AuditFilter {
     /// A login ID or user id.
     pub user: String,

@@ -16,6 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 /// What to look for; every part may be empty.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Words separated by spaces (at most 5, each at most 30 characters), e.g. `発熱 転倒`.
     q: String,
@@ -139,6 +140,7 @@ pub async fn api_search(
 /// A period in Japan's dates, both included; empty for the last month.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct PrintQuery {
     /// `YYYY-MM-DD`, the first day.
     pub from: String,
