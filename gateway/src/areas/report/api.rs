@@ -38,6 +38,7 @@ pub struct RowOut {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::report)]
 pub struct ReportOut {
     /// The period's months, `YYYY-MM`, oldest first.
     months: Vec<String>,
