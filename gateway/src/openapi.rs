@@ -6,6 +6,8 @@ use utoipa::OpenApi;
 #[cfg(test)]
 mod coverage;
 pub mod examples;
+#[cfg(test)]
+mod valid;
 
 #[derive(OpenApi)]
 #[openapi(
