@@ -115,7 +115,8 @@ pub async fn api_get(
 }
 
 /// Edit name, kana, profession, email and the admin flag.
-#[utoipa::path(patch, operation_id = "update_user", path = "/api/v1/users/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.", example = "019d4a1c-7b20-7d36-b175-8c50f2314d11")), request_body = UserBody,
+#[utoipa::path(patch, operation_id = "update_user", path = "/api/v1/users/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.", example = "019d4a1c-7b20-7d36-b175-8c50f2314d11")),
+    request_body(content = UserBody, example = crate::openapi::examples::people::user_update),
     responses((status = 200, body = UserOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,

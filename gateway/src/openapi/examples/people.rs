@@ -83,6 +83,16 @@ pub fn application() -> Value {
         "invitation_code": "K7QM-3XRA-TZ9C"})
 }
 
+/// An office's own profile and map entry, as its admin corrects them (the applicant's fields
+/// are not part of it).
+#[must_use]
+pub fn office_profile() -> Value {
+    json!({"name": NURSING_NAME, "kana": "タカハギホウモンカンゴステーション",
+        "kind": "訪問看護ステーション", "code": "0861234567", "postal_code": "318-0034",
+        "address": "茨城県高萩市高萩1-1", "phone": "0293-22-1234", "fax": "0293-22-1235",
+        "latitude": "36.7197", "longitude": "140.7167", "listed": "1"})
+}
+
 #[must_use]
 pub fn application_accepted() -> Value {
     json!({"application_id": APPLICATION})
@@ -159,6 +169,13 @@ pub fn user() -> Value {
 #[must_use]
 pub fn user_body() -> Value {
     json!({"login_id": "sato.hanako", "name": "佐藤 花子", "kana": "サトウ ハナコ", "profession": "看護師",
+        "email": "sato.hanako@takahagi-houkan.example.jp", "office_admin": false})
+}
+
+/// A change of a person's details: the login ID stays as it was created.
+#[must_use]
+pub fn user_update() -> Value {
+    json!({"name": "佐藤 花子", "kana": "サトウ ハナコ", "profession": "保健師",
         "email": "sato.hanako@takahagi-houkan.example.jp", "office_admin": false})
 }
 
