@@ -113,7 +113,7 @@ pub async fn acknowledge_post(
     params(("id" = String, Path, description = "The recipient whose board it is", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21")),
     responses(
         (status = 200, description = "The event stream", content_type = "text/event-stream",
-            body = String, example = json!("event: post\ndata: 0193a0c4-5b6e-7000-8000-000000000001\n\nevent: marks\ndata: 0193a0c4-5b6e-7000-8000-000000000001,0193a0c4-5b6e-7000-8000-000000000002\n\n")),
+            body = String, example = crate::openapi::examples::board::events),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn board_events(
     State(state): State<AppState>,

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 const POSTED_AT: &str = "2026-11-30T01:15:00.482913+00:00";
 const FEVER: &str = "発熱38.2度。主治医に連絡済み。夕方に再度検温します。";
+const REPLIED: &str = "承知しました。本日のデイサービスは休みと連絡します。";
 
 #[must_use]
 pub fn file() -> Value {
@@ -43,7 +44,7 @@ pub fn post() -> Value {
 pub fn reply() -> Value {
     json!({"id": REPLY, "recipient_id": RECIPIENT, "author_name": "鈴木 一郎",
         "created_at": "2026-11-30T01:23:17.009452+00:00", "category": "", "urgent": false,
-        "body": "承知しました。本日のデイサービスは休みと連絡します。", "parent_id": POST,
+        "body": REPLIED, "parent_id": POST,
         "edited_at": "", "withdrawn": false, "files": [], "author_profession": "ケアマネジャー",
         "author_office": CARE_NAME,
         "read_by": [person(USER_SATO, "佐藤 花子", NURSING_NAME, "2026-11-30T01:30:55.210874+00:00")],
@@ -58,7 +59,7 @@ pub fn post_body() -> Value {
 
 #[must_use]
 pub fn reply_body() -> Value {
-    json!({"body": "承知しました。本日のデイサービスは休みと連絡します。", "files": []})
+    json!({"body": REPLIED, "files": []})
 }
 
 #[must_use]
@@ -216,4 +217,22 @@ pub fn fhir_bundle() -> Value {
             "payload": [{"contentString": FEVER}],
             "category": [{"coding": [{"system": fhir_export::CATEGORY_SYSTEM, "code": "バイタル"}],
                 "text": "バイタル"}]}}]})
+}
+
+/// The board's 支援経過 CSV for November: the post, then its reply.
+#[must_use]
+pub fn csv() -> Value {
+    json!(format!(
+        "\u{feff}日時,記入者,職種,事業所,分類,緊急,内容,返信先\r\n\
+        2026-11-30 10:15,佐藤 花子,看護師,{NURSING_NAME},バイタル,緊急,{FEVER},\r\n\
+        2026-11-30 10:23,鈴木 一郎,ケアマネジャー,{CARE_NAME},,,{REPLIED},2026-11-30 10:15 佐藤 花子の書き込み\r\n"
+    ))
+}
+
+/// The live stream: 佐藤さん's post arrives, then it and the reply are marked read.
+#[must_use]
+pub fn events() -> Value {
+    json!(format!(
+        "event: post\ndata: {POST}\n\nevent: marks\ndata: {POST},{REPLY}\n\n"
+    ))
 }
