@@ -19,7 +19,7 @@ pub struct ReportQuery {
     from: String,
     /// `YYYY-MM`, the last month (included).
     #[serde(default)]
-    #[param(example = "2027-03")]
+    #[param(example = "2026-11")]
     to: String,
 }
 
