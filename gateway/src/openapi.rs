@@ -3,13 +3,19 @@
 use axum::Json;
 use utoipa::OpenApi;
 
+#[cfg(test)]
+mod coverage;
+pub mod examples;
+#[cfg(test)]
+mod valid;
+
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Renrakucho API",
         description = "高萩市 電子@連絡帳 JSON API. Every route but /api/v1/public/ needs a device certificate. Every state-changing call needs an X-CSRF-Token: the one returned at login, or before login the one of GET /api/v1/public/csrf-token (with the cookie it sets). A browser's call must also come from the gateway's own origin. Every state-changing call accepts an Idempotency-Key header: a repeat with the same key, by the same user, to the same method and path within 24 hours changes nothing and gets the first answer; a repeat while the first is still running waits for it or gets 409 in_progress; a key used by another user or for another call gets 422 idempotency_key_reused."
     ),
-    modifiers(&IdempotencyKey),
+    modifiers(&IdempotencyKey, &FailureExamples),
     paths(
         crate::areas::session::login::api_csrf_token,
         crate::areas::session::login::api_login,
@@ -94,9 +100,10 @@ impl utoipa::Modify for IdempotencyKey {
         use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
         use utoipa::openapi::schema::{ObjectBuilder, Type};
         use utoipa::openapi::{ContentBuilder, Ref, Required, ResponseBuilder};
-        let error = || {
+        let error = |example: serde_json::Value| {
             ContentBuilder::new()
                 .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .example(Some(example))
                 .build()
         };
         for item in openapi.paths.paths.values_mut() {
@@ -131,24 +138,56 @@ impl utoipa::Modify for IdempotencyKey {
                 responses.entry("409".into()).or_insert_with(|| {
                     ResponseBuilder::new()
                         .description("A request with this Idempotency-Key is still in progress (in_progress), or the state does not allow the change.")
-                        .content("application/json", error())
+                        .content("application/json", error(examples::failures::in_progress()))
                         .build()
                         .into()
                 });
                 responses.entry("422".into()).or_insert_with(|| {
                     ResponseBuilder::new()
                         .description("Invalid input, or an Idempotency-Key used by another user or for another call (idempotency_key_reused).")
-                        .content("application/json", error())
+                        .content("application/json", error(examples::failures::key_reused()))
                         .build()
                         .into()
                 });
                 responses.entry("400".into()).or_insert_with(|| {
                     ResponseBuilder::new()
                         .description("A malformed request, e.g. an Idempotency-Key that is not 1-128 of A-Z a-z 0-9 - _ . :")
-                        .content("application/json", error())
+                        .content("application/json", error(examples::failures::bad_key()))
                         .build()
                         .into()
                 });
+            }
+        }
+    }
+}
+
+/// Shows on each refusal of each call what that call is refused with (its code and sentence),
+/// where the one schema's example (a refusal of fields) would not fit.
+struct FailureExamples;
+
+impl utoipa::Modify for FailureExamples {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        for (path, item) in &mut openapi.paths.paths {
+            for (method, op) in [
+                ("get", &mut item.get),
+                ("post", &mut item.post),
+                ("put", &mut item.put),
+                ("patch", &mut item.patch),
+                ("delete", &mut item.delete),
+            ] {
+                let Some(op) = op else { continue };
+                for (status, response) in &mut op.responses.responses {
+                    let RefOr::T(response) = response else {
+                        continue;
+                    };
+                    let Some(RefOr::T(json)) = response.content.get_mut("application/json") else {
+                        continue;
+                    };
+                    if json.example.is_none() {
+                        json.example = examples::failures::failure(method, path, status);
+                    }
+                }
             }
         }
     }

@@ -170,6 +170,7 @@ impl<T: Into<Failure>> From<T> for ApiError {
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
+#[schema(example = crate::openapi::examples::error)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }

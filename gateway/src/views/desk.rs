@@ -56,20 +56,29 @@ pub struct ConsentsPage<'a> {
 /// The viewer's filters, as the form sends them and the CSV link repeats them.
 #[derive(Debug, Default, Clone, Deserialize, serde::Serialize, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct AuditFilter {
     /// A login ID or user id.
+    #[param(example = "sato.hanako")]
     pub user: String,
+    #[param(example = "019d4657-2c10-7a3e-8b41-5f2d9c0e1a01")]
     pub office: String,
     /// The record's target, e.g. a recipient id.
+    #[param(example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21")]
     pub target: String,
     /// An action or its start, e.g. `board.`.
+    #[param(example = "board.")]
     pub action: String,
     /// `YYYY-MM-DD` in Japan, inclusive.
+    #[param(example = "2026-11-01")]
     pub from: String,
+    #[param(example = "2026-11-30")]
     pub to: String,
     /// The next page: older than this sequence number.
+    #[param(example = 18343)]
     pub before: i64,
     /// `success`, `denied` or `failure`; empty for every outcome.
+    #[param(example = "success")]
     pub outcome: String,
 }
 

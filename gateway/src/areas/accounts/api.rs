@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::user)]
 pub struct UserOut {
     id: String,
     login_id: String,
@@ -56,6 +57,7 @@ impl From<pb::User> for UserOut {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::issued)]
 pub struct IssuedOut {
     user: UserOut,
     /// Shown once; the person must change it at first login.
@@ -74,7 +76,7 @@ impl From<pb::IssuedPassword> for IssuedOut {
 }
 
 /// People of the admin's office (the operator: any office, `office_id` to narrow).
-#[utoipa::path(get, operation_id = "list_users", path = "/api/v1/users", params(("office_id" = Option<String>, Query), ("q" = Option<String>, Query)),
+#[utoipa::path(get, operation_id = "list_users", path = "/api/v1/users", params(("office_id" = Option<String>, Query, example = "019d4657-2c10-7a3e-8b41-5f2d9c0e1a01"), ("q" = Option<String>, Query, example = "佐藤")),
     responses((status = 200, body = Vec<UserOut>), (status = 403, body = ErrorBody)))]
 pub async fn api_list(
     State(state): State<AppState>,
@@ -103,7 +105,7 @@ pub async fn api_create(
 }
 
 /// One person's account.
-#[utoipa::path(get, operation_id = "get_user", path = "/api/v1/users/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), responses((status = 200, body = UserOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, operation_id = "get_user", path = "/api/v1/users/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.", example = "019d4a1c-7b20-7d36-b175-8c50f2314d11")), responses((status = 200, body = UserOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn api_get(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -113,7 +115,8 @@ pub async fn api_get(
 }
 
 /// Edit name, kana, profession, email and the admin flag.
-#[utoipa::path(patch, operation_id = "update_user", path = "/api/v1/users/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = UserBody,
+#[utoipa::path(patch, operation_id = "update_user", path = "/api/v1/users/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.", example = "019d4a1c-7b20-7d36-b175-8c50f2314d11")),
+    request_body(content = UserBody, example = crate::openapi::examples::people::user_update),
     responses((status = 200, body = UserOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,
@@ -125,7 +128,7 @@ pub async fn api_update(
 }
 
 /// Issue a new initial password (ends the person's sessions).
-#[utoipa::path(post, path = "/api/v1/users/{id}/password-reset", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), responses((status = 200, body = IssuedOut), (status = 403, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/users/{id}/password-reset", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.", example = "019d4a1c-7b20-7d36-b175-8c50f2314d11")), responses((status = 200, body = IssuedOut), (status = 403, body = ErrorBody)))]
 pub async fn api_reset(
     State(state): State<AppState>,
     ApiWriter(user): ApiWriter,
@@ -136,13 +139,14 @@ pub async fn api_reset(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::active)]
 pub struct ActiveBody {
     /// false: 廃止 (transfer, retirement); true: reactivate.
     active: bool,
 }
 
 /// Deactivate or reactivate an account.
-#[utoipa::path(post, path = "/api/v1/users/{id}/active", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = ActiveBody, responses((status = 200, body = UserOut), (status = 403, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/users/{id}/active", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.", example = "019d4a1c-7b20-7d36-b175-8c50f2314d11")), request_body = ActiveBody, responses((status = 200, body = UserOut), (status = 403, body = ErrorBody)))]
 pub async fn api_active(
     State(state): State<AppState>,
     ApiWriter(user): ApiWriter,

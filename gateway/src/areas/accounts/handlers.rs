@@ -56,6 +56,7 @@ pub(super) async fn get_user(
 /// What an admin types about a person.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::user_body)]
 pub struct UserBody {
     /// Only when creating: 3–64 of `A-Z a-z 0-9 . _ -`, unique system-wide.
     #[serde(default)]

@@ -228,6 +228,7 @@ pub async fn publish_form(
 // ---- API ----
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::announcement)]
 pub struct AnnouncementOut {
     id: String,
     title: String,
@@ -283,6 +284,7 @@ pub async fn api_all(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::announcement_body)]
 pub struct AnnouncementBody {
     /// Up to 100 characters.
     title: String,
@@ -303,7 +305,7 @@ pub async fn api_create(
 }
 
 /// Edit an announcement (operator); it stays published or draft as it was.
-#[utoipa::path(put, operation_id = "update_announcement", path = "/api/v1/operator/announcements/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = AnnouncementBody,
+#[utoipa::path(put, operation_id = "update_announcement", path = "/api/v1/operator/announcements/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.", example = "019f3c4d-5e6f-7081-9a2b-3c4d5e6f7a51")), request_body = AnnouncementBody,
     responses((status = 200, body = AnnouncementOut), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_update(
     State(state): State<AppState>,
@@ -320,12 +322,13 @@ pub async fn api_update(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::publish)]
 pub struct PublishBody {
     published: bool,
 }
 
 /// Publish or unpublish an announcement (operator).
-#[utoipa::path(post, path = "/api/v1/operator/announcements/{id}/publish", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = PublishBody,
+#[utoipa::path(post, path = "/api/v1/operator/announcements/{id}/publish", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.", example = "019f3c4d-5e6f-7081-9a2b-3c4d5e6f7a51")), request_body = PublishBody,
     responses((status = 200, body = AnnouncementOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn api_publish(
     State(state): State<AppState>,

@@ -19,6 +19,7 @@ use utoipa::ToSchema;
 /// The form's fields, as typed (checkboxes arrive only when ticked).
 #[derive(Deserialize, Default, Clone, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::application)]
 pub struct ApplicationBody {
     #[serde(default)]
     name: String,
@@ -333,6 +334,7 @@ pub struct DryRun {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::application_accepted)]
 pub struct ApplicationAccepted {
     /// Empty for a dry run.
     application_id: String,
@@ -340,7 +342,7 @@ pub struct ApplicationAccepted {
 
 /// 事業所登録申請 (public). `?dry_run=true` only checks. Wrong fields come back in
 /// `error.fields`, each with what to do.
-#[utoipa::path(post, operation_id = "submit_application", path = "/api/v1/public/applications", request_body = ApplicationBody, params(("dry_run" = Option<bool>, Query)),
+#[utoipa::path(post, operation_id = "submit_application", path = "/api/v1/public/applications", request_body = ApplicationBody, params(("dry_run" = Option<bool>, Query, example = true)),
     responses((status = 201, body = ApplicationAccepted), (status = 200, body = ApplicationAccepted), (status = 422, body = ErrorBody)))]
 pub async fn api(
     State(state): State<AppState>,

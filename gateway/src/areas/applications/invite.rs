@@ -56,6 +56,7 @@ pub async fn invite_form(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::invite)]
 pub struct InviteBody {
     /// Whom it is for, for the city's record.
     #[serde(default)]
@@ -63,6 +64,7 @@ pub struct InviteBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::invitation)]
 pub struct InvitationOut {
     /// Shown once; single use.
     code: String,

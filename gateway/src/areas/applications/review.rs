@@ -264,6 +264,7 @@ pub async fn reject_form(
 // ---- API ----
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::application_out)]
 pub struct ApplicationOut {
     id: String,
     /// pending, approved or rejected.
@@ -309,12 +310,14 @@ pub async fn api_list(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::approve)]
 pub struct ApproveBody {
     /// The login ID for the office's first admin.
     admin_login_id: String,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::approved)]
 pub struct ApprovedOut {
     office_id: String,
     admin_login_id: String,
@@ -325,7 +328,7 @@ pub struct ApprovedOut {
 }
 
 /// Approve an application: creates the office, its admin and an enrollment code (operator).
-#[utoipa::path(post, path = "/api/v1/operator/applications/{id}/approve", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = ApproveBody,
+#[utoipa::path(post, path = "/api/v1/operator/applications/{id}/approve", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.", example = "019d3f10-2a3b-7c4d-8e5f-6a7b8c9d0e61")), request_body = ApproveBody,
     responses((status = 201, body = ApprovedOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn api_approve(
     State(state): State<AppState>,
@@ -345,13 +348,14 @@ pub async fn api_approve(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::reject)]
 pub struct RejectBody {
     /// Mailed to the applicant.
     reason: String,
 }
 
 /// Reject an application with a reason (operator).
-#[utoipa::path(post, path = "/api/v1/operator/applications/{id}/reject", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = RejectBody,
+#[utoipa::path(post, path = "/api/v1/operator/applications/{id}/reject", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.", example = "019d3f10-2a3b-7c4d-8e5f-6a7b8c9d0e61")), request_body = RejectBody,
     responses((status = 200, body = ApplicationOut), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn api_reject(
     State(state): State<AppState>,

@@ -264,6 +264,7 @@ pub struct AuditEntryOut {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::audit)]
 pub struct AuditOut {
     entries: Vec<AuditEntryOut>,
     /// Pass as `before` for the next page; 0 on the last.

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::board::post_body)]
 pub struct PostBody {
     /// The text, up to the board's hard limit (about 100 characters is best).
     body: String,
@@ -28,6 +29,7 @@ pub struct PostBody {
 
 #[derive(Serialize, ToSchema)]
 #[allow(clippy::struct_excessive_bools)] // each flag is a separate fact of the post
+#[schema(example = crate::openapi::examples::board::post)]
 pub struct PostOut {
     id: String,
     recipient_id: String,
@@ -112,7 +114,7 @@ impl From<pb::Post> for PostOut {
 
 /// Post on a board of a team one belongs to.
 #[utoipa::path(post, path = "/api/v1/boards/{id}/posts", request_body = PostBody,
-    params(("id" = String, Path, description = "The recipient whose board it is")),
+    params(("id" = String, Path, description = "The recipient whose board it is", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21")),
     responses((status = 200, body = PostOut), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_post(

@@ -115,10 +115,9 @@ pub async fn page(
 /// as 支援経過 CSV: UTF-8 with a BOM, columns 日時, 記入者, 職種, 事業所, 分類, 緊急, 内容,
 /// 返信先; a cell a spreadsheet would read as a formula starts with `'`. Recorded as a print.
 #[utoipa::path(get, operation_id = "export_board_csv", path = "/api/v1/boards/{id}/export.csv",
-    params(("id" = String, Path, description = "The recipient whose board it is"), PrintQuery),
+    params(("id" = String, Path, description = "The recipient whose board it is", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21"), PrintQuery),
     responses((status = 200, content_type = "text/csv", body = String,
-            example = json!("\u{feff}日時,記入者,職種,事業所,分類,緊急,内容,返信先\r\n\
-                2026-11-30 10:15,佐藤 花子,看護師,高萩訪問看護ステーション,バイタル,緊急,発熱38.2度。,\r\n")),
+            example = crate::openapi::examples::board::csv),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn api(

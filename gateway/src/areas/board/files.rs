@@ -20,6 +20,7 @@ use utoipa::ToSchema;
 pub const NAME_HEADER: &str = "x-file-name";
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::board::file)]
 pub struct FileOut {
     id: String,
     /// `image` or `pdf`.
@@ -61,9 +62,11 @@ fn cut_short() -> Failure {
 /// Upload a photo (JPEG, PNG, WebP) or a PDF to a board, as the request's body. It waits for the
 /// post or reply that names it in `files`, and is removed if none does within the hour.
 #[utoipa::path(post, path = "/api/v1/boards/{id}/files",
-    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    params(("id" = String, Path, description = "The recipient whose board it is"),
-        ("X-File-Name" = Option<String>, Header, description = "The file's name, percent-encoded UTF-8")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+        description = "The file's bytes (here the start of a JPEG)",
+        example = json!([255, 216, 255, 224, 0, 16, 74, 70, 73, 70, 0, 1])),
+    params(("id" = String, Path, description = "The recipient whose board it is", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21"),
+        ("X-File-Name" = Option<String>, Header, description = "The file's name, percent-encoded UTF-8", example = "%E4%BD%93%E6%B8%A9%E8%A8%88.jpg")),
     responses((status = 201, body = FileOut), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
         (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -209,9 +212,11 @@ pub async fn page(
 
 /// Download a file attached to a post of the board, as uploaded (a photo as rebuilt).
 #[utoipa::path(get, path = "/api/v1/boards/{id}/files/{file}",
-    params(("id" = String, Path, description = "The recipient whose board it is"),
-        ("file" = String, Path, description = "The file, as a post lists it")),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>),
+    params(("id" = String, Path, description = "The recipient whose board it is", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21"),
+        ("file" = String, Path, description = "The file, as a post lists it", example = "01a22a04-f100-7c53-9e64-7f8509102b41")),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>,
+            description = "The file's bytes (here the start of a PDF)",
+            example = json!([37, 80, 68, 70, 45, 49, 46, 55, 10])),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn api_download(
     State(state): State<AppState>,

@@ -123,6 +123,7 @@ pub async fn shown_form(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::board::shown)]
 pub struct ShownBody {
     /// The posts of this board the reader's screen has shown (1 to 120). Posts of other boards and
     /// one's own are left alone.
@@ -130,6 +131,7 @@ pub struct ShownBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::board::read)]
 pub struct ReadOut {
     /// Those of the posts sent that are now read by the caller (newly or before).
     read_post_ids: Vec<String>,
@@ -138,7 +140,7 @@ pub struct ReadOut {
 /// Report posts of a board as shown to the caller: they become 既読. Reading the timeline marks
 /// nothing; a repeat changes nothing.
 #[utoipa::path(post, path = "/api/v1/boards/{id}/reads", request_body = ShownBody,
-    params(("id" = String, Path, description = "The recipient whose board it is")),
+    params(("id" = String, Path, description = "The recipient whose board it is", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21")),
     responses((status = 200, body = ReadOut), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn api_shown(

@@ -16,14 +16,19 @@ use utoipa::{IntoParams, ToSchema};
 /// What to look for; every part may be empty.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Words separated by spaces (at most 5, each at most 30 characters), e.g. `発熱 転倒`.
+    #[param(example = "発熱 転倒")]
     q: String,
     /// One of the board's categories.
+    #[param(example = "バイタル")]
     category: String,
     /// `1`: urgent (緊急（重要）) posts only.
+    #[param(example = "1")]
     urgent: String,
     /// The next page: `next_cursor` of the previous answer.
+    #[param(example = "01a1e5b0-7c2d-7e3f-8a4b-5c6d7e8f9a01")]
     cursor: String,
 }
 
@@ -109,6 +114,7 @@ pub async fn search_page(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::board::found)]
 pub struct FoundOut {
     posts: Vec<PostOut>,
     /// Empty on the last page.
@@ -119,7 +125,7 @@ pub struct FoundOut {
 
 /// Find posts and replies on a board by words, category and urgency, newest first.
 #[utoipa::path(get, path = "/api/v1/boards/{id}/search", params(
-        ("id" = String, Path, description = "The recipient whose board it is"), SearchQuery),
+        ("id" = String, Path, description = "The recipient whose board it is", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21"), SearchQuery),
     responses((status = 200, body = FoundOut), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn api_search(
@@ -139,10 +145,13 @@ pub async fn api_search(
 /// A period in Japan's dates, both included; empty for the last month.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct PrintQuery {
     /// `YYYY-MM-DD`, the first day.
+    #[param(example = "2026-11-01")]
     pub from: String,
     /// `YYYY-MM-DD`, the last day (included).
+    #[param(example = "2026-11-30")]
     pub to: String,
 }
 

@@ -18,14 +18,17 @@ use utoipa::{IntoParams, ToSchema};
 pub struct TimelineQuery {
     /// `next_cursor` of the previous page; empty for the newest posts.
     #[serde(default)]
+    #[param(example = "01a1e5b0-7c2d-7e3f-8a4b-5c6d7e8f9a01")]
     cursor: String,
     /// One of the board's categories (服薬, 治療, バイタル…; as a post's `category`): only its posts.
     #[serde(default)]
+    #[param(example = "バイタル")]
     category: String,
 }
 
 /// A post with its replies (oldest first).
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::board::thread)]
 pub struct ThreadOut {
     #[serde(flatten)]
     post: PostOut,
@@ -43,6 +46,7 @@ impl From<pb::Post> for ThreadOut {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::board::timeline)]
 pub struct TimelineOut {
     /// The board's heading.
     recipient_name: String,
@@ -63,7 +67,7 @@ pub struct TimelineOut {
 /// The board's timeline, a page at a time, newest first. Reading it marks nothing 既読
 /// (`POST /api/v1/boards/{id}/reads` does).
 #[utoipa::path(get, path = "/api/v1/boards/{id}/posts",
-    params(("id" = String, Path, description = "The recipient whose board it is"), TimelineQuery),
+    params(("id" = String, Path, description = "The recipient whose board it is", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21"), TimelineQuery),
     responses((status = 200, body = TimelineOut), (status = 400, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -87,8 +91,8 @@ pub async fn list_posts(
 
 /// 確認しました: acknowledge another member's urgent post. A repeat changes nothing.
 #[utoipa::path(post, path = "/api/v1/boards/{id}/posts/{post}/acknowledge",
-    params(("id" = String, Path, description = "The recipient whose board it is"),
-        ("post" = String, Path, description = "The urgent post")),
+    params(("id" = String, Path, description = "The recipient whose board it is", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21"),
+        ("post" = String, Path, description = "The urgent post", example = "01a22a04-fe20-7a31-9c42-5d63e7f80931")),
     responses((status = 200, body = PostOut), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -106,10 +110,10 @@ pub async fn acknowledge_post(
 /// connection alive; the stream ends when the caller leaves the team, is suspended, or the
 /// session or the certificate ends.
 #[utoipa::path(get, path = "/api/v1/boards/{id}/events",
-    params(("id" = String, Path, description = "The recipient whose board it is")),
+    params(("id" = String, Path, description = "The recipient whose board it is", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21")),
     responses(
         (status = 200, description = "The event stream", content_type = "text/event-stream",
-            body = String, example = json!("event: post\ndata: 0193a0c4-5b6e-7000-8000-000000000001\n\nevent: marks\ndata: 0193a0c4-5b6e-7000-8000-000000000001,0193a0c4-5b6e-7000-8000-000000000002\n\n")),
+            body = String, example = crate::openapi::examples::board::events),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn board_events(
     State(state): State<AppState>,

@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::board::reply_body)]
 pub struct ReplyBody {
     /// The reply, up to the board's hard limit.
     body: String,
@@ -24,6 +25,7 @@ pub struct ReplyBody {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::board::correction)]
 pub struct CorrectionBody {
     /// The corrected text.
     body: String,
@@ -42,6 +44,7 @@ pub struct RevisionOut {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::board::history)]
 pub struct HistoryOut {
     post: PostOut,
     /// Earlier texts, oldest first.
@@ -50,8 +53,8 @@ pub struct HistoryOut {
 
 /// Reply to a post (one level: a reply to a reply is refused with 422 `reply_to_reply`).
 #[utoipa::path(post, path = "/api/v1/boards/{id}/posts/{post}/replies", request_body = ReplyBody,
-    params(("id" = String, Path, description = "The recipient whose board it is"),
-        ("post" = String, Path, description = "The post replied to")),
+    params(("id" = String, Path, description = "The recipient whose board it is", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21"),
+        ("post" = String, Path, description = "The post replied to", example = "01a22a04-fe20-7a31-9c42-5d63e7f80931")),
     responses((status = 200, body = PostOut), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -70,8 +73,8 @@ pub async fn create_reply(
 
 /// Correct one's own post or reply within the city's window; the earlier text is kept.
 #[utoipa::path(patch, path = "/api/v1/boards/{id}/posts/{post}", request_body = CorrectionBody,
-    params(("id" = String, Path, description = "The recipient whose board it is"),
-        ("post" = String, Path, description = "The post or reply")),
+    params(("id" = String, Path, description = "The recipient whose board it is", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21"),
+        ("post" = String, Path, description = "The post or reply", example = "01a22a04-fe20-7a31-9c42-5d63e7f80931")),
     responses((status = 200, body = PostOut), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -87,8 +90,8 @@ pub async fn correct_post(
 
 /// Withdraw (取り消し) one's own post or reply within the city's window; it stays in the history.
 #[utoipa::path(post, path = "/api/v1/boards/{id}/posts/{post}/withdrawal",
-    params(("id" = String, Path, description = "The recipient whose board it is"),
-        ("post" = String, Path, description = "The post or reply")),
+    params(("id" = String, Path, description = "The recipient whose board it is", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21"),
+        ("post" = String, Path, description = "The post or reply", example = "01a22a04-fe20-7a31-9c42-5d63e7f80931")),
     responses((status = 200, body = PostOut), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn withdraw_post(
@@ -101,8 +104,8 @@ pub async fn withdraw_post(
 
 /// A post's history (編集履歴): every earlier text, for any member of the team.
 #[utoipa::path(get, path = "/api/v1/boards/{id}/posts/{post}/history",
-    params(("id" = String, Path, description = "The recipient whose board it is"),
-        ("post" = String, Path, description = "The post or reply")),
+    params(("id" = String, Path, description = "The recipient whose board it is", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21"),
+        ("post" = String, Path, description = "The post or reply", example = "01a22a04-fe20-7a31-9c42-5d63e7f80931")),
     responses((status = 200, body = HistoryOut), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn post_history(

@@ -122,6 +122,7 @@ pub async fn form(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::enroll)]
 pub struct EnrollBody {
     /// 証明書取得用No (10 digits).
     number: String,
@@ -137,6 +138,7 @@ pub struct EnrollBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::enrolled)]
 pub struct EnrolledOut {
     /// The PKCS#12 file, base64.
     p12_base64: String,

@@ -206,6 +206,7 @@ pub async fn request_form(
 // ---- API ----
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::certificate)]
 pub struct CertificateOut {
     serial: String,
     office_id: String,
@@ -240,7 +241,7 @@ impl From<pb::Certificate> for CertificateOut {
 }
 
 /// The office's device certificates (the operator: every office's, `q` searches).
-#[utoipa::path(get, operation_id = "list_certificates", path = "/api/v1/certificates", params(("office_id" = Option<String>, Query), ("q" = Option<String>, Query)),
+#[utoipa::path(get, operation_id = "list_certificates", path = "/api/v1/certificates", params(("office_id" = Option<String>, Query, example = "019d4657-2c10-7a3e-8b41-5f2d9c0e1a01"), ("q" = Option<String>, Query, example = "タブレット")),
     responses((status = 200, body = Vec<CertificateOut>), (status = 403, body = ErrorBody)))]
 pub async fn api_list(
     State(state): State<AppState>,
@@ -258,13 +259,14 @@ pub async fn api_list(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::revoke)]
 pub struct RevokeBody {
     /// Why (紛失, 盗難, 廃棄 …), up to 200 characters.
     reason: String,
 }
 
 /// Revoke a device certificate: every gateway refuses it within a second.
-#[utoipa::path(post, path = "/api/v1/certificates/{serial}/revoke", params(("serial" = String, Path, description = "The certificate's serial number (hex).")), request_body = RevokeBody,
+#[utoipa::path(post, path = "/api/v1/certificates/{serial}/revoke", params(("serial" = String, Path, description = "The certificate's serial number (hex).", example = "3f9a1c0e5b7d42a8b6c1e0f29d4a7b35")), request_body = RevokeBody,
     responses((status = 200, body = CertificateOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn api_revoke(
     State(state): State<AppState>,
@@ -278,6 +280,7 @@ pub async fn api_revoke(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::certificate_request)]
 pub struct RequestOut {
     id: String,
     office_id: String,
@@ -317,6 +320,7 @@ pub async fn api_requests(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::certificate_request_body)]
 pub struct RequestBody {
     #[serde(default)]
     note: String,

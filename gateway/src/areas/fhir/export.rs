@@ -27,22 +27,7 @@ const MAX_PRINTS: usize = 50;
 /// The Bundle's outline for the API document; the resources in it are FHIR R4's own
 /// (<https://hl7.org/fhir/R4/bundle.html>), following JP Core where it has profiles.
 #[derive(serde::Serialize, utoipa::ToSchema)]
-#[schema(example = json!({
-    "resourceType": "Bundle",
-    "id": "export-0190d000-0000-7000-8000-000000000001",
-    "type": "collection",
-    "timestamp": "2026-12-01T09:00:00+09:00",
-    "entry": [{ "resource": {
-        "resourceType": "Communication",
-        "id": "0190c000-0000-7000-8000-000000000001",
-        "status": "completed",
-        "priority": "urgent",
-        "subject": { "reference": "Patient/0190d000-0000-7000-8000-000000000001" },
-        "sent": "2026-11-30T10:15:00+09:00",
-        "sender": { "reference": "Practitioner/0190a000-0000-7000-8000-000000000001" },
-        "payload": [{ "contentString": "発熱38.2度。主治医に連絡済み。" }]
-    } }]
-}))]
+#[schema(example = crate::openapi::examples::board::fhir_bundle)]
 pub struct FhirBundle {
     /// Always `Bundle`.
     #[serde(rename = "resourceType")]
@@ -203,7 +188,7 @@ pub(crate) async fn record(
 /// recorded in the audit trail as an export. A
 /// record too long to gather whole is tagged `SUBSETTED` in `meta.tag`.
 #[utoipa::path(get, path = "/api/v1/recipients/{id}/fhir",
-    params(("id" = String, Path, description = "The recipient")),
+    params(("id" = String, Path, description = "The recipient", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21")),
     responses(
         (status = 200, content_type = "application/fhir+json", body = FhirBundle,
             description = "A FHIR R4 Bundle of type collection"),

@@ -14,8 +14,7 @@ use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"occurred_at": "2026-12-01T09:30", "device": "訪問用タブレット1",
-    "what_happened": "タブレットを利用者宅に置き忘れた。", "action_taken": "30分後に回収した。"}))]
+#[schema(example = crate::openapi::examples::people::incident_body)]
 pub struct IncidentBody {
     /// When it happened, in Japan: `YYYY-MM-DDTHH:MM`, not in the future.
     occurred_at: String,
@@ -35,6 +34,7 @@ pub struct IncidentNoteOut {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::incident)]
 pub struct IncidentOut {
     id: String,
     office_id: String,
@@ -81,6 +81,7 @@ impl From<pb::Incident> for IncidentOut {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::incidents)]
 pub struct IncidentsOut {
     incidents: Vec<IncidentOut>,
 }
@@ -122,7 +123,7 @@ pub async fn list_incidents(
 
 /// One incident and where it stands.
 #[utoipa::path(get, path = "/api/v1/incidents/{id}",
-    params(("id" = String, Path, description = "The incident")),
+    params(("id" = String, Path, description = "The incident", example = "01a22ee8-1a2b-7c3d-9e4f-5a6b7c8d9e71")),
     responses((status = 200, body = IncidentOut), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn get_incident(
@@ -135,6 +136,7 @@ pub async fn get_incident(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::incident_status)]
 pub struct IncidentStatusBody {
     /// 受付, 対応中 or 完了.
     status: String,
@@ -145,7 +147,7 @@ pub struct IncidentStatusBody {
 
 /// The city moves an incident on (受付 → 対応中 → 完了), with a note.
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/status", request_body = IncidentStatusBody,
-    params(("id" = String, Path, description = "The incident")),
+    params(("id" = String, Path, description = "The incident", example = "01a22ee8-1a2b-7c3d-9e4f-5a6b7c8d9e71")),
     responses((status = 200, body = IncidentOut), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]

@@ -147,6 +147,7 @@ pub struct UndeliveredOut {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::undelivered)]
 pub struct UndeliveredList {
     mails: Vec<UndeliveredOut>,
     /// The sender domain a mobile carrier's filter must allow.

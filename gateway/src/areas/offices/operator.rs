@@ -161,6 +161,7 @@ pub(super) fn urlencode(s: &str) -> String {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::register_office)]
 pub struct RegisterOfficeBody {
     /// 事業所名 (1–100 characters).
     name: String,
@@ -171,6 +172,7 @@ pub struct RegisterOfficeBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::office)]
 pub struct OfficeBody {
     id: String,
     name: String,
@@ -364,6 +366,7 @@ pub async fn create_admin_form(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::enrollment_code)]
 pub struct CodeOut {
     /// 証明書取得用No.
     number: String,
@@ -373,7 +376,7 @@ pub struct CodeOut {
 }
 
 /// Issue an enrollment code for an office and mail it to the office admin (operator).
-#[utoipa::path(post, path = "/api/v1/operator/offices/{id}/enrollment-codes", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")),
+#[utoipa::path(post, path = "/api/v1/operator/offices/{id}/enrollment-codes", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.", example = "019d4657-2c10-7a3e-8b41-5f2d9c0e1a01")),
     responses((status = 201, body = CodeOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn api_issue_code(
     State(state): State<AppState>,

@@ -103,13 +103,14 @@ async fn form(
 
 #[derive(Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::partners)]
 pub struct PartnersBody {
     /// Offices on whose devices this office's people may also sign in (empty: none).
     partner_office_ids: Vec<String>,
 }
 
 /// The office's partner offices (operator).
-#[utoipa::path(get, operation_id = "get_office_partners", path = "/api/v1/operator/offices/{id}/partners", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")),
+#[utoipa::path(get, operation_id = "get_office_partners", path = "/api/v1/operator/offices/{id}/partners", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.", example = "019d4657-2c10-7a3e-8b41-5f2d9c0e1a01")),
     responses((status = 200, body = PartnersBody), (status = 403, body = ErrorBody)))]
 pub async fn api_get(
     State(state): State<AppState>,
@@ -122,7 +123,7 @@ pub async fn api_get(
 }
 
 /// Replace the office's partner offices (operator). Takes effect at each person's next sign-in.
-#[utoipa::path(put, path = "/api/v1/operator/offices/{id}/partners", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = PartnersBody,
+#[utoipa::path(put, path = "/api/v1/operator/offices/{id}/partners", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.", example = "019d4657-2c10-7a3e-8b41-5f2d9c0e1a01")), request_body = PartnersBody,
     responses((status = 200, body = PartnersBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_set(
     State(state): State<AppState>,

@@ -120,7 +120,8 @@ pub async fn form(
 
 /// Edit an office's profile and map entry (its admin; the operator for any office, kind and
 /// code included).
-#[utoipa::path(patch, operation_id = "update_office_profile", path = "/api/v1/offices/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = ApplicationBody,
+#[utoipa::path(patch, operation_id = "update_office_profile", path = "/api/v1/offices/{id}", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.", example = "019d4657-2c10-7a3e-8b41-5f2d9c0e1a01")),
+    request_body(content = ApplicationBody, example = crate::openapi::examples::people::office_profile),
     responses((status = 200, body = crate::areas::offices::operator::OfficeBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api(
     State(state): State<AppState>,

@@ -82,6 +82,7 @@ pub async fn suspension_form(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::suspension)]
 pub struct SuspensionBody {
     suspended: bool,
     /// Required when suspending, up to 200 characters.
@@ -90,7 +91,7 @@ pub struct SuspensionBody {
 }
 
 /// Suspend or restore any user at once (operator). Their sessions end on every gateway.
-#[utoipa::path(post, path = "/api/v1/operator/users/{id}/suspension", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = SuspensionBody,
+#[utoipa::path(post, path = "/api/v1/operator/users/{id}/suspension", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.", example = "019d4a1c-7b20-7d36-b175-8c50f2314d11")), request_body = SuspensionBody,
     responses((status = 200, body = crate::areas::accounts::api::UserOut), (status = 403, body = ErrorBody)))]
 pub async fn api_suspension(
     State(state): State<AppState>,
@@ -106,6 +107,7 @@ pub async fn api_suspension(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::chain)]
 pub struct ChainOut {
     intact: bool,
     records: u64,

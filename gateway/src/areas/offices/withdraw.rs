@@ -65,13 +65,14 @@ pub async fn withdraw_form(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::withdraw)]
 pub struct WithdrawBody {
     reason: String,
 }
 
 /// 利用廃止 of an office, by the operator or the office's own admin: its users and certificates are
 /// disabled, its map entry removed, its history kept.
-#[utoipa::path(post, path = "/api/v1/offices/{id}/withdraw", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.")), request_body = WithdrawBody,
+#[utoipa::path(post, path = "/api/v1/offices/{id}/withdraw", params(("id" = String, Path, description = "The id (UUID) from a list or an earlier answer.", example = "019d4657-2c10-7a3e-8b41-5f2d9c0e1a01")), request_body = WithdrawBody,
     responses((status = 200, body = OfficeBody), (status = 403, body = ErrorBody)))]
 pub async fn api_withdraw(
     State(state): State<AppState>,

@@ -68,6 +68,7 @@ pub async fn page(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::public_office)]
 pub struct PublicOffice {
     id: String,
     name: String,
@@ -80,7 +81,7 @@ pub struct PublicOffice {
 }
 
 /// Offices listed on the public map, optionally of one kind (public).
-#[utoipa::path(get, path = "/api/v1/public/offices", params(("kind" = Option<String>, Query)),
+#[utoipa::path(get, path = "/api/v1/public/offices", params(("kind" = Option<String>, Query, example = "訪問看護ステーション")),
     responses((status = 200, body = Vec<PublicOffice>), (status = 422, body = ErrorBody)))]
 pub async fn api(
     State(state): State<AppState>,

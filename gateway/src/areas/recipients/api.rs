@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::board::register)]
 pub struct RegisterBody {
     consent: ConsentBody,
     fields: RecipientFieldsBody,
@@ -24,6 +25,7 @@ pub struct RegisterBody {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::board::duplicate)]
 pub struct DuplicateOut {
     recipient_id: String,
     name: String,
@@ -34,6 +36,7 @@ pub struct DuplicateOut {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::board::registered)]
 pub struct RegisteredOut {
     /// The new recipient (the caller is the team's representative); empty when nothing was saved
     /// because of the possible duplicates listed.
@@ -77,7 +80,7 @@ pub async fn register_recipient(
 
 /// A recipient's details, consent and team, for a member of the team (the opening is audited).
 #[utoipa::path(get, path = "/api/v1/recipients/{id}",
-    params(("id" = String, Path, description = "The recipient")),
+    params(("id" = String, Path, description = "The recipient", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21")),
     responses((status = 200, body = RecipientOut), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn get_recipient(
@@ -90,7 +93,7 @@ pub async fn get_recipient(
 
 /// Change a recipient's details (every field is sent); the earlier values go to the history.
 #[utoipa::path(put, path = "/api/v1/recipients/{id}", request_body = RecipientFieldsBody,
-    params(("id" = String, Path, description = "The recipient")),
+    params(("id" = String, Path, description = "The recipient", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21")),
     responses((status = 200, body = RecipientOut), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -124,13 +127,14 @@ pub struct HistoryEntryOut {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::board::recipient_history)]
 pub struct RecipientHistoryOut {
     entries: Vec<HistoryEntryOut>,
 }
 
 /// The changes made to a recipient's details (変更履歴).
 #[utoipa::path(get, path = "/api/v1/recipients/{id}/history",
-    params(("id" = String, Path, description = "The recipient")),
+    params(("id" = String, Path, description = "The recipient", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21")),
     responses((status = 200, body = RecipientHistoryOut), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn recipient_history(
@@ -162,6 +166,7 @@ pub async fn recipient_history(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::board::close)]
 pub struct CloseBody {
     /// 死亡, 転居, 同意撤回, 施設入所 or その他.
     reason: String,
@@ -172,7 +177,7 @@ pub struct CloseBody {
 /// Close the board (the representative only): it stays readable, and nothing more can be
 /// written.
 #[utoipa::path(post, path = "/api/v1/recipients/{id}/close", request_body = CloseBody,
-    params(("id" = String, Path, description = "The recipient")),
+    params(("id" = String, Path, description = "The recipient", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21")),
     responses((status = 200, body = RecipientOut), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]

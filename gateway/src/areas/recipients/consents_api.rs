@@ -20,10 +20,12 @@ pub struct ConsentsQuery {
     pending: String,
     /// `next_cursor` of the previous page; empty for the newest registrations.
     #[serde(default)]
+    #[param(example = "019dd2a1-4b5c-7d6e-8f7a-9b0c1d2e3f31")]
     cursor: String,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::board::consent_entry)]
 pub struct ConsentEntryOut {
     recipient_id: String,
     recipient_name: String,
@@ -50,6 +52,7 @@ impl From<pb::ConsentEntry> for ConsentEntryOut {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::board::consents)]
 pub struct ConsentsOut {
     /// Newest registration first.
     entries: Vec<ConsentEntryOut>,
@@ -75,7 +78,7 @@ pub async fn list_consents(
 
 /// Record that the FAX copy of a recipient's consent has arrived (the city only).
 #[utoipa::path(post, path = "/api/v1/operator/consents/{id}/fax",
-    params(("id" = String, Path, description = "The recipient")),
+    params(("id" = String, Path, description = "The recipient", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21")),
     responses((status = 200, body = ConsentEntryOut), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn confirm_consent_fax(

@@ -9,9 +9,7 @@ use utoipa::ToSchema;
 /// `details`.
 #[derive(Deserialize, Serialize, ToSchema, Default)]
 #[serde(deny_unknown_fields, default)]
-#[schema(example = json!({"name": "高萩 花子", "kana": "タカハギ ハナコ", "birth_date": "1940-04-01",
-    "sex": "女性", "address": "茨城県高萩市本町1-100", "phone": "0293-23-0000", "insured_number": "",
-    "medical_insurance": "", "care_level": "要介護1", "primary_doctor": "", "key_notes": ""}))]
+#[schema(example = crate::openapi::examples::board::fields)]
 pub struct RecipientFieldsBody {
     /// 氏名.
     pub name: String,
@@ -72,8 +70,7 @@ impl From<pb::RecipientFields> for RecipientFieldsBody {
 /// The consent (別紙1) obtained before registration.
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields, default)]
-#[schema(example = json!({"obtained_on": "2026-12-01", "obtained_by": "連絡 太郎",
-    "office_keeps_copy": true, "recipient_keeps_original": true}))]
+#[schema(example = crate::openapi::examples::board::consent_body)]
 pub struct ConsentBody {
     /// YYYY-MM-DD, not in the future.
     pub obtained_on: String,
@@ -97,6 +94,7 @@ impl From<ConsentBody> for pb::ConsentFields {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::board::consent)]
 pub struct ConsentOut {
     pub obtained_on: String,
     pub obtained_by: String,
@@ -124,6 +122,7 @@ impl From<pb::Consent> for ConsentOut {
 
 /// A member of the support team (支援チーム).
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::board::member)]
 pub struct MemberOut {
     pub user_id: String,
     pub name: String,
@@ -154,6 +153,7 @@ impl From<pb::Member> for MemberOut {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::board::team)]
 pub struct TeamOut {
     pub members: Vec<MemberOut>,
 }
@@ -167,6 +167,7 @@ impl From<pb::Team> for TeamOut {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::board::recipient)]
 pub struct RecipientOut {
     pub id: String,
     pub fields: RecipientFieldsBody,

@@ -19,7 +19,7 @@ pub struct ReportQuery {
     from: String,
     /// `YYYY-MM`, the last month (included).
     #[serde(default)]
-    #[param(example = "2027-03")]
+    #[param(example = "2026-11")]
     to: String,
 }
 
@@ -38,6 +38,7 @@ pub struct RowOut {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::report)]
 pub struct ReportOut {
     /// The period's months, `YYYY-MM`, oldest first.
     months: Vec<String>,

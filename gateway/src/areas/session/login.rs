@@ -144,12 +144,14 @@ async fn end_session(state: &AppState, user: &Principal) -> Result<(), Failure> 
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::login)]
 pub struct LoginBody {
     login_id: String,
     password: String,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::csrf_token)]
 pub struct CsrfTokenBody {
     /// Send back as `X-CSRF-Token` on calls made before login (login, enrollment, application),
     /// together with the cookie this answer sets.
@@ -164,6 +166,7 @@ pub async fn api_csrf_token(PreSession(csrf_token): PreSession) -> Json<CsrfToke
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::session)]
 pub struct SessionBody {
     /// Send back as `X-CSRF-Token` on every state-changing call.
     csrf_token: String,
@@ -202,6 +205,7 @@ pub async fn api_logout(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::me)]
 pub struct MeBody {
     login_id: String,
     name: String,

@@ -93,6 +93,7 @@ pub async fn form(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::people::password)]
 pub struct PasswordBody {
     current_password: String,
     /// At least 12 characters; not a common password, not containing the login ID.

@@ -17,12 +17,15 @@ use utoipa::{IntoParams, ToSchema};
 pub struct StaffQuery {
     /// Part of a name or its kana, up to 50 characters.
     #[serde(default)]
+    #[param(example = "田中")]
     q: String,
     /// An office's id.
     #[serde(default)]
+    #[param(example = "019d4657-4f35-7c25-a064-7b4f1e203c03")]
     office: String,
     /// One of the profession list.
     #[serde(default)]
+    #[param(example = "薬剤師")]
     profession: String,
 }
 
@@ -38,6 +41,7 @@ pub struct StaffOut {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::staff)]
 pub struct StaffListOut {
     staff: Vec<StaffOut>,
 }
@@ -75,6 +79,7 @@ pub async fn search_staff(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = crate::openapi::examples::board::member_body)]
 pub struct MemberBody {
     /// The staff member to add (from `GET /api/v1/staff`).
     user_id: String,
@@ -82,7 +87,7 @@ pub struct MemberBody {
 
 /// Add a staff member of any office to the team (the representative only).
 #[utoipa::path(post, path = "/api/v1/recipients/{id}/team", request_body = MemberBody,
-    params(("id" = String, Path, description = "The recipient")),
+    params(("id" = String, Path, description = "The recipient", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21")),
     responses((status = 200, body = TeamOut), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -97,8 +102,8 @@ pub async fn add_member(
 
 /// Remove a member from the team (the representative, or a member leaving).
 #[utoipa::path(delete, path = "/api/v1/recipients/{id}/team/{user}",
-    params(("id" = String, Path, description = "The recipient"),
-        ("user" = String, Path, description = "The member")),
+    params(("id" = String, Path, description = "The recipient", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21"),
+        ("user" = String, Path, description = "The member", example = "019d4a1c-9d42-7f58-9397-ae7214536f13")),
     responses((status = 200, body = TeamOut), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn remove_member(
@@ -111,8 +116,8 @@ pub async fn remove_member(
 
 /// Hand the representative's role over to another member (the representative only).
 #[utoipa::path(post, path = "/api/v1/recipients/{id}/team/{user}/representative",
-    params(("id" = String, Path, description = "The recipient"),
-        ("user" = String, Path, description = "The member who becomes the representative")),
+    params(("id" = String, Path, description = "The recipient", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21"),
+        ("user" = String, Path, description = "The member who becomes the representative", example = "019d4a1c-7b20-7d36-b175-8c50f2314d11")),
     responses((status = 200, body = TeamOut), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn hand_over_representative(
