@@ -64,7 +64,7 @@ pub fn cert_message(cert: &PeerCert) -> pb::ClientCertificate {
     }
 }
 
-fn session_token(headers: &HeaderMap) -> Option<String> {
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
     cookie(headers, SESSION_COOKIE)
 }
 

@@ -220,6 +220,16 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
             Ok(principal) if equal(&given, &principal.csrf) => {
                 parts.extensions.insert::<Principal>(principal);
             }
+            // A program whose session ended (logged out, suspended, expired) is told to log in
+            // again, as its reads are; a page's form says to open the screen again, which leads
+            // to the login.
+            Err(f)
+                if f.code == "login_required"
+                    && path.starts_with("/api/")
+                    && auth::session_token(&parts.headers).is_some() =>
+            {
+                return refuse(&path, f);
+            }
             _ => {
                 tracing::info!(path, "request without a valid CSRF token refused");
                 return refuse(&path, Failure::csrf());

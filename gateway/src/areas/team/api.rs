@@ -100,7 +100,8 @@ pub async fn add_member(
     Ok(Json(add(&state, &user, &id, &body.user_id).await?.into()))
 }
 
-/// Remove a member from the team (the representative, or a member leaving).
+/// Remove a member from the team: the representative alone manages it (one hands the team over
+/// before leaving it).
 #[utoipa::path(delete, path = "/api/v1/recipients/{id}/team/{user}",
     params(("id" = String, Path, description = "The recipient", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21"),
         ("user" = String, Path, description = "The member", example = "019d4a1c-9d42-7f58-9397-ae7214536f13")),

@@ -26,13 +26,11 @@ const ROLES: [&str; 8] = [
 /// also manages the team and closes it, staff register recipients and report incidents, the city
 /// keeps the consent register, moves incidents on and reads the report. Without a session the
 /// gateway answers 401 before anything else. The suspension ended the suspended member's session:
-/// a read is asked to log in (401), a write is refused first by the CSRF guard (403 `csrf`), as
-/// the ended session's token is no token any more. Every other refusal is 403, whether the
-/// gateway (the city's paths) or a service refuses.
+/// every call, read or write, is asked to log in again (401). Every other refusal is 403, whether
+/// the gateway (the city's paths) or a service refuses.
 fn expected(role: &str, (method, path): Operation) -> u16 {
     match role {
-        "no login" => return 401,
-        "suspended member" => return if method == "GET" { 401 } else { 403 },
+        "no login" | "suspended member" => return 401,
         _ => {}
     }
     let member = matches!(role, "member" | "representative");
