@@ -6,6 +6,7 @@ breaks it, so a rule that stops catching its case fails the build.
 """
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job")
 
@@ -144,7 +145,53 @@ def check_network_policies(docs):
     return problems
 
 
-RULES = (check_selectors, check_resources, check_privilege, check_autoscalers, check_network_policies)
+def env_of(container):
+    return {e.get("name"): e for e in container.get("env") or []}
+
+
+def mounted_secret_file(template, container, path):
+    """Whether path is a file of a Secret volume mounted read-only in this container."""
+    volumes = {v.get("name"): v for v in (template.get("spec") or {}).get("volumes") or []}
+    for mount in container.get("volumeMounts") or []:
+        directory = (mount.get("mountPath") or "").rstrip("/") + "/"
+        if not path.startswith(directory) or not mount.get("readOnly"):
+            continue
+        secret = (volumes.get(mount.get("name")) or {}).get("secret")
+        if secret is None:
+            continue
+        items = secret.get("items")
+        if items is None or path[len(directory):] in {i.get("path") for i in items}:
+            return True
+    return False
+
+
+def check_database_tls(docs):
+    """Every database connection verifies the server (sslmode=verify-full: its certificate
+    against a CA mounted from a Secret, and its host name), so nothing between the pod and
+    PostgreSQL can read the care data or the password. The URL's own sslmode wins over
+    PGSSLMODE (sqlx reads both), so both are looked at."""
+    problems = []
+    for doc, template in templates(docs):
+        for container in containers(template):
+            env = env_of(container)
+            if "DATABASE_URL" not in env and "DATABASE_URL_FILE" not in env:
+                continue
+            who = f"{container.get('name')}: the database connection"
+            url = (env.get("DATABASE_URL") or {}).get("value") or ""
+            query = parse_qs(urlsplit(url).query)
+            mode = (query.get("sslmode") or [None])[0] or (env.get("PGSSLMODE") or {}).get("value")
+            if mode != "verify-full":
+                problems.append((name_of(doc), f"{who} does not use sslmode=verify-full (it has {mode or 'the default, prefer'})"))
+            root = (query.get("sslrootcert") or [None])[0] or (env.get("PGSSLROOTCERT") or {}).get("value")
+            if not root:
+                problems.append((name_of(doc), f"{who} names no CA (sslrootcert or PGSSLROOTCERT)"))
+            elif not mounted_secret_file(template, container, root):
+                problems.append((name_of(doc), f"{who}'s CA {root} is not a file of a Secret mounted read-only"))
+    return problems
+
+
+RULES = (check_selectors, check_resources, check_privilege, check_autoscalers, check_network_policies,
+         check_database_tls)
 
 
 def check_all(docs):

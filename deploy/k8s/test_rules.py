@@ -39,6 +39,37 @@ spec:
   policyTypes: [Ingress, Egress]
 """)
 
+# A service with its database: the URL as a file, verify-full against the Cluster's CA.
+DATABASE = yaml.safe_load("""
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: db-user}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: db-user}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: db-user}}
+    spec:
+      containers:
+        - name: db-user
+          securityContext: {allowPrivilegeEscalation: false}
+          env:
+            - {name: DATABASE_URL_FILE, value: /etc/renrakucho/db/uri}
+            - {name: PGSSLMODE, value: verify-full}
+            - {name: PGSSLROOTCERT, value: /etc/renrakucho/db-ca/ca.crt}
+          volumeMounts:
+            - {name: db, mountPath: /etc/renrakucho/db, readOnly: true}
+            - {name: db-ca, mountPath: /etc/renrakucho/db-ca, readOnly: true}
+      volumes:
+        - name: db
+          secret: {secretName: db-app, items: [{key: uri, path: uri}]}
+        - name: db-ca
+          secret: {secretName: db-ca, items: [{key: ca.crt, path: ca.crt}]}
+""")
+
+
+def env(doc):
+    return container(doc)["env"]
+
 
 def container(doc):
     return doc["spec"]["template"]["spec"]["containers"][0]
@@ -97,6 +128,43 @@ class Rules(unittest.TestCase):
         other["spec"]["podSelector"] = {"matchExpressions": [
             {"key": "app.kubernetes.io/name", "operator": "In", "values": ["db"]}]}
         self.assert_refused([GOOD, other], "governs its ingress")
+
+    def test_a_verified_database_connection_passes(self):
+        self.assertEqual(rules.check_all([GOOD, POLICY, DATABASE]), [])
+
+    def test_the_url_may_carry_verify_full_itself(self):
+        composed = copy.deepcopy(DATABASE)
+        env(composed)[:] = [
+            {"name": "DB_URI", "valueFrom": {"secretKeyRef": {"name": "db-app", "key": "uri"}}},
+            {"name": "DATABASE_URL",
+             "value": "$(DB_URI)?sslmode=verify-full&sslrootcert=/etc/renrakucho/db-ca/ca.crt"},
+        ]
+        self.assertEqual(rules.check_all([POLICY, composed]), [])
+
+    def test_a_database_url_without_sslmode_is_refused(self):
+        bad = copy.deepcopy(DATABASE)
+        env(bad)[:] = [{"name": "DATABASE_URL", "valueFrom": {"secretKeyRef": {"name": "db-app", "key": "uri"}}}]
+        self.assert_refused([POLICY, bad], "does not use sslmode=verify-full")
+
+    def test_a_weaker_sslmode_is_refused(self):
+        bad = copy.deepcopy(DATABASE)
+        env(bad)[1]["value"] = "require"
+        self.assert_refused([POLICY, bad], "does not use sslmode=verify-full (it has require)")
+
+    def test_the_url_sslmode_wins_over_the_environment(self):
+        bad = copy.deepcopy(DATABASE)
+        env(bad)[0] = {"name": "DATABASE_URL", "value": "postgresql://u@db-rw:5432/d?sslmode=disable"}
+        self.assert_refused([POLICY, bad], "it has disable")
+
+    def test_a_ca_that_is_not_mounted_is_refused(self):
+        bad = copy.deepcopy(DATABASE)
+        container(bad)["volumeMounts"].pop()
+        self.assert_refused([POLICY, bad], "is not a file of a Secret mounted read-only")
+
+    def test_no_ca_at_all_is_refused(self):
+        bad = copy.deepcopy(DATABASE)
+        del env(bad)[2]
+        self.assert_refused([POLICY, bad], "names no CA")
 
 
 class RecoveryCluster(unittest.TestCase):
