@@ -190,8 +190,86 @@ def check_database_tls(docs):
     return problems
 
 
+POOL_ANNOTATION = "renrakucho/database-connections"
+
+
+def database_cluster(template, container):
+    """The CloudNativePG Cluster whose <cluster>-app Secret a container reads its URL from."""
+    names = [v.get("secret", {}).get("secretName") for v in (template.get("spec") or {}).get("volumes") or []]
+    names += [((e.get("valueFrom") or {}).get("secretKeyRef") or {}).get("name") for e in container.get("env") or []]
+    for name in names:
+        if name and name.endswith("-app"):
+            return name[: -len("-app")]
+    return None
+
+
+def surge(doc, replicas):
+    """How many pods a rollout runs beyond the count: both generations hold connections."""
+    if doc["kind"] != "Deployment":
+        return 0
+    strategy = (doc.get("spec") or {}).get("strategy") or {}
+    if strategy.get("type") == "Recreate":
+        return 0
+    value = (strategy.get("rollingUpdate") or {}).get("maxSurge", "25%")
+    if isinstance(value, str) and value.endswith("%"):
+        return -(-replicas * int(value[:-1]) // 100)
+    return int(value)
+
+
+def most_pods(doc, docs):
+    """The most pods of a workload at once: an autoscaler's maximum or its replicas, plus
+    the rollout's surge."""
+    spec = doc.get("spec") or {}
+    if doc["kind"] == "Job":
+        return spec.get("parallelism", 1)
+    replicas = spec.get("replicas", 1)
+    for hpa in docs:
+        target = (hpa.get("spec") or {}).get("scaleTargetRef") or {}
+        if hpa.get("kind") == "HorizontalPodAutoscaler" and (target.get("kind"), target.get("name")) == (
+                doc["kind"], doc["metadata"].get("name")):
+            replicas = hpa["spec"].get("maxReplicas", replicas)
+    return replicas + surge(doc, replicas)
+
+
+def check_connection_budget(docs):
+    """Each Cluster's max_connections holds every pool of every pod that may use it at once,
+    with the slots PostgreSQL keeps for superusers (CloudNativePG's own sessions). A pool
+    that does not fit refuses connections on the busiest day, when a rollout or a scale-out
+    meets the peak."""
+    clusters = {d["metadata"]["name"]: d for d in docs if d.get("kind") == "Cluster"}
+    demand = {name: [] for name in clusters}
+    problems = []
+    for doc, template in templates(docs):
+        for container in containers(template):
+            env = env_of(container)
+            if "DATABASE_URL" not in env and "DATABASE_URL_FILE" not in env:
+                continue
+            cluster = database_cluster(template, container)
+            if cluster not in clusters:
+                continue  # applied on its own (the rotation Job): its Cluster is not in the render
+            pool = ((doc.get("metadata") or {}).get("annotations") or {}).get(POOL_ANNOTATION)
+            if pool is None or not str(pool).isdigit():
+                problems.append((name_of(doc), f"connects to {cluster} but states no {POOL_ANNOTATION} (its pool size)"))
+                continue
+            pods = most_pods(doc, docs)
+            demand[cluster].append((doc["metadata"]["name"], pods, int(pool)))
+    for name, cluster in clusters.items():
+        parameters = ((cluster.get("spec") or {}).get("postgresql") or {}).get("parameters") or {}
+        if "max_connections" not in parameters:
+            problems.append((name_of(cluster), "sets no postgresql.parameters.max_connections"))
+            continue
+        # PostgreSQL's defaults: 3 slots for superusers, none reserved otherwise.
+        reserved = int(parameters.get("superuser_reserved_connections", 3)) + int(parameters.get("reserved_connections", 0))
+        needed = sum(pods * pool for _, pods, pool in demand[name]) + reserved
+        if needed > int(parameters["max_connections"]):
+            terms = " + ".join(f"{who} {pods} pods × {pool}" for who, pods, pool in demand[name])
+            problems.append((name_of(cluster), f"max_connections {parameters['max_connections']} is below "
+                                              f"{terms} + {reserved} reserved = {needed}"))
+    return problems
+
+
 RULES = (check_selectors, check_resources, check_privilege, check_autoscalers, check_network_policies,
-         check_database_tls)
+         check_database_tls, check_connection_budget)
 
 
 def check_all(docs):
