@@ -57,15 +57,19 @@ pub fn validate(root: &Path) -> Result<()> {
             Err(e) => failures.push(format!("k8s {overlay}: manifests are not valid: {e:#}")),
         }
     }
-    let checkov = crate::tools::checkov(root)?;
-    for (overlay, file) in &rendered {
-        match run_checkov(&checkov, file) {
-            Ok(v) => println!(
-                "k8s {overlay}: checkov {} passed, {} skipped",
-                v.passed, v.skipped
-            ),
-            Err(e) => failures.push(format!("k8s {overlay}: checkov: {e:#}")),
+    match crate::tools::checkov(root) {
+        Ok(checkov) => {
+            for (overlay, file) in &rendered {
+                match run_checkov(&checkov, file) {
+                    Ok(v) => println!(
+                        "k8s {overlay}: checkov {} passed, {} skipped",
+                        v.passed, v.skipped
+                    ),
+                    Err(e) => failures.push(format!("k8s {overlay}: checkov: {e:#}")),
+                }
+            }
         }
+        Err(e) => failures.push(format!("k8s: checkov: {e:#}")),
     }
     if !failures.is_empty() {
         bail!("{}", failures.join("\n\n"));
