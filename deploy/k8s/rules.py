@@ -6,6 +6,7 @@ breaks it, so a rule that stops catching its case fails the build.
 """
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job")
 
@@ -144,7 +145,131 @@ def check_network_policies(docs):
     return problems
 
 
-RULES = (check_selectors, check_resources, check_privilege, check_autoscalers, check_network_policies)
+def env_of(container):
+    return {e.get("name"): e for e in container.get("env") or []}
+
+
+def mounted_secret_file(template, container, path):
+    """Whether path is a file of a Secret volume mounted read-only in this container."""
+    volumes = {v.get("name"): v for v in (template.get("spec") or {}).get("volumes") or []}
+    for mount in container.get("volumeMounts") or []:
+        directory = (mount.get("mountPath") or "").rstrip("/") + "/"
+        if not path.startswith(directory) or not mount.get("readOnly"):
+            continue
+        secret = (volumes.get(mount.get("name")) or {}).get("secret")
+        if secret is None:
+            continue
+        items = secret.get("items")
+        if items is None or path[len(directory):] in {i.get("path") for i in items}:
+            return True
+    return False
+
+
+def check_database_tls(docs):
+    """Every database connection verifies the server (sslmode=verify-full: its certificate
+    against a CA mounted from a Secret, and its host name), so nothing between the pod and
+    PostgreSQL can read the care data or the password. The URL's own sslmode wins over
+    PGSSLMODE (sqlx reads both), so both are looked at."""
+    problems = []
+    for doc, template in templates(docs):
+        for container in containers(template):
+            env = env_of(container)
+            if "DATABASE_URL" not in env and "DATABASE_URL_FILE" not in env:
+                continue
+            who = f"{container.get('name')}: the database connection"
+            url = (env.get("DATABASE_URL") or {}).get("value") or ""
+            query = parse_qs(urlsplit(url).query)
+            mode = (query.get("sslmode") or [None])[0] or (env.get("PGSSLMODE") or {}).get("value")
+            if mode != "verify-full":
+                problems.append((name_of(doc), f"{who} does not use sslmode=verify-full (it has {mode or 'the default, prefer'})"))
+            root = (query.get("sslrootcert") or [None])[0] or (env.get("PGSSLROOTCERT") or {}).get("value")
+            if not root:
+                problems.append((name_of(doc), f"{who} names no CA (sslrootcert or PGSSLROOTCERT)"))
+            elif not mounted_secret_file(template, container, root):
+                problems.append((name_of(doc), f"{who}'s CA {root} is not a file of a Secret mounted read-only"))
+    return problems
+
+
+POOL_ANNOTATION = "renrakucho/database-connections"
+
+
+def database_cluster(template, container):
+    """The CloudNativePG Cluster whose <cluster>-app Secret a container reads its URL from."""
+    names = [v.get("secret", {}).get("secretName") for v in (template.get("spec") or {}).get("volumes") or []]
+    names += [((e.get("valueFrom") or {}).get("secretKeyRef") or {}).get("name") for e in container.get("env") or []]
+    for name in names:
+        if name and name.endswith("-app"):
+            return name[: -len("-app")]
+    return None
+
+
+def surge(doc, replicas):
+    """How many pods a rollout runs beyond the count: both generations hold connections."""
+    if doc["kind"] != "Deployment":
+        return 0
+    strategy = (doc.get("spec") or {}).get("strategy") or {}
+    if strategy.get("type") == "Recreate":
+        return 0
+    value = (strategy.get("rollingUpdate") or {}).get("maxSurge", "25%")
+    if isinstance(value, str) and value.endswith("%"):
+        return -(-replicas * int(value[:-1]) // 100)
+    return int(value)
+
+
+def most_pods(doc, docs):
+    """The most pods of a workload at once: an autoscaler's maximum or its replicas, plus
+    the rollout's surge."""
+    spec = doc.get("spec") or {}
+    if doc["kind"] == "Job":
+        return spec.get("parallelism", 1)
+    replicas = spec.get("replicas", 1)
+    for hpa in docs:
+        target = (hpa.get("spec") or {}).get("scaleTargetRef") or {}
+        if hpa.get("kind") == "HorizontalPodAutoscaler" and (target.get("kind"), target.get("name")) == (
+                doc["kind"], doc["metadata"].get("name")):
+            replicas = hpa["spec"].get("maxReplicas", replicas)
+    return replicas + surge(doc, replicas)
+
+
+def check_connection_budget(docs):
+    """Each Cluster's max_connections holds every pool of every pod that may use it at once,
+    with the slots PostgreSQL keeps for superusers (CloudNativePG's own sessions). A pool
+    that does not fit refuses connections on the busiest day, when a rollout or a scale-out
+    meets the peak."""
+    clusters = {d["metadata"]["name"]: d for d in docs if d.get("kind") == "Cluster"}
+    demand = {name: [] for name in clusters}
+    problems = []
+    for doc, template in templates(docs):
+        for container in containers(template):
+            env = env_of(container)
+            if "DATABASE_URL" not in env and "DATABASE_URL_FILE" not in env:
+                continue
+            cluster = database_cluster(template, container)
+            if cluster not in clusters:
+                continue  # applied on its own (the rotation Job): its Cluster is not in the render
+            pool = ((doc.get("metadata") or {}).get("annotations") or {}).get(POOL_ANNOTATION)
+            if pool is None or not str(pool).isdigit():
+                problems.append((name_of(doc), f"connects to {cluster} but states no {POOL_ANNOTATION} (its pool size)"))
+                continue
+            pods = most_pods(doc, docs)
+            demand[cluster].append((doc["metadata"]["name"], pods, int(pool)))
+    for name, cluster in clusters.items():
+        parameters = ((cluster.get("spec") or {}).get("postgresql") or {}).get("parameters") or {}
+        if "max_connections" not in parameters:
+            problems.append((name_of(cluster), "sets no postgresql.parameters.max_connections"))
+            continue
+        # PostgreSQL's defaults: 3 slots for superusers, none reserved otherwise.
+        reserved = int(parameters.get("superuser_reserved_connections", 3)) + int(parameters.get("reserved_connections", 0))
+        needed = sum(pods * pool for _, pods, pool in demand[name]) + reserved
+        if needed > int(parameters["max_connections"]):
+            terms = " + ".join(f"{who} {pods} pods × {pool}" for who, pods, pool in demand[name])
+            problems.append((name_of(cluster), f"max_connections {parameters['max_connections']} is below "
+                                              f"{terms} + {reserved} reserved = {needed}"))
+    return problems
+
+
+RULES = (check_selectors, check_resources, check_privilege, check_autoscalers, check_network_policies,
+         check_database_tls, check_connection_budget)
 
 
 def check_all(docs):

@@ -6,6 +6,7 @@ Run by `cargo xtask test` before the overlays are validated:
 
 import copy
 import pathlib
+import re
 import unittest
 
 import jsonschema
@@ -38,6 +39,52 @@ spec:
   podSelector: {}
   policyTypes: [Ingress, Egress]
 """)
+
+# A service with its database: the URL as a file, verify-full against the Cluster's CA.
+DATABASE = yaml.safe_load("""
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: db-user}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: db-user}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: db-user}}
+    spec:
+      containers:
+        - name: db-user
+          securityContext: {allowPrivilegeEscalation: false}
+          env:
+            - {name: DATABASE_URL_FILE, value: /etc/renrakucho/db/uri}
+            - {name: PGSSLMODE, value: verify-full}
+            - {name: PGSSLROOTCERT, value: /etc/renrakucho/db-ca/ca.crt}
+          volumeMounts:
+            - {name: db, mountPath: /etc/renrakucho/db, readOnly: true}
+            - {name: db-ca, mountPath: /etc/renrakucho/db-ca, readOnly: true}
+      volumes:
+        - name: db
+          secret: {secretName: db-app, items: [{key: uri, path: uri}]}
+        - name: db-ca
+          secret: {secretName: db-ca, items: [{key: ca.crt, path: ca.crt}]}
+""")
+
+
+def cluster(max_connections):
+    doc = {"apiVersion": "postgresql.cnpg.io/v1", "kind": "Cluster", "metadata": {"name": "db"},
+           "spec": {"instances": 1, "postgresql": {"parameters": {}}}}
+    if max_connections is not None:
+        doc["spec"]["postgresql"]["parameters"]["max_connections"] = str(max_connections)
+    return doc
+
+
+def pooled(replicas, pool=10):
+    doc = copy.deepcopy(DATABASE)
+    doc["spec"]["replicas"] = replicas
+    doc["metadata"]["annotations"] = {rules.POOL_ANNOTATION: str(pool)}
+    return doc
+
+
+def env(doc):
+    return container(doc)["env"]
 
 
 def container(doc):
@@ -97,6 +144,87 @@ class Rules(unittest.TestCase):
         other["spec"]["podSelector"] = {"matchExpressions": [
             {"key": "app.kubernetes.io/name", "operator": "In", "values": ["db"]}]}
         self.assert_refused([GOOD, other], "governs its ingress")
+
+    def test_a_verified_database_connection_passes(self):
+        self.assertEqual(rules.check_all([GOOD, POLICY, DATABASE]), [])
+
+    def test_the_url_may_carry_verify_full_itself(self):
+        composed = copy.deepcopy(DATABASE)
+        env(composed)[:] = [
+            {"name": "DB_URI", "valueFrom": {"secretKeyRef": {"name": "db-app", "key": "uri"}}},
+            {"name": "DATABASE_URL",
+             "value": "$(DB_URI)?sslmode=verify-full&sslrootcert=/etc/renrakucho/db-ca/ca.crt"},
+        ]
+        self.assertEqual(rules.check_all([POLICY, composed]), [])
+
+    def test_a_database_url_without_sslmode_is_refused(self):
+        bad = copy.deepcopy(DATABASE)
+        env(bad)[:] = [{"name": "DATABASE_URL", "valueFrom": {"secretKeyRef": {"name": "db-app", "key": "uri"}}}]
+        self.assert_refused([POLICY, bad], "does not use sslmode=verify-full")
+
+    def test_a_weaker_sslmode_is_refused(self):
+        bad = copy.deepcopy(DATABASE)
+        env(bad)[1]["value"] = "require"
+        self.assert_refused([POLICY, bad], "does not use sslmode=verify-full (it has require)")
+
+    def test_the_url_sslmode_wins_over_the_environment(self):
+        bad = copy.deepcopy(DATABASE)
+        env(bad)[0] = {"name": "DATABASE_URL", "value": "postgresql://u@db-rw:5432/d?sslmode=disable"}
+        self.assert_refused([POLICY, bad], "it has disable")
+
+    def test_a_ca_that_is_not_mounted_is_refused(self):
+        bad = copy.deepcopy(DATABASE)
+        container(bad)["volumeMounts"].pop()
+        self.assert_refused([POLICY, bad], "is not a file of a Secret mounted read-only")
+
+    def test_no_ca_at_all_is_refused(self):
+        bad = copy.deepcopy(DATABASE)
+        del env(bad)[2]
+        self.assert_refused([POLICY, bad], "names no CA")
+
+    def test_pools_that_fit_pass(self):
+        # 2 replicas + 1 surging (25 % rounded up) × 10 + 3 reserved = 33.
+        self.assertEqual(rules.check_all([POLICY, pooled(2), cluster(33)]), [])
+
+    def test_pools_above_max_connections_are_refused(self):
+        self.assert_refused([POLICY, pooled(2), cluster(32)], "db-user 3 pods × 10 + 3 reserved = 33")
+
+    def test_the_autoscalers_maximum_counts(self):
+        hpa = {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "db-user"},
+               "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "db-user"}, "maxReplicas": 4}}
+        self.assertEqual(rules.check_all([POLICY, pooled(2), cluster(53)]), [])
+        self.assert_refused([POLICY, pooled(2), cluster(52), hpa], "5 pods × 10 + 3 reserved = 53")
+
+    def test_a_pool_left_unstated_is_refused(self):
+        self.assert_refused([POLICY, DATABASE, cluster(100)], "states no renrakucho/database-connections")
+
+    def test_max_connections_left_to_the_default_is_refused(self):
+        self.assert_refused([POLICY, pooled(1), cluster(None)], "sets no postgresql.parameters.max_connections")
+
+
+class PoolSizes(unittest.TestCase):
+    """The pool sizes the manifests state are the ones the binaries open."""
+
+    ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+    def stated(self, manifest):
+        text = (pathlib.Path(__file__).parent / manifest).read_text(encoding="utf-8")
+        return {int(n) for n in re.findall(r'renrakucho/database-connections: "(\d+)"', text)}
+
+    def in_code(self, path, pattern):
+        found = re.search(pattern, (self.ROOT / path).read_text(encoding="utf-8"), re.DOTALL)
+        self.assertIsNotNone(found, f"{path} no longer opens its pool as {pattern!r}: update the manifests")
+        return int(found.group(1))
+
+    def test_the_services_pool_is_the_runtimes(self):
+        pool = self.in_code("libs/service-runtime/src/runtime.rs", r"connect_once\(database_url, (\d+)\)")
+        for service in ("identity", "offices", "careboard", "notify"):
+            self.assertEqual(self.stated(f"base/{service}.yaml"), {pool}, service)
+
+    def test_the_rotation_jobs_pool_is_the_commands(self):
+        pool = self.in_code("services/identity/src/lib.rs",
+                            r"fn rotate_kek.*?db::connect\([^;]*?, (\d+)\)")
+        self.assertEqual(self.stated("jobs/rotate-kek/job.yaml"), {pool})
 
 
 class RecoveryCluster(unittest.TestCase):

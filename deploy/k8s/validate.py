@@ -15,7 +15,9 @@ kubernetes-validate, on the output of `kubectl kustomize overlays/<name>`.
   when a pod starts: ConfigMap/Secret keys, Service and PDB selectors, named ports.
 - What a cluster refuses or a reviewer must (rules.py): workload selectors that
   miss their template, malformed quantities, requests above limits, HPA min above
-  max, privileged containers, and workloads no ingress or egress policy governs.
+  max, privileged containers, workloads no ingress or egress policy governs,
+  database connections that do not verify the server (sslmode=verify-full), and
+  pools that do not fit their Cluster's max_connections.
 - The PromQL of every PrometheusRule parses (the PyPI package promql-parser),
   which the Prometheus Operator would otherwise only report in its logs.
 

