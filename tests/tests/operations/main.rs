@@ -1,5 +1,5 @@
 //! What the operations team relies on: one trace from the browser's request to the email it
-//! causes, and a backup that restores into a whole board.
+//! causes, a backup that restores into a whole board, and a restore to a point in time.
 
 // A test fails by panicking; its helpers unwrap for the same reason.
 #![allow(clippy::unwrap_used)]
@@ -10,6 +10,8 @@ use system_tests::api::Session;
 use system_tests::people::{self, TwoOffices};
 use system_tests::{Stack, StackOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+mod pitr;
 
 async fn stack(prefix: &str) -> (tempfile::TempDir, Stack, TwoOffices) {
     stack_with(prefix, Vec::new()).await
@@ -189,7 +191,7 @@ async fn one_trace_follows_an_urgent_post_from_the_gateway_to_its_email() {
 /// The alerting rules of `deploy/k8s/monitoring` name only series the binaries serve, so an
 /// alert cannot stay silent for want of its metric.
 fn alerts_name_only_served_metrics(served: &str) {
-    const ALERTS: &str = include_str!("../../deploy/k8s/monitoring/alerts.yaml");
+    const ALERTS: &str = include_str!("../../../deploy/k8s/monitoring/alerts.yaml");
     let named: BTreeSet<&str> = ALERTS
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .filter(|w| w.starts_with("renrakucho_"))
