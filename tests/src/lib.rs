@@ -3,6 +3,7 @@
 //! `cargo xtask run` uses the same `Stack` with fixed ports under `var/dev/`.
 
 pub mod api;
+pub mod barman;
 pub mod bus_users;
 pub mod client;
 pub mod demo;

@@ -16,6 +16,20 @@ pub struct Postgres {
     logs: PathBuf,
     root: bool,
     durable: bool,
+    options: ServerOptions,
+}
+
+/// What a cluster needs beyond the harness's own settings: WAL archiving for the point-in-time
+/// drill, or the recovery settings of a cluster restored from that archive.
+#[derive(Debug, Clone, Default)]
+pub struct ServerOptions {
+    /// `-c` settings, given after the harness's own (so a later one wins).
+    pub settings: Vec<(String, String)>,
+    /// Environment of the server, and so of its `archive_command` and `restore_command`.
+    pub env: Vec<(String, String)>,
+    /// How long a start may take; 30 s if unset. Recovery from an archive fetches segment by
+    /// segment before it accepts a connection.
+    pub ready_within: Option<Duration>,
 }
 
 fn is_root() -> bool {
@@ -59,6 +73,18 @@ impl Postgres {
     /// Starts (creating on first use) the cluster in `dir`. `durable` false turns fsync off,
     /// for throwaway test clusters.
     pub async fn start(dir: &Path, logs: &Path, port: u16, durable: bool) -> anyhow::Result<Self> {
+        Self::start_with(dir, logs, port, durable, ServerOptions::default()).await
+    }
+
+    /// As [`Postgres::start`], with `options` on top of the harness's settings. A `dir` whose
+    /// `data` already holds a cluster (a restored base backup) is started as it is.
+    pub async fn start_with(
+        dir: &Path,
+        logs: &Path,
+        port: u16,
+        durable: bool,
+        options: ServerOptions,
+    ) -> anyhow::Result<Self> {
         let root = is_root();
         let data = dir.join("data");
         let sock = dir.join("sock");
@@ -98,6 +124,7 @@ impl Postgres {
             logs: logs.to_owned(),
             root,
             durable,
+            options,
         };
         pg.restart().await?;
         Ok(pg)
@@ -129,6 +156,12 @@ impl Postgres {
                 "full_page_writes=off",
             ]);
         }
+        for (name, value) in &self.options.settings {
+            server.arg("-c").arg(format!("{name}={value}"));
+        }
+        // runuser passes the environment on to the server (it resets only HOME, SHELL, USER
+        // and LOGNAME).
+        server.envs(self.options.env.iter().map(|(k, v)| (k, v)));
         server
     }
 
@@ -139,7 +172,8 @@ impl Postgres {
         if let Some(mut p) = self.proc.take() {
             p.stop();
         }
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let deadline =
+            Instant::now() + self.options.ready_within.unwrap_or(Duration::from_secs(30));
         loop {
             let mut proc = Proc::spawn("postgres", self.server(), &self.logs)?;
             match self.wait_ready(&mut proc, deadline).await {

@@ -5,7 +5,7 @@
 use crate::nats::Nats;
 use crate::otlp::OtlpReceiver;
 use crate::pki::DevPki;
-use crate::postgres::Postgres;
+use crate::postgres::{Postgres, ServerOptions};
 use crate::process::{Proc, run, wait_for_port};
 use crate::secrets::{random_secret, read_or_create_secret};
 use crate::smtp::SmtpSink;
@@ -40,6 +40,8 @@ pub struct StackOptions {
     pub durable: bool,
     /// Extra environment for every binary (tests tune timeouts with it).
     pub env: Vec<(String, String)>,
+    /// Extra settings of the stack's PostgreSQL (WAL archiving, for the point-in-time drill).
+    pub postgres: ServerOptions,
 }
 
 impl StackOptions {
@@ -53,6 +55,7 @@ impl StackOptions {
             otlp: true,
             durable: false,
             env: Vec::new(),
+            postgres: ServerOptions::default(),
         }
     }
 }
@@ -97,8 +100,14 @@ impl Stack {
         let logs = dir.join("logs");
         std::fs::create_dir_all(&logs)?;
         let pki = DevPki::ensure(&dir.join("pki"))?;
-        let postgres =
-            Postgres::start(&dir.join("postgres"), &logs, free_port()?, opts.durable).await?;
+        let postgres = Postgres::start_with(
+            &dir.join("postgres"),
+            &logs,
+            free_port()?,
+            opts.durable,
+            opts.postgres.clone(),
+        )
+        .await?;
         postgres.create_databases(&SERVICES).await?;
         let nats = Nats::start(&dir.join("nats"), &logs, free_port()?, &pki).await?;
         let (smtp, mail_dir, smtp_url) = match &opts.mail {

@@ -31,6 +31,7 @@ pub fn run(root: &Path, demo: bool) -> anyhow::Result<()> {
         otlp: false,
         durable: true,
         env,
+        postgres: system_tests::postgres::ServerOptions::default(),
     };
 
     let runtime = tokio::runtime::Runtime::new()?;

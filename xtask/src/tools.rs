@@ -65,6 +65,12 @@ pub fn ensure_system_packages(browser: bool) -> Result<()> {
             program: "npm",
             package: "npm",
         },
+        // The point-in-time restore drill archives and restores with the tools CloudNativePG's
+        // Barman Cloud plugin runs.
+        Need {
+            program: "barman-cloud-wal-archive",
+            package: "barman-cli-cloud",
+        },
     ];
     if browser {
         needs.push(Need {

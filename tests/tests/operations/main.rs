@@ -1,10 +1,12 @@
 //! What the operations team relies on: one trace from the browser's request to the email it
-//! causes, and a backup that restores into a whole board.
+//! causes, a backup that restores into a whole board, a restore to a point in time, and
+//! certificates renewed under a running system.
 
 // A test fails by panicking; its helpers unwrap for the same reason.
 #![allow(clippy::unwrap_used)]
 
 mod certificates;
+mod pitr;
 mod renewal;
 mod restore;
 mod trace;

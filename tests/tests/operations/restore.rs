@@ -6,7 +6,7 @@ use system_tests::api::Session;
 use system_tests::people;
 
 /// What a member sees of the board, for comparing before and after the drill.
-async fn board_as_seen(s: &Session, board: &str) -> String {
+pub(crate) async fn board_as_seen(s: &Session, board: &str) -> String {
     let page = s.get(&format!("/boards/{board}")).await.unwrap();
     assert_eq!(page.status, 200);
     let html = page.body.as_str().unwrap().to_owned();
