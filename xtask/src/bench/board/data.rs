@@ -209,7 +209,8 @@ async fn join(db: &PgPool, m: &Members, from: u64, to: u64) -> Result<()> {
 
 /// What the loaded posts say: ten kinds of visit note, one in ten mentioning a fever and one in
 /// ten a fall, so that a word search finds about ten posts on a board of 100, with varying
-/// blood pressures. Post `g` says body `g % COUNT`.
+/// blood pressures. The `j`-th post of a board's load (`k = j × boards + board`) says body
+/// `(k + j) % COUNT`, so that a board's posts go through every kind of note.
 struct Bodies {
     texts: Vec<String>,
     /// Each body's grams as the search index holds them, joined by U+001F: arrays of arrays
@@ -272,10 +273,10 @@ async fn posts(db: &PgPool, bodies: &Bodies, from: u64, to: u64, first: u64, n: 
         ", '計測 職員', '看護師', 'ベンチ訪問看護ステーション', \
                 (ARRAY['服薬','治療','生活・食事','排泄','バイタル','リハビリ','連絡','その他'])[1 + g % 8], false, \
                 b.body, b.grams, to_timestamp(t / 1000.0) \
-         FROM (SELECT g, r, 1700000000000 + g * 6000 AS t \
-               FROM (SELECT $1::bigint * $5::bigint + k AS g, $1::bigint + k % ($2::bigint - $1::bigint) AS r \
+         FROM (SELECT g, r, (k + k / ($2::bigint - $1::bigint)) % $8 AS body_n, 1700000000000 + g * 6000 AS t \
+               FROM (SELECT k, $1::bigint * $5::bigint + k AS g, $1::bigint + k % ($2::bigint - $1::bigint) AS r \
                      FROM generate_series($3::bigint, $3::bigint + $4::bigint - 1) k) numbered) s \
-         JOIN b ON b.n = s.g % $8"
+         JOIN b ON b.n = s.body_n"
     ))
     .bind(i64::try_from(from)?)
     .bind(i64::try_from(to)?)
