@@ -80,6 +80,13 @@ async fn serve(vars: &Vars) -> anyhow::Result<()> {
             tls::server_config(&cert, &key, &device_ca)
         })?
     };
+    tls.report_expiry(
+        cfg.server_cert.clone(),
+        metrics
+            .tls_not_after
+            .get_or_create(&common::metrics::CertificateLabel { purpose: "https" })
+            .clone(),
+    );
     let revocations = revocation::Revocations::new(cfg.revocation_max_age);
     // Revocations and board events arrive on NATS; while it is away the full revocation list is
     // still re-read from identity, so the gateway stays ready and fails closed only if that ages.

@@ -36,6 +36,13 @@ pub struct GrpcLabel {
     pub code: String,
 }
 
+/// What a certificate is for: `grpc` (the service's own, served and presented), `https` (the
+/// gateway's browser-facing one).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct CertificateLabel {
+    pub purpose: &'static str,
+}
+
 /// Seconds, from a millisecond to ten seconds.
 fn latency_buckets() -> impl Iterator<Item = f64> {
     prometheus_client::metrics::histogram::exponential_buckets(0.001, 2.0, 14)
@@ -54,6 +61,9 @@ pub struct Metrics {
     pub http_duration: Histogram,
     pub grpc_requests: Family<GrpcLabel, Counter>,
     pub grpc_duration: Histogram,
+    /// When each certificate in use stops being valid, in Unix seconds: renewed in place, it
+    /// moves on; stuck, the alert sees it coming.
+    pub tls_not_after: Family<CertificateLabel, Gauge>,
 }
 
 impl Metrics {
@@ -68,6 +78,12 @@ impl Metrics {
         let http_duration = Histogram::new(latency_buckets());
         let grpc_requests = Family::<GrpcLabel, Counter>::default();
         let grpc_duration = Histogram::new(latency_buckets());
+        let tls_not_after = Family::<CertificateLabel, Gauge>::default();
+        registry.register(
+            "tls_certificate_not_after_timestamp_seconds",
+            "When the certificate in use expires (Unix seconds), by purpose",
+            tls_not_after.clone(),
+        );
         registry.register(
             "outbox_published",
             "Events relayed from the outbox to JetStream",
@@ -118,6 +134,7 @@ impl Metrics {
             http_duration,
             grpc_requests,
             grpc_duration,
+            tls_not_after,
         }
     }
 

@@ -169,6 +169,13 @@ impl Runtime {
         RuntimeError,
     > {
         let config = common::tls::Reloading::server(tls)?;
+        config.report_expiry(
+            tls.cert.clone(),
+            self.metrics
+                .tls_not_after
+                .get_or_create(&common::metrics::CertificateLabel { purpose: "grpc" })
+                .clone(),
+        );
         let tcp = tonic::transport::server::TcpIncoming::bind(addr)
             .map_err(RuntimeError::Grpc)?
             .with_nodelay(Some(true));

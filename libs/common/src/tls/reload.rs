@@ -6,6 +6,7 @@
 use super::TlsError;
 use crate::config::TlsFiles;
 use futures::Stream;
+use prometheus_client::metrics::gauge::Gauge;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -27,6 +28,8 @@ pub struct Reloading<T> {
     files: Vec<PathBuf>,
     build: Build<T>,
     state: Mutex<State<T>>,
+    /// The certificate file whose expiry is reported, and the gauge it goes to.
+    expiry: Mutex<Option<(PathBuf, Gauge)>>,
 }
 
 /// What tells a file changed: its time, size and inode (a Secret's files are swapped in by a
@@ -66,7 +69,26 @@ impl<T> Reloading<T> {
             files,
             build: Box::new(move || build().map_err(|e| e.to_string())),
             state: Mutex::new(state),
+            expiry: Mutex::new(None),
         }))
+    }
+
+    /// Reports when the certificate in `cert` expires to `gauge`, now and after every reload.
+    pub fn report_expiry(&self, cert: PathBuf, gauge: Gauge) {
+        let mut expiry = self
+            .expiry
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *expiry = Some((cert, gauge));
+        Self::set_expiry(expiry.as_ref());
+    }
+
+    fn set_expiry(expiry: Option<&(PathBuf, Gauge)>) {
+        if let Some((cert, gauge)) = expiry
+            && let Some(at) = not_after(cert)
+        {
+            gauge.set(at);
+        }
     }
 
     /// The configuration for a connection made now.
@@ -83,6 +105,12 @@ impl<T> Reloading<T> {
                     Ok(config) => {
                         state.current = Arc::new(config);
                         state.stamps = now;
+                        Self::set_expiry(
+                            self.expiry
+                                .lock()
+                                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                                .as_ref(),
+                        );
                         tracing::info!("TLS certificate files changed: new connections use them");
                     }
                     Err(e) => {
@@ -109,6 +137,14 @@ impl Reloading<rustls::ClientConfig> {
         let f = files.clone();
         Self::new(all(files), move || super::client_config(&f))
     }
+}
+
+/// The end of the validity of the first certificate in the PEM file `cert`, in Unix seconds.
+fn not_after(cert: &std::path::Path) -> Option<i64> {
+    let pem = std::fs::read(cert).ok()?;
+    let der = rustls_pemfile::certs(&mut pem.as_slice()).next()?.ok()?;
+    let (_, parsed) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
+    Some(parsed.validity().not_after.timestamp())
 }
 
 fn all(files: &TlsFiles) -> Vec<PathBuf> {
