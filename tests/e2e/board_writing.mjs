@@ -42,7 +42,7 @@ const fixed = '訪問時に確認。打撲のみで腫れなし（湿布を交�
 await mine.locator('a.correct-link').tap();
 await nurse.waitForURL(/\/edit$/);
 expect(await fitsWidth(nurse), 'the correction page fits the phone');
-await nurse.fill('#edit-body', fixed);
+await nurse.fill('#f-body', fixed);
 await nurse.locator('.post-form button[type=submit]').tap();
 await nurse.waitForURL(new RegExp(`/boards/${board}`));
 const corrected = nurse.locator(`#post-${post} .reply`, { hasText: fixed });

@@ -62,7 +62,7 @@ const ROLES = [
           await p.fill('input[name=p12_password]', 'device file password');
           await p.fill('input[name=p12_password_confirm]', 'device file password');
           await Promise.all([p.waitForNavigation(), p.click('form[action="/enroll"] button[type=submit]')]);
-          await p.waitForSelector('.error');
+          await p.waitForSelector('.error-summary');
         },
       },
     ],
@@ -78,7 +78,7 @@ const ROLES = [
           await p.fill('input[name=login_id]', env('LOGIN_ID'));
           await p.fill('input[name=password]', 'this is not the password');
           await Promise.all([p.waitForNavigation(), p.click('form[action="/login"] button[type=submit]')]);
-          await p.waitForSelector('.error');
+          await p.waitForSelector('.error-summary');
         },
       },
       '/login',
@@ -98,7 +98,7 @@ const ROLES = [
           await p.fill('form[action="/operator/offices"] input[name=name]', '新しい事業所');
           await p.fill('form[action="/operator/offices"] input[name=admin_email]', 'not-an-address');
           await submitRaw(p, 'form[action="/operator/offices"]');
-          await p.waitForSelector('.error');
+          await p.waitForSelector('.error-summary');
         },
       },
       {
@@ -127,7 +127,7 @@ const ROLES = [
           await p.fill('form[action="/admin/users"] input[name=email]', 'jiro@example.jp');
           await p.fill('form[action="/admin/users"] input[name=login_id]', 'x');
           await submitRaw(p, 'form[action="/admin/users"]');
-          await p.waitForSelector('.error');
+          await p.waitForSelector('.error-summary');
         },
       },
       {
@@ -158,7 +158,7 @@ const ROLES = [
           await p.fill('input[name=new_password]', 'asa no houmon wa kuji kara');
           await p.fill('input[name=confirm_password]', 'asa no houmon wa kuji kara');
           await Promise.all([p.waitForNavigation(), p.click('form[action="/password"] button[type=submit]')]);
-          await p.waitForSelector('.error');
+          await p.waitForSelector('.error-summary');
         },
       },
       {

@@ -8,6 +8,7 @@ pub mod client;
 pub mod demo;
 pub mod faults;
 pub mod grpc;
+pub mod markup;
 pub mod nats;
 pub mod otlp;
 pub mod outage;

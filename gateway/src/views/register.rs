@@ -108,6 +108,7 @@ pub struct AnnouncementEdit<'a> {
     /// Built by `text::announcement_html`, which escapes everything.
     pub preview: &'a str,
     pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
 }
 
 #[derive(Template)]
@@ -129,6 +130,6 @@ impl OfficeEdit<'_> {
         self.errors
             .iter()
             .find(|e| e.field == field)
-            .map_or("", |e| e.hint)
+            .map_or("", |e| e.hint.as_ref())
     }
 }

@@ -221,7 +221,7 @@ async fn users_view(
         people: users.into_iter().map(UserLine::from).collect(),
         professions: state.choices.professions(&state.clients).await?,
         form: form.form(),
-        error: failure.map(|f| f.message.as_str()),
+        error: views::FieldError::message(failure),
         errors: views::FieldError::all(failure),
     }))
 }
@@ -284,7 +284,7 @@ async fn edit_view(
         active: target.status == "active",
         professions: state.choices.professions(&state.clients).await?,
         form: form.form(),
-        error: failure.map(|f| f.message.as_str()),
+        error: views::FieldError::message(failure),
         errors: views::FieldError::all(failure),
     }))
 }

@@ -35,10 +35,7 @@ pub fn form_failure(mut f: Failure) -> Failure {
 fn field_errors(f: &Failure) -> Vec<FieldError> {
     f.fields
         .iter()
-        .map(|(field, hint)| FieldError {
-            field: field.clone(),
-            hint,
-        })
+        .map(|(field, hint)| FieldError::new(field, *hint))
         .collect()
 }
 
@@ -74,7 +71,7 @@ async fn form_page(
         recipient_id: id,
         form,
         choices,
-        error: failure.map(|f| f.message.as_str()),
+        error: views::FieldError::message(failure),
         errors: failure.map(field_errors).unwrap_or_default(),
         duplicates,
         today: &today(state),
