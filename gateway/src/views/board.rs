@@ -217,7 +217,10 @@ pub struct RecipientPage<'a> {
     pub members: Vec<MemberLine>,
     pub representative: bool,
     pub close_reasons: &'a [String],
+    /// A refused 共有の終了: the reason and the note as typed.
+    pub draft: (&'a str, &'a str),
     pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
 }
 
 pub struct HistoryLine {

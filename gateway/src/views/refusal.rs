@@ -12,6 +12,9 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    /// No wrong field: for a page whose refusals belong to no field (the summary alone).
+    pub const NONE: &'static [Self] = &[];
+
     /// Each wrong field of a refused form, with what to do about it.
     #[must_use]
     pub fn all(failure: Option<&Failure>) -> Vec<Self> {

@@ -61,7 +61,11 @@ pub struct ApplicationDetail<'a> {
     pub fields: &'a proto::offices::ApplicationFields,
     pub reason: &'a str,
     pub office_id: &'a str,
+    /// A refused decision: the login id or the reason as typed.
+    pub draft_login_id: &'a str,
+    pub draft_reason: &'a str,
     pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
 }
 
 #[must_use]

@@ -170,10 +170,18 @@ async fn every_field_is_checked_and_a_refused_form_stores_nothing() {
 
     // Closing: a reason from the list; then read-only and off the home list, but kept.
     let wrong = cm
-        .post_form(&format!("/recipients/{id}/close"), &[("reason", "飽きた")])
+        .post_form(
+            &format!("/recipients/{id}/close"),
+            &[("reason", "飽きた"), ("note", "残る備考")],
+        )
         .await
         .unwrap();
     assert_eq!(wrong.status, 422);
+    field_error(html(&wrong), "reason").unwrap();
+    assert!(
+        html(&wrong).contains("value=\"残る備考\""),
+        "the note is kept"
+    );
     let closed = cm
         .post_form(
             &format!("/recipients/{id}/close"),
