@@ -259,6 +259,38 @@ async fn refused_replies(cm: &Session, db: &sqlx::PgPool, board: &uuid::Uuid) ->
         assert!(page.contains(kept.trim()), "{what}: the text is kept");
     }
 
+    // The composer and a correction refuse the same bytes beside their box, the text kept.
+    let composer = cm
+        .post_form(
+            &format!("/boards/{board}/posts"),
+            &[("body", "熱が\0あります")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(composer.status, 400);
+    assert!(
+        error_of(html(&composer), "post-body", "post")
+            .unwrap()
+            .contains("使えない文字")
+    );
+    assert!(html(&composer).contains(">熱があります</textarea>"));
+    for (body, status, says) in [
+        ("訂正\0します", 400, "使えない文字"),
+        ("  ", 422, "連絡内容を入力"),
+    ] {
+        let a = cm
+            .post_form(
+                &format!("/boards/{board}/posts/{first}/edit"),
+                &[("body", body), ("category", "")],
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, status, "{body:?}");
+        let error = field_error(html(&a), "body").unwrap();
+        assert!(error.contains(says), "{body:?}: {error}");
+        assert!(html(&a).contains(body.replace('\0', "").trim()));
+    }
+
     // A withdrawn post: its box again, the text kept, why beside it.
     let withdrawn = cm
         .post_form(

@@ -5,7 +5,7 @@ use crate::areas::board::{reads, writing};
 use crate::areas::recipients::handlers::{CsrfForm, form_failure};
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::{Failure, PageError};
-use crate::edge::forms::PageForm;
+use crate::edge::forms::{CheckedForm, PageForm};
 use crate::edge::state::AppState;
 use crate::edge::watch::{Follow, Update};
 use crate::views::board_reads::Reading;
@@ -111,7 +111,13 @@ pub(super) async fn board_page(
             form.category.as_str(),
             form.urgent == "1",
             form.file_ids.as_str(),
-            Some(failure.message.as_str()),
+            // The field's own words: a refusal of bytes says "go back" in its message.
+            Some(
+                failure
+                    .fields
+                    .first()
+                    .map_or(failure.message.as_str(), |(_, hint)| *hint),
+            ),
         ),
         Draft::None | Draft::Reply { .. } => ("", "", false, "", None),
     };
@@ -199,39 +205,42 @@ pub async fn post_form(
     PageUser(user): PageUser,
     headers: HeaderMap,
     Path(id): Path<String>,
-    PageForm(form): PageForm<PostForm>,
+    CheckedForm(form, refusal): CheckedForm<PostForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let mut careboard = state.clients.careboard.clone();
-    let answer = careboard
-        .create_post(pb::CreatePostRequest {
-            actor: Some(user.actor()),
-            recipient_id: id.clone(),
-            body: form.body.clone(),
-            category: form.category.clone(),
-            urgent: form.urgent == "1",
-            file_ids: crate::areas::board::writing::file_ids(&form.file_ids),
-        })
-        .await;
+    let answer = if let Some(f) = refusal {
+        Err(f)
+    } else {
+        let mut careboard = state.clients.careboard.clone();
+        careboard
+            .create_post(pb::CreatePostRequest {
+                actor: Some(user.actor()),
+                recipient_id: id.clone(),
+                body: form.body.clone(),
+                category: form.category.clone(),
+                urgent: form.urgent == "1",
+                file_ids: crate::areas::board::writing::file_ids(&form.file_ids),
+            })
+            .await
+            .map_err(|status| form_failure(status.into()))
+    };
     match answer {
         // The script shows the new post in place; a plain form lands on it.
         Ok(post) => Ok(marked(&headers, &user, &id, post.into_inner())),
-        Err(status) => {
-            let f = form_failure(status.into());
-            if f.status != StatusCode::UNPROCESSABLE_ENTITY {
+        Err(f) => {
+            if !matches!(
+                f.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST
+            ) {
                 return Err(f.into());
             }
-            // The text comes back in the form: nothing typed on a visit is lost.
-            let page = board_page(
-                &state,
-                &user,
-                &id,
-                &PageQuery::default(),
-                Draft::Post(&form, &f),
-                "",
-            )
-            .await?;
-            Ok((f.status, page).into_response())
+            // The text comes back in the form: nothing typed on a visit is lost. A board that
+            // cannot be shown (not the writer's) answers with the refusal itself.
+            let draft = Draft::Post(&form, &f);
+            match board_page(&state, &user, &id, &PageQuery::default(), draft, "").await {
+                Ok(page) => Ok((f.status, page).into_response()),
+                Err(_) => Err(f.into()),
+            }
         }
     }
 }

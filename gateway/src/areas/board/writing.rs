@@ -250,12 +250,16 @@ async fn edit_page_with(
         (f.body.clone(), f.category.clone())
     });
     // A refusal of the text or of the category, beside that box; any other is the summary's.
-    let refused = draft.map(|(_, f)| {
-        let field = match f.fields.first() {
-            Some((field, _)) if field == "category" => "category",
-            _ => "body",
-        };
-        FieldError::new(field, f.message.clone())
+    let refused = draft.map(|(_, f)| match f.fields.first() {
+        Some((field, hint)) => {
+            let field = if field == "category" {
+                "category"
+            } else {
+                "body"
+            };
+            FieldError::new(field, *hint)
+        }
+        None => FieldError::new("body", f.message.clone()),
     });
     Ok(views::render(&PostEditPage {
         csrf: &user.csrf,
@@ -283,15 +287,27 @@ pub async fn edit_form(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path((id, post)): Path<(String, String)>,
-    PageForm(form): PageForm<EditForm>,
+    CheckedForm(form, refusal): CheckedForm<EditForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    match correct(&state, &user, &id, &post, &form.body, &form.category).await {
+    let answer = match refusal {
+        Some(f) => Err(f),
+        None => correct(&state, &user, &id, &post, &form.body, &form.category).await,
+    };
+    match answer {
         Ok(p) => Ok(Redirect::to(&anchor(&id, &p)).into_response()),
-        Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            // What was typed comes back in the form.
-            let page = edit_page_with(&state, &user, &id, &post, Some((&form, &f))).await?;
-            Ok((f.status, page).into_response())
+        Err(f)
+            if matches!(
+                f.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST
+            ) =>
+        {
+            // What was typed comes back in the form; a post that cannot be corrected (not the
+            // writer's) answers with the refusal itself.
+            match edit_page_with(&state, &user, &id, &post, Some((&form, &f))).await {
+                Ok(page) => Ok((f.status, page).into_response()),
+                Err(_) => Err(f.into()),
+            }
         }
         Err(f) => Err(f.into()),
     }
