@@ -108,3 +108,47 @@ impl FieldError {
         format!("{field}-{row}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{FieldError, Refused};
+    use crate::edge::error::Failure;
+    use axum::http::StatusCode;
+
+    fn refusal(code: &'static str, fields: &[&str]) -> Failure {
+        let mut f = Failure::new(StatusCode::UNPROCESSABLE_ENTITY, code, "その理由");
+        f.fields = fields
+            .iter()
+            .map(|n| ((*n).to_owned(), "その項目"))
+            .collect();
+        f
+    }
+
+    #[test]
+    fn fields_that_say_it_all_leave_the_summary_no_sentence_of_its_own() {
+        let fields = refusal("invalid_field", &["name"]);
+        let r = Refused::of(Some(&fields), &[]);
+        assert_eq!(r.message, None);
+        assert_eq!(FieldError::hint(&r.fields, "name"), "その項目");
+        let taken = refusal("login_id_taken", &[]);
+        let r = Refused::of(Some(&taken), &[("login_id_taken", "login_id")]);
+        assert_eq!(r.message, None);
+        assert_eq!(FieldError::hint(&r.fields, "login_id"), "その理由");
+        let other = refusal("enrollment_refused", &[]);
+        let r = Refused::of(Some(&other), &[("login_id_taken", "login_id")]);
+        assert_eq!(r.message, Some("その理由"));
+        assert!(r.fields.is_empty());
+    }
+
+    #[test]
+    fn a_rows_field_is_told_apart_and_what_the_row_does_not_show_is_said_above() {
+        let reason = refusal("invalid_field", &["reason"]);
+        let r = FieldError::in_row(&reason, "reason", "ab12");
+        assert_eq!(FieldError::hint(&r.fields, "reason-ab12"), "その項目");
+        assert_eq!(r.message, None);
+        let serial = refusal("invalid_field", &["serial"]);
+        let r = FieldError::in_row(&serial, "reason", "ab12");
+        assert!(r.fields.is_empty());
+        assert_eq!(r.message, Some("その理由"));
+    }
+}

@@ -127,6 +127,21 @@ async fn each_refused_form_ties_its_error_to_the_field() {
         .unwrap();
     tied(&note, "note", "certificate request");
     assert!(page(&note).contains(&long), "the note is kept");
+    let taken = admin
+        .post_form(
+            "/admin/users",
+            &[
+                ("login_id", &w.staff.login_id),
+                ("name", "高萩 次郎"),
+                ("kana", "タカハギ ジロウ"),
+                ("profession", "看護師"),
+                ("email", "jiro@example.jp"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(tied(&taken, "login_id", "staff login id taken").contains("既に使われています"));
+    assert!(page(&taken).contains("value=\"高萩 次郎\""));
     let certificates = admin.get("/api/v1/certificates").await.unwrap();
     let serial = certificates.body[0]["serial"].as_str().unwrap().to_owned();
     let revoke = admin
