@@ -70,7 +70,7 @@ await screenshot(nurse, 'history');
 
 // Search: 発熱 is marked and leads to the post on its board.
 await nurse.goto(`${base}/boards/${board}/search`);
-await nurse.fill('#search-q', '発熱');
+await nurse.fill('#f-q', '発熱');
 await nurse.locator('.board-search button[type=submit]').tap();
 await nurse.waitForSelector('.found mark');
 expect((await nurse.textContent('.found mark')) === '発熱', 'the word is marked');

@@ -253,6 +253,8 @@ const ROLES = [
           await p.waitForSelector('#post-form .field-error');
         },
       },
+      { name: '/boards/{id}/search with an error', go: (p) => p.goto(`${base}/boards/${board}/search?q=a+b+c+d+e+f`) },
+      { name: '/boards/{id}/print with an error', go: (p) => p.goto(`${base}/boards/${board}/print?from=2026-13-01&to=2026-01-01`) },
       {
         name: '/recipients/new with errors',
         go: async (p) => {

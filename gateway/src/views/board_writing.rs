@@ -148,7 +148,10 @@ pub struct BoardSearchPage<'a> {
     pub found: Vec<FoundLine>,
     /// The link to the next (older) results.
     pub next: Option<String>,
+    /// A refused search: nothing found is shown.
     pub error: Option<&'a str>,
+    /// The refusal, beside the words' box.
+    pub errors: Vec<FieldError>,
 }
 
 #[derive(Template)]
@@ -162,5 +165,8 @@ pub struct BoardPrintPage<'a> {
     pub posts: Vec<PostCard>,
     pub truncated: bool,
     pub printed_at: String,
+    /// A refused period: nothing is shown to print.
     pub error: Option<&'a str>,
+    /// The refusal, beside the period's start.
+    pub errors: Vec<FieldError>,
 }

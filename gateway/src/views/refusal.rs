@@ -14,6 +14,8 @@ pub struct FieldError {
 impl FieldError {
     /// No wrong field: for a page whose refusals belong to no field (the summary alone).
     pub const NONE: &'static [Self] = &[];
+    /// No sentence of the summary's own: for a page whose one field's error says it all.
+    pub const NO_MESSAGE: Option<&'static str> = None;
 
     /// Each wrong field of a refused form, with what to do about it.
     #[must_use]
