@@ -159,15 +159,14 @@ pub(super) fn file_ids(field: &str) -> Vec<String> {
 }
 
 /// A reply refused for its text or for the post it answers (withdrawn, not on this board), as
-/// against one the writer may not make at all (not on the team, signed out).
+/// against one the writer may not make at all (not on the team, signed out) or one already
+/// made (a second press of the button: a fresh form would make it twice).
 fn refused_reply(f: &Failure) -> bool {
     matches!(
         f.status,
-        StatusCode::BAD_REQUEST
-            | StatusCode::UNPROCESSABLE_ENTITY
-            | StatusCode::CONFLICT
-            | StatusCode::NOT_FOUND
-    )
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::NOT_FOUND
+    ) && f.code != "idempotency_key_reused"
+        || f.code == "post_withdrawn"
 }
 
 #[derive(Debug, Default, Deserialize)]
