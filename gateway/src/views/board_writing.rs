@@ -18,7 +18,6 @@ pub struct PostEditPage<'a> {
     /// The text in the form: the current one, or what was typed when refused.
     pub draft: &'a str,
     pub draft_category: &'a str,
-    pub error: Option<&'a str>,
     /// The refusal, beside the text or the category.
     pub errors: Vec<FieldError>,
 }

@@ -269,7 +269,6 @@ async fn edit_page_with(
         limit: choices.post_limit,
         draft: &body,
         draft_category: &category,
-        error: None,
         errors: refused.into_iter().collect(),
     }))
 }
