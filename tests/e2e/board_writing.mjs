@@ -1,4 +1,5 @@
-// Writing on a board from a phone (375×667, touch): the nurse replies under a post, the care
+// Writing on a board from a phone (375×667, touch): a reply too long comes back in its open box
+// with the text kept; the nurse replies under a post, the care
 // manager's open page shows the reply without a reload; the nurse corrects her reply, the board
 // says 編集済み and its history keeps the earlier text; a search for a two-character word marks
 // it and leads to the post; the print view shows the period with the reply. Nothing is wider
@@ -19,6 +20,20 @@ await cm.waitForSelector('#live-status:not([hidden])');
 await nurse.goto(`${base}/boards/${board}`);
 const thread = nurse.locator(`#post-${post}`);
 expect(await fitsWidth(nurse), 'the board fits the phone');
+
+// A reply too long comes back: that post's reply box open, the text kept, the error beside it
+// and the focus on what to correct.
+const tooLong = 'あ'.repeat(1001);
+await thread.locator('.reply-box summary').tap();
+await thread.locator('.reply-form textarea').fill(tooLong);
+await Promise.all([nurse.waitForNavigation(), thread.locator('.reply-form button').tap()]);
+const refused = nurse.locator(`#post-${post} .reply-box[open]`);
+await refused.locator('.field-error').waitFor();
+expect((await refused.locator('textarea').inputValue()) === tooLong, 'the refused reply is kept');
+expect(await nurse.evaluate(() => document.activeElement && document.activeElement.id === 'error-summary'), 'the focus is on the error');
+expect(await fitsWidth(nurse), 'the refused reply fits the phone');
+await screenshot(nurse, 'reply-refused');
+await nurse.goto(`${base}/boards/${board}`);
 
 // 返信する is one tap away, under the post.
 const typo = '訪問時に確認。打撲のみで腫れなし（湿布済み）。';
@@ -42,7 +57,7 @@ const fixed = '訪問時に確認。打撲のみで腫れなし（湿布を交�
 await mine.locator('a.correct-link').tap();
 await nurse.waitForURL(/\/edit$/);
 expect(await fitsWidth(nurse), 'the correction page fits the phone');
-await nurse.fill('#edit-body', fixed);
+await nurse.fill('#f-body', fixed);
 await nurse.locator('.post-form button[type=submit]').tap();
 await nurse.waitForURL(new RegExp(`/boards/${board}`));
 const corrected = nurse.locator(`#post-${post} .reply`, { hasText: fixed });
@@ -55,7 +70,7 @@ await screenshot(nurse, 'history');
 
 // Search: 発熱 is marked and leads to the post on its board.
 await nurse.goto(`${base}/boards/${board}/search`);
-await nurse.fill('#search-q', '発熱');
+await nurse.fill('#f-q', '発熱');
 await nurse.locator('.board-search button[type=submit]').tap();
 await nurse.waitForSelector('.found mark');
 expect((await nurse.textContent('.found mark')) === '発熱', 'the word is marked');

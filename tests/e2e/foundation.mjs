@@ -25,7 +25,7 @@ try {
   await op.fill('input[name=login_id]', env('LOGIN_ID'));
   await op.fill('input[name=password]', 'wrong password, surely');
   await op.click('button[type=submit]');
-  expect((await op.textContent('.error')).includes('パスワードが正しくありません'), 'wrong password message');
+  expect((await op.textContent('.error-summary')).includes('パスワードが正しくありません'), 'wrong password message');
   await screenshot(op, 'login-wrong-password');
   await op.fill('input[name=password]', env('PASSWORD'));
   await op.click('button[type=submit]');

@@ -50,7 +50,7 @@ async function enroll(number, secret, label, file) {
   await page.fill('input[name=p12_password]', 'file password');
   await page.fill('input[name=p12_password_confirm]', 'file password');
   await page.click('button[type=submit]');
-  expect((await page.textContent('.error')).includes('正しくないか'), 'wrong code refused');
+  expect((await page.textContent('.error-summary')).includes('正しくないか'), 'wrong code refused');
   await screenshot(page, `enroll-refused-${file}`);
   await page.fill('input[name=secret]', secret);
   await page.fill('input[name=p12_password]', 'file password');
@@ -156,7 +156,7 @@ try {
   await staff2.goto(`${base}/home`);
   expect(staff2.url() === `${base}/login`, `suspended user still at ${staff2.url()}`);
   await login(staff2, 'sato.kanko', 'asa no houmon wa kuji kara');
-  expect((await staff2.textContent('.error')).includes('利用が停止されています'), 'suspension message');
+  expect((await staff2.textContent('.error-summary')).includes('利用が停止されています'), 'suspension message');
   await screenshot(staff2, 'suspended-login-refused');
   console.log('browser identity: ok');
 } finally {

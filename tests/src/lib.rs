@@ -9,6 +9,7 @@ pub mod client;
 pub mod demo;
 pub mod faults;
 pub mod grpc;
+pub mod markup;
 pub mod matrices;
 pub mod nats;
 pub mod otlp;

@@ -97,6 +97,31 @@ fn malformed() -> Failure {
     )
 }
 
+/// The body of a browser form, read whole.
+async fn form_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, PageError> {
+    let urlencoded = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    if !urlencoded {
+        return Err(PageError(malformed()));
+    }
+    match Bytes::from_request(req, state).await {
+        Ok(b) => Ok(b),
+        Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(PageError(Failure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "送信された内容が大きすぎます。入力内容を短くしてください。",
+        ))),
+        Err(_) => Err(PageError(malformed())),
+    }
+}
+
 impl<S, T> FromRequest<S> for PageForm<T>
 where
     S: Send + Sync,
@@ -105,29 +130,7 @@ where
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let urlencoded = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|v| {
-                v.trim()
-                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-            });
-        if !urlencoded {
-            return Err(PageError(malformed()));
-        }
-        let body = match Bytes::from_request(req, state).await {
-            Ok(b) => b,
-            Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(PageError(Failure::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "too_large",
-                    "送信された内容が大きすぎます。入力内容を短くしてください。",
-                )));
-            }
-            Err(_) => return Err(PageError(malformed())),
-        };
+        let body = form_body(req, state).await?;
         check_urlencoded(&body).map_err(|r| PageError(r.failure()))?;
         serde_urlencoded::from_bytes(&body)
             .map(Self)
@@ -135,9 +138,67 @@ where
     }
 }
 
+/// A form whose bytes may be refused (NUL, not UTF-8) and that is read all the same, for a page
+/// that shows what was typed again beside the refusal: NUL is dropped and what is not UTF-8
+/// becomes U+FFFD, so the text shown can be corrected. The refusal comes with it; a handler
+/// that has one stores nothing.
+pub struct CheckedForm<T>(pub T, pub Option<Failure>);
+
+/// Every name and value of a body as text, NUL dropped, whatever its bytes.
+fn lossy_pairs(body: &[u8]) -> Vec<(String, String)> {
+    let text = |raw: &[u8]| {
+        let plus: Vec<u8> = raw
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        let bytes: Vec<u8> = percent_encoding::percent_decode(&plus).collect();
+        String::from_utf8_lossy(&bytes).replace('\0', "")
+    };
+    body.split(|&b| b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| match pair.iter().position(|&b| b == b'=') {
+            Some(i) => (text(&pair[..i]), text(&pair[i + 1..])),
+            None => (text(pair), String::new()),
+        })
+        .collect()
+}
+
+impl<S, T> FromRequest<S> for CheckedForm<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let body = form_body(req, state).await?;
+        let refusal = check_urlencoded(&body).err().map(Refusal::failure);
+        let form = match refusal {
+            None => serde_urlencoded::from_bytes(&body),
+            Some(_) => serde_urlencoded::to_string(lossy_pairs(&body))
+                .map_err(|_| serde::de::Error::custom("unreadable"))
+                .and_then(|clean| serde_urlencoded::from_str(&clean)),
+        };
+        form.map(|f| Self(f, refusal))
+            .map_err(|_| PageError(malformed()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Refusal, check_urlencoded};
+    use super::{Refusal, check_urlencoded, lossy_pairs};
+
+    #[test]
+    fn a_refused_body_is_read_for_showing_again_without_its_nul() {
+        assert_eq!(
+            lossy_pairs(b"body=a%00b+c&name=%FF%E3%81%82&flag"),
+            vec![
+                ("body".to_owned(), "ab c".to_owned()),
+                ("name".to_owned(), "\u{fffd}あ".to_owned()),
+                ("flag".to_owned(), String::new()),
+            ]
+        );
+    }
 
     #[test]
     fn good_forms_pass_with_their_line_breaks() {

@@ -160,7 +160,7 @@ impl RecipientFormPage<'_> {
         self.errors
             .iter()
             .find(|e| e.field == field)
-            .map_or("", |e| e.hint)
+            .map_or("", |e| e.hint.as_ref())
     }
 
     #[must_use]
@@ -217,7 +217,10 @@ pub struct RecipientPage<'a> {
     pub members: Vec<MemberLine>,
     pub representative: bool,
     pub close_reasons: &'a [String],
+    /// A refused 共有の終了: the reason and the note as typed.
+    pub draft: (&'a str, &'a str),
     pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
 }
 
 pub struct HistoryLine {
@@ -291,6 +294,8 @@ pub struct PostCard {
     pub correctable: bool,
     /// Its photos and documents.
     pub files: Vec<FileView>,
+    /// A refused reply to it: the reply box open again, the text kept beside its error.
+    pub reply: Option<super::ReplyDraft>,
 }
 
 impl PostCard {
@@ -336,6 +341,7 @@ impl PostCard {
             withdrawn: p.withdrawn,
             correctable: p.correctable,
             files: p.files.into_iter().map(FileView::new).collect(),
+            reply: None,
         }
     }
 }
@@ -362,7 +368,11 @@ pub struct BoardPage<'a> {
     /// Files uploaded for a post that was refused, kept for the next try.
     pub draft_files: &'a str,
     pub draft_file_count: usize,
+    /// A refusal that belongs to no form shown (a reply to a post that is not on this board).
     pub error: Option<&'a str>,
+    /// The composer's refusal, tied to its text as `post` (the box is `post-body`, which its
+    /// script knows it by); a reply's is on its own card.
+    pub errors: Vec<FieldError>,
     /// What waits for this reader: unread posts, pinned urgent ones, the post a link led to.
     pub reading: super::board_reads::Reading,
 }

@@ -1,7 +1,7 @@
 //! The pages of writing on a board and finding in it: a post's correction and history, the
 //! search, the print view.
 
-use super::{PostCard, tokyo_time};
+use super::{FieldError, PostCard, tokyo_time};
 use askama::Template;
 use proto::careboard as pb;
 
@@ -18,9 +18,41 @@ pub struct PostEditPage<'a> {
     /// The text in the form: the current one, or what was typed when refused.
     pub draft: &'a str,
     pub draft_category: &'a str,
-    pub error: Option<&'a str>,
-    /// The field the error is about, for `aria-invalid`.
-    pub error_field: &'a str,
+    /// The refusal, beside the text or the category.
+    pub errors: Vec<FieldError>,
+}
+
+/// A refused reply, kept on the card of the post it answers.
+pub struct ReplyDraft {
+    pub body: String,
+    /// Always none: the reply's only field says it all, beside its box.
+    pub message: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+impl PostCard {
+    /// The name of this post's reply box: `reply-ID`.
+    #[must_use]
+    pub fn reply_field(&self) -> String {
+        FieldError::row_field("reply", &self.id)
+    }
+
+    /// The refused reply's errors, for the box's summary and its field.
+    #[must_use]
+    pub fn reply_errors(&self) -> &[FieldError] {
+        self.reply.as_ref().map_or(&[], |d| d.errors.as_slice())
+    }
+
+    #[must_use]
+    pub fn reply_message(&self) -> Option<&str> {
+        self.reply.as_ref().and_then(|d| d.message.as_deref())
+    }
+
+    /// The text in the reply box: empty unless a reply was refused.
+    #[must_use]
+    pub fn reply_body(&self) -> &str {
+        self.reply.as_ref().map_or("", |d| d.body.as_str())
+    }
 }
 
 pub struct RevisionLine {
@@ -115,7 +147,10 @@ pub struct BoardSearchPage<'a> {
     pub found: Vec<FoundLine>,
     /// The link to the next (older) results.
     pub next: Option<String>,
+    /// A refused search: nothing found is shown.
     pub error: Option<&'a str>,
+    /// The refusal, beside the words' box.
+    pub errors: Vec<FieldError>,
 }
 
 #[derive(Template)]
@@ -129,5 +164,8 @@ pub struct BoardPrintPage<'a> {
     pub posts: Vec<PostCard>,
     pub truncated: bool,
     pub printed_at: String,
+    /// A refused period: nothing is shown to print.
     pub error: Option<&'a str>,
+    /// The refusal, beside the period's start.
+    pub errors: Vec<FieldError>,
 }

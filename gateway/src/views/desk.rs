@@ -188,7 +188,7 @@ impl IncidentsPage<'_> {
         self.errors
             .iter()
             .find(|e| e.field == field)
-            .map_or("", |e| e.hint)
+            .map_or("", |e| e.hint.as_ref())
     }
 }
 

@@ -5,16 +5,20 @@ mod board;
 mod board_files;
 pub mod board_reads;
 mod board_writing;
+mod certificates;
 mod desk;
 mod mail;
+mod refusal;
 mod register;
 mod team;
 
 pub use audit::*;
 pub use board::*;
 pub use board_writing::*;
+pub use certificates::*;
 pub use desk::*;
 pub use mail::*;
+pub use refusal::*;
 pub use register::*;
 pub use team::*;
 
@@ -37,7 +41,9 @@ pub struct Portal<'a> {
 )]
 pub struct Login<'a> {
     pub login_id: &'a str,
+    /// A refusal of the pair, never saying which of the two was wrong.
     pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
     pub csrf: &'a str,
     /// The checked page to come back to once signed in; empty for the menu.
     pub next: &'a str,
@@ -71,6 +77,7 @@ pub struct OperatorOffices<'a> {
     pub offices: Vec<OfficeLine>,
     pub notice: Option<&'a str>,
     pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
     pub form_name: &'a str,
     pub form_kind: &'a str,
     pub form_email: &'a str,
@@ -93,6 +100,7 @@ pub struct Password<'a> {
     pub csrf: &'a str,
     pub forced: bool,
     pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
     /// The checked page to go on to once changed; empty for the menu.
     pub next: &'a str,
 }
@@ -102,7 +110,9 @@ pub struct Password<'a> {
 pub struct Enroll<'a> {
     pub number: &'a str,
     pub label: &'a str,
+    pub legacy: bool,
     pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
     pub csrf: &'a str,
 }
 
@@ -185,42 +195,25 @@ impl UserEdit<'_> {
     }
 }
 
-pub struct CertificateLine {
-    pub serial: String,
-    pub office: String,
-    pub label: String,
-    pub issued_at: String,
-    pub last_used_at: String,
-    pub not_after: String,
-    pub status: &'static str,
-    pub active: bool,
-    pub revoked_reason: String,
-}
-
-pub struct RequestLine {
-    pub office_id: String,
-    pub office: String,
-    pub note: String,
-    pub created_at: String,
-}
-
-#[derive(Template)]
-#[template(path = "certificates.html")]
-pub struct Certificates<'a> {
-    pub csrf: &'a str,
-    pub operator: bool,
-    pub query: &'a str,
-    pub items: Vec<CertificateLine>,
-    pub requests: Vec<RequestLine>,
-    pub notice: Option<&'a str>,
-}
-
 /// One office the operator may tick as a partner.
 pub struct PartnerChoice {
     pub id: String,
     pub name: String,
     pub kind: String,
     pub checked: bool,
+}
+
+/// What was typed into the office page's forms (its first admin, 利用廃止), kept when refused.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct OperatorOfficeDraft {
+    pub csrf_token: String,
+    pub login_id: String,
+    pub name: String,
+    pub kana: String,
+    pub profession: String,
+    pub email: String,
+    pub reason: String,
 }
 
 #[derive(Template)]
@@ -235,6 +228,11 @@ pub struct OperatorOffice<'a> {
     pub certificates: Vec<CertificateLine>,
     pub professions: &'a [String],
     pub partners: Vec<PartnerChoice>,
+    pub draft: &'a OperatorOfficeDraft,
+    /// The admin's address as typed, else the one the office registered with.
+    pub draft_email: &'a str,
+    pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
 }
 
 #[derive(Template)]
@@ -243,6 +241,10 @@ pub struct OperatorUsers<'a> {
     pub csrf: &'a str,
     pub query: &'a str,
     pub users: Vec<UserLine>,
+    /// A refused 一時停止: the user's id and the reason typed.
+    pub draft: (&'a str, &'a str),
+    pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
 }
 
 /// An RFC 3339 time from a service, as people in Japan read it.
@@ -272,6 +274,14 @@ pub fn status_label(status: &str) -> &'static str {
     }
 }
 
+impl UserLine {
+    /// The name of this row's 一時停止の理由.
+    #[must_use]
+    pub fn reason_field(&self) -> String {
+        FieldError::row_field("reason", &self.id)
+    }
+}
+
 impl From<proto::identity::User> for UserLine {
     fn from(u: proto::identity::User) -> Self {
         Self {
@@ -284,22 +294,6 @@ impl From<proto::identity::User> for UserLine {
             kana: u.kana,
             profession: u.profession,
             status_reason: u.status_reason,
-        }
-    }
-}
-
-impl From<proto::identity::Certificate> for CertificateLine {
-    fn from(c: proto::identity::Certificate) -> Self {
-        Self {
-            status: status_label(&c.status),
-            active: c.status == "active",
-            issued_at: tokyo_time(&c.issued_at),
-            last_used_at: tokyo_time(&c.last_used_at),
-            not_after: tokyo_time(&c.not_after),
-            serial: c.serial,
-            office: c.office_name,
-            label: c.label,
-            revoked_reason: c.revoked_reason,
         }
     }
 }
@@ -324,36 +318,6 @@ pub struct ApplyForm<'a> {
     pub invitation_code: &'a str,
 }
 
-pub struct FieldError {
-    pub field: String,
-    pub hint: &'static str,
-}
-
-impl FieldError {
-    /// Each wrong field of a refused form, with what to do about it.
-    #[must_use]
-    pub fn all(failure: Option<&crate::edge::error::Failure>) -> Vec<Self> {
-        failure.map_or_else(Vec::new, |f| {
-            f.fields
-                .iter()
-                .map(|(field, hint)| Self {
-                    field: field.clone(),
-                    hint,
-                })
-                .collect()
-        })
-    }
-
-    /// The hint for `field` among `errors`, else nothing.
-    #[must_use]
-    pub fn hint<'a>(errors: &'a [Self], field: &str) -> &'a str {
-        errors
-            .iter()
-            .find(|e| e.field == field)
-            .map_or("", |e| e.hint)
-    }
-}
-
 #[derive(Template)]
 #[template(path = "apply.html")]
 pub struct ApplyPage<'a> {
@@ -376,6 +340,6 @@ impl ApplyPage<'_> {
         self.errors
             .iter()
             .find(|e| e.field == field)
-            .map_or("", |e| e.hint)
+            .map_or("", |e| e.hint.as_ref())
     }
 }

@@ -61,7 +61,11 @@ pub struct ApplicationDetail<'a> {
     pub fields: &'a proto::offices::ApplicationFields,
     pub reason: &'a str,
     pub office_id: &'a str,
+    /// A refused decision: the login id or the reason as typed.
+    pub draft_login_id: &'a str,
+    pub draft_reason: &'a str,
     pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
 }
 
 #[must_use]
@@ -108,6 +112,7 @@ pub struct AnnouncementEdit<'a> {
     /// Built by `text::announcement_html`, which escapes everything.
     pub preview: &'a str,
     pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
 }
 
 #[derive(Template)]
@@ -129,6 +134,6 @@ impl OfficeEdit<'_> {
         self.errors
             .iter()
             .find(|e| e.field == field)
-            .map_or("", |e| e.hint)
+            .map_or("", |e| e.hint.as_ref())
     }
 }

@@ -2,6 +2,8 @@
 
 use crate::world::{count, good_form, html, post_form, wait_until, with, world};
 use std::time::Duration;
+use system_tests::api::Session;
+use system_tests::markup::{error_of, field_error, summary};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_field_is_checked_and_a_refused_form_stores_nothing() {
@@ -122,6 +124,8 @@ async fn every_field_is_checked_and_a_refused_form_stores_nothing() {
         .unwrap();
     assert_eq!(refused.status, 422);
     assert!(html(&refused).contains("1,000文字以内"));
+    let beside = error_of(html(&refused), "post-body", "post").unwrap();
+    assert!(beside.contains("1,000文字以内"), "{beside}");
     assert!(
         html(&refused).contains(&long),
         "the refused text is shown again"
@@ -147,6 +151,7 @@ async fn every_field_is_checked_and_a_refused_form_stores_nothing() {
         .unwrap();
     assert_eq!(fits.status, 303);
     assert_eq!(count(&db, "posts").await, 1);
+    let posts = refused_replies(&cm, &db, &id).await;
 
     // Basic info: every change is kept, before and after.
     let edited = post_form(
@@ -165,10 +170,18 @@ async fn every_field_is_checked_and_a_refused_form_stores_nothing() {
 
     // Closing: a reason from the list; then read-only and off the home list, but kept.
     let wrong = cm
-        .post_form(&format!("/recipients/{id}/close"), &[("reason", "飽きた")])
+        .post_form(
+            &format!("/recipients/{id}/close"),
+            &[("reason", "飽きた"), ("note", "残る備考")],
+        )
         .await
         .unwrap();
     assert_eq!(wrong.status, 422);
+    field_error(html(&wrong), "reason").unwrap();
+    assert!(
+        html(&wrong).contains("value=\"残る備考\""),
+        "the note is kept"
+    );
     let closed = cm
         .post_form(
             &format!("/recipients/{id}/close"),
@@ -182,7 +195,7 @@ async fn every_field_is_checked_and_a_refused_form_stores_nothing() {
         .await
         .unwrap();
     assert_eq!(late.status, 409);
-    assert_eq!(count(&db, "posts").await, 1);
+    assert_eq!(count(&db, "posts").await, posts);
     let home = cm.get("/home").await.unwrap();
     assert!(
         !html(&home).contains(&id.to_string()),
@@ -208,4 +221,134 @@ async fn every_field_is_checked_and_a_refused_form_stores_nothing() {
         html(&info).contains("11月に県外の家族宅へ"),
         "the closing note is shown"
     );
+}
+
+/// A refused reply: the board again (4xx), that post's reply box open with the text kept and the
+/// error beside it; a reply to a post this board does not hold keeps its text in the composer.
+/// Nothing is stored. Returns the posts there are afterwards.
+async fn refused_replies(cm: &Session, db: &sqlx::PgPool, board: &uuid::Uuid) -> i64 {
+    let first: uuid::Uuid = sqlx::query_scalar("SELECT id FROM posts")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let reply = |post: uuid::Uuid, body: String| async move {
+        cm.post_form(
+            &format!("/boards/{board}/posts/{post}/replies"),
+            &[("body", &body)],
+        )
+        .await
+        .unwrap()
+    };
+    let long = "い".repeat(1001);
+    for (body, says, what) in [
+        ("  ".to_owned(), "連絡内容を入力", "empty"),
+        (long.clone(), "1,000文字以内", "too long"),
+        ("熱が\0あります".to_owned(), "使えない文字", "NUL"),
+    ] {
+        let a = reply(first, body.clone()).await;
+        assert!((400..500).contains(&a.status), "{what}: {}", a.status);
+        let page = html(&a);
+        let error = field_error(page, &format!("reply-{first}"))
+            .unwrap_or_else(|e| panic!("{what}: {e}\n{page}"));
+        assert!(error.contains(says), "{what}: {error}");
+        assert!(
+            page.contains("class=\"reply-box\" open"),
+            "{what}: the box is open"
+        );
+        let kept = body.replace('\0', "");
+        assert!(page.contains(kept.trim()), "{what}: the text is kept");
+    }
+
+    // The composer and a correction refuse the same bytes beside their box, the text kept.
+    let composer = cm
+        .post_form(
+            &format!("/boards/{board}/posts"),
+            &[("body", "熱が\0あります")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(composer.status, 400);
+    assert!(
+        error_of(html(&composer), "post-body", "post")
+            .unwrap()
+            .contains("使えない文字")
+    );
+    assert!(html(&composer).contains(">熱があります</textarea>"));
+    for (body, status, says) in [
+        ("訂正\0します", 400, "使えない文字"),
+        ("  ", 422, "連絡内容を入力"),
+    ] {
+        let a = cm
+            .post_form(
+                &format!("/boards/{board}/posts/{first}/edit"),
+                &[("body", body), ("category", "")],
+            )
+            .await
+            .unwrap();
+        assert_eq!(a.status, status, "{body:?}");
+        let error = field_error(html(&a), "body").unwrap();
+        assert!(error.contains(says), "{body:?}: {error}");
+        assert!(html(&a).contains(body.replace('\0', "").trim()));
+    }
+
+    // A withdrawn post: its box again, the text kept, why beside it.
+    let withdrawn = cm
+        .post_form(
+            &format!("/boards/{board}/posts"),
+            &[("body", "取り消す書き込み")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.status, 303);
+    let gone: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM posts WHERE body = '取り消す書き込み'")
+            .fetch_one(db)
+            .await
+            .unwrap();
+    let w = cm
+        .post_form(
+            &format!("/boards/{board}/posts/{gone}/withdraw"),
+            &[("confirm", "1")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(w.status, 303, "{}", html(&w));
+    let late = reply(gone, "了解しました".to_owned()).await;
+    assert_eq!(late.status, 409);
+    let error = field_error(html(&late), &format!("reply-{gone}")).unwrap();
+    assert!(error.contains("取り消されています"), "{error}");
+    assert!(html(&late).contains("了解しました"));
+
+    // A post of another board: no box for it here, the text in the composer, why in the summary.
+    let other: uuid::Uuid = sqlx::query_scalar("SELECT id FROM recipients WHERE id <> $1")
+        .bind(board)
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let elsewhere = cm
+        .post_form(&format!("/boards/{other}/posts"), &[("body", "別の連絡帳")])
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status, 303);
+    let foreign: uuid::Uuid = sqlx::query_scalar("SELECT id FROM posts WHERE recipient_id = $1")
+        .bind(other)
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let astray = reply(foreign, "どちらの連絡帳へ".to_owned()).await;
+    assert_eq!(astray.status, 404);
+    let page = html(&astray);
+    assert!(
+        summary(page).is_some_and(|s| s.contains("書き込み欄に残しています")),
+        "{page}"
+    );
+    assert!(page.contains(">どちらの連絡帳へ</textarea>"), "{page}");
+
+    let posts = count(db, "posts").await;
+    let replies: i64 = sqlx::query_scalar("SELECT count(*) FROM posts WHERE parent_id IS NOT NULL")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    assert_eq!(replies, 0, "no refused reply is stored");
+    posts
 }

@@ -113,6 +113,16 @@ async fn words_categories_and_urgency_find_posts_and_replies_through_the_index()
             .await
             .unwrap();
         assert_eq!(page.status, status, "page {query}");
+        if status == 422 {
+            let field = if query.starts_with("category") {
+                "category"
+            } else {
+                "q"
+            };
+            let html = page.body.as_str().unwrap_or_default();
+            system_tests::markup::field_error(html, field)
+                .unwrap_or_else(|e| panic!("page {query}: {e}"));
+        }
     }
     // Someone off the team finds nothing at all.
     let outsider = w.session(&w.nursing, &w.outsider).await;
@@ -292,6 +302,7 @@ async fn the_print_view_shows_a_period_with_replies_and_is_audited() {
         .await
         .unwrap();
     assert_eq!(wrong.status, 422);
+    system_tests::markup::field_error(html(&wrong), "from").unwrap();
     let outsider = w.session(&w.nursing, &w.outsider).await;
     let refused = outsider
         .get(&format!("/boards/{board}/print"))

@@ -5,6 +5,7 @@
 // A test fails by panicking; its helpers unwrap for the same reason.
 #![allow(clippy::unwrap_used)]
 
+mod field_errors;
 mod forms_fuzz;
 mod labels;
 mod refusals;

@@ -124,6 +124,18 @@ async fn rejection_mails_the_reason_and_approving_twice_creates_one_office() {
         .await
         .unwrap();
     assert_eq!(no_reason.status, 422);
+    // On the page: the reason's box is pointed out, the application still pending.
+    let page = op
+        .post_form(
+            &format!("/operator/applications/{rejected}/reject"),
+            &[("reason", " ")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.status, 422);
+    let html = page.body.as_str().unwrap_or_default();
+    system_tests::markup::field_error(html, "reason").unwrap();
+    assert!(html.contains("却下する"), "the forms are still there");
     let r = op
         .post(
             &format!("/api/v1/operator/applications/{rejected}/reject"),

@@ -216,14 +216,16 @@ async fn users_view(
 ) -> Result<Html<String>, PageError> {
     let office = crate::areas::session::home::office_name(state, user).await?;
     let users = list_users(state, user, "", "").await?;
+    // A login id already taken is about the ユーザーID box.
+    let refused = views::Refused::of(failure, &[("login_id_taken", "login_id")]);
     Ok(views::render(&Users {
         csrf: &user.csrf,
         office: &office,
         people: users.into_iter().map(UserLine::from).collect(),
         professions: state.choices.professions(&state.clients).await?,
         form: form.form(),
-        error: failure.map(|f| f.message.as_str()),
-        errors: views::FieldError::all(failure),
+        error: refused.message,
+        errors: refused.fields,
     }))
 }
 
@@ -285,7 +287,7 @@ async fn edit_view(
         active: target.status == "active",
         professions: state.choices.professions(&state.clients).await?,
         form: form.form(),
-        error: failure.map(|f| f.message.as_str()),
+        error: views::FieldError::message(failure),
         errors: views::FieldError::all(failure),
     }))
 }

@@ -143,7 +143,8 @@ fn edit_view(user: &Principal, a: &pb::Announcement, error: Option<&Failure>) ->
         body: &a.body,
         published: !a.published_at.is_empty(),
         preview: &crate::kit::text::announcement_html(&a.body),
-        error: error.map(|f| f.message.as_str()),
+        error: views::FieldError::message(error),
+        errors: views::FieldError::all(error),
     })
 }
 

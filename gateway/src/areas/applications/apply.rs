@@ -230,10 +230,7 @@ async fn page(
         .map(|f| {
             f.fields
                 .iter()
-                .map(|(field, hint)| FieldError {
-                    field: field.clone(),
-                    hint,
-                })
+                .map(|(field, hint)| FieldError::new(field, *hint))
                 .collect()
         })
         .unwrap_or_default();
@@ -242,7 +239,7 @@ async fn page(
         csrf,
         form: body.form(),
         kinds: state.choices.kinds(&state.clients).await?,
-        error: failure.map(|f| f.message.as_str()),
+        error: views::FieldError::message(failure),
         errors,
         tiles: &state.map_tiles,
         mode: &mode,

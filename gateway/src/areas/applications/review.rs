@@ -163,14 +163,29 @@ pub async fn list_page(
     }))
 }
 
+/// A decision refused, with what was typed: the admin's login id, or the reason.
+#[derive(Default)]
+struct Decision<'a> {
+    login_id: &'a str,
+    reason: &'a str,
+    failure: Option<&'a Failure>,
+}
+
 async fn detail(
     state: &AppState,
     user: &Principal,
     id: &str,
-    error: Option<&str>,
+    d: Decision<'_>,
 ) -> Result<Html<String>, PageError> {
     let app = get(state, user, id).await?;
     let fields = app.fields.clone().unwrap_or_default();
+    // The admin's login id is checked as any user's: `login_id` is this form's admin_login_id.
+    let mut refused = views::Refused::of(d.failure, &[("login_id_taken", "admin_login_id")]);
+    for e in &mut refused.fields {
+        if e.field == "login_id" {
+            "admin_login_id".clone_into(&mut e.field);
+        }
+    }
     Ok(views::render(&ApplicationDetail {
         csrf: &user.csrf,
         id: &app.id,
@@ -179,7 +194,10 @@ async fn detail(
         fields: &fields,
         reason: &app.reason,
         office_id: &app.office_id,
-        error,
+        draft_login_id: d.login_id,
+        draft_reason: d.reason,
+        error: refused.message,
+        errors: refused.fields,
     }))
 }
 
@@ -188,7 +206,7 @@ pub async fn detail_page(
     PageUser(user): PageUser,
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    detail(&state, &user, &id, None).await
+    detail(&state, &user, &id, Decision::default()).await
 }
 
 #[derive(Deserialize)]
@@ -230,7 +248,12 @@ pub async fn approve_form(
         }
         Err(f) if f.status.is_client_error() && f.status != StatusCode::FORBIDDEN => {
             let status = f.status;
-            Ok((status, detail(&state, &user, &id, Some(&f.message)).await?).into_response())
+            let d = Decision {
+                login_id: &form.admin_login_id,
+                failure: Some(&f),
+                ..Decision::default()
+            };
+            Ok((status, detail(&state, &user, &id, d).await?).into_response())
         }
         Err(f) => Err(f.into()),
     }
@@ -252,10 +275,17 @@ pub async fn reject_form(
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
     match reject(&state, &user, &id, &form.reason).await {
-        Ok(_) => Ok(detail(&state, &user, &id, None).await?.into_response()),
+        Ok(_) => Ok(detail(&state, &user, &id, Decision::default())
+            .await?
+            .into_response()),
         Err(f) if f.status.is_client_error() && f.status != StatusCode::FORBIDDEN => {
             let status = f.status;
-            Ok((status, detail(&state, &user, &id, Some(&f.message)).await?).into_response())
+            let d = Decision {
+                reason: &form.reason,
+                failure: Some(&f),
+                ..Decision::default()
+            };
+            Ok((status, detail(&state, &user, &id, d).await?).into_response())
         }
         Err(f) => Err(f.into()),
     }

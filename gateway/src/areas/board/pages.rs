@@ -1,15 +1,15 @@
 //! 連絡帳: the timeline, posting, 既読 and 確認しました, and the live updates of an open page
 //! (server-sent events fed by `live::Live`). Careboard checks membership on every call.
 
-use crate::areas::board::reads;
+use crate::areas::board::{reads, writing};
 use crate::areas::recipients::handlers::{CsrfForm, form_failure};
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::{Failure, PageError};
-use crate::edge::forms::PageForm;
+use crate::edge::forms::{CheckedForm, PageForm};
 use crate::edge::state::AppState;
 use crate::edge::watch::{Follow, Update};
 use crate::views::board_reads::Reading;
-use crate::views::{self, BoardPage, PostCard, PostFragment};
+use crate::views::{self, BoardPage, FieldError, PostCard, PostFragment};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -83,25 +83,43 @@ pub async fn timeline(
         .into_inner())
 }
 
-async fn board_page(
+/// A refused form the board is shown again with.
+pub(super) enum Draft<'a> {
+    None,
+    Post(&'a PostForm, &'a Failure),
+    /// A reply to `post` and why it was refused.
+    Reply {
+        post: &'a str,
+        body: &'a str,
+        failure: &'a Failure,
+    },
+}
+
+pub(super) async fn board_page(
     state: &AppState,
     user: &Principal,
     id: &str,
     page: &PageQuery,
-    draft: Option<(&PostForm, &Failure)>,
+    draft: Draft<'_>,
     focus: &str,
 ) -> Result<Html<String>, Failure> {
     let timeline = timeline(state, user, id, &page.cursor, &page.category, 0).await?;
     let choices = state.choices.board(&state.clients).await?;
-    let (body, category, urgent, files, error) = match draft {
-        Some((form, failure)) => (
+    let (body, category, urgent, files, error) = match &draft {
+        Draft::Post(form, failure) => (
             form.body.as_str(),
             form.category.as_str(),
             form.urgent == "1",
             form.file_ids.as_str(),
-            Some(failure.message.as_str()),
+            // The field's own words: a refusal of bytes says "go back" in its message.
+            Some(
+                failure
+                    .fields
+                    .first()
+                    .map_or(failure.message.as_str(), |(_, hint)| *hint),
+            ),
         ),
-        None => ("", "", false, "", None),
+        Draft::None | Draft::Reply { .. } => ("", "", false, "", None),
     };
     let mut posts: Vec<PostCard> = timeline
         .posts
@@ -121,6 +139,35 @@ async fn board_page(
             &user.user_id,
         ));
     }
+    // A refused reply opens its post's reply box again; a reply to a post this board does not
+    // hold has no box, so its text waits in the composer.
+    let unplaced;
+    let (body, error, errors) = match draft {
+        Draft::Reply {
+            post,
+            body: reply,
+            failure,
+        } => {
+            let cards = (&mut posts, &mut reading);
+            if timeline.closed {
+                (body, Some(failure.message.as_str()), Vec::new())
+            } else if writing::reply_again(state, user, id, cards, post, reply, failure).await {
+                (body, None, Vec::new())
+            } else {
+                unplaced = format!(
+                    "{} 入力した内容は、下の書き込み欄に残しています。",
+                    failure.message
+                );
+                (reply, Some(unplaced.as_str()), Vec::new())
+            }
+        }
+        Draft::Post(..) => (
+            body,
+            None,
+            error.map_or_else(Vec::new, |e| vec![FieldError::new("post", e.to_owned())]),
+        ),
+        Draft::None => (body, None, Vec::new()),
+    };
     Ok(views::render(&BoardPage {
         csrf: &user.csrf,
         id,
@@ -140,6 +187,7 @@ async fn board_page(
         draft_files: files,
         draft_file_count: files.split(',').filter(|s| !s.trim().is_empty()).count(),
         error,
+        errors,
     }))
 }
 
@@ -149,7 +197,7 @@ pub async fn page(
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, PageError> {
-    Ok(board_page(&state, &user, &id, &q, None, "").await?)
+    Ok(board_page(&state, &user, &id, &q, Draft::None, "").await?)
 }
 
 pub async fn post_form(
@@ -157,39 +205,42 @@ pub async fn post_form(
     PageUser(user): PageUser,
     headers: HeaderMap,
     Path(id): Path<String>,
-    PageForm(form): PageForm<PostForm>,
+    CheckedForm(form, refusal): CheckedForm<PostForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let mut careboard = state.clients.careboard.clone();
-    let answer = careboard
-        .create_post(pb::CreatePostRequest {
-            actor: Some(user.actor()),
-            recipient_id: id.clone(),
-            body: form.body.clone(),
-            category: form.category.clone(),
-            urgent: form.urgent == "1",
-            file_ids: crate::areas::board::writing::file_ids(&form.file_ids),
-        })
-        .await;
+    let answer = if let Some(f) = refusal {
+        Err(f)
+    } else {
+        let mut careboard = state.clients.careboard.clone();
+        careboard
+            .create_post(pb::CreatePostRequest {
+                actor: Some(user.actor()),
+                recipient_id: id.clone(),
+                body: form.body.clone(),
+                category: form.category.clone(),
+                urgent: form.urgent == "1",
+                file_ids: crate::areas::board::writing::file_ids(&form.file_ids),
+            })
+            .await
+            .map_err(|status| form_failure(status.into()))
+    };
     match answer {
         // The script shows the new post in place; a plain form lands on it.
         Ok(post) => Ok(marked(&headers, &user, &id, post.into_inner())),
-        Err(status) => {
-            let f = form_failure(status.into());
-            if f.status != StatusCode::UNPROCESSABLE_ENTITY {
+        Err(f) => {
+            if !matches!(
+                f.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST
+            ) {
                 return Err(f.into());
             }
-            // The text comes back in the form: nothing typed on a visit is lost.
-            let page = board_page(
-                &state,
-                &user,
-                &id,
-                &PageQuery::default(),
-                Some((&form, &f)),
-                "",
-            )
-            .await?;
-            Ok((f.status, page).into_response())
+            // The text comes back in the form: nothing typed on a visit is lost. A board that
+            // cannot be shown (not the writer's) answers with the refusal itself.
+            let draft = Draft::Post(&form, &f);
+            match board_page(&state, &user, &id, &PageQuery::default(), draft, "").await {
+                Ok(page) => Ok((f.status, page).into_response()),
+                Err(_) => Err(f.into()),
+            }
         }
     }
 }
@@ -212,7 +263,15 @@ pub async fn post_fragment(
     Path((id, post)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
     if reads::navigated(&headers) {
-        return Ok(board_page(&state, &user, &id, &PageQuery::default(), None, &post).await?);
+        return Ok(board_page(
+            &state,
+            &user,
+            &id,
+            &PageQuery::default(),
+            Draft::None,
+            &post,
+        )
+        .await?);
     }
     let p = reads::one_post(&state, &user, &id, &post).await?;
     Ok(fragment(&user, &id, p))

@@ -4,7 +4,9 @@ use crate::areas::board::api::PostOut;
 use crate::edge::auth::{ApiUser, PageUser, Principal};
 use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::edge::state::AppState;
-use crate::views::{self, BoardPrintPage, BoardSearchPage, FoundLine, PostCard, tokyo_time};
+use crate::views::{
+    self, BoardPrintPage, BoardSearchPage, FieldError, FoundLine, PostCard, tokyo_time,
+};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -106,6 +108,7 @@ pub async fn search_page(
             .collect(),
         next,
         error: failure.as_ref().map(|f| f.message.as_str()),
+        errors: on_field(failure.as_ref(), "q"),
     });
     Ok(match failure {
         Some(f) => (f.status, page).into_response(),
@@ -208,6 +211,7 @@ pub async fn print_page(
         truncated: found.truncated,
         printed_at,
         error: failure.as_ref().map(|f| f.message.as_str()),
+        errors: on_field(failure.as_ref(), "from"),
     });
     Ok(match failure {
         Some(f) => (f.status, page).into_response(),
@@ -246,4 +250,16 @@ pub fn routes() -> axum::Router<AppState> {
             get(api::post_history),
         )
         .route("/api/v1/boards/{id}/search", get(api_search))
+}
+
+/// A refusal of the page's question, beside its box: `field` (the words, the period's start)
+/// unless the refusal names the category.
+fn on_field(failure: Option<&Failure>, field: &str) -> Vec<FieldError> {
+    failure.map_or_else(Vec::new, |f| {
+        let named = match f.fields.first() {
+            Some((name, _)) if name == "category" => "category",
+            _ => field,
+        };
+        vec![FieldError::new(named, f.message.clone())]
+    })
 }

@@ -1,12 +1,17 @@
 //! 連絡帳: replies, corrections (訂正・取り消し) and a post's history (編集履歴). Each page action
 //! and its API twin (`board_writing_api`) call one function here; careboard decides who may.
 
+use crate::areas::board::pages::{Draft, PageQuery, board_page};
+use crate::areas::board::reads;
 use crate::areas::recipients::handlers::{CsrfForm, form_failure};
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::{Failure, PageError};
-use crate::edge::forms::PageForm;
+use crate::edge::forms::{CheckedForm, PageForm};
 use crate::edge::state::AppState;
-use crate::views::{self, PostCard, PostEditPage, PostHistoryPage, RevisionLine};
+use crate::views::board_reads::Reading;
+use crate::views::{
+    self, FieldError, PostCard, PostEditPage, PostHistoryPage, ReplyDraft, RevisionLine,
+};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -91,6 +96,48 @@ pub(super) async fn history(
         .into_inner())
 }
 
+/// Puts a refused reply back on the card of the post it answers, fetching that post when the
+/// first page does not show it. False when the board has no such post to reply to.
+pub(super) async fn reply_again(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    (posts, reading): (&mut Vec<PostCard>, &mut Reading),
+    post: &str,
+    body: &str,
+    failure: &Failure,
+) -> bool {
+    let field = FieldError::row_field("reply", post);
+    let hint = failure
+        .fields
+        .first()
+        .map_or_else(|| failure.message.clone(), |(_, hint)| (*hint).to_owned());
+    let draft = ReplyDraft {
+        body: body.to_owned(),
+        message: None,
+        errors: vec![FieldError::new(field, hint)],
+    };
+    let shown = reading
+        .pinned
+        .iter_mut()
+        .chain(posts.iter_mut())
+        .chain(reading.linked.iter_mut())
+        .find(|c| c.id == post);
+    if let Some(card) = shown {
+        card.reply = Some(draft);
+        return true;
+    }
+    match reads::one_post(state, user, id, post).await {
+        Ok(p) if p.parent_id.is_empty() => {
+            let mut card = PostCard::new(p, &user.user_id);
+            card.reply = Some(draft);
+            reading.linked = Some(card);
+            true
+        }
+        _ => false,
+    }
+}
+
 /// Where a post or reply is seen on its board.
 fn anchor(id: &str, p: &pb::Post) -> String {
     let thread = if p.parent_id.is_empty() {
@@ -111,6 +158,17 @@ pub(super) fn file_ids(field: &str) -> Vec<String> {
         .collect()
 }
 
+/// A reply refused for its text or for the post it answers (withdrawn, not on this board), as
+/// against one the writer may not make at all (not on the team, signed out) or one already
+/// made (a second press of the button: a fresh form would make it twice).
+fn refused_reply(f: &Failure) -> bool {
+    matches!(
+        f.status,
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY | StatusCode::NOT_FOUND
+    ) && f.code != "idempotency_key_reused"
+        || f.code == "post_withdrawn"
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ReplyForm {
@@ -124,19 +182,41 @@ pub async fn reply_form(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path((id, post)): Path<(String, String)>,
-    PageForm(form): PageForm<ReplyForm>,
+    CheckedForm(form, refusal): CheckedForm<ReplyForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let r = reply(
-        &state,
-        &user,
-        &id,
-        &post,
-        &form.body,
-        file_ids(&form.file_ids),
-    )
-    .await?;
-    Ok(Redirect::to(&anchor(&id, &r)).into_response())
+    // Characters no text may hold: refused here, the rest of the text shown again.
+    let answer = match refusal {
+        Some(f) => Err(f),
+        None => {
+            reply(
+                &state,
+                &user,
+                &id,
+                &post,
+                &form.body,
+                file_ids(&form.file_ids),
+            )
+            .await
+        }
+    };
+    match answer {
+        Ok(r) => Ok(Redirect::to(&anchor(&id, &r)).into_response()),
+        // Refused for what it says or what it answers: the board again, the text kept.
+        Err(f) if refused_reply(&f) => {
+            let draft = Draft::Reply {
+                post: &post,
+                body: &form.body,
+                failure: &f,
+            };
+            // A board that cannot be shown (not the writer's) answers with the refusal itself.
+            match board_page(&state, &user, &id, &PageQuery::default(), draft, "").await {
+                Ok(page) => Ok((f.status, page).into_response()),
+                Err(_) => Err(f.into()),
+            }
+        }
+        Err(f) => Err(f.into()),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -168,15 +248,18 @@ async fn edit_page_with(
     let (body, category) = draft.map_or((p.body.clone(), p.category.clone()), |(f, _)| {
         (f.body.clone(), f.category.clone())
     });
-    let error_field = draft
-        .and_then(|(_, f)| f.fields.first())
-        .map_or("", |(field, _)| {
-            if field == "category" {
+    // A refusal of the text or of the category, beside that box; any other is the summary's.
+    let refused = draft.map(|(_, f)| match f.fields.first() {
+        Some((field, hint)) => {
+            let field = if field == "category" {
                 "category"
             } else {
                 "body"
-            }
-        });
+            };
+            FieldError::new(field, *hint)
+        }
+        None => FieldError::new("body", f.message.clone()),
+    });
     Ok(views::render(&PostEditPage {
         csrf: &user.csrf,
         id,
@@ -186,8 +269,7 @@ async fn edit_page_with(
         limit: choices.post_limit,
         draft: &body,
         draft_category: &category,
-        error: draft.map(|(_, f)| f.message.as_str()),
-        error_field,
+        errors: refused.into_iter().collect(),
     }))
 }
 
@@ -203,15 +285,27 @@ pub async fn edit_form(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path((id, post)): Path<(String, String)>,
-    PageForm(form): PageForm<EditForm>,
+    CheckedForm(form, refusal): CheckedForm<EditForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    match correct(&state, &user, &id, &post, &form.body, &form.category).await {
+    let answer = match refusal {
+        Some(f) => Err(f),
+        None => correct(&state, &user, &id, &post, &form.body, &form.category).await,
+    };
+    match answer {
         Ok(p) => Ok(Redirect::to(&anchor(&id, &p)).into_response()),
-        Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            // What was typed comes back in the form.
-            let page = edit_page_with(&state, &user, &id, &post, Some((&form, &f))).await?;
-            Ok((f.status, page).into_response())
+        Err(f)
+            if matches!(
+                f.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST
+            ) =>
+        {
+            // What was typed comes back in the form; a post that cannot be corrected (not the
+            // writer's) answers with the refusal itself.
+            match edit_page_with(&state, &user, &id, &post, Some((&form, &f))).await {
+                Ok(page) => Ok((f.status, page).into_response()),
+                Err(_) => Err(f.into()),
+            }
         }
         Err(f) => Err(f.into()),
     }

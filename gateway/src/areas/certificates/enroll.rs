@@ -43,7 +43,9 @@ pub async fn page(PreSession(csrf): PreSession) -> Html<String> {
     views::render(&Enroll {
         number: "",
         label: "",
+        legacy: false,
         error: None,
+        errors: Vec::new(),
         csrf: &csrf,
     })
 }
@@ -76,10 +78,15 @@ pub async fn form(
     PageForm(form): PageForm<EnrollForm>,
 ) -> Result<Response, PageError> {
     let again = |f: Failure| {
+        // A refused code names neither the number nor its password: which one was wrong is not
+        // told to whoever is guessing.
+        let refused = views::Refused::of(Some(&f), &[("mismatch", "p12_password_confirm")]);
         let page = views::render(&Enroll {
             number: &form.number,
             label: &form.device_label,
-            error: Some(&f.message),
+            legacy: form.legacy.is_some(),
+            error: refused.message,
+            errors: refused.fields,
             csrf: &csrf,
         });
         (f.status, page).into_response()

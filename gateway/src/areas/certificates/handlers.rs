@@ -8,7 +8,10 @@ use crate::edge::forms::PageForm;
 use crate::edge::json::ApiJson;
 use crate::edge::labels;
 use crate::edge::state::AppState;
-use crate::views::{self, CertificateLine, Certificates, RequestLine, tokyo_time};
+use crate::views::{
+    self, CertificateDraft, CertificateLine, Certificates, FieldError, Refused, RequestLine,
+    tokyo_time,
+};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -95,6 +98,8 @@ async fn view(
     state: &AppState,
     user: &Principal,
     q: &PageQuery,
+    draft: CertificateDraft<'_>,
+    refused: Refused<'_>,
 ) -> Result<Html<String>, PageError> {
     let operator = user.role == Role::Operator;
     let certificates = list(state, user, "", &q.q).await?;
@@ -130,7 +135,29 @@ async fn view(
             })
             .collect(),
         notice,
+        draft,
+        error: refused.message,
+        errors: refused.fields,
     }))
+}
+
+fn unrefused() -> Refused<'static> {
+    Refused {
+        message: None,
+        fields: Vec::new(),
+    }
+}
+
+/// The page again after a refused form, with what was typed and the status of the refusal.
+async fn refused_page(
+    state: &AppState,
+    user: &Principal,
+    draft: CertificateDraft<'_>,
+    refused: Refused<'_>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let page = view(state, user, &PageQuery::default(), draft, refused).await?;
+    Ok((status, page).into_response())
 }
 
 pub async fn admin_page(
@@ -148,6 +175,8 @@ pub async fn admin_page(
             q: String::new(),
             done: q.done,
         },
+        CertificateDraft::default(),
+        unrefused(),
     )
     .await
 }
@@ -158,7 +187,7 @@ pub async fn operator_page(
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, PageError> {
     user.require_operator()?;
-    view(&state, &user, &q).await
+    view(&state, &user, &q, CertificateDraft::default(), unrefused()).await
 }
 
 #[derive(Deserialize)]
@@ -174,15 +203,26 @@ pub async fn revoke_form(
     PageUser(user): PageUser,
     Path(serial): Path<String>,
     PageForm(form): PageForm<RevokeForm>,
-) -> Result<Redirect, PageError> {
+) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    revoke(&state, &user, &serial, &form.reason).await?;
+    if let Err(f) = revoke(&state, &user, &serial, &form.reason).await {
+        if f.status != StatusCode::UNPROCESSABLE_ENTITY {
+            return Err(f.into());
+        }
+        let draft = CertificateDraft {
+            serial: &serial,
+            reason: &form.reason,
+            note: "",
+        };
+        let refused = FieldError::in_row(&f, "reason", &serial);
+        return refused_page(&state, &user, draft, refused, f.status).await;
+    }
     let back = if user.role == Role::Operator {
         "/operator/certificates?done=revoked"
     } else {
         "/admin/certificates?done=revoked"
     };
-    Ok(Redirect::to(back))
+    Ok(Redirect::to(back).into_response())
 }
 
 #[derive(Deserialize)]
@@ -197,10 +237,19 @@ pub async fn request_form(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     PageForm(form): PageForm<RequestForm>,
-) -> Result<Redirect, PageError> {
+) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    ask(&state, &user, &form.note).await?;
-    Ok(Redirect::to("/admin/certificates?done=requested"))
+    match ask(&state, &user, &form.note).await {
+        Ok(_) => Ok(Redirect::to("/admin/certificates?done=requested").into_response()),
+        Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let draft = CertificateDraft {
+                note: &form.note,
+                ..CertificateDraft::default()
+            };
+            refused_page(&state, &user, draft, Refused::of(Some(&f), &[]), f.status).await
+        }
+        Err(f) => Err(f.into()),
+    }
 }
 
 // ---- API ----

@@ -111,15 +111,12 @@ async fn list_page(
         is_operator: user.role == Role::Operator,
         incidents: list(state, user).await?,
         form,
-        error: failure.map(|f| f.message.as_str()),
+        error: views::FieldError::message(failure),
         errors: failure
             .map(|f| {
                 f.fields
                     .iter()
-                    .map(|(field, _)| FieldError {
-                        field: field.clone(),
-                        hint: incident_hint(field),
-                    })
+                    .map(|(field, _)| FieldError::new(field, incident_hint(field)))
                     .collect()
             })
             .unwrap_or_default(),

@@ -1,6 +1,7 @@
 //! The city's register of offices (the operator's side), an office's own profile, and its
 //! partner offices.
 
+pub mod one;
 pub mod operator;
 pub mod partners;
 pub mod profile;
@@ -22,14 +23,14 @@ pub fn protected() -> Router<AppState> {
             "/api/v1/operator/offices",
             get(operator::api_list).post(operator::api_register),
         )
-        .route("/operator/offices/{id}", get(operator::office_page))
+        .route("/operator/offices/{id}", get(one::office_page))
         .route(
             "/operator/offices/{id}/enrollment-codes",
-            post(operator::issue_code_form),
+            post(one::issue_code_form),
         )
         .route(
             "/operator/offices/{id}/admins",
-            post(operator::create_admin_form),
+            post(one::create_admin_form),
         )
         .route(
             "/api/v1/operator/offices/{id}/enrollment-codes",

@@ -1,6 +1,5 @@
 //! 市の管理メニュー: registering an office directly, as a page and as the JSON API.
 
-use crate::areas::accounts::handlers::identity;
 use crate::edge::auth::{ApiUser, ApiWriter, PageUser, Principal};
 use crate::edge::error::ForForm;
 use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
@@ -13,7 +12,6 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use proto::identity as idpb;
 use proto::offices as pb;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -39,7 +37,7 @@ async fn register(
         .into_inner())
 }
 
-async fn list(state: &AppState, user: &Principal) -> Result<Vec<pb::Office>, Failure> {
+pub(super) async fn list(state: &AppState, user: &Principal) -> Result<Vec<pb::Office>, Failure> {
     user.require_operator()?;
     let mut offices = state.clients.offices.clone();
     Ok(offices
@@ -66,7 +64,7 @@ async fn render_page(
     state: &AppState,
     user: &Principal,
     notice: Option<&str>,
-    error: Option<&str>,
+    failure: Option<&Failure>,
     form: &FormValues<'_>,
 ) -> Result<Html<String>, PageError> {
     let offices = list(state, user).await?;
@@ -83,7 +81,8 @@ async fn render_page(
             })
             .collect(),
         notice,
-        error,
+        error: views::FieldError::message(failure),
+        errors: views::FieldError::all(failure),
         form_name: form.name,
         form_kind: form.kind,
         form_email: form.email,
@@ -141,7 +140,7 @@ pub async fn register_form(
                 kind: &form.kind,
                 email: &form.admin_email,
             };
-            let page = render_page(&state, &user, None, Some(&f.message), &values).await?;
+            let page = render_page(&state, &user, None, Some(&f), &values).await?;
             Ok((f.status, page).into_response())
         }
         Err(f) => Err(f.into()),
@@ -222,149 +221,6 @@ pub async fn api_list(
     ))
 }
 
-// ---- one office: enrollment codes and its first admin ----
-
-async fn office(state: &AppState, user: &Principal, id: &str) -> Result<pb::Office, Failure> {
-    user.require_operator()?;
-    let mut offices = state.clients.offices.clone();
-    Ok(offices
-        .get_office(pb::GetOfficeRequest {
-            actor: Some(user.actor()),
-            office_id: id.to_owned(),
-        })
-        .await?
-        .into_inner())
-}
-
-async fn issue_code(
-    state: &AppState,
-    user: &Principal,
-    id: &str,
-) -> Result<idpb::EnrollmentCode, Failure> {
-    let office = office(state, user, id).await?;
-    Ok(identity(state)
-        .issue_enrollment_code(idpb::IssueEnrollmentCodeRequest {
-            actor: Some(user.actor()),
-            office_id: office.id,
-            office_name: office.name,
-            email: office.admin_email,
-        })
-        .await?
-        .into_inner())
-}
-
-pub async fn office_page(
-    State(state): State<AppState>,
-    PageUser(user): PageUser,
-    Path(id): Path<String>,
-) -> Result<Html<String>, PageError> {
-    let o = office(&state, &user, &id).await?;
-    let users = crate::areas::accounts::handlers::list_users(&state, &user, &o.id, "").await?;
-    let certificates = crate::areas::certificates::handlers::list(&state, &user, &o.id, "").await?;
-    let partners =
-        crate::areas::offices::partners::choices(&state, &user, &o.id, list(&state, &user).await?)
-            .await?;
-    Ok(views::render(&views::OperatorOffice {
-        partners,
-        csrf: &user.csrf,
-        id: &o.id,
-        name: &o.name,
-        kind: &o.kind,
-        admin_email: &o.admin_email,
-        users: users.into_iter().map(views::UserLine::from).collect(),
-        certificates: certificates
-            .into_iter()
-            .map(views::CertificateLine::from)
-            .collect(),
-        professions: state.choices.professions(&state.clients).await?,
-    }))
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf_token: String,
-}
-
-pub async fn issue_code_form(
-    State(state): State<AppState>,
-    PageUser(user): PageUser,
-    Path(id): Path<String>,
-    PageForm(form): PageForm<CsrfForm>,
-) -> Result<Html<String>, PageError> {
-    user.check_csrf(&form.csrf_token)?;
-    let code = issue_code(&state, &user, &id).await?;
-    let message = format!(
-        "証明書取得用No {} を発行し、事業所管理者のメールアドレスに送信しました（有効期限 {}）。",
-        code.number,
-        tokyo_time(&code.expires_at)
-    );
-    let back = format!("/operator/offices/{id}");
-    Ok(views::render(&views::Notice {
-        title: "証明書取得用Noを発行しました",
-        message: &message,
-        secret: None,
-        back_href: &back,
-        back_label: "事業所の画面へ戻る",
-    }))
-}
-
-#[derive(Deserialize)]
-pub struct AdminForm {
-    #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
-    login_id: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    kana: String,
-    #[serde(default)]
-    profession: String,
-    #[serde(default)]
-    email: String,
-}
-
-pub async fn create_admin_form(
-    State(state): State<AppState>,
-    PageUser(user): PageUser,
-    Path(id): Path<String>,
-    PageForm(form): PageForm<AdminForm>,
-) -> Result<Html<String>, PageError> {
-    user.check_csrf(&form.csrf_token)?;
-    user.require_operator()?;
-    let issued = identity(&state)
-        .create_user(idpb::CreateUserRequest {
-            actor: Some(user.actor()),
-            office_id: id.clone(),
-            login_id: form.login_id,
-            name: form.name,
-            kana: form.kana,
-            profession: form.profession,
-            email: form.email,
-            office_admin: true,
-        })
-        .await
-        .for_form(labels::STAFF)?
-        .into_inner();
-    let login = issued
-        .user
-        .as_ref()
-        .map(|u| u.login_id.clone())
-        .unwrap_or_default();
-    let message = format!(
-        "事業所管理者（ユーザーID「{login}」）を作成しました。初期パスワードを本人に確実に伝えてください。"
-    );
-    let back = format!("/operator/offices/{id}");
-    Ok(views::render(&views::Notice {
-        title: "事業所管理者を作成しました",
-        message: &message,
-        secret: Some(("初期パスワード", &issued.initial_password)),
-        back_href: &back,
-        back_label: "事業所の画面へ戻る",
-    }))
-}
-
 #[derive(Serialize, ToSchema)]
 #[schema(example = crate::openapi::examples::people::enrollment_code)]
 pub struct CodeOut {
@@ -383,7 +239,7 @@ pub async fn api_issue_code(
     ApiWriter(user): ApiWriter,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let code = issue_code(&state, &user, &id).await?;
+    let code = super::one::issue_code(&state, &user, &id).await?;
     Ok((
         StatusCode::CREATED,
         Json(CodeOut {

@@ -45,10 +45,7 @@ fn view(
         .map(|f| {
             f.fields
                 .iter()
-                .map(|(field, hint)| FieldError {
-                    field: field.clone(),
-                    hint,
-                })
+                .map(|(field, hint)| FieldError::new(field, *hint))
                 .collect()
         })
         .unwrap_or_default();
@@ -57,7 +54,7 @@ fn view(
         office_id: &user.office_id,
         form: body.form(),
         notice,
-        error: failure.map(|f| f.message.as_str()),
+        error: views::FieldError::message(failure),
         errors,
         tiles: &state.map_tiles,
     });

@@ -12,7 +12,8 @@ use crate::edge::state::AppState;
 use crate::views::{self};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, Redirect};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use proto::identity as idpb;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -28,12 +29,34 @@ pub async fn users_page(
     PageUser(user): PageUser,
     Query(q): Query<UsersQuery>,
 ) -> Result<Html<String>, PageError> {
+    users_view(&state, &user, &q.q, ("", ""), None).await
+}
+
+/// The list, searched by `query`; after a refused 一時停止, its row's reason as typed (`draft`:
+/// the user's id and the reason) beside the error.
+async fn users_view(
+    state: &AppState,
+    user: &Principal,
+    query: &str,
+    draft: (&str, &str),
+    failure: Option<&Failure>,
+) -> Result<Html<String>, PageError> {
     user.require_operator()?;
-    let users = crate::areas::accounts::handlers::list_users(&state, &user, "", &q.q).await?;
+    let users = crate::areas::accounts::handlers::list_users(state, user, "", query).await?;
+    let refused = failure.map_or(
+        views::Refused {
+            message: None,
+            fields: Vec::new(),
+        },
+        |f| views::FieldError::in_row(f, "reason", draft.0),
+    );
     Ok(views::render(&views::OperatorUsers {
         csrf: &user.csrf,
-        query: &q.q,
+        query,
         users: users.into_iter().map(views::UserLine::from).collect(),
+        draft,
+        error: refused.message,
+        errors: refused.fields,
     }))
 }
 
@@ -64,6 +87,9 @@ pub struct SuspensionForm {
     suspended: String,
     #[serde(default)]
     reason: String,
+    /// The search the list was showing, shown again when the form is refused.
+    #[serde(default)]
+    q: String,
 }
 
 pub async fn suspension_form(
@@ -71,13 +97,21 @@ pub async fn suspension_form(
     PageUser(user): PageUser,
     Path(id): Path<String>,
     PageForm(form): PageForm<SuspensionForm>,
-) -> Result<Redirect, PageError> {
+) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let target = suspend(&state, &user, &id, form.suspended == "1", &form.reason).await?;
+    let target = match suspend(&state, &user, &id, form.suspended == "1", &form.reason).await {
+        Ok(target) => target,
+        Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let page = users_view(&state, &user, &form.q, (&id, &form.reason), Some(&f)).await?;
+            return Ok((f.status, page).into_response());
+        }
+        Err(f) => return Err(f.into()),
+    };
     Ok(Redirect::to(&format!(
         "/operator/users?q={}",
         urlencode(&target.login_id)
-    )))
+    ))
+    .into_response())
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -11,7 +11,9 @@ use crate::edge::state::AppState;
 use crate::views::{self};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use proto::common::Role;
 use proto::offices as pb;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -34,22 +36,22 @@ async fn withdraw(
         .into_inner())
 }
 
-#[derive(Deserialize)]
-pub struct WithdrawForm {
-    #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
-    reason: String,
-}
-
 pub async fn withdraw_form(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
-    PageForm(form): PageForm<WithdrawForm>,
-) -> Result<Html<String>, PageError> {
+    PageForm(form): PageForm<views::OperatorOfficeDraft>,
+) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let office = withdraw(&state, &user, &id, &form.reason).await?;
+    let office = match withdraw(&state, &user, &id, &form.reason).await {
+        Ok(office) => office,
+        // The operator's page has the form: the reason comes back beside its box.
+        Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY && user.role == Role::Operator => {
+            let page = super::one::office_view(&state, &user, &id, &form, Some(&f)).await?;
+            return Ok((f.status, page).into_response());
+        }
+        Err(f) => return Err(f.into()),
+    };
     let message = format!(
         "「{}」の利用を廃止しました。この事業所の利用者と電子証明書はすべて使えなくなり、マップからも外れます。記録は残ります。",
         office.name
@@ -60,7 +62,8 @@ pub async fn withdraw_form(
         secret: None,
         back_href: "/home",
         back_label: "メニューへ戻る",
-    }))
+    })
+    .into_response())
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -133,6 +133,13 @@ pub async fn busy_script() -> Response {
     )
 }
 
+pub async fn form_errors_script() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../../static/form_errors.js"),
+    )
+}
+
 pub async fn tables_script() -> Response {
     asset(
         "text/javascript; charset=utf-8",

@@ -18,4 +18,5 @@ pub fn public() -> Router<AppState> {
         .route("/static/map.js", get(map::map_js))
         .route("/static/busy.js", get(map::busy_script))
         .route("/static/tables.js", get(map::tables_script))
+        .route("/static/form_errors.js", get(map::form_errors_script))
 }

@@ -35,10 +35,7 @@ pub fn form_failure(mut f: Failure) -> Failure {
 fn field_errors(f: &Failure) -> Vec<FieldError> {
     f.fields
         .iter()
-        .map(|(field, hint)| FieldError {
-            field: field.clone(),
-            hint,
-        })
+        .map(|(field, hint)| FieldError::new(field, *hint))
         .collect()
 }
 
@@ -74,7 +71,7 @@ async fn form_page(
         recipient_id: id,
         form,
         choices,
-        error: failure.map(|f| f.message.as_str()),
+        error: views::FieldError::message(failure),
         errors: failure.map(field_errors).unwrap_or_default(),
         duplicates,
         today: &today(state),
@@ -153,7 +150,7 @@ async fn info_page(
     state: &AppState,
     user: &Principal,
     r: pb::Recipient,
-    error: Option<&Failure>,
+    refused: Option<(&CloseForm, &Failure)>,
 ) -> Result<Html<String>, Failure> {
     let choices = state.choices.board(&state.clients).await?;
     let fields = r.fields.clone().unwrap_or_default();
@@ -171,7 +168,9 @@ async fn info_page(
         members: members(r.team),
         representative: r.actor_is_representative,
         close_reasons: &choices.close_reasons,
-        error: error.map(|f| f.message.as_str()),
+        draft: refused.map_or(("", ""), |(d, _)| (d.reason.as_str(), d.note.as_str())),
+        error: views::FieldError::message(refused.map(|(_, f)| f)),
+        errors: refused.map(|(_, f)| field_errors(f)).unwrap_or_default(),
     }))
 }
 
@@ -259,7 +258,7 @@ pub async fn close_form(
     PageForm(form): PageForm<CloseForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let answer = records::close(&state, &user, &id, form.reason, form.note).await;
+    let answer = records::close(&state, &user, &id, form.reason.clone(), form.note.clone()).await;
     match answer {
         Ok(_) => Ok(Redirect::to(&format!("/recipients/{id}")).into_response()),
         Err(failure) => {
@@ -268,7 +267,7 @@ pub async fn close_form(
                 return Err(f.into());
             }
             let r = get(&state, &user, &id).await?;
-            let page = info_page(&state, &user, r, Some(&f)).await?;
+            let page = info_page(&state, &user, r, Some((&form, &f))).await?;
             Ok((f.status, page).into_response())
         }
     }

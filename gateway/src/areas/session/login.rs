@@ -44,11 +44,17 @@ async fn login(
     password: &str,
 ) -> Result<pb::LoginResponse, Failure> {
     if login_id.trim().is_empty() || password.is_empty() {
-        return Err(Failure::new(
+        let mut missing = Failure::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "missing_credentials",
             "ユーザーIDとパスワードを入力してください。",
-        ));
+        );
+        missing.fields = [("login_id", login_id.trim()), ("password", password)]
+            .into_iter()
+            .filter(|(_, typed)| typed.is_empty())
+            .map(|(name, _)| (name.to_owned(), ""))
+            .collect();
+        return Err(missing.labelled(labels::LOGIN));
     }
     let mut identity = state.clients.identity.clone();
     Ok(identity
@@ -76,6 +82,7 @@ pub async fn login_page(
     views::render(&Login {
         login_id: "",
         error: None,
+        errors: Vec::new(),
         csrf: &csrf,
         next: crate::edge::return_to::safe(&q.next).unwrap_or_default(),
     })
@@ -105,9 +112,11 @@ pub async fn login_form(
         )
             .into_response(),
         Err(failure) => {
+            // Only what is missing is tied to a field: a refused pair names neither of them.
             let page = views::render(&Login {
                 login_id: &form.login_id,
-                error: Some(&failure.message),
+                error: (failure.code != "missing_credentials").then_some(failure.message.as_str()),
+                errors: views::FieldError::all(Some(&failure)),
                 csrf: &csrf,
                 next: crate::edge::return_to::safe(&form.next).unwrap_or_default(),
             });

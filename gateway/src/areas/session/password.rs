@@ -34,6 +34,13 @@ async fn change(
     Ok(())
 }
 
+/// The refusals of this form that are about one of its fields.
+const PASSWORD_FIELDS: &[(&str, &str)] = &[
+    ("wrong_current_password", "current_password"),
+    ("weak_password", "new_password"),
+    ("mismatch", "confirm_password"),
+];
+
 pub async fn page(
     PageUser(user): PageUser,
     Query(q): Query<crate::areas::session::login::ReturnQuery>,
@@ -42,6 +49,7 @@ pub async fn page(
         csrf: &user.csrf,
         forced: user.must_change_password,
         error: None,
+        errors: Vec::new(),
         next: crate::edge::return_to::safe(&q.next).unwrap_or_default(),
     })
 }
@@ -79,10 +87,12 @@ pub async fn form(
     match result {
         Ok(()) => Ok(Redirect::to(crate::edge::return_to::after_login(&form.next)).into_response()),
         Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let refused = views::Refused::of(Some(&f), PASSWORD_FIELDS);
             let page = views::render(&Password {
                 csrf: &user.csrf,
                 forced: user.must_change_password,
-                error: Some(&f.message),
+                error: refused.message,
+                errors: refused.fields,
                 next: crate::edge::return_to::safe(&form.next).unwrap_or_default(),
             });
             Ok((f.status, page).into_response())
