@@ -202,6 +202,58 @@ class Rules(unittest.TestCase):
         self.assert_refused([POLICY, pooled(1), cluster(None)], "sets no postgresql.parameters.max_connections")
 
 
+DIGEST = "sha256:" + "0" * 64
+
+
+def with_image(image):
+    doc = copy.deepcopy(GOOD)
+    container(doc)["image"] = image
+    return doc
+
+
+class SiteValues(unittest.TestCase):
+    """What overlays/prod leaves to the site is refused until the site fills it."""
+
+    def test_a_placeholder_anywhere_is_refused_and_named(self):
+        left = copy.deepcopy(GOOD)
+        container(left)["env"] = [{"name": "MAIL_FROM", "value": "PLACEHOLDER"}]
+        problems = rules.check_all([left, POLICY])
+        self.assertEqual(problems, [("Deployment/web", "spec.template.spec.containers.0.env.0.value is still "
+                                     "'PLACEHOLDER': fill it in the site's overlay (site.env, images)")])
+
+    def test_a_placeholder_inside_a_value_is_refused(self):
+        url = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+               "data": {"PUBLIC_BASE_URL": "https://PLACEHOLDER"}}
+        self.assertEqual(len(rules.check_placeholders([url])), 1)
+
+    def test_a_digest_passes_where_images_must_be_pinned(self):
+        self.assertEqual(rules.check_all([with_image(f"registry.example.jp/web@{DIGEST}"), POLICY],
+                                         pinned_images=True), [])
+        self.assertEqual(rules.check_all([with_image(f"registry.example.jp/web:1.0@{DIGEST}"), POLICY],
+                                         pinned_images=True), [])
+
+    def test_a_tag_is_refused_only_where_images_must_be_pinned(self):
+        tagged = with_image("registry.example.jp/web:1.0")
+        self.assertEqual(rules.check_all([tagged, POLICY]), [])
+        problems = rules.check_all([tagged, POLICY], pinned_images=True)
+        self.assertEqual(problems, [("Deployment/web", "container web: image 'registry.example.jp/web:1.0' "
+                                     "is not pinned by @sha256: digest")])
+
+    def test_a_malformed_digest_is_refused(self):
+        self.assertEqual(len(rules.check_pinned_images([with_image("web@sha256:PLACEHOLDER")])), 1)
+        self.assertEqual(len(rules.check_pinned_images([with_image("web@sha256:" + "0" * 63)])), 1)
+
+    def test_the_release_image_must_name_the_sites_registry(self):
+        problems = rules.check_pinned_images([with_image(f"renrakucho@{DIGEST}")])
+        self.assertTrue(any("names no registry" in m for _, m in problems), problems)
+
+    def test_a_cluster_must_pin_its_postgresql_image(self):
+        self.assertEqual(len(rules.check_pinned_images([cluster(100)])), 1)
+        pinned = cluster(100)
+        pinned["spec"]["imageName"] = f"registry.example.jp/postgresql:17.5@{DIGEST}"
+        self.assertEqual(rules.check_pinned_images([pinned]), [])
+
+
 class PoolSizes(unittest.TestCase):
     """The pool sizes the manifests state are the ones the binaries open."""
 
