@@ -319,8 +319,36 @@ def check_pinned_images(docs):
     return problems
 
 
+TLS_KEYS = {"ca.crt", "tls.crt", "tls.key"}
+
+
+def check_certificates(docs):
+    """Where the render makes its certificates (cert-manager), every TLS Secret a workload
+    mounts is one a Certificate fills, and every Certificate's namespaced Issuer is in the
+    render: otherwise a pod waits for a Secret nothing will ever write."""
+    certificates = [d for d in docs if d.get("kind") == "Certificate"]
+    if not certificates:
+        return []  # applied on its own (the rotation Job): its Secrets come from the overlay
+    filled = {(d.get("spec") or {}).get("secretName") for d in certificates}
+    issuers = {d["metadata"]["name"] for d in docs if d.get("kind") == "Issuer"}
+    problems = []
+    for doc, template in templates(docs):
+        for volume in (template.get("spec") or {}).get("volumes") or []:
+            secret = volume.get("secret") or {}
+            keys = {i.get("key") for i in secret.get("items") or []}
+            if "tls.crt" in keys and keys <= TLS_KEYS and secret.get("secretName") not in filled:
+                problems.append((name_of(doc), f"mounts the TLS Secret {secret.get('secretName')}, "
+                                               "which no Certificate fills"))
+    for doc in certificates:
+        ref = (doc.get("spec") or {}).get("issuerRef") or {}
+        if ref.get("group", "cert-manager.io") == "cert-manager.io" and ref.get("kind", "Issuer") == "Issuer" \
+                and ref.get("name") not in issuers:
+            problems.append((name_of(doc), f"its Issuer {ref.get('name')} is not in the render"))
+    return problems
+
+
 RULES = (check_selectors, check_resources, check_privilege, check_autoscalers, check_network_policies,
-         check_database_tls, check_connection_budget, check_placeholders)
+         check_database_tls, check_connection_budget, check_placeholders, check_certificates)
 
 
 def check_all(docs, pinned_images=False):

@@ -91,10 +91,13 @@ def container(doc):
     return doc["spec"]["template"]["spec"]["containers"][0]
 
 
-class Rules(unittest.TestCase):
+class RuleCase(unittest.TestCase):
     def assert_refused(self, docs, words):
         problems = rules.check_all(docs)
         self.assertTrue(any(words in message for _, message in problems), f"{words!r} not in {problems}")
+
+
+class Rules(RuleCase):
 
     def test_the_good_manifest_passes(self):
         self.assertEqual(rules.check_all([GOOD, POLICY]), [])
@@ -252,6 +255,39 @@ class SiteValues(unittest.TestCase):
         pinned = cluster(100)
         pinned["spec"]["imageName"] = f"registry.example.jp/postgresql:17.5@{DIGEST}"
         self.assertEqual(rules.check_pinned_images([pinned]), [])
+
+
+def mounting(secret):
+    doc = copy.deepcopy(GOOD)
+    doc["spec"]["template"]["spec"]["volumes"] = [{"name": "tls", "secret": {
+        "secretName": secret, "items": [{"key": k, "path": k} for k in ("ca.crt", "tls.crt", "tls.key")]}}]
+    return doc
+
+
+def certificate(secret, issuer="internal-ca", kind="Issuer"):
+    return {"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "metadata": {"name": secret},
+            "spec": {"secretName": secret, "commonName": "web",
+                     "issuerRef": {"group": "cert-manager.io", "kind": kind, "name": issuer}}}
+
+
+ISSUER = {"apiVersion": "cert-manager.io/v1", "kind": "Issuer", "metadata": {"name": "internal-ca"},
+          "spec": {"ca": {"secretName": "internal-ca"}}}
+
+
+class Certificates(RuleCase):
+    def test_a_mounted_tls_secret_a_certificate_fills_passes(self):
+        self.assertEqual(rules.check_all([POLICY, mounting("web-tls"), certificate("web-tls"), ISSUER]), [])
+
+    def test_a_mounted_tls_secret_no_certificate_fills_is_refused(self):
+        self.assert_refused([POLICY, mounting("web-tls"), certificate("other-tls"), ISSUER],
+                            "mounts the TLS Secret web-tls, which no Certificate fills")
+
+    def test_without_certificates_in_the_render_the_secrets_are_the_operators(self):
+        self.assertEqual(rules.check_certificates([mounting("web-tls")]), [])
+
+    def test_a_missing_issuer_is_refused_but_a_cluster_issuer_is_the_sites(self):
+        self.assertEqual(len(rules.check_certificates([certificate("web-tls", issuer="gone")])), 1)
+        self.assertEqual(rules.check_certificates([certificate("web-tls", issuer="public", kind="ClusterIssuer")]), [])
 
 
 class PoolSizes(unittest.TestCase):
