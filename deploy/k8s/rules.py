@@ -268,12 +268,92 @@ def check_connection_budget(docs):
     return problems
 
 
-RULES = (check_selectors, check_resources, check_privilege, check_autoscalers, check_network_policies,
-         check_database_tls, check_connection_budget)
+PLACEHOLDER = "PLACEHOLDER"
 
 
-def check_all(docs):
+def strings_in(value, path=""):
+    """Every string of a document, with where it is (spec.configuration.destinationPath)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings_in(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from strings_in(item, f"{path}.{index}")
+    elif isinstance(value, str):
+        yield path, value
+
+
+def check_placeholders(docs):
+    """Nothing the site must fill in (overlays/prod/site.env, its images list) is left as
+    shipped: a PLACEHOLDER would reach the cluster as a host, a bucket or an image."""
+    return [(name_of(doc), f"{path} is still {value!r}: fill it in the site's overlay (site.env, images)")
+            for doc in docs for path, value in strings_in(doc) if PLACEHOLDER in value]
+
+
+# A digest as a registry gives it; a tag before it is allowed (name:tag@sha256:…), and only
+# the digest counts.
+PINNED = re.compile(r"^[^@\s]+@sha256:[0-9a-f]{64}$")
+
+
+def images(docs):
+    """(resource, where, image) for every image a render runs: pod templates' containers and
+    CloudNativePG Clusters' imageName."""
+    for doc, template in templates(docs):
+        for container in containers(template):
+            yield doc, f"container {container.get('name')}", container.get("image") or ""
+    for doc in docs:
+        if doc.get("kind") == "Cluster":
+            # Without imageName the operator picks its own default, which changes with it.
+            yield doc, "imageName", (doc.get("spec") or {}).get("imageName") or ""
+
+
+def check_pinned_images(docs):
+    """In prod every image is pinned by digest: a tag can be pushed again, so two nodes (or a
+    node before and after a restart) could run different builds under one name."""
     problems = []
-    for rule in RULES:
+    for doc, where, image in images(docs):
+        if not PINNED.match(image):
+            problems.append((name_of(doc), f"{where}: image {image!r} is not pinned by @sha256: digest"))
+        elif image.split("@")[0].split(":")[0] == "renrakucho":
+            problems.append((name_of(doc), f"{where}: image {image!r} names no registry (newName in the images list)"))
+    return problems
+
+
+TLS_KEYS = {"ca.crt", "tls.crt", "tls.key"}
+
+
+def check_certificates(docs):
+    """Where the render makes its certificates (cert-manager), every TLS Secret a workload
+    mounts is one a Certificate fills, and every Certificate's namespaced Issuer is in the
+    render: otherwise a pod waits for a Secret nothing will ever write."""
+    certificates = [d for d in docs if d.get("kind") == "Certificate"]
+    if not certificates:
+        return []  # applied on its own (the rotation Job): its Secrets come from the overlay
+    filled = {(d.get("spec") or {}).get("secretName") for d in certificates}
+    issuers = {d["metadata"]["name"] for d in docs if d.get("kind") == "Issuer"}
+    problems = []
+    for doc, template in templates(docs):
+        for volume in (template.get("spec") or {}).get("volumes") or []:
+            secret = volume.get("secret") or {}
+            keys = {i.get("key") for i in secret.get("items") or []}
+            if "tls.crt" in keys and keys <= TLS_KEYS and secret.get("secretName") not in filled:
+                problems.append((name_of(doc), f"mounts the TLS Secret {secret.get('secretName')}, "
+                                               "which no Certificate fills"))
+    for doc in certificates:
+        ref = (doc.get("spec") or {}).get("issuerRef") or {}
+        if ref.get("group", "cert-manager.io") == "cert-manager.io" and ref.get("kind", "Issuer") == "Issuer" \
+                and ref.get("name") not in issuers:
+            problems.append((name_of(doc), f"its Issuer {ref.get('name')} is not in the render"))
+    return problems
+
+
+RULES = (check_selectors, check_resources, check_privilege, check_autoscalers, check_network_policies,
+         check_database_tls, check_connection_budget, check_placeholders, check_certificates)
+
+
+def check_all(docs, pinned_images=False):
+    """Every rule; with pinned_images (prod and the sites' overlays) images must be digests."""
+    problems = []
+    for rule in RULES + ((check_pinned_images,) if pinned_images else ()):
         problems.extend(rule(docs))
     return problems

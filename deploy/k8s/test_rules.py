@@ -91,10 +91,13 @@ def container(doc):
     return doc["spec"]["template"]["spec"]["containers"][0]
 
 
-class Rules(unittest.TestCase):
+class RuleCase(unittest.TestCase):
     def assert_refused(self, docs, words):
         problems = rules.check_all(docs)
         self.assertTrue(any(words in message for _, message in problems), f"{words!r} not in {problems}")
+
+
+class Rules(RuleCase):
 
     def test_the_good_manifest_passes(self):
         self.assertEqual(rules.check_all([GOOD, POLICY]), [])
@@ -200,6 +203,91 @@ class Rules(unittest.TestCase):
 
     def test_max_connections_left_to_the_default_is_refused(self):
         self.assert_refused([POLICY, pooled(1), cluster(None)], "sets no postgresql.parameters.max_connections")
+
+
+DIGEST = "sha256:" + "0" * 64
+
+
+def with_image(image):
+    doc = copy.deepcopy(GOOD)
+    container(doc)["image"] = image
+    return doc
+
+
+class SiteValues(unittest.TestCase):
+    """What overlays/prod leaves to the site is refused until the site fills it."""
+
+    def test_a_placeholder_anywhere_is_refused_and_named(self):
+        left = copy.deepcopy(GOOD)
+        container(left)["env"] = [{"name": "MAIL_FROM", "value": "PLACEHOLDER"}]
+        problems = rules.check_all([left, POLICY])
+        self.assertEqual(problems, [("Deployment/web", "spec.template.spec.containers.0.env.0.value is still "
+                                     "'PLACEHOLDER': fill it in the site's overlay (site.env, images)")])
+
+    def test_a_placeholder_inside_a_value_is_refused(self):
+        url = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+               "data": {"PUBLIC_BASE_URL": "https://PLACEHOLDER"}}
+        self.assertEqual(len(rules.check_placeholders([url])), 1)
+
+    def test_a_digest_passes_where_images_must_be_pinned(self):
+        self.assertEqual(rules.check_all([with_image(f"registry.example.jp/web@{DIGEST}"), POLICY],
+                                         pinned_images=True), [])
+        self.assertEqual(rules.check_all([with_image(f"registry.example.jp/web:1.0@{DIGEST}"), POLICY],
+                                         pinned_images=True), [])
+
+    def test_a_tag_is_refused_only_where_images_must_be_pinned(self):
+        tagged = with_image("registry.example.jp/web:1.0")
+        self.assertEqual(rules.check_all([tagged, POLICY]), [])
+        problems = rules.check_all([tagged, POLICY], pinned_images=True)
+        self.assertEqual(problems, [("Deployment/web", "container web: image 'registry.example.jp/web:1.0' "
+                                     "is not pinned by @sha256: digest")])
+
+    def test_a_malformed_digest_is_refused(self):
+        self.assertEqual(len(rules.check_pinned_images([with_image("web@sha256:PLACEHOLDER")])), 1)
+        self.assertEqual(len(rules.check_pinned_images([with_image("web@sha256:" + "0" * 63)])), 1)
+
+    def test_the_release_image_must_name_the_sites_registry(self):
+        problems = rules.check_pinned_images([with_image(f"renrakucho@{DIGEST}")])
+        self.assertTrue(any("names no registry" in m for _, m in problems), problems)
+
+    def test_a_cluster_must_pin_its_postgresql_image(self):
+        self.assertEqual(len(rules.check_pinned_images([cluster(100)])), 1)
+        pinned = cluster(100)
+        pinned["spec"]["imageName"] = f"registry.example.jp/postgresql:17.5@{DIGEST}"
+        self.assertEqual(rules.check_pinned_images([pinned]), [])
+
+
+def mounting(secret):
+    doc = copy.deepcopy(GOOD)
+    doc["spec"]["template"]["spec"]["volumes"] = [{"name": "tls", "secret": {
+        "secretName": secret, "items": [{"key": k, "path": k} for k in ("ca.crt", "tls.crt", "tls.key")]}}]
+    return doc
+
+
+def certificate(secret, issuer="internal-ca", kind="Issuer"):
+    return {"apiVersion": "cert-manager.io/v1", "kind": "Certificate", "metadata": {"name": secret},
+            "spec": {"secretName": secret, "commonName": "web",
+                     "issuerRef": {"group": "cert-manager.io", "kind": kind, "name": issuer}}}
+
+
+ISSUER = {"apiVersion": "cert-manager.io/v1", "kind": "Issuer", "metadata": {"name": "internal-ca"},
+          "spec": {"ca": {"secretName": "internal-ca"}}}
+
+
+class Certificates(RuleCase):
+    def test_a_mounted_tls_secret_a_certificate_fills_passes(self):
+        self.assertEqual(rules.check_all([POLICY, mounting("web-tls"), certificate("web-tls"), ISSUER]), [])
+
+    def test_a_mounted_tls_secret_no_certificate_fills_is_refused(self):
+        self.assert_refused([POLICY, mounting("web-tls"), certificate("other-tls"), ISSUER],
+                            "mounts the TLS Secret web-tls, which no Certificate fills")
+
+    def test_without_certificates_in_the_render_the_secrets_are_the_operators(self):
+        self.assertEqual(rules.check_certificates([mounting("web-tls")]), [])
+
+    def test_a_missing_issuer_is_refused_but_a_cluster_issuer_is_the_sites(self):
+        self.assertEqual(len(rules.check_certificates([certificate("web-tls", issuer="gone")])), 1)
+        self.assertEqual(rules.check_certificates([certificate("web-tls", issuer="public", kind="ClusterIssuer")]), [])
 
 
 class PoolSizes(unittest.TestCase):

@@ -1,6 +1,6 @@
 """Validate rendered Kubernetes manifests offline.
 
-    python validate.py --kubernetes-version 1.31.0 --schemas DIR RENDERED.yaml
+    python validate.py --kubernetes-version 1.31.0 --schemas DIR [--pinned-images] RENDERED.yaml
 
 Run by `cargo xtask` (xtask/src/k8s.rs) inside a venv holding the PyPI package
 kubernetes-validate, on the output of `kubectl kustomize overlays/<name>`.
@@ -16,8 +16,9 @@ kubernetes-validate, on the output of `kubectl kustomize overlays/<name>`.
 - What a cluster refuses or a reviewer must (rules.py): workload selectors that
   miss their template, malformed quantities, requests above limits, HPA min above
   max, privileged containers, workloads no ingress or egress policy governs,
-  database connections that do not verify the server (sslmode=verify-full), and
-  pools that do not fit their Cluster's max_connections.
+  database connections that do not verify the server (sslmode=verify-full),
+  pools that do not fit their Cluster's max_connections, any value still
+  PLACEHOLDER, and with --pinned-images any image not pinned by digest.
 - The PromQL of every PrometheusRule parses (the PyPI package promql-parser),
   which the Prometheus Operator would otherwise only report in its logs.
 
@@ -184,6 +185,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kubernetes-version", required=True)
     parser.add_argument("--schemas", required=True, type=pathlib.Path)
+    parser.add_argument("--pinned-images", action="store_true",
+                        help="refuse any image not pinned by digest (prod and the sites' overlays)")
     parser.add_argument("manifest")
     args = parser.parse_args()
 
@@ -209,7 +212,7 @@ def main():
             print(f"ERROR {name_of(doc)}: {problem}")
             failures += 1
     mappings = [d for d in docs if isinstance(d, dict)]
-    for owner, problem in check_references(mappings) + rules.check_all(mappings):
+    for owner, problem in check_references(mappings) + rules.check_all(mappings, args.pinned_images):
         print(f"ERROR {owner}: {problem}")
         failures += 1
 

@@ -9,7 +9,11 @@
 //! `deploy/k8s/schemas`, and the alerting rules' `PromQL` is parsed. Then checkov (its own
 //! venv) runs its Kubernetes checks over each render: any failed check fails the validation, and
 //! a check that does not apply is skipped beside its resource (a `checkov.io/skipN` annotation
-//! with the reason), never in a list here.
+//! with the reason), never in a list here. `overlays/prod` is the exception: it must be refused
+//! until a site fills its values ([`site`]), and `overlays/example-site`, filled with example
+//! values, passes everything in its place.
+
+mod site;
 
 use std::fs;
 use std::io::ErrorKind;
@@ -19,19 +23,23 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 /// What must render and validate: each overlay, and what an operator applies on its own (the
-/// KEK rotation Job, the Prometheus Operator's scraping and alerting rules).
-const RENDERED: [(&str, &str); 4] = [
-    ("dev", "overlays/dev"),
-    ("prod", "overlays/prod"),
-    ("rotate-kek", "jobs/rotate-kek"),
-    ("monitoring", "monitoring"),
+/// KEK rotation Job, the Prometheus Operator's scraping and alerting rules). `true` where every
+/// image must be pinned by digest (a site's overlay).
+const RENDERED: [(&str, &str, bool); 4] = [
+    ("dev", "overlays/dev", false),
+    ("example-site", "overlays/example-site", true),
+    ("rotate-kek", "jobs/rotate-kek", false),
+    ("monitoring", "monitoring", false),
 ];
+
+/// Rendered and validated too, but must be refused: its site values are placeholders.
+const UNFILLED: (&str, &str) = ("prod", "overlays/prod");
 
 /// The oldest Kubernetes the manifests support (they use the `sleep` preStop action).
 const KUBERNETES_VERSION: &str = "1.31.0";
 
-/// Renders every overlay and validates it; prints `k8s <overlay>: <n> resources valid` and
-/// `k8s <overlay>: checkov <n> passed, <m> skipped`.
+/// Renders every overlay and validates it; prints `k8s <overlay>: <n> resources valid`,
+/// `k8s <overlay>: checkov <n> passed, <m> skipped` and that prod is refused until filled.
 pub fn validate(root: &Path) -> Result<()> {
     let k8s = root.join("deploy").join("k8s");
     let out_dir = root.join("target").join("k8s");
@@ -39,27 +47,38 @@ pub fn validate(root: &Path) -> Result<()> {
 
     // Render everything first: a broken overlay or a missing kubectl should fail
     // before minutes go into building the venv.
-    let mut rendered = Vec::new();
-    for (overlay, dir) in RENDERED {
+    let write = |overlay: &str, dir: &str| -> Result<std::path::PathBuf> {
         let yaml = render(&k8s.join(dir))?;
         let file = out_dir.join(format!("{overlay}.yaml"));
         fs::write(&file, yaml).with_context(|| format!("cannot write {}", file.display()))?;
-        rendered.push((overlay, file));
+        Ok(file)
+    };
+    let mut rendered = Vec::new();
+    for (overlay, dir, pinned) in RENDERED {
+        rendered.push((overlay, write(overlay, dir)?, pinned));
     }
+    let unfilled = write(UNFILLED.0, UNFILLED.1)?;
 
     let python = crate::tools::venv_python(root)?;
     rules_refuse_what_they_should(&python, &k8s)?;
     // Check every overlay before failing, so one run shows all that is wrong.
     let mut failures = Vec::new();
-    for (overlay, file) in &rendered {
-        match check(&python, &k8s, file) {
+    for (overlay, file, pinned) in &rendered {
+        match check(&python, &k8s, file, *pinned) {
             Ok(count) => println!("k8s {overlay}: {count} resources valid"),
             Err(e) => failures.push(format!("k8s {overlay}: manifests are not valid: {e:#}")),
         }
     }
+    match site::prod_is_refused_until_filled(&python, &k8s, &unfilled) {
+        Ok(count) => println!(
+            "k8s {}: refused until the site fills it ({count} refusals name a PLACEHOLDER)",
+            UNFILLED.0
+        ),
+        Err(e) => failures.push(format!("k8s {}: {e:#}", UNFILLED.0)),
+    }
     match crate::tools::checkov(root) {
         Ok(checkov) => {
-            for (overlay, file) in &rendered {
+            for (overlay, file, _) in &rendered {
                 match run_checkov(&checkov, file) {
                     Ok(v) => println!(
                         "k8s {overlay}: checkov {} passed, {} skipped",
@@ -122,8 +141,9 @@ fn render(dir: &Path) -> Result<Vec<u8>> {
     Ok(output.stdout)
 }
 
-/// Runs `validate.py` on one rendered overlay; returns how many resources it checked.
-fn check(python: &Path, k8s: &Path, rendered: &Path) -> Result<usize> {
+/// Runs `validate.py` on one rendered overlay (with `--pinned-images` where every image must be
+/// a digest); returns how many resources it checked.
+fn check(python: &Path, k8s: &Path, rendered: &Path, pinned: bool) -> Result<usize> {
     let script = k8s.join("validate.py");
     let output = Command::new(python)
         .arg(&script)
@@ -131,6 +151,7 @@ fn check(python: &Path, k8s: &Path, rendered: &Path) -> Result<usize> {
         .arg(KUBERNETES_VERSION)
         .arg("--schemas")
         .arg(k8s.join("schemas"))
+        .args(pinned.then_some("--pinned-images"))
         .arg(rendered)
         .output()
         .with_context(|| format!("cannot run {}", script.display()))?;
