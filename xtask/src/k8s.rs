@@ -19,10 +19,12 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 /// What must render and validate: each overlay, and what an operator applies on its own (the
-/// KEK rotation Job, the Prometheus Operator's scraping and alerting rules).
-const RENDERED: [(&str, &str); 4] = [
+/// first install's bootstrap Job, the KEK rotation Job, the Prometheus Operator's scraping and
+/// alerting rules).
+const RENDERED: [(&str, &str); 5] = [
     ("dev", "overlays/dev"),
     ("prod", "overlays/prod"),
+    ("bootstrap", "jobs/bootstrap"),
     ("rotate-kek", "jobs/rotate-kek"),
     ("monitoring", "monitoring"),
 ];
