@@ -314,6 +314,14 @@ class PoolSizes(unittest.TestCase):
                             r"fn rotate_kek.*?db::connect\([^;]*?, (\d+)\)")
         self.assertEqual(self.stated("jobs/rotate-kek/job.yaml"), {pool})
 
+    def test_the_bootstrap_jobs_pool_is_the_commands(self):
+        offices = self.in_code("services/offices/src/lib.rs",
+                               r"fn bootstrap.*?db::connect\([^;]*?, (\d+)\)")
+        identity = self.in_code("services/identity/src/lib.rs",
+                                r"async fn open.*?db::connect\([^;]*?, (\d+)\)")
+        # One command after the other: the larger pool is the most the Job holds.
+        self.assertEqual(self.stated("jobs/bootstrap/job.yaml"), {max(offices, identity)})
+
 
 class RecoveryCluster(unittest.TestCase):
     """The restore of the runbook (docs/operations.md) must pass the Cluster schema."""

@@ -23,11 +23,12 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 /// What must render and validate: each overlay, and what an operator applies on its own (the
-/// KEK rotation Job, the Prometheus Operator's scraping and alerting rules). `true` where every
-/// image must be pinned by digest (a site's overlay).
-const RENDERED: [(&str, &str, bool); 4] = [
+/// first install's bootstrap Job, the KEK rotation Job, the Prometheus Operator's scraping and
+/// alerting rules). `true` where every image must be pinned by digest (a site's overlay).
+const RENDERED: [(&str, &str, bool); 5] = [
     ("dev", "overlays/dev", false),
     ("example-site", "overlays/example-site", true),
+    ("bootstrap", "jobs/bootstrap", false),
     ("rotate-kek", "jobs/rotate-kek", false),
     ("monitoring", "monitoring", false),
 ];

@@ -132,39 +132,88 @@ pub async fn serve(vars: &Vars) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Idempotent: the account is created once; each run issues a new device certificate.
+/// Idempotent: the account is created once; each run issues a new device certificate. A password
+/// not given is generated and written to `BOOTSTRAP_OUT_DIR` (mode 0600) beside the certificate,
+/// so that nothing secret is typed into a command line; a generated login password must be
+/// changed at the first login, and is written only when the account is created by this run.
 pub async fn bootstrap(vars: &Vars) -> anyhow::Result<()> {
     let identity = open(vars).await?;
+    let login_id = vars.required("BOOTSTRAP_LOGIN_ID")?;
+    let (password, password_generated) = given_or_generated(vars, "BOOTSTRAP_PASSWORD", &login_id)?;
+    let (p12_password, p12_password_generated) =
+        given_or_generated(vars, "BOOTSTRAP_P12_PASSWORD", "")?;
     let req = service::BootstrapRequest {
         office_id: vars.parse_required("BOOTSTRAP_OFFICE_ID")?,
         office_name: vars.required("BOOTSTRAP_OFFICE_NAME")?,
-        login_id: vars.required("BOOTSTRAP_LOGIN_ID")?,
+        login_id: login_id.clone(),
         name: vars
             .get("BOOTSTRAP_NAME")?
             .unwrap_or_else(|| "市 管理者".into()),
-        password: vars.required("BOOTSTRAP_PASSWORD")?,
+        password,
+        must_change_password: password_generated,
         device_label: vars
             .get("BOOTSTRAP_DEVICE_LABEL")?
             .unwrap_or_else(|| "operator-pc".into()),
-        p12_password: vars.required("BOOTSTRAP_P12_PASSWORD")?,
+        p12_password,
     };
     let out_dir = std::path::PathBuf::from(vars.required("BOOTSTRAP_OUT_DIR")?);
-    std::fs::create_dir_all(&out_dir)?;
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("cannot create {}", out_dir.display()))?;
     let outcome = identity.bootstrap_operator(&req).await?;
     let p12 = out_dir.join("operator.p12");
     let cert = out_dir.join("operator-cert.pem");
     let key = out_dir.join("operator-key.pem");
-    std::fs::write(&p12, &outcome.p12)?;
-    std::fs::write(&cert, &outcome.cert_pem)?;
-    std::fs::write(&key, &outcome.key_pem)?;
+    write_private(&p12, &outcome.p12)?;
+    write_private(&cert, outcome.cert_pem.as_bytes())?;
+    write_private(&key, outcome.key_pem.as_bytes())?;
+    write_private(&out_dir.join("login_id"), login_id.as_bytes())?;
+    // An account made by an earlier run keeps its password: a new one written here would not
+    // open it.
+    let password_file =
+        (password_generated && outcome.user_created).then(|| out_dir.join("password"));
+    if let Some(file) = &password_file {
+        write_private(file, req.password.as_bytes())?;
+    }
+    let p12_password_file = p12_password_generated.then(|| out_dir.join("p12_password"));
+    if let Some(file) = &p12_password_file {
+        write_private(file, req.p12_password.as_bytes())?;
+    }
     let report = serde_json::json!({
         "user_created": outcome.user_created,
         "serial": outcome.serial,
         "p12": p12,
         "cert_pem": cert,
         "key_pem": key,
+        "password_file": password_file,
+        "p12_password_file": p12_password_file,
     });
     println!("{report}");
+    Ok(())
+}
+
+/// The value of `name`, or a generated passphrase; and whether it was generated.
+fn given_or_generated(vars: &Vars, name: &str, login_id: &str) -> anyhow::Result<(String, bool)> {
+    Ok(match vars.get(name)? {
+        Some(value) => (value, false),
+        None => (service::accounts::passphrase_for(login_id), true),
+    })
+}
+
+/// Writes `bytes` readable by this user only: the directory may be shared with other steps.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    // A file left by an earlier run keeps its mode on open; narrow it as well.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    file.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 

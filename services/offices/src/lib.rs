@@ -1,5 +1,6 @@
 //! offices: office profiles, kinds, applications. `offices` serves; `offices
-//! bootstrap-operator-office` creates the city's own office once and prints its id.
+//! bootstrap-operator-office` creates the city's own office once and prints its id (and writes
+//! it to `BOOTSTRAP_OUT_DIR`, for the next step of the install).
 
 pub mod domain;
 pub mod error;
@@ -74,10 +75,36 @@ pub async fn bootstrap(vars: &Vars) -> anyhow::Result<()> {
             admin_email: &vars.required("BOOTSTRAP_ADMIN_EMAIL")?,
         })
         .await?;
+    // Files beside the printed line: the install Job's next step reads them as
+    // BOOTSTRAP_OFFICE_ID_FILE and BOOTSTRAP_OFFICE_NAME_FILE, with no shell to parse JSON.
+    if let Some(dir) = vars.get("BOOTSTRAP_OUT_DIR")? {
+        let dir = std::path::Path::new(&dir);
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        write_private(&dir.join("office_id"), &office.id.to_string())?;
+        write_private(&dir.join("office_name"), &office.name)?;
+    }
     println!(
         "{}",
         serde_json::json!({ "office_id": office.id, "name": office.name })
     );
+    Ok(())
+}
+
+/// Writes `text` readable by this user only: the directory may be shared with other steps.
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    // A file left by an earlier run keeps its mode on open; narrow it as well.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 

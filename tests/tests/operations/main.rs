@@ -1,10 +1,11 @@
-//! What the operations team relies on: one trace from the browser's request to the email it
-//! causes, a backup that restores into a whole board, a restore to a point in time, and
-//! certificates renewed under a running system.
+//! What the operations team relies on: a first install with nothing secret typed, one trace from
+//! the browser's request to the email it causes, a backup that restores into a whole board, a
+//! restore to a point in time, and certificates renewed under a running system.
 
 // A test fails by panicking; its helpers unwrap for the same reason.
 #![allow(clippy::unwrap_used)]
 
+mod bootstrap;
 mod certificates;
 mod pitr;
 mod renewal;

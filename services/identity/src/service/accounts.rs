@@ -41,8 +41,14 @@ fn validate(input: &UserInput<'_>) -> Result<ValidUser> {
     })
 }
 
-/// A readable one-time password like `k7mp-3xqa-9tbe-w2rc` (80 bits), which the policy accepts.
 fn initial_password() -> String {
+    passphrase_for("")
+}
+
+/// A readable password like `k7mp-3xqa-9tbe-w2rc` (80 bits), which the policy accepts for
+/// `login_id`.
+#[must_use]
+pub fn passphrase_for(login_id: &str) -> String {
     loop {
         let chars: String = random::<16>()
             .iter()
@@ -55,7 +61,7 @@ fn initial_password() -> String {
             &chars[8..12],
             &chars[12..16]
         );
-        if password::check_policy(&candidate, "").is_ok() {
+        if password::check_policy(&candidate, login_id).is_ok() {
             return candidate;
         }
     }

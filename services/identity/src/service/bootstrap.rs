@@ -28,7 +28,7 @@ impl Identity {
             office_id: req.office_id,
             role: Role::Operator.as_str(),
             password_hash: &hash,
-            must_change_password: false,
+            must_change_password: req.must_change_password,
         };
         let user_created = match self.store.insert_user(&user, now, &[]).await {
             Ok(()) => true,
@@ -81,6 +81,8 @@ pub struct BootstrapRequest {
     pub login_id: String,
     pub name: String,
     pub password: String,
+    /// Set for a generated password, which sat in a file and a Secret before anyone typed it.
+    pub must_change_password: bool,
     pub device_label: String,
     pub p12_password: String,
 }
