@@ -3,7 +3,6 @@
 //! Parsing works on a `Vars` map so it is tested without touching the process environment.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -109,31 +108,6 @@ impl TlsFiles {
     }
 }
 
-/// What every service needs to run: its database, NATS, its listening addresses, TLS files and
-/// how its gRPC connections behave.
-#[derive(Debug, Clone)]
-pub struct ServiceConfig {
-    pub database_url: String,
-    pub nats: crate::bus::BusConfig,
-    pub grpc_addr: SocketAddr,
-    pub admin_addr: SocketAddr,
-    pub tls: TlsFiles,
-    pub grpc: crate::grpc::GrpcOptions,
-}
-
-impl ServiceConfig {
-    pub fn from_vars(vars: &Vars) -> Result<Self, ConfigError> {
-        Ok(Self {
-            database_url: vars.required("DATABASE_URL")?,
-            nats: crate::bus::BusConfig::from_vars(vars)?,
-            grpc_addr: vars.parse_or("GRPC_ADDR", SocketAddr::from(([0, 0, 0, 0], 50051)))?,
-            admin_addr: vars.parse_or("ADMIN_ADDR", SocketAddr::from(([0, 0, 0, 0], 9090)))?,
-            tls: TlsFiles::from_vars(vars)?,
-            grpc: crate::grpc::GrpcOptions::from_vars(vars)?,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,22 +135,8 @@ mod tests {
             matches!(vars.required("DATABASE_URL"), Err(ConfigError::Missing(n)) if n == "DATABASE_URL")
         );
         let err = vars
-            .parse_or("GRPC_ADDR", SocketAddr::from(([0, 0, 0, 0], 1)))
+            .parse_or("GRPC_ADDR", std::net::SocketAddr::from(([0, 0, 0, 0], 1)))
             .unwrap_err();
         assert!(err.to_string().contains("GRPC_ADDR"));
-    }
-
-    #[test]
-    fn service_config_defaults_addresses() {
-        let vars = Vars::from_pairs([
-            ("DATABASE_URL", "postgres://x"),
-            ("TLS_CA_FILE", "ca"),
-            ("TLS_CERT_FILE", "cert"),
-            ("TLS_KEY_FILE", "key"),
-        ]);
-        let cfg = ServiceConfig::from_vars(&vars).unwrap();
-        assert_eq!(cfg.grpc_addr.port(), 50051);
-        assert_eq!(cfg.admin_addr.port(), 9090);
-        assert_eq!(cfg.nats.url, "nats://127.0.0.1:4222");
     }
 }

@@ -2,6 +2,7 @@
 //! owns no data, cannot link a database driver even when the whole workspace builds together
 //! (cargo unifies a crate's features across the binaries built at once).
 
+pub mod config;
 pub mod db;
 pub mod idempotency;
 pub mod outbox;

@@ -11,7 +11,8 @@ pub mod service;
 pub mod store;
 
 use common::clock::{SharedClock, SystemClock};
-use common::config::{ServiceConfig, Vars};
+use common::config::Vars;
+use service_runtime::config::ServiceConfig;
 use std::sync::Arc;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();

@@ -1,7 +1,8 @@
 use crate::domain::ca::Kek;
 use crate::domain::session::SessionPolicy;
 use base64::Engine;
-use common::config::{ConfigError, ServiceConfig, Vars};
+use common::config::{ConfigError, Vars};
+use service_runtime::config::ServiceConfig;
 
 pub struct Config {
     pub service: ServiceConfig,

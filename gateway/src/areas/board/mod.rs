@@ -1,6 +1,7 @@
 //! The board (連絡帳): the timeline, posting, read marks, acknowledgements and live updates.
 
 pub mod api;
+mod drafts;
 pub mod export;
 pub mod files;
 pub mod pages;

@@ -1,7 +1,7 @@
 //! 連絡帳: the timeline, posting, 既読 and 確認しました, and the live updates of an open page
 //! (server-sent events fed by `live::Live`). Careboard checks membership on every call.
 
-use crate::areas::board::{reads, writing};
+use crate::areas::board::{drafts, reads};
 use crate::areas::recipients::handlers::{CsrfForm, form_failure};
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::{Failure, PageError};
@@ -151,7 +151,7 @@ pub(super) async fn board_page(
             let cards = (&mut posts, &mut reading);
             if timeline.closed {
                 (body, Some(failure.message.as_str()), Vec::new())
-            } else if writing::reply_again(state, user, id, cards, post, reply, failure).await {
+            } else if drafts::reply_again(state, user, id, cards, post, reply, failure).await {
                 (body, None, Vec::new())
             } else {
                 unplaced = format!(
@@ -219,7 +219,7 @@ pub async fn post_form(
                 body: form.body.clone(),
                 category: form.category.clone(),
                 urgent: form.urgent == "1",
-                file_ids: crate::areas::board::writing::file_ids(&form.file_ids),
+                file_ids: crate::areas::board::drafts::file_ids(&form.file_ids),
             })
             .await
             .map_err(|status| form_failure(status.into()))

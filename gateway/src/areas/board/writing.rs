@@ -2,16 +2,12 @@
 //! and its API twin (`board_writing_api`) call one function here; careboard decides who may.
 
 use crate::areas::board::pages::{Draft, PageQuery, board_page};
-use crate::areas::board::reads;
 use crate::areas::recipients::handlers::{CsrfForm, form_failure};
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::{Failure, PageError};
 use crate::edge::forms::{CheckedForm, PageForm};
 use crate::edge::state::AppState;
-use crate::views::board_reads::Reading;
-use crate::views::{
-    self, FieldError, PostCard, PostEditPage, PostHistoryPage, ReplyDraft, RevisionLine,
-};
+use crate::views::{self, FieldError, PostCard, PostEditPage, PostHistoryPage, RevisionLine};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -96,48 +92,6 @@ pub(super) async fn history(
         .into_inner())
 }
 
-/// Puts a refused reply back on the card of the post it answers, fetching that post when the
-/// first page does not show it. False when the board has no such post to reply to.
-pub(super) async fn reply_again(
-    state: &AppState,
-    user: &Principal,
-    id: &str,
-    (posts, reading): (&mut Vec<PostCard>, &mut Reading),
-    post: &str,
-    body: &str,
-    failure: &Failure,
-) -> bool {
-    let field = FieldError::row_field("reply", post);
-    let hint = failure
-        .fields
-        .first()
-        .map_or_else(|| failure.message.clone(), |(_, hint)| (*hint).to_owned());
-    let draft = ReplyDraft {
-        body: body.to_owned(),
-        message: None,
-        errors: vec![FieldError::new(field, hint)],
-    };
-    let shown = reading
-        .pinned
-        .iter_mut()
-        .chain(posts.iter_mut())
-        .chain(reading.linked.iter_mut())
-        .find(|c| c.id == post);
-    if let Some(card) = shown {
-        card.reply = Some(draft);
-        return true;
-    }
-    match reads::one_post(state, user, id, post).await {
-        Ok(p) if p.parent_id.is_empty() => {
-            let mut card = PostCard::new(p, &user.user_id);
-            card.reply = Some(draft);
-            reading.linked = Some(card);
-            true
-        }
-        _ => false,
-    }
-}
-
 /// Where a post or reply is seen on its board.
 fn anchor(id: &str, p: &pb::Post) -> String {
     let thread = if p.parent_id.is_empty() {
@@ -146,16 +100,6 @@ fn anchor(id: &str, p: &pb::Post) -> String {
         &p.parent_id
     };
     views::post_link(id, thread, &p.id)
-}
-
-/// The ids a form's script wrote into its `file_ids` field.
-pub(super) fn file_ids(field: &str) -> Vec<String> {
-    field
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// A reply refused for its text or for the post it answers (withdrawn, not on this board), as
@@ -195,7 +139,7 @@ pub async fn reply_form(
                 &id,
                 &post,
                 &form.body,
-                file_ids(&form.file_ids),
+                super::drafts::file_ids(&form.file_ids),
             )
             .await
         }

@@ -1,6 +1,7 @@
 //! The city's register of offices (the operator's side), an office's own profile, and its
 //! partner offices.
 
+mod directory;
 pub mod one;
 pub mod operator;
 pub mod partners;

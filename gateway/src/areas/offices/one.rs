@@ -1,7 +1,7 @@
 //! One office, as the operator sees it: enrollment codes, its first admin, its partners and
 //! 利用廃止. A refused form comes back on this page, what was typed kept beside its error.
 
-use super::operator::list;
+use super::directory::list;
 use crate::areas::accounts::handlers::identity;
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::ForForm;

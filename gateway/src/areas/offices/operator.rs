@@ -1,5 +1,6 @@
 //! 市の管理メニュー: registering an office directly, as a page and as the JSON API.
 
+use super::directory::list;
 use crate::edge::auth::{ApiUser, ApiWriter, PageUser, Principal};
 use crate::edge::error::ForForm;
 use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
@@ -35,18 +36,6 @@ async fn register(
         .await
         .for_form(labels::REGISTER_OFFICE)?
         .into_inner())
-}
-
-pub(super) async fn list(state: &AppState, user: &Principal) -> Result<Vec<pb::Office>, Failure> {
-    user.require_operator()?;
-    let mut offices = state.clients.offices.clone();
-    Ok(offices
-        .list_offices(pb::ListOfficesRequest {
-            actor: Some(user.actor()),
-        })
-        .await?
-        .into_inner()
-        .offices)
 }
 
 #[derive(Deserialize)]
