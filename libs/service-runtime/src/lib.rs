@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod db;
+pub mod files;
 pub mod idempotency;
 pub mod outbox;
 pub mod prune;

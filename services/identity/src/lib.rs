@@ -199,22 +199,10 @@ fn given_or_generated(vars: &Vars, name: &str, login_id: &str) -> anyhow::Result
     })
 }
 
-/// Writes `bytes` readable by this user only: the directory may be shared with other steps.
+/// Writes `bytes` readable by this user only, naming the file when it cannot.
 fn write_private(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    // A file left by an earlier run keeps its mode on open; narrow it as well.
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    file.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    service_runtime::files::write_private(path, bytes)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Prints the device CA's CRL (PEM), for a TLS terminator in front of the gateway.

@@ -91,22 +91,10 @@ pub async fn bootstrap(vars: &Vars) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes `text` readable by this user only: the directory may be shared with other steps.
+/// Writes `text` readable by this user only, naming the file when it cannot.
 fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    // A file left by an earlier run keeps its mode on open; narrow it as well.
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    file.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    service_runtime::files::write_private(path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// `APPLICATION_MODE`: `open` (default), `invitation` or `closed`.
