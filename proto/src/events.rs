@@ -59,6 +59,8 @@ pub const OFFICE_REGISTERED: Subject<OfficeRegistered> = Subject::new("offices.o
 pub const OFFICE_WITHDRAWN: Subject<OfficeWithdrawn> = Subject::new("offices.office.withdrawn");
 pub const APPLICATION_SUBMITTED: Subject<ApplicationSubmitted> =
     Subject::new("offices.application.submitted");
+pub const APPLICATION_APPROVED: Subject<ApplicationApproved> =
+    Subject::new("offices.application.approved");
 pub const APPLICATION_REJECTED: Subject<ApplicationRejected> =
     Subject::new("offices.application.rejected");
 
@@ -79,7 +81,7 @@ pub const AUDIT_PREFIX: &str = "audit.";
 pub const AUDIT_ALL: &str = "audit.>";
 
 /// Every subject some service publishes.
-pub const PUBLISHED: [&str; 17] = [
+pub const PUBLISHED: [&str; 18] = [
     CERTIFICATE_REVOKED.name(),
     CODE_ISSUED.name(),
     USER_STATUS_CHANGED.name(),
@@ -88,6 +90,7 @@ pub const PUBLISHED: [&str; 17] = [
     OFFICE_REGISTERED.name(),
     OFFICE_WITHDRAWN.name(),
     APPLICATION_SUBMITTED.name(),
+    APPLICATION_APPROVED.name(),
     APPLICATION_REJECTED.name(),
     POST_CREATED.name(),
     POST_URGENT.name(),
@@ -117,8 +120,9 @@ pub mod heard {
         INCIDENT_FILED.name(),
         CERTIFICATE_EXPIRING.name(),
     ];
-    /// identity: a withdrawal disables the office's people and devices.
-    pub const IDENTITY_OFFICES: [&str; 1] = [OFFICE_WITHDRAWN.name()];
+    /// identity: an approval opens the office's first admin account; a withdrawal disables the
+    /// office's people and devices.
+    pub const IDENTITY_OFFICES: [&str; 2] = [APPLICATION_APPROVED.name(), OFFICE_WITHDRAWN.name()];
     /// identity: every service's audit records, appended to the hash-chained trail.
     pub const IDENTITY_AUDIT: [&str; 1] = [AUDIT_ALL];
     /// careboard: suspended and deactivated people are refused there too.

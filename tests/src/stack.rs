@@ -224,11 +224,13 @@ impl Stack {
             server.key.display().to_string(),
         );
         // Who calls whom over gRPC: the gateway everyone; careboard asks identity and offices who
-        // people are; notify asks identity where to mail them.
-        let callers: [(&str, &[&str]); 3] = [
+        // people are; notify asks identity where to mail them; identity asks offices for office
+        // names and addresses and an approved office's first admin.
+        let callers: [(&str, &[&str]); 4] = [
             ("gateway", &["identity", "offices", "careboard", "notify"]),
             ("careboard", &["identity", "offices"]),
             ("notify", &["identity"]),
+            ("identity", &["offices"]),
         ];
         for (caller, services) in callers {
             for svc in services {

@@ -2,6 +2,7 @@
 //! the request metrics.
 
 pub mod metrics;
+pub mod peer;
 
 use crate::config::{ConfigError, TlsFiles, Vars};
 use crate::tls::{Reloading, TlsError};

@@ -20,6 +20,9 @@ pub enum Error {
     /// The request names no actor the gateway could have signed in.
     #[error("no actor")]
     NoActor,
+    /// offices, which owns office names and addresses, did not answer.
+    #[error(transparent)]
+    Offices(#[from] crate::offices::OfficesError),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -70,6 +73,11 @@ impl From<Error> for Refusal {
                 }
             },
             Error::NoActor => refusal(Common::NoActor),
+            Error::Offices(crate::offices::OfficesError::NotFound) => refusal(Common::NotFound),
+            Error::Offices(e @ crate::offices::OfficesError::Unavailable(_)) => {
+                tracing::error!(error = %e, "offices failure");
+                refusal(Common::Unavailable)
+            }
             Error::Store(e) => {
                 tracing::error!(error = %e, "store failure");
                 refusal(Common::Unavailable)

@@ -12,6 +12,7 @@ pub const SOURCE: &str = "renrakucho/identity";
 
 pub const AUDIT_SUBJECTS: [&str; 1] = proto::events::heard::IDENTITY_AUDIT;
 
-/// What identity must act on from offices: a withdrawal disables the office's people and devices.
+/// What identity must act on from offices: an approval opens the office's first admin account, a
+/// withdrawal disables the office's people and devices.
 pub const OFFICES_CONSUMER: &str = "identity-offices";
-pub const OFFICES_SUBJECTS: [&str; 1] = proto::events::heard::IDENTITY_OFFICES;
+pub const OFFICES_SUBJECTS: [&str; 2] = proto::events::heard::IDENTITY_OFFICES;

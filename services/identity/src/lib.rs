@@ -7,6 +7,7 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod grpc;
+pub mod offices;
 pub mod service;
 pub mod store;
 
@@ -22,11 +23,12 @@ async fn identity(
     cfg: &config::Config,
     pool: sqlx::PgPool,
     relay: Arc<tokio::sync::Notify>,
+    offices: Option<offices::Offices>,
 ) -> anyhow::Result<Arc<service::Identity>> {
     let clock: SharedClock = Arc::new(SystemClock);
     let store = store::Store::new(pool, relay);
     let ca = service::load_or_create_ca(&store, &cfg.kek, &clock).await?;
-    Ok(Arc::new(service::Identity::new(
+    let identity = service::Identity::new(
         store,
         clock,
         service::Rules {
@@ -37,7 +39,11 @@ async fn identity(
         ca,
         cfg.kek.clone(),
         service::CpuPool::new(cfg.cpu_workers),
-    )))
+    );
+    Ok(Arc::new(match offices {
+        Some(offices) => identity.with_offices(offices),
+        None => identity,
+    }))
 }
 
 /// For the subcommands, which need the database but not NATS.
@@ -50,7 +56,7 @@ async fn open(vars: &Vars) -> anyhow::Result<Arc<service::Identity>> {
         .await
         .context("migrations")?;
     // The relay of the serving process publishes what a subcommand enqueues.
-    identity(&cfg, pool, Arc::new(tokio::sync::Notify::new())).await
+    identity(&cfg, pool, Arc::new(tokio::sync::Notify::new()), None).await
 }
 
 pub async fn serve(vars: &Vars) -> anyhow::Result<()> {
@@ -64,7 +70,8 @@ pub async fn serve(vars: &Vars) -> anyhow::Result<()> {
         &MIGRATOR,
     )
     .await?;
-    let identity = identity(&cfg, rt.pool.clone(), rt.relay_waker()).await?;
+    let offices = offices::Offices::connect(&vars.required("OFFICES_URL")?, &svc.tls, &svc.grpc)?;
+    let identity = identity(&cfg, rt.pool.clone(), rt.relay_waker(), Some(offices)).await?;
     let auditor = identity.clone();
     rt.spawn(common::events::consume_forever(
         rt.jetstream(),
@@ -86,7 +93,7 @@ pub async fn serve(vars: &Vars) -> anyhow::Result<()> {
         rt.shutdown.clone(),
         move |e| {
             let identity = withdrawals.clone();
-            async move { identity.office_withdrawn(e).await }
+            async move { identity.office_event(e).await }
         },
     ));
     let warner = identity.clone();

@@ -97,29 +97,35 @@ pub async fn approve_and_enroll(
         .unwrap();
     assert_eq!(approved.status, 201, "{}", approved.body);
     let office = approved.body["office_id"].as_str().unwrap().to_owned();
-    let number = approved.body["enrollment_number"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    assert_eq!(approved.body["admin_login_id"], login, "{}", approved.body);
+    // identity opens the admin's account and mails the code from offices' event.
     let email = format!("{}@example.jp", login.trim_end_matches("-admin"));
-    let mail = mail_with(stack, &[&email, &number]).await;
-    let initial = approved.body["admin_initial_password"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let mail = mail_with(stack, &[&email, "証明書取得用パスワード: "]).await;
+    let field = |name: &str| {
+        mail.split(name)
+            .nth(1)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .trim()
+            .to_owned()
+    };
+    let (number, secret) = (field("証明書取得用No: "), field("証明書取得用パスワード: "));
+    let admin_id = admin_of(op, &office, login).await;
+    let issued = op
+        .post(
+            &format!("/api/v1/users/{admin_id}/password-reset"),
+            &json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(issued.status, 200, "{}", issued.body);
+    let initial = issued.body["initial_password"].as_str().unwrap().to_owned();
     assert!(
         !mail.contains(&initial),
         "the initial password never travels by mail"
     );
-    let secret = mail
-        .split("証明書取得用パスワード: ")
-        .nth(1)
-        .unwrap()
-        .lines()
-        .next()
-        .unwrap()
-        .trim()
-        .to_owned();
     let enrolled = public(stack)
         .post("/api/v1/public/enroll", &json!({"number": number, "secret": secret, "device_label": "PC", "p12_password": "file password"}))
         .await
@@ -143,6 +149,29 @@ pub async fn approve_and_enroll(
         admin,
         initial,
         device,
+    }
+}
+
+/// The id of `office`'s account `login`, once identity has opened it.
+async fn admin_of(op: &Session, office: &str, login: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let people = op
+            .get(&format!("/api/v1/users?office_id={office}"))
+            .await
+            .unwrap();
+        assert_eq!(people.status, 200, "{}", people.body);
+        let found = people.body.as_array().and_then(|a| {
+            a.iter()
+                .find(|p| p["login_id"] == login)
+                .and_then(|p| p["id"].as_str())
+                .map(str::to_owned)
+        });
+        if let Some(id) = found {
+            return id;
+        }
+        assert!(Instant::now() < deadline, "no account {login} in {office}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 

@@ -116,7 +116,7 @@ pub(super) async fn update_user(
         .into_inner())
 }
 
-pub(super) async fn reset(
+pub(crate) async fn reset(
     state: &AppState,
     user: &Principal,
     id: &str,

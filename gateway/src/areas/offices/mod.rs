@@ -39,6 +39,10 @@ pub fn protected() -> Router<AppState> {
         )
         .route("/operator/users", get(users::users_page))
         .route(
+            "/operator/users/{id}/password-reset",
+            post(one::reset_password_form),
+        )
+        .route(
             "/operator/users/{id}/suspension",
             post(users::suspension_form),
         )

@@ -33,13 +33,11 @@ pub(super) async fn issue_code(
     user: &Principal,
     id: &str,
 ) -> Result<idpb::EnrollmentCode, Failure> {
-    let office = office(state, user, id).await?;
+    user.require_operator()?;
     Ok(identity(state)
         .issue_enrollment_code(idpb::IssueEnrollmentCodeRequest {
             actor: Some(user.actor()),
-            office_id: office.id,
-            office_name: office.name,
-            email: office.admin_email,
+            office_id: id.to_owned(),
         })
         .await?
         .into_inner())
@@ -169,4 +167,34 @@ pub async fn create_admin_form(
         back_label: "事業所の画面へ戻る",
     })
     .into_response())
+}
+
+/// 初期パスワードを発行: the operator issues a password for one of the office's people (the first
+/// admin's, after an approval) and tells it by telephone; the API's twin is
+/// `POST /api/v1/users/{id}/password-reset`, which calls the same function.
+pub async fn reset_password_form(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<CsrfForm>,
+) -> Result<Html<String>, PageError> {
+    user.check_csrf(&form.csrf_token)?;
+    user.require_operator()?;
+    let issued = crate::areas::accounts::handlers::reset(&state, &user, &id).await?;
+    let (login, office) = issued
+        .user
+        .as_ref()
+        .map(|u| (u.login_id.as_str(), u.office_id.as_str()))
+        .unwrap_or_default();
+    let message = format!(
+        "ユーザーID「{login}」の初期パスワードを発行しました。電話などメール以外の方法で本人に伝えてください。初回ログイン時に本人がパスワードを変更します。"
+    );
+    let back = format!("/operator/offices/{office}");
+    Ok(views::render(&views::Notice {
+        title: "初期パスワードを発行しました",
+        message: &message,
+        secret: Some(("初期パスワード", &issued.initial_password)),
+        back_href: &back,
+        back_label: "事業所の画面へ戻る",
+    }))
 }

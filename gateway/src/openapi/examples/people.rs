@@ -122,8 +122,7 @@ pub fn approve() -> Value {
 
 #[must_use]
 pub fn approved() -> Value {
-    json!({"office_id": OFFICE_NURSING, "admin_login_id": "sakura.kanri",
-        "admin_initial_password": "r4wd-8mfz-2nqh-x6ta", "enrollment_number": "4830192756"})
+    json!({"office_id": OFFICE_NURSING, "admin_login_id": "sakura.kanri"})
 }
 
 #[must_use]

@@ -96,3 +96,15 @@ pub(super) async fn set_user_suspended(
         .await?;
     Ok(Response::new(user(u)))
 }
+
+/// A question, not a write: no idempotency key is needed.
+pub(super) async fn check_login_id(
+    identity: &Identity,
+    request: Request<pb::CheckLoginIdRequest>,
+) -> Reply<pb::CheckLoginIdResponse> {
+    let req = request.into_inner();
+    let actor = actor(req.actor.as_ref())?;
+    bounded(&[(&req.login_id, 64, "login_id")])?;
+    identity.check_login_id(&actor, &req.login_id).await?;
+    Ok(Response::new(pb::CheckLoginIdResponse {}))
+}

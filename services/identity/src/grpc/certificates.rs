@@ -13,16 +13,10 @@ pub(super) async fn issue_enrollment_code(
     request: Request<pb::IssueEnrollmentCodeRequest>,
 ) -> Reply<pb::EnrollmentCode> {
     let req = request.into_inner();
-    bounded(&[
-        (&req.office_name, 400, "office_id"),
-        (&req.email, 254, "email"),
-    ])?;
     let (number, secret, expires_at) = identity
         .issue_enrollment_code(
             &actor(req.actor.as_ref())?,
             id(&req.office_id, "office_id")?,
-            &req.office_name,
-            &req.email,
         )
         .await?;
     Ok(Response::new(pb::EnrollmentCode {

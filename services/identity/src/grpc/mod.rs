@@ -270,6 +270,14 @@ impl pb::identity_server::Identity for IdentityGrpc {
     }
 
     #[tracing::instrument(skip_all)]
+    async fn check_login_id(
+        &self,
+        request: Request<pb::CheckLoginIdRequest>,
+    ) -> Reply<pb::CheckLoginIdResponse> {
+        accounts::check_login_id(&self.identity, request).await
+    }
+
+    #[tracing::instrument(skip_all)]
     async fn enroll(&self, request: Request<pb::EnrollRequest>) -> Reply<pb::EnrollResponse> {
         // The answer holds the certificate and its key: a repeat is told it was given.
         let call = |r| certificates::enroll(&self.identity, r);

@@ -147,6 +147,17 @@ impl Identity {
         self.target(id).await
     }
 
+    /// Whether a new account could take `login_id` now: its rules, and that nobody holds it.
+    /// For those who open accounts, so nobody else can probe who is registered.
+    pub async fn check_login_id(&self, actor: &Actor, login_id: &str) -> Result<()> {
+        access::may_manage_users_of(actor, actor.office_id)?;
+        let login = LoginId::parse(login_id)?;
+        if self.store.user_by_login(login.as_str()).await?.is_some() {
+            return Err(DomainError::LoginIdTaken.into());
+        }
+        Ok(())
+    }
+
     pub async fn reset_password(&self, actor: &Actor, id: Uuid) -> Result<(UserRow, String)> {
         let user = self.target(id).await?;
         access::may_change_status_of(actor, user.office_id, id)?;

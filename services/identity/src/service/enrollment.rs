@@ -27,8 +27,20 @@ pub struct EnrollmentMail {
 }
 
 impl Identity {
-    /// The operator issues a 証明書取得用No/パスワード for an office; notify mails it to `email`.
+    /// The operator issues a 証明書取得用No/パスワード for an office; notify mails it to the
+    /// office's admin address, as offices knows it.
     pub async fn issue_enrollment_code(
+        &self,
+        actor: &Actor,
+        office: Uuid,
+    ) -> Result<(String, String, DateTime<Utc>)> {
+        access::may_issue_enrollment_codes(actor)?;
+        let found = self.offices()?.office(actor, office).await?;
+        self.issue_code(actor, found.id, &found.name, &found.admin_email)
+            .await
+    }
+
+    pub(super) async fn issue_code(
         &self,
         actor: &Actor,
         office: Uuid,

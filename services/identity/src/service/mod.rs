@@ -2,6 +2,7 @@
 //! through the domain, and writes its events (audit included) in the same transaction.
 
 pub mod accounts;
+mod approvals;
 pub mod audit;
 mod blocking;
 mod bootstrap;
@@ -125,6 +126,9 @@ pub struct Identity {
     /// Seals the enrollment secrets waiting to be mailed.
     kek: Kek,
     cpu: CpuPool,
+    /// Office names and addresses, and approved offices' first admins (absent in the
+    /// subcommands, which never need them).
+    offices: Option<crate::offices::Offices>,
 }
 
 impl Identity {
@@ -144,7 +148,21 @@ impl Identity {
             ca: Arc::new(ca),
             kek,
             cpu,
+            offices: None,
         }
+    }
+
+    /// Identity as it serves: asking offices for office names, addresses and approved admins.
+    #[must_use]
+    pub fn with_offices(mut self, offices: crate::offices::Offices) -> Self {
+        self.offices = Some(offices);
+        self
+    }
+
+    fn offices(&self) -> Result<&crate::offices::Offices> {
+        self.offices
+            .as_ref()
+            .ok_or_else(|| Error::Internal("offices is not known to this process".into()))
     }
 
     /// Whether `given` is the password hashed in `stored` (argon2id, on the CPU pool).

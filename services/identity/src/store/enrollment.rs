@@ -47,6 +47,16 @@ pub struct NewCode<'a> {
 }
 
 impl Store {
+    /// Whether any code was ever issued for `office`.
+    pub async fn has_code_for(&self, office: Uuid) -> Result<bool> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM enrollment_codes WHERE office_id = $1)",
+        )
+        .bind(office)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     /// Stores a code; false when the number is taken (the caller draws another).
     pub async fn insert_code(&self, c: &NewCode<'_>, events: &[CloudEvent]) -> Result<bool> {
         let mut tx = begin_write(&self.pool).await?;

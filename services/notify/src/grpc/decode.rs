@@ -2,7 +2,7 @@
 //! service.
 
 use crate::domain::access::{Reader, Role};
-use tonic::{Request, Status};
+use tonic::Status;
 
 pub(super) fn reader(a: Option<&proto::common::Actor>) -> Result<Reader, Status> {
     let bad = crate::error::no_actor;
@@ -19,18 +19,4 @@ pub(super) fn reader(a: Option<&proto::common::Actor>) -> Result<Reader, Status>
     })
 }
 
-/// The subject common name of a DER certificate; `None` if it has none or does not parse.
-fn common_name(der: &[u8]) -> Option<String> {
-    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
-    cert.subject()
-        .iter_common_name()
-        .next()
-        .and_then(|cn| cn.as_str().ok())
-        .map(str::to_owned)
-}
-
-/// Which service is asking: the common name of its client certificate. The TLS layer has already
-/// verified the chain to the internal CA, which issues service certificates only.
-pub(super) fn peer_common_name<T>(request: &Request<T>) -> Option<String> {
-    common_name(request.peer_certs()?.first()?.as_ref())
-}
+pub(super) use common::grpc::peer::peer_common_name;

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 mod announcements;
+mod applications;
 mod convert;
 mod decode;
 mod once;
@@ -260,29 +261,25 @@ impl pb::offices_server::Offices for OfficesGrpc {
     ) -> Reply<pb::DecideApplicationResponse> {
         let claim = key(&request)?;
         let req = request.into_inner();
-        if req.reason.len() > 4000 {
-            return Err(invalid("reason"));
-        }
         let actor = actor(req.actor.as_ref())?;
-        let application_id = id(&req.application_id, "application_id")?;
-        let work = async {
-            let (app, created) = self
-                .offices
-                .decide(&actor, application_id, req.approve, &req.reason)
-                .await?;
-            Ok(pb::DecideApplicationResponse {
-                application: Some(application(app)),
-                office: created.map(office),
-            })
-        };
+        let by = Some(actor.user_id);
+        let work = applications::decide(&self.offices, actor, req)?;
         self.once(
             claim.as_ref(),
             "offices.decide_application",
-            Some(actor.user_id),
+            by,
             Keep::Answer,
             Box::pin(work),
         )
         .await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn get_approved_admin(
+        &self,
+        request: Request<pb::ApprovedAdminRef>,
+    ) -> Reply<pb::ApprovedAdmin> {
+        applications::approved_admin(&self.offices, &request).await
     }
 
     #[tracing::instrument(skip_all)]

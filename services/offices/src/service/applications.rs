@@ -5,7 +5,8 @@ use crate::domain::application::{self, ApplicationInput};
 use crate::domain::{DomainError, may_register_office};
 use crate::error::Result;
 use crate::events::{
-    APPLICATION_REJECTED, APPLICATION_SUBMITTED, ApplicationRejected, ApplicationSubmitted,
+    APPLICATION_APPROVED, APPLICATION_REJECTED, APPLICATION_SUBMITTED, ApplicationApproved,
+    ApplicationRejected, ApplicationSubmitted,
 };
 use crate::store::{ApplicationRow, OfficeRow};
 use uuid::Uuid;
@@ -56,6 +57,7 @@ impl Offices {
             decided_at: None,
             reason: None,
             office_id: None,
+            admin_login_id: None,
         };
         if dry_run {
             return Ok((row, false));
@@ -105,16 +107,28 @@ impl Offices {
             .ok_or_else(|| DomainError::NotFound.into())
     }
 
-    /// Approves (creating the office) or rejects (with a reason mailed to the applicant). A second
-    /// decision, by the same operator or another at the same moment, changes nothing.
+    /// Approves (creating the office; identity opens its first admin account, `admin_login_id`,
+    /// from the event) or rejects (with a reason mailed to the applicant). A second decision, by
+    /// the same operator or another at the same moment, changes nothing.
     pub async fn decide(
         &self,
         actor: &Actor,
         id: Uuid,
         approve: bool,
         reason: &str,
+        admin_login_id: &str,
     ) -> Result<(ApplicationRow, Option<OfficeRow>)> {
         may_register_office(actor.role)?;
+        // identity owns the rules of a ユーザーID (the gateway asks it first); here only what
+        // could not be one at all is refused.
+        let admin_login_id = admin_login_id.trim();
+        if approve
+            && (admin_login_id.is_empty()
+                || admin_login_id.chars().count() > 64
+                || admin_login_id.chars().any(char::is_control))
+        {
+            return Err(DomainError::Invalid("admin_login_id").into());
+        }
         let app = self
             .store
             .application(id)
@@ -143,8 +157,19 @@ impl Offices {
                 status: "active".into(),
                 created_at: now,
             };
+            let approved = self.event(
+                APPLICATION_APPROVED,
+                id,
+                &ApplicationApproved {
+                    application_id: id.to_string(),
+                    office_id: office.id.to_string(),
+                    decided_by_user_id: actor.user_id.to_string(),
+                    decided_by_office_id: actor.office_id.to_string(),
+                },
+            )?;
             let events = vec![
                 self.registered(&office)?,
+                approved,
                 self.audit(Some(actor), "application.approve", office.id)?,
             ];
             ("approved", Some(office), events)
@@ -176,7 +201,7 @@ impl Offices {
                 status,
                 actor.user_id,
                 reason,
-                office.as_ref(),
+                office.as_ref().map(|o| (o, admin_login_id)),
                 now,
                 &events,
             )
@@ -192,4 +217,41 @@ impl Offices {
             .ok_or(DomainError::NotFound)?;
         Ok((app, office))
     }
+}
+
+impl Offices {
+    /// An approved application's first admin, for identity alone: it is the applicant's name
+    /// and address, which offices tells no one else.
+    pub async fn approved_admin(&self, caller: Option<&str>, id: Uuid) -> Result<ApprovedAdmin> {
+        if caller != Some("identity") {
+            return Err(DomainError::Forbidden.into());
+        }
+        let app = self
+            .store
+            .application(id)
+            .await?
+            .ok_or(DomainError::NotFound)?;
+        let (Some(office_id), Some(login_id)) = (app.office_id, app.admin_login_id) else {
+            return Err(DomainError::NotFound.into());
+        };
+        Ok(ApprovedAdmin {
+            office_id,
+            office_name: app.name,
+            login_id,
+            name: app.admin_name,
+            kana: app.admin_kana,
+            email: app.admin_email,
+        })
+    }
+}
+
+/// The first admin of an approved office, as the applicant named them.
+#[derive(Debug, Clone)]
+pub struct ApprovedAdmin {
+    pub office_id: Uuid,
+    pub office_name: String,
+    pub login_id: String,
+    pub name: String,
+    pub kana: String,
+    pub email: String,
 }

@@ -2,6 +2,7 @@
 
 mod announcements;
 mod applications;
+pub use applications::ApprovedAdmin;
 mod invitations;
 mod offices;
 mod profile;

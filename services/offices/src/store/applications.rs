@@ -42,7 +42,8 @@ impl Store {
 
     /// Decides a pending application; false when it was decided already (by this or another
     /// operator), in which case nothing is written. On approval the office is created in the same
-    /// transaction, so one application makes at most one office.
+    /// transaction, so one application makes at most one office, and the first admin's ユーザーID
+    /// is kept beside it.
     #[allow(clippy::too_many_arguments)]
     pub async fn decide(
         &self,
@@ -50,27 +51,28 @@ impl Store {
         status: &str,
         by: Uuid,
         reason: Option<&str>,
-        office: Option<&OfficeRow>,
+        approved: Option<(&OfficeRow, &str)>,
         at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<bool> {
         let mut tx = begin_write(&self.pool).await?;
         let done = sqlx::query(
-            "UPDATE applications SET status = $2, decided_by = $3, reason = $4, decided_at = $5, office_id = $6 \
-             WHERE id = $1 AND status = 'pending'",
+            "UPDATE applications SET status = $2, decided_by = $3, reason = $4, decided_at = $5, office_id = $6, \
+             admin_login_id = $7 WHERE id = $1 AND status = 'pending'",
         )
         .bind(id)
         .bind(status)
         .bind(by)
         .bind(reason)
         .bind(at)
-        .bind(office.map(|o| o.id))
+        .bind(approved.map(|(o, _)| o.id))
+        .bind(approved.map(|(_, login)| login))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        if let Some(o) = office {
+        if let Some((o, _)) = approved {
             insert_office(&mut tx, o, false).await?;
         }
         enqueue_all(&mut tx, events).await?;

@@ -67,12 +67,14 @@ pub struct ApplicationRow {
     pub decided_at: Option<DateTime<Utc>>,
     pub reason: Option<String>,
     pub office_id: Option<Uuid>,
+    pub admin_login_id: Option<String>,
 }
 
 const OFFICE: &str = "id, name, kana, kind, code, postal_code, address, phone, fax, latitude, longitude, listed, \
                       admin_email, status, created_at";
 const APPLICATION: &str = "id, status, name, kana, kind, code, postal_code, address, phone, fax, latitude, longitude, \
-                           listed, admin_name, admin_kana, admin_email, admin_phone, submitted_at, decided_at, reason, office_id";
+                           listed, admin_name, admin_kana, admin_email, admin_phone, submitted_at, decided_at, reason, office_id, \
+                           admin_login_id";
 
 async fn enqueue_all(conn: &mut PgConnection, events: &[CloudEvent]) -> Result<()> {
     for e in events {
