@@ -211,8 +211,15 @@ async fn a_mail_that_spends_its_tries_lands_on_the_dead_letter_subject() {
     w.stack.stop_binary("notify");
     w.stack.start_binary("notify").unwrap();
     w.stack.wait_ready(Duration::from_secs(30)).await.unwrap();
-    let subjects = stream.info().await.unwrap().config.subjects.clone();
-    assert!(subjects.iter().any(|s| s == "notify.>"), "{subjects:?}");
+    // Ready does not wait for NATS (a binary stays ready through a NATS outage): the stream is
+    // widened as soon as notify reaches it.
+    wait_until(Duration::from_secs(30), "notify.> in the stream", async || {
+        stream
+            .info()
+            .await
+            .is_ok_and(|i| i.config.subjects.iter().any(|s| s == "notify.>"))
+    })
+    .await;
 
     let dead = js
         .create_consumer_on_stream(
