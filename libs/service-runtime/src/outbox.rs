@@ -64,6 +64,26 @@ pub struct OutboxRelay {
     metrics: Metrics,
 }
 
+/// What the last round says of the rows still waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backlog {
+    /// It was full: more are waiting.
+    Waiting,
+    /// It did not fill: nothing was left behind it.
+    CaughtUp,
+    /// Nothing could be published.
+    Unknown,
+}
+
+/// Rows relayed per round; a full round is followed by another at once.
+const BATCH: usize = 100;
+/// How long a woken relay waits for what the writers around it are about to enqueue, so that a
+/// burst of page views (each with its audit record) costs one round, not one each.
+const GATHER: Duration = Duration::from_millis(10);
+/// How often the backlog gauge is counted when rounds do not fill: a count is a statement, and
+/// a round that did not fill left nothing behind it.
+const RECOUNT: Duration = Duration::from_secs(10);
+
 #[derive(sqlx::FromRow)]
 struct OutboxRow {
     id: Uuid,
@@ -92,6 +112,7 @@ impl OutboxRelay {
     pub async fn run(self, shutdown: CancellationToken) {
         let mut backoff = Duration::from_millis(100);
         let mut stream_ready = false;
+        let mut counted: Option<std::time::Instant> = None;
         loop {
             if !stream_ready {
                 match ensure_stream(&self.js).await {
@@ -99,26 +120,59 @@ impl OutboxRelay {
                     Err(e) => tracing::warn!(error = %e, "event stream not available yet"),
                 }
             }
-            match if stream_ready {
-                self.relay_batch().await
+            let round = if stream_ready {
+                Some(self.relay_batch().await)
             } else {
-                Ok(0)
-            } {
-                Ok(n) if n > 0 => {
+                None
+            };
+            match round {
+                Some(Ok(n)) if n >= BATCH => {
                     backoff = Duration::from_millis(100);
+                    self.count_backlog(&mut counted, Backlog::Waiting).await;
                     continue;
                 }
-                Ok(_) => backoff = Duration::from_millis(100),
-                Err(e) => {
+                Some(Ok(_)) => {
+                    backoff = Duration::from_millis(100);
+                    self.count_backlog(&mut counted, Backlog::CaughtUp).await;
+                }
+                None => self.count_backlog(&mut counted, Backlog::Unknown).await,
+                Some(Err(e)) => {
+                    self.count_backlog(&mut counted, Backlog::Unknown).await;
                     tracing::warn!(error = %e, "outbox relay failed; will retry");
                     backoff = (backoff * 2).min(Duration::from_secs(5));
                 }
             }
             tokio::select! {
                 () = shutdown.cancelled() => return,
-                () = self.wake.notified() => {},
+                () = self.wake.notified() => tokio::time::sleep(GATHER).await,
                 () = tokio::time::sleep(backoff.max(Duration::from_millis(250))) => {},
             }
+        }
+    }
+
+    /// The backlog gauge: counted after a full round (more is waiting) and at most every
+    /// `RECOUNT` otherwise; in between, a round that did not fill shows it at zero, and a relay
+    /// that cannot publish leaves it where the last count put it.
+    async fn count_backlog(&self, counted: &mut Option<std::time::Instant>, backlog: Backlog) {
+        let due = counted.is_none_or(|at| at.elapsed() >= RECOUNT);
+        match backlog {
+            Backlog::Waiting => {}
+            _ if due => {}
+            Backlog::CaughtUp => {
+                self.metrics.outbox_backlog.set(0);
+                return;
+            }
+            Backlog::Unknown => return,
+        }
+        match sqlx::query_scalar::<_, i64>("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+            .fetch_one(&self.pool)
+            .await
+        {
+            Ok(backlog) => {
+                self.metrics.outbox_backlog.set(backlog);
+                *counted = Some(std::time::Instant::now());
+            }
+            Err(e) => tracing::warn!(error = %e, "outbox backlog not counted"),
         }
     }
 
@@ -144,10 +198,15 @@ impl OutboxRelay {
         let mut tx = self.pool.begin().await?;
         let rows: Vec<OutboxRow> = sqlx::query_as(
             "SELECT id, subject, payload, traceparent FROM outbox WHERE published_at IS NULL \
-             ORDER BY created_at, id LIMIT 100 FOR UPDATE SKIP LOCKED",
+             ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED",
         )
+        .bind(i64::try_from(BATCH).unwrap_or(i64::MAX))
         .fetch_all(&mut *tx)
         .await?;
+        if rows.is_empty() {
+            tx.commit().await?;
+            return Ok(0);
+        }
         let mut pending = Vec::with_capacity(rows.len());
         for row in &rows {
             let span = tracing::info_span!(
@@ -179,11 +238,6 @@ impl OutboxRelay {
         }
         tx.commit().await?;
         self.metrics.outbox_published.inc_by(published.len() as u64);
-        let backlog: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-                .fetch_one(&self.pool)
-                .await?;
-        self.metrics.outbox_backlog.set(backlog);
         if let Some(e) = failed {
             return Err(e);
         }

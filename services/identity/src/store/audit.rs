@@ -1,6 +1,6 @@
 use super::{Result, Store};
 use chrono::{DateTime, Utc};
-use service_runtime::idempotency::begin_write;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// One row of the audit trail as stored (and as hashed, see `domain::audit`).
@@ -84,33 +84,64 @@ impl Store {
         .await?)
     }
 
-    /// Appends a record after the current last one. The table lock serializes appenders so the
-    /// chain has no forks; `hash_of` computes the row's hash from the previous one.
+    /// Appends a record after the last one, once per event, in one statement: the consumer's
+    /// claim and the row commit together or not at all. The last link is remembered, so an append
+    /// reads nothing first; another replica's append in between takes the `seq` this one chose, the
+    /// statement fails on the key, and it is tried again after the real last link. `seq` as the key
+    /// is what keeps the chain from forking.
     pub async fn append_audit(
         &self,
         consumer: &str,
         mut row: AuditRow,
-        hash_of: impl FnOnce(&AuditRow) -> Vec<u8>,
+        hash_of: impl Fn(&AuditRow) -> Vec<u8>,
     ) -> Result<bool> {
-        let mut tx = begin_write(&self.pool).await?;
-        if !service_runtime::outbox::claim(&mut tx, consumer, row.event_id).await? {
-            return Ok(false);
+        let mut head = self.audit_head.0.lock().await;
+        for _ in 0..APPEND_TRIES {
+            let (seq, prev) = match head.as_ref() {
+                Some(last) => (last.0 + 1, last.1.clone()),
+                None => self.last_link().await?,
+            };
+            row.seq = seq;
+            row.prev_hash = prev;
+            row.hash = hash_of(&row);
+            match self.insert_link(consumer, &row).await {
+                Ok(appended) => {
+                    if appended {
+                        *head = Some((row.seq, row.hash.clone()));
+                    }
+                    return Ok(appended);
+                }
+                Err(e) => {
+                    *head = None;
+                    match constraint(&e) {
+                        Some("audit_log_pkey") => {}
+                        // Written already (its claim pruned since): nothing to do.
+                        Some("audit_log_event_id_key") => return Ok(false),
+                        _ => return Err(e.into()),
+                    }
+                }
+            }
         }
-        sqlx::query("LOCK TABLE audit_log IN EXCLUSIVE MODE")
-            .execute(&mut *tx)
-            .await?;
+        Err(sqlx::Error::Protocol("the audit chain kept moving under this append".into()).into())
+    }
+
+    /// The `seq` after the last link, and that link's hash (zeros before the first).
+    async fn last_link(&self) -> Result<(i64, Vec<u8>)> {
         let last: Option<(i64, Vec<u8>)> =
             sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&self.pool)
                 .await?;
-        let (seq, prev) = last.map_or((1, vec![0u8; 32]), |(s, h)| (s + 1, h));
-        row.seq = seq;
-        row.prev_hash = prev;
-        row.hash = hash_of(&row);
-        sqlx::query(
-            "INSERT INTO audit_log (seq, event_id, at, source, action, actor_user_id, actor_office_id, cert_serial, \
+        Ok(last.map_or((1, vec![0u8; 32]), |(s, h)| (s + 1, h)))
+    }
+
+    /// False when the consumer had handled the event already.
+    async fn insert_link(&self, consumer: &str, row: &AuditRow) -> sqlx::Result<bool> {
+        let done = sqlx::query(
+            "WITH claimed AS (INSERT INTO processed_events (consumer, event_id) VALUES ($15, $2) \
+             ON CONFLICT DO NOTHING RETURNING 1) \
+             INSERT INTO audit_log (seq, event_id, at, source, action, actor_user_id, actor_office_id, cert_serial, \
              target_type, target_id, outcome, details, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM claimed",
         )
         .bind(row.seq)
         .bind(row.event_id)
@@ -126,10 +157,10 @@ impl Store {
         .bind(&row.details)
         .bind(&row.prev_hash)
         .bind(&row.hash)
-        .execute(&mut *tx)
+        .bind(consumer)
+        .execute(&self.pool)
         .await?;
-        tx.commit().await?;
-        Ok(true)
+        Ok(done.rows_affected() == 1)
     }
 
     /// The trail in order from just after `seq`, for verification a page at a time.
@@ -143,4 +174,18 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
+}
+
+/// How often an append is tried against a chain other replicas keep extending.
+const APPEND_TRIES: usize = 8;
+
+/// A link of the chain: its `seq` and hash.
+type Link = (i64, Vec<u8>);
+
+/// The last link written or read by this process.
+#[derive(Clone, Default)]
+pub struct Head(Arc<tokio::sync::Mutex<Option<Link>>>);
+
+fn constraint(e: &sqlx::Error) -> Option<&str> {
+    e.as_database_error().and_then(|d| d.constraint())
 }

@@ -61,12 +61,18 @@ pub struct Store {
     /// Wakes the outbox relay, so that what a write enqueued (a revocation above all) leaves
     /// at once rather than at the relay's next poll.
     relay: Arc<Notify>,
+    /// The audit chain's last link as this process last wrote or read it (`audit::Head`).
+    audit_head: audit::Head,
 }
 
 impl Store {
     #[must_use]
     pub fn new(pool: PgPool, relay: Arc<Notify>) -> Self {
-        Self { pool, relay }
+        Self {
+            pool,
+            relay,
+            audit_head: audit::Head::default(),
+        }
     }
 
     /// Commits a write that enqueued events and wakes the relay for them.
