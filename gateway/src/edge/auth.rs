@@ -195,6 +195,21 @@ pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Principal, Failu
     }
     let cert = peer_cert(parts)?;
     let token = session_token(&parts.headers).ok_or_else(Failure::login_required)?;
+    // Reads may use identity's answer of a moment ago; anything else asks afresh (`sessions`).
+    let sessions = state.live.sessions();
+    let hash = super::sessions::token_hash(&token);
+    let read = parts.method == axum::http::Method::GET || parts.method == axum::http::Method::HEAD;
+    if !read {
+        sessions.forget(&hash);
+    } else if let Some(kept) = sessions.get(&hash, &cert.serial) {
+        return Ok(Principal::from_principal(
+            kept.principal,
+            kept.csrf,
+            token,
+            cert,
+            kept.ends_at_ms,
+        ));
+    }
     let mut identity = state.clients.identity.clone();
     let resp = identity
         .authenticate(pb::AuthenticateRequest {
@@ -205,6 +220,17 @@ pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Principal, Failu
         .await?
         .into_inner();
     let principal = resp.principal.ok_or_else(Failure::login_required)?;
+    if read {
+        sessions.keep(
+            hash,
+            &cert.serial,
+            super::sessions::Answer {
+                principal: principal.clone(),
+                csrf: resp.csrf_token.clone(),
+                ends_at_ms: resp.ends_at_ms,
+            },
+        );
+    }
     Ok(Principal::from_principal(
         principal,
         resp.csrf_token,

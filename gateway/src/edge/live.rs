@@ -41,6 +41,8 @@ const SUBJECTS: [&str; 4] = bus::heard::GATEWAY_LIVE;
 #[derive(Clone, Default)]
 pub struct Live {
     boards: Arc<Mutex<HashMap<Uuid, broadcast::Sender<BoardEvent>>>>,
+    /// identity's kept answers about sessions, which the same events end.
+    sessions: super::sessions::Sessions,
 }
 
 fn id(text: &str) -> Option<Uuid> {
@@ -97,7 +99,20 @@ impl Live {
             .subscribe()
     }
 
+    /// The kept answers about sessions that the events this gateway hears keep true.
+    #[must_use]
+    pub fn sessions(&self) -> &super::sessions::Sessions {
+        &self.sessions
+    }
+
     fn publish(&self, audience: Audience, event: BoardEvent) {
+        match (&event, audience) {
+            (BoardEvent::SessionEnded(sha), _) => self.sessions.session_ended(sha),
+            (BoardEvent::Left(user), Audience::EveryBoard) => {
+                self.sessions.user_left(&user.to_string());
+            }
+            _ => {}
+        }
         let boards = self.boards.lock().unwrap_or_else(PoisonError::into_inner);
         // No listener left is not an error: the page closed.
         match audience {

@@ -17,6 +17,7 @@ pub mod live;
 pub mod page;
 pub mod return_to;
 pub mod revocation;
+pub mod sessions;
 pub mod state;
 pub mod tls;
 pub mod watch;

@@ -19,6 +19,7 @@ mod races;
 mod reads;
 mod s3_server;
 mod search;
+mod statements;
 mod stream_end;
 mod timeline;
 mod world;

@@ -213,12 +213,16 @@ async fn a_mail_that_spends_its_tries_lands_on_the_dead_letter_subject() {
     w.stack.wait_ready(Duration::from_secs(30)).await.unwrap();
     // Ready does not wait for NATS (a binary stays ready through a NATS outage): the stream is
     // widened as soon as notify reaches it.
-    wait_until(Duration::from_secs(30), "notify.> in the stream", async || {
-        stream
-            .info()
-            .await
-            .is_ok_and(|i| i.config.subjects.iter().any(|s| s == "notify.>"))
-    })
+    wait_until(
+        Duration::from_secs(30),
+        "notify.> in the stream",
+        async || {
+            stream
+                .info()
+                .await
+                .is_ok_and(|i| i.config.subjects.iter().any(|s| s == "notify.>"))
+        },
+    )
     .await;
 
     let dead = js

@@ -136,14 +136,17 @@ pub(super) async fn set_active(
     id: &str,
     active: bool,
 ) -> Result<pb::User, Failure> {
-    Ok(identity(state)
+    let changed = identity(state)
         .set_user_active(pb::SetUserActiveRequest {
             actor: Some(user.actor()),
             user_id: id.to_owned(),
             active,
         })
         .await?
-        .into_inner())
+        .into_inner();
+    // This gateway forgets the person's sessions now; the others, when the event reaches them.
+    state.live.sessions().user_left(&changed.id);
+    Ok(changed)
 }
 
 fn require_admin(user: &Principal) -> Result<(), Failure> {

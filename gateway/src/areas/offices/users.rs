@@ -67,7 +67,7 @@ async fn suspend(
     suspended: bool,
     reason: &str,
 ) -> Result<idpb::User, Failure> {
-    Ok(identity(state)
+    let changed = identity(state)
         .set_user_suspended(idpb::SetUserSuspendedRequest {
             actor: Some(user.actor()),
             user_id: id.to_owned(),
@@ -76,7 +76,10 @@ async fn suspend(
         })
         .await
         .for_form(labels::REASON)?
-        .into_inner())
+        .into_inner();
+    // This gateway forgets the person's sessions now; the others, when the event reaches them.
+    state.live.sessions().user_left(&changed.id);
+    Ok(changed)
 }
 
 #[derive(Deserialize)]
