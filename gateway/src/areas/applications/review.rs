@@ -1,7 +1,8 @@
 //! The operator's review of 事業所登録申請: approve (the office, its admin account and an enrollment
 //! code, mailed) or reject (the reason, mailed). Deciding twice changes nothing.
 
-use crate::areas::accounts::handlers::identity;
+use super::views::{ApplicationDetail, ApplicationLine, Applications, application_status};
+use crate::areas::accounts::handlers::{UserBody, create_user, identity};
 use crate::edge::auth::{ApiUser, ApiWriter, PageUser, Principal};
 use crate::edge::error::ForForm;
 use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
@@ -9,9 +10,7 @@ use crate::edge::forms::PageForm;
 use crate::edge::json::ApiJson;
 use crate::edge::labels;
 use crate::edge::state::AppState;
-use crate::views::{
-    self, ApplicationDetail, ApplicationLine, Applications, application_status, tokyo_time,
-};
+use crate::kit::pieces::{self, tokyo_time};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -81,20 +80,20 @@ async fn approve(
     })?;
     // The office exists from here on; if identity is away, the operator finishes from the
     // office's page (事業所管理者の作成, 証明書取得用Noの発行).
-    let admin = identity(state)
-        .create_user(idpb::CreateUserRequest {
-            actor: Some(user.actor()),
-            office_id: office.id.clone(),
+    let admin = create_user(
+        state,
+        user,
+        &UserBody {
             login_id: admin_login_id.to_owned(),
             name: fields.admin_name.clone(),
             kana: fields.admin_kana.clone(),
             profession: "その他".into(),
             email: fields.admin_email.clone(),
             office_admin: true,
-        })
-        .await
-        .for_form(labels::STAFF)?
-        .into_inner();
+            office_id: office.id.clone(),
+        },
+    )
+    .await?;
     let code = identity(state)
         .issue_enrollment_code(idpb::IssueEnrollmentCodeRequest {
             actor: Some(user.actor()),
@@ -144,7 +143,7 @@ pub async fn list_page(
 ) -> Result<Html<String>, PageError> {
     let items = list(&state, &user).await?;
     let mode = crate::areas::applications::apply::mode(&state).await?;
-    Ok(views::render(&Applications {
+    Ok(pieces::render(&Applications {
         csrf: &user.csrf,
         mode: crate::areas::applications::apply::mode_words(&mode),
         items: items
@@ -180,13 +179,13 @@ async fn detail(
     let app = get(state, user, id).await?;
     let fields = app.fields.clone().unwrap_or_default();
     // The admin's login id is checked as any user's: `login_id` is this form's admin_login_id.
-    let mut refused = views::Refused::of(d.failure, &[("login_id_taken", "admin_login_id")]);
+    let mut refused = pieces::Refused::of(d.failure, &[("login_id_taken", "admin_login_id")]);
     for e in &mut refused.fields {
         if e.field == "login_id" {
             "admin_login_id".clone_into(&mut e.field);
         }
     }
-    Ok(views::render(&ApplicationDetail {
+    Ok(pieces::render(&ApplicationDetail {
         csrf: &user.csrf,
         id: &app.id,
         status: application_status(&app.status),
@@ -237,7 +236,7 @@ pub async fn approve_form(
                 done.office.name, done.code.number
             );
             let back = format!("/operator/offices/{}", done.office.id);
-            Ok(views::render(&views::Notice {
+            Ok(pieces::render(&pieces::Notice {
                 title: "申請を承認しました",
                 message: &message,
                 secret: Some(("事業所管理者の初期パスワード", &done.admin.initial_password)),
