@@ -112,7 +112,7 @@ pub fn members(team: Option<pb::Team>) -> Vec<MemberLine> {
         .collect()
 }
 
-/// The label of a recipient field, for the history.
+/// The label of a recipient field, for its history and for the audit trail's 変更した項目.
 #[must_use]
 pub fn field_name(field: &str) -> &'static str {
     match field {
