@@ -6,7 +6,6 @@ mod config;
 mod edge;
 mod kit;
 mod openapi;
-mod views;
 
 use anyhow::Context;
 use axum::Router;

@@ -40,7 +40,7 @@ mod valid;
         crate::areas::announcements::handlers::api_publish,
         crate::areas::portal::map::api,
         crate::areas::offices::users::api_suspension,
-        crate::areas::offices::users::api_verify_audit,
+        crate::areas::audit::handlers::api_verify_audit,
         crate::areas::audit::handlers::api_list,
         crate::areas::session::password::api,
         crate::areas::certificates::enroll::api,

@@ -20,13 +20,28 @@ pub enum Refusal {
     Nul(String),
 }
 
-fn decode(raw: &[u8]) -> Result<String, ()> {
+/// Each field of an `application/x-www-form-urlencoded` body as its raw name and value (a field
+/// without `=` has an empty value; empty fields between `&`s are skipped).
+fn raw_fields(body: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    body.split(|&b| b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| match pair.iter().position(|&b| b == b'=') {
+            Some(i) => (&pair[..i], &pair[i + 1..]),
+            None => (pair, &b""[..]),
+        })
+}
+
+/// The bytes a name or value stands for: `+` is a space, then percent-decoded.
+fn unescape(raw: &[u8]) -> Vec<u8> {
     let plus: Vec<u8> = raw
         .iter()
         .map(|&b| if b == b'+' { b' ' } else { b })
         .collect();
-    let bytes: Vec<u8> = percent_encoding::percent_decode(&plus).collect();
-    String::from_utf8(bytes).map_err(|_| ())
+    percent_encoding::percent_decode(&plus).collect()
+}
+
+fn decode(raw: &[u8]) -> Result<String, ()> {
+    String::from_utf8(unescape(raw)).map_err(|_| ())
 }
 
 /// Checks every name and value of an `application/x-www-form-urlencoded` body.
@@ -34,11 +49,7 @@ fn decode(raw: &[u8]) -> Result<String, ()> {
 /// # Errors
 /// The first field that is not UTF-8 or holds NUL.
 pub fn check_urlencoded(body: &[u8]) -> Result<(), Refusal> {
-    for pair in body.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
-        let (name, value) = match pair.iter().position(|&b| b == b'=') {
-            Some(i) => (&pair[..i], &pair[i + 1..]),
-            None => (pair, &b""[..]),
-        };
+    for (name, value) in raw_fields(body) {
         let name = decode(name).map_err(|()| Refusal::NotUtf8(None))?;
         let value = decode(value).map_err(|()| Refusal::NotUtf8(Some(name.clone())))?;
         if name.contains('\0') || value.contains('\0') {
@@ -97,8 +108,13 @@ fn malformed() -> Failure {
     )
 }
 
-/// The body of a browser form, read whole.
-async fn form_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, PageError> {
+/// The body of a browser form, read whole and checked, for both extractors: what is refused
+/// whatever the form (not a form, too large, unreadable) is the rejection, and what only some
+/// forms can still show (NUL, not UTF-8) comes back beside the bytes.
+async fn read_form<S: Send + Sync>(
+    req: Request,
+    state: &S,
+) -> Result<(Bytes, Option<Refusal>), PageError> {
     let urlencoded = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -111,15 +127,19 @@ async fn form_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Pag
     if !urlencoded {
         return Err(PageError(malformed()));
     }
-    match Bytes::from_request(req, state).await {
-        Ok(b) => Ok(b),
-        Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(PageError(Failure::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            "送信された内容が大きすぎます。入力内容を短くしてください。",
-        ))),
-        Err(_) => Err(PageError(malformed())),
-    }
+    let body = match Bytes::from_request(req, state).await {
+        Ok(b) => b,
+        Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Err(PageError(Failure::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "送信された内容が大きすぎます。入力内容を短くしてください。",
+            )));
+        }
+        Err(_) => return Err(PageError(malformed())),
+    };
+    let refusal = check_urlencoded(&body).err();
+    Ok((body, refusal))
 }
 
 impl<S, T> FromRequest<S> for PageForm<T>
@@ -130,8 +150,10 @@ where
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let body = form_body(req, state).await?;
-        check_urlencoded(&body).map_err(|r| PageError(r.failure()))?;
+        let (body, refusal) = read_form(req, state).await?;
+        if let Some(r) = refusal {
+            return Err(PageError(r.failure()));
+        }
         serde_urlencoded::from_bytes(&body)
             .map(Self)
             .map_err(|_| PageError(malformed()))
@@ -146,20 +168,9 @@ pub struct CheckedForm<T>(pub T, pub Option<Failure>);
 
 /// Every name and value of a body as text, NUL dropped, whatever its bytes.
 fn lossy_pairs(body: &[u8]) -> Vec<(String, String)> {
-    let text = |raw: &[u8]| {
-        let plus: Vec<u8> = raw
-            .iter()
-            .map(|&b| if b == b'+' { b' ' } else { b })
-            .collect();
-        let bytes: Vec<u8> = percent_encoding::percent_decode(&plus).collect();
-        String::from_utf8_lossy(&bytes).replace('\0', "")
-    };
-    body.split(|&b| b == b'&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| match pair.iter().position(|&b| b == b'=') {
-            Some(i) => (text(&pair[..i]), text(&pair[i + 1..])),
-            None => (text(pair), String::new()),
-        })
+    let text = |raw: &[u8]| String::from_utf8_lossy(&unescape(raw)).replace('\0', "");
+    raw_fields(body)
+        .map(|(name, value)| (text(name), text(value)))
         .collect()
 }
 
@@ -171,8 +182,8 @@ where
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let body = form_body(req, state).await?;
-        let refusal = check_urlencoded(&body).err().map(Refusal::failure);
+        let (body, refusal) = read_form(req, state).await?;
+        let refusal = refusal.map(Refusal::failure);
         let form = match refusal {
             None => serde_urlencoded::from_bytes(&body),
             Some(_) => serde_urlencoded::to_string(lossy_pairs(&body))
@@ -186,7 +197,64 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::{Refusal, check_urlencoded, lossy_pairs};
+    use super::{CheckedForm, PageForm, Refusal, check_urlencoded, lossy_pairs};
+    use axum::body::Body;
+    use axum::extract::{FromRequest, Request};
+    use axum::http::StatusCode;
+    use std::collections::HashMap;
+
+    type Fields = HashMap<String, String>;
+
+    fn request(content_type: &str, body: Vec<u8>) -> Request {
+        Request::builder()
+            .method("POST")
+            .header("content-type", content_type)
+            .body(Body::from(body))
+            .expect("a request of constant parts")
+    }
+
+    /// What each extractor makes of one body: the status and code it refuses with, if any.
+    async fn outcomes(
+        content_type: &str,
+        body: &[u8],
+    ) -> (
+        Option<(StatusCode, &'static str)>,
+        Option<(StatusCode, &'static str)>,
+    ) {
+        let plain = PageForm::<Fields>::from_request(request(content_type, body.to_vec()), &())
+            .await
+            .err()
+            .map(|e| (e.0.status, e.0.code));
+        let checked =
+            match CheckedForm::<Fields>::from_request(request(content_type, body.to_vec()), &())
+                .await
+            {
+                Ok(CheckedForm(_, refusal)) => refusal.map(|f| (f.status, f.code)),
+                Err(e) => Some((e.0.status, e.0.code)),
+            };
+        (plain, checked)
+    }
+
+    #[tokio::test]
+    async fn both_readers_refuse_the_same_bodies_with_the_same_status() {
+        let form = "application/x-www-form-urlencoded; charset=UTF-8";
+        let too_large = vec![b'a'; 3 * 1024 * 1024];
+        let cases: [(&str, &[u8], Option<StatusCode>); 8] = [
+            (form, b"name=%E9%AB%98&body=a%0D%0Ab+c&flag", None),
+            (form, b"", None),
+            (form, b"name=a%00b", Some(StatusCode::BAD_REQUEST)),
+            (form, b"name=%FF%FE", Some(StatusCode::BAD_REQUEST)),
+            (form, b"reason=\xff", Some(StatusCode::BAD_REQUEST)),
+            ("application/json", b"{}", Some(StatusCode::BAD_REQUEST)),
+            ("text/plain", b"name=a", Some(StatusCode::BAD_REQUEST)),
+            (form, &too_large, Some(StatusCode::PAYLOAD_TOO_LARGE)),
+        ];
+        for (content_type, body, status) in cases {
+            let (plain, checked) = outcomes(content_type, body).await;
+            assert_eq!(plain.map(|(s, _)| s), status, "{content_type} {body:?}");
+            assert_eq!(plain, checked, "{content_type} {body:?}");
+        }
+    }
 
     #[test]
     fn a_refused_body_is_read_for_showing_again_without_its_nul() {

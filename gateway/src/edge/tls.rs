@@ -7,7 +7,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use rustls::RootCertStore;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::pki_types::CertificateDer;
 use rustls::server::WebPkiClientVerifier;
 use std::path::Path;
 use std::sync::Arc;
@@ -19,10 +19,9 @@ use tower::ServiceExt;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TlsSetupError {
-    #[error("cannot read {0}: {1}")]
-    Read(String, std::io::Error),
-    #[error("no usable certificate or key in {0}")]
-    Empty(String),
+    /// The listener's certificate or key, read as every service reads its own.
+    #[error(transparent)]
+    Files(#[from] common::tls::TlsError),
     #[error("tls: {0}")]
     Rustls(String),
 }
@@ -38,27 +37,6 @@ pub struct PeerCert {
     pub fingerprint_sha256: String,
     /// Unix seconds; checked on every request, since a connection can outlive the certificate.
     pub not_after: i64,
-}
-
-fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsSetupError> {
-    let pem =
-        std::fs::read(path).map_err(|e| TlsSetupError::Read(path.display().to_string(), e))?;
-    let certs: Vec<_> = rustls_pemfile::certs(&mut pem.as_slice())
-        .filter_map(Result::ok)
-        .collect();
-    if certs.is_empty() {
-        return Err(TlsSetupError::Empty(path.display().to_string()));
-    }
-    Ok(certs)
-}
-
-fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsSetupError> {
-    let pem =
-        std::fs::read(path).map_err(|e| TlsSetupError::Read(path.display().to_string(), e))?;
-    rustls_pemfile::private_key(&mut pem.as_slice())
-        .ok()
-        .flatten()
-        .ok_or_else(|| TlsSetupError::Empty(path.display().to_string()))
 }
 
 pub fn server_config(
@@ -81,7 +59,7 @@ pub fn server_config(
         .with_safe_default_protocol_versions()
         .map_err(|e| TlsSetupError::Rustls(e.to_string()))?
         .with_client_cert_verifier(verifier)
-        .with_single_cert(read_certs(cert)?, read_key(key)?)
+        .with_single_cert(common::tls::read_certs(cert)?, common::tls::read_key(key)?)
         .map_err(|e| TlsSetupError::Rustls(e.to_string()))?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(config)

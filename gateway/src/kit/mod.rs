@@ -1,4 +1,6 @@
-//! Small text mechanisms the areas share: escaping and linking, CSV.
+//! What the areas share and that belongs to no area: the page pieces several areas show, and
+//! small text mechanisms (escaping and linking, CSV). It imports no area.
 
 pub mod csv;
+pub mod pieces;
 pub mod text;

@@ -1,13 +1,14 @@
 //! 事業所管理者メニュー and 利用者管理: pages for office admins, and the JSON API that the operator
 //! and admins share. identity decides who may do what; these handlers only carry it.
 
+use super::views::{AdminMenu, UserEdit, UserForm, Users};
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::ForForm;
 use crate::edge::error::{Failure, PageError};
 use crate::edge::forms::PageForm;
 use crate::edge::labels;
 use crate::edge::state::AppState;
-use crate::views::{self, AdminMenu, Notice, UserEdit, UserForm, UserLine, Users};
+use crate::kit::pieces::{self, Notice, UserLine};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -60,18 +61,18 @@ pub(super) async fn get_user(
 pub struct UserBody {
     /// Only when creating: 3–64 of `A-Z a-z 0-9 . _ -`, unique system-wide.
     #[serde(default)]
-    login_id: String,
-    name: String,
+    pub login_id: String,
+    pub name: String,
     /// Full-width katakana (half-width and hiragana are converted).
-    kana: String,
+    pub kana: String,
     /// One of 医師, 歯科医師, 薬剤師, 看護師, 准看護師, 保健師, PT, OT, ST, ケアマネジャー, 社会福祉士, 介護福祉士, ヘルパー, MSW, 事務, その他.
-    profession: String,
-    email: String,
+    pub profession: String,
+    pub email: String,
     #[serde(default)]
-    office_admin: bool,
+    pub office_admin: bool,
     /// Operator only: the office to create the person in.
     #[serde(default)]
-    office_id: String,
+    pub office_id: String,
 }
 
 pub async fn create_user(
@@ -165,7 +166,7 @@ pub async fn admin_menu(
 ) -> Result<Html<String>, PageError> {
     require_admin(&user)?;
     let office = crate::areas::session::home::office_name(&state, &user).await?;
-    Ok(views::render(&AdminMenu { office: &office }))
+    Ok(pieces::render(&AdminMenu { office: &office }))
 }
 
 #[derive(Deserialize, Default)]
@@ -220,8 +221,8 @@ async fn users_view(
     let office = crate::areas::session::home::office_name(state, user).await?;
     let users = list_users(state, user, "", "").await?;
     // A login id already taken is about the ユーザーID box.
-    let refused = views::Refused::of(failure, &[("login_id_taken", "login_id")]);
-    Ok(views::render(&Users {
+    let refused = pieces::Refused::of(failure, &[("login_id_taken", "login_id")]);
+    Ok(pieces::render(&Users {
         csrf: &user.csrf,
         office: &office,
         people: users.into_iter().map(UserLine::from).collect(),
@@ -249,7 +250,7 @@ fn initial_password_page(title: &str, issued: &pb::IssuedPassword) -> Html<Strin
     let message = format!(
         "ユーザーID「{login}」の初期パスワードを発行しました。初回ログイン時に本人がパスワードを変更します。"
     );
-    views::render(&Notice {
+    pieces::render(&Notice {
         title,
         message: &message,
         secret: Some(("初期パスワード", &issued.initial_password)),
@@ -283,15 +284,15 @@ async fn edit_view(
     form: &UserFormBody,
     failure: Option<&Failure>,
 ) -> Result<Html<String>, PageError> {
-    Ok(views::render(&UserEdit {
+    Ok(pieces::render(&UserEdit {
         csrf: &user.csrf,
         id,
-        status: views::status_label(&target.status),
+        status: pieces::status_label(&target.status),
         active: target.status == "active",
         professions: state.choices.professions(&state.clients).await?,
         form: form.form(),
-        error: views::FieldError::message(failure),
-        errors: views::FieldError::all(failure),
+        error: pieces::FieldError::message(failure),
+        errors: pieces::FieldError::all(failure),
     }))
 }
 

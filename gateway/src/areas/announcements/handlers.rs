@@ -1,6 +1,7 @@
 //! お知らせ: the portal's announcements. The city drafts, publishes, unpublishes and edits them;
 //! everyone reads the published ones.
 
+use super::views::{AnnouncementEdit, AnnouncementPage, Announcements};
 use crate::edge::auth::{ApiUser, ApiWriter, PageUser, Principal};
 use crate::edge::error::ForForm;
 use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
@@ -8,9 +9,7 @@ use crate::edge::forms::PageForm;
 use crate::edge::json::ApiJson;
 use crate::edge::labels;
 use crate::edge::state::AppState;
-use crate::views::{
-    self, AnnouncementEdit, AnnouncementLine, AnnouncementPage, Announcements, tokyo_time,
-};
+use crate::kit::pieces::{self, AnnouncementLine, tokyo_time};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -117,7 +116,7 @@ pub async fn page(
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let a = one(&state, None, &id).await?;
-    Ok(views::render(&AnnouncementPage {
+    Ok(pieces::render(&AnnouncementPage {
         title: &a.title,
         date: &tokyo_time(&a.published_at),
         body_html: &crate::kit::text::announcement_html(&a.body),
@@ -129,22 +128,22 @@ pub async fn operator_page(
     PageUser(user): PageUser,
 ) -> Result<Html<String>, PageError> {
     let items = all(&state, &user).await?;
-    Ok(views::render(&Announcements {
+    Ok(pieces::render(&Announcements {
         csrf: &user.csrf,
         items: items.into_iter().map(line).collect(),
     }))
 }
 
 fn edit_view(user: &Principal, a: &pb::Announcement, error: Option<&Failure>) -> Html<String> {
-    views::render(&AnnouncementEdit {
+    pieces::render(&AnnouncementEdit {
         csrf: &user.csrf,
         id: &a.id,
         title: &a.title,
         body: &a.body,
         published: !a.published_at.is_empty(),
         preview: &crate::kit::text::announcement_html(&a.body),
-        error: views::FieldError::message(error),
-        errors: views::FieldError::all(error),
+        error: pieces::FieldError::message(error),
+        errors: pieces::FieldError::all(error),
     })
 }
 

@@ -1,6 +1,7 @@
 //! The city's announcements: written by the operator, published on the portal.
 
 pub mod handlers;
+mod views;
 
 use crate::edge::state::AppState;
 use axum::Router;

@@ -1,13 +1,14 @@
 //! 事業所登録申請: the public form, a confirmation step, then the application is sent. Every
 //! wrong field is shown next to itself and the form keeps what was typed.
 
+use super::views::ApplyPage;
 use crate::edge::csrf::PreSession;
 use crate::edge::error::{ApiError, ErrorBody, Failure, ForForm, PageError};
 use crate::edge::forms::PageForm;
 use crate::edge::json::ApiJson;
 use crate::edge::labels;
 use crate::edge::state::AppState;
-use crate::views::{self, ApplyForm, ApplyPage, FieldError};
+use crate::kit::pieces::{self, ApplyForm, FieldError};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -234,12 +235,12 @@ async fn page(
                 .collect()
         })
         .unwrap_or_default();
-    Ok(views::render(&ApplyPage {
+    Ok(pieces::render(&ApplyPage {
         stage: step,
         csrf,
         form: body.form(),
         kinds: state.choices.kinds(&state.clients).await?,
-        error: views::FieldError::message(failure),
+        error: pieces::FieldError::message(failure),
         errors,
         tiles: &state.map_tiles,
         mode: &mode,
@@ -308,7 +309,7 @@ pub async fn send(
     PageForm(body): PageForm<ApplicationBody>,
 ) -> Result<Response, PageError> {
     match submit(&state, &body, false).await {
-        Ok(_) => Ok(views::render(&views::Notice {
+        Ok(_) => Ok(pieces::render(&pieces::Notice {
             title: "事業所登録申請を受け付けました",
             message: "受付のメールを管理者のメールアドレスにお送りしました。市で内容を確認し、登録が済みましたら「証明書取得用No/パスワード」をお送りします。",
             secret: None,

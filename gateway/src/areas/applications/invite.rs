@@ -7,7 +7,7 @@ use crate::edge::forms::PageForm;
 use crate::edge::json::ApiJson;
 use crate::edge::labels;
 use crate::edge::state::AppState;
-use crate::views::{self};
+use crate::kit::pieces;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -45,7 +45,7 @@ pub async fn invite_form(
 ) -> Result<Html<String>, PageError> {
     user.check_csrf(&form.csrf_token)?;
     let code = invite(&state, &user, &form.note).await?;
-    Ok(views::render(&views::Notice {
+    Ok(pieces::render(&pieces::Notice {
         title: "招待コードを発行しました",
         message: "この招待コードを申請する事業所に伝えてください。1回だけ使えます。",
         secret: Some(("招待コード", &code)),

@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod invite;
 pub mod review;
+mod views;
 
 use crate::edge::state::AppState;
 use axum::Router;

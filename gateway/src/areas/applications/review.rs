@@ -1,6 +1,7 @@
 //! The operator's review of 事業所登録申請: approve (the office, its admin account and an enrollment
 //! code, mailed) or reject (the reason, mailed). Deciding twice changes nothing.
 
+use super::views::{ApplicationDetail, ApplicationLine, Applications, application_status};
 use crate::areas::accounts::handlers::identity;
 use crate::edge::auth::{ApiUser, ApiWriter, PageUser, Principal};
 use crate::edge::error::ForForm;
@@ -9,9 +10,7 @@ use crate::edge::forms::PageForm;
 use crate::edge::json::ApiJson;
 use crate::edge::labels;
 use crate::edge::state::AppState;
-use crate::views::{
-    self, ApplicationDetail, ApplicationLine, Applications, application_status, tokyo_time,
-};
+use crate::kit::pieces::{self, tokyo_time};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -118,7 +117,7 @@ pub async fn list_page(
 ) -> Result<Html<String>, PageError> {
     let items = list(&state, &user).await?;
     let mode = crate::areas::applications::apply::mode(&state).await?;
-    Ok(views::render(&Applications {
+    Ok(pieces::render(&Applications {
         csrf: &user.csrf,
         mode: crate::areas::applications::apply::mode_words(&mode),
         items: items
@@ -154,13 +153,13 @@ async fn detail(
     let app = get(state, user, id).await?;
     let fields = app.fields.clone().unwrap_or_default();
     // The admin's login id is checked as any user's: `login_id` is this form's admin_login_id.
-    let mut refused = views::Refused::of(d.failure, &[("login_id_taken", "admin_login_id")]);
+    let mut refused = pieces::Refused::of(d.failure, &[("login_id_taken", "admin_login_id")]);
     for e in &mut refused.fields {
         if e.field == "login_id" {
             "admin_login_id".clone_into(&mut e.field);
         }
     }
-    Ok(views::render(&ApplicationDetail {
+    Ok(pieces::render(&ApplicationDetail {
         csrf: &user.csrf,
         id: &app.id,
         status: application_status(&app.status),
@@ -206,7 +205,7 @@ pub async fn approve_form(
                 form.admin_login_id.trim()
             );
             let back = format!("/operator/offices/{}", office.id);
-            Ok(views::render(&views::Notice {
+            Ok(pieces::render(&pieces::Notice {
                 title: "申請を承認しました",
                 message: &message,
                 secret: None,

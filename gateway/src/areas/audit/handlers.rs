@@ -1,13 +1,14 @@
 //! 監査ログ: the operator filters the audit trail by person, office, recipient, action, outcome
 //! and date, exports it as CSV, and has the hash chain re-computed. Identity decides who may.
 
+pub use super::views::AuditFilter;
+use super::views::{self, AuditLine, AuditPage};
 use crate::areas::recipients::handlers::CsrfForm;
 use crate::edge::auth::{ApiUser, PageUser, Principal};
 use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::edge::forms::PageForm;
 use crate::edge::state::AppState;
-pub use crate::views::AuditFilter;
-use crate::views::{self, AuditLine, AuditPage, OfficeChoice, tokyo_time};
+use crate::kit::pieces::{self, OfficeChoice, tokyo_time};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::Html;
@@ -198,7 +199,7 @@ async fn render(
         )
     });
     let query = f.query_string();
-    Ok(views::render(&AuditPage {
+    Ok(pieces::render(&AuditPage {
         csrf: &user.csrf,
         filter: f,
         offices,
@@ -221,6 +222,20 @@ pub async fn page(
     Ok(render(&state, &user, &f, None).await?)
 }
 
+/// The audit trail's hash chain re-computed by identity: for the page and its API twin.
+async fn verify(
+    state: &AppState,
+    user: &Principal,
+) -> Result<pb::VerifyAuditChainResponse, Failure> {
+    let mut identity = state.clients.identity.clone();
+    Ok(identity
+        .verify_audit_chain(pb::VerifyAuditChainRequest {
+            actor: Some(user.actor()),
+        })
+        .await?
+        .into_inner())
+}
+
 /// The chain re-computed; the page says whether it holds and, if not, where it breaks.
 pub async fn verify_form(
     State(state): State<AppState>,
@@ -228,14 +243,7 @@ pub async fn verify_form(
     PageForm(form): PageForm<CsrfForm>,
 ) -> Result<Html<String>, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    let mut identity = state.clients.identity.clone();
-    let v = identity
-        .verify_audit_chain(pb::VerifyAuditChainRequest {
-            actor: Some(user.actor()),
-        })
-        .await
-        .map_err(Failure::from)?
-        .into_inner();
+    let v = verify(&state, &user).await?;
     let verdict = if v.intact {
         format!("改ざんは見つかりませんでした（{}件を検査）。", v.records)
     } else {
@@ -299,5 +307,28 @@ pub async fn api_list(
                 details: e.details,
             })
             .collect(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(example = crate::openapi::examples::people::chain)]
+pub struct ChainOut {
+    intact: bool,
+    records: u64,
+    /// The first record whose link does not hold (0 when intact).
+    first_broken_seq: i64,
+}
+
+/// Re-compute the audit trail's hash chain (operator).
+#[utoipa::path(get, path = "/api/v1/operator/audit/verify", responses((status = 200, body = ChainOut), (status = 403, body = ErrorBody)))]
+pub async fn api_verify_audit(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<ChainOut>, ApiError> {
+    let v = verify(&state, &user).await?;
+    Ok(Json(ChainOut {
+        intact: v.intact,
+        records: v.records,
+        first_broken_seq: v.first_broken_seq,
     }))
 }

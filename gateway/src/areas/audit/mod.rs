@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod handlers;
+mod views;
 
 use crate::edge::state::AppState;
 use axum::Router;
@@ -14,4 +15,8 @@ pub fn protected() -> Router<AppState> {
         .route("/operator/audit.csv", get(csv::csv))
         .route("/operator/audit/verify", post(handlers::verify_form))
         .route("/api/v1/operator/audit", get(handlers::api_list))
+        .route(
+            "/api/v1/operator/audit/verify",
+            get(handlers::api_verify_audit),
+        )
 }

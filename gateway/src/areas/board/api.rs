@@ -1,7 +1,7 @@
-//! 連絡帳 in the JSON API: posting, the page form's twin.
+//! 連絡帳 in the JSON API: posting, the page form's twin; both post through `post`.
 
-use crate::edge::auth::ApiWriter;
-use crate::edge::error::{ApiError, ErrorBody};
+use crate::edge::auth::{ApiWriter, Principal};
+use crate::edge::error::{ApiError, ErrorBody, Failure};
 use crate::edge::json::ApiJson;
 use crate::edge::state::AppState;
 use axum::Json;
@@ -112,6 +112,31 @@ impl From<pb::Post> for PostOut {
     }
 }
 
+/// A new post. Its refusal is careboard's: the page words it for its form (`form_failure`), the
+/// API answers it as it is.
+pub(super) async fn post(
+    state: &AppState,
+    user: &Principal,
+    id: &str,
+    body: &str,
+    category: &str,
+    urgent: bool,
+    file_ids: Vec<String>,
+) -> Result<pb::Post, Failure> {
+    let mut careboard = state.clients.careboard.clone();
+    Ok(careboard
+        .create_post(pb::CreatePostRequest {
+            actor: Some(user.actor()),
+            recipient_id: id.to_owned(),
+            body: body.to_owned(),
+            category: category.to_owned(),
+            urgent,
+            file_ids,
+        })
+        .await?
+        .into_inner())
+}
+
 /// Post on a board of a team one belongs to.
 #[utoipa::path(post, path = "/api/v1/boards/{id}/posts", request_body = PostBody,
     params(("id" = String, Path, description = "The recipient whose board it is", example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21")),
@@ -123,17 +148,15 @@ pub async fn create_post(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<PostBody>,
 ) -> Result<Json<PostOut>, ApiError> {
-    let mut careboard = state.clients.careboard.clone();
-    let post = careboard
-        .create_post(pb::CreatePostRequest {
-            actor: Some(user.actor()),
-            recipient_id: id,
-            body: body.body,
-            category: body.category,
-            urgent: body.urgent,
-            file_ids: body.files,
-        })
-        .await?
-        .into_inner();
+    let post = self::post(
+        &state,
+        &user,
+        &id,
+        &body.body,
+        &body.category,
+        body.urgent,
+        body.files,
+    )
+    .await?;
     Ok(Json(post.into()))
 }

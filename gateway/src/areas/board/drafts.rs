@@ -1,12 +1,12 @@
 //! A refused form drawn again on the board: the reply put back on the card it answers, and the
 //! files a form's script attached.
 
+use super::views::{PostCard, Reading, ReplyDraft};
 use crate::areas::board::reads;
 use crate::edge::auth::Principal;
 use crate::edge::error::Failure;
 use crate::edge::state::AppState;
-use crate::views::board_reads::Reading;
-use crate::views::{FieldError, PostCard, ReplyDraft};
+use crate::kit::pieces::FieldError;
 
 /// Puts a refused reply back on the card of the post it answers, fetching that post when the
 /// first page does not show it. False when the board has no such post to reply to.

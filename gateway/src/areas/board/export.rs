@@ -7,7 +7,7 @@ use crate::edge::auth::{ApiUser, PageUser, Principal};
 use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::edge::state::AppState;
 use crate::kit::csv;
-use crate::views::tokyo_time;
+use crate::kit::pieces::tokyo_time;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};

@@ -8,6 +8,7 @@ pub mod pages;
 pub mod reads;
 pub mod search;
 pub mod timeline_api;
+mod views;
 pub mod writing;
 pub mod writing_api;
 

@@ -1,6 +1,7 @@
 //! 連絡帳: the timeline, posting, 既読 and 確認しました, and the live updates of an open page
 //! (server-sent events fed by `live::Live`). Careboard checks membership on every call.
 
+use super::views::{BoardPage, PostCard, PostFragment, Reading};
 use crate::areas::board::{drafts, reads};
 use crate::areas::recipients::handlers::{CsrfForm, form_failure};
 use crate::edge::auth::{PageUser, Principal};
@@ -8,8 +9,7 @@ use crate::edge::error::{Failure, PageError};
 use crate::edge::forms::{CheckedForm, PageForm};
 use crate::edge::state::AppState;
 use crate::edge::watch::{Follow, Update};
-use crate::views::board_reads::Reading;
-use crate::views::{self, BoardPage, FieldError, PostCard, PostFragment};
+use crate::kit::pieces::{self, FieldError};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -168,7 +168,7 @@ pub(super) async fn board_page(
         ),
         Draft::None => (body, None, Vec::new()),
     };
-    Ok(views::render(&BoardPage {
+    Ok(pieces::render(&BoardPage {
         csrf: &user.csrf,
         id,
         name: &timeline.recipient_name,
@@ -211,22 +211,21 @@ pub async fn post_form(
     let answer = if let Some(f) = refusal {
         Err(f)
     } else {
-        let mut careboard = state.clients.careboard.clone();
-        careboard
-            .create_post(pb::CreatePostRequest {
-                actor: Some(user.actor()),
-                recipient_id: id.clone(),
-                body: form.body.clone(),
-                category: form.category.clone(),
-                urgent: form.urgent == "1",
-                file_ids: crate::areas::board::drafts::file_ids(&form.file_ids),
-            })
-            .await
-            .map_err(|status| form_failure(status.into()))
+        super::api::post(
+            &state,
+            &user,
+            &id,
+            &form.body,
+            &form.category,
+            form.urgent == "1",
+            crate::areas::board::drafts::file_ids(&form.file_ids),
+        )
+        .await
+        .map_err(form_failure)
     };
     match answer {
         // The script shows the new post in place; a plain form lands on it.
-        Ok(post) => Ok(marked(&headers, &user, &id, post.into_inner())),
+        Ok(post) => Ok(marked(&headers, &user, &id, post)),
         Err(f) => {
             if !matches!(
                 f.status,
@@ -246,7 +245,7 @@ pub async fn post_form(
 }
 
 fn fragment(user: &Principal, id: &str, post: pb::Post) -> Html<String> {
-    views::render(&PostFragment {
+    pieces::render(&PostFragment {
         csrf: &user.csrf,
         id,
         closed: post.board_closed,

@@ -1,12 +1,11 @@
 //! Finding on a board (分類・緊急・言葉で探す) and its print view (印刷), with the search's API twin.
 
+use super::views::{BoardPrintPage, BoardSearchPage, FoundLine, PostCard};
 use crate::areas::board::api::PostOut;
 use crate::edge::auth::{ApiUser, PageUser, Principal};
 use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::edge::state::AppState;
-use crate::views::{
-    self, BoardPrintPage, BoardSearchPage, FieldError, FoundLine, PostCard, tokyo_time,
-};
+use crate::kit::pieces::{self, FieldError, tokyo_time};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -94,7 +93,7 @@ pub async fn search_page(
         .unwrap_or_default();
         format!("/boards/{id}/search?{query}")
     });
-    let page = views::render(&BoardSearchPage {
+    let page = pieces::render(&BoardSearchPage {
         id: &id,
         name: &found.recipient_name,
         q: &q.q,
@@ -197,7 +196,7 @@ pub async fn print_page(
         Err(f) => return Err(f.into()),
     };
     let printed_at = tokyo_time(&state.clock.now().to_rfc3339());
-    let page = views::render(&BoardPrintPage {
+    let page = pieces::render(&BoardPrintPage {
         id: &id,
         name: &found.recipient_name,
         care_level: &found.care_level,

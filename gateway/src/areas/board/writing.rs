@@ -1,13 +1,14 @@
 //! 連絡帳: replies, corrections (訂正・取り消し) and a post's history (編集履歴). Each page action
-//! and its API twin (`board_writing_api`) call one function here; careboard decides who may.
+//! and its API twin (`writing_api`) call one function here; careboard decides who may.
 
+use super::views::{self, PostCard, PostEditPage, PostHistoryPage, RevisionLine};
 use crate::areas::board::pages::{Draft, PageQuery, board_page};
 use crate::areas::recipients::handlers::{CsrfForm, form_failure};
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::{Failure, PageError};
 use crate::edge::forms::{CheckedForm, PageForm};
 use crate::edge::state::AppState;
-use crate::views::{self, FieldError, PostCard, PostEditPage, PostHistoryPage, RevisionLine};
+use crate::kit::pieces::{self, FieldError};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -204,7 +205,7 @@ async fn edit_page_with(
         }
         None => FieldError::new("body", f.message.clone()),
     });
-    Ok(views::render(&PostEditPage {
+    Ok(pieces::render(&PostEditPage {
         csrf: &user.csrf,
         id,
         post: PostCard::new(p, &user.user_id),
@@ -272,7 +273,7 @@ pub async fn history_page(
     Path((id, post)): Path<(String, String)>,
 ) -> Result<Html<String>, PageError> {
     let h = history(&state, &user, &id, &post).await?;
-    Ok(views::render(&PostHistoryPage {
+    Ok(pieces::render(&PostHistoryPage {
         id: &id,
         post: PostCard::new(h.post.unwrap_or_default(), &user.user_id),
         revisions: h.revisions.into_iter().map(RevisionLine::from).collect(),

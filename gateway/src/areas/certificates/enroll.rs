@@ -1,6 +1,7 @@
 //! 初回の証明書設定: public, because the device has no certificate yet. The code is the only
 //! credential; identity rate-limits by source and locks a code after five wrong tries.
 
+use super::views::{Enroll, Enrolled};
 use crate::areas::accounts::handlers::identity;
 use crate::edge::csrf::PreSession;
 use crate::edge::error::ForForm;
@@ -10,7 +11,7 @@ use crate::edge::json::ApiJson;
 use crate::edge::labels;
 use crate::edge::state::AppState;
 use crate::edge::tls::ClientAddr;
-use crate::views::{self, Enroll, Enrolled, tokyo_time};
+use crate::kit::pieces::{self, tokyo_time};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -40,7 +41,7 @@ async fn enroll(
 }
 
 pub async fn page(PreSession(csrf): PreSession) -> Html<String> {
-    views::render(&Enroll {
+    pieces::render(&Enroll {
         number: "",
         label: "",
         legacy: false,
@@ -80,8 +81,8 @@ pub async fn form(
     let again = |f: Failure| {
         // A refused code names neither the number nor its password: which one was wrong is not
         // told to whoever is guessing.
-        let refused = views::Refused::of(Some(&f), &[("mismatch", "p12_password_confirm")]);
-        let page = views::render(&Enroll {
+        let refused = pieces::Refused::of(Some(&f), &[("mismatch", "p12_password_confirm")]);
+        let page = pieces::render(&Enroll {
             number: &form.number,
             label: &form.device_label,
             legacy: form.legacy.is_some(),
@@ -112,7 +113,7 @@ pub async fn form(
                 "data:application/x-pkcs12;base64,{}",
                 base64::engine::general_purpose::STANDARD.encode(&done.p12)
             );
-            Ok(views::render(&Enrolled {
+            Ok(pieces::render(&Enrolled {
                 office: &done.office_name,
                 label: &done.device_label,
                 serial: &done.serial,

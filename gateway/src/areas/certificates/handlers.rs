@@ -1,5 +1,6 @@
 //! Device certificates as admins and the operator see them: list, revoke, ask for more.
 
+use super::views::{CertificateDraft, Certificates, RequestLine};
 use crate::areas::accounts::handlers::identity;
 use crate::edge::auth::{ApiUser, ApiWriter, PageUser, Principal};
 use crate::edge::error::ForForm;
@@ -8,10 +9,7 @@ use crate::edge::forms::PageForm;
 use crate::edge::json::ApiJson;
 use crate::edge::labels;
 use crate::edge::state::AppState;
-use crate::views::{
-    self, CertificateDraft, CertificateLine, Certificates, FieldError, Refused, RequestLine,
-    tokyo_time,
-};
+use crate::kit::pieces::{self, CertificateLine, FieldError, Refused, tokyo_time};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -117,7 +115,7 @@ async fn view(
         ),
         _ => None,
     };
-    Ok(views::render(&Certificates {
+    Ok(pieces::render(&Certificates {
         csrf: &user.csrf,
         operator,
         query: &q.q,

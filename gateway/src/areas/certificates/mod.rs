@@ -3,6 +3,7 @@
 
 pub mod enroll;
 pub mod handlers;
+mod views;
 
 use crate::edge::state::AppState;
 use axum::Router;

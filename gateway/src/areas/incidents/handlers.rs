@@ -1,12 +1,13 @@
 //! 報告義務 (W10): staff report an incident; the office admin and the city are mailed; the city
 //! tracks it through 受付 → 対応中 → 完了 and the reporter sees where it stands.
 
+use super::views::{IncidentForm, IncidentLine, IncidentPage, IncidentsPage};
 use crate::areas::recipients::handlers::form_failure;
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::{Failure, PageError};
 use crate::edge::forms::PageForm;
 use crate::edge::state::AppState;
-use crate::views::{self, FieldError, IncidentForm, IncidentLine, IncidentPage, IncidentsPage};
+use crate::kit::pieces::{self, FieldError};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -106,12 +107,12 @@ async fn list_page(
     form: &IncidentForm,
     failure: Option<&Failure>,
 ) -> Result<Html<String>, Failure> {
-    Ok(views::render(&IncidentsPage {
+    Ok(pieces::render(&IncidentsPage {
         csrf: &user.csrf,
         is_operator: user.role == Role::Operator,
         incidents: list(state, user).await?,
         form,
-        error: views::FieldError::message(failure),
+        error: pieces::FieldError::message(failure),
         errors: failure
             .map(|f| {
                 f.fields
@@ -180,7 +181,7 @@ pub async fn detail(
     Query(q): Query<Filed>,
 ) -> Result<Html<String>, PageError> {
     let incident = one(&state, &user, &id).await?;
-    Ok(views::render(&IncidentPage::new(
+    Ok(pieces::render(&IncidentPage::new(
         &user.csrf,
         user.role == Role::Operator,
         (q.filed == "1")

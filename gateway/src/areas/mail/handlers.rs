@@ -2,13 +2,14 @@
 //! office admin which of their staff's addresses bounce (メールが届かないスタッフ). notify decides
 //! who sees what; the pages add the names people know.
 
+use super::views::{
+    AdminBounces, OperatorUndelivered, UndeliveredLine, failure_label, template_label,
+};
 use crate::areas::accounts::handlers::list_users;
 use crate::edge::auth::{ApiUser, PageUser, Principal};
 use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::edge::state::AppState;
-use crate::views::{
-    self, AdminBounces, OperatorUndelivered, UndeliveredLine, failure_label, template_label,
-};
+use crate::kit::pieces;
 use axum::Json;
 use axum::extract::State;
 use axum::response::Html;
@@ -97,7 +98,7 @@ pub async fn operator_page(
     let answer = undelivered(&state, &user).await?;
     let names = names(&state, &user).await?;
     let offices = office_names(&state, &user).await?;
-    Ok(views::render(&OperatorUndelivered {
+    Ok(pieces::render(&OperatorUndelivered {
         mails: lines(&answer.mails, &names, &offices),
         sender_domain: &answer.sender_domain,
     }))
@@ -113,7 +114,7 @@ pub async fn admin_page(
     let answer = bouncing(&state, &user).await?;
     let names = names(&state, &user).await?;
     let office = crate::areas::session::home::office_name(&state, &user).await?;
-    Ok(views::render(&AdminBounces {
+    Ok(pieces::render(&AdminBounces {
         office: &office,
         mails: lines(&answer.mails, &names, &HashMap::new()),
         sender_domain: &answer.sender_domain,

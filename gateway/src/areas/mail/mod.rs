@@ -1,6 +1,7 @@
 //! Mail that did not arrive: the operator's undelivered list and an office's bounces.
 
 pub mod handlers;
+mod views;
 
 use crate::edge::state::AppState;
 use axum::Router;

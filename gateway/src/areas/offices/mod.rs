@@ -7,6 +7,7 @@ pub mod operator;
 pub mod partners;
 pub mod profile;
 pub mod users;
+mod views;
 pub mod withdraw;
 
 use crate::edge::state::AppState;
@@ -49,10 +50,6 @@ pub fn protected() -> Router<AppState> {
         .route(
             "/api/v1/operator/users/{id}/suspension",
             post(users::api_suspension),
-        )
-        .route(
-            "/api/v1/operator/audit/verify",
-            get(users::api_verify_audit),
         )
         .route("/offices/{id}/withdraw", post(withdraw::withdraw_form))
         .route("/admin/office", get(profile::page).post(profile::form))

@@ -2,14 +2,13 @@
 //! 利用廃止. A refused form comes back on this page, what was typed kept beside its error.
 
 use super::directory::list;
-use crate::areas::accounts::handlers::identity;
+use super::views::{self, OperatorOfficeDraft};
+use crate::areas::accounts::handlers::{UserBody, create_user, identity};
 use crate::edge::auth::{PageUser, Principal};
-use crate::edge::error::ForForm;
 use crate::edge::error::{Failure, PageError};
 use crate::edge::forms::PageForm;
-use crate::edge::labels;
 use crate::edge::state::AppState;
-use crate::views::{self, OperatorOfficeDraft, tokyo_time};
+use crate::kit::pieces::{self, tokyo_time};
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use proto::identity as idpb;
@@ -58,23 +57,23 @@ pub(super) async fn office_view(
         crate::areas::offices::partners::choices(state, user, &o.id, list(state, user).await?)
             .await?;
     // A login id already taken is about the ユーザーID box.
-    let refused = views::Refused::of(failure, &[("login_id_taken", "login_id")]);
+    let refused = pieces::Refused::of(failure, &[("login_id_taken", "login_id")]);
     let admin_email = if draft.email.is_empty() && failure.is_none() {
         o.admin_email.as_str()
     } else {
         draft.email.as_str()
     };
-    Ok(views::render(&views::OperatorOffice {
+    Ok(pieces::render(&views::OperatorOffice {
         partners,
         csrf: &user.csrf,
         id: &o.id,
         name: &o.name,
         kind: &o.kind,
         admin_email: &o.admin_email,
-        users: users.into_iter().map(views::UserLine::from).collect(),
+        users: users.into_iter().map(pieces::UserLine::from).collect(),
         certificates: certificates
             .into_iter()
-            .map(views::CertificateLine::from)
+            .map(pieces::CertificateLine::from)
             .collect(),
         professions: state.choices.professions(&state.clients).await?,
         draft,
@@ -112,7 +111,7 @@ pub async fn issue_code_form(
         tokyo_time(&code.expires_at)
     );
     let back = format!("/operator/offices/{id}");
-    Ok(views::render(&views::Notice {
+    Ok(pieces::render(&pieces::Notice {
         title: "証明書取得用Noを発行しました",
         message: &message,
         secret: None,
@@ -129,21 +128,18 @@ pub async fn create_admin_form(
 ) -> Result<Response, PageError> {
     user.check_csrf(&d.csrf_token)?;
     user.require_operator()?;
-    let answer = identity(&state)
-        .create_user(idpb::CreateUserRequest {
-            actor: Some(user.actor()),
-            office_id: id.clone(),
-            login_id: d.login_id.clone(),
-            name: d.name.clone(),
-            kana: d.kana.clone(),
-            profession: d.profession.clone(),
-            email: d.email.clone(),
-            office_admin: true,
-        })
-        .await
-        .for_form(labels::STAFF);
-    let issued = match answer {
-        Ok(issued) => issued.into_inner(),
+    // The page's twin is `POST /api/v1/users` with the office's id and `office_admin`.
+    let admin = UserBody {
+        login_id: d.login_id.clone(),
+        name: d.name.clone(),
+        kana: d.kana.clone(),
+        profession: d.profession.clone(),
+        email: d.email.clone(),
+        office_admin: true,
+        office_id: id.clone(),
+    };
+    let issued = match create_user(&state, &user, &admin).await {
+        Ok(issued) => issued,
         Err(f) if f.status.is_client_error() && f.status != axum::http::StatusCode::FORBIDDEN => {
             let page = office_view(&state, &user, &id, &d, Some(&f)).await?;
             return Ok((f.status, page).into_response());
@@ -159,7 +155,7 @@ pub async fn create_admin_form(
         "事業所管理者（ユーザーID「{login}」）を作成しました。初期パスワードを本人に確実に伝えてください。"
     );
     let back = format!("/operator/offices/{id}");
-    Ok(views::render(&views::Notice {
+    Ok(pieces::render(&pieces::Notice {
         title: "事業所管理者を作成しました",
         message: &message,
         secret: Some(("初期パスワード", &issued.initial_password)),
@@ -190,7 +186,7 @@ pub async fn reset_password_form(
         "ユーザーID「{login}」の初期パスワードを発行しました。電話などメール以外の方法で本人に伝えてください。初回ログイン時に本人がパスワードを変更します。"
     );
     let back = format!("/operator/offices/{office}");
-    Ok(views::render(&views::Notice {
+    Ok(pieces::render(&pieces::Notice {
         title: "初期パスワードを発行しました",
         message: &message,
         secret: Some(("初期パスワード", &issued.initial_password)),

@@ -1,6 +1,7 @@
 //! 市の管理メニュー: registering an office directly, as a page and as the JSON API.
 
 use super::directory::list;
+use super::views::{OfficeLine, OperatorOffices};
 use crate::edge::auth::{ApiUser, ApiWriter, PageUser, Principal};
 use crate::edge::error::ForForm;
 use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
@@ -8,7 +9,7 @@ use crate::edge::forms::PageForm;
 use crate::edge::json::ApiJson;
 use crate::edge::labels;
 use crate::edge::state::AppState;
-use crate::views::{self, OfficeLine, OperatorOffices, tokyo_time};
+use crate::kit::pieces::{self, tokyo_time};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -57,7 +58,7 @@ async fn render_page(
     form: &FormValues<'_>,
 ) -> Result<Html<String>, PageError> {
     let offices = list(state, user).await?;
-    Ok(views::render(&OperatorOffices {
+    Ok(pieces::render(&OperatorOffices {
         csrf: &user.csrf,
         kinds: state.choices.kinds(&state.clients).await?,
         offices: offices
@@ -70,8 +71,8 @@ async fn render_page(
             })
             .collect(),
         notice,
-        error: views::FieldError::message(failure),
-        errors: views::FieldError::all(failure),
+        error: pieces::FieldError::message(failure),
+        errors: pieces::FieldError::all(failure),
         form_name: form.name,
         form_kind: form.kind,
         form_email: form.email,

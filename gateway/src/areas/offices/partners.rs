@@ -24,7 +24,7 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-pub use crate::views::PartnerChoice;
+pub use super::views::PartnerChoice;
 
 async fn partners(
     state: &AppState,

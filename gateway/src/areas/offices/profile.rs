@@ -1,5 +1,6 @@
 //! An office's profile and map entry, as its admin (or the operator) edits them.
 
+use super::views::OfficeEdit;
 use crate::areas::applications::apply::ApplicationBody;
 use crate::edge::auth::{ApiWriter, PageUser, Principal};
 use crate::edge::error::ForForm;
@@ -8,7 +9,7 @@ use crate::edge::forms::PageForm;
 use crate::edge::json::ApiJson;
 use crate::edge::labels;
 use crate::edge::state::AppState;
-use crate::views::{self, FieldError, OfficeEdit};
+use crate::kit::pieces::{self, FieldError};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -49,12 +50,12 @@ fn view(
                 .collect()
         })
         .unwrap_or_default();
-    let page = views::render(&OfficeEdit {
+    let page = pieces::render(&OfficeEdit {
         csrf: &user.csrf,
         office_id: &user.office_id,
         form: body.form(),
         notice,
-        error: views::FieldError::message(failure),
+        error: pieces::FieldError::message(failure),
         errors,
         tiles: &state.map_tiles,
     });

@@ -1,21 +1,22 @@
-//! The operator's list of every user, suspension and the audit chain's check.
+//! The operator's list of every user and their suspension.
 
 use super::operator::urlencode;
+use super::views;
 use crate::areas::accounts::handlers::identity;
-use crate::edge::auth::{ApiUser, ApiWriter, PageUser, Principal};
+use crate::edge::auth::{ApiWriter, PageUser, Principal};
 use crate::edge::error::ForForm;
 use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::edge::forms::PageForm;
 use crate::edge::json::ApiJson;
 use crate::edge::labels;
 use crate::edge::state::AppState;
-use crate::views::{self};
+use crate::kit::pieces;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use proto::identity as idpb;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 #[derive(Deserialize, Default)]
@@ -44,16 +45,16 @@ async fn users_view(
     user.require_operator()?;
     let users = crate::areas::accounts::handlers::list_users(state, user, "", query).await?;
     let refused = failure.map_or(
-        views::Refused {
+        pieces::Refused {
             message: None,
             fields: Vec::new(),
         },
-        |f| views::FieldError::in_row(f, "reason", draft.0),
+        |f| pieces::FieldError::in_row(f, "reason", draft.0),
     );
-    Ok(views::render(&views::OperatorUsers {
+    Ok(pieces::render(&views::OperatorUsers {
         csrf: &user.csrf,
         query,
-        users: users.into_iter().map(views::UserLine::from).collect(),
+        users: users.into_iter().map(pieces::UserLine::from).collect(),
         draft,
         error: refused.message,
         errors: refused.fields,
@@ -142,34 +143,3 @@ pub async fn api_suspension(
             .into(),
     ))
 }
-
-#[derive(Serialize, ToSchema)]
-#[schema(example = crate::openapi::examples::people::chain)]
-pub struct ChainOut {
-    intact: bool,
-    records: u64,
-    /// The first record whose link does not hold (0 when intact).
-    first_broken_seq: i64,
-}
-
-/// Re-compute the audit trail's hash chain (operator).
-#[utoipa::path(get, path = "/api/v1/operator/audit/verify", responses((status = 200, body = ChainOut), (status = 403, body = ErrorBody)))]
-pub async fn api_verify_audit(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-) -> Result<Json<ChainOut>, ApiError> {
-    let v = identity(&state)
-        .verify_audit_chain(idpb::VerifyAuditChainRequest {
-            actor: Some(user.actor()),
-        })
-        .await
-        .map_err(Failure::from)?
-        .into_inner();
-    Ok(Json(ChainOut {
-        intact: v.intact,
-        records: v.records,
-        first_broken_seq: v.first_broken_seq,
-    }))
-}
-
-// ---- 利用廃止 ----

@@ -1,6 +1,7 @@
 //! 利用廃止: an office withdrawn by the operator or by its own admin.
 
 use super::operator::OfficeBody;
+use super::views;
 use crate::edge::auth::{ApiWriter, PageUser, Principal};
 use crate::edge::error::ForForm;
 use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
@@ -8,7 +9,7 @@ use crate::edge::forms::PageForm;
 use crate::edge::json::ApiJson;
 use crate::edge::labels;
 use crate::edge::state::AppState;
-use crate::views::{self};
+use crate::kit::pieces;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -56,7 +57,7 @@ pub async fn withdraw_form(
         "「{}」の利用を廃止しました。この事業所の利用者と電子証明書はすべて使えなくなり、マップからも外れます。記録は残ります。",
         office.name
     );
-    Ok(views::render(&views::Notice {
+    Ok(pieces::render(&pieces::Notice {
         title: "利用を廃止しました",
         message: &message,
         secret: None,

@@ -1,10 +1,11 @@
 //! 事業所のマップ公開: the public map (Leaflet, served from here), a list of the same offices for
 //! people who cannot use a map, and the same data as JSON.
 
+use super::views::{MapOffice, MapPage};
 use crate::edge::error::{ApiError, ErrorBody, Failure, PageError};
 use crate::edge::layers::asset;
 use crate::edge::state::AppState;
-use crate::views::{self, MapOffice, MapPage};
+use crate::kit::pieces;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
@@ -58,7 +59,7 @@ pub async fn page(
     Query(q): Query<KindQuery>,
 ) -> Result<Response, PageError> {
     let list = offices(&state, &q.kind).await?;
-    let page = views::render(&MapPage {
+    let page = pieces::render(&MapPage {
         kinds: state.choices.kinds(&state.clients).await?,
         kind: &q.kind,
         tiles: &state.map_tiles,

@@ -2,6 +2,7 @@
 
 pub mod map;
 pub mod page;
+mod views;
 
 use crate::edge::state::AppState;
 use axum::Router;

@@ -1,5 +1,6 @@
+use super::views::Portal;
 use crate::edge::state::AppState;
-use crate::views::{self, Portal};
+use crate::kit::pieces;
 use axum::extract::State;
 use axum::response::Html;
 
@@ -16,7 +17,7 @@ pub async fn home(State(state): State<AppState>) -> Html<String> {
             Vec::new()
         }
     };
-    views::render(&Portal {
+    pieces::render(&Portal {
         announcements,
         contact_lines: &state.contact,
     })

@@ -2,16 +2,16 @@
 //! closing the board, and the city's consent register. Careboard decides who may see what; these
 //! handlers only carry the request and render the answer.
 
+use super::views::{
+    ConsentLine, ConsentsPage, DuplicateLine, HistoryLine, HistoryPage, RecipientForm,
+    RecipientFormPage, RecipientPage, recipient_hint,
+};
 use crate::areas::recipients::records;
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::{Failure, PageError};
 use crate::edge::forms::PageForm;
 use crate::edge::state::AppState;
-use crate::views::{
-    self, ConsentLine, ConsentsPage, DuplicateLine, FieldError, HistoryLine, HistoryPage,
-    RecipientForm, RecipientFormPage, RecipientPage, field_name, members, recipient_hint,
-    tokyo_time,
-};
+use crate::kit::pieces::{self, FieldError, field_name, members, tokyo_time};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -65,13 +65,13 @@ async fn form_page(
     duplicates: Vec<DuplicateLine>,
 ) -> Result<Html<String>, Failure> {
     let choices = state.choices.board(&state.clients).await?;
-    Ok(views::render(&RecipientFormPage {
+    Ok(pieces::render(&RecipientFormPage {
         csrf: &user.csrf,
         mode,
         recipient_id: id,
         form,
         choices,
-        error: views::FieldError::message(failure),
+        error: pieces::FieldError::message(failure),
         errors: failure.map(field_errors).unwrap_or_default(),
         duplicates,
         today: &today(state),
@@ -155,7 +155,7 @@ async fn info_page(
     let choices = state.choices.board(&state.clients).await?;
     let fields = r.fields.clone().unwrap_or_default();
     let consent = r.consent.clone().unwrap_or_default();
-    Ok(views::render(&RecipientPage {
+    Ok(pieces::render(&RecipientPage {
         csrf: &user.csrf,
         id: &r.id,
         f: &fields,
@@ -169,7 +169,7 @@ async fn info_page(
         representative: r.actor_is_representative,
         close_reasons: &choices.close_reasons,
         draft: refused.map_or(("", ""), |(d, _)| (d.reason.as_str(), d.note.as_str())),
-        error: views::FieldError::message(refused.map(|(_, f)| f)),
+        error: pieces::FieldError::message(refused.map(|(_, f)| f)),
         errors: refused.map(|(_, f)| field_errors(f)).unwrap_or_default(),
     }))
 }
@@ -222,7 +222,7 @@ pub async fn history_page(
     let r = get(&state, &user, &id).await?;
     let history = records::history(&state, &user, &id).await?;
     let name = r.fields.map(|f| f.name).unwrap_or_default();
-    Ok(views::render(&HistoryPage {
+    Ok(pieces::render(&HistoryPage {
         id: &id,
         name: &name,
         entries: history
@@ -288,7 +288,7 @@ pub async fn consents_page(
 ) -> Result<Html<String>, PageError> {
     let pending_only = q.pending == "1";
     let list = records::consents(&state, &user, pending_only, &q.cursor).await?;
-    Ok(views::render(&ConsentsPage {
+    Ok(pieces::render(&ConsentsPage {
         csrf: &user.csrf,
         pending_only,
         paged: !q.cursor.is_empty(),

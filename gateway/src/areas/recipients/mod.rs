@@ -5,6 +5,7 @@ pub mod consents_api;
 pub mod handlers;
 pub mod records;
 pub mod schema;
+mod views;
 
 use crate::edge::state::AppState;
 use axum::Router;

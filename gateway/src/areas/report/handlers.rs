@@ -1,12 +1,13 @@
 //! 運営状況の報告 (W9): the city's counts over a chosen period, as charts and as CSV for the
 //! council. Counts only: each service answers for what it owns, none with a name or a text.
 
+use super::views::{ReportPage, ReportTable};
 use crate::areas::report::charts::{Series, bars, columns, stacked};
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::{Failure, PageError};
 use crate::edge::state::AppState;
 use crate::kit::csv;
-use crate::views::{self, ReportPage, ReportTable};
+use crate::kit::pieces;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
@@ -239,7 +240,7 @@ pub async fn page(
         months: f.months.clone(),
         rows: month_end_rows,
     };
-    Ok(views::render(&ReportPage {
+    Ok(pieces::render(&ReportPage {
         from: f.months.first().map_or("", String::as_str),
         to: f.months.last().map_or("", String::as_str),
         recipients_active: f.recipients_active,

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod charts;
 pub mod handlers;
+mod views;
 
 use crate::edge::state::AppState;
 use axum::Router;

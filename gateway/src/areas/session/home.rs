@@ -1,7 +1,8 @@
+use super::views::{Home, RecipientLine};
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::{Failure, PageError};
 use crate::edge::state::AppState;
-use crate::views::{self, Home, RecipientLine};
+use crate::kit::pieces;
 use axum::extract::State;
 use axum::response::Html;
 use proto::common::Role;
@@ -39,7 +40,7 @@ pub async fn page(
             .map(RecipientLine::from)
             .collect()
     };
-    Ok(views::render(&Home {
+    Ok(pieces::render(&Home {
         name: &user.name,
         office: &office,
         role_label: user.role_label(),

@@ -1,5 +1,6 @@
 //! Logging in and out, as pages and as the JSON API.
 
+use super::views::Login;
 use crate::edge::auth::{
     ApiUser, ApiWriter, PageUser, Principal, cert_message, clear_cookie, peer_cert, session_cookie,
 };
@@ -10,7 +11,7 @@ use crate::edge::forms::PageForm;
 use crate::edge::json::ApiJson;
 use crate::edge::labels;
 use crate::edge::state::AppState;
-use crate::views::{self, Login};
+use crate::kit::pieces;
 use axum::Json;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
@@ -79,7 +80,7 @@ pub async fn login_page(
     PreSession(csrf): PreSession,
     Query(q): Query<ReturnQuery>,
 ) -> impl IntoResponse {
-    views::render(&Login {
+    pieces::render(&Login {
         login_id: "",
         error: None,
         errors: Vec::new(),
@@ -113,10 +114,10 @@ pub async fn login_form(
             .into_response(),
         Err(failure) => {
             // Only what is missing is tied to a field: a refused pair names neither of them.
-            let page = views::render(&Login {
+            let page = pieces::render(&Login {
                 login_id: &form.login_id,
                 error: (failure.code != "missing_credentials").then_some(failure.message.as_str()),
-                errors: views::FieldError::all(Some(&failure)),
+                errors: pieces::FieldError::all(Some(&failure)),
                 csrf: &csrf,
                 next: crate::edge::return_to::safe(&form.next).unwrap_or_default(),
             });

@@ -3,6 +3,7 @@
 pub mod home;
 pub mod login;
 pub mod password;
+mod views;
 
 use crate::edge::state::AppState;
 use axum::Router;

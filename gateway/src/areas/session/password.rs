@@ -1,5 +1,6 @@
 //! Changing one's own password; required before anything else after an initial password.
 
+use super::views::Password;
 use crate::areas::accounts::handlers::identity;
 use crate::edge::auth::{ApiWriter, PageUser, Principal, cert_message};
 use crate::edge::error::ForForm;
@@ -8,7 +9,7 @@ use crate::edge::forms::PageForm;
 use crate::edge::json::ApiJson;
 use crate::edge::labels;
 use crate::edge::state::AppState;
-use crate::views::{self, Password};
+use crate::kit::pieces;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -45,7 +46,7 @@ pub async fn page(
     PageUser(user): PageUser,
     Query(q): Query<crate::areas::session::login::ReturnQuery>,
 ) -> Html<String> {
-    views::render(&Password {
+    pieces::render(&Password {
         csrf: &user.csrf,
         forced: user.must_change_password,
         error: None,
@@ -87,8 +88,8 @@ pub async fn form(
     match result {
         Ok(()) => Ok(Redirect::to(crate::edge::return_to::after_login(&form.next)).into_response()),
         Err(f) if f.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            let refused = views::Refused::of(Some(&f), PASSWORD_FIELDS);
-            let page = views::render(&Password {
+            let refused = pieces::Refused::of(Some(&f), PASSWORD_FIELDS);
+            let page = pieces::render(&Password {
                 csrf: &user.csrf,
                 forced: user.must_change_password,
                 error: refused.message,

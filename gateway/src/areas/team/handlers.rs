@@ -1,12 +1,13 @@
 //! 支援チーム: the representative finds staff of any office and adds them, removes members and
 //! hands over the role. Careboard enforces who may; the page only offers it to the representative.
 
+use super::views::{StaffLine, TeamPage};
 use crate::areas::recipients::handlers::{CsrfForm, get};
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::{Failure, PageError};
 use crate::edge::forms::PageForm;
 use crate::edge::state::AppState;
-use crate::views::{self, OfficeChoice, StaffLine, TeamPage, members};
+use crate::kit::pieces::{self, OfficeChoice, members};
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use proto::careboard as pb;
@@ -116,7 +117,7 @@ async fn render(
     let notice = (s.registered == "1").then_some(
         "支援対象者を登録しました。あなたが代表者です。支援にかかわるスタッフをチームに追加してください。",
     );
-    Ok(views::render(&TeamPage {
+    Ok(pieces::render(&TeamPage {
         csrf: &user.csrf,
         id,
         name: &name,

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod handlers;
+mod views;
 
 use crate::edge::state::AppState;
 use axum::Router;

@@ -32,7 +32,9 @@ fn read(path: &Path) -> Result<Vec<u8>, TlsError> {
     })
 }
 
-fn certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
+/// The certificates of a PEM file (a chain: the leaf first); a file without one is refused.
+/// Public for the gateway's own listener, whose client certificates come from the device CA.
+pub fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
     let pem = read(path)?;
     let certs: Vec<_> = rustls_pemfile::certs(&mut pem.as_slice())
         .filter_map(Result::ok)
@@ -43,7 +45,8 @@ fn certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
     Ok(certs)
 }
 
-fn key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {
+/// The first private key of a PEM file (PKCS#8, PKCS#1 or SEC1).
+pub fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {
     let pem = read(path)?;
     rustls_pemfile::private_key(&mut pem.as_slice())
         .ok()
@@ -53,7 +56,7 @@ fn key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {
 
 fn roots(path: &Path) -> Result<Arc<RootCertStore>, TlsError> {
     let mut roots = RootCertStore::empty();
-    for ca in certs(path)? {
+    for ca in read_certs(path)? {
         roots.add(ca).map_err(|e| TlsError::Rustls(e.to_string()))?;
     }
     Ok(Arc::new(roots))
@@ -74,7 +77,7 @@ pub fn server_config(files: &TlsFiles) -> Result<rustls::ServerConfig, TlsError>
         .with_safe_default_protocol_versions()
         .map_err(rustls)?
         .with_client_cert_verifier(verifier)
-        .with_single_cert(certs(&files.cert)?, key(&files.key)?)
+        .with_single_cert(read_certs(&files.cert)?, read_key(&files.key)?)
         .map_err(rustls)?;
     config.alpn_protocols = vec![b"h2".to_vec()];
     Ok(config)
@@ -88,7 +91,7 @@ pub fn client_config(files: &TlsFiles) -> Result<rustls::ClientConfig, TlsError>
         .with_safe_default_protocol_versions()
         .map_err(rustls)?
         .with_root_certificates(roots(&files.ca)?)
-        .with_client_auth_cert(certs(&files.cert)?, key(&files.key)?)
+        .with_client_auth_cert(read_certs(&files.cert)?, read_key(&files.key)?)
         .map_err(rustls)?;
     config.alpn_protocols = vec![b"h2".to_vec()];
     Ok(config)

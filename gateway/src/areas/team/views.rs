@@ -1,6 +1,6 @@
 //! What a support team's page shows: its members and the staff who may join.
 
-use super::MemberLine;
+use crate::kit::pieces::{MemberLine, OfficeChoice};
 use askama::Template;
 
 pub struct StaffLine {
@@ -10,11 +10,6 @@ pub struct StaffLine {
     pub profession: String,
     pub office: String,
     pub member: bool,
-}
-
-pub struct OfficeChoice {
-    pub id: String,
-    pub name: String,
 }
 
 #[derive(Template)]

@@ -1,6 +1,7 @@
 //! Undelivered mail as the operator and an office admin read it: who, when and why in words,
 //! never what the mail said.
 
+use crate::kit::pieces::tokyo_time;
 use askama::Template;
 use proto::notify as pb;
 
@@ -50,7 +51,7 @@ pub struct UndeliveredLine {
 impl UndeliveredLine {
     pub fn new(m: &pb::UndeliveredMail, person: String, office: String) -> Self {
         Self {
-            failed_at: super::tokyo_time(&m.failed_at),
+            failed_at: tokyo_time(&m.failed_at),
             address: m.address.clone(),
             person,
             office,

@@ -1,9 +1,94 @@
-//! The audit trail's 対象 and 詳細 in the city's words. Services record a target as a type and an
-//! id and the details as JSON made for machines; the viewer and its CSV say what they mean and
-//! never show ids or JSON (the id of a target stays in the link that filters by it).
+//! The audit viewer, and the trail's 対象 and 詳細 in the city's words. Services record a target
+//! as a type and an id and the details as JSON made for machines; the viewer and its CSV say what
+//! they mean and never show ids or JSON (the id of a target stays in the link that filters by it).
 
+use crate::kit::pieces::{OfficeChoice, field_name};
+use askama::Template;
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;
+
+/// The viewer's filters, as the form sends them and the CSV link repeats them.
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct AuditFilter {
+    /// A login ID or user id.
+    #[param(example = "sato.hanako")]
+    pub user: String,
+    #[param(example = "019d4657-2c10-7a3e-8b41-5f2d9c0e1a01")]
+    pub office: String,
+    /// The record's target, e.g. a recipient id.
+    #[param(example = "019e1b2c-3d4e-7a5f-8b6c-7d8e9f0a1b21")]
+    pub target: String,
+    /// An action or its start, e.g. `board.`.
+    #[param(example = "board.")]
+    pub action: String,
+    /// `YYYY-MM-DD` in Japan, inclusive.
+    #[param(example = "2026-11-01")]
+    pub from: String,
+    #[param(example = "2026-11-30")]
+    pub to: String,
+    /// The next page: older than this sequence number.
+    #[param(example = 18343)]
+    pub before: i64,
+    /// `success`, `denied` or `failure`; empty for every outcome.
+    #[param(example = "success")]
+    pub outcome: String,
+}
+
+impl AuditFilter {
+    pub fn query_string(&self) -> String {
+        let mut parts = Vec::new();
+        for (k, v) in [
+            ("user", &self.user),
+            ("office", &self.office),
+            ("target", &self.target),
+            ("action", &self.action),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("outcome", &self.outcome),
+        ] {
+            if !v.is_empty() {
+                parts.push(format!("{k}={}", crate::kit::text::url_encode(v)));
+            }
+        }
+        parts.join("&")
+    }
+}
+
+/// A record of the audit trail as the viewer shows it.
+pub struct AuditLine {
+    pub seq: i64,
+    pub at: String,
+    pub action: String,
+    pub code: String,
+    pub outcome: String,
+    pub who: String,
+    pub office: String,
+    /// What the record is about, in words; empty when nothing.
+    pub target: String,
+    /// The target's id: in the link that filters by it and the CSV, never as text on the page.
+    pub target_id: String,
+    pub device: String,
+    /// The details as phrases (`details_words`).
+    pub details: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+pub struct AuditPage<'a> {
+    pub csrf: &'a str,
+    pub filter: &'a AuditFilter,
+    pub offices: Vec<OfficeChoice>,
+    pub actions: &'a [(&'a str, &'a str)],
+    pub outcomes: &'a [(&'a str, &'a str)],
+    pub entries: Vec<AuditLine>,
+    pub next_page: Option<String>,
+    pub csv: String,
+    pub verdict: Option<&'a str>,
+    pub error: Option<&'a str>,
+}
 
 /// What kind of thing a record is about.
 #[must_use]
@@ -94,7 +179,7 @@ pub fn details_words(action: &str, details: &str, offices: &HashMap<String, Stri
                 let names: Vec<&str> = fields
                     .iter()
                     .filter_map(Value::as_str)
-                    .map(super::field_name)
+                    .map(field_name)
                     .collect();
                 format!("変更した項目：{}", names.join("・"))
             }),

@@ -1,7 +1,8 @@
 //! The pages of writing on a board and finding in it: a post's correction and history, the
 //! search, the print view.
 
-use super::{FieldError, PostCard, tokyo_time};
+use super::PostCard;
+use crate::kit::pieces::{FieldError, tokyo_time};
 use askama::Template;
 use proto::careboard as pb;
 

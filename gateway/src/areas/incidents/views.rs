@@ -1,0 +1,112 @@
+//! Incident reports (事故・インシデント): the list with the form to file one, and one report
+//! with its notes.
+
+use crate::kit::pieces::{FieldError, tokyo_time};
+use askama::Template;
+use proto::careboard as pb;
+use serde::Deserialize;
+
+/// The incident form as typed: kept whole when something is wrong.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct IncidentForm {
+    pub csrf_token: String,
+    pub occurred_at: String,
+    pub device: String,
+    pub what_happened: String,
+    pub action_taken: String,
+}
+
+pub struct IncidentLine {
+    pub id: String,
+    pub office: String,
+    pub reporter: String,
+    pub occurred_at: String,
+    pub device: String,
+    pub status: String,
+    pub filed_at: String,
+}
+
+impl From<pb::Incident> for IncidentLine {
+    fn from(i: pb::Incident) -> Self {
+        Self {
+            occurred_at: tokyo_time(&i.occurred_at),
+            filed_at: tokyo_time(&i.filed_at),
+            id: i.id,
+            office: i.office_name,
+            reporter: i.reporter_name,
+            device: i.device,
+            status: i.status,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "incidents.html")]
+pub struct IncidentsPage<'a> {
+    pub csrf: &'a str,
+    pub is_operator: bool,
+    pub incidents: Vec<IncidentLine>,
+    pub form: &'a IncidentForm,
+    pub error: Option<&'a str>,
+    pub errors: Vec<FieldError>,
+}
+
+impl IncidentsPage<'_> {
+    /// The hint for `field` when it is wrong, else nothing.
+    #[must_use]
+    pub fn hint(&self, field: &str) -> &str {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map_or("", |e| e.hint.as_ref())
+    }
+}
+
+pub struct NoteLine {
+    pub at: String,
+    pub status: String,
+    pub note: String,
+    pub by: String,
+}
+
+#[derive(Template)]
+#[template(path = "incident.html")]
+pub struct IncidentPage<'a> {
+    pub csrf: &'a str,
+    pub is_operator: bool,
+    pub notice: Option<&'a str>,
+    pub line: IncidentLine,
+    pub what_happened: String,
+    pub action_taken: String,
+    pub notes: Vec<NoteLine>,
+    pub statuses: [&'static str; 3],
+}
+
+impl<'a> IncidentPage<'a> {
+    #[must_use]
+    pub fn new(csrf: &'a str, is_operator: bool, notice: Option<&'a str>, i: pb::Incident) -> Self {
+        let notes = i
+            .notes
+            .iter()
+            .map(|n| NoteLine {
+                at: tokyo_time(&n.at),
+                status: n.status.clone(),
+                note: n.note.clone(),
+                by: n.by_name.clone(),
+            })
+            .collect();
+        let what_happened = i.what_happened.clone();
+        let action_taken = i.action_taken.clone();
+        Self {
+            csrf,
+            is_operator,
+            notice,
+            line: IncidentLine::from(i),
+            what_happened,
+            action_taken,
+            notes,
+            statuses: ["受付", "対応中", "完了"],
+        }
+    }
+}
