@@ -9,6 +9,7 @@ pub mod config;
 pub mod events;
 pub mod grpc;
 pub mod idempotency;
+pub mod ids;
 pub mod japan;
 pub mod metrics;
 pub mod otlp_metrics;

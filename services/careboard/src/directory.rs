@@ -4,11 +4,11 @@
 use crate::domain::team::Candidate;
 use common::config::TlsFiles;
 use common::grpc::{ChannelError, GrpcOptions, TracePropagation, channel};
+use common::ids::{OfficeId, UserId};
 use proto::identity::identity_client::IdentityClient;
 use proto::offices::offices_client::OfficesClient;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::Channel;
-use uuid::Uuid;
 
 type Traced = InterceptedService<Channel, TracePropagation>;
 
@@ -27,7 +27,7 @@ pub struct Person {
     pub name: String,
     pub kana: String,
     pub profession: String,
-    pub office_id: Uuid,
+    pub office_id: OfficeId,
     pub office_name: String,
 }
 
@@ -67,7 +67,7 @@ impl Directory {
     pub async fn person(
         &self,
         actor: &proto::common::Actor,
-        user: Uuid,
+        user: UserId,
     ) -> Result<Person, DirectoryError> {
         let card = self
             .identity

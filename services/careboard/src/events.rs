@@ -4,7 +4,7 @@
 
 use crate::store::Store;
 use common::events::{CloudEvent, Handled};
-use uuid::Uuid;
+use common::ids::UserId;
 
 pub use proto::events::{
     INCIDENT_FILED, IncidentFiled, MEMBER_REMOVED, MemberRemoved, POST_ACKNOWLEDGED, POST_CHANGED,
@@ -22,7 +22,7 @@ pub async fn user_status_changed(store: &Store, event: CloudEvent) -> Handled {
         Ok(d) => d,
         Err(e) => return Handled::Reject(e.to_string()),
     };
-    let Ok(user) = data.user_id.parse::<Uuid>() else {
+    let Ok(user) = data.user_id.parse::<UserId>() else {
         return Handled::Reject(format!("user_id {:?} is no id", data.user_id));
     };
     match store.set_user_status(user, &data.status, event.time).await {

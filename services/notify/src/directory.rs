@@ -2,9 +2,9 @@
 //! events at once go out as one call: while a call is on its way, the next requests wait and
 //! then share the following call, so a burst costs a few calls instead of one per event.
 
+use common::ids::{OfficeId, UserId};
 use std::collections::HashMap;
 use tokio::sync::{mpsc, oneshot};
-use uuid::Uuid;
 
 /// identity answers at most this many ids per `ListMailAddresses`.
 const ADDRESSES_PER_CALL: usize = 500;
@@ -18,15 +18,15 @@ type Client = proto::identity::identity_client::IdentityClient<Traced>;
 /// A user's address and office, as identity knows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Address {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     pub email: String,
-    pub office_id: Option<Uuid>,
+    pub office_id: Option<OfficeId>,
 }
 
-type Answer = Result<HashMap<Uuid, Address>, tonic::Status>;
+type Answer = Result<HashMap<UserId, Address>, tonic::Status>;
 
 struct Lookup {
-    users: Vec<Uuid>,
+    users: Vec<UserId>,
     reply: oneshot::Sender<Answer>,
 }
 
@@ -58,7 +58,7 @@ impl Directory {
         self.client.clone()
     }
 
-    pub async fn addresses(&self, users: &[Uuid]) -> Result<Vec<Address>, tonic::Status> {
+    pub async fn addresses(&self, users: &[UserId]) -> Result<Vec<Address>, tonic::Status> {
         let (reply, answer) = oneshot::channel();
         let gone = || tonic::Status::unavailable("address lookup stopped");
         self.lookups
@@ -73,7 +73,7 @@ impl Directory {
     }
 
     /// The addresses of an office's active admins.
-    pub async fn admins_of(&self, office: Uuid) -> Result<Vec<Address>, tonic::Status> {
+    pub async fn admins_of(&self, office: OfficeId) -> Result<Vec<Address>, tonic::Status> {
         let reply = self
             .client
             .clone()
@@ -114,7 +114,7 @@ async fn batch(client: Client, mut queue: mpsc::Receiver<Lookup>) {
                 Err(_) => break,
             }
         }
-        let mut wanted: Vec<Uuid> = waiting
+        let mut wanted: Vec<UserId> = waiting
             .iter()
             .flat_map(|l| l.users.iter().copied())
             .collect();
@@ -127,7 +127,7 @@ async fn batch(client: Client, mut queue: mpsc::Receiver<Lookup>) {
     }
 }
 
-async fn ask(client: &Client, users: &[Uuid]) -> Answer {
+async fn ask(client: &Client, users: &[UserId]) -> Answer {
     let mut found = HashMap::with_capacity(users.len());
     for chunk in users.chunks(ADDRESSES_PER_CALL) {
         let request = proto::identity::ListMailAddressesRequest {

@@ -7,8 +7,9 @@ use crate::directory::Directory;
 use crate::domain::delivery::Template;
 use crate::domain::{Email, templates};
 use common::events::CloudEvent;
+use common::ids::{IncidentId, OfficeId, PostId, RecipientId, UserId};
 use proto::events::{self as bus, ApplicationRejected, ApplicationSubmitted, PostUrgent};
-use uuid::Uuid;
+use std::str::FromStr;
 
 pub use proto::events::{DEAD_LETTER, DeadLetter};
 
@@ -20,13 +21,13 @@ fn bad(what: String) -> serde_json::Error {
 }
 
 /// An id of an event's data, decoded once here.
-fn id(field: &str, text: &str) -> Result<Uuid, serde_json::Error> {
+fn id<T: FromStr>(field: &str, text: &str) -> Result<T, serde_json::Error> {
     text.parse()
         .map_err(|_| bad(format!("{field} {text:?} is no id")))
 }
 
 /// An id the event may leave empty (events written before it was carried).
-fn optional_id(field: &str, text: &str) -> Result<Option<Uuid>, serde_json::Error> {
+fn optional_id<T: FromStr>(field: &str, text: &str) -> Result<Option<T>, serde_json::Error> {
     if text.is_empty() {
         return Ok(None);
     }
@@ -35,8 +36,8 @@ fn optional_id(field: &str, text: &str) -> Result<Option<Uuid>, serde_json::Erro
 
 /// Whom an urgent post mails: each member once, never the author (careboard leaves the author
 /// out of `notify_user_ids`; notify makes sure of it).
-fn readers(post: &PostUrgent) -> Result<Vec<Uuid>, serde_json::Error> {
-    let author = optional_id("author_user_id", &post.author_user_id)?;
+fn readers(post: &PostUrgent) -> Result<Vec<UserId>, serde_json::Error> {
+    let author: Option<UserId> = optional_id("author_user_id", &post.author_user_id)?;
     let mut seen = std::collections::HashSet::new();
     let mut readers = Vec::new();
     for text in &post.notify_user_ids {
@@ -100,12 +101,12 @@ pub enum Unplanned {
 pub struct Planned {
     pub template: Template,
     pub address: String,
-    pub user_id: Option<Uuid>,
-    pub office_id: Option<Uuid>,
+    pub user_id: Option<UserId>,
+    pub office_id: Option<OfficeId>,
 }
 
 impl Planned {
-    fn to(template: Template, address: &str, office_id: Option<Uuid>) -> Self {
+    fn to(template: Template, address: &str, office_id: Option<OfficeId>) -> Self {
         Self {
             template,
             address: address.to_owned(),
@@ -156,7 +157,7 @@ pub async fn plan(
         let d = event
             .data_of(bus::CERTIFICATE_EXPIRING)
             .map_err(|e| malformed(&e))?;
-        let office = id("office_id", &d.office_id).map_err(|e| malformed(&e))?;
+        let office: OfficeId = id("office_id", &d.office_id).map_err(|e| malformed(&e))?;
         let admins = directory.admins_of(office).await.map_err(|e| away(&e))?;
         admins
             .into_iter()
@@ -166,7 +167,7 @@ pub async fn plan(
         let d = event
             .data_of(bus::INCIDENT_FILED)
             .map_err(|e| malformed(&e))?;
-        let office = id("office_id", &d.office_id).map_err(|e| malformed(&e))?;
+        let office: OfficeId = id("office_id", &d.office_id).map_err(|e| malformed(&e))?;
         let admins = directory.admins_of(office).await.map_err(|e| away(&e))?;
         let mut plan: Vec<Planned> = admins
             .into_iter()
@@ -224,8 +225,8 @@ pub fn compose(
     Ok(match template {
         Template::UrgentPost => {
             let d = event.data_of(bus::POST_URGENT)?;
-            let recipient = id("recipient_id", &d.recipient_id)?;
-            let post = optional_id("post_id", &d.post_id)?;
+            let recipient: RecipientId = id("recipient_id", &d.recipient_id)?;
+            let post: Option<PostId> = optional_id("post_id", &d.post_id)?;
             templates::urgent_post(to, portal_url, recipient, post)
         }
         Template::CertificateExpiring => {
@@ -238,7 +239,7 @@ pub fn compose(
         }
         Template::IncidentFiled => {
             let d = event.data_of(bus::INCIDENT_FILED)?;
-            let incident = id("incident_id", &d.incident_id)?;
+            let incident: IncidentId = id("incident_id", &d.incident_id)?;
             let link = format!("{portal_url}/incidents/{incident}");
             templates::incident_filed(to, &d.office_name, &link)
         }
@@ -274,10 +275,11 @@ mod tests {
 
     #[test]
     fn an_urgent_post_mails_each_member_once_and_never_its_author() {
-        let (a, b, author) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let user = |n| UserId::from(uuid::Uuid::from_u128(n));
+        let (a, b, author) = (user(1), user(2), user(3));
         let post: PostUrgent = serde_json::from_value(serde_json::json!({
-            "post_id": Uuid::from_u128(9),
-            "recipient_id": Uuid::from_u128(8),
+            "post_id": uuid::Uuid::from_u128(9),
+            "recipient_id": uuid::Uuid::from_u128(8),
             "author_user_id": author,
             "notify_user_ids": [a, author, b, a],
         }))

@@ -4,7 +4,7 @@
 
 use super::DomainError;
 use chrono::{DateTime, Duration, Utc};
-use uuid::Uuid;
+use common::ids::UserId;
 
 /// A rule of writing on the board that a reply or a correction would break.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -25,14 +25,14 @@ pub const DEFAULT_WINDOW_HOURS: i64 = 24;
 
 /// What the rule needs of the post.
 pub struct Written {
-    pub author: Uuid,
+    pub author: UserId,
     pub created_at: DateTime<Utc>,
     pub withdrawn: bool,
 }
 
 /// Whether `actor` may correct or withdraw `post` at `now`.
 pub fn may_correct(
-    actor: Uuid,
+    actor: UserId,
     post: &Written,
     window: Duration,
     now: DateTime<Utc>,
@@ -53,7 +53,7 @@ pub fn may_correct(
 mod tests {
     use super::*;
 
-    fn written(author: Uuid, hours_ago: i64, now: DateTime<Utc>) -> Written {
+    fn written(author: UserId, hours_ago: i64, now: DateTime<Utc>) -> Written {
         Written {
             author,
             created_at: now - Duration::hours(hours_ago),
@@ -64,7 +64,7 @@ mod tests {
     #[test]
     fn only_the_author_corrects_and_only_within_the_window() {
         let now = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap();
-        let me = Uuid::now_v7();
+        let me = UserId::new_v7();
         let day = Duration::hours(DEFAULT_WINDOW_HOURS);
         assert!(may_correct(me, &written(me, 23, now), day, now).is_ok());
         assert_eq!(
@@ -72,7 +72,7 @@ mod tests {
             Err(DomainError::Rule(BoardRule::CorrectionWindowPassed))
         );
         assert_eq!(
-            may_correct(Uuid::now_v7(), &written(me, 1, now), day, now),
+            may_correct(UserId::new_v7(), &written(me, 1, now), day, now),
             Err(DomainError::NotAuthor)
         );
         let mut gone = written(me, 1, now);

@@ -9,7 +9,7 @@ pub mod recipient;
 pub mod search;
 pub mod team;
 
-use uuid::Uuid;
+use common::ids::{CertSerial, OfficeId, UserId};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DomainError {
@@ -51,10 +51,11 @@ pub enum Role {
 /// Who is asking, as the gateway established it.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub user_id: Uuid,
-    pub office_id: Uuid,
+    pub user_id: UserId,
+    pub office_id: OfficeId,
     pub role: Role,
-    pub cert_serial: String,
+    /// The device certificate the request came through; none when a service calls for itself.
+    pub cert_serial: Option<CertSerial>,
 }
 
 impl Actor {
@@ -142,7 +143,11 @@ pub fn may_administer_consent(actor: &Actor) -> Result<(), DomainError> {
 }
 
 /// Who may read an incident report: the city, the reporter's office admin, the reporter.
-pub fn may_see_incident(actor: &Actor, office: Uuid, reporter: Uuid) -> Result<(), DomainError> {
+pub fn may_see_incident(
+    actor: &Actor,
+    office: OfficeId,
+    reporter: UserId,
+) -> Result<(), DomainError> {
     let ok = actor.is_operator()
         || (actor.role == Role::OfficeAdmin && actor.office_id == office)
         || actor.user_id == reporter;
@@ -164,10 +169,10 @@ mod tests {
 
     fn actor(role: Role) -> Actor {
         Actor {
-            user_id: Uuid::nil(),
-            office_id: Uuid::nil(),
+            user_id: UserId::from(uuid::Uuid::nil()),
+            office_id: OfficeId::from(uuid::Uuid::nil()),
             role,
-            cert_serial: String::new(),
+            cert_serial: None,
         }
     }
 
@@ -235,8 +240,8 @@ mod tests {
 
     #[test]
     fn incidents_are_for_the_reporter_their_admin_and_the_city() {
-        let office = Uuid::now_v7();
-        let reporter = Uuid::now_v7();
+        let office = OfficeId::new_v7();
+        let reporter = UserId::new_v7();
         let mut staff = actor(Role::Staff);
         staff.user_id = reporter;
         assert!(may_see_incident(&staff, office, reporter).is_ok());

@@ -1,7 +1,7 @@
 //! 支援チーム: members come from any office; one representative (代表者) at a time.
 
 use super::DomainError;
-use uuid::Uuid;
+use common::ids::UserId;
 
 /// A rule of the team that a change would break.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -21,7 +21,7 @@ pub enum TeamRule {
 /// What careboard needs to know of a person joining a team.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// As identity reports it: only `active` people join.
     pub status: String,
 }
@@ -38,7 +38,11 @@ pub fn may_join(candidate: &Candidate, already_member: bool) -> Result<(), Domai
 }
 
 /// The representative hands over before leaving, so a team is never without one.
-pub fn may_remove(actor: Uuid, target: Uuid, target_is_member: bool) -> Result<(), DomainError> {
+pub fn may_remove(
+    actor: UserId,
+    target: UserId,
+    target_is_member: bool,
+) -> Result<(), DomainError> {
     if !target_is_member {
         return Err(DomainError::NotFound);
     }
@@ -49,7 +53,11 @@ pub fn may_remove(actor: Uuid, target: Uuid, target_is_member: bool) -> Result<(
 }
 
 /// The role goes to another current member.
-pub fn may_hand_over(actor: Uuid, target: Uuid, target_is_member: bool) -> Result<(), DomainError> {
+pub fn may_hand_over(
+    actor: UserId,
+    target: UserId,
+    target_is_member: bool,
+) -> Result<(), DomainError> {
     if !target_is_member {
         return Err(DomainError::NotFound);
     }
@@ -66,7 +74,7 @@ mod tests {
     #[test]
     fn only_active_newcomers_join() {
         let active = Candidate {
-            user_id: Uuid::now_v7(),
+            user_id: UserId::new_v7(),
             status: "active".into(),
         };
         assert!(may_join(&active, false).is_ok());
@@ -86,8 +94,8 @@ mod tests {
 
     #[test]
     fn the_representative_hands_over_before_leaving() {
-        let me = Uuid::now_v7();
-        let other = Uuid::now_v7();
+        let me = UserId::new_v7();
+        let other = UserId::new_v7();
         assert_eq!(
             may_remove(me, me, true),
             Err(DomainError::Team(TeamRule::RepresentativeMustHandOver))

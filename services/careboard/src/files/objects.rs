@@ -5,6 +5,7 @@
 
 use bytes::Bytes;
 use common::config::{ConfigError, Vars};
+use common::ids::FileId;
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use object_store::aws::AmazonS3Builder;
@@ -12,7 +13,6 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::{ObjectStore, PutPayload};
 use std::sync::Arc;
-use uuid::Uuid;
 
 /// The versions of a file that are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,13 +78,13 @@ impl Objects {
         Ok(Self { store })
     }
 
-    fn key(file: Uuid, variant: Variant) -> Path {
+    fn key(file: FileId, variant: Variant) -> Path {
         Path::from(format!("board-files/{file}/{}", variant.name()))
     }
 
     pub async fn put(
         &self,
-        file: Uuid,
+        file: FileId,
         variant: Variant,
         bytes: Vec<u8>,
     ) -> Result<(), ObjectsError> {
@@ -97,7 +97,7 @@ impl Objects {
     /// The object's bytes as they are read, chunk by chunk.
     pub async fn read(
         &self,
-        file: Uuid,
+        file: FileId,
         variant: Variant,
     ) -> Result<BoxStream<'static, Result<Bytes, ObjectsError>>, ObjectsError> {
         let got = self.store.get(&Self::key(file, variant)).await?;
@@ -105,7 +105,7 @@ impl Objects {
     }
 
     /// Removes every version of `file`; one already gone counts as removed.
-    pub async fn delete(&self, file: Uuid) -> Result<(), ObjectsError> {
+    pub async fn delete(&self, file: FileId) -> Result<(), ObjectsError> {
         for variant in Variant::ALL {
             match self.store.delete(&Self::key(file, variant)).await {
                 Ok(()) | Err(object_store::Error::NotFound { .. }) => {}

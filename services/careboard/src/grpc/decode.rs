@@ -1,11 +1,12 @@
-//! What a caller sent, checked before a use case sees it: the actor and ids.
+//! What a caller sent, checked before a use case sees it: the actor and ids, each decoded into its
+//! typed id here and nowhere else.
 
 use crate::domain::{Actor, Role};
 use crate::error::{Error, invalid};
 use crate::service::Once;
 use common::idempotency::Claim;
+use std::str::FromStr;
 use tonic::Status;
-use uuid::Uuid;
 
 pub(super) fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
     let bad = || Status::from(Error::NoActor);
@@ -20,16 +21,21 @@ pub(super) fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
         user_id: a.user_id.parse().map_err(|_| bad())?,
         office_id: a.office_id.parse().map_err(|_| bad())?,
         role,
-        cert_serial: a.cert_serial.clone(),
+        // A service acting for itself sends no certificate; a wrong one is a wrong actor.
+        cert_serial: match a.cert_serial.as_str() {
+            "" => None,
+            s => Some(s.parse().map_err(|_| bad())?),
+        },
     })
 }
 
-pub(super) fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
+/// One id of the kind the use case takes (`RecipientId`, `PostId`…); a wrong one names `field`.
+pub(super) fn id<T: FromStr>(raw: &str, field: &'static str) -> Result<T, Status> {
     raw.parse().map_err(|_| invalid(field))
 }
 
 /// A list of ids, refused whole when one is not an id.
-pub(super) fn ids(raw: &[String], field: &'static str) -> Result<Vec<Uuid>, Status> {
+pub(super) fn ids<T: FromStr>(raw: &[String], field: &'static str) -> Result<Vec<T>, Status> {
     raw.iter().map(|r| id(r, field)).collect()
 }
 
@@ -41,4 +47,69 @@ pub(super) fn once<T>(
     Claim::from_metadata(request.metadata())
         .map(|c| c.map(|claim| Once { claim, method }))
         .map_err(|_| invalid("idempotency_key"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use common::ids::{CertSerial, PostId, RecipientId};
+    use proto::errors::Refusal;
+    use tonic::Code;
+
+    fn proto_actor(serial: &str) -> proto::common::Actor {
+        proto::common::Actor {
+            user_id: "0190abcd-0001-7000-8000-123456789abc".into(),
+            office_id: "0190abcd-0002-7000-8000-123456789abc".into(),
+            role: proto::common::Role::Staff.into(),
+            cert_serial: serial.into(),
+        }
+    }
+
+    #[test]
+    fn a_wrong_id_is_the_callers_mistake_and_names_its_field() {
+        for raw in [
+            "",
+            "nope",
+            "0190abcd-0001-7000-8000-123456789ab\0",
+            &"f".repeat(5000),
+        ] {
+            let status = id::<RecipientId>(raw, "recipient_id").unwrap_err();
+            assert_eq!(status.code(), Code::InvalidArgument, "{raw:?}");
+            let refusal = Refusal::from_status(&status).expect("a refusal");
+            assert_eq!(refusal.fields, ["recipient_id"]);
+        }
+        let good: RecipientId = id("0190abcd-0001-7000-8000-123456789abc", "recipient_id").unwrap();
+        assert_eq!(good.to_string(), "0190abcd-0001-7000-8000-123456789abc");
+    }
+
+    #[test]
+    fn a_list_with_one_wrong_id_is_refused_whole() {
+        let raw = vec![
+            "0190abcd-0001-7000-8000-123456789abc".to_owned(),
+            "not-an-id".to_owned(),
+        ];
+        let status = ids::<PostId>(&raw, "post_ids").unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument);
+        assert_eq!(ids::<PostId>(&raw[..1], "post_ids").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_actors_certificate_is_optional_but_never_malformed() {
+        assert_eq!(actor(Some(&proto_actor(""))).unwrap().cert_serial, None);
+        let with = actor(Some(&proto_actor("3f9a1c0e5b7d42a8"))).unwrap();
+        assert_eq!(
+            with.cert_serial.as_ref().map(CertSerial::as_str),
+            Some("3f9a1c0e5b7d42a8")
+        );
+        for serial in ["not hex", "3f9a\0", &"a".repeat(65)] {
+            let status = actor(Some(&proto_actor(serial))).unwrap_err();
+            assert_eq!(status.code(), Code::Unauthenticated, "{serial:?}");
+        }
+        let mut no_user = proto_actor("");
+        no_user.user_id = "x".into();
+        assert_eq!(
+            actor(Some(&no_user)).unwrap_err().code(),
+            Code::Unauthenticated
+        );
+    }
 }

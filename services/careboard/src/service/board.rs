@@ -7,8 +7,8 @@ use crate::domain::{Actor, DomainError, may_read, may_write};
 use crate::error::Result;
 use crate::events::{POST_CREATED, POST_URGENT, PostCreated, PostUrgent, PostsMarked};
 use crate::store::{Lock, MemberRow, PostRow, Stamp, Store};
+use common::ids::{FileId, PostId, RecipientId};
 use serde_json::json;
-use uuid::Uuid;
 
 pub const PAGE: u32 = 50;
 pub const MAX_PAGE: u32 = 100;
@@ -19,7 +19,7 @@ pub struct NewPost<'a> {
     pub category: &'a str,
     pub urgent: bool,
     /// Files the author uploaded to the board for it, in the order shown.
-    pub files: &'a [Uuid],
+    pub files: &'a [FileId],
 }
 
 /// A post with who has read and acknowledged it.
@@ -44,7 +44,7 @@ pub struct PostView {
 
 pub struct Timeline {
     pub posts: Vec<PostView>,
-    pub next_cursor: Option<Uuid>,
+    pub next_cursor: Option<PostId>,
     pub closed: bool,
     pub recipient_name: String,
     pub care_level: String,
@@ -67,11 +67,11 @@ impl Careboard {
     pub(super) async fn marked(
         &self,
         actor: &Actor,
-        recipient: Uuid,
+        recipient: RecipientId,
         posts: Vec<PostRow>,
         closed: bool,
     ) -> Result<Vec<PostView>> {
-        let ids: Vec<Uuid> = posts.iter().map(|p| p.id).collect();
+        let ids: Vec<PostId> = posts.iter().map(|p| p.id).collect();
         let members = self.store.members(recipient).await?;
         let reads = self.store.reads(recipient, &ids).await?;
         let acks = self.store.acks(recipient, &ids).await?;
@@ -128,8 +128,8 @@ impl Careboard {
         &self,
         kind: proto::events::Subject<PostsMarked>,
         actor: &Actor,
-        recipient: Uuid,
-        posts: &[Uuid],
+        recipient: RecipientId,
+        posts: &[PostId],
     ) -> Result<()> {
         if posts.is_empty() {
             return Ok(());
@@ -140,7 +140,7 @@ impl Careboard {
             &PostsMarked {
                 recipient_id: recipient.to_string(),
                 user_id: actor.user_id.to_string(),
-                post_ids: posts.iter().map(Uuid::to_string).collect(),
+                post_ids: posts.iter().map(PostId::to_string).collect(),
             },
         )?;
         self.store.record(&[event]).await?;
@@ -152,8 +152,8 @@ impl Careboard {
     pub async fn timeline(
         &self,
         actor: &Actor,
-        recipient: Uuid,
-        cursor: Option<Uuid>,
+        recipient: RecipientId,
+        cursor: Option<PostId>,
         limit: u32,
         category: &str,
     ) -> Result<Timeline> {
@@ -207,8 +207,8 @@ impl Careboard {
     pub(super) async fn one(
         &self,
         actor: &Actor,
-        recipient: Uuid,
-        post: Uuid,
+        recipient: RecipientId,
+        post: PostId,
         closed: bool,
     ) -> Result<PostView> {
         let row = self
@@ -222,7 +222,12 @@ impl Careboard {
             .ok_or_else(|| DomainError::NotFound.into())
     }
 
-    pub async fn post(&self, actor: &Actor, recipient: Uuid, post: Uuid) -> Result<PostView> {
+    pub async fn post(
+        &self,
+        actor: &Actor,
+        recipient: RecipientId,
+        post: PostId,
+    ) -> Result<PostView> {
         let access = self
             .access(actor, recipient, "board.read", |a, x| {
                 may_read(a, x.membership)
@@ -238,13 +243,13 @@ impl Careboard {
         &self,
         once: Option<&Once>,
         actor: &Actor,
-        recipient: Uuid,
+        recipient: RecipientId,
         new: &NewPost<'_>,
     ) -> Result<PostView> {
         let valid = post::validate(new.body, new.category, new.urgent).map_err(post_error);
         let mut w = match self.begin(once, actor).await? {
             Started::Fresh(w) => w,
-            Started::Repeat(post) => return self.post(actor, recipient, post).await,
+            Started::Repeat(post) => return self.post(actor, recipient, post.into()).await,
         };
         // The board stays open, and the author on its team, until this post is in.
         self.access_in(
@@ -264,7 +269,7 @@ impl Careboard {
             .ok_or(DomainError::Forbidden)?;
         let files = self.files_for(&mut w, actor, recipient, new.files).await?;
         let row = PostRow {
-            id: Uuid::now_v7(),
+            id: PostId::new_v7(),
             recipient_id: recipient,
             author_user_id: actor.user_id,
             author_name: author.name.clone(),

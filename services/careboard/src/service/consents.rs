@@ -5,7 +5,7 @@ use super::write::{Once, Started};
 use crate::domain::{Actor, DomainError, may_administer_consent};
 use crate::error::Result;
 use crate::store::{ConsentRow, Store};
-use uuid::Uuid;
+use common::ids::RecipientId;
 
 /// Consents on one page of the register.
 pub const CONSENT_PAGE: usize = 200;
@@ -14,7 +14,7 @@ pub const CONSENT_PAGE: usize = 200;
 pub struct ConsentPage {
     pub rows: Vec<ConsentRow>,
     /// Where the next (older) page starts; `None` on the last one.
-    pub next_cursor: Option<Uuid>,
+    pub next_cursor: Option<RecipientId>,
 }
 
 impl Careboard {
@@ -22,7 +22,7 @@ impl Careboard {
         &self,
         actor: &Actor,
         fax_pending_only: bool,
-        cursor: Option<Uuid>,
+        cursor: Option<RecipientId>,
     ) -> Result<ConsentPage> {
         may_administer_consent(actor)?;
         self.ensure_active(actor).await?;
@@ -47,7 +47,7 @@ impl Careboard {
         &self,
         once: Option<&Once>,
         actor: &Actor,
-        recipient: Uuid,
+        recipient: RecipientId,
     ) -> Result<ConsentRow> {
         may_administer_consent(actor)?;
         self.ensure_active(actor).await?;

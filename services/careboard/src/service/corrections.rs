@@ -10,6 +10,7 @@ use crate::domain::{Actor, DomainError, may_read, may_write};
 use crate::error::Result;
 use crate::events::{POST_CHANGED, PostsMarked};
 use crate::store::{Change, Lock, PostRow, RevisionRow, Store};
+use common::ids::{PostId, RecipientId};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -49,8 +50,8 @@ impl Careboard {
         &self,
         once: Option<&Once>,
         actor: &Actor,
-        recipient: Uuid,
-        post: Uuid,
+        recipient: RecipientId,
+        post: PostId,
         body: &str,
         category: &str,
     ) -> Result<PostView> {
@@ -68,8 +69,8 @@ impl Careboard {
         &self,
         once: Option<&Once>,
         actor: &Actor,
-        recipient: Uuid,
-        post: Uuid,
+        recipient: RecipientId,
+        post: PostId,
     ) -> Result<PostView> {
         self.change(once, actor, recipient, post, Wanted::Withdraw)
             .await
@@ -79,8 +80,8 @@ impl Careboard {
         &self,
         once: Option<&Once>,
         actor: &Actor,
-        recipient: Uuid,
-        post: Uuid,
+        recipient: RecipientId,
+        post: PostId,
         wanted: Wanted<'_>,
     ) -> Result<PostView> {
         let (action, kind) = match wanted {
@@ -89,7 +90,7 @@ impl Careboard {
         };
         let mut w = match self.begin(once, actor).await? {
             Started::Fresh(w) => w,
-            Started::Repeat(post) => return self.post(actor, recipient, post).await,
+            Started::Repeat(post) => return self.post(actor, recipient, post.into()).await,
         };
         self.access_in(&mut w, actor, recipient, action, Lock::Share, |a, x| {
             may_write(a, x.membership, x.closed)
@@ -135,7 +136,7 @@ impl Careboard {
             category: row.category.clone(),
             changed_at: now,
         };
-        let thread = row.parent_id.unwrap_or(row.id);
+        let thread = row.parent().unwrap_or(row.id);
         let events = [
             self.event(
                 POST_CHANGED,
@@ -169,8 +170,8 @@ impl Careboard {
     pub async fn post_history(
         &self,
         actor: &Actor,
-        recipient: Uuid,
-        post: Uuid,
+        recipient: RecipientId,
+        post: PostId,
     ) -> Result<PostHistory> {
         let access = self
             .access(actor, recipient, "post.history", |a, x| {

@@ -13,13 +13,13 @@ use crate::files::sniff::{Kind, SNIFF_LEN, sniff};
 use crate::files::{FileRefusal, MAX_FILES_PER_POST, pdf::check_pdf};
 use crate::store::{FileCard, NewFile, Store};
 use bytes::Bytes;
+use common::ids::{FileId, RecipientId};
 use futures::stream::BoxStream;
 use serde_json::json;
 use std::io::Read;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
-use uuid::Uuid;
 
 /// The longest name kept for a file, in characters.
 const NAME_CHARS: usize = 100;
@@ -60,7 +60,7 @@ impl Careboard {
     }
 
     /// Refuses a non-member (or a closed board) before the upload's bytes are received.
-    pub async fn may_upload(&self, actor: &Actor, recipient: Uuid) -> Result<()> {
+    pub async fn may_upload(&self, actor: &Actor, recipient: RecipientId) -> Result<()> {
         self.ensure_active(actor).await?;
         self.access(actor, recipient, "file.upload", |a, x| {
             may_write(a, x.membership, x.closed)
@@ -82,7 +82,7 @@ impl Careboard {
     pub async fn upload_file(
         &self,
         actor: &Actor,
-        recipient: Uuid,
+        recipient: RecipientId,
         name: &str,
         spool: std::fs::File,
     ) -> Result<FileCard> {
@@ -129,8 +129,8 @@ impl Careboard {
         &self,
         w: &mut Write,
         actor: &Actor,
-        recipient: Uuid,
-        ids: &[Uuid],
+        recipient: RecipientId,
+        ids: &[FileId],
     ) -> Result<Vec<FileCard>> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -180,8 +180,8 @@ impl Careboard {
     pub async fn read_file(
         &self,
         actor: &Actor,
-        recipient: Uuid,
-        file: Uuid,
+        recipient: RecipientId,
+        file: FileId,
         variant: Variant,
     ) -> Result<(
         FileCard,
@@ -260,7 +260,7 @@ fn prepare(
     bounds: &Bounds,
 ) -> std::result::Result<Prepared, FileRefusal> {
     let kind = sniff(&bytes[..bytes.len().min(SNIFF_LEN)])?;
-    let id = Uuid::now_v7();
+    let id = FileId::new_v7();
     let size = |b: &[u8]| i64::try_from(b.len()).unwrap_or(i64::MAX);
     if kind == Kind::Pdf {
         check_pdf(bytes, bounds.file_bytes)?;

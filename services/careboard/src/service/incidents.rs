@@ -8,7 +8,7 @@ use crate::domain::{Actor, DomainError, Role, may_see_incident, may_track_incide
 use crate::error::Result;
 use crate::events::{INCIDENT_FILED, IncidentFiled};
 use crate::store::{IncidentNoteRow, IncidentRow, Store};
-use uuid::Uuid;
+use common::ids::IncidentId;
 
 pub struct IncidentView {
     pub incident: IncidentRow,
@@ -20,7 +20,7 @@ impl Careboard {
         &self,
         actor: &Actor,
         action: &str,
-        id: Uuid,
+        id: IncidentId,
     ) -> Result<common::events::CloudEvent> {
         self.audit_event(&super::record_by(actor, action, "success").on("incident", &id))
     }
@@ -35,12 +35,12 @@ impl Careboard {
         let valid = incident::validate(input, self.clock.now()).map_err(DomainError::Invalid)?;
         let mut w = match self.begin(once, actor).await? {
             Started::Fresh(w) => w,
-            Started::Repeat(id) => return self.incident(actor, id).await,
+            Started::Repeat(id) => return self.incident(actor, id.into()).await,
         };
         let me = self.person(actor, actor.user_id).await?;
         let now = self.clock.now();
         let row = IncidentRow {
-            id: Uuid::now_v7(),
+            id: IncidentId::new_v7(),
             office_id: actor.office_id,
             office_name: me.office_name,
             reporter_user_id: actor.user_id,
@@ -83,7 +83,7 @@ impl Careboard {
         Ok(rows)
     }
 
-    pub async fn incident(&self, actor: &Actor, id: Uuid) -> Result<IncidentView> {
+    pub async fn incident(&self, actor: &Actor, id: IncidentId) -> Result<IncidentView> {
         let row = self
             .store
             .incident(id)
@@ -101,7 +101,7 @@ impl Careboard {
         &self,
         once: Option<&Once>,
         actor: &Actor,
-        id: Uuid,
+        id: IncidentId,
         status: &str,
         note: &str,
     ) -> Result<IncidentView> {
@@ -110,7 +110,7 @@ impl Careboard {
         let (status, note) = incident::status_change(status, note).map_err(DomainError::Invalid)?;
         let mut w = match self.begin(once, actor).await? {
             Started::Fresh(w) => w,
-            Started::Repeat(id) => return self.incident(actor, id).await,
+            Started::Repeat(id) => return self.incident(actor, id.into()).await,
         };
         self.store
             .incident(id)

@@ -30,6 +30,7 @@ use chrono::NaiveDate;
 use common::audit::AuditRecord;
 use common::clock::SharedClock;
 use common::events::CloudEvent;
+use common::ids::{CertSerial, RecipientId, UserId};
 use std::sync::Arc;
 use tokio::sync::Notify;
 use uuid::Uuid;
@@ -57,7 +58,11 @@ fn proto_actor(actor: &Actor) -> proto::common::Actor {
         user_id: actor.user_id.to_string(),
         office_id: actor.office_id.to_string(),
         role: role.into(),
-        cert_serial: actor.cert_serial.clone(),
+        cert_serial: actor
+            .cert_serial
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
     }
 }
 
@@ -103,14 +108,14 @@ impl Careboard {
     fn event<E: serde::Serialize>(
         &self,
         kind: proto::events::Subject<E>,
-        subject: Uuid,
+        subject: impl Into<Uuid>,
         data: &E,
     ) -> Result<CloudEvent> {
         CloudEvent::of(
             self.clock.as_ref(),
             SOURCE,
             kind,
-            Some(subject.to_string()),
+            Some(subject.into().to_string()),
             data,
         )
         .map_err(|e| Error::Internal(e.to_string()))
@@ -122,7 +127,7 @@ impl Careboard {
         actor: &Actor,
         action: &str,
         outcome: &str,
-        recipient: Uuid,
+        recipient: RecipientId,
         details: serde_json::Value,
     ) -> Result<CloudEvent> {
         self.audit_event(
@@ -144,7 +149,7 @@ impl Careboard {
         &self,
         actor: &Actor,
         action: &str,
-        recipient: Uuid,
+        recipient: RecipientId,
         details: serde_json::Value,
     ) -> Result<()> {
         let record = self.audit(actor, action, "success", recipient, details)?;
@@ -158,7 +163,7 @@ impl Careboard {
     async fn access(
         &self,
         actor: &Actor,
-        recipient: Uuid,
+        recipient: RecipientId,
         action: &str,
         rule: impl Fn(&Actor, Access) -> std::result::Result<(), DomainError>,
     ) -> Result<Access> {
@@ -170,7 +175,7 @@ impl Careboard {
     async fn judge(
         &self,
         actor: &Actor,
-        recipient: Uuid,
+        recipient: RecipientId,
         action: &str,
         access: Option<Access>,
         rule: impl Fn(&Actor, Access) -> std::result::Result<(), DomainError>,
@@ -192,7 +197,7 @@ impl Careboard {
     }
 
     /// The directory's card of a person, as a team member row.
-    async fn person(&self, actor: &Actor, user: Uuid) -> Result<Person> {
+    async fn person(&self, actor: &Actor, user: UserId) -> Result<Person> {
         self.directory
             .person(&proto_actor(actor), user)
             .await
@@ -255,8 +260,8 @@ impl Careboard {
 /// An audit record by `actor`, to be completed with what it is about.
 fn record_by(actor: &Actor, action: &str, outcome: &str) -> AuditRecord {
     AuditRecord::new(action, outcome).by(
-        Some(actor.user_id),
-        Some(actor.office_id),
-        Some(&actor.cert_serial),
+        Some(actor.user_id.as_uuid()),
+        Some(actor.office_id.as_uuid()),
+        actor.cert_serial.as_ref().map(CertSerial::as_str),
     )
 }

@@ -7,8 +7,8 @@ use crate::domain::{Actor, DomainError, may_read, may_write};
 use crate::error::Result;
 use crate::events::{POST_ACKNOWLEDGED, POSTS_READ};
 use crate::store::{Lock, Store};
+use common::ids::{PostId, RecipientId};
 use serde_json::json;
-use uuid::Uuid;
 
 /// The most posts one report may name: a page shows at most 100 (and the pinned urgent ones), and
 /// the page sends what it has shown every few seconds.
@@ -22,9 +22,9 @@ impl Careboard {
         &self,
         once: Option<&Once>,
         actor: &Actor,
-        recipient: Uuid,
-        posts: &[Uuid],
-    ) -> Result<Vec<Uuid>> {
+        recipient: RecipientId,
+        posts: &[PostId],
+    ) -> Result<Vec<PostId>> {
         let mut posts = posts.to_vec();
         posts.sort_unstable();
         posts.dedup();
@@ -85,12 +85,12 @@ impl Careboard {
         &self,
         once: Option<&Once>,
         actor: &Actor,
-        recipient: Uuid,
-        post: Uuid,
+        recipient: RecipientId,
+        post: PostId,
     ) -> Result<PostView> {
         let mut w = match self.begin(once, actor).await? {
             Started::Fresh(w) => w,
-            Started::Repeat(post) => return self.post(actor, recipient, post).await,
+            Started::Repeat(post) => return self.post(actor, recipient, post.into()).await,
         };
         let access = self
             .access_in(
@@ -137,12 +137,12 @@ impl Careboard {
         &self,
         once: Option<&Once>,
         actor: &Actor,
-        recipient: Uuid,
-        post: Uuid,
+        recipient: RecipientId,
+        post: PostId,
     ) -> Result<PostView> {
         let mut w = match self.begin(once, actor).await? {
             Started::Fresh(w) => w,
-            Started::Repeat(post) => return self.post(actor, recipient, post).await,
+            Started::Repeat(post) => return self.post(actor, recipient, post.into()).await,
         };
         self.access_in(
             &mut w,

@@ -12,11 +12,11 @@ use crate::error::Result;
 use crate::store::{
     ChangeRow, ConsentRow, DuplicateRow, Lock, MemberRow, NewRecipient, RecipientRow, Store,
 };
+use common::ids::RecipientId;
 use serde_json::json;
-use uuid::Uuid;
 
 pub enum Registered {
-    Saved(Uuid),
+    Saved(RecipientId),
     /// Nothing saved: these look like the same person.
     Duplicates(Vec<DuplicateRow>),
 }
@@ -74,7 +74,7 @@ impl Careboard {
         // recipient it registered.
         let mut w = match self.begin(once, actor).await? {
             Started::Fresh(w) => w,
-            Started::Repeat(id) => return Ok(Registered::Saved(id)),
+            Started::Repeat(id) => return Ok(Registered::Saved(id.into())),
         };
         if !allow_duplicate {
             let found = self
@@ -105,7 +105,7 @@ impl Careboard {
             return Err(DomainError::Forbidden.into());
         }
         let registrar = self.member_row(me, true);
-        let id = Uuid::now_v7();
+        let id = RecipientId::new_v7();
         let events = [self.audit(
             actor,
             "recipient.register",
@@ -129,7 +129,7 @@ impl Careboard {
         Ok(Registered::Saved(id))
     }
 
-    pub async fn recipient(&self, actor: &Actor, id: Uuid) -> Result<RecipientView> {
+    pub async fn recipient(&self, actor: &Actor, id: RecipientId) -> Result<RecipientView> {
         let access = self
             .access(actor, id, "recipient.read", |a, x| {
                 may_read(a, x.membership)
@@ -156,7 +156,7 @@ impl Careboard {
         &self,
         once: Option<&Once>,
         actor: &Actor,
-        id: Uuid,
+        id: RecipientId,
         input: &RecipientInput,
     ) -> Result<RecipientView> {
         let mut w = match self.begin(once, actor).await? {
@@ -205,7 +205,7 @@ impl Careboard {
         self.recipient(actor, id).await
     }
 
-    pub async fn history(&self, actor: &Actor, id: Uuid) -> Result<Vec<ChangeRow>> {
+    pub async fn history(&self, actor: &Actor, id: RecipientId) -> Result<Vec<ChangeRow>> {
         self.access(actor, id, "recipient.history.read", |a, x| {
             may_read(a, x.membership)
         })
@@ -221,7 +221,7 @@ impl Careboard {
         &self,
         once: Option<&Once>,
         actor: &Actor,
-        id: Uuid,
+        id: RecipientId,
         reason: &str,
         note: &str,
     ) -> Result<RecipientView> {

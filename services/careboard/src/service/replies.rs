@@ -9,24 +9,24 @@ use crate::domain::{Actor, DomainError, may_write};
 use crate::error::Result;
 use crate::events::{POST_CHANGED, PostsMarked};
 use crate::store::{Lock, PostRow, Store};
+use common::ids::{FileId, PostId, RecipientId};
 use serde_json::json;
-use uuid::Uuid;
 
 /// Each reply moved under its post when that post is in `views`; a reply on its own (asked for
 /// by id) stays where it is.
 pub(super) fn threads(views: Vec<PostView>) -> Vec<PostView> {
-    let roots: Vec<Uuid> = views
+    let roots: Vec<PostId> = views
         .iter()
         .filter(|v| v.post.parent_id.is_none())
         .map(|v| v.post.id)
         .collect();
     let (under, mut shown): (Vec<PostView>, Vec<PostView>) = views
         .into_iter()
-        .partition(|v| v.post.parent_id.is_some_and(|p| roots.contains(&p)));
+        .partition(|v| v.post.parent().is_some_and(|p| roots.contains(&p)));
     for reply in under {
         if let Some(root) = shown
             .iter_mut()
-            .find(|r| Some(r.post.id) == reply.post.parent_id)
+            .find(|r| Some(r.post.id) == reply.post.parent())
         {
             root.replies.push(reply);
         }
@@ -39,11 +39,11 @@ impl Careboard {
     pub(super) async fn views(
         &self,
         actor: &Actor,
-        recipient: Uuid,
+        recipient: RecipientId,
         posts: Vec<PostRow>,
         closed: bool,
     ) -> Result<Vec<PostView>> {
-        let roots: Vec<Uuid> = posts
+        let roots: Vec<PostId> = posts
             .iter()
             .filter(|p| p.parent_id.is_none())
             .map(|p| p.id)
@@ -60,15 +60,15 @@ impl Careboard {
         &self,
         once: Option<&Once>,
         actor: &Actor,
-        recipient: Uuid,
-        parent: Uuid,
+        recipient: RecipientId,
+        parent: PostId,
         body: &str,
-        files: &[Uuid],
+        files: &[FileId],
     ) -> Result<PostView> {
         let valid = post::validate(body, "", false).map_err(post_error);
         let mut w = match self.begin(once, actor).await? {
             Started::Fresh(w) => w,
-            Started::Repeat(reply) => return self.post(actor, recipient, reply).await,
+            Started::Repeat(reply) => return self.post(actor, recipient, reply.into()).await,
         };
         self.access_in(
             &mut w,
@@ -96,7 +96,7 @@ impl Careboard {
             .ok_or(DomainError::Forbidden)?;
         let files_attached = self.files_for(&mut w, actor, recipient, files).await?;
         let row = PostRow {
-            id: Uuid::now_v7(),
+            id: PostId::new_v7(),
             recipient_id: recipient,
             author_user_id: actor.user_id,
             author_name: author.name.clone(),
@@ -107,7 +107,7 @@ impl Careboard {
             category: None,
             urgent: false,
             body: valid.body,
-            parent_id: Some(parent),
+            parent_id: Some(parent.as_uuid()),
             edited_at: None,
             withdrawn_at: None,
             files: sqlx::types::Json(files_attached),

@@ -7,10 +7,10 @@ use crate::domain::{Actor, DomainError, may_export, may_read, post};
 use crate::error::Result;
 use crate::store::{Filter, Store};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use common::ids::{PostId, RecipientId};
 use serde_json::json;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-use uuid::Uuid;
 
 /// The most posts one print holds (a few months of a busy board).
 pub const PRINT_LIMIT: usize = 1000;
@@ -18,7 +18,7 @@ pub const PRINT_LIMIT: usize = 1000;
 /// What a search or a print found, with the board's heading.
 pub struct Found {
     pub posts: Vec<PostView>,
-    pub next_cursor: Option<Uuid>,
+    pub next_cursor: Option<PostId>,
     /// The words looked for, folded as matched (for highlighting).
     pub words: Vec<String>,
     pub closed: bool,
@@ -33,7 +33,7 @@ pub struct Asked<'a> {
     pub words: &'a str,
     pub category: &'a str,
     pub urgent_only: bool,
-    pub cursor: Option<Uuid>,
+    pub cursor: Option<PostId>,
     pub limit: u32,
 }
 
@@ -56,7 +56,12 @@ fn jst_midnight(day: NaiveDate) -> DateTime<Utc> {
 }
 
 impl Careboard {
-    pub async fn search(&self, actor: &Actor, recipient: Uuid, asked: &Asked<'_>) -> Result<Found> {
+    pub async fn search(
+        &self,
+        actor: &Actor,
+        recipient: RecipientId,
+        asked: &Asked<'_>,
+    ) -> Result<Found> {
         let access = self
             .access(actor, recipient, "board.search", |a, x| {
                 may_read(a, x.membership)
@@ -120,7 +125,7 @@ impl Careboard {
     pub async fn print(
         &self,
         actor: &Actor,
-        recipient: Uuid,
+        recipient: RecipientId,
         period: &Period<'_>,
     ) -> Result<Found> {
         let action = if period.export {

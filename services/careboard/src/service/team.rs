@@ -7,8 +7,8 @@ use crate::domain::{Actor, may_manage, may_read};
 use crate::error::Result;
 use crate::events::{MEMBER_REMOVED, MemberRemoved};
 use crate::store::{Lock, MemberRow, Store};
+use common::ids::{RecipientId, UserId};
 use serde_json::json;
-use uuid::Uuid;
 
 /// A team change begun: the write with the current team, or a repeat's team as it is now.
 enum Managing {
@@ -23,7 +23,7 @@ impl Careboard {
         &self,
         once: Option<&Once>,
         actor: &Actor,
-        recipient: Uuid,
+        recipient: RecipientId,
         action: &str,
     ) -> Result<Managing> {
         let mut w = match self.begin(once, actor).await? {
@@ -48,8 +48,8 @@ impl Careboard {
         &self,
         once: Option<&Once>,
         actor: &Actor,
-        recipient: Uuid,
-        user: Uuid,
+        recipient: RecipientId,
+        user: UserId,
     ) -> Result<Vec<MemberRow>> {
         let (mut w, members) = match self.manage(once, actor, recipient, "team.add").await? {
             Managing::Fresh(w, m) => (w, m),
@@ -74,8 +74,8 @@ impl Careboard {
         &self,
         once: Option<&Once>,
         actor: &Actor,
-        recipient: Uuid,
-        user: Uuid,
+        recipient: RecipientId,
+        user: UserId,
     ) -> Result<Vec<MemberRow>> {
         let (mut w, members) = match self.manage(once, actor, recipient, "team.remove").await? {
             Managing::Fresh(w, m) => (w, m),
@@ -112,8 +112,8 @@ impl Careboard {
         &self,
         once: Option<&Once>,
         actor: &Actor,
-        recipient: Uuid,
-        user: Uuid,
+        recipient: RecipientId,
+        user: UserId,
     ) -> Result<Vec<MemberRow>> {
         let (mut w, members) = match self
             .manage(once, actor, recipient, "team.hand_over")

@@ -6,6 +6,7 @@ use crate::domain::{Actor, DomainError};
 use crate::error::{Error, Result};
 use crate::store::{Access, Lock, Store, Tx};
 use common::idempotency::Claim;
+use common::ids::RecipientId;
 use service_runtime::idempotency::{self as claims, Begun};
 use uuid::Uuid;
 
@@ -25,7 +26,8 @@ pub struct Write {
 /// How a write began.
 pub enum Started {
     Fresh(Write),
-    /// A repeat of a write already made: what it answered (the id of what it made or changed).
+    /// A repeat of a write already made: what it answered (the id of what it made or changed,
+    /// kept as bytes by the claim; each use case knows which kind of id it answered).
     Repeat(Uuid),
 }
 
@@ -43,7 +45,7 @@ impl Careboard {
             self.store.pool(),
             &once.claim,
             once.method,
-            Some(actor.user_id),
+            Some(actor.user_id.as_uuid()),
         )
         .await?
         {
@@ -58,7 +60,8 @@ impl Careboard {
     }
 
     /// Commits the write with `answer` kept for repeats of its key.
-    pub(super) async fn commit(&self, w: Write, answer: Uuid) -> Result<()> {
+    pub(super) async fn commit(&self, w: Write, answer: impl Into<Uuid>) -> Result<()> {
+        let answer: Uuid = answer.into();
         match w.once {
             None => {
                 w.tx.commit()
@@ -81,7 +84,7 @@ impl Careboard {
         &self,
         w: &mut Write,
         actor: &Actor,
-        recipient: Uuid,
+        recipient: RecipientId,
         action: &str,
         lock: Lock,
         rule: impl Fn(&Actor, Access) -> std::result::Result<(), DomainError>,

@@ -3,16 +3,19 @@
 use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, NaiveDate, Utc};
 use common::events::CloudEvent;
+use common::ids::{OfficeId, RecipientId, UserId};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ConsentRow {
-    pub recipient_id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub recipient_id: RecipientId,
     pub recipient_name: String,
     pub recipient_kana: String,
     pub status: String,
-    pub office_id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub office_id: OfficeId,
     pub office_name: String,
     pub obtained_on: NaiveDate,
     pub obtained_by: String,
@@ -28,11 +31,11 @@ const CONSENT: &str = "c.recipient_id, r.display_name AS recipient_name, r.kana 
                        c.fax_received_at, c.office_keeps_copy, c.recipient_keeps_original";
 
 impl Store {
-    pub async fn consent(&self, recipient: Uuid) -> Result<Option<ConsentRow>> {
+    pub async fn consent(&self, recipient: RecipientId) -> Result<Option<ConsentRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {CONSENT} FROM consents c JOIN recipients r ON r.id = c.recipient_id WHERE c.recipient_id = $1"
         )))
-        .bind(recipient)
+        .bind(recipient.as_uuid())
         .fetch_optional(&self.pool)
         .await?)
     }
@@ -42,7 +45,7 @@ impl Store {
     pub async fn consents(
         &self,
         fax_pending_only: bool,
-        before: Option<Uuid>,
+        before: Option<RecipientId>,
         limit: usize,
     ) -> Result<Vec<ConsentRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -51,7 +54,7 @@ impl Store {
              ORDER BY c.recipient_id DESC LIMIT $3"
         )))
         .bind(fax_pending_only)
-        .bind(before)
+        .bind(before.map(Uuid::from))
         .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?)
@@ -60,8 +63,8 @@ impl Store {
     /// Confirming twice keeps the first date.
     pub async fn confirm_fax(
         tx: &mut PgConnection,
-        recipient: Uuid,
-        by: Uuid,
+        recipient: RecipientId,
+        by: UserId,
         at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
@@ -69,9 +72,9 @@ impl Store {
             "UPDATE consents SET fax_received_at = $2, fax_confirmed_by = $3 \
              WHERE recipient_id = $1 AND fax_received_at IS NULL",
         )
-        .bind(recipient)
+        .bind(recipient.as_uuid())
         .bind(at)
-        .bind(by)
+        .bind(by.as_uuid())
         .execute(&mut *tx)
         .await?
         .rows_affected();

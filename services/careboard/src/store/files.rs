@@ -4,6 +4,7 @@
 use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use common::ids::{FileId, PostId, RecipientId, UserId, uuids};
 use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -11,7 +12,8 @@ use uuid::Uuid;
 /// What a post shows of one of its files (kept on the post, `posts.files`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct FileCard {
-    pub id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub id: FileId,
     /// `image` or `pdf`.
     pub kind: String,
     pub mime: String,
@@ -32,8 +34,8 @@ pub struct StoredFile {
 /// A file about to be stored.
 pub struct NewFile<'a> {
     pub card: &'a FileCard,
-    pub recipient: Uuid,
-    pub uploaded_by: Uuid,
+    pub recipient: RecipientId,
+    pub uploaded_by: UserId,
     pub stored_bytes: i64,
     pub at: DateTime<Utc>,
 }
@@ -48,9 +50,9 @@ impl Store {
              stored_bytes, width, height, state, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'uploading', $11)",
         )
-        .bind(f.card.id)
-        .bind(f.recipient)
-        .bind(f.uploaded_by)
+        .bind(f.card.id.as_uuid())
+        .bind(f.recipient.as_uuid())
+        .bind(f.uploaded_by.as_uuid())
         .bind(&f.card.kind)
         .bind(&f.card.mime)
         .bind(&f.card.name)
@@ -65,12 +67,12 @@ impl Store {
     }
 
     /// Every object of the file is written: it waits for its post, with the upload's audit record.
-    pub async fn file_written(&self, id: Uuid, events: &[CloudEvent]) -> Result<()> {
+    pub async fn file_written(&self, id: FileId, events: &[CloudEvent]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE board_files SET state = 'pending' WHERE id = $1 AND state = 'uploading'",
         )
-        .bind(id)
+        .bind(id.as_uuid())
         .execute(&mut *tx)
         .await?;
         enqueue_all(&mut tx, events).await?;
@@ -82,17 +84,17 @@ impl Store {
     /// post, locked until the post's transaction ends; any other id is simply not found.
     pub async fn pending_files(
         tx: &mut PgConnection,
-        recipient: Uuid,
-        author: Uuid,
-        ids: &[Uuid],
+        recipient: RecipientId,
+        author: UserId,
+        ids: &[FileId],
     ) -> Result<Vec<FileCard>> {
         let mut found: Vec<FileCard> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {CARD} FROM board_files WHERE id = ANY($1) AND recipient_id = $2 \
              AND uploaded_by = $3 AND state = 'pending' FOR UPDATE"
         )))
-        .bind(ids)
-        .bind(recipient)
-        .bind(author)
+        .bind(uuids(ids))
+        .bind(recipient.as_uuid())
+        .bind(author.as_uuid())
         .fetch_all(&mut *tx)
         .await?;
         found.sort_by_key(|f| ids.iter().position(|id| *id == f.id));
@@ -100,13 +102,13 @@ impl Store {
     }
 
     /// Ties the files to their post, in the post's transaction (the post row written first).
-    pub async fn attach_files(tx: &mut PgConnection, post: Uuid, ids: &[Uuid]) -> Result<()> {
+    pub async fn attach_files(tx: &mut PgConnection, post: PostId, ids: &[FileId]) -> Result<()> {
         sqlx::query(
             "UPDATE board_files SET state = 'attached', post_id = $1, \
              position = array_position($2::uuid[], id) WHERE id = ANY($2)",
         )
-        .bind(post)
-        .bind(ids)
+        .bind(post.as_uuid())
+        .bind(uuids(ids))
         .execute(&mut *tx)
         .await?;
         Ok(())
@@ -114,35 +116,40 @@ impl Store {
 
     /// A file of the board attached to a post that still stands (a withdrawn post's files go
     /// with its text).
-    pub async fn attached_file(&self, recipient: Uuid, id: Uuid) -> Result<Option<StoredFile>> {
+    pub async fn attached_file(
+        &self,
+        recipient: RecipientId,
+        id: FileId,
+    ) -> Result<Option<StoredFile>> {
         Ok(sqlx::query_as(
             "SELECT f.id, f.kind, f.mime, f.name, f.bytes, f.width, f.height, f.post_id \
              FROM board_files f JOIN posts p ON p.id = f.post_id AND p.withdrawn_at IS NULL \
              WHERE f.id = $1 AND f.recipient_id = $2 AND f.state = 'attached'",
         )
-        .bind(id)
-        .bind(recipient)
+        .bind(id.as_uuid())
+        .bind(recipient.as_uuid())
         .fetch_optional(&self.pool)
         .await?)
     }
 
     /// Files no post took within `grace`: the sweeper's work.
-    pub async fn stale_files(&self, grace: chrono::Duration, limit: i64) -> Result<Vec<Uuid>> {
-        Ok(sqlx::query_scalar(
+    pub async fn stale_files(&self, grace: chrono::Duration, limit: i64) -> Result<Vec<FileId>> {
+        let stale: Vec<Uuid> = sqlx::query_scalar(
             "SELECT id FROM board_files WHERE post_id IS NULL \
              AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2",
         )
         .bind(grace.as_seconds_f64())
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        Ok(stale.into_iter().map(FileId::from).collect())
     }
 
     /// Forgets a swept file, unless a post took it meanwhile.
-    pub async fn forget_file(&self, id: Uuid) -> Result<bool> {
+    pub async fn forget_file(&self, id: FileId) -> Result<bool> {
         Ok(
             sqlx::query("DELETE FROM board_files WHERE id = $1 AND post_id IS NULL")
-                .bind(id)
+                .bind(id.as_uuid())
                 .execute(&self.pool)
                 .await?
                 .rows_affected()

@@ -3,15 +3,19 @@
 use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use common::ids::{IncidentId, OfficeId, UserId};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct IncidentRow {
-    pub id: Uuid,
-    pub office_id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub id: IncidentId,
+    #[sqlx(try_from = "Uuid")]
+    pub office_id: OfficeId,
     pub office_name: String,
-    pub reporter_user_id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub reporter_user_id: UserId,
     pub reporter_name: String,
     pub occurred_at: DateTime<Utc>,
     pub device: String,
@@ -44,10 +48,10 @@ impl Store {
              what_happened, action_taken, status, filed_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
         )
-        .bind(i.id)
-        .bind(i.office_id)
+        .bind(i.id.as_uuid())
+        .bind(i.office_id.as_uuid())
         .bind(&i.office_name)
-        .bind(i.reporter_user_id)
+        .bind(i.reporter_user_id.as_uuid())
         .bind(&i.reporter_name)
         .bind(i.occurred_at)
         .bind(&i.device)
@@ -61,11 +65,11 @@ impl Store {
         Ok(())
     }
 
-    pub async fn incident(&self, id: Uuid) -> Result<Option<IncidentRow>> {
+    pub async fn incident(&self, id: IncidentId) -> Result<Option<IncidentRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {INCIDENT} FROM incidents WHERE id = $1"
         )))
-        .bind(id)
+        .bind(id.as_uuid())
         .fetch_optional(&self.pool)
         .await?)
     }
@@ -74,37 +78,37 @@ impl Store {
     /// reporter's.
     pub async fn incidents(
         &self,
-        office: Option<Uuid>,
-        reporter: Option<Uuid>,
+        office: Option<OfficeId>,
+        reporter: Option<UserId>,
     ) -> Result<Vec<IncidentRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {INCIDENT} FROM incidents WHERE ($1::uuid IS NULL OR office_id = $1) \
              AND ($2::uuid IS NULL OR reporter_user_id = $2) ORDER BY filed_at DESC LIMIT 500"
         )))
-        .bind(office)
-        .bind(reporter)
+        .bind(office.map(Uuid::from))
+        .bind(reporter.map(Uuid::from))
         .fetch_all(&self.pool)
         .await?)
     }
 
-    pub async fn incident_notes(&self, id: Uuid) -> Result<Vec<IncidentNoteRow>> {
+    pub async fn incident_notes(&self, id: IncidentId) -> Result<Vec<IncidentNoteRow>> {
         Ok(sqlx::query_as(
             "SELECT at, by_name, status, note FROM incident_notes WHERE incident_id = $1 ORDER BY at",
         )
-        .bind(id)
+        .bind(id.as_uuid())
         .fetch_all(&self.pool)
         .await?)
     }
 
     pub async fn track_incident(
         tx: &mut PgConnection,
-        id: Uuid,
-        by: Uuid,
+        id: IncidentId,
+        by: UserId,
         note: &IncidentNoteRow,
         events: &[CloudEvent],
     ) -> Result<()> {
         sqlx::query("UPDATE incidents SET status = $2, updated_at = $3 WHERE id = $1")
-            .bind(id)
+            .bind(id.as_uuid())
             .bind(&note.status)
             .bind(note.at)
             .execute(&mut *tx)
@@ -114,9 +118,9 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(Uuid::now_v7())
-        .bind(id)
+        .bind(id.as_uuid())
         .bind(note.at)
-        .bind(by)
+        .bind(by.as_uuid())
         .bind(&note.by_name)
         .bind(&note.status)
         .bind(&note.note)

@@ -6,8 +6,8 @@ use super::recipients::{RECIPIENT, RecipientRow};
 use super::team::MemberRow;
 use super::{Access, Result, Store};
 use crate::domain::Membership;
+use common::ids::{RecipientId, UserId};
 use sqlx::{PgConnection, Postgres, Transaction};
-use uuid::Uuid;
 
 pub type Tx = Transaction<'static, Postgres>;
 
@@ -34,15 +34,15 @@ impl Store {
     /// shared, until `conn`'s transaction ends.
     pub async fn access_locked(
         conn: &mut PgConnection,
-        recipient: Uuid,
-        user: Uuid,
+        recipient: RecipientId,
+        user: UserId,
         lock: Lock,
     ) -> Result<Option<Access>> {
         let status: Option<String> = sqlx::query_scalar(match lock {
             Lock::Share => "SELECT status FROM recipients WHERE id = $1 FOR SHARE",
             Lock::Update => "SELECT status FROM recipients WHERE id = $1 FOR UPDATE",
         })
-        .bind(recipient)
+        .bind(recipient.as_uuid())
         .fetch_optional(&mut *conn)
         .await?;
         let Some(status) = status else {
@@ -54,8 +54,8 @@ impl Store {
                AND NOT EXISTS (SELECT 1 FROM inactive_users i WHERE i.user_id = $2) \
              FOR SHARE OF m",
         )
-        .bind(recipient)
-        .bind(user)
+        .bind(recipient.as_uuid())
+        .bind(user.as_uuid())
         .fetch_optional(&mut *conn)
         .await?;
         Ok(Some(Access {
@@ -69,19 +69,25 @@ impl Store {
     }
 
     /// The recipient as the write's transaction sees it (after `access_locked`).
-    pub async fn recipient_in(conn: &mut PgConnection, id: Uuid) -> Result<Option<RecipientRow>> {
+    pub async fn recipient_in(
+        conn: &mut PgConnection,
+        id: RecipientId,
+    ) -> Result<Option<RecipientRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {RECIPIENT} FROM recipients WHERE id = $1"
         )))
-        .bind(id)
+        .bind(id.as_uuid())
         .fetch_optional(conn)
         .await?)
     }
 
     /// The current team as the write's transaction sees it.
-    pub async fn members_in(conn: &mut PgConnection, recipient: Uuid) -> Result<Vec<MemberRow>> {
+    pub async fn members_in(
+        conn: &mut PgConnection,
+        recipient: RecipientId,
+    ) -> Result<Vec<MemberRow>> {
         Ok(sqlx::query_as(super::team::MEMBERS)
-            .bind(recipient)
+            .bind(recipient.as_uuid())
             .fetch_all(conn)
             .await?)
     }

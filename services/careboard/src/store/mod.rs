@@ -26,8 +26,8 @@ pub use writing::{Change, RevisionRow};
 use crate::domain::Membership;
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use common::ids::{RecipientId, UserId};
 use sqlx::{PgConnection, PgPool};
-use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
 #[error("database: {0}")]
@@ -68,15 +68,15 @@ impl Store {
 
     /// `None` when the recipient does not exist. A removed member, and anyone identity has
     /// suspended or deactivated, has no membership.
-    pub async fn access(&self, recipient: Uuid, user: Uuid) -> Result<Option<Access>> {
+    pub async fn access(&self, recipient: RecipientId, user: UserId) -> Result<Option<Access>> {
         let row: Option<(String, Option<bool>)> = sqlx::query_as(
             "SELECT r.status, m.is_representative FROM recipients r \
              LEFT JOIN team_members m ON m.recipient_id = r.id AND m.user_id = $2 AND m.removed_at IS NULL \
                AND NOT EXISTS (SELECT 1 FROM inactive_users i WHERE i.user_id = $2) \
              WHERE r.id = $1",
         )
-        .bind(recipient)
-        .bind(user)
+        .bind(recipient.as_uuid())
+        .bind(user.as_uuid())
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(|(status, rep)| Access {
@@ -90,20 +90,25 @@ impl Store {
     }
 
     /// Whether identity has reported the user suspended or deactivated.
-    pub async fn is_inactive(&self, user: Uuid) -> Result<bool> {
+    pub async fn is_inactive(&self, user: UserId) -> Result<bool> {
         Ok(
             sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM inactive_users WHERE user_id = $1)")
-                .bind(user)
+                .bind(user.as_uuid())
                 .fetch_one(&self.pool)
                 .await?,
         )
     }
 
     /// identity's word on a user; an older event never overrides a newer one.
-    pub async fn set_user_status(&self, user: Uuid, status: &str, at: DateTime<Utc>) -> Result<()> {
+    pub async fn set_user_status(
+        &self,
+        user: UserId,
+        status: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         if status == "active" {
             sqlx::query("DELETE FROM inactive_users WHERE user_id = $1 AND changed_at <= $2")
-                .bind(user)
+                .bind(user.as_uuid())
                 .bind(at)
                 .execute(&self.pool)
                 .await?;
@@ -113,7 +118,7 @@ impl Store {
                  ON CONFLICT (user_id) DO UPDATE SET status = $2, changed_at = $3 \
                  WHERE inactive_users.changed_at <= $3",
             )
-            .bind(user)
+            .bind(user.as_uuid())
             .bind(status)
             .bind(at)
             .execute(&self.pool)

@@ -3,14 +3,18 @@
 use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use common::ids::{PostId, RecipientId, UserId, uuids};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PostRow {
-    pub id: Uuid,
-    pub recipient_id: Uuid,
-    pub author_user_id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub id: PostId,
+    #[sqlx(try_from = "Uuid")]
+    pub recipient_id: RecipientId,
+    #[sqlx(try_from = "Uuid")]
+    pub author_user_id: UserId,
     pub author_name: String,
     pub author_profession: String,
     pub author_office: String,
@@ -27,11 +31,21 @@ pub struct PostRow {
     pub files: sqlx::types::Json<Vec<super::FileCard>>,
 }
 
+impl PostRow {
+    /// The post a reply answers, typed (sqlx's row derive cannot wrap an optional column).
+    #[must_use]
+    pub fn parent(&self) -> Option<PostId> {
+        self.parent_id.map(PostId::from)
+    }
+}
+
 /// Someone's mark on a post: who and when.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Stamp {
-    pub post_id: Uuid,
-    pub user_id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub post_id: PostId,
+    #[sqlx(try_from = "Uuid")]
+    pub user_id: UserId,
     pub name: String,
     pub office_name: String,
     pub at: DateTime<Utc>,
@@ -45,8 +59,8 @@ impl Store {
     /// Newest first, older than `before` (the cursor, a `UUIDv7` and so a point in time).
     pub async fn timeline(
         &self,
-        recipient: Uuid,
-        before: Option<Uuid>,
+        recipient: RecipientId,
+        before: Option<PostId>,
         category: Option<&str>,
         limit: i64,
     ) -> Result<Vec<PostRow>> {
@@ -55,47 +69,47 @@ impl Store {
              WHERE p.recipient_id = $1 AND p.parent_id IS NULL AND ($2::uuid IS NULL OR p.id < $2) \
              AND ($4::text IS NULL OR p.category = $4) ORDER BY p.id DESC LIMIT $3"
         )))
-        .bind(recipient)
-        .bind(before)
+        .bind(recipient.as_uuid())
+        .bind(before.map(Uuid::from))
         .bind(limit)
         .bind(category)
         .fetch_all(&self.pool)
         .await?)
     }
 
-    pub async fn post(&self, recipient: Uuid, id: Uuid) -> Result<Option<PostRow>> {
+    pub async fn post(&self, recipient: RecipientId, id: PostId) -> Result<Option<PostRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {POST} FROM posts p LEFT JOIN inactive_users i ON i.user_id = p.author_user_id \
              WHERE p.recipient_id = $1 AND p.id = $2"
         )))
-        .bind(recipient)
-        .bind(id)
+        .bind(recipient.as_uuid())
+        .bind(id.as_uuid())
         .fetch_optional(&self.pool)
         .await?)
     }
 
     /// Reads of these posts by current members (a removed member's read no longer counts).
-    pub async fn reads(&self, recipient: Uuid, posts: &[Uuid]) -> Result<Vec<Stamp>> {
+    pub async fn reads(&self, recipient: RecipientId, posts: &[PostId]) -> Result<Vec<Stamp>> {
         Ok(sqlx::query_as(
             "SELECT r.post_id, r.user_id, m.name, m.office_name, r.read_at AS at FROM post_reads r \
              JOIN team_members m ON m.recipient_id = $1 AND m.user_id = r.user_id AND m.removed_at IS NULL \
              WHERE r.post_id = ANY($2) ORDER BY r.read_at",
         )
-        .bind(recipient)
-        .bind(posts)
+        .bind(recipient.as_uuid())
+        .bind(uuids(posts))
         .fetch_all(&self.pool)
         .await?)
     }
 
     /// Acknowledgements stay with the post, whoever has left since.
-    pub async fn acks(&self, recipient: Uuid, posts: &[Uuid]) -> Result<Vec<Stamp>> {
+    pub async fn acks(&self, recipient: RecipientId, posts: &[PostId]) -> Result<Vec<Stamp>> {
         Ok(sqlx::query_as(
             "SELECT a.post_id, a.user_id, m.name, m.office_name, a.acked_at AS at FROM post_acks a \
              JOIN team_members m ON m.recipient_id = $1 AND m.user_id = a.user_id \
              WHERE a.post_id = ANY($2) ORDER BY a.acked_at",
         )
-        .bind(recipient)
-        .bind(posts)
+        .bind(recipient.as_uuid())
+        .bind(uuids(posts))
         .fetch_all(&self.pool)
         .await?)
     }
@@ -110,9 +124,9 @@ impl Store {
              category, urgent, body, created_at, parent_id, grams, files) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
-        .bind(p.id)
-        .bind(p.recipient_id)
-        .bind(p.author_user_id)
+        .bind(p.id.as_uuid())
+        .bind(p.recipient_id.as_uuid())
+        .bind(p.author_user_id.as_uuid())
         .bind(&p.author_name)
         .bind(&p.author_profession)
         .bind(&p.author_office)
@@ -133,37 +147,37 @@ impl Store {
     /// the first time.
     pub async fn mark_read(
         tx: &mut PgConnection,
-        user: Uuid,
-        posts: &[Uuid],
+        user: UserId,
+        posts: &[PostId],
         at: DateTime<Utc>,
         events: &[CloudEvent],
-    ) -> Result<Vec<Uuid>> {
+    ) -> Result<Vec<PostId>> {
         let fresh: Vec<Uuid> = sqlx::query_scalar(
             "INSERT INTO post_reads (post_id, user_id, read_at) SELECT unnest($1::uuid[]), $2, $3 \
              ON CONFLICT DO NOTHING RETURNING post_id",
         )
-        .bind(posts)
-        .bind(user)
+        .bind(uuids(posts))
+        .bind(user.as_uuid())
         .bind(at)
         .fetch_all(&mut *tx)
         .await?;
         enqueue_all(&mut *tx, events).await?;
-        Ok(fresh)
+        Ok(fresh.into_iter().map(PostId::from).collect())
     }
 
     /// `true` when this was the first acknowledgement by `user`.
     pub async fn acknowledge(
         tx: &mut PgConnection,
-        post: Uuid,
-        user: Uuid,
+        post: PostId,
+        user: UserId,
         at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<bool> {
         let done = sqlx::query(
             "INSERT INTO post_acks (post_id, user_id, acked_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         )
-        .bind(post)
-        .bind(user)
+        .bind(post.as_uuid())
+        .bind(user.as_uuid())
         .bind(at)
         .execute(&mut *tx)
         .await?
@@ -172,8 +186,8 @@ impl Store {
         sqlx::query(
             "INSERT INTO post_reads (post_id, user_id, read_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         )
-        .bind(post)
-        .bind(user)
+        .bind(post.as_uuid())
+        .bind(user.as_uuid())
         .bind(at)
         .execute(&mut *tx)
         .await?;

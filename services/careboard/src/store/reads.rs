@@ -5,6 +5,7 @@ use super::posts::POST;
 use super::{PostRow, Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use common::ids::{PostId, RecipientId, UserId, uuids};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -18,70 +19,75 @@ impl Store {
     /// posts read for the first time.
     pub async fn mark_shown(
         tx: &mut PgConnection,
-        recipient: Uuid,
-        user: Uuid,
-        posts: &[Uuid],
+        recipient: RecipientId,
+        user: UserId,
+        posts: &[PostId],
         at: DateTime<Utc>,
         events: &[CloudEvent],
-    ) -> Result<Vec<Uuid>> {
+    ) -> Result<Vec<PostId>> {
         let fresh: Vec<Uuid> = sqlx::query_scalar(
             "INSERT INTO post_reads (post_id, user_id, read_at) \
              SELECT p.id, $2, $3 FROM posts p \
              WHERE p.recipient_id = $1 AND p.id = ANY($4) AND p.author_user_id <> $2 \
              ON CONFLICT DO NOTHING RETURNING post_id",
         )
-        .bind(recipient)
-        .bind(user)
+        .bind(recipient.as_uuid())
+        .bind(user.as_uuid())
         .bind(at)
-        .bind(posts)
+        .bind(uuids(posts))
         .fetch_all(&mut *tx)
         .await?;
         enqueue_all(&mut *tx, events).await?;
-        Ok(fresh)
+        Ok(fresh.into_iter().map(PostId::from).collect())
     }
 
     /// Those of `posts` on `recipient`'s board that `user` has read or wrote.
     pub async fn read_among(
         &self,
-        recipient: Uuid,
-        user: Uuid,
-        posts: &[Uuid],
-    ) -> Result<Vec<Uuid>> {
-        Ok(sqlx::query_scalar(
+        recipient: RecipientId,
+        user: UserId,
+        posts: &[PostId],
+    ) -> Result<Vec<PostId>> {
+        let read: Vec<Uuid> = sqlx::query_scalar(
             "SELECT p.id FROM posts p WHERE p.recipient_id = $1 AND p.id = ANY($3) \
              AND (p.author_user_id = $2 \
                   OR EXISTS (SELECT 1 FROM post_reads r WHERE r.post_id = p.id AND r.user_id = $2)) \
              ORDER BY p.id",
         )
-        .bind(recipient)
-        .bind(user)
-        .bind(posts)
+        .bind(recipient.as_uuid())
+        .bind(user.as_uuid())
+        .bind(uuids(posts))
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        Ok(read.into_iter().map(PostId::from).collect())
     }
 
     /// Posts of others on the board that `user` has not read: the home list's count.
-    pub async fn unread_count(&self, recipient: Uuid, user: Uuid) -> Result<i64> {
+    pub async fn unread_count(&self, recipient: RecipientId, user: UserId) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "SELECT count(*) FROM posts p WHERE p.recipient_id = $1 AND p.author_user_id <> $2 \
              AND NOT EXISTS (SELECT 1 FROM post_reads pr WHERE pr.post_id = p.id AND pr.user_id = $2)",
         )
-        .bind(recipient)
-        .bind(user)
+        .bind(recipient.as_uuid())
+        .bind(user.as_uuid())
         .fetch_one(&self.pool)
         .await?)
     }
 
     /// Others' urgent posts `user` has not acknowledged, newest first (`posts_urgent` index).
-    pub async fn unacknowledged(&self, recipient: Uuid, user: Uuid) -> Result<Vec<PostRow>> {
+    pub async fn unacknowledged(
+        &self,
+        recipient: RecipientId,
+        user: UserId,
+    ) -> Result<Vec<PostRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {POST} FROM posts p LEFT JOIN inactive_users i ON i.user_id = p.author_user_id \
              WHERE p.recipient_id = $1 AND p.urgent AND p.author_user_id <> $2 \
              AND NOT EXISTS (SELECT 1 FROM post_acks a WHERE a.post_id = p.id AND a.user_id = $2) \
              ORDER BY p.id DESC LIMIT $3"
         )))
-        .bind(recipient)
-        .bind(user)
+        .bind(recipient.as_uuid())
+        .bind(user.as_uuid())
         .bind(PINNED_MAX)
         .fetch_all(&self.pool)
         .await?)

@@ -6,12 +6,14 @@ use crate::domain::consent::Consent;
 use crate::domain::recipient::{FieldChange, Recipient};
 use chrono::{DateTime, NaiveDate, Utc};
 use common::events::CloudEvent;
+use common::ids::{RecipientId, UserId};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RecipientRow {
-    pub id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub id: RecipientId,
     pub display_name: String,
     pub kana: String,
     pub birth_date: Option<NaiveDate>,
@@ -36,7 +38,8 @@ pub(super) const RECIPIENT: &str = "id, display_name, kana, birth_date, sex, add
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SummaryRow {
-    pub id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub id: RecipientId,
     pub display_name: String,
     pub kana: String,
     pub care_level: String,
@@ -48,7 +51,8 @@ pub struct SummaryRow {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DuplicateRow {
-    pub id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub id: RecipientId,
     pub display_name: String,
     pub kana: String,
     pub birth_date: Option<NaiveDate>,
@@ -65,7 +69,7 @@ pub struct ChangeRow {
 
 /// A registration: the recipient, the consent it rests on, and the registrar as representative.
 pub struct NewRecipient<'a> {
-    pub id: Uuid,
+    pub id: RecipientId,
     pub recipient: &'a Recipient,
     pub consent: &'a Consent,
     pub registrar: &'a MemberRow,
@@ -85,7 +89,7 @@ impl Store {
              registered_by, registered_office) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active', $13, $13, $14, $15)",
         )
-        .bind(new.id)
+        .bind(new.id.as_uuid())
         .bind(&r.name)
         .bind(&r.kana)
         .bind(r.birth_date)
@@ -98,8 +102,8 @@ impl Store {
         .bind(&r.primary_doctor)
         .bind(&r.key_notes)
         .bind(new.at)
-        .bind(new.registrar.user_id)
-        .bind(new.registrar.office_id)
+        .bind(new.registrar.user_id.as_uuid())
+        .bind(new.registrar.office_id.as_uuid())
         .execute(&mut *tx)
         .await?;
         sqlx::query(
@@ -107,12 +111,12 @@ impl Store {
              recorded_by_name, recorded_at, office_keeps_copy, recipient_keeps_original) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
-        .bind(new.id)
+        .bind(new.id.as_uuid())
         .bind(new.consent.obtained_on)
         .bind(&new.consent.obtained_by)
-        .bind(new.registrar.office_id)
+        .bind(new.registrar.office_id.as_uuid())
         .bind(&new.registrar.office_name)
-        .bind(new.registrar.user_id)
+        .bind(new.registrar.user_id.as_uuid())
         .bind(&new.registrar.name)
         .bind(new.at)
         .bind(new.consent.office_keeps_copy)
@@ -124,20 +128,20 @@ impl Store {
         Ok(())
     }
 
-    pub async fn recipient(&self, id: Uuid) -> Result<Option<RecipientRow>> {
+    pub async fn recipient(&self, id: RecipientId) -> Result<Option<RecipientRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {RECIPIENT} FROM recipients WHERE id = $1"
         )))
-        .bind(id)
+        .bind(id.as_uuid())
         .fetch_optional(&self.pool)
         .await?)
     }
 
     /// The name and care level a board is headed with.
-    pub async fn heading(&self, id: Uuid) -> Result<(String, String)> {
+    pub async fn heading(&self, id: RecipientId) -> Result<(String, String)> {
         Ok(
             sqlx::query_as("SELECT display_name, care_level FROM recipients WHERE id = $1")
-                .bind(id)
+                .bind(id.as_uuid())
                 .fetch_optional(&self.pool)
                 .await?
                 .unwrap_or_default(),
@@ -148,7 +152,7 @@ impl Store {
     /// registered.
     pub async fn possible_duplicates(
         &self,
-        user: Uuid,
+        user: UserId,
         kana_key: &str,
         birth_date: NaiveDate,
     ) -> Result<Vec<DuplicateRow>> {
@@ -160,7 +164,7 @@ impl Store {
              AND (r.registered_by = $1 OR EXISTS (SELECT 1 FROM team_members m \
                   WHERE m.recipient_id = r.id AND m.user_id = $1 AND m.removed_at IS NULL))",
         )
-        .bind(user)
+        .bind(user.as_uuid())
         .bind(kana_key)
         .bind(birth_date)
         .fetch_all(&self.pool)
@@ -168,7 +172,7 @@ impl Store {
     }
 
     /// The open boards `user` is on, those with urgent posts to acknowledge first.
-    pub async fn recipients_of(&self, user: Uuid) -> Result<Vec<SummaryRow>> {
+    pub async fn recipients_of(&self, user: UserId) -> Result<Vec<SummaryRow>> {
         Ok(sqlx::query_as(
             "SELECT r.id, r.display_name, r.kana, r.care_level, m.is_representative, \
              (SELECT count(*) FROM posts p WHERE p.recipient_id = r.id AND p.author_user_id <> $1 \
@@ -181,17 +185,17 @@ impl Store {
              WHERE m.user_id = $1 AND m.removed_at IS NULL AND r.status = 'active' \
              ORDER BY urgent_unacknowledged DESC, last_post_at DESC NULLS LAST, r.kana",
         )
-        .bind(user)
+        .bind(user.as_uuid())
         .fetch_all(&self.pool)
         .await?)
     }
 
     pub async fn update_recipient(
         tx: &mut PgConnection,
-        id: Uuid,
+        id: RecipientId,
         r: &Recipient,
         change: &ChangeRow,
-        changed_by: Uuid,
+        changed_by: UserId,
         events: &[CloudEvent],
     ) -> Result<()> {
         sqlx::query(
@@ -199,7 +203,7 @@ impl Store {
              insured_number = $8, medical_insurance = $9, care_level = $10, primary_doctor = $11, key_notes = $12, \
              updated_at = $13 WHERE id = $1",
         )
-        .bind(id)
+        .bind(id.as_uuid())
         .bind(&r.name)
         .bind(&r.kana)
         .bind(r.birth_date)
@@ -219,8 +223,8 @@ impl Store {
              changed_at, changes) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(Uuid::now_v7())
-        .bind(id)
-        .bind(changed_by)
+        .bind(id.as_uuid())
+        .bind(changed_by.as_uuid())
         .bind(&change.changed_by_name)
         .bind(&change.changed_by_office)
         .bind(change.changed_at)
@@ -231,20 +235,20 @@ impl Store {
         Ok(())
     }
 
-    pub async fn history(&self, id: Uuid) -> Result<Vec<ChangeRow>> {
+    pub async fn history(&self, id: RecipientId) -> Result<Vec<ChangeRow>> {
         Ok(sqlx::query_as(
             "SELECT changed_at, changed_by_name, changed_by_office, changes FROM recipient_changes \
              WHERE recipient_id = $1 ORDER BY changed_at DESC",
         )
-        .bind(id)
+        .bind(id.as_uuid())
         .fetch_all(&self.pool)
         .await?)
     }
 
     pub async fn close(
         tx: &mut PgConnection,
-        id: Uuid,
-        by: Uuid,
+        id: RecipientId,
+        by: UserId,
         reason: &str,
         note: &str,
         at: DateTime<Utc>,
@@ -254,9 +258,9 @@ impl Store {
             "UPDATE recipients SET status = 'closed', closed_at = $2, closed_by = $3, close_reason = $4, \
              close_note = $5, updated_at = $2 WHERE id = $1 AND status = 'active'",
         )
-        .bind(id)
+        .bind(id.as_uuid())
         .bind(at)
-        .bind(by)
+        .bind(by.as_uuid())
         .bind(reason)
         .bind(note)
         .execute(&mut *tx)

@@ -4,6 +4,7 @@
 use super::posts::POST;
 use super::{PostRow, Result, Store};
 use chrono::{DateTime, Utc};
+use common::ids::{PostId, RecipientId};
 use uuid::Uuid;
 
 /// What a search narrows to; every part is optional.
@@ -19,9 +20,9 @@ impl Store {
     /// than `before`. Word matches are candidates: the caller checks each word is really there.
     pub async fn search(
         &self,
-        recipient: Uuid,
+        recipient: RecipientId,
         filter: &Filter<'_>,
-        before: Option<Uuid>,
+        before: Option<PostId>,
         limit: i64,
     ) -> Result<Vec<PostRow>> {
         // Two statements rather than one with `$4 IS NULL OR …`: a generic plan of that could not
@@ -38,11 +39,11 @@ impl Store {
                AND ($5::uuid IS NULL OR p.id < $5) \
              ORDER BY p.id DESC LIMIT $6"
         )))
-        .bind(recipient)
+        .bind(recipient.as_uuid())
         .bind(filter.category)
         .bind(filter.urgent_only)
         .bind(filter.grams)
-        .bind(before)
+        .bind(before.map(Uuid::from))
         .bind(limit)
         .fetch_all(&self.pool)
         .await?)
@@ -51,7 +52,7 @@ impl Store {
     /// The posts written in `[from, to)`, oldest first, at most `limit`.
     pub async fn period(
         &self,
-        recipient: Uuid,
+        recipient: RecipientId,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         limit: i64,
@@ -61,7 +62,7 @@ impl Store {
              WHERE p.recipient_id = $1 AND p.parent_id IS NULL AND p.created_at >= $2 AND p.created_at < $3 \
              ORDER BY p.id LIMIT $4"
         )))
-        .bind(recipient)
+        .bind(recipient.as_uuid())
         .bind(from)
         .bind(to)
         .bind(limit)

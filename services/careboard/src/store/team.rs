@@ -3,16 +3,19 @@
 use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use common::ids::{OfficeId, RecipientId, UserId};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct MemberRow {
-    pub user_id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub user_id: UserId,
     pub name: String,
     pub kana: String,
     pub profession: String,
-    pub office_id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub office_id: OfficeId,
     pub office_name: String,
     pub is_representative: bool,
     pub added_at: DateTime<Utc>,
@@ -21,9 +24,9 @@ pub struct MemberRow {
 
 pub(super) async fn insert_member(
     conn: &mut PgConnection,
-    recipient: Uuid,
+    recipient: RecipientId,
     m: &MemberRow,
-    added_by: Uuid,
+    added_by: UserId,
 ) -> Result<()> {
     // A member removed earlier comes back on the same row.
     sqlx::query(
@@ -32,16 +35,16 @@ pub(super) async fn insert_member(
          ON CONFLICT (recipient_id, user_id) DO UPDATE SET office_id = $3, is_representative = $4, added_at = $5, \
          removed_at = NULL, name = $6, kana = $7, profession = $8, office_name = $9, added_by = $10",
     )
-    .bind(recipient)
-    .bind(m.user_id)
-    .bind(m.office_id)
+    .bind(recipient.as_uuid())
+    .bind(m.user_id.as_uuid())
+    .bind(m.office_id.as_uuid())
     .bind(m.is_representative)
     .bind(m.added_at)
     .bind(&m.name)
     .bind(&m.kana)
     .bind(&m.profession)
     .bind(&m.office_name)
-    .bind(added_by)
+    .bind(added_by.as_uuid())
     .execute(conn)
     .await?;
     Ok(())
@@ -54,18 +57,18 @@ pub(super) const MEMBERS: &str = "SELECT m.user_id, m.name, m.kana, m.profession
      ORDER BY m.is_representative DESC, m.added_at";
 
 impl Store {
-    pub async fn members(&self, recipient: Uuid) -> Result<Vec<MemberRow>> {
+    pub async fn members(&self, recipient: RecipientId) -> Result<Vec<MemberRow>> {
         Ok(sqlx::query_as(MEMBERS)
-            .bind(recipient)
+            .bind(recipient.as_uuid())
             .fetch_all(&self.pool)
             .await?)
     }
 
     pub async fn add_member(
         tx: &mut PgConnection,
-        recipient: Uuid,
+        recipient: RecipientId,
         member: &MemberRow,
-        added_by: Uuid,
+        added_by: UserId,
         events: &[CloudEvent],
     ) -> Result<()> {
         insert_member(&mut *tx, recipient, member, added_by).await?;
@@ -76,8 +79,8 @@ impl Store {
     /// From this moment the member's every call is refused (`access` reads `removed_at`).
     pub async fn remove_member(
         tx: &mut PgConnection,
-        recipient: Uuid,
-        user: Uuid,
+        recipient: RecipientId,
+        user: UserId,
         at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
@@ -85,8 +88,8 @@ impl Store {
             "UPDATE team_members SET removed_at = $3, is_representative = false \
              WHERE recipient_id = $1 AND user_id = $2 AND removed_at IS NULL",
         )
-        .bind(recipient)
-        .bind(user)
+        .bind(recipient.as_uuid())
+        .bind(user.as_uuid())
         .bind(at)
         .execute(&mut *tx)
         .await?;
@@ -96,25 +99,25 @@ impl Store {
 
     pub async fn hand_over(
         tx: &mut PgConnection,
-        recipient: Uuid,
-        from: Uuid,
-        to: Uuid,
+        recipient: RecipientId,
+        from: UserId,
+        to: UserId,
         events: &[CloudEvent],
     ) -> Result<()> {
         // The unique index on the representative requires the old one to step down first.
         sqlx::query(
             "UPDATE team_members SET is_representative = false WHERE recipient_id = $1 AND user_id = $2",
         )
-        .bind(recipient)
-        .bind(from)
+        .bind(recipient.as_uuid())
+        .bind(from.as_uuid())
         .execute(&mut *tx)
         .await?;
         sqlx::query(
             "UPDATE team_members SET is_representative = true \
              WHERE recipient_id = $1 AND user_id = $2 AND removed_at IS NULL",
         )
-        .bind(recipient)
-        .bind(to)
+        .bind(recipient.as_uuid())
+        .bind(to.as_uuid())
         .execute(&mut *tx)
         .await?;
         enqueue_all(&mut *tx, events).await?;

@@ -4,6 +4,7 @@ use super::posts::POST;
 use super::{PostRow, Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use common::ids::{PostId, RecipientId, UserId, uuids};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -11,7 +12,8 @@ use uuid::Uuid;
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RevisionRow {
     pub id: Uuid,
-    pub post_id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub post_id: PostId,
     /// `edited` or `withdrawn`: what replaced this text.
     pub kind: String,
     pub body: String,
@@ -22,14 +24,18 @@ pub struct RevisionRow {
 /// A change of a post's text: what it said before, and what it says now.
 pub struct Change<'a> {
     pub revision: &'a RevisionRow,
-    pub changed_by: Uuid,
+    pub changed_by: UserId,
     /// `None` for a withdrawal.
     pub now: Option<(&'a str, Option<&'a str>)>,
 }
 
 impl Store {
     /// The replies to these posts, oldest first.
-    pub async fn replies(&self, recipient: Uuid, parents: &[Uuid]) -> Result<Vec<PostRow>> {
+    pub async fn replies(
+        &self,
+        recipient: RecipientId,
+        parents: &[PostId],
+    ) -> Result<Vec<PostRow>> {
         if parents.is_empty() {
             return Ok(Vec::new());
         }
@@ -37,8 +43,8 @@ impl Store {
             "SELECT {POST} FROM posts p LEFT JOIN inactive_users i ON i.user_id = p.author_user_id \
              WHERE p.parent_id = ANY($2) AND p.recipient_id = $1 ORDER BY p.id"
         )))
-        .bind(recipient)
-        .bind(parents)
+        .bind(recipient.as_uuid())
+        .bind(uuids(parents))
         .fetch_all(&self.pool)
         .await?)
     }
@@ -46,15 +52,15 @@ impl Store {
     /// The post, locked until the write's transaction ends.
     pub async fn post_locked(
         conn: &mut PgConnection,
-        recipient: Uuid,
-        id: Uuid,
+        recipient: RecipientId,
+        id: PostId,
     ) -> Result<Option<PostRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {POST} FROM posts p LEFT JOIN inactive_users i ON i.user_id = p.author_user_id \
              WHERE p.recipient_id = $1 AND p.id = $2 FOR UPDATE OF p"
         )))
-        .bind(recipient)
-        .bind(id)
+        .bind(recipient.as_uuid())
+        .bind(id.as_uuid())
         .fetch_optional(conn)
         .await?)
     }
@@ -71,11 +77,11 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(r.id)
-        .bind(r.post_id)
+        .bind(r.post_id.as_uuid())
         .bind(&r.kind)
         .bind(&r.body)
         .bind(&r.category)
-        .bind(change.changed_by)
+        .bind(change.changed_by.as_uuid())
         .bind(r.changed_at)
         .execute(&mut *conn)
         .await?;
@@ -84,7 +90,7 @@ impl Store {
                 sqlx::query(
                     "UPDATE posts SET body = $2, category = $3, grams = $4, edited_at = $5 WHERE id = $1",
                 )
-                .bind(r.post_id)
+                .bind(r.post_id.as_uuid())
                 .bind(body)
                 .bind(category)
                 .bind(crate::domain::search::grams(body))
@@ -95,7 +101,7 @@ impl Store {
             // A withdrawn text is no longer found; it stays in the history.
             None => {
                 sqlx::query("UPDATE posts SET withdrawn_at = $2, grams = '{}' WHERE id = $1")
-                    .bind(r.post_id)
+                    .bind(r.post_id.as_uuid())
                     .bind(r.changed_at)
                     .execute(&mut *conn)
                     .await?;
@@ -105,12 +111,12 @@ impl Store {
     }
 
     /// The post's earlier texts, oldest first.
-    pub async fn revisions(&self, post: Uuid) -> Result<Vec<RevisionRow>> {
+    pub async fn revisions(&self, post: PostId) -> Result<Vec<RevisionRow>> {
         Ok(sqlx::query_as(
             "SELECT id, post_id, kind, body, category, changed_at FROM post_revisions \
              WHERE post_id = $1 ORDER BY changed_at, id",
         )
-        .bind(post)
+        .bind(post.as_uuid())
         .fetch_all(&self.pool)
         .await?)
     }

@@ -5,14 +5,15 @@ use crate::domain::Role;
 use crate::domain::access::Actor;
 use crate::error::{Error, invalid};
 use crate::service::accounts::UserInput;
+use common::ids::CertSerial;
 use proto::common::Role as ProtoRole;
 use proto::identity as pb;
 use tonic::Status;
 use uuid::Uuid;
 
-pub(super) fn serial(cert: Option<&pb::ClientCertificate>) -> Result<&str, Status> {
-    cert.map(|c| c.serial.as_str())
-        .filter(|s| !s.is_empty() && s.len() <= 64)
+/// The device certificate's serial the gateway read from the TLS session: bounded hexadecimal.
+pub(super) fn serial(cert: Option<&pb::ClientCertificate>) -> Result<CertSerial, Status> {
+    cert.and_then(|c| c.serial.parse().ok())
         .ok_or_else(|| invalid("certificate"))
 }
 
@@ -77,3 +78,25 @@ pub(super) fn user_input<'a>(
 }
 
 pub(super) use common::grpc::peer::peer_common_name;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_device_serial_is_bounded_hexadecimal_or_a_wrong_certificate_field() {
+        let cert = |serial: &str| super::pb::ClientCertificate {
+            serial: serial.into(),
+            ..Default::default()
+        };
+        let good = super::serial(Some(&cert("3f9a1c0e5b7d42a8b6c1e0f29d4a7b35"))).unwrap();
+        assert_eq!(good.as_str(), "3f9a1c0e5b7d42a8b6c1e0f29d4a7b35");
+        let too_long = "a".repeat(65);
+        for bad in ["", "not hex", "3f9a\0", too_long.as_str()] {
+            let status = super::serial(Some(&cert(bad))).unwrap_err();
+            assert_eq!(status.code(), tonic::Code::InvalidArgument, "{bad:?}");
+        }
+        assert_eq!(
+            super::serial(None).unwrap_err().code(),
+            tonic::Code::InvalidArgument
+        );
+    }
+}

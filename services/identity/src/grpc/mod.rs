@@ -50,7 +50,7 @@ impl pb::identity_server::Identity for IdentityGrpc {
             .login(
                 &req.login_id,
                 &req.password,
-                serial(req.certificate.as_ref())?,
+                &serial(req.certificate.as_ref())?,
             )
             .await?;
         Ok(Response::new(pb::LoginResponse {
@@ -73,7 +73,7 @@ impl pb::identity_server::Identity for IdentityGrpc {
         };
         let auth = self
             .identity
-            .check_session(&req.session_token, serial(req.certificate.as_ref())?, used)
+            .check_session(&req.session_token, &serial(req.certificate.as_ref())?, used)
             .await?;
         Ok(Response::new(pb::AuthenticateResponse {
             principal: Some(principal(&auth.user)),
@@ -124,7 +124,7 @@ impl pb::identity_server::Identity for IdentityGrpc {
         self.identity
             .change_password(
                 &req.session_token,
-                serial(req.certificate.as_ref())?,
+                &serial(req.certificate.as_ref())?,
                 &req.current_password,
                 &req.new_password,
             )

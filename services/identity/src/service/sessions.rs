@@ -9,6 +9,7 @@ use crate::events::{SESSION_ENDED, SessionEnded};
 use crate::store::UserRow;
 use base64::Engine;
 use common::audit::AuditRecord;
+use common::ids::CertSerial;
 
 /// Failed logins from one device in `DEVICE_WINDOW` before it is refused for a while: enough for
 /// a busy office, far too few to try many IDs.
@@ -40,8 +41,10 @@ impl Identity {
         &self,
         login_id: &str,
         password_given: &str,
-        serial: &str,
+        serial: &CertSerial,
     ) -> Result<Opened> {
+        // Checked at the edge; the store and the audit trail keep it as text.
+        let serial = serial.as_str();
         let now = self.clock.now();
         let device = AuditRecord::new("session.login", "denied").by(None, None, Some(serial));
         let Some((device_office, device_office_name)) =
@@ -146,7 +149,7 @@ impl Identity {
         Ok(Opened { token, csrf, user })
     }
 
-    pub async fn authenticate(&self, token: &str, serial: &str) -> Result<Authenticated> {
+    pub async fn authenticate(&self, token: &str, serial: &CertSerial) -> Result<Authenticated> {
         self.check_session(token, serial, Use::Active).await
     }
 
@@ -164,9 +167,10 @@ impl Identity {
     pub async fn check_session(
         &self,
         token: &str,
-        serial: &str,
+        serial: &CertSerial,
         activity: Use,
     ) -> Result<Authenticated> {
+        let serial = serial.as_str();
         let now = self.clock.now();
         let hash = token_hash(token);
         let Some(row) = self.store.session(&hash).await? else {
@@ -228,11 +232,12 @@ impl Identity {
     pub async fn change_password(
         &self,
         token: &str,
-        serial: &str,
+        serial: &CertSerial,
         current: &str,
         new: &str,
     ) -> Result<()> {
         let auth = self.authenticate(token, serial).await?;
+        let serial = serial.as_str();
         let user = auth.user;
         if !self.password_matches(current, &user.password_hash).await? {
             return Err(DomainError::WrongCurrentPassword.into());

@@ -1,7 +1,7 @@
 //! Who may read undelivered mail: only through the gateway, the operator every office's, an
 //! office admin their own office's.
 
-use uuid::Uuid;
+use common::ids::OfficeId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -12,7 +12,7 @@ pub enum Role {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reader {
-    pub office_id: Uuid,
+    pub office_id: OfficeId,
     pub role: Role,
 }
 
@@ -20,7 +20,7 @@ pub struct Reader {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Everyone,
-    Office(Uuid),
+    Office(OfficeId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -50,7 +50,7 @@ mod tests {
 
     #[test]
     fn only_the_gateway_asks_and_each_reader_sees_their_share() {
-        let office = Uuid::from_u128(7);
+        let office = OfficeId::from(uuid::Uuid::from_u128(7));
         let reader = |role| Reader {
             office_id: office,
             role,

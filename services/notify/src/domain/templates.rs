@@ -1,5 +1,5 @@
 use super::Email;
-use uuid::Uuid;
+use common::ids::{PostId, RecipientId};
 
 /// A date as a letter in Japan writes it, in Japan's time zone.
 #[must_use]
@@ -104,7 +104,12 @@ pub const URGENT_SUBJECT: &str = "【高萩市 電子連絡帳】緊急（重要
 /// post's text, its author or anything about health. The link leads to a page that asks for a
 /// registered device and a sign-in first, then to the post itself.
 #[must_use]
-pub fn urgent_post(to: &str, portal_url: &str, recipient_id: Uuid, post_id: Option<Uuid>) -> Email {
+pub fn urgent_post(
+    to: &str,
+    portal_url: &str,
+    recipient_id: RecipientId,
+    post_id: Option<PostId>,
+) -> Email {
     let link = match post_id {
         Some(post) => format!("{portal_url}/boards/{recipient_id}/posts/{post}"),
         None => format!("{portal_url}/boards/{recipient_id}"),
@@ -163,6 +168,10 @@ pub fn certificate_expiring(
 mod tests {
     use super::*;
 
+    fn id<T: From<uuid::Uuid>>(n: u128) -> T {
+        T::from(uuid::Uuid::from_u128(n))
+    }
+
     #[test]
     fn enrollment_code_mail_carries_the_code_and_the_enroll_link() {
         let mail = enrollment_code(
@@ -192,9 +201,9 @@ mod tests {
 
     #[test]
     fn the_urgent_mail_is_only_a_signal_and_a_link() {
-        let board = Uuid::from_u128(0x0190_abcd_0000_7000_8000_1234_5678_9abc);
-        let other_board = Uuid::from_u128(0x0190_ffff_0000_7000_8000_0000_0000_0001);
-        let post = Uuid::from_u128(0x0190_abcd_0001_7000_8000_1234_5678_9abc);
+        let board = id(0x0190_abcd_0000_7000_8000_1234_5678_9abc);
+        let other_board = id(0x0190_ffff_0000_7000_8000_0000_0000_0001);
+        let post = id(0x0190_abcd_0001_7000_8000_1234_5678_9abc);
         let mail = urgent_post("ns@example.jp", "https://r.example.jp", board, Some(post));
         let link = format!("https://r.example.jp/boards/{board}/posts/{post}");
         assert_eq!(
@@ -206,7 +215,7 @@ mod tests {
         assert!(mail.body.contains("登録済みのパソコン等からログイン"));
         // Everything but the link is fixed wording: with the link taken out, a mail about another
         // board to another person reads the same, so nothing of the event can reach the text.
-        let other_post = Uuid::from_u128(0x0190_ffff_0001_7000_8000_0000_0000_0001);
+        let other_post = id(0x0190_ffff_0001_7000_8000_0000_0000_0001);
         let other = urgent_post(
             "cm@example.jp",
             "https://r.example.jp",

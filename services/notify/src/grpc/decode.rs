@@ -20,3 +20,32 @@ pub(super) fn reader(a: Option<&proto::common::Actor>) -> Result<Reader, Status>
 }
 
 pub(super) use common::grpc::peer::peer_common_name;
+
+#[cfg(test)]
+mod tests {
+    use super::reader;
+    use tonic::Code;
+
+    fn actor(office_id: &str) -> proto::common::Actor {
+        proto::common::Actor {
+            user_id: "0190abcd-0001-7000-8000-123456789abc".into(),
+            office_id: office_id.into(),
+            role: proto::common::Role::OfficeAdmin.into(),
+            cert_serial: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_reader_without_a_real_office_is_refused_as_no_actor() {
+        let office = "0190abcd-0002-7000-8000-123456789abc";
+        assert_eq!(
+            reader(Some(&actor(office))).unwrap().office_id.to_string(),
+            office
+        );
+        for bad in ["", "nope", "0190abcd-0002-7000-8000-123456789ab\0"] {
+            let status = reader(Some(&actor(bad))).unwrap_err();
+            assert_eq!(status.code(), Code::Unauthenticated, "{bad:?}");
+        }
+        assert_eq!(reader(None).unwrap_err().code(), Code::Unauthenticated);
+    }
+}

@@ -4,14 +4,15 @@
 use super::{Result, Store};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use common::ids::{OfficeId, UserId};
 use uuid::Uuid;
 
 /// An email an event causes, before its first try.
 pub struct NewDelivery<'a> {
     pub template: &'a str,
     pub recipient: &'a str,
-    pub user_id: Option<Uuid>,
-    pub office_id: Option<Uuid>,
+    pub user_id: Option<UserId>,
+    pub office_id: Option<OfficeId>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -22,6 +23,7 @@ pub struct DeliveryRow {
     /// `pending`, `sent`, `failed_permanent` or `dead`.
     pub state: String,
     pub next_attempt_at: DateTime<Utc>,
+    /// UUIDs, not typed ids: sqlx's row derive cannot wrap an optional column.
     pub user_id: Option<Uuid>,
     pub office_id: Option<Uuid>,
 }
@@ -50,8 +52,9 @@ impl Store {
     ) -> Result<Vec<DeliveryRow>> {
         let templates: Vec<&str> = emails.iter().map(|e| e.template).collect();
         let recipients: Vec<&str> = emails.iter().map(|e| e.recipient).collect();
-        let users: Vec<Option<Uuid>> = emails.iter().map(|e| e.user_id).collect();
-        let offices: Vec<Option<Uuid>> = emails.iter().map(|e| e.office_id).collect();
+        let users: Vec<Option<Uuid>> = emails.iter().map(|e| e.user_id.map(Uuid::from)).collect();
+        let offices: Vec<Option<Uuid>> =
+            emails.iter().map(|e| e.office_id.map(Uuid::from)).collect();
         let message_ids: Vec<String> = emails
             .iter()
             .map(|_| format!("<{}@renrakucho>", Uuid::now_v7()))

@@ -9,7 +9,7 @@ use uuid::Uuid;
 fn office(scope: Scope) -> Option<Uuid> {
     match scope {
         Scope::Everyone => None,
-        Scope::Office(o) => Some(o),
+        Scope::Office(o) => Some(o.as_uuid()),
     }
 }
 
@@ -18,6 +18,7 @@ pub struct UndeliveredRow {
     pub event_id: Uuid,
     pub template: String,
     pub recipient: String,
+    /// UUIDs, not typed ids: sqlx's row derive cannot wrap an optional column.
     pub user_id: Option<Uuid>,
     pub office_id: Option<Uuid>,
     /// `failed_permanent` or `dead`.

@@ -6,8 +6,8 @@ use crate::error::{Error, invalid};
 use crate::service::Actor;
 use proto::common::Role;
 use proto::offices as pb;
+use std::str::FromStr;
 use tonic::Status;
-use uuid::Uuid;
 
 pub(super) fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
     let bad = || Status::from(Error::NoActor);
@@ -25,7 +25,9 @@ pub(super) fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
     })
 }
 
-pub(super) fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
+/// One id of the kind the use case takes (`OfficeId`, `AnnouncementId`…); a wrong one names
+/// `field`.
+pub(super) fn id<T: FromStr>(raw: &str, field: &'static str) -> Result<T, Status> {
     raw.parse().map_err(|_| invalid(field))
 }
 

@@ -13,11 +13,14 @@ impl OfficesGrpc {
         &self,
         claim: Option<&Claim>,
         method: &str,
-        actor: Option<uuid::Uuid>,
+        actor: Option<common::ids::UserId>,
         keep: Keep,
         work: impl Future<Output = crate::error::Result<R>>,
     ) -> Reply<R> {
-        let answer = self.once.run(claim, method, actor, keep, work).await?;
+        let answer = self
+            .once
+            .run(claim, method, actor.map(uuid::Uuid::from), keep, work)
+            .await?;
         Ok(Response::new(answer))
     }
 }

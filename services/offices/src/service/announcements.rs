@@ -4,7 +4,7 @@ use super::{Actor, Offices};
 use crate::domain::{ActorRole, DomainError, may_register_office};
 use crate::error::Result;
 use crate::store::AnnouncementRow;
-use uuid::Uuid;
+use common::ids::AnnouncementId;
 
 /// お知らせ: the city writes, publishes and withdraws them; the public reads the published ones.
 impl Offices {
@@ -17,7 +17,11 @@ impl Offices {
         Ok(self.store.announcements(drafts).await?)
     }
 
-    pub async fn announcement(&self, actor: Option<&Actor>, id: Uuid) -> Result<AnnouncementRow> {
+    pub async fn announcement(
+        &self,
+        actor: Option<&Actor>,
+        id: AnnouncementId,
+    ) -> Result<AnnouncementRow> {
         let row = self
             .store
             .announcement(id)
@@ -33,7 +37,7 @@ impl Offices {
     pub async fn save_announcement(
         &self,
         actor: &Actor,
-        id: Option<Uuid>,
+        id: Option<AnnouncementId>,
         title: &str,
         body: &str,
     ) -> Result<AnnouncementRow> {
@@ -58,7 +62,7 @@ impl Offices {
                     .ok_or(DomainError::NotFound)?;
                 id
             }
-            None => Uuid::now_v7(),
+            None => AnnouncementId::new_v7(),
         };
         let events = [self.audit(Some(actor), "announcement.save", id)?];
         self.store
@@ -70,7 +74,7 @@ impl Offices {
     pub async fn publish_announcement(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: AnnouncementId,
         published: bool,
     ) -> Result<AnnouncementRow> {
         may_register_office(actor.role)?;

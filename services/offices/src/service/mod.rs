@@ -15,6 +15,7 @@ use crate::store::{OfficeRow, Store};
 use common::audit::AuditRecord;
 use common::clock::SharedClock;
 use common::events::CloudEvent;
+use common::ids::{OfficeId, UserId};
 use std::sync::Arc;
 use tokio::sync::Notify;
 use uuid::Uuid;
@@ -28,8 +29,8 @@ pub struct NewOffice<'a> {
 /// Who asks, as the gateway established it.
 #[derive(Debug, Clone, Copy)]
 pub struct Actor {
-    pub user_id: Uuid,
-    pub office_id: Uuid,
+    pub user_id: UserId,
+    pub office_id: OfficeId,
     pub role: ActorRole,
 }
 
@@ -79,23 +80,32 @@ impl Offices {
     fn event<E: serde::Serialize>(
         &self,
         kind: proto::events::Subject<E>,
-        subject: Uuid,
+        subject: impl Into<Uuid>,
         data: &E,
     ) -> Result<CloudEvent> {
         CloudEvent::of(
             self.clock.as_ref(),
             SOURCE,
             kind,
-            Some(subject.to_string()),
+            Some(subject.into().to_string()),
             data,
         )
         .map_err(|e| Error::Internal(e.to_string()))
     }
 
-    fn audit(&self, actor: Option<&Actor>, action: &str, target: Uuid) -> Result<CloudEvent> {
+    fn audit(
+        &self,
+        actor: Option<&Actor>,
+        action: &str,
+        target: impl Into<Uuid>,
+    ) -> Result<CloudEvent> {
         AuditRecord::new(action, "success")
-            .by(actor.map(|a| a.user_id), actor.map(|a| a.office_id), None)
-            .on("office", &target)
+            .by(
+                actor.map(|a| a.user_id.as_uuid()),
+                actor.map(|a| a.office_id.as_uuid()),
+                None,
+            )
+            .on("office", &target.into())
             .event(self.clock.as_ref(), "offices")
             .map_err(|e| Error::Internal(e.to_string()))
     }

@@ -5,6 +5,7 @@ use crate::domain::{ActorRole, DomainError, OfficeKind, OfficeName, may_register
 use crate::error::Result;
 use crate::events::{OFFICE_WITHDRAWN, OfficeWithdrawn};
 use crate::store::OfficeRow;
+use common::ids::OfficeId;
 use common::text::Email;
 use uuid::Uuid;
 
@@ -53,7 +54,7 @@ impl Offices {
         Ok(office)
     }
 
-    pub async fn get(&self, id: Uuid) -> Result<OfficeRow> {
+    pub async fn get(&self, id: OfficeId) -> Result<OfficeRow> {
         self.store
             .office(id)
             .await?
@@ -80,7 +81,7 @@ impl Offices {
 
     /// 利用廃止, by the operator or the office's own admin. The office's users and certificates are
     /// disabled by identity on the event; its history stays.
-    pub async fn withdraw(&self, actor: &Actor, id: Uuid, reason: &str) -> Result<OfficeRow> {
+    pub async fn withdraw(&self, actor: &Actor, id: OfficeId, reason: &str) -> Result<OfficeRow> {
         let allowed = actor.role == ActorRole::Operator
             || (actor.role == ActorRole::OfficeAdmin && actor.office_id == id);
         if !allowed {

@@ -5,7 +5,7 @@ use crate::domain::application::{self, ApplicationInput};
 use crate::domain::{ActorRole, DomainError};
 use crate::error::Result;
 use crate::store::OfficeRow;
-use uuid::Uuid;
+use common::ids::OfficeId;
 
 impl Offices {
     /// The office's profile and map entry. Its admin edits them; a change of kind or code is the
@@ -13,7 +13,7 @@ impl Offices {
     pub async fn update(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: OfficeId,
         input: &ApplicationInput,
     ) -> Result<OfficeRow> {
         let own = actor.role == ActorRole::OfficeAdmin && actor.office_id == id;

@@ -3,8 +3,8 @@
 use super::{AnnouncementRow, Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use common::ids::{AnnouncementId, UserId};
 use service_runtime::idempotency::begin_write;
-use uuid::Uuid;
 
 impl Store {
     /// Published announcements newest first, or (for the city) every one, drafts first.
@@ -18,11 +18,11 @@ impl Store {
         .await?)
     }
 
-    pub async fn announcement(&self, id: Uuid) -> Result<Option<AnnouncementRow>> {
+    pub async fn announcement(&self, id: AnnouncementId) -> Result<Option<AnnouncementRow>> {
         Ok(sqlx::query_as(
             "SELECT id, title, body, published_at, updated_at FROM announcements WHERE id = $1",
         )
-        .bind(id)
+        .bind(id.as_uuid())
         .fetch_optional(&self.pool)
         .await?)
     }
@@ -30,10 +30,10 @@ impl Store {
     /// Creates or edits; an edit keeps the announcement's publication state.
     pub async fn save_announcement(
         &self,
-        id: Uuid,
+        id: AnnouncementId,
         title: &str,
         body: &str,
-        by: Uuid,
+        by: UserId,
         at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
@@ -42,10 +42,10 @@ impl Store {
             "INSERT INTO announcements (id, title, body, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) \
              ON CONFLICT (id) DO UPDATE SET title = $2, body = $3, updated_at = $5",
         )
-        .bind(id)
+        .bind(id.as_uuid())
         .bind(title)
         .bind(body)
-        .bind(by)
+        .bind(by.as_uuid())
         .bind(at)
         .execute(&mut *tx)
         .await?;
@@ -56,13 +56,13 @@ impl Store {
 
     pub async fn publish_announcement(
         &self,
-        id: Uuid,
+        id: AnnouncementId,
         published: Option<DateTime<Utc>>,
         events: &[CloudEvent],
     ) -> Result<bool> {
         let mut tx = begin_write(&self.pool).await?;
         let done = sqlx::query("UPDATE announcements SET published_at = $2 WHERE id = $1")
-            .bind(id)
+            .bind(id.as_uuid())
             .bind(published)
             .execute(&mut *tx)
             .await?;

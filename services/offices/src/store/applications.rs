@@ -6,6 +6,7 @@ use super::{
 };
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use common::ids::UserId;
 use service_runtime::idempotency::begin_write;
 use uuid::Uuid;
 
@@ -49,7 +50,7 @@ impl Store {
         &self,
         id: Uuid,
         status: &str,
-        by: Uuid,
+        by: UserId,
         reason: Option<&str>,
         approved: Option<(&OfficeRow, &str)>,
         at: DateTime<Utc>,
@@ -62,7 +63,7 @@ impl Store {
         )
         .bind(id)
         .bind(status)
-        .bind(by)
+        .bind(by.as_uuid())
         .bind(reason)
         .bind(at)
         .bind(approved.map(|(o, _)| o.id))
@@ -84,7 +85,7 @@ impl Store {
         &self,
         code_hash: &[u8],
         note: &str,
-        by: Uuid,
+        by: UserId,
         at: DateTime<Utc>,
         events: &[CloudEvent],
     ) -> Result<()> {
@@ -92,7 +93,7 @@ impl Store {
         sqlx::query("INSERT INTO invitations (code_hash, note, created_by, created_at) VALUES ($1, $2, $3, $4)")
             .bind(code_hash)
             .bind(note)
-            .bind(by)
+            .bind(by.as_uuid())
             .bind(at)
             .execute(&mut *tx)
             .await?;

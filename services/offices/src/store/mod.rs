@@ -7,6 +7,7 @@ mod stats;
 
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use common::ids::AnnouncementId;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -37,7 +38,8 @@ pub struct OfficeRow {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AnnouncementRow {
-    pub id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub id: AnnouncementId,
     pub title: String,
     pub body: String,
     pub published_at: Option<DateTime<Utc>>,

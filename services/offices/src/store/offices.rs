@@ -3,8 +3,8 @@
 use super::{OFFICE, OfficeRow, Result, Store, enqueue_all, insert_office};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use common::ids::OfficeId;
 use service_runtime::idempotency::begin_write;
-use uuid::Uuid;
 
 impl Store {
     /// Stores the office and its events in one transaction, so an event exists exactly when the
@@ -22,11 +22,11 @@ impl Store {
         Ok(())
     }
 
-    pub async fn office(&self, id: Uuid) -> Result<Option<OfficeRow>> {
+    pub async fn office(&self, id: OfficeId) -> Result<Option<OfficeRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {OFFICE} FROM offices WHERE id = $1"
         )))
-        .bind(id)
+        .bind(id.as_uuid())
         .fetch_optional(&self.pool)
         .await?)
     }
@@ -72,7 +72,7 @@ impl Store {
     /// 利用廃止: the office stays (its history is kept) but is withdrawn; false if it was already.
     pub async fn withdraw(
         &self,
-        id: Uuid,
+        id: OfficeId,
         reason: &str,
         at: DateTime<Utc>,
         events: &[CloudEvent],
@@ -82,7 +82,7 @@ impl Store {
             "UPDATE offices SET status = 'withdrawn', withdrawn_at = $2, withdrawn_reason = $3, updated_at = $2 \
              WHERE id = $1 AND status = 'active' AND NOT is_operator_office",
         )
-        .bind(id)
+        .bind(id.as_uuid())
         .bind(at)
         .bind(reason)
         .execute(&mut *tx)
