@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod barman;
+pub mod board;
 pub mod bus_users;
 pub mod client;
 pub mod demo;

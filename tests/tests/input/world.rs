@@ -15,10 +15,7 @@ pub struct World {
 }
 
 pub async fn world(prefix: &str) -> World {
-    let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
-    let stack = Stack::start(StackOptions::for_test(dir.path()))
-        .await
-        .unwrap();
+    let (dir, stack) = Stack::in_temp_dir(prefix, |o| o).await.unwrap();
     let op = people::operator(&stack).await.unwrap();
     // Registered by the city itself: the kind has a code, and the city registered it without one.
     let office = people::office(

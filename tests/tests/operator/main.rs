@@ -24,13 +24,9 @@ struct Desk {
 }
 
 async fn desk(prefix: &str) -> Desk {
-    let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
-    let stack = Stack::start(StackOptions {
-        env: vec![("OPERATOR_EMAIL".into(), CITY.into())],
-        ..StackOptions::for_test(dir.path())
-    })
-    .await
-    .unwrap();
+    let (dir, stack) = Stack::in_temp_dir(prefix, |o| o.with_env(&[("OPERATOR_EMAIL", CITY)]))
+        .await
+        .unwrap();
     let op = people::operator(&stack).await.unwrap();
     let w = people::two_offices(&stack, &op, &dir.path().join("devices"))
         .await

@@ -7,13 +7,7 @@ use system_tests::{Stack, StackOptions, people, routes};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_api_operation_is_in_an_authorization_matrix() {
-    let dir = tempfile::Builder::new()
-        .prefix("rk-api-whole-")
-        .tempdir()
-        .unwrap();
-    let stack = Stack::start(StackOptions::for_test(dir.path()))
-        .await
-        .unwrap();
+    let (dir, stack) = Stack::in_temp_dir("rk-api-whole-", |o| o).await.unwrap();
     let op = people::operator(&stack).await.unwrap();
     let doc = op.get("/api/v1/openapi.json").await.unwrap();
     assert_eq!(doc.status, 200, "{}", doc.body);
