@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use system_tests::demo;
-use system_tests::{Stack, StackOptions};
+use system_tests::Stack;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_city_is_seeded_once_and_a_second_run_adds_nothing() {

@@ -9,7 +9,7 @@ mod login;
 mod registration;
 
 use serde_json::{Value, json};
-use system_tests::{Stack, StackOptions};
+use system_tests::Stack;
 
 async fn stack() -> (tempfile::TempDir, Stack) {
     let (dir, stack) = Stack::in_temp_dir("rk-test-", |o| o).await.unwrap();

@@ -6,7 +6,7 @@ use crate::world::{
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use system_tests::api::Session;
-use system_tests::{Stack, StackOptions};
+use system_tests::Stack;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn revoked_certificate_is_refused_within_one_second_on_every_gateway() {

@@ -3,7 +3,7 @@
 
 use system_tests::api::Session;
 use system_tests::people::{self, NewPerson, Office, Person};
-use system_tests::{Stack, StackOptions};
+use system_tests::Stack;
 
 pub struct World {
     pub stack: Stack,

@@ -4,7 +4,7 @@ use crate::world::{
     Enrolled, application, apply, approve_and_enroll, count, mail_with, operator, public, stack,
 };
 use serde_json::{Value, json};
-use system_tests::{Stack, StackOptions};
+use system_tests::Stack;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_office_applies_is_approved_enrolls_and_appears_on_the_map() {

@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 use system_tests::api::{Device, Session};
-use system_tests::{Stack, StackOptions, bin_dir, process};
+use system_tests::{Stack, bin_dir, process};
 
 /// `offices bootstrap-operator-office`, then `identity bootstrap-operator`, into `out`; returns
 /// what identity printed.

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 use system_tests::people;
-use system_tests::{Stack, StackOptions};
+use system_tests::Stack;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn office_admins_are_warned_once_before_a_device_certificate_expires() {

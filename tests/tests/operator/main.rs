@@ -11,7 +11,7 @@ mod report;
 
 use system_tests::api::Session;
 use system_tests::people::{self, NewPerson, Person, TwoOffices};
-use system_tests::{Stack, StackOptions};
+use system_tests::Stack;
 
 const CITY: &str = "city@takahagi.example.jp";
 
