@@ -59,10 +59,7 @@ pub async fn register(cm: &Session, recipient: &Recipient<'_>) -> anyhow::Result
 /// Adds the user `member` to the board's team, on the team page.
 pub async fn add_member(cm: &Session, board: &str, member: &str) -> anyhow::Result<()> {
     let added = cm
-        .post_form(
-            &format!("/recipients/{board}/team"),
-            &[("user_id", member)],
-        )
+        .post_form(&format!("/recipients/{board}/team"), &[("user_id", member)])
         .await?;
     if added.status != 303 {
         bail!("member not added: {} {}", added.status, added.body);

@@ -73,7 +73,9 @@ async fn running(places: &Places) -> Option<u16> {
         .trim()
         .parse()
         .ok()?;
-    let conn = sqlx::PgConnection::connect(&url(port, "postgres")).await.ok()?;
+    let conn = sqlx::PgConnection::connect(&url(port, "postgres"))
+        .await
+        .ok()?;
     let _ = conn.close().await;
     Some(port)
 }
@@ -85,26 +87,25 @@ pub async fn fresh(binary: &str) -> anyhow::Result<ScratchDb> {
     let start = lock_file(&places.start_lock)?;
     // Blocking, but held only while a cluster starts (seconds), never across a test.
     start.lock()?;
-    let port = match running(&places).await {
-        Some(port) => port,
-        None => {
-            // What a crashed run left: nothing of it is needed.
-            stop(&places);
-            let port = free_port()?;
-            let pg = Postgres::start_with(
-                &places.dir,
-                &places.dir.join("logs"),
-                port,
-                false,
-                ServerOptions::default(),
-            )
-            .await?;
-            // The cluster belongs to every test process of the binary, not to this one: the
-            // last process out stops it (`ClusterUser`'s drop), so this handle must not.
-            std::mem::forget(pg);
-            std::fs::write(places.port_file(), port.to_string())?;
-            port
-        }
+    let port = if let Some(port) = running(&places).await {
+        port
+    } else {
+        // What a crashed run left: nothing of it is needed.
+        stop(&places);
+        let port = free_port()?;
+        let pg = Postgres::start_with(
+            &places.dir,
+            &places.dir.join("logs"),
+            port,
+            false,
+            ServerOptions::default(),
+        )
+        .await?;
+        // The cluster belongs to every test process of the binary, not to this one: the last
+        // process out stops it (`ClusterUser`'s drop), so this handle must not.
+        std::mem::forget(pg);
+        std::fs::write(places.port_file(), port.to_string())?;
+        port
     };
     let users = lock_file(&places.users_lock)?;
     users.lock_shared()?;

@@ -4,8 +4,8 @@
 // A test fails by panicking; its helpers unwrap for the same reason.
 #![allow(clippy::unwrap_used)]
 
-use system_tests::demo;
 use system_tests::Stack;
+use system_tests::demo;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_city_is_seeded_once_and_a_second_run_adds_nothing() {

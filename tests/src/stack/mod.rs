@@ -10,13 +10,13 @@ mod bootstrap;
 mod config;
 mod gateway;
 
+use crate::free_port;
 use crate::nats::Nats;
 use crate::otlp::OtlpReceiver;
 use crate::pki::DevPki;
 use crate::postgres::{Postgres, ServerOptions};
 use crate::process::Proc;
 use crate::smtp::SmtpSink;
-use crate::free_port;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -4,9 +4,9 @@
 use crate::{run_on, two_offices};
 use proto::careboard as pb;
 use proto::careboard::careboard_client::CareboardClient;
+use system_tests::Stack;
 use system_tests::board::{self, Recipient};
 use system_tests::people::{self, TwoOffices};
-use system_tests::Stack;
 use tonic::transport::Channel;
 
 /// careboard's gRPC endpoint with the gateway's certificate, to set a board up quickly.

@@ -5,8 +5,8 @@ use crate::world::{
 };
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-use system_tests::api::Session;
 use system_tests::Stack;
+use system_tests::api::Session;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn revoked_certificate_is_refused_within_one_second_on_every_gateway() {
@@ -181,11 +181,10 @@ async fn suspended_user_is_refused_within_one_second_on_every_gateway_until_rest
 #[tokio::test(flavor = "multi_thread")]
 async fn an_expired_device_certificate_is_refused() {
     // Certificates valid for zero days have expired by the time anyone presents them.
-    let (_dir, stack) = Stack::in_temp_dir("rk-identity-", |o| {
-        o.with_env(&[("DEVICE_CERT_DAYS", "0")])
-    })
-    .await
-    .unwrap();
+    let (_dir, stack) =
+        Stack::in_temp_dir("rk-identity-", |o| o.with_env(&[("DEVICE_CERT_DAYS", "0")]))
+            .await
+            .unwrap();
     let expired = Session::anonymous(
         &stack.bootstrap.gateway_url,
         &stack.bootstrap.ca_cert,

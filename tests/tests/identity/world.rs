@@ -3,8 +3,8 @@
 use base64::Engine;
 use serde_json::json;
 use std::time::{Duration, Instant};
-use system_tests::api::{Device, Session};
 use system_tests::Stack;
+use system_tests::api::{Device, Session};
 
 pub async fn stack() -> (tempfile::TempDir, Stack) {
     let (dir, stack) = Stack::in_temp_dir("rk-identity-", |o| o).await.unwrap();
@@ -28,7 +28,9 @@ pub struct Office {
 }
 
 pub async fn mail_with(stack: &Stack, needle: &str) -> String {
-    let mail = stack.mail_with_all(&[needle], Duration::from_secs(15)).await;
+    let mail = stack
+        .mail_with_all(&[needle], Duration::from_secs(15))
+        .await;
     mail.unwrap_or_else(|| panic!("no mail mentioning {needle}"))
 }
 

@@ -1,9 +1,9 @@
 //! What every input scenario starts from: the stack, the operator, and an office the city
 //! registered directly, with its admin and a staff member on the office's own device.
 
+use system_tests::Stack;
 use system_tests::api::Session;
 use system_tests::people::{self, NewPerson, Office, Person};
-use system_tests::Stack;
 
 pub struct World {
     pub stack: Stack,

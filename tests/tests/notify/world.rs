@@ -2,10 +2,10 @@
 //! each office with its admin.
 
 use std::time::{Duration, Instant};
-use system_tests::api::Session;
-use system_tests::people::{self, NewPerson, Office, Person, TwoOffices};
 use system_tests::Stack;
+use system_tests::api::Session;
 use system_tests::board::{self, Recipient};
+use system_tests::people::{self, NewPerson, Office, Person, TwoOffices};
 
 /// Tries of a passing failure in these tests, one second apart at first.
 pub const MAX_ATTEMPTS: usize = 3;
@@ -34,7 +34,10 @@ pub async fn world(prefix: &str) -> World {
 /// `world`, its services also given `env` (which wins over the retry settings above).
 pub async fn world_with(prefix: &str, env: &[(&str, &str)]) -> World {
     let attempts = MAX_ATTEMPTS.to_string();
-    let retries = [("MAIL_RETRY_SECONDS", "1"), ("MAIL_MAX_ATTEMPTS", &attempts)];
+    let retries = [
+        ("MAIL_RETRY_SECONDS", "1"),
+        ("MAIL_MAX_ATTEMPTS", &attempts),
+    ];
     let (dir, stack) = Stack::in_temp_dir(prefix, |o| o.with_env(&retries).with_env(env))
         .await
         .unwrap();

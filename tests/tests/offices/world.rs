@@ -3,8 +3,8 @@
 use base64::Engine;
 use serde_json::{Value, json};
 use std::time::Duration;
-use system_tests::api::{Device, Session};
 use system_tests::Stack;
+use system_tests::api::{Device, Session};
 
 pub async fn stack() -> (tempfile::TempDir, Stack) {
     Stack::in_temp_dir("rk-offices-", |o| {

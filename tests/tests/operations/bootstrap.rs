@@ -52,7 +52,9 @@ async fn login(stack: &Stack, out: &Path, password: &str, name: &str) -> Session
 #[tokio::test(flavor = "multi_thread")]
 async fn the_first_operator_signs_in_with_what_the_bootstrap_wrote_and_a_second_run_changes_no_password()
  {
-    let (dir, stack) = Stack::in_temp_dir("rk-ops-bootstrap-", |o| o).await.unwrap();
+    let (dir, stack) = Stack::in_temp_dir("rk-ops-bootstrap-", |o| o)
+        .await
+        .unwrap();
 
     let first = dir.path().join("first");
     let issued = bootstrap(&stack, &first);

@@ -2,8 +2,8 @@
 //! encryption key rotated with the certificates going on working.
 
 use std::time::{Duration, Instant};
-use system_tests::people;
 use system_tests::Stack;
+use system_tests::people;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn office_admins_are_warned_once_before_a_device_certificate_expires() {

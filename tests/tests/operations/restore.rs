@@ -21,7 +21,9 @@ async fn the_restore_drill_brings_back_a_whole_board() {
     }
     // The care manager reads and acknowledges: marks must survive too.
     let before = board::as_seen(&cm, &board).await.unwrap();
-    board::acknowledge_urgent(&cm, &board, &before).await.unwrap();
+    board::acknowledge_urgent(&cm, &board, &before)
+        .await
+        .unwrap();
     let before = board::as_seen(&nurse, &board).await.unwrap();
     assert!(before.contains("既読 <span class=\"read-count\">1/1"));
     assert!(before.contains(people::CARE_MANAGER_NAME));

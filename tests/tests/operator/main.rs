@@ -9,9 +9,9 @@ mod authz;
 mod incidents;
 mod report;
 
+use system_tests::Stack;
 use system_tests::api::Session;
 use system_tests::people::{self, NewPerson, Person, TwoOffices};
-use system_tests::Stack;
 
 const CITY: &str = "city@takahagi.example.jp";
 

@@ -101,7 +101,12 @@ async fn board() -> Board {
     let db = database(&careboard::MIGRATOR).await;
     let store = Store::new(db.pool.clone());
     let clock = clock();
-    let cm = member("鈴木 一郎", "ケアマネジャー", "高萩ケアプランセンター", morning());
+    let cm = member(
+        "鈴木 一郎",
+        "ケアマネジャー",
+        "高萩ケアプランセンター",
+        morning(),
+    );
     let nurse = member("佐藤 花子", "看護師", "高萩訪問看護ステーション", morning());
     let id = register(&store, &clock, &cm, "高萩 はな").await;
     let mut tx = store.begin().await.unwrap();
@@ -121,7 +126,13 @@ async fn board() -> Board {
 
 impl Board {
     /// A post (or, with `parent`, a reply) by `author`, a minute after the last.
-    async fn post(&self, author: &MemberRow, body: &str, urgent: bool, parent: Option<Uuid>) -> Uuid {
+    async fn post(
+        &self,
+        author: &MemberRow,
+        body: &str,
+        urgent: bool,
+        parent: Option<Uuid>,
+    ) -> Uuid {
         self.post_on(self.id, author, body, urgent, parent).await
     }
 
@@ -152,9 +163,13 @@ impl Board {
             files: sqlx::types::Json(Vec::new()),
         };
         let mut tx = self.store.begin().await.unwrap();
-        Store::insert_post(&mut tx, &row, &[event(&self.clock, "careboard.post.created", board)])
-            .await
-            .unwrap();
+        Store::insert_post(
+            &mut tx,
+            &row,
+            &[event(&self.clock, "careboard.post.created", board)],
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         row.id
     }
@@ -162,9 +177,16 @@ impl Board {
     /// What `reader`'s page reports as shown, as `Careboard::mark_shown` writes it.
     async fn shown(&self, reader: &MemberRow, posts: &[Uuid]) -> Vec<Uuid> {
         let mut tx = self.store.begin().await.unwrap();
-        let fresh = Store::mark_shown(&mut tx, self.id, reader.user_id, posts, self.clock.now(), &[])
-            .await
-            .unwrap();
+        let fresh = Store::mark_shown(
+            &mut tx,
+            self.id,
+            reader.user_id,
+            posts,
+            self.clock.now(),
+            &[],
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
         fresh
     }
@@ -186,8 +208,12 @@ impl Board {
 async fn replies_stay_under_their_post_and_the_timeline_pages_by_time() {
     let b = board().await;
     let first = b.post(&b.cm, "本日訪問。変わりなし", false, None).await;
-    let second = b.post(&b.cm, "血圧 142/88。服薬は確認済み", false, None).await;
-    let reply = b.post(&b.nurse, "承知しました。明日伺います", false, Some(second)).await;
+    let second = b
+        .post(&b.cm, "血圧 142/88。服薬は確認済み", false, None)
+        .await;
+    let reply = b
+        .post(&b.nurse, "承知しました。明日伺います", false, Some(second))
+        .await;
     let timeline: Vec<Uuid> = b
         .store
         .timeline(b.id, None, None, 10)
@@ -196,8 +222,16 @@ async fn replies_stay_under_their_post_and_the_timeline_pages_by_time() {
         .into_iter()
         .map(|p| p.id)
         .collect();
-    assert_eq!(timeline, [second, first], "newest first, replies not on the timeline");
-    let older = b.store.timeline(b.id, Some(second), None, 10).await.unwrap();
+    assert_eq!(
+        timeline,
+        [second, first],
+        "newest first, replies not on the timeline"
+    );
+    let older = b
+        .store
+        .timeline(b.id, Some(second), None, 10)
+        .await
+        .unwrap();
     assert_eq!(older.iter().map(|p| p.id).collect::<Vec<_>>(), [first]);
     let replies = b.store.replies(b.id, &[first, second]).await.unwrap();
     assert_eq!(replies.len(), 1);
@@ -206,7 +240,10 @@ async fn replies_stay_under_their_post_and_the_timeline_pages_by_time() {
     // Another board's posts are never this board's.
     let other = register(&b.store, &b.clock, &b.cm, "高萩 梅").await;
     b.post_on(other, &b.cm, "別の方の記録", false, None).await;
-    assert_eq!(b.store.timeline(b.id, None, None, 10).await.unwrap().len(), 2);
+    assert_eq!(
+        b.store.timeline(b.id, None, None, 10).await.unwrap().len(),
+        2
+    );
     assert!(b.store.post(other, first).await.unwrap().is_none());
     let created = outbox(b.store.pool())
         .await
@@ -222,7 +259,9 @@ async fn a_post_is_read_once_by_others_on_its_board_only() {
     let own = b.post(&b.cm, "本日訪問。変わりなし", false, None).await;
     let nurses = b.post(&b.nurse, "夕方に再訪します", false, None).await;
     let other = register(&b.store, &b.clock, &b.cm, "高萩 梅").await;
-    let elsewhere = b.post_on(other, &b.nurse, "別の方の記録", false, None).await;
+    let elsewhere = b
+        .post_on(other, &b.nurse, "別の方の記録", false, None)
+        .await;
     assert_eq!(b.store.unread_count(b.id, b.cm.user_id).await.unwrap(), 1);
 
     // The page reports all three: only the nurse's post on this board is the reader's to mark.
@@ -239,7 +278,10 @@ async fn a_post_is_read_once_by_others_on_its_board_only() {
     assert_eq!(read, [own, nurses], "one's own posts count as read");
     let stamps = b.store.reads(b.id, &[nurses]).await.unwrap();
     assert_eq!(stamps.len(), 1);
-    assert_eq!((stamps[0].user_id, stamps[0].at), (b.cm.user_id, b.clock.now()));
+    assert_eq!(
+        (stamps[0].user_id, stamps[0].at),
+        (b.cm.user_id, b.clock.now())
+    );
 
     // A member removed from the team is no longer counted among the readers, nor a member.
     let mut tx = b.store.begin().await.unwrap();
@@ -255,12 +297,19 @@ async fn a_post_is_read_once_by_others_on_its_board_only() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_urgent_post_stays_pinned_until_acknowledged_once() {
     let b = board().await;
-    let urgent = b.post(&b.nurse, "夜間に転倒。受診を調整中", true, None).await;
-    b.post(&b.nurse, "経過は落ち着いています", false, None).await;
+    let urgent = b
+        .post(&b.nurse, "夜間に転倒。受診を調整中", true, None)
+        .await;
+    b.post(&b.nurse, "経過は落ち着いています", false, None)
+        .await;
     let pinned = b.store.unacknowledged(b.id, b.cm.user_id).await.unwrap();
     assert_eq!(pinned.iter().map(|p| p.id).collect::<Vec<_>>(), [urgent]);
     assert!(
-        b.store.unacknowledged(b.id, b.nurse.user_id).await.unwrap().is_empty(),
+        b.store
+            .unacknowledged(b.id, b.nurse.user_id)
+            .await
+            .unwrap()
+            .is_empty(),
         "never pinned for its own author"
     );
     let ack = async |at| {
@@ -274,12 +323,25 @@ async fn an_urgent_post_stays_pinned_until_acknowledged_once() {
     assert!(ack(b.clock.now()).await);
     b.clock.advance(Duration::minutes(5));
     assert!(!ack(b.clock.now()).await, "a second tap changes nothing");
-    assert!(b.store.unacknowledged(b.id, b.cm.user_id).await.unwrap().is_empty());
+    assert!(
+        b.store
+            .unacknowledged(b.id, b.cm.user_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let acks = b.store.acks(b.id, &[urgent]).await.unwrap();
     assert_eq!(acks.len(), 1);
-    assert_eq!(acks[0].at, b.clock.now() - Duration::minutes(5), "the first tap's time");
     assert_eq!(
-        b.store.read_among(b.id, b.cm.user_id, &[urgent]).await.unwrap(),
+        acks[0].at,
+        b.clock.now() - Duration::minutes(5),
+        "the first tap's time"
+    );
+    assert_eq!(
+        b.store
+            .read_among(b.id, b.cm.user_id, &[urgent])
+            .await
+            .unwrap(),
         [urgent],
         "acknowledged is read"
     );
@@ -288,13 +350,18 @@ async fn an_urgent_post_stays_pinned_until_acknowledged_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_correction_keeps_the_earlier_text_and_a_withdrawal_hides_the_post_from_search() {
     let b = board().await;
-    let post = b.post(&b.nurse, "血圧 182/88。服薬は確認済み", false, None).await;
+    let post = b
+        .post(&b.nurse, "血圧 182/88。服薬は確認済み", false, None)
+        .await;
     assert_eq!(b.search("182").await, [post]);
 
     let change = async |now: Option<(&str, Option<&str>)>, kind: &str| {
         b.clock.advance(Duration::minutes(3));
         let mut tx = b.store.begin().await.unwrap();
-        let before = Store::post_locked(&mut tx, b.id, post).await.unwrap().unwrap();
+        let before = Store::post_locked(&mut tx, b.id, post)
+            .await
+            .unwrap()
+            .unwrap();
         let revision = RevisionRow {
             id: Uuid::now_v7(),
             post_id: post,
@@ -308,12 +375,20 @@ async fn a_correction_keeps_the_earlier_text_and_a_withdrawal_hides_the_post_fro
             changed_by: b.nurse.user_id,
             now,
         };
-        Store::change_post(&mut tx, &change, &[event(&b.clock, "careboard.post.changed", b.id)])
-            .await
-            .unwrap();
+        Store::change_post(
+            &mut tx,
+            &change,
+            &[event(&b.clock, "careboard.post.changed", b.id)],
+        )
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
     };
-    change(Some(("血圧 142/88。服薬は確認済み", Some("バイタル"))), "edited").await;
+    change(
+        Some(("血圧 142/88。服薬は確認済み", Some("バイタル"))),
+        "edited",
+    )
+    .await;
     let corrected = b.store.post(b.id, post).await.unwrap().unwrap();
     assert_eq!(corrected.body, "血圧 142/88。服薬は確認済み");
     assert_eq!(corrected.edited_at, Some(b.clock.now()));
@@ -323,7 +398,10 @@ async fn a_correction_keeps_the_earlier_text_and_a_withdrawal_hides_the_post_fro
     change(None, "withdrawn").await;
     let withdrawn = b.store.post(b.id, post).await.unwrap().unwrap();
     assert_eq!(withdrawn.withdrawn_at, Some(b.clock.now()));
-    assert!(b.search("142").await.is_empty(), "a withdrawn text is no longer found");
+    assert!(
+        b.search("142").await.is_empty(),
+        "a withdrawn text is no longer found"
+    );
     let history: Vec<(String, String)> = b
         .store
         .revisions(post)
@@ -335,8 +413,14 @@ async fn a_correction_keeps_the_earlier_text_and_a_withdrawal_hides_the_post_fro
     assert_eq!(
         history,
         [
-            ("edited".to_owned(), "血圧 182/88。服薬は確認済み".to_owned()),
-            ("withdrawn".to_owned(), "血圧 142/88。服薬は確認済み".to_owned()),
+            (
+                "edited".to_owned(),
+                "血圧 182/88。服薬は確認済み".to_owned()
+            ),
+            (
+                "withdrawn".to_owned(),
+                "血圧 142/88。服薬は確認済み".to_owned()
+            ),
         ],
         "every earlier text, oldest first"
     );

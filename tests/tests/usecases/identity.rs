@@ -63,11 +63,23 @@ fn refused_as(result: Result<impl Sized, Error>, expected: &DomainError) {
 /// An office's device, enrolled from a code the city issued: its certificate's serial.
 async fn device(identity: &Identity, office: Uuid) -> String {
     let (number, secret, _) = identity
-        .issue_enrollment_code(&operator(), office, "高萩訪問看護ステーション", "houkan@example.jp")
+        .issue_enrollment_code(
+            &operator(),
+            office,
+            "高萩訪問看護ステーション",
+            "houkan@example.jp",
+        )
         .await
         .unwrap();
     identity
-        .enroll(&number, &secret, "事務所PC", "file password", false, "192.0.2.1")
+        .enroll(
+            &number,
+            &secret,
+            "事務所PC",
+            "file password",
+            false,
+            "192.0.2.1",
+        )
         .await
         .unwrap()
         .serial
@@ -183,13 +195,27 @@ async fn an_enrollment_code_buys_one_certificate_once_and_not_after_it_expires()
     assert!(!issued.1.to_string().contains(&secret.replace('-', "")));
 
     let enrolled = identity
-        .enroll(&number, &secret.to_lowercase(), "受付PC", "file password", false, "192.0.2.1")
+        .enroll(
+            &number,
+            &secret.to_lowercase(),
+            "受付PC",
+            "file password",
+            false,
+            "192.0.2.1",
+        )
         .await
         .unwrap();
     assert_eq!(enrolled.office_name, "高萩薬局");
     assert_eq!(enrolled.not_after, crate::morning() + Duration::days(365));
     let again = identity
-        .enroll(&number, &secret, "二台目", "file password", false, "192.0.2.1")
+        .enroll(
+            &number,
+            &secret,
+            "二台目",
+            "file password",
+            false,
+            "192.0.2.1",
+        )
         .await;
     refused_as(again, &DomainError::EnrollmentRefused);
 
@@ -199,7 +225,14 @@ async fn an_enrollment_code_buys_one_certificate_once_and_not_after_it_expires()
         .unwrap();
     clock.advance(Duration::days(14));
     let late = identity
-        .enroll(&late_number, &late_secret, "受付PC", "file password", false, "192.0.2.1")
+        .enroll(
+            &late_number,
+            &late_secret,
+            "受付PC",
+            "file password",
+            false,
+            "192.0.2.1",
+        )
         .await;
     refused_as(late, &DomainError::EnrollmentRefused);
 }
@@ -299,7 +332,10 @@ async fn a_session_ends_when_idle_or_shown_another_certificate() {
     // Used within the idle time, the session goes on from the last use.
     clock.advance(IDLE - Duration::minutes(1));
     let auth = identity.authenticate(&opened.token, &serial).await.unwrap();
-    assert_eq!(auth.ends_at, crate::morning() + IDLE - Duration::minutes(1) + IDLE);
+    assert_eq!(
+        auth.ends_at,
+        crate::morning() + IDLE - Duration::minutes(1) + IDLE
+    );
     clock.advance(IDLE);
     refused_as(
         identity.authenticate(&opened.token, &serial).await,

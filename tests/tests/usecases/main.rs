@@ -21,7 +21,9 @@ use system_tests::scratch::{self, ScratchDb};
 /// A fresh database with `service`'s migrations (and the shared tables) applied.
 async fn database(service: &Migrator) -> ScratchDb {
     let db = scratch::fresh("usecases").await.unwrap();
-    service_runtime::db::migrate(&db.pool, service).await.unwrap();
+    service_runtime::db::migrate(&db.pool, service)
+        .await
+        .unwrap();
     db
 }
 
@@ -37,7 +39,7 @@ fn clock() -> ManualClock {
     ManualClock::at(morning())
 }
 
-/// The events a use case wrote to the outbox, oldest first: their subject and CloudEvent.
+/// The events a use case wrote to the outbox, oldest first: their subject and `CloudEvent`.
 async fn outbox(pool: &PgPool) -> Vec<(String, Value)> {
     sqlx::query_as("SELECT subject, payload FROM outbox ORDER BY created_at, id")
         .fetch_all(pool)

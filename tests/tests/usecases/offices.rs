@@ -69,7 +69,11 @@ async fn an_application_is_approved_once_and_its_office_registered() {
     assert!(stored);
     assert_eq!(row.status, "pending");
     assert_eq!(row.code.as_deref(), Some("0871234567"), "digits normalised");
-    assert_eq!(row.submitted_at, morning(), "stamped by the service's clock");
+    assert_eq!(
+        row.submitted_at,
+        morning(),
+        "stamped by the service's clock"
+    );
     assert_eq!(subjects(&db.pool).await, ["offices.application.submitted"]);
 
     let city = operator();
@@ -87,7 +91,9 @@ async fn an_application_is_approved_once_and_its_office_registered() {
     assert_eq!(registered.1["data"]["office_id"], office.id.to_string());
     assert_eq!(registered.1["data"]["admin_email"], "ichiro@example.jp");
     assert!(
-        events.iter().any(|(s, _)| s == "audit.offices.application.approve"),
+        events
+            .iter()
+            .any(|(s, _)| s == "audit.offices.application.approve"),
         "{events:?}"
     );
 
@@ -102,7 +108,10 @@ async fn an_application_is_approved_once_and_its_office_registered() {
         &DomainError::AlreadyDecided,
     );
     assert_eq!(outbox(&db.pool).await.len(), before);
-    assert_eq!(offices.application(&city, row.id).await.unwrap().status, "approved");
+    assert_eq!(
+        offices.application(&city, row.id).await.unwrap().status,
+        "approved"
+    );
     assert_eq!(offices.list(&city).await.unwrap().len(), 1, "one office");
 }
 
@@ -119,7 +128,10 @@ async fn a_rejection_needs_a_reason_and_tells_the_applicant_it() {
         offices.decide(&city, row.id, false, "   ").await,
         &DomainError::Invalid("reason"),
     );
-    assert_eq!(offices.application(&city, row.id).await.unwrap().status, "pending");
+    assert_eq!(
+        offices.application(&city, row.id).await.unwrap().status,
+        "pending"
+    );
 
     let (decided, office) = offices
         .decide(&city, row.id, false, "事業所番号が確認できません")
@@ -153,7 +165,10 @@ async fn only_the_city_decides_and_a_closed_city_takes_no_application() {
         open.decide(&admin, row.id, true, "").await,
         &DomainError::Forbidden,
     );
-    assert_eq!(open.application(&operator(), row.id).await.unwrap().status, "pending");
+    assert_eq!(
+        open.application(&operator(), row.id).await.unwrap().status,
+        "pending"
+    );
 
     // A dry run (the confirmation step) checks and stores nothing.
     let (_, stored) = open
@@ -163,7 +178,9 @@ async fn only_the_city_decides_and_a_closed_city_takes_no_application() {
     assert!(!stored);
     let closed = offices(&db, &clock, ApplicationMode::Closed);
     refused_as(
-        closed.apply(&application("高萩かえで薬局"), "", false).await,
+        closed
+            .apply(&application("高萩かえで薬局"), "", false)
+            .await,
         &DomainError::ApplicationsClosed,
     );
     assert_eq!(subjects(&db.pool).await, ["offices.application.submitted"]);
@@ -218,11 +235,14 @@ async fn an_office_is_withdrawn_by_its_own_admin_or_the_city_once() {
         .into_iter()
         .filter(|(s, _)| s == "offices.office.withdrawn")
         .collect();
-    assert_eq!(withdrawals.len(), 1, "one event, for identity to act on once");
+    assert_eq!(
+        withdrawals.len(),
+        1,
+        "one event, for identity to act on once"
+    );
     assert_eq!(withdrawals[0].1["data"]["office_id"], office.id.to_string());
     assert_eq!(
-        withdrawals[0].1["time"],
-        "2026-12-24T00:30:00Z",
+        withdrawals[0].1["time"], "2026-12-24T00:30:00Z",
         "at the service's clock"
     );
 }
@@ -263,11 +283,17 @@ async fn an_announcement_is_public_only_while_published() {
         .publish_announcement(&city, draft.id, true)
         .await
         .unwrap();
-    assert_eq!(published.published_at, Some(morning() + chrono::Duration::hours(1)));
+    assert_eq!(
+        published.published_at,
+        Some(morning() + chrono::Duration::hours(1))
+    );
     let public = offices.announcements(None, false).await.unwrap();
     assert_eq!(public.len(), 1);
     assert_eq!(public[0].title, "説明会のお知らせ");
-    assert_eq!(offices.announcement(None, draft.id).await.unwrap().id, draft.id);
+    assert_eq!(
+        offices.announcement(None, draft.id).await.unwrap().id,
+        draft.id
+    );
 
     offices
         .publish_announcement(&city, draft.id, false)
@@ -283,7 +309,9 @@ async fn an_announcement_is_public_only_while_published() {
         ]
     );
     refused_as(
-        offices.publish_announcement(&city, Uuid::now_v7(), true).await,
+        offices
+            .publish_announcement(&city, Uuid::now_v7(), true)
+            .await,
         &DomainError::NotFound,
     );
 }
