@@ -1,7 +1,7 @@
 //! The shared board in the browser: two offices on one board live, a nurse's phone replying,
 //! correcting, finding, printing and sharing photos, and the board read by touch on a phone.
 
-use crate::{run_on, two_offices};
+use crate::two_offices;
 use proto::careboard as pb;
 use proto::careboard::careboard_client::CareboardClient;
 use system_tests::Stack;
@@ -17,28 +17,13 @@ fn careboard(stack: &Stack) -> CareboardClient<Channel> {
 #[tokio::test(flavor = "multi_thread")]
 async fn two_offices_share_a_board_live_and_the_urgent_email_says_nothing_personal() {
     let o = two_offices().await;
-    let TwoOffices {
-        care,
-        nursing,
-        care_manager: cm,
-        nurse,
-    } = &o.w;
-    let stack = &o.stack;
+    let (stack, cm, nurse) = (&o.stack, &o.w.care_manager, &o.w.nurse);
     let recipient = "高萩 はな";
     let urgent = "呼吸が苦しそう。至急往診を依頼しました";
-    let stdout = run_on(
-        stack,
+    let stdout = o.run_as_team(
         "careboard.mjs",
         &[
-            ("CM_P12", care.p12.to_str().unwrap()),
-            ("CM_P12_PASSWORD", &care.p12_password),
-            ("CM_LOGIN", &cm.login_id),
-            ("CM_PASSWORD", &cm.password),
             ("CM_NAME", people::CARE_MANAGER_NAME),
-            ("NS_P12", nursing.p12.to_str().unwrap()),
-            ("NS_P12_PASSWORD", &nursing.p12_password),
-            ("NS_LOGIN", &nurse.login_id),
-            ("NS_PASSWORD", &nurse.password),
             ("NS_NAME", people::NURSE_NAME),
             ("NS_ID", &nurse.id),
             ("NS_OFFICE", people::NURSING_OFFICE),
@@ -81,12 +66,11 @@ async fn on_a_phone_a_nurse_replies_corrects_finds_prints_and_shares_photos() {
     let o = two_offices().await;
     let TwoOffices {
         care,
-        nursing,
         care_manager: cm,
         nurse,
+        ..
     } = &o.w;
-    let stack = &o.stack;
-    let mut grpc = careboard(stack);
+    let mut grpc = careboard(&o.stack);
     let actor = Some(proto::common::Actor {
         user_id: cm.id.clone(),
         office_id: care.id.clone(),
@@ -139,21 +123,10 @@ async fn on_a_phone_a_nurse_replies_corrects_finds_prints_and_shares_photos() {
         .into_inner()
         .id;
     // Both scripts sign in as the care manager and the nurse and work on this board.
-    let team = [
-        ("CM_P12", care.p12.display().to_string()),
-        ("CM_P12_PASSWORD", care.p12_password.clone()),
-        ("CM_LOGIN", cm.login_id.clone()),
-        ("CM_PASSWORD", cm.password.clone()),
-        ("NS_P12", nursing.p12.display().to_string()),
-        ("NS_P12_PASSWORD", nursing.p12_password.clone()),
-        ("NS_LOGIN", nurse.login_id.clone()),
-        ("NS_PASSWORD", nurse.password.clone()),
-        ("BOARD_ID", board.clone()),
-    ];
     let on_the_board = |script: &str, extra: &[(&str, &str)]| {
-        let mut env: Vec<(&str, &str)> = team.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut env = vec![("BOARD_ID", board.as_str())];
         env.extend_from_slice(extra);
-        run_on(stack, script, &env);
+        o.run_as_team(script, &env);
     };
     on_the_board(
         "board_writing.mjs",
@@ -233,18 +206,9 @@ async fn the_board_on_a_phone_reads_unread_and_urgent_first() {
         .unwrap();
     assert_eq!(urgent.status, 200, "{}", urgent.body);
     let urgent_id = urgent.body["id"].as_str().unwrap().to_owned();
-    let stdout = run_on(
-        stack,
+    let stdout = o.run_as_team(
         "board_phone.mjs",
         &[
-            ("CM_P12", w.care.p12.to_str().unwrap()),
-            ("CM_P12_PASSWORD", &w.care.p12_password),
-            ("CM_LOGIN", &w.care_manager.login_id),
-            ("CM_PASSWORD", &w.care_manager.password),
-            ("NS_P12", w.nursing.p12.to_str().unwrap()),
-            ("NS_P12_PASSWORD", &w.nursing.p12_password),
-            ("NS_LOGIN", &w.nurse.login_id),
-            ("NS_PASSWORD", &w.nurse.password),
             ("NS_EMAIL", &w.nurse.email),
             ("BOARD_ID", &board),
             ("URGENT_ID", &urgent_id),

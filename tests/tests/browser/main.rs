@@ -75,3 +75,29 @@ async fn two_offices() -> Offices {
         .unwrap();
     Offices { stack, op, w, dir }
 }
+
+impl Offices {
+    /// The care manager and the nurse as the board's scripts sign them in: each on their own
+    /// office's device.
+    fn team(&self) -> Vec<(&'static str, String)> {
+        let w = &self.w;
+        vec![
+            ("CM_P12", w.care.p12.display().to_string()),
+            ("CM_P12_PASSWORD", w.care.p12_password.clone()),
+            ("CM_LOGIN", w.care_manager.login_id.clone()),
+            ("CM_PASSWORD", w.care_manager.password.clone()),
+            ("NS_P12", w.nursing.p12.display().to_string()),
+            ("NS_P12_PASSWORD", w.nursing.p12_password.clone()),
+            ("NS_LOGIN", w.nurse.login_id.clone()),
+            ("NS_PASSWORD", w.nurse.password.clone()),
+        ]
+    }
+
+    /// Runs a board script as the team, with `extra` besides.
+    fn run_as_team(&self, script: &str, extra: &[(&str, &str)]) -> String {
+        let team = self.team();
+        let mut env: Vec<(&str, &str)> = team.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        env.extend_from_slice(extra);
+        run_on(&self.stack, script, &env)
+    }
+}

@@ -85,24 +85,53 @@ async fn device(identity: &Identity, office: Uuid) -> String {
         .serial
 }
 
-/// A nurse of `office` as the city creates her: her login ID and initial password.
-async fn nurse(identity: &Identity, office: Uuid) -> (String, String) {
+/// What the city types for a new account of `office`.
+fn account<'a>(name: &'a str, kana: &'a str, email: &'a str) -> UserInput<'a> {
+    UserInput {
+        name,
+        kana,
+        profession: "看護師",
+        email,
+        office_admin: false,
+    }
+}
+
+/// identity on a fresh database, a nurse the city created and her office's enrolled device.
+struct Desk {
+    db: ScratchDb,
+    clock: ManualClock,
+    identity: Identity,
+    office: Uuid,
+    /// The device's certificate serial.
+    serial: String,
+    login: String,
+    initial: String,
+}
+
+async fn desk() -> Desk {
+    let db = database(&identity::MIGRATOR).await;
+    let clock = clock();
+    let identity = identity(&db, &clock).await;
+    let office = Uuid::now_v7();
+    let serial = device(&identity, office).await;
     let (user, initial) = identity
         .create_user(
             &operator(),
             Some(office),
             "ns.sato",
-            &UserInput {
-                name: "佐藤 花子",
-                kana: "ｻﾄｳ ﾊﾅｺ",
-                profession: "看護師",
-                email: "sato@example.jp",
-                office_admin: false,
-            },
+            &account("佐藤 花子", "ｻﾄｳ ﾊﾅｺ", "sato@example.jp"),
         )
         .await
         .unwrap();
-    (user.login_id, initial)
+    Desk {
+        db,
+        clock,
+        identity,
+        office,
+        serial,
+        login: user.login_id,
+        initial,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -115,13 +144,7 @@ async fn the_city_creates_an_account_whose_first_password_must_change() {
             &operator(),
             Some(office),
             "ns.sato",
-            &UserInput {
-                name: " 佐藤 花子 ",
-                kana: "ｻﾄｳ ﾊﾅｺ",
-                profession: "看護師",
-                email: "sato@example.jp",
-                office_admin: false,
-            },
+            &account(" 佐藤 花子 ", "ｻﾄｳ ﾊﾅｺ", "sato@example.jp"),
         )
         .await
         .unwrap();
@@ -141,13 +164,7 @@ async fn the_city_creates_an_account_whose_first_password_must_change() {
             &operator(),
             Some(office),
             "NS.Sato",
-            &UserInput {
-                name: "佐藤 次郎",
-                kana: "サトウ ジロウ",
-                profession: "看護師",
-                email: "jiro@example.jp",
-                office_admin: false,
-            },
+            &account("佐藤 次郎", "サトウ ジロウ", "jiro@example.jp"),
         )
         .await;
     refused_as(again, &DomainError::LoginIdTaken);
@@ -161,13 +178,7 @@ async fn the_city_creates_an_account_whose_first_password_must_change() {
             &staff,
             None,
             "ns.tanaka",
-            &UserInput {
-                name: "田中 恵",
-                kana: "タナカ メグミ",
-                profession: "看護師",
-                email: "tanaka@example.jp",
-                office_admin: false,
-            },
+            &account("田中 恵", "タナカ メグミ", "tanaka@example.jp"),
         )
         .await;
     refused_as(by_staff, &DomainError::Forbidden);
@@ -239,12 +250,16 @@ async fn an_enrollment_code_buys_one_certificate_once_and_not_after_it_expires()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn five_wrong_passwords_lock_the_login_for_a_minute() {
-    let db = database(&identity::MIGRATOR).await;
-    let clock = clock();
-    let identity = identity(&db, &clock).await;
-    let office = Uuid::now_v7();
-    let serial = device(&identity, office).await;
-    let (login, initial) = nurse(&identity, office).await;
+    // The database is held to the end: dropped, it leaves the cluster.
+    let Desk {
+        db: _db,
+        clock,
+        identity,
+        serial,
+        login,
+        initial,
+        ..
+    } = desk().await;
     for attempt in 1..=4 {
         let wrong = identity.login(&login, "not her password", &serial).await;
         refused_as(wrong, &DomainError::BadCredentials);
@@ -280,12 +295,14 @@ async fn five_wrong_passwords_lock_the_login_for_a_minute() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_changed_password_replaces_the_initial_one() {
-    let db = database(&identity::MIGRATOR).await;
-    let clock = clock();
-    let identity = identity(&db, &clock).await;
-    let office = Uuid::now_v7();
-    let serial = device(&identity, office).await;
-    let (login, initial) = nurse(&identity, office).await;
+    let Desk {
+        db,
+        identity,
+        serial,
+        login,
+        initial,
+        ..
+    } = desk().await;
     let first = identity.login(&login, &initial, &serial).await.unwrap();
     assert!(first.user.must_change_password);
     refused_as(
@@ -319,12 +336,15 @@ async fn a_changed_password_replaces_the_initial_one() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_session_ends_when_idle_or_shown_another_certificate() {
-    let db = database(&identity::MIGRATOR).await;
-    let clock = clock();
-    let identity = identity(&db, &clock).await;
-    let office = Uuid::now_v7();
-    let serial = device(&identity, office).await;
-    let (login, initial) = nurse(&identity, office).await;
+    let Desk {
+        db,
+        clock,
+        identity,
+        office,
+        serial,
+        login,
+        initial,
+    } = desk().await;
     let opened = identity.login(&login, &initial, &serial).await.unwrap();
     let auth = identity.authenticate(&opened.token, &serial).await.unwrap();
     assert_eq!(auth.ends_at, crate::morning() + IDLE);
