@@ -22,6 +22,7 @@ pub mod process;
 pub mod routes;
 pub mod s3;
 pub mod samples;
+pub mod scenes;
 pub mod scratch;
 mod secrets;
 pub mod smtp;

@@ -10,6 +10,7 @@ use system_tests::api::Session;
 use system_tests::board::{self, Recipient};
 use system_tests::outage::Balancer;
 use system_tests::people::{self, TwoOffices};
+use system_tests::scenes;
 use system_tests::{Stack, StackOptions, free_port};
 
 const BINARIES: [&str; 5] = ["identity", "offices", "careboard", "notify", "gateway"];
@@ -18,18 +19,14 @@ async fn stack_with(
     prefix: &str,
     env: Vec<(String, String)>,
 ) -> (tempfile::TempDir, Stack, TwoOffices) {
-    let (dir, stack) = Stack::in_temp_dir(prefix, |o| StackOptions {
+    let scene = scenes::two_offices(prefix, |o| StackOptions {
         otlp: false,
         env,
         ..o
     })
     .await
     .unwrap();
-    let op = people::operator(&stack).await.unwrap();
-    let two = people::two_offices(&stack, &op, &dir.path().join("devices"))
-        .await
-        .unwrap();
-    (dir, stack, two)
+    (scene.dir, scene.stack, scene.w)
 }
 
 /// A recipient registered by the care manager with the nurse on the team; the board's id.

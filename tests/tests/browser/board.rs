@@ -1,7 +1,7 @@
 //! The shared board in the browser: two offices on one board live, a nurse's phone replying,
 //! correcting, finding, printing and sharing photos, and the board read by touch on a phone.
 
-use crate::two_offices;
+use crate::{Team, two_offices};
 use proto::careboard as pb;
 use proto::careboard::careboard_client::CareboardClient;
 use system_tests::Stack;

@@ -9,8 +9,7 @@ mod pages;
 mod walkthroughs;
 
 use std::process::{Command, Output};
-use system_tests::api::Session;
-use system_tests::people::{self, TwoOffices};
+use system_tests::scenes::{self, TwoOfficesScene};
 use system_tests::{Stack, workspace_root};
 
 fn node_script(stack: &Stack, script: &str, extra: &[(&str, &str)]) -> Output {
@@ -60,23 +59,19 @@ async fn stack() -> (tempfile::TempDir, Stack) {
 }
 
 /// A stack with the operator signed in and the two offices most scenarios start from.
-struct Offices {
-    stack: Stack,
-    op: Session,
-    w: TwoOffices,
-    dir: tempfile::TempDir,
-}
+type Offices = TwoOfficesScene;
 
 async fn two_offices() -> Offices {
-    let (dir, stack) = stack().await;
-    let op = people::operator(&stack).await.unwrap();
-    let w = people::two_offices(&stack, &op, &dir.path().join("devices"))
-        .await
-        .unwrap();
-    Offices { stack, op, w, dir }
+    scenes::two_offices("rk-browser-", |o| o).await.unwrap()
 }
 
-impl Offices {
+/// The board's scripts, run as its team.
+trait Team {
+    fn team(&self) -> Vec<(&'static str, String)>;
+    fn run_as_team(&self, script: &str, extra: &[(&str, &str)]) -> String;
+}
+
+impl Team for Offices {
     /// The care manager and the nurse as the board's scripts sign them in: each on their own
     /// office's device.
     fn team(&self) -> Vec<(&'static str, String)> {

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use system_tests::api::Session;
 use system_tests::board::{self, TAKEKO};
 use system_tests::people::{self, NewPerson};
+use system_tests::scenes::{self, TwoOfficesScene};
 use system_tests::{Stack, StackOptions};
 
 /// Between two writes of one kind: about four offices and four urgent posts a second.
@@ -40,17 +41,18 @@ pub struct World {
 
 /// A stack with a board shared by a care manager and two nurses of another office.
 pub async fn world(prefix: &str, durable: bool) -> World {
-    let (dir, stack) = Stack::in_temp_dir(prefix, |o| StackOptions {
+    let TwoOfficesScene {
+        stack,
+        op,
+        w: two,
+        dir,
+    } = scenes::two_offices(prefix, |o| StackOptions {
         durable,
         otlp: false,
         ..o
     })
     .await
     .unwrap();
-    let op = people::operator(&stack).await.unwrap();
-    let two = people::two_offices(&stack, &op, &dir.path().join("devices"))
-        .await
-        .unwrap();
     let second = people::person(
         &stack,
         &op,

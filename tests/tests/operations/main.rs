@@ -14,7 +14,8 @@ mod trace;
 
 use system_tests::api::Session;
 use system_tests::board::{self, TAKEKO};
-use system_tests::people::{self, TwoOffices};
+use system_tests::people::TwoOffices;
+use system_tests::scenes;
 use system_tests::{Stack, StackOptions};
 
 async fn stack(prefix: &str) -> (tempfile::TempDir, Stack, TwoOffices) {
@@ -25,14 +26,10 @@ async fn stack_with(
     prefix: &str,
     env: Vec<(String, String)>,
 ) -> (tempfile::TempDir, Stack, TwoOffices) {
-    let (dir, stack) = Stack::in_temp_dir(prefix, |o| StackOptions { env, ..o })
+    let scene = scenes::two_offices(prefix, |o| StackOptions { env, ..o })
         .await
         .unwrap();
-    let op = people::operator(&stack).await.unwrap();
-    let two = people::two_offices(&stack, &op, &dir.path().join("devices"))
-        .await
-        .unwrap();
-    (dir, stack, two)
+    (scene.dir, scene.stack, scene.w)
 }
 
 /// Registers a recipient (the care manager is its representative), adds the nurse, and returns

@@ -12,6 +12,7 @@ mod report;
 use system_tests::Stack;
 use system_tests::api::Session;
 use system_tests::people::{self, NewPerson, Person, TwoOffices};
+use system_tests::scenes::{self, TwoOfficesScene};
 
 const CITY: &str = "city@takahagi.example.jp";
 
@@ -24,13 +25,10 @@ struct Desk {
 }
 
 async fn desk(prefix: &str) -> Desk {
-    let (dir, stack) = Stack::in_temp_dir(prefix, |o| o.with_env(&[("OPERATOR_EMAIL", CITY)]))
-        .await
-        .unwrap();
-    let op = people::operator(&stack).await.unwrap();
-    let w = people::two_offices(&stack, &op, &dir.path().join("devices"))
-        .await
-        .unwrap();
+    let TwoOfficesScene { stack, op, w, dir } =
+        scenes::two_offices(prefix, |o| o.with_env(&[("OPERATOR_EMAIL", CITY)]))
+            .await
+            .unwrap();
     let admin = people::person(
         &stack,
         &op,
