@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod barman;
+pub mod board;
 pub mod bus_users;
 pub mod client;
 pub mod demo;
@@ -21,6 +22,8 @@ pub mod process;
 pub mod routes;
 pub mod s3;
 pub mod samples;
+pub mod scenes;
+pub mod scratch;
 mod secrets;
 pub mod smtp;
 pub mod stack;

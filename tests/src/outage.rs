@@ -4,7 +4,6 @@
 //! address does (kube-proxy picks a backend per connection, never per request).
 
 use crate::Stack;
-use crate::process::Proc;
 use std::net::SocketAddr;
 use std::process::Command;
 use std::sync::Arc;
@@ -36,14 +35,7 @@ impl Stack {
         for (key, value) in overrides {
             set(key, value.clone());
         }
-        let mut command = Command::new(crate::bin_dir().join(program));
-        command.env_clear().envs(env.clone());
-        if let Some(path) = std::env::var_os("PATH") {
-            command.env("PATH", path);
-        }
-        self.procs
-            .insert(name.to_owned(), Proc::spawn(name, command, self.log_dir())?);
-        self.envs.insert(name.to_owned(), env);
+        self.spawn_as(name, program, env)?;
         self.admin_ports.insert(name.to_owned(), admin);
         Ok(())
     }

@@ -25,13 +25,9 @@ async fn violation(refused: &mut UnboundedReceiver<String>, subject: &str) -> St
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_gateway_cannot_publish_an_identity_event_and_identity_can() {
-    let dir = tempfile::Builder::new()
-        .prefix("rk-bus-")
-        .tempdir()
+    let (dir, stack) = Stack::in_temp_dir("rk-bus-", |o| StackOptions { otlp: false, ..o })
+        .await
         .unwrap();
-    let mut opts = StackOptions::for_test(dir.path());
-    opts.otlp = false;
-    let stack = Stack::start(opts).await.unwrap();
     let admin = async_nats::jetstream::new(stack.nats.client("admin").await.unwrap());
     let mut stream = admin.get_stream(common::events::STREAM).await.unwrap();
 

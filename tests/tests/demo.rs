@@ -4,18 +4,12 @@
 // A test fails by panicking; its helpers unwrap for the same reason.
 #![allow(clippy::unwrap_used)]
 
+use system_tests::Stack;
 use system_tests::demo;
-use system_tests::{Stack, StackOptions};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_city_is_seeded_once_and_a_second_run_adds_nothing() {
-    let dir = tempfile::Builder::new()
-        .prefix("rk-demo-")
-        .tempdir()
-        .unwrap();
-    let stack = Stack::start(StackOptions::for_test(dir.path()))
-        .await
-        .unwrap();
+    let (dir, stack) = Stack::in_temp_dir("rk-demo-", |o| o).await.unwrap();
     let devices = dir.path().join("demo");
     let first = demo::seed(&stack, &devices).await.unwrap();
     assert_eq!(first.added.offices, 3);

@@ -7,8 +7,10 @@
 
 use std::time::{Duration, Instant};
 use system_tests::api::Session;
+use system_tests::board::{self, Recipient};
 use system_tests::outage::Balancer;
 use system_tests::people::{self, TwoOffices};
+use system_tests::scenes;
 use system_tests::{Stack, StackOptions, free_port};
 
 const BINARIES: [&str; 5] = ["identity", "offices", "careboard", "notify", "gateway"];
@@ -17,60 +19,26 @@ async fn stack_with(
     prefix: &str,
     env: Vec<(String, String)>,
 ) -> (tempfile::TempDir, Stack, TwoOffices) {
-    let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
-    let mut opts = StackOptions::for_test(dir.path());
-    opts.otlp = false;
-    opts.env = env;
-    let stack = Stack::start(opts).await.unwrap();
-    let op = people::operator(&stack).await.unwrap();
-    let two = people::two_offices(&stack, &op, &dir.path().join("devices"))
-        .await
-        .unwrap();
-    (dir, stack, two)
+    let scene = scenes::two_offices(prefix, |o| StackOptions {
+        otlp: false,
+        env,
+        ..o
+    })
+    .await
+    .unwrap();
+    (scene.dir, scene.stack, scene.w)
 }
 
 /// A recipient registered by the care manager with the nurse on the team; the board's id.
 async fn shared_board(cm: &Session, nurse_id: &str) -> String {
-    let saved = cm
-        .post_form(
-            "/recipients",
-            &[
-                ("obtained_on", "2026-11-01"),
-                ("obtained_by", "ケアマネジャー 鈴木"),
-                ("office_keeps_copy", "1"),
-                ("recipient_keeps_original", "1"),
-                ("name", "高萩 梅子"),
-                ("kana", "タカハギ ウメコ"),
-                ("birth_date", "1938-03-03"),
-                ("sex", "女性"),
-                ("address", "茨城県高萩市本町1"),
-                ("care_level", "要介護2"),
-            ],
-        )
-        .await
-        .unwrap();
-    assert_eq!(saved.status, 303, "{}", saved.body);
-    let home = cm.get("/home").await.unwrap();
-    let board = home
-        .body
-        .as_str()
-        .unwrap()
-        .split("data-recipient=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
-    let added = cm
-        .post_form(
-            &format!("/recipients/{board}/team"),
-            &[("user_id", nurse_id)],
-        )
-        .await
-        .unwrap();
-    assert_eq!(added.status, 303, "{}", added.body);
-    board
+    let umeko = Recipient {
+        name: "高萩 梅子",
+        kana: "タカハギ ウメコ",
+        birth_date: "1938-03-03",
+        address: "茨城県高萩市本町1",
+        care_level: "要介護2",
+    };
+    board::shared(cm, &umeko, &[nurse_id]).await.unwrap()
 }
 
 fn page_text(answer: &system_tests::api::Answer) -> &str {

@@ -51,10 +51,7 @@ pub async fn world_with(prefix: &str, env: &[(&str, &str)]) -> World {
 /// A world whose binaries run with `env`, careboard keeping its files in `store`.
 pub async fn world_on(prefix: &str, env: &[(&str, &str)], store: Store) -> World {
     let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
-    let mut options = StackOptions::for_test(dir.path());
-    options
-        .env
-        .extend(env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    let mut options = StackOptions::for_test(dir.path()).with_env(env);
     let s3 = match store {
         Store::Directory => None,
         Store::S3 => Some(S3Server::start(dir.path()).await.unwrap()),

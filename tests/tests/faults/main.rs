@@ -16,7 +16,9 @@ use load::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use system_tests::api::Session;
+use system_tests::board::{self, TAKEKO};
 use system_tests::people::{self, NewPerson};
+use system_tests::scenes::{self, TwoOfficesScene};
 use system_tests::{Stack, StackOptions};
 
 /// Between two writes of one kind: about four offices and four urgent posts a second.
@@ -39,15 +41,18 @@ pub struct World {
 
 /// A stack with a board shared by a care manager and two nurses of another office.
 pub async fn world(prefix: &str, durable: bool) -> World {
-    let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
-    let mut opts = StackOptions::for_test(dir.path());
-    opts.durable = durable;
-    opts.otlp = false;
-    let stack = Stack::start(opts).await.unwrap();
-    let op = people::operator(&stack).await.unwrap();
-    let two = people::two_offices(&stack, &op, &dir.path().join("devices"))
-        .await
-        .unwrap();
+    let TwoOfficesScene {
+        stack,
+        op,
+        w: two,
+        dir,
+    } = scenes::two_offices(prefix, |o| StackOptions {
+        durable,
+        otlp: false,
+        ..o
+    })
+    .await
+    .unwrap();
     let second = people::person(
         &stack,
         &op,
@@ -65,7 +70,10 @@ pub async fn world(prefix: &str, durable: bool) -> World {
     let author = people::session(&stack, &two.care, &two.care_manager)
         .await
         .unwrap();
-    let board = shared_board(&author, &[&two.nurse.id, &second.id]).await;
+    // The author becomes the board's representative.
+    let board = board::shared(&author, &TAKEKO, &[&two.nurse.id, &second.id])
+        .await
+        .unwrap();
     let nurse = people::session(&stack, &two.nursing, &two.nurse)
         .await
         .unwrap();
@@ -79,50 +87,6 @@ pub async fn world(prefix: &str, durable: bool) -> World {
         nursing_office: two.nursing.id,
         _dir: dir,
     }
-}
-
-/// Registers a recipient (the author becomes its representative), adds `members`, and returns
-/// the board's id.
-async fn shared_board(author: &Session, members: &[&str]) -> String {
-    let saved = author
-        .post_form(
-            "/recipients",
-            &[
-                ("obtained_on", "2026-11-01"),
-                ("obtained_by", "ケアマネジャー 鈴木"),
-                ("office_keeps_copy", "1"),
-                ("recipient_keeps_original", "1"),
-                ("name", "高萩 竹子"),
-                ("kana", "タカハギ タケコ"),
-                ("birth_date", "1936-02-02"),
-                ("sex", "女性"),
-                ("address", "茨城県高萩市安良川1"),
-                ("care_level", "要介護1"),
-            ],
-        )
-        .await
-        .unwrap();
-    assert_eq!(saved.status, 303, "{}", saved.body);
-    let home = author.get("/home").await.unwrap();
-    let board = home
-        .body
-        .as_str()
-        .unwrap()
-        .split("data-recipient=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
-    for member in members {
-        let added = author
-            .post_form(&format!("/recipients/{board}/team"), &[("user_id", member)])
-            .await
-            .unwrap();
-        assert_eq!(added.status, 303, "{}", added.body);
-    }
-    board
 }
 
 impl World {

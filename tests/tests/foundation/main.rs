@@ -9,16 +9,10 @@ mod login;
 mod registration;
 
 use serde_json::{Value, json};
-use system_tests::{Stack, StackOptions};
+use system_tests::Stack;
 
 async fn stack() -> (tempfile::TempDir, Stack) {
-    let dir = tempfile::Builder::new()
-        .prefix("rk-test-")
-        .tempdir()
-        .unwrap();
-    let stack = Stack::start(StackOptions::for_test(dir.path()))
-        .await
-        .unwrap();
+    let (dir, stack) = Stack::in_temp_dir("rk-test-", |o| o).await.unwrap();
     (dir, stack)
 }
 

@@ -5,8 +5,8 @@ use crate::world::{
 };
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
+use system_tests::Stack;
 use system_tests::api::Session;
-use system_tests::{Stack, StackOptions};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn revoked_certificate_is_refused_within_one_second_on_every_gateway() {
@@ -180,14 +180,11 @@ async fn suspended_user_is_refused_within_one_second_on_every_gateway_until_rest
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_expired_device_certificate_is_refused() {
-    let dir = tempfile::Builder::new()
-        .prefix("rk-identity-")
-        .tempdir()
-        .unwrap();
     // Certificates valid for zero days have expired by the time anyone presents them.
-    let mut opts = StackOptions::for_test(dir.path());
-    opts.env.push(("DEVICE_CERT_DAYS".into(), "0".into()));
-    let stack = Stack::start(opts).await.unwrap();
+    let (_dir, stack) =
+        Stack::in_temp_dir("rk-identity-", |o| o.with_env(&[("DEVICE_CERT_DAYS", "0")]))
+            .await
+            .unwrap();
     let expired = Session::anonymous(
         &stack.bootstrap.gateway_url,
         &stack.bootstrap.ca_cert,

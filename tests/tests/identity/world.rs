@@ -3,39 +3,20 @@
 use base64::Engine;
 use serde_json::json;
 use std::time::{Duration, Instant};
+use system_tests::Stack;
 use system_tests::api::{Device, Session};
-use system_tests::{Stack, StackOptions};
 
 pub async fn stack() -> (tempfile::TempDir, Stack) {
-    let dir = tempfile::Builder::new()
-        .prefix("rk-identity-")
-        .tempdir()
-        .unwrap();
-    let stack = Stack::start(StackOptions::for_test(dir.path()))
-        .await
-        .unwrap();
+    let (dir, stack) = Stack::in_temp_dir("rk-identity-", |o| o).await.unwrap();
     (dir, stack)
 }
 
 pub fn operator_device(stack: &Stack) -> Device {
-    let op = &stack.bootstrap.operator;
-    Device {
-        cert: op.cert_pem.clone(),
-        key: op.key_pem.clone(),
-    }
+    stack.operator_device()
 }
 
 pub async fn operator(stack: &Stack, base: &str) -> Session {
-    let op = &stack.bootstrap.operator;
-    Session::login(
-        base,
-        &stack.bootstrap.ca_cert,
-        &operator_device(stack),
-        &op.login_id,
-        &op.password,
-    )
-    .await
-    .unwrap()
+    stack.operator_at(base).await.unwrap()
 }
 
 /// An office registered by the operator, with its first admin enrolled and logged in.
@@ -47,14 +28,10 @@ pub struct Office {
 }
 
 pub async fn mail_with(stack: &Stack, needle: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        if let Some(m) = stack.mails().into_iter().find(|m| m.contains(needle)) {
-            return m;
-        }
-        assert!(Instant::now() < deadline, "no mail mentioning {needle}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let mail = stack
+        .mail_with_all(&[needle], Duration::from_secs(15))
+        .await;
+    mail.unwrap_or_else(|| panic!("no mail mentioning {needle}"))
 }
 
 /// Issues a code for `office` and enrolls a device with it, through the public API.
@@ -77,8 +54,7 @@ pub async fn enroll_device(
     let secret = code.body["secret"].as_str().unwrap().to_owned();
     let mail = mail_with(stack, &number).await;
     assert!(mail.contains(&secret), "the mail carries the secret");
-    let public =
-        Session::anonymous(&stack.bootstrap.gateway_url, &stack.bootstrap.ca_cert, None).unwrap();
+    let public = stack.public_session().unwrap();
     let enrolled = public
         .post("/api/v1/public/enroll", &json!({"number": number, "secret": secret.to_lowercase(), "device_label": label, "p12_password": "file password"}))
         .await

@@ -1,9 +1,9 @@
 //! What every input scenario starts from: the stack, the operator, and an office the city
 //! registered directly, with its admin and a staff member on the office's own device.
 
+use system_tests::Stack;
 use system_tests::api::Session;
 use system_tests::people::{self, NewPerson, Office, Person};
-use system_tests::{Stack, StackOptions};
 
 pub struct World {
     pub stack: Stack,
@@ -15,10 +15,7 @@ pub struct World {
 }
 
 pub async fn world(prefix: &str) -> World {
-    let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
-    let stack = Stack::start(StackOptions::for_test(dir.path()))
-        .await
-        .unwrap();
+    let (dir, stack) = Stack::in_temp_dir(prefix, |o| o).await.unwrap();
     let op = people::operator(&stack).await.unwrap();
     // Registered by the city itself: the kind has a code, and the city registered it without one.
     let office = people::office(

@@ -2,9 +2,10 @@
 //! each office with its admin.
 
 use std::time::{Duration, Instant};
+use system_tests::Stack;
 use system_tests::api::Session;
+use system_tests::board::{self, Recipient};
 use system_tests::people::{self, NewPerson, Office, Person, TwoOffices};
-use system_tests::{Stack, StackOptions};
 
 /// Tries of a passing failure in these tests, one second apart at first.
 pub const MAX_ATTEMPTS: usize = 3;
@@ -32,15 +33,14 @@ pub async fn world(prefix: &str) -> World {
 
 /// `world`, its services also given `env` (which wins over the retry settings above).
 pub async fn world_with(prefix: &str, env: &[(&str, &str)]) -> World {
-    let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
-    let mut opts = StackOptions::for_test(dir.path());
-    opts.env = vec![
-        ("MAIL_RETRY_SECONDS".into(), "1".into()),
-        ("MAIL_MAX_ATTEMPTS".into(), MAX_ATTEMPTS.to_string()),
+    let attempts = MAX_ATTEMPTS.to_string();
+    let retries = [
+        ("MAIL_RETRY_SECONDS", "1"),
+        ("MAIL_MAX_ATTEMPTS", &attempts),
     ];
-    opts.env
-        .extend(env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
-    let stack = Stack::start(opts).await.unwrap();
+    let (dir, stack) = Stack::in_temp_dir(prefix, |o| o.with_env(&retries).with_env(env))
+        .await
+        .unwrap();
     let op = people::operator(&stack).await.unwrap();
     let TwoOffices {
         care,
@@ -92,42 +92,15 @@ impl World {
 
     /// A recipient the care manager registers, with `members` on the team; the board's id.
     pub async fn board(&self, cm: &Session, name: &str, members: &[&Person]) -> String {
-        let saved = cm
-            .post_form(
-                "/recipients",
-                &[
-                    ("obtained_on", "2026-11-01"),
-                    ("obtained_by", "ケアマネジャー 鈴木"),
-                    ("office_keeps_copy", "1"),
-                    ("recipient_keeps_original", "1"),
-                    ("name", name),
-                    ("kana", "タカハギ テスト"),
-                    ("birth_date", "1936-02-02"),
-                    ("sex", "女性"),
-                    ("address", "茨城県高萩市安良川1"),
-                    ("care_level", "要介護1"),
-                ],
-            )
-            .await
-            .unwrap();
-        assert_eq!(saved.status, 303, "{}", saved.body);
-        let board = saved
-            .location
-            .as_deref()
-            .and_then(|l| l.split('/').find(|p| p.len() == 36))
-            .map(str::to_owned)
-            .expect("the new recipient's id in the redirect");
-        for m in members {
-            let added = cm
-                .post_form(
-                    &format!("/recipients/{board}/team"),
-                    &[("user_id", m.id.as_str())],
-                )
-                .await
-                .unwrap();
-            assert_eq!(added.status, 303, "{}", added.body);
-        }
-        board
+        let recipient = Recipient {
+            name,
+            kana: "タカハギ テスト",
+            birth_date: "1936-02-02",
+            address: "茨城県高萩市安良川1",
+            care_level: "要介護1",
+        };
+        let members: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();
+        board::shared(cm, &recipient, &members).await.unwrap()
     }
 
     /// The mails the sink received for `person`'s address.

@@ -4,7 +4,7 @@ use crate::world::{
     Enrolled, application, apply, approve_and_enroll, count, mail_with, operator, public, stack,
 };
 use serde_json::{Value, json};
-use system_tests::{Stack, StackOptions};
+use system_tests::Stack;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_office_applies_is_approved_enrolls_and_appears_on_the_map() {
@@ -174,14 +174,11 @@ async fn rejection_mails_the_reason_and_approving_twice_creates_one_office() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn by_invitation_only_an_application_needs_an_unused_code_from_the_city() {
-    let dir = tempfile::Builder::new()
-        .prefix("rk-offices-")
-        .tempdir()
-        .unwrap();
-    let mut opts = StackOptions::for_test(dir.path());
-    opts.env
-        .push(("APPLICATION_MODE".into(), "invitation".into()));
-    let stack = Stack::start(opts).await.unwrap();
+    let (_dir, stack) = Stack::in_temp_dir("rk-offices-", |o| {
+        o.with_env(&[("APPLICATION_MODE", "invitation")])
+    })
+    .await
+    .unwrap();
     let body = application("つばき診療所", "tsubaki@example.jp");
     let without = public(&stack)
         .post("/api/v1/public/applications", &body)

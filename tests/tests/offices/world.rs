@@ -3,40 +3,26 @@
 use base64::Engine;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
+use system_tests::Stack;
 use system_tests::api::{Device, Session};
-use system_tests::{Stack, StackOptions};
 
 pub async fn stack() -> (tempfile::TempDir, Stack) {
-    let dir = tempfile::Builder::new()
-        .prefix("rk-offices-")
-        .tempdir()
-        .unwrap();
-    let mut opts = StackOptions::for_test(dir.path());
-    opts.env
-        .push(("OPERATOR_EMAIL".into(), "city@example.jp".into()));
-    let stack = Stack::start(opts).await.unwrap();
-    (dir, stack)
-}
-
-pub async fn operator(stack: &Stack) -> Session {
-    let op = &stack.bootstrap.operator;
-    let device = Device {
-        cert: op.cert_pem.clone(),
-        key: op.key_pem.clone(),
-    };
-    Session::login(
-        &stack.bootstrap.gateway_url,
-        &stack.bootstrap.ca_cert,
-        &device,
-        &op.login_id,
-        &op.password,
-    )
+    Stack::in_temp_dir("rk-offices-", |o| {
+        o.with_env(&[("OPERATOR_EMAIL", "city@example.jp")])
+    })
     .await
     .unwrap()
 }
 
+pub async fn operator(stack: &Stack) -> Session {
+    stack
+        .operator_at(&stack.bootstrap.gateway_url)
+        .await
+        .unwrap()
+}
+
 pub fn public(stack: &Stack) -> Session {
-    Session::anonymous(&stack.bootstrap.gateway_url, &stack.bootstrap.ca_cert, None).unwrap()
+    stack.public_session().unwrap()
 }
 
 pub fn application(name: &str, email: &str) -> Value {
@@ -50,18 +36,8 @@ pub fn application(name: &str, email: &str) -> Value {
 }
 
 pub async fn mail_with(stack: &Stack, needles: &[&str]) -> String {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        if let Some(m) = stack
-            .mails()
-            .into_iter()
-            .find(|m| needles.iter().all(|n| m.contains(n)))
-        {
-            return m;
-        }
-        assert!(Instant::now() < deadline, "no mail with {needles:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let mail = stack.mail_with_all(needles, Duration::from_secs(15)).await;
+    mail.unwrap_or_else(|| panic!("no mail with {needles:?}"))
 }
 
 pub async fn apply(stack: &Stack, body: &Value) -> String {

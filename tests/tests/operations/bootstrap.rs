@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 use system_tests::api::{Device, Session};
-use system_tests::{Stack, StackOptions, bin_dir, process};
+use system_tests::{Stack, bin_dir, process};
 
 /// `offices bootstrap-operator-office`, then `identity bootstrap-operator`, into `out`; returns
 /// what identity printed.
@@ -52,11 +52,7 @@ async fn login(stack: &Stack, out: &Path, password: &str, name: &str) -> Session
 #[tokio::test(flavor = "multi_thread")]
 async fn the_first_operator_signs_in_with_what_the_bootstrap_wrote_and_a_second_run_changes_no_password()
  {
-    let dir = tempfile::Builder::new()
-        .prefix("rk-ops-bootstrap-")
-        .tempdir()
-        .unwrap();
-    let stack = Stack::start(StackOptions::for_test(dir.path()))
+    let (dir, stack) = Stack::in_temp_dir("rk-ops-bootstrap-", |o| o)
         .await
         .unwrap();
 

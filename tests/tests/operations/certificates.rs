@@ -2,18 +2,13 @@
 //! encryption key rotated with the certificates going on working.
 
 use std::time::{Duration, Instant};
+use system_tests::Stack;
 use system_tests::people;
-use system_tests::{Stack, StackOptions};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn office_admins_are_warned_once_before_a_device_certificate_expires() {
-    let dir = tempfile::Builder::new()
-        .prefix("rk-ops-expiry-")
-        .tempdir()
-        .unwrap();
-    let stack = Stack::start(StackOptions {
-        env: vec![("CERT_EXPIRY_CHECK_SECONDS".into(), "1".into())],
-        ..StackOptions::for_test(dir.path())
+    let (dir, stack) = Stack::in_temp_dir("rk-ops-expiry-", |o| {
+        o.with_env(&[("CERT_EXPIRY_CHECK_SECONDS", "1")])
     })
     .await
     .unwrap();
@@ -78,13 +73,7 @@ async fn office_admins_are_warned_once_before_a_device_certificate_expires() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_ca_key_encryption_key_is_rotated_and_certificates_go_on_working() {
     use base64::Engine;
-    let dir = tempfile::Builder::new()
-        .prefix("rk-ops-kek-")
-        .tempdir()
-        .unwrap();
-    let mut stack = Stack::start(StackOptions::for_test(dir.path()))
-        .await
-        .unwrap();
+    let (dir, mut stack) = Stack::in_temp_dir("rk-ops-kek-", |o| o).await.unwrap();
     let new_kek = base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>());
     stack.stop_binary("identity");
     // As the Job runs it (deploy/k8s/jobs/rotate-kek): the database and both keys as files,

@@ -3,15 +3,12 @@
 //! more posts, a moment T, more posts; a new cluster recovered to T holds the board exactly as it
 //! was at T, and careboard serves it from there.
 
-use super::restore::board_as_seen;
 use super::shared_board;
-use system_tests::api::Session;
 use system_tests::barman::BarmanStore;
+use system_tests::board::{self, as_seen};
 use system_tests::people;
 use system_tests::s3::S3Server;
 use system_tests::{Stack, StackOptions};
-
-use std::time::{Duration, Instant};
 
 /// A post as stored: id, author, text, urgency and time (UTC, to the microsecond).
 type StoredPost = (uuid::Uuid, uuid::Uuid, String, String, bool, String);
@@ -24,18 +21,6 @@ async fn stored_posts(db: &sqlx::PgPool) -> Vec<StoredPost> {
     .fetch_all(db)
     .await
     .unwrap()
-}
-
-async fn post(who: &Session, board: &str, body: &str, urgent: bool) {
-    let urgent = if urgent { "1" } else { "" };
-    let a = who
-        .post_form(
-            &format!("/boards/{board}/posts"),
-            &[("body", body), ("urgent", urgent)],
-        )
-        .await
-        .unwrap();
-    assert_eq!(a.status, 303, "{}", a.body);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -62,30 +47,22 @@ async fn a_point_in_time_restore_brings_back_the_board_as_it_was_then() {
         .unwrap();
     let nurse = people::session(&stack, &w.nursing, &w.nurse).await.unwrap();
     let board = shared_board(&cm, &w.nurse.id).await;
-    post(&cm, &board, "本日訪問。変わりなし", false).await;
-    post(&nurse, &board, "血圧 142/88。服薬は確認済み", false).await;
+    board::post(&cm, &board, "本日訪問。変わりなし", false)
+        .await
+        .unwrap();
+    board::post(&nurse, &board, "血圧 142/88。服薬は確認済み", false)
+        .await
+        .unwrap();
 
     let backup = store.backup(&stack.postgres).unwrap();
 
     // After the base backup, so that only the archived WAL holds them.
-    post(&nurse, &board, "夜間に転倒。受診を調整中", true).await;
-    let seen = board_as_seen(&cm, &board).await;
-    let urgent_id = seen
-        .split("post urgent")
-        .nth(1)
-        .and_then(|a| a.split("data-post=\"").nth(1))
-        .and_then(|a| a.split('"').next())
-        .unwrap()
-        .to_owned();
-    let acked = cm
-        .post_form(
-            &format!("/boards/{board}/posts/{urgent_id}/acknowledge"),
-            &[],
-        )
+    board::post(&nurse, &board, "夜間に転倒。受診を調整中", true)
         .await
         .unwrap();
-    assert_eq!(acked.status, 303);
-    let board_at_t = board_as_seen(&nurse, &board).await;
+    let seen = as_seen(&cm, &board).await.unwrap();
+    board::acknowledge_urgent(&cm, &board, &seen).await.unwrap();
+    let board_at_t = as_seen(&nurse, &board).await.unwrap();
     assert!(board_at_t.contains("既読 <span class=\"read-count\">1/1"));
     let careboard = stack.database("careboard").await.unwrap();
     let posts_at_t = stored_posts(&careboard).await;
@@ -100,8 +77,8 @@ async fn a_point_in_time_restore_brings_back_the_board_as_it_was_then() {
 
     // The bad day: what comes after T must not come back.
     let after_t = ["T以降の書き込み（復元されない）", "T以降の二件目"];
-    post(&cm, &board, after_t[0], false).await;
-    post(&nurse, &board, after_t[1], true).await;
+    board::post(&cm, &board, after_t[0], false).await.unwrap();
+    board::post(&nurse, &board, after_t[1], true).await.unwrap();
     assert_eq!(stored_posts(&careboard).await.len(), 5);
     // Recovery needs a commit after T in the archive to know it has reached T.
     store.switch_wal(&stack.postgres).await.unwrap();
@@ -124,20 +101,14 @@ async fn a_point_in_time_restore_brings_back_the_board_as_it_was_then() {
     stack.stop_binary("careboard");
     stack.set_env("careboard", "DATABASE_URL", &restored.url("careboard"));
     stack.start_binary("careboard").unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let board_now = loop {
-        let page = nurse.get(&format!("/boards/{board}")).await.unwrap();
-        if page.status == 200 {
-            break board_as_seen(&nurse, &board).await;
-        }
-        assert!(Instant::now() < deadline, "careboard did not come back");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let board_now = board::as_seen_once_back(&nurse, &board).await.unwrap();
     for body in after_t {
         assert!(!board_now.contains(body), "{body} came back");
     }
     assert_eq!(board_now, board_at_t, "the board reads as it did at T");
     // And it goes on from there.
-    post(&cm, &board, "復元後の書き込み", false).await;
+    board::post(&cm, &board, "復元後の書き込み", false)
+        .await
+        .unwrap();
     assert_eq!(stored_posts(&restored_db).await.len(), 4);
 }

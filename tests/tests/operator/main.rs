@@ -9,9 +9,10 @@ mod authz;
 mod incidents;
 mod report;
 
+use system_tests::Stack;
 use system_tests::api::Session;
 use system_tests::people::{self, NewPerson, Person, TwoOffices};
-use system_tests::{Stack, StackOptions};
+use system_tests::scenes::{self, TwoOfficesScene};
 
 const CITY: &str = "city@takahagi.example.jp";
 
@@ -24,17 +25,10 @@ struct Desk {
 }
 
 async fn desk(prefix: &str) -> Desk {
-    let dir = tempfile::Builder::new().prefix(prefix).tempdir().unwrap();
-    let stack = Stack::start(StackOptions {
-        env: vec![("OPERATOR_EMAIL".into(), CITY.into())],
-        ..StackOptions::for_test(dir.path())
-    })
-    .await
-    .unwrap();
-    let op = people::operator(&stack).await.unwrap();
-    let w = people::two_offices(&stack, &op, &dir.path().join("devices"))
-        .await
-        .unwrap();
+    let TwoOfficesScene { stack, op, w, dir } =
+        scenes::two_offices(prefix, |o| o.with_env(&[("OPERATOR_EMAIL", CITY)]))
+            .await
+            .unwrap();
     let admin = people::person(
         &stack,
         &op,

@@ -1,6 +1,7 @@
 //! The operation report: counts without personal data, and its CSV with a BOM.
 
 use crate::{desk, html};
+use system_tests::board::{self, Recipient};
 use system_tests::people;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -9,30 +10,14 @@ async fn the_report_counts_without_personal_data_and_exports_csv_with_a_bom() {
     let staff = people::session(&d.stack, &d.w.care, &d.w.care_manager)
         .await
         .unwrap();
-    let saved = staff
-        .post_form(
-            "/recipients",
-            &[
-                ("obtained_on", "2026-11-01"),
-                ("obtained_by", "ケアマネジャー 鈴木"),
-                ("office_keeps_copy", "1"),
-                ("recipient_keeps_original", "1"),
-                ("name", "高萩 菊子"),
-                ("kana", "タカハギ キクコ"),
-                ("birth_date", "1931-03-03"),
-                ("sex", "女性"),
-                ("address", "茨城県高萩市下手綱1"),
-                ("care_level", "要介護4"),
-            ],
-        )
-        .await
-        .unwrap();
-    assert_eq!(saved.status, 303);
-    let db = d.stack.database("careboard").await.unwrap();
-    let board: uuid::Uuid = sqlx::query_scalar("SELECT id FROM recipients")
-        .fetch_one(&db)
-        .await
-        .unwrap();
+    let kikuko = Recipient {
+        name: "高萩 菊子",
+        kana: "タカハギ キクコ",
+        birth_date: "1931-03-03",
+        address: "茨城県高萩市下手綱1",
+        care_level: "要介護4",
+    };
+    let board = board::register(&staff, &kikuko).await.unwrap();
     for urgent in ["", "1"] {
         let a = staff
             .post_form(

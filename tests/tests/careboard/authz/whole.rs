@@ -3,17 +3,11 @@
 //! of the gateway's routers is in the document.
 
 use system_tests::matrices::{self, ALL};
-use system_tests::{Stack, StackOptions, people, routes};
+use system_tests::{Stack, people, routes};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_api_operation_is_in_an_authorization_matrix() {
-    let dir = tempfile::Builder::new()
-        .prefix("rk-api-whole-")
-        .tempdir()
-        .unwrap();
-    let stack = Stack::start(StackOptions::for_test(dir.path()))
-        .await
-        .unwrap();
+    let (_dir, stack) = Stack::in_temp_dir("rk-api-whole-", |o| o).await.unwrap();
     let op = people::operator(&stack).await.unwrap();
     let doc = op.get("/api/v1/openapi.json").await.unwrap();
     assert_eq!(doc.status, 200, "{}", doc.body);
