@@ -4,6 +4,7 @@
 use crate::{clock, database, outbox, subjects};
 use chrono::Duration;
 use common::clock::{ManualClock, SharedClock};
+use common::ids::CertSerial;
 use identity::domain::access::Actor;
 use identity::domain::ca::Kek;
 use identity::domain::password::Weakness;
@@ -61,9 +62,9 @@ fn refused_as(result: Result<impl Sized, Error>, expected: &DomainError) {
 }
 
 /// An office's device, enrolled from a code the city issued: its certificate's serial.
-async fn device(identity: &Identity, office: Uuid) -> String {
+async fn device(identity: &Identity, office: Uuid) -> CertSerial {
     let (number, secret, _) = identity
-        .issue_enrollment_code(
+        .issue_code(
             &operator(),
             office,
             "高萩訪問看護ステーション",
@@ -83,6 +84,8 @@ async fn device(identity: &Identity, office: Uuid) -> String {
         .await
         .unwrap()
         .serial
+        .parse()
+        .unwrap()
 }
 
 /// What the city types for a new account of `office`.
@@ -103,7 +106,7 @@ struct Desk {
     identity: Identity,
     office: Uuid,
     /// The device's certificate serial.
-    serial: String,
+    serial: CertSerial,
     login: String,
     initial: String,
 }
@@ -192,7 +195,7 @@ async fn an_enrollment_code_buys_one_certificate_once_and_not_after_it_expires()
     let office = Uuid::now_v7();
     let city = operator();
     let (number, secret, expires) = identity
-        .issue_enrollment_code(&city, office, "高萩薬局", "yakkyoku@example.jp")
+        .issue_code(&city, office, "高萩薬局", "yakkyoku@example.jp")
         .await
         .unwrap();
     assert_eq!(expires, crate::morning() + Duration::days(14));
@@ -231,7 +234,7 @@ async fn an_enrollment_code_buys_one_certificate_once_and_not_after_it_expires()
     refused_as(again, &DomainError::EnrollmentRefused);
 
     let (late_number, late_secret, _) = identity
-        .issue_enrollment_code(&city, office, "高萩薬局", "yakkyoku@example.jp")
+        .issue_code(&city, office, "高萩薬局", "yakkyoku@example.jp")
         .await
         .unwrap();
     clock.advance(Duration::days(14));

@@ -3,13 +3,13 @@
 
 use crate::{clock, database, morning, outbox, subjects};
 use common::clock::{ManualClock, SharedClock};
+use common::ids::{AnnouncementId, OfficeId, UserId};
 use offices::domain::application::ApplicationInput;
 use offices::domain::{ActorRole, DomainError};
 use offices::error::Error;
 use offices::service::{Actor, ApplicationMode, NewOffice, Offices};
 use std::sync::Arc;
 use system_tests::scratch::ScratchDb;
-use uuid::Uuid;
 
 /// offices as `offices::serve` builds it, over `db`, with `clock`.
 fn offices(db: &ScratchDb, clock: &ManualClock, mode: ApplicationMode) -> Offices {
@@ -24,8 +24,8 @@ fn offices(db: &ScratchDb, clock: &ManualClock, mode: ApplicationMode) -> Office
 
 fn operator() -> Actor {
     Actor {
-        user_id: Uuid::now_v7(),
-        office_id: Uuid::now_v7(),
+        user_id: UserId::new_v7(),
+        office_id: OfficeId::new_v7(),
         role: ActorRole::Operator,
     }
 }
@@ -85,7 +85,10 @@ async fn an_application_is_approved_once_and_its_office_registered() {
     let office = office.expect("approval registers the office");
     assert_eq!(office.name, "高萩ひまわり居宅");
     assert_eq!(decided.office_id, Some(office.id));
-    assert_eq!(offices.get(office.id).await.unwrap().status, "active");
+    assert_eq!(
+        offices.get(office.id.into()).await.unwrap().status,
+        "active"
+    );
     let events = outbox(&db.pool).await;
     let registered = events
         .iter()
@@ -129,7 +132,9 @@ async fn an_application_is_approved_once_and_its_office_registered() {
     // A second decision, either way, changes nothing and writes nothing.
     let before = events.len();
     refused_as(
-        offices.decide(&city, row.id, true, "", "himawari-admin").await,
+        offices
+            .decide(&city, row.id, true, "", "himawari-admin")
+            .await,
         &DomainError::AlreadyDecided,
     );
     refused_as(
@@ -191,7 +196,8 @@ async fn only_the_city_decides_and_a_closed_city_takes_no_application() {
         ..operator()
     };
     refused_as(
-        open.decide(&admin, row.id, true, "", "himawari-admin").await,
+        open.decide(&admin, row.id, true, "", "himawari-admin")
+            .await,
         &DomainError::Forbidden,
     );
     assert_eq!(
@@ -233,31 +239,39 @@ async fn an_office_is_withdrawn_by_its_own_admin_or_the_city_once() {
         .await
         .unwrap();
     let other_admin = Actor {
-        user_id: Uuid::now_v7(),
-        office_id: Uuid::now_v7(),
+        user_id: UserId::new_v7(),
+        office_id: OfficeId::new_v7(),
         role: ActorRole::OfficeAdmin,
     };
     refused_as(
-        offices.withdraw(&other_admin, office.id, "閉所").await,
+        offices
+            .withdraw(&other_admin, office.id.into(), "閉所")
+            .await,
         &DomainError::Forbidden,
     );
     let own_admin = Actor {
-        office_id: office.id,
+        office_id: office.id.into(),
         ..other_admin
     };
     refused_as(
-        offices.withdraw(&own_admin, office.id, "").await,
+        offices.withdraw(&own_admin, office.id.into(), "").await,
         &DomainError::Invalid("reason"),
     );
-    assert_eq!(offices.get(office.id).await.unwrap().status, "active");
+    assert_eq!(
+        offices.get(office.id.into()).await.unwrap().status,
+        "active"
+    );
 
     clock.advance(chrono::Duration::days(30));
     let withdrawn = offices
-        .withdraw(&own_admin, office.id, "事業所閉鎖のため")
+        .withdraw(&own_admin, office.id.into(), "事業所閉鎖のため")
         .await
         .unwrap();
     assert_eq!(withdrawn.status, "withdrawn");
-    let again = offices.withdraw(&city, office.id, "重ねて").await.unwrap();
+    let again = offices
+        .withdraw(&city, office.id.into(), "重ねて")
+        .await
+        .unwrap();
     assert_eq!(again.status, "withdrawn");
     let withdrawals: Vec<_> = outbox(&db.pool)
         .await
@@ -339,7 +353,7 @@ async fn an_announcement_is_public_only_while_published() {
     );
     refused_as(
         offices
-            .publish_announcement(&city, Uuid::now_v7(), true)
+            .publish_announcement(&city, AnnouncementId::new_v7(), true)
             .await,
         &DomainError::NotFound,
     );

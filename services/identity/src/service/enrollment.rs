@@ -40,7 +40,9 @@ impl Identity {
             .await
     }
 
-    pub(super) async fn issue_code(
+    /// The code for an office whose name and admin address came from offices: the approval's
+    /// consumer asked it already (and the in-process tests stand in for it).
+    pub async fn issue_code(
         &self,
         actor: &Actor,
         office: Uuid,

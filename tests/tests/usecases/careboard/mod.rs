@@ -17,13 +17,13 @@ use careboard::store::{Filter, MemberRow, NewRecipient, PostRow, Store};
 use chrono::{DateTime, Duration, Utc};
 use common::clock::{Clock, ManualClock};
 use common::events::CloudEvent;
-use uuid::Uuid;
+use common::ids::{OfficeId, PostId, RecipientId, UserId};
 
 /// A board with its representative (a care manager) and a nurse of another office.
 struct Board {
     store: Store,
     clock: ManualClock,
-    id: Uuid,
+    id: RecipientId,
     cm: MemberRow,
     nurse: MemberRow,
     _db: system_tests::scratch::ScratchDb,
@@ -31,11 +31,11 @@ struct Board {
 
 fn member(name: &str, profession: &str, office: &str, at: DateTime<Utc>) -> MemberRow {
     MemberRow {
-        user_id: Uuid::now_v7(),
+        user_id: UserId::new_v7(),
         name: name.into(),
         kana: "テスト".into(),
         profession: profession.into(),
-        office_id: Uuid::now_v7(),
+        office_id: OfficeId::new_v7(),
         office_name: office.into(),
         is_representative: false,
         added_at: at,
@@ -44,7 +44,7 @@ fn member(name: &str, profession: &str, office: &str, at: DateTime<Utc>) -> Memb
 }
 
 /// An event as the service writes it with each change (its data does not matter here).
-fn event(clock: &ManualClock, kind: &str, about: Uuid) -> CloudEvent {
+fn event(clock: &ManualClock, kind: &str, about: RecipientId) -> CloudEvent {
     CloudEvent::new(
         clock,
         "renrakucho/careboard",
@@ -56,7 +56,12 @@ fn event(clock: &ManualClock, kind: &str, about: Uuid) -> CloudEvent {
 }
 
 /// Registers a recipient as `Careboard::register_recipient` does, in one transaction.
-async fn register(store: &Store, clock: &ManualClock, registrar: &MemberRow, name: &str) -> Uuid {
+async fn register(
+    store: &Store,
+    clock: &ManualClock,
+    registrar: &MemberRow,
+    name: &str,
+) -> RecipientId {
     let today = clock.now().date_naive();
     let person = recipient::validate(
         &RecipientInput {
@@ -81,7 +86,7 @@ async fn register(store: &Store, clock: &ManualClock, registrar: &MemberRow, nam
         today,
     )
     .unwrap();
-    let id = Uuid::now_v7();
+    let id = RecipientId::new_v7();
     let mut tx = store.begin().await.unwrap();
     Store::register(
         &mut tx,
@@ -137,22 +142,22 @@ impl Board {
         author: &MemberRow,
         body: &str,
         urgent: bool,
-        parent: Option<Uuid>,
-    ) -> Uuid {
+        parent: Option<PostId>,
+    ) -> PostId {
         self.post_on(self.id, author, body, urgent, parent).await
     }
 
     async fn post_on(
         &self,
-        board: Uuid,
+        board: RecipientId,
         author: &MemberRow,
         body: &str,
         urgent: bool,
-        parent: Option<Uuid>,
-    ) -> Uuid {
+        parent: Option<PostId>,
+    ) -> PostId {
         self.clock.advance(Duration::minutes(1));
         let row = PostRow {
-            id: Uuid::now_v7(),
+            id: PostId::new_v7(),
             recipient_id: board,
             author_user_id: author.user_id,
             author_name: author.name.clone(),
@@ -163,7 +168,7 @@ impl Board {
             category: Some("連絡".into()),
             urgent,
             body: body.into(),
-            parent_id: parent,
+            parent_id: parent.map(|p| p.as_uuid()),
             edited_at: None,
             withdrawn_at: None,
             files: sqlx::types::Json(Vec::new()),
@@ -181,7 +186,7 @@ impl Board {
     }
 
     /// What `reader`'s page reports as shown, as `Careboard::mark_shown` writes it.
-    async fn shown(&self, reader: &MemberRow, posts: &[Uuid]) -> Vec<Uuid> {
+    async fn shown(&self, reader: &MemberRow, posts: &[PostId]) -> Vec<PostId> {
         let mut tx = self.store.begin().await.unwrap();
         let fresh = Store::mark_shown(
             &mut tx,
@@ -198,7 +203,7 @@ impl Board {
     }
 
     /// Finds posts holding every word of `typed`, as the board's search does.
-    async fn search(&self, typed: &str) -> Vec<Uuid> {
+    async fn search(&self, typed: &str) -> Vec<PostId> {
         let query = search::query(typed).unwrap().unwrap();
         let filter = Filter {
             category: None,

@@ -5,6 +5,7 @@ use crate::outbox;
 use careboard::store::{Change, RevisionRow, Store};
 use chrono::Duration;
 use common::clock::Clock;
+use common::ids::PostId;
 use uuid::Uuid;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -17,7 +18,7 @@ async fn replies_stay_under_their_post_and_the_timeline_pages_by_time() {
     let reply = b
         .post(&b.nurse, "承知しました。明日伺います", false, Some(second))
         .await;
-    let timeline: Vec<Uuid> = b
+    let timeline: Vec<PostId> = b
         .store
         .timeline(b.id, None, None, 10)
         .await
@@ -38,7 +39,7 @@ async fn replies_stay_under_their_post_and_the_timeline_pages_by_time() {
     assert_eq!(older.iter().map(|p| p.id).collect::<Vec<_>>(), [first]);
     let replies = b.store.replies(b.id, &[first, second]).await.unwrap();
     assert_eq!(replies.len(), 1);
-    assert_eq!((replies[0].id, replies[0].parent_id), (reply, Some(second)));
+    assert_eq!((replies[0].id, replies[0].parent()), (reply, Some(second)));
     assert_eq!(replies[0].author_office, "高萩訪問看護ステーション");
     // Another board's posts are never this board's.
     let other = register(&b.store, &b.clock, &b.cm, "高萩 梅").await;
