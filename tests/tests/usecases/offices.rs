@@ -357,4 +357,9 @@ async fn an_announcement_is_public_only_while_published() {
             .await,
         &DomainError::NotFound,
     );
+    assert_eq!(
+        subjects(&db.pool).await.len(),
+        3,
+        "a refused publication leaves no audit record of a publication"
+    );
 }

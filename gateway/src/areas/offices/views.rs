@@ -93,9 +93,6 @@ impl OfficeEdit<'_> {
     /// The hint for `field` when it is wrong, else nothing.
     #[must_use]
     pub fn hint(&self, field: &str) -> &str {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map_or("", |e| e.hint.as_ref())
+        FieldError::hint(&self.errors, field)
     }
 }

@@ -66,8 +66,12 @@ impl Store {
             .bind(published)
             .execute(&mut *tx)
             .await?;
+        // No such announcement: nothing was published, so nothing is recorded as published.
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
         enqueue_all(&mut tx, events).await?;
         tx.commit().await?;
-        Ok(done.rows_affected() == 1)
+        Ok(true)
     }
 }
