@@ -84,11 +84,8 @@ async fn an_application_is_approved_once_and_its_office_registered() {
     assert_eq!(decided.status, "approved");
     let office = office.expect("approval registers the office");
     assert_eq!(office.name, "高萩ひまわり居宅");
-    assert_eq!(decided.office_id, Some(office.id));
-    assert_eq!(
-        offices.get(office.id.into()).await.unwrap().status,
-        "active"
-    );
+    assert_eq!(decided.office_id, Some(office.id.as_uuid()));
+    assert_eq!(offices.get(office.id).await.unwrap().status, "active");
     let events = outbox(&db.pool).await;
     let registered = events
         .iter()
@@ -244,34 +241,26 @@ async fn an_office_is_withdrawn_by_its_own_admin_or_the_city_once() {
         role: ActorRole::OfficeAdmin,
     };
     refused_as(
-        offices
-            .withdraw(&other_admin, office.id.into(), "閉所")
-            .await,
+        offices.withdraw(&other_admin, office.id, "閉所").await,
         &DomainError::Forbidden,
     );
     let own_admin = Actor {
-        office_id: office.id.into(),
+        office_id: office.id,
         ..other_admin
     };
     refused_as(
-        offices.withdraw(&own_admin, office.id.into(), "").await,
+        offices.withdraw(&own_admin, office.id, "").await,
         &DomainError::Invalid("reason"),
     );
-    assert_eq!(
-        offices.get(office.id.into()).await.unwrap().status,
-        "active"
-    );
+    assert_eq!(offices.get(office.id).await.unwrap().status, "active");
 
     clock.advance(chrono::Duration::days(30));
     let withdrawn = offices
-        .withdraw(&own_admin, office.id.into(), "事業所閉鎖のため")
+        .withdraw(&own_admin, office.id, "事業所閉鎖のため")
         .await
         .unwrap();
     assert_eq!(withdrawn.status, "withdrawn");
-    let again = offices
-        .withdraw(&city, office.id.into(), "重ねて")
-        .await
-        .unwrap();
+    let again = offices.withdraw(&city, office.id, "重ねて").await.unwrap();
     assert_eq!(again.status, "withdrawn");
     let withdrawals: Vec<_> = outbox(&db.pool)
         .await

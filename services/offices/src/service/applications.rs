@@ -9,7 +9,7 @@ use crate::events::{
     ApplicationRejected, ApplicationSubmitted,
 };
 use crate::store::{ApplicationRow, OfficeRow};
-use uuid::Uuid;
+use common::ids::{ApplicationId, OfficeId};
 
 impl Offices {
     /// 事業所登録申請 from the public form. `dry_run` only checks (the confirmation step).
@@ -36,7 +36,7 @@ impl Offices {
         let a = application::validate(input).map_err(DomainError::Fields)?;
         let o = a.office;
         let row = ApplicationRow {
-            id: Uuid::now_v7(),
+            id: ApplicationId::new_v7(),
             status: "pending".into(),
             name: o.name,
             kana: o.kana,
@@ -99,7 +99,7 @@ impl Offices {
             .await?)
     }
 
-    pub async fn application(&self, actor: &Actor, id: Uuid) -> Result<ApplicationRow> {
+    pub async fn application(&self, actor: &Actor, id: ApplicationId) -> Result<ApplicationRow> {
         may_register_office(actor.role)?;
         self.store
             .application(id)
@@ -113,7 +113,7 @@ impl Offices {
     pub async fn decide(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: ApplicationId,
         approve: bool,
         reason: &str,
         admin_login_id: &str,
@@ -141,7 +141,7 @@ impl Offices {
         let reason = reason.trim();
         let (status, office, events) = if approve {
             let office = OfficeRow {
-                id: Uuid::now_v7(),
+                id: OfficeId::new_v7(),
                 name: app.name.clone(),
                 kana: app.kana.clone(),
                 kind: app.kind.clone(),
@@ -222,7 +222,11 @@ impl Offices {
 impl Offices {
     /// An approved application's first admin, for identity alone: it is the applicant's name
     /// and address, which offices tells no one else.
-    pub async fn approved_admin(&self, caller: Option<&str>, id: Uuid) -> Result<ApprovedAdmin> {
+    pub async fn approved_admin(
+        &self,
+        caller: Option<&str>,
+        id: ApplicationId,
+    ) -> Result<ApprovedAdmin> {
         if caller != Some("identity") {
             return Err(DomainError::Forbidden.into());
         }
@@ -235,7 +239,7 @@ impl Offices {
             return Err(DomainError::NotFound.into());
         };
         Ok(ApprovedAdmin {
-            office_id,
+            office_id: office_id.into(),
             office_name: app.name,
             login_id,
             name: app.admin_name,
@@ -248,7 +252,7 @@ impl Offices {
 /// The first admin of an approved office, as the applicant named them.
 #[derive(Debug, Clone)]
 pub struct ApprovedAdmin {
-    pub office_id: Uuid,
+    pub office_id: OfficeId,
     pub office_name: String,
     pub login_id: String,
     pub name: String,

@@ -7,7 +7,6 @@ use crate::events::{OFFICE_WITHDRAWN, OfficeWithdrawn};
 use crate::store::OfficeRow;
 use common::ids::OfficeId;
 use common::text::Email;
-use uuid::Uuid;
 
 impl Offices {
     pub async fn register(&self, actor: &Actor, new: &NewOffice<'_>) -> Result<OfficeRow> {
@@ -34,13 +33,21 @@ impl Offices {
         let email =
             Email::parse(new.admin_email).map_err(|_| DomainError::Invalid("admin_email"))?;
         let office = OfficeRow {
-            id: Uuid::now_v7(),
+            id: OfficeId::new_v7(),
             name: name.as_str().to_owned(),
+            kana: String::new(),
             kind: kind.label().to_owned(),
+            code: None,
+            postal_code: String::new(),
+            address: String::new(),
+            phone: String::new(),
+            fax: None,
+            latitude: None,
+            longitude: None,
+            listed: false,
             admin_email: email.as_str().to_owned(),
             status: "active".into(),
             created_at: self.clock.now(),
-            ..OfficeRow::default()
         };
         let events = [
             self.registered(&office)?,

@@ -6,9 +6,8 @@ use super::{
 };
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
-use common::ids::UserId;
+use common::ids::{ApplicationId, UserId};
 use service_runtime::idempotency::begin_write;
-use uuid::Uuid;
 
 impl Store {
     pub async fn insert_application(
@@ -23,11 +22,11 @@ impl Store {
         Ok(())
     }
 
-    pub async fn application(&self, id: Uuid) -> Result<Option<ApplicationRow>> {
+    pub async fn application(&self, id: ApplicationId) -> Result<Option<ApplicationRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {APPLICATION} FROM applications WHERE id = $1"
         )))
-        .bind(id)
+        .bind(id.as_uuid())
         .fetch_optional(&self.pool)
         .await?)
     }
@@ -48,7 +47,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub async fn decide(
         &self,
-        id: Uuid,
+        id: ApplicationId,
         status: &str,
         by: UserId,
         reason: Option<&str>,
@@ -61,12 +60,12 @@ impl Store {
             "UPDATE applications SET status = $2, decided_by = $3, reason = $4, decided_at = $5, office_id = $6, \
              admin_login_id = $7 WHERE id = $1 AND status = 'pending'",
         )
-        .bind(id)
+        .bind(id.as_uuid())
         .bind(status)
         .bind(by.as_uuid())
         .bind(reason)
         .bind(at)
-        .bind(approved.map(|(o, _)| o.id))
+        .bind(approved.map(|(o, _)| o.id.as_uuid()))
         .bind(approved.map(|(_, login)| login))
         .execute(&mut *tx)
         .await?;
@@ -124,7 +123,7 @@ impl Store {
         let used = sqlx::query("UPDATE invitations SET used_at = $2, application_id = $3 WHERE code_hash = $1 AND used_at IS NULL")
             .bind(code_hash)
             .bind(a.submitted_at)
-            .bind(a.id)
+            .bind(a.id.as_uuid())
             .execute(&mut *tx)
             .await?;
         if used.rows_affected() == 0 {

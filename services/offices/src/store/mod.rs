@@ -7,7 +7,7 @@ mod stats;
 
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
-use common::ids::AnnouncementId;
+use common::ids::{AnnouncementId, ApplicationId, OfficeId};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -17,9 +17,10 @@ pub struct StoreError(#[from] sqlx::Error);
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-#[derive(Debug, Clone, Default, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OfficeRow {
-    pub id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub id: OfficeId,
     pub name: String,
     pub kana: String,
     pub kind: String,
@@ -48,7 +49,8 @@ pub struct AnnouncementRow {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ApplicationRow {
-    pub id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub id: ApplicationId,
     pub status: String,
     pub name: String,
     pub kana: String,
@@ -95,7 +97,7 @@ async fn insert_office(
          admin_email, status, is_operator_office, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)",
     )
-    .bind(o.id)
+    .bind(o.id.as_uuid())
     .bind(&o.name)
     .bind(&o.kana)
     .bind(&o.kind)
@@ -122,7 +124,7 @@ async fn insert_application(conn: &mut PgConnection, a: &ApplicationRow) -> Resu
          longitude, listed, admin_name, admin_kana, admin_email, admin_phone, submitted_at) \
          VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
-    .bind(a.id)
+    .bind(a.id.as_uuid())
     .bind(&a.name)
     .bind(&a.kana)
     .bind(&a.kind)

@@ -106,7 +106,7 @@ impl Store {
             "UPDATE offices SET name = $2, kana = $3, kind = $4, code = $5, postal_code = $6, address = $7, phone = $8, \
              fax = $9, latitude = $10, longitude = $11, listed = $12, updated_at = $13 WHERE id = $1",
         )
-        .bind(o.id)
+        .bind(o.id.as_uuid())
         .bind(&o.name)
         .bind(&o.kana)
         .bind(&o.kind)
