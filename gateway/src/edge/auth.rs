@@ -183,8 +183,7 @@ impl Principal {
     /// The session as identity's events name it: the SHA-256 of its token, never the token.
     #[must_use]
     pub fn session_sha256(&self) -> String {
-        use sha2::Digest;
-        hex::encode(sha2::Sha256::digest(self.token.as_bytes()))
+        hex::encode(super::sessions::token_hash(&self.token))
     }
 }
 

@@ -154,15 +154,24 @@ pub async fn create_admin_form(
     let message = format!(
         "事業所管理者（ユーザーID「{login}」）を作成しました。初期パスワードを本人に確実に伝えてください。"
     );
-    let back = format!("/operator/offices/{id}");
-    Ok(pieces::render(&pieces::Notice {
-        title: "事業所管理者を作成しました",
-        message: &message,
+    Ok(password_notice("事業所管理者を作成しました", &message, &issued, &id).into_response())
+}
+
+/// A password just issued for one of the office's people, shown once, and the way back.
+fn password_notice(
+    title: &str,
+    message: &str,
+    issued: &idpb::IssuedPassword,
+    office: &str,
+) -> Html<String> {
+    let back = format!("/operator/offices/{office}");
+    pieces::render(&pieces::Notice {
+        title,
+        message,
         secret: Some(("初期パスワード", &issued.initial_password)),
         back_href: &back,
         back_label: "事業所の画面へ戻る",
     })
-    .into_response())
 }
 
 /// 初期パスワードを発行: the operator issues a password for one of the office's people (the first
@@ -185,12 +194,10 @@ pub async fn reset_password_form(
     let message = format!(
         "ユーザーID「{login}」の初期パスワードを発行しました。電話などメール以外の方法で本人に伝えてください。初回ログイン時に本人がパスワードを変更します。"
     );
-    let back = format!("/operator/offices/{office}");
-    Ok(pieces::render(&pieces::Notice {
-        title: "初期パスワードを発行しました",
-        message: &message,
-        secret: Some(("初期パスワード", &issued.initial_password)),
-        back_href: &back,
-        back_label: "事業所の画面へ戻る",
-    }))
+    Ok(password_notice(
+        "初期パスワードを発行しました",
+        &message,
+        &issued,
+        office,
+    ))
 }

@@ -54,15 +54,9 @@ impl Identity {
             role: Role::Operator,
             cert_serial: String::new(),
         };
-        let admin = match self.offices() {
-            Ok(offices) => match offices.approved_admin(application).await {
-                Ok(admin) => admin,
-                Err(OfficesError::NotFound) => {
-                    return Handled::Reject("offices knows no such approval".into());
-                }
-                Err(e) => return Handled::Retry(e.to_string()),
-            },
-            Err(e) => return Handled::Retry(e.to_string()),
+        let admin = match self.approved_admin(application).await {
+            Ok(admin) => admin,
+            Err(not_now) => return not_now,
         };
         if let Err(e) = self.open_first_admin(&operator, &admin).await {
             return Handled::Retry(e.to_string());
@@ -86,6 +80,18 @@ impl Identity {
             },
             Err(e) => Handled::Retry(e.to_string()),
         }
+    }
+
+    /// The approval's first admin as offices tells it; the event's outcome when it cannot.
+    async fn approved_admin(&self, application: Uuid) -> Result<ApprovedAdmin, Handled> {
+        let offices = self.offices().map_err(|e| Handled::Retry(e.to_string()))?;
+        offices
+            .approved_admin(application)
+            .await
+            .map_err(|e| match e {
+                OfficesError::NotFound => Handled::Reject("offices knows no such approval".into()),
+                e @ OfficesError::Unavailable(_) => Handled::Retry(e.to_string()),
+            })
     }
 
     /// The office's first admin, unless an account of that office already holds the ユーザーID.
