@@ -1,8 +1,8 @@
 //! What a page view of the board costs the databases behind it, counted by `pg_stat_statements`
 //! (which the harness's PostgreSQL loads): at scale every statement is a cost. identity is asked
 //! about the session once for a burst of page views, not once each; each view's audit record is
-//! appended to the chain in one statement; careboard's relay sends those records without an
-//! empty round after each.
+//! appended to the chain in one statement; careboard reads the page in one statement and its
+//! relay sends those records without an empty round after each.
 
 use crate::world::{World, member, register, world};
 use proto::careboard as pb;
@@ -88,11 +88,17 @@ async fn a_burst_of_page_views_asks_identity_once_and_appends_each_audit_record_
     let heads = calls(&db, "identity", "SELECT seq, hash FROM audit_log").await;
     let locks = calls(&db, "identity", "LOCK TABLE audit_log").await;
     let counts = calls(&db, "careboard", "SELECT count(*) FROM outbox").await;
+    let post_reads = calls(&db, "careboard", "FROM posts p").await;
     println!(
         "{VIEWS} page views in {} ms: identity asked about the session {sessions} times, \
-         {appends} audit appends, {heads} chain heads read, {locks} table locks; careboard's \
-         relay counted its backlog {counts} times",
+         {appends} audit appends, {heads} chain heads read, {locks} table locks; careboard read \
+         posts in {post_reads} statements, its relay counted its backlog {counts} times",
         took.as_millis()
+    );
+    assert!(
+        post_reads <= VIEWS,
+        "a page's posts, pinned posts, replies and unread count are read in one statement, \
+         not {post_reads} for {VIEWS} views"
     );
     // Asked again only once an answer is a second old.
     let seconds = i64::try_from(took.as_secs()).unwrap();

@@ -6,7 +6,7 @@ use crate::domain::post::{self, PostError};
 use crate::domain::{Actor, DomainError, may_read, may_write};
 use crate::error::Result;
 use crate::events::{POST_CREATED, POST_URGENT, PostCreated, PostUrgent, PostsMarked};
-use crate::store::{Lock, MemberRow, PostRow, Stamp, Store};
+use crate::store::{Lock, MemberRow, PINNED_MAX, PageQuery, PostRow, Stamp, Store};
 use common::ids::{FileId, PostId, RecipientId};
 use serde_json::json;
 
@@ -20,6 +20,13 @@ pub struct NewPost<'a> {
     pub urgent: bool,
     /// Files the author uploaded to the board for it, in the order shown.
     pub files: &'a [FileId],
+}
+
+/// The team and the marks on a set of posts, read with them.
+pub(super) struct Marks {
+    pub members: Vec<MemberRow>,
+    pub reads: Vec<Stamp>,
+    pub acks: Vec<Stamp>,
 }
 
 /// A post with who has read and acknowledged it.
@@ -72,10 +79,28 @@ impl Careboard {
         closed: bool,
     ) -> Result<Vec<PostView>> {
         let ids: Vec<PostId> = posts.iter().map(|p| p.id).collect();
-        let members = self.store.members(recipient).await?;
-        let reads = self.store.reads(recipient, &ids).await?;
-        let acks = self.store.acks(recipient, &ids).await?;
-        Ok(posts
+        let marks = Marks {
+            members: self.store.members(recipient).await?,
+            reads: self.store.reads(recipient, &ids).await?,
+            acks: self.store.acks(recipient, &ids).await?,
+        };
+        Ok(self.with_marks(actor, posts, &marks, closed))
+    }
+
+    /// `posts` as the actor sees them, given the team and every mark on them.
+    pub(super) fn with_marks(
+        &self,
+        actor: &Actor,
+        posts: Vec<PostRow>,
+        marks: &Marks,
+        closed: bool,
+    ) -> Vec<PostView> {
+        let Marks {
+            members,
+            reads,
+            acks,
+        } = marks;
+        posts
             .into_iter()
             .map(|p| {
                 let of = |stamps: &[Stamp]| -> Vec<Stamp> {
@@ -85,8 +110,8 @@ impl Careboard {
                         .cloned()
                         .collect()
                 };
-                let read_by = of(&reads);
-                let acknowledged_by = of(&acks);
+                let read_by = of(reads);
+                let acknowledged_by = of(acks);
                 let others = members
                     .iter()
                     .filter(|m| m.user_id != p.author_user_id)
@@ -119,7 +144,7 @@ impl Careboard {
                     replies: Vec::new(),
                 }
             })
-            .collect())
+            .collect()
     }
 
     /// Tells open pages (through the gateway) that marks changed. Only a hint for live updates:
@@ -158,19 +183,32 @@ impl Careboard {
         category: &str,
     ) -> Result<Timeline> {
         let category = post::filter(category).map_err(|_| DomainError::invalid("category"))?;
-        let access = self
-            .access(actor, recipient, "board.read", |a, x| {
-                may_read(a, x.membership)
-            })
-            .await?;
         let limit = match limit {
             0 => PAGE,
             n => n.min(MAX_PAGE),
         };
-        let mut rows = self
+        let query = PageQuery {
+            before: cursor,
+            category,
+            limit: i64::from(limit) + 1,
+            pin: cursor.is_none(),
+            pinned_max: PINNED_MAX,
+        };
+        let found = self
             .store
-            .timeline(recipient, cursor, category, i64::from(limit) + 1)
+            .board_page(recipient, actor.user_id, &query)
             .await?;
+        let access = self
+            .judge(
+                actor,
+                recipient,
+                "board.read",
+                found.as_ref().map(|p| p.access),
+                |a, x| may_read(a, x.membership),
+            )
+            .await?;
+        let page = found.ok_or(DomainError::Forbidden)?;
+        let mut rows = page.page;
         let more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
         let next_cursor = more.then(|| rows.last().map(|p| p.id)).flatten();
@@ -181,26 +219,24 @@ impl Careboard {
             json!({ "cursor": cursor, "category": category, "posts": rows.len() }),
         )
         .await?;
-        let mut shown = if cursor.is_none() && !access.closed {
-            self.store.unacknowledged(recipient, actor.user_id).await?
-        } else {
-            Vec::new()
-        };
+        let mut shown = page.pinned;
         let pinned_count = shown.len();
         shown.extend(rows);
-        // One look at the team and the marks for the pinned posts and the page together.
-        let mut pinned = self.views(actor, recipient, shown, access.closed).await?;
+        let marks = Marks {
+            members: page.members,
+            reads: page.reads,
+            acks: page.acks,
+        };
+        let mut pinned = self.threaded(actor, shown, page.replies, &marks, access.closed);
         let posts = pinned.split_off(pinned_count);
-        let unread = self.store.unread_count(recipient, actor.user_id).await?;
-        let heading = self.store.heading(recipient).await?;
         Ok(Timeline {
             posts,
             next_cursor,
             closed: access.closed,
-            recipient_name: heading.0,
-            care_level: heading.1,
+            recipient_name: page.recipient_name,
+            care_level: page.care_level,
             pinned,
-            unread_total: u32::try_from(unread).unwrap_or(u32::MAX),
+            unread_total: u32::try_from(page.unread).unwrap_or(u32::MAX),
         })
     }
 

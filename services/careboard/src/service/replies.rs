@@ -1,7 +1,7 @@
 //! Replies: one level under a post, read, marked and found like a post, shown under it.
 
 use super::Careboard;
-use super::board::{PostView, post_error};
+use super::board::{Marks, PostView, post_error};
 use super::write::{Once, Started};
 use crate::domain::correction::BoardRule;
 use crate::domain::post;
@@ -34,6 +34,17 @@ pub(super) fn threads(views: Vec<PostView>) -> Vec<PostView> {
     shown
 }
 
+/// The replies whose post is among `posts`, each once: a reply asked for by itself (found by
+/// a search) is not shown twice.
+fn replies_to_show(posts: &[PostRow], mut replies: Vec<PostRow>) -> Vec<PostRow> {
+    replies.retain(|r| {
+        !posts.iter().any(|p| p.id == r.id)
+            && r.parent()
+                .is_some_and(|parent| posts.iter().any(|p| p.id == parent))
+    });
+    replies
+}
+
 impl Careboard {
     /// `posts` with their replies, each with its marks.
     pub(super) async fn views(
@@ -48,11 +59,25 @@ impl Careboard {
             .filter(|p| p.parent_id.is_none())
             .map(|p| p.id)
             .collect();
-        let mut replies = self.store.replies(recipient, &roots).await?;
-        // A reply asked for by itself (found by a search) is not shown twice.
-        replies.retain(|r| !posts.iter().any(|p| p.id == r.id));
-        let all = posts.into_iter().chain(replies).collect();
+        let replies = self.store.replies(recipient, &roots).await?;
+        let mut all = posts;
+        all.extend(replies_to_show(&all, replies));
         Ok(threads(self.marked(actor, recipient, all, closed).await?))
+    }
+
+    /// `posts` and `replies` (to any of them, or to posts no longer among them), threaded and
+    /// marked with what was read together with them.
+    pub(super) fn threaded(
+        &self,
+        actor: &Actor,
+        mut posts: Vec<PostRow>,
+        replies: Vec<PostRow>,
+        marks: &Marks,
+        closed: bool,
+    ) -> Vec<PostView> {
+        let shown = replies_to_show(&posts, replies);
+        posts.extend(shown);
+        threads(self.with_marks(actor, posts, marks, closed))
     }
 
     /// A reply to `parent`, which must be a post (not a reply) that is still there.

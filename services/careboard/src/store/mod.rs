@@ -5,6 +5,7 @@ mod consents;
 mod files;
 mod incidents;
 mod locks;
+mod page;
 mod posts;
 mod reads;
 mod recipients;
@@ -17,6 +18,7 @@ pub use consents::ConsentRow;
 pub use files::{FileCard, NewFile, StoredFile};
 pub use incidents::{IncidentNoteRow, IncidentRow};
 pub use locks::{Lock, Tx};
+pub use page::{BoardPage, PINNED_MAX, PageQuery};
 pub use posts::{PostRow, Stamp};
 pub use recipients::{ChangeRow, DuplicateRow, NewRecipient, RecipientRow, SummaryRow};
 pub use search::Filter;
@@ -45,6 +47,18 @@ pub struct Store {
 pub struct Access {
     pub membership: Membership,
     pub closed: bool,
+}
+
+/// The standing read from a recipient's status and the reader's membership row, if any.
+fn standing(status: &str, representative: Option<bool>) -> Access {
+    Access {
+        closed: status == "closed",
+        membership: match representative {
+            None => Membership::None,
+            Some(false) => Membership::Member,
+            Some(true) => Membership::Representative,
+        },
+    }
 }
 
 async fn enqueue_all(conn: &mut PgConnection, events: &[CloudEvent]) -> Result<()> {
@@ -79,14 +93,7 @@ impl Store {
         .bind(user.as_uuid())
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(status, rep)| Access {
-            closed: status == "closed",
-            membership: match rep {
-                None => Membership::None,
-                Some(false) => Membership::Member,
-                Some(true) => Membership::Representative,
-            },
-        }))
+        Ok(row.map(|(status, rep)| standing(&status, rep)))
     }
 
     /// Whether identity has reported the user suspended or deactivated.

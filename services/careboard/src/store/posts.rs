@@ -7,7 +7,7 @@ use common::ids::{PostId, RecipientId, UserId, uuids};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct PostRow {
     #[sqlx(try_from = "Uuid")]
     pub id: PostId,
@@ -40,7 +40,7 @@ impl PostRow {
 }
 
 /// Someone's mark on a post: who and when.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct Stamp {
     #[sqlx(try_from = "Uuid")]
     pub post_id: PostId,
@@ -56,27 +56,6 @@ pub(super) const POST: &str = "p.id, p.recipient_id, p.author_user_id, p.author_
                     p.parent_id, p.edited_at, p.withdrawn_at, p.files";
 
 impl Store {
-    /// Newest first, older than `before` (the cursor, a `UUIDv7` and so a point in time).
-    pub async fn timeline(
-        &self,
-        recipient: RecipientId,
-        before: Option<PostId>,
-        category: Option<&str>,
-        limit: i64,
-    ) -> Result<Vec<PostRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {POST} FROM posts p LEFT JOIN inactive_users i ON i.user_id = p.author_user_id \
-             WHERE p.recipient_id = $1 AND p.parent_id IS NULL AND ($2::uuid IS NULL OR p.id < $2) \
-             AND ($4::text IS NULL OR p.category = $4) ORDER BY p.id DESC LIMIT $3"
-        )))
-        .bind(recipient.as_uuid())
-        .bind(before.map(Uuid::from))
-        .bind(limit)
-        .bind(category)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
     pub async fn post(&self, recipient: RecipientId, id: PostId) -> Result<Option<PostRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {POST} FROM posts p LEFT JOIN inactive_users i ON i.user_id = p.author_user_id \

@@ -1,17 +1,12 @@
-//! What a reader has yet to see: 既読 reported by the page in batches, the unread count, and the
-//! urgent posts still waiting for the reader's 確認しました.
+//! 既読 reported by the page in batches and 確認しました: what the reader has seen (the unread count
+//! and the pinned urgent posts are read with the page, in `page`).
 
-use super::posts::POST;
-use super::{PostRow, Result, Store, enqueue_all};
+use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
 use common::ids::{PostId, RecipientId, UserId, uuids};
 use sqlx::PgConnection;
 use uuid::Uuid;
-
-/// The most urgent posts pinned above a timeline: more would push the timeline off the screen,
-/// and the home list counts them all anyway.
-const PINNED_MAX: i64 = 20;
 
 impl Store {
     /// Marks read by `user` those of `posts` that are on `recipient`'s board and not by `user`
@@ -60,36 +55,5 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(read.into_iter().map(PostId::from).collect())
-    }
-
-    /// Posts of others on the board that `user` has not read: the home list's count.
-    pub async fn unread_count(&self, recipient: RecipientId, user: UserId) -> Result<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT count(*) FROM posts p WHERE p.recipient_id = $1 AND p.author_user_id <> $2 \
-             AND NOT EXISTS (SELECT 1 FROM post_reads pr WHERE pr.post_id = p.id AND pr.user_id = $2)",
-        )
-        .bind(recipient.as_uuid())
-        .bind(user.as_uuid())
-        .fetch_one(&self.pool)
-        .await?)
-    }
-
-    /// Others' urgent posts `user` has not acknowledged, newest first (`posts_urgent` index).
-    pub async fn unacknowledged(
-        &self,
-        recipient: RecipientId,
-        user: UserId,
-    ) -> Result<Vec<PostRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {POST} FROM posts p LEFT JOIN inactive_users i ON i.user_id = p.author_user_id \
-             WHERE p.recipient_id = $1 AND p.urgent AND p.author_user_id <> $2 \
-             AND NOT EXISTS (SELECT 1 FROM post_acks a WHERE a.post_id = p.id AND a.user_id = $2) \
-             ORDER BY p.id DESC LIMIT $3"
-        )))
-        .bind(recipient.as_uuid())
-        .bind(user.as_uuid())
-        .bind(PINNED_MAX)
-        .fetch_all(&self.pool)
-        .await?)
     }
 }

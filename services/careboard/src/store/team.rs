@@ -7,7 +7,7 @@ use common::ids::{OfficeId, RecipientId, UserId};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct MemberRow {
     #[sqlx(try_from = "Uuid")]
     pub user_id: UserId,

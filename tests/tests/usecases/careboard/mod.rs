@@ -13,7 +13,9 @@ use crate::{clock, database, morning};
 use careboard::domain::consent::{self, ConsentInput};
 use careboard::domain::recipient::{self, RecipientInput};
 use careboard::domain::search;
-use careboard::store::{Filter, MemberRow, NewRecipient, PostRow, Store};
+use careboard::store::{
+    BoardPage, Filter, MemberRow, NewRecipient, PINNED_MAX, PageQuery, PostRow, Store,
+};
 use chrono::{DateTime, Duration, Utc};
 use common::clock::{Clock, ManualClock};
 use common::events::CloudEvent;
@@ -200,6 +202,22 @@ impl Board {
         .unwrap();
         tx.commit().await.unwrap();
         fresh
+    }
+
+    /// What `on`'s timeline page shows `reader` (older than `before`), as the board's page reads it.
+    async fn page(&self, on: RecipientId, reader: UserId, before: Option<PostId>) -> BoardPage {
+        let query = PageQuery {
+            before,
+            category: None,
+            limit: 10,
+            pin: before.is_none(),
+            pinned_max: PINNED_MAX,
+        };
+        self.store
+            .board_page(on, reader, &query)
+            .await
+            .unwrap()
+            .unwrap()
     }
 
     /// Finds posts holding every word of `typed`, as the board's search does.

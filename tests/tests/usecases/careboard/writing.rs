@@ -19,10 +19,9 @@ async fn replies_stay_under_their_post_and_the_timeline_pages_by_time() {
         .post(&b.nurse, "承知しました。明日伺います", false, Some(second))
         .await;
     let timeline: Vec<PostId> = b
-        .store
-        .timeline(b.id, None, None, 10)
+        .page(b.id, b.cm.user_id, None)
         .await
-        .unwrap()
+        .page
         .into_iter()
         .map(|p| p.id)
         .collect();
@@ -31,11 +30,7 @@ async fn replies_stay_under_their_post_and_the_timeline_pages_by_time() {
         [second, first],
         "newest first, replies not on the timeline"
     );
-    let older = b
-        .store
-        .timeline(b.id, Some(second), None, 10)
-        .await
-        .unwrap();
+    let older = b.page(b.id, b.cm.user_id, Some(second)).await.page;
     assert_eq!(older.iter().map(|p| p.id).collect::<Vec<_>>(), [first]);
     let replies = b.store.replies(b.id, &[first, second]).await.unwrap();
     assert_eq!(replies.len(), 1);
@@ -44,10 +39,7 @@ async fn replies_stay_under_their_post_and_the_timeline_pages_by_time() {
     // Another board's posts are never this board's.
     let other = register(&b.store, &b.clock, &b.cm, "高萩 梅").await;
     b.post_on(other, &b.cm, "別の方の記録", false, None).await;
-    assert_eq!(
-        b.store.timeline(b.id, None, None, 10).await.unwrap().len(),
-        2
-    );
+    assert_eq!(b.page(b.id, b.cm.user_id, None).await.page.len(), 2);
     assert!(b.store.post(other, first).await.unwrap().is_none());
     let created = outbox(b.store.pool())
         .await
