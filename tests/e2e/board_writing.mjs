@@ -32,9 +32,13 @@ await refused.locator('.field-error').waitFor();
 expect((await refused.locator('textarea').inputValue()) === tooLong, 'the refused reply is kept');
 // The page's script moves the focus once it has run, which a loaded machine may take a moment to do.
 const focused = await nurse
-  .waitForFunction(() => document.activeElement && document.activeElement.id === 'error-summary', null, { timeout: 5000 })
+  .waitForFunction(() => document.activeElement && document.activeElement.id === 'error-summary', null, { timeout: 15000 })
   .then(() => true, () => false);
-expect(focused, 'the focus is on the error');
+const holder = await nurse.evaluate(() => {
+  const e = document.activeElement;
+  return e ? `${e.tagName.toLowerCase()}#${e.id}.${e.className}` : 'nothing';
+});
+expect(focused, `the focus is on the error, not on ${holder}`);
 expect(await fitsWidth(nurse), 'the refused reply fits the phone');
 await screenshot(nurse, 'reply-refused');
 await nurse.goto(`${base}/boards/${board}`);

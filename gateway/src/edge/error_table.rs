@@ -292,13 +292,17 @@ impl From<tonic::Status> for Failure {
             return refusal.into();
         }
         let told = match status.code() {
-            // `Cancelled` is what the channel's own deadline gives (`GrpcOptions::deadline`).
-            tonic::Code::Unavailable | tonic::Code::DeadlineExceeded | tonic::Code::Cancelled => {
-                UNAVAILABLE
-            }
+            // `Cancelled` is what the channel's own deadline gives (`GrpcOptions::deadline`); a
+            // call whose connection broke under it (a replica frozen or killed mid-answer) comes
+            // back `Unknown`. Every answer of a service carries its reason, so a reason-less one is
+            // the way to the service failing, not the service: the page says to try again.
+            tonic::Code::Unavailable
+            | tonic::Code::DeadlineExceeded
+            | tonic::Code::Cancelled
+            | tonic::Code::Unknown => UNAVAILABLE,
             _ => INTERNAL,
         };
-        tracing::error!(code = ?status.code(), "backend failure without a reason");
+        tracing::error!(code = ?status.code(), message = status.message(), "backend failure without a reason");
         Failure::new(told.status, told.code, told.message)
     }
 }

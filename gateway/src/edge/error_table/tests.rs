@@ -198,4 +198,7 @@ fn a_status_message_alone_is_never_read() {
     assert_eq!((f.status.as_u16(), f.code), (503, "unavailable"));
     let f = Failure::from(tonic::Status::deadline_exceeded("timeout"));
     assert_eq!(f.code, "unavailable");
+    // A connection broken mid-call: the service did not answer, it did not fail.
+    let f = Failure::from(tonic::Status::unknown("connection reset"));
+    assert_eq!((f.status.as_u16(), f.code), (503, "unavailable"));
 }
