@@ -358,3 +358,34 @@ async fn an_announcement_is_public_only_while_published() {
         "a refused publication leaves no audit record of a publication"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_applications_are_listed_by_the_state_they_are_stored_in() {
+    let db = database(&offices::MIGRATOR).await;
+    let offices = offices(&db, &clock(), ApplicationMode::Open);
+    let city = operator();
+    let mut ids = Vec::new();
+    for name in ["高萩あおい訪問看護", "高萩もみじ薬局"] {
+        let (row, _) = offices.apply(&application(name), "", false).await.unwrap();
+        ids.push(row.id);
+    }
+    let (first, second) = (ids[0], ids[1]);
+    offices
+        .decide(&city, second, false, "重複", "")
+        .await
+        .unwrap();
+    // Both were submitted at the same instant of the clock: their order is not the point.
+    let mut every = vec![first, second];
+    every.sort();
+    for (filter, expected) in [
+        (Some(ApplicationStatus::Pending), vec![first]),
+        (Some(ApplicationStatus::Rejected), vec![second]),
+        (Some(ApplicationStatus::Approved), vec![]),
+        (None, every),
+    ] {
+        let listed = offices.applications(&city, filter).await.unwrap();
+        let mut listed: Vec<_> = listed.into_iter().map(|a| a.id).collect();
+        listed.sort();
+        assert_eq!(listed, expected, "{filter:?}");
+    }
+}
