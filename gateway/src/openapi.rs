@@ -7,6 +7,8 @@ use utoipa::OpenApi;
 mod coverage;
 pub mod examples;
 #[cfg(test)]
+mod states;
+#[cfg(test)]
 mod valid;
 
 #[derive(OpenApi)]

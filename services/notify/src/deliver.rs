@@ -5,7 +5,7 @@
 //! email is settled.
 
 use crate::directory::Directory;
-use crate::domain::delivery::{Outcome, RetryPolicy, Template};
+use crate::domain::delivery::{DeliveryState, Outcome, RetryPolicy, Template};
 use crate::events::{self, CONSUMER, DEAD_LETTER, DeadLetter, Planned, Unplanned};
 use crate::mailer::{Mailer, SEND_DEADLINE};
 use crate::store::{DeliveryRow, NewDelivery, Store};
@@ -79,7 +79,7 @@ impl Notifier {
         let now = self.clock.now();
         let due: Vec<&DeliveryRow> = rows
             .iter()
-            .filter(|r| r.state == "pending" && r.next_attempt_at <= now)
+            .filter(|r| r.state == DeliveryState::Pending && r.next_attempt_at <= now)
             .collect();
         let tried: Vec<Result<Settled, String>> = futures::stream::iter(due)
             .map(|row| self.try_one(&event, row))
@@ -88,7 +88,7 @@ impl Notifier {
             .await;
         let mut waiting = rows
             .iter()
-            .any(|r| r.state == "pending" && r.next_attempt_at > now);
+            .any(|r| r.state == DeliveryState::Pending && r.next_attempt_at > now);
         for t in tried {
             match t {
                 Err(why) => return Handled::Retry(why),

@@ -99,12 +99,10 @@ fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
 
 /// `APPLICATION_MODE`: `open` (default), `invitation` or `closed`.
 fn application_mode(vars: &Vars) -> anyhow::Result<service::ApplicationMode> {
-    match vars.get("APPLICATION_MODE")?.as_deref() {
-        None | Some("open") => Ok(service::ApplicationMode::Open),
-        Some("invitation") => Ok(service::ApplicationMode::Invitation),
-        Some("closed") => Ok(service::ApplicationMode::Closed),
-        Some(other) => Err(anyhow::anyhow!(
-            "APPLICATION_MODE must be open, invitation or closed, not {other}"
-        )),
+    match vars.get("APPLICATION_MODE")? {
+        None => Ok(service::ApplicationMode::Open),
+        Some(word) => word.parse().map_err(|_| {
+            anyhow::anyhow!("APPLICATION_MODE must be open, invitation or closed, not {word}")
+        }),
     }
 }

@@ -5,7 +5,7 @@ use crate::{clock, database, morning, outbox, subjects};
 use common::clock::{ManualClock, SharedClock};
 use common::ids::{AnnouncementId, OfficeId, UserId};
 use offices::domain::application::ApplicationInput;
-use offices::domain::{ActorRole, DomainError};
+use offices::domain::{ActorRole, ApplicationStatus, DomainError, OfficeStatus};
 use offices::error::Error;
 use offices::service::{Actor, ApplicationMode, NewOffice, Offices};
 use std::sync::Arc;
@@ -67,7 +67,7 @@ async fn an_application_is_approved_once_and_its_office_registered() {
         .await
         .unwrap();
     assert!(stored);
-    assert_eq!(row.status, "pending");
+    assert_eq!(row.status, ApplicationStatus::Pending);
     assert_eq!(row.code.as_deref(), Some("0871234567"), "digits normalised");
     assert_eq!(
         row.submitted_at,
@@ -81,11 +81,14 @@ async fn an_application_is_approved_once_and_its_office_registered() {
         .decide(&city, row.id, true, "", "himawari-admin")
         .await
         .unwrap();
-    assert_eq!(decided.status, "approved");
+    assert_eq!(decided.status, ApplicationStatus::Approved);
     let office = office.expect("approval registers the office");
     assert_eq!(office.name, "高萩ひまわり居宅");
     assert_eq!(decided.office_id, Some(office.id.as_uuid()));
-    assert_eq!(offices.get(office.id).await.unwrap().status, "active");
+    assert_eq!(
+        offices.get(office.id).await.unwrap().status,
+        OfficeStatus::Active
+    );
     let events = outbox(&db.pool).await;
     let registered = events
         .iter()
@@ -141,7 +144,7 @@ async fn an_application_is_approved_once_and_its_office_registered() {
     assert_eq!(outbox(&db.pool).await.len(), before);
     assert_eq!(
         offices.application(&city, row.id).await.unwrap().status,
-        "approved"
+        ApplicationStatus::Approved
     );
     assert_eq!(offices.list(&city).await.unwrap().len(), 1, "one office");
 }
@@ -161,14 +164,14 @@ async fn a_rejection_needs_a_reason_and_tells_the_applicant_it() {
     );
     assert_eq!(
         offices.application(&city, row.id).await.unwrap().status,
-        "pending"
+        ApplicationStatus::Pending
     );
 
     let (decided, office) = offices
         .decide(&city, row.id, false, "事業所番号が確認できません", "")
         .await
         .unwrap();
-    assert_eq!(decided.status, "rejected");
+    assert_eq!(decided.status, ApplicationStatus::Rejected);
     assert!(office.is_none());
     let events = outbox(&db.pool).await;
     let rejected = events
@@ -199,7 +202,7 @@ async fn only_the_city_decides_and_a_closed_city_takes_no_application() {
     );
     assert_eq!(
         open.application(&operator(), row.id).await.unwrap().status,
-        "pending"
+        ApplicationStatus::Pending
     );
 
     // A dry run (the confirmation step) checks and stores nothing.
@@ -252,16 +255,19 @@ async fn an_office_is_withdrawn_by_its_own_admin_or_the_city_once() {
         offices.withdraw(&own_admin, office.id, "").await,
         &DomainError::Invalid("reason"),
     );
-    assert_eq!(offices.get(office.id).await.unwrap().status, "active");
+    assert_eq!(
+        offices.get(office.id).await.unwrap().status,
+        OfficeStatus::Active
+    );
 
     clock.advance(chrono::Duration::days(30));
     let withdrawn = offices
         .withdraw(&own_admin, office.id, "事業所閉鎖のため")
         .await
         .unwrap();
-    assert_eq!(withdrawn.status, "withdrawn");
+    assert_eq!(withdrawn.status, OfficeStatus::Withdrawn);
     let again = offices.withdraw(&city, office.id, "重ねて").await.unwrap();
-    assert_eq!(again.status, "withdrawn");
+    assert_eq!(again.status, OfficeStatus::Withdrawn);
     let withdrawals: Vec<_> = outbox(&db.pool)
         .await
         .into_iter()
@@ -351,4 +357,35 @@ async fn an_announcement_is_public_only_while_published() {
         3,
         "a refused publication leaves no audit record of a publication"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_applications_are_listed_by_the_state_they_are_stored_in() {
+    let db = database(&offices::MIGRATOR).await;
+    let offices = offices(&db, &clock(), ApplicationMode::Open);
+    let city = operator();
+    let mut ids = Vec::new();
+    for name in ["高萩あおい訪問看護", "高萩もみじ薬局"] {
+        let (row, _) = offices.apply(&application(name), "", false).await.unwrap();
+        ids.push(row.id);
+    }
+    let (first, second) = (ids[0], ids[1]);
+    offices
+        .decide(&city, second, false, "重複", "")
+        .await
+        .unwrap();
+    // Both were submitted at the same instant of the clock: their order is not the point.
+    let mut every = vec![first, second];
+    every.sort();
+    for (filter, expected) in [
+        (Some(ApplicationStatus::Pending), vec![first]),
+        (Some(ApplicationStatus::Rejected), vec![second]),
+        (Some(ApplicationStatus::Approved), vec![]),
+        (None, every),
+    ] {
+        let listed = offices.applications(&city, filter).await.unwrap();
+        let mut listed: Vec<_> = listed.into_iter().map(|a| a.id).collect();
+        listed.sort();
+        assert_eq!(listed, expected, "{filter:?}");
+    }
 }

@@ -199,24 +199,25 @@ impl From<pb::ApplicationFields> for ApplicationBody {
     }
 }
 
-/// How applications are accepted now (`open`, `invitation` or `closed`).
-/// `APPLICATION_MODE` as the city's staff say it.
-pub(super) fn mode_words(mode: &str) -> &'static str {
+/// How applications are accepted now (`APPLICATION_MODE`) as the city's staff say it.
+pub(super) fn mode_words(mode: pb::ApplicationMode) -> &'static str {
     match mode {
-        "open" => "どの事業所も申請できます",
-        "invitation" => "市の招待コードを受け取った事業所のみ申請できます（招待制）",
-        "closed" => "受け付けていません",
-        _ => "確認できません",
+        pb::ApplicationMode::Open => "どの事業所も申請できます",
+        pb::ApplicationMode::Invitation => {
+            "市の招待コードを受け取った事業所のみ申請できます（招待制）"
+        }
+        pb::ApplicationMode::Closed => "受け付けていません",
+        pb::ApplicationMode::Unspecified => "確認できません",
     }
 }
 
-pub(super) async fn mode(state: &AppState) -> Result<String, Failure> {
+pub(super) async fn mode(state: &AppState) -> Result<pb::ApplicationMode, Failure> {
     let mut offices = state.clients.offices.clone();
     Ok(offices
         .get_application_mode(pb::GetApplicationModeRequest {})
         .await?
         .into_inner()
-        .mode)
+        .mode())
 }
 
 async fn page(
@@ -243,7 +244,7 @@ async fn page(
         error: pieces::FieldError::message(failure),
         errors,
         tiles: &state.map_tiles,
-        mode: &mode,
+        mode,
     }))
 }
 

@@ -26,7 +26,7 @@ async fn list(state: &AppState, user: &Principal) -> Result<Vec<pb::Application>
     Ok(offices
         .list_applications(pb::ListApplicationsRequest {
             actor: Some(user.actor()),
-            status: String::new(),
+            status: pb::ApplicationStatus::Unspecified.into(),
         })
         .await?
         .into_inner()
@@ -119,16 +119,17 @@ pub async fn list_page(
     let mode = crate::areas::applications::apply::mode(&state).await?;
     Ok(pieces::render(&Applications {
         csrf: &user.csrf,
-        mode: crate::areas::applications::apply::mode_words(&mode),
+        mode: crate::areas::applications::apply::mode_words(mode),
         items: items
             .into_iter()
             .map(|a| {
+                let status = application_status(a.status());
                 let f = a.fields.unwrap_or_default();
                 ApplicationLine {
                     id: a.id,
                     name: f.name,
                     kind: f.kind,
-                    status: application_status(&a.status),
+                    status,
                     submitted_at: tokyo_time(&a.submitted_at),
                 }
             })
@@ -162,8 +163,8 @@ async fn detail(
     Ok(pieces::render(&ApplicationDetail {
         csrf: &user.csrf,
         id: &app.id,
-        status: application_status(&app.status),
-        pending: app.status == "pending",
+        status: application_status(app.status()),
+        pending: app.status() == pb::ApplicationStatus::Pending,
         fields: &fields,
         reason: &app.reason,
         office_id: &app.office_id,
@@ -261,12 +262,34 @@ pub async fn reject_form(
 
 // ---- API ----
 
+/// Where an application stands: `pending` (waiting for the city's decision), `approved` (its
+/// office created) or `rejected` (the reason mailed to the applicant); `unknown` for a state this
+/// gateway does not know yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatusOut {
+    Pending,
+    Approved,
+    Rejected,
+    Unknown,
+}
+
+impl From<pb::ApplicationStatus> for ApplicationStatusOut {
+    fn from(s: pb::ApplicationStatus) -> Self {
+        match s {
+            pb::ApplicationStatus::Pending => Self::Pending,
+            pb::ApplicationStatus::Approved => Self::Approved,
+            pb::ApplicationStatus::Rejected => Self::Rejected,
+            pb::ApplicationStatus::Unspecified => Self::Unknown,
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 #[schema(example = crate::openapi::examples::people::application_out)]
 pub struct ApplicationOut {
     id: String,
-    /// pending, approved or rejected.
-    status: String,
+    status: ApplicationStatusOut,
     name: String,
     kind: String,
     admin_email: String,
@@ -277,10 +300,11 @@ pub struct ApplicationOut {
 
 impl From<pb::Application> for ApplicationOut {
     fn from(a: pb::Application) -> Self {
+        let status = a.status().into();
         let f = a.fields.unwrap_or_default();
         Self {
             id: a.id,
-            status: a.status,
+            status,
             name: f.name,
             kind: f.kind,
             admin_email: f.admin_email,

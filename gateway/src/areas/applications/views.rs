@@ -2,6 +2,7 @@
 
 use crate::kit::pieces::{ApplyForm, FieldError};
 use askama::Template;
+use proto::offices::{ApplicationMode, ApplicationStatus};
 
 #[derive(Template)]
 #[template(path = "apply.html")]
@@ -14,8 +15,7 @@ pub struct ApplyPage<'a> {
     pub error: Option<&'a str>,
     pub errors: Vec<FieldError>,
     pub tiles: &'a str,
-    /// `open`, `invitation` or `closed`.
-    pub mode: &'a str,
+    pub mode: ApplicationMode,
 }
 
 impl ApplyPage<'_> {
@@ -23,6 +23,18 @@ impl ApplyPage<'_> {
     #[must_use]
     pub fn hint(&self, field: &str) -> &str {
         FieldError::hint(&self.errors, field)
+    }
+
+    /// No form at all: the city accepts no application now.
+    #[must_use]
+    pub fn closed(&self) -> bool {
+        self.mode == ApplicationMode::Closed
+    }
+
+    /// The form asks for the city's invitation code.
+    #[must_use]
+    pub fn by_invitation(&self) -> bool {
+        self.mode == ApplicationMode::Invitation
     }
 }
 
@@ -61,11 +73,11 @@ pub struct ApplicationDetail<'a> {
 }
 
 #[must_use]
-pub fn application_status(status: &str) -> &'static str {
+pub fn application_status(status: ApplicationStatus) -> &'static str {
     match status {
-        "pending" => "審査待ち",
-        "approved" => "登録済み",
-        "rejected" => "却下",
-        _ => "不明",
+        ApplicationStatus::Pending => "審査待ち",
+        ApplicationStatus::Approved => "登録済み",
+        ApplicationStatus::Rejected => "却下",
+        ApplicationStatus::Unspecified => "不明",
     }
 }

@@ -123,6 +123,26 @@ pub async fn admin_page(
 
 // ---- API ----
 
+/// Why a mail counts as undelivered: `failed_permanent` (refused, not tried again) or `dead`
+/// (given up after its tries); `unknown` for a state this gateway does not know yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UndeliveredStateOut {
+    FailedPermanent,
+    Dead,
+    Unknown,
+}
+
+impl From<pb::UndeliveredState> for UndeliveredStateOut {
+    fn from(s: pb::UndeliveredState) -> Self {
+        match s {
+            pb::UndeliveredState::FailedPermanent => Self::FailedPermanent,
+            pb::UndeliveredState::Dead => Self::Dead,
+            pb::UndeliveredState::Unspecified => Self::Unknown,
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct UndeliveredOut {
     /// When it was settled as undelivered (RFC 3339).
@@ -136,8 +156,7 @@ pub struct UndeliveredOut {
     /// Which mail, e.g. `urgent_post`, and in Japanese.
     template: String,
     template_label: String,
-    /// `failed_permanent` (refused, not tried again) or `dead` (given up after its tries).
-    state: String,
+    state: UndeliveredStateOut,
     /// `unknown_recipient`, `refused`, `mailbox_full`, `temporary` or `invalid_address`, and in
     /// Japanese.
     failure: String,
@@ -162,6 +181,7 @@ impl From<pb::ListUndeliveredResponse> for UndeliveredList {
                 .mails
                 .into_iter()
                 .map(|m| UndeliveredOut {
+                    state: m.state().into(),
                     template_label: template_label(&m.template).to_owned(),
                     failure_label: failure_label(&m.failure).to_owned(),
                     failed_at: m.failed_at,
@@ -170,7 +190,6 @@ impl From<pb::ListUndeliveredResponse> for UndeliveredList {
                     user_id: m.user_id,
                     office_id: m.office_id,
                     template: m.template,
-                    state: m.state,
                     failure: m.failure,
                     attempts: m.attempts,
                     failures: m.failures,

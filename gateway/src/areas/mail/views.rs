@@ -57,10 +57,11 @@ impl UndeliveredLine {
             office,
             kind: template_label(&m.template),
             reason: failure_label(&m.failure),
-            tries: if m.state == "dead" {
-                format!("{}回試行して中止", m.attempts)
-            } else {
-                "再送しません".into()
+            tries: match m.state() {
+                pb::UndeliveredState::Dead => format!("{}回試行して中止", m.attempts),
+                pb::UndeliveredState::FailedPermanent | pb::UndeliveredState::Unspecified => {
+                    "再送しません".into()
+                }
             },
             failures: m.failures,
         }

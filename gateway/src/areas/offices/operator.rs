@@ -160,6 +160,26 @@ pub struct RegisterOfficeBody {
     admin_email: String,
 }
 
+/// An office's standing: `active` (in use) or `withdrawn` (利用廃止: its users disabled, its
+/// certificates revoked, its history kept); `unknown` for a state this gateway does not know yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OfficeStatusOut {
+    Active,
+    Withdrawn,
+    Unknown,
+}
+
+impl From<pb::OfficeStatus> for OfficeStatusOut {
+    fn from(s: pb::OfficeStatus) -> Self {
+        match s {
+            pb::OfficeStatus::Active => Self::Active,
+            pb::OfficeStatus::Withdrawn => Self::Withdrawn,
+            pb::OfficeStatus::Unspecified => Self::Unknown,
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 #[schema(example = crate::openapi::examples::people::office)]
 pub struct OfficeBody {
@@ -167,18 +187,18 @@ pub struct OfficeBody {
     name: String,
     kind: String,
     admin_email: String,
-    status: String,
+    status: OfficeStatusOut,
     created_at: String,
 }
 
 impl From<pb::Office> for OfficeBody {
     fn from(o: pb::Office) -> Self {
         Self {
+            status: o.status().into(),
             id: o.id,
             name: o.name,
             kind: o.kind,
             admin_email: o.admin_email,
-            status: o.status,
             created_at: o.created_at,
         }
     }

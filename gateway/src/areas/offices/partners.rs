@@ -70,7 +70,10 @@ pub async fn choices(
     let chosen = partners(state, user, office).await?;
     Ok(offices
         .into_iter()
-        .filter(|o| o.id != office && (o.status != "withdrawn" || chosen.contains(&o.id)))
+        .filter(|o| {
+            o.id != office
+                && (o.status() != proto::offices::OfficeStatus::Withdrawn || chosen.contains(&o.id))
+        })
         .map(|o| PartnerChoice {
             checked: chosen.contains(&o.id),
             id: o.id,

@@ -49,6 +49,57 @@ impl Template {
     }
 }
 
+/// Where an email stands, stored as the word `as_str` gives: waiting for a (first or next) try,
+/// or settled as sent, refused for good, or given up after its tries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryState {
+    Pending,
+    Sent,
+    /// Refused by the receiving side in a way that will not change: never tried again.
+    FailedPermanent,
+    /// Given up: its tries are spent.
+    Dead,
+}
+
+/// A stored state this release does not know (a later release's row).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a known delivery state")]
+pub struct UnknownState(pub String);
+
+impl DeliveryState {
+    pub const ALL: [Self; 4] = [Self::Pending, Self::Sent, Self::FailedPermanent, Self::Dead];
+
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sent => "sent",
+            Self::FailedPermanent => "failed_permanent",
+            Self::Dead => "dead",
+        }
+    }
+}
+
+impl std::str::FromStr for DeliveryState {
+    type Err = UnknownState;
+
+    fn from_str(s: &str) -> Result<Self, UnknownState> {
+        Self::ALL
+            .into_iter()
+            .find(|state| state.as_str() == s)
+            .ok_or_else(|| UnknownState(s.to_owned()))
+    }
+}
+
+/// How a row reads its `state` column.
+impl TryFrom<String> for DeliveryState {
+    type Error = UnknownState;
+
+    fn try_from(s: String) -> Result<Self, UnknownState> {
+        s.parse()
+    }
+}
+
 /// Why an email did not arrive, as a stable name; the gateway says it in Japanese.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
@@ -222,6 +273,19 @@ mod tests {
             first: Duration::from_mins(1),
         };
         assert_eq!(long.next_wait(30), Some(LONGEST_WAIT));
+    }
+
+    #[test]
+    fn states_are_stored_as_the_words_the_table_allows() {
+        let words: Vec<&str> = DeliveryState::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(words, ["pending", "sent", "failed_permanent", "dead"]);
+        for state in DeliveryState::ALL {
+            assert_eq!(state.as_str().parse(), Ok(state));
+        }
+        assert_eq!(
+            DeliveryState::try_from("failed".to_owned()),
+            Err(UnknownState("failed".into()))
+        );
     }
 
     #[test]

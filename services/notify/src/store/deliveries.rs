@@ -2,6 +2,7 @@
 //! settled as sent, refused for good, or given up.
 
 use super::{Result, Store};
+use crate::domain::delivery::DeliveryState;
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
 use common::ids::{OfficeId, UserId};
@@ -20,8 +21,8 @@ pub struct DeliveryRow {
     pub template: String,
     pub recipient: String,
     pub message_id: String,
-    /// `pending`, `sent`, `failed_permanent` or `dead`.
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: DeliveryState,
     pub next_attempt_at: DateTime<Utc>,
     /// UUIDs, not typed ids: sqlx's row derive cannot wrap an optional column.
     pub user_id: Option<Uuid>,

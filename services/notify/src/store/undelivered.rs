@@ -3,6 +3,7 @@
 
 use super::{Result, Store};
 use crate::domain::access::Scope;
+use crate::domain::delivery::DeliveryState;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -21,8 +22,9 @@ pub struct UndeliveredRow {
     /// UUIDs, not typed ids: sqlx's row derive cannot wrap an optional column.
     pub user_id: Option<Uuid>,
     pub office_id: Option<Uuid>,
-    /// `failed_permanent` or `dead`.
-    pub state: String,
+    /// `FailedPermanent` or `Dead`: the queries below read no other.
+    #[sqlx(try_from = "String")]
+    pub state: DeliveryState,
     pub attempts: i32,
     pub last_error: Option<String>,
     /// When the mail was due (its event handled).

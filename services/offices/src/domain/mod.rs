@@ -3,8 +3,10 @@
 pub mod application;
 pub mod invitation;
 mod kind;
+mod states;
 
 pub use kind::OfficeKind;
+pub use states::{ApplicationMode, ApplicationStatus, OfficeStatus, UnknownState};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DomainError {

@@ -1,7 +1,7 @@
 //! What a caller sent, checked before a use case sees it: actors, ids and application forms.
 
-use crate::domain::ActorRole;
 use crate::domain::application::ApplicationInput;
+use crate::domain::{ActorRole, ApplicationStatus};
 use crate::error::{Error, invalid};
 use crate::service::Actor;
 use proto::common::Role;
@@ -29,6 +29,18 @@ pub(super) fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
 /// `field`.
 pub(super) fn id<T: FromStr>(raw: &str, field: &'static str) -> Result<T, Status> {
     raw.parse().map_err(|_| invalid(field))
+}
+
+/// A filter of applications by state: UNSPECIFIED for every one; a number the contract does not
+/// know names `status`.
+pub(super) fn status_filter(raw: i32) -> Result<Option<ApplicationStatus>, Status> {
+    match pb::ApplicationStatus::try_from(raw) {
+        Ok(pb::ApplicationStatus::Unspecified) => Ok(None),
+        Ok(status) => ApplicationStatus::try_from(status)
+            .map(Some)
+            .map_err(|_| invalid("status")),
+        Err(_) => Err(invalid("status")),
+    }
 }
 
 /// Every typed field is bounded before anything else, so no input is large enough to cost much.
@@ -77,5 +89,36 @@ pub(super) fn optional_actor(a: Option<&proto::common::Actor>) -> Result<Option<
     match a {
         None => Ok(None),
         Some(_) => actor(a).map(Some),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proto::errors::{Domain, Refusal};
+    use tonic::Code;
+
+    #[test]
+    fn a_status_filter_is_every_application_unless_it_names_a_state() {
+        assert_eq!(status_filter(0).ok(), Some(None));
+        assert_eq!(
+            status_filter(pb::ApplicationStatus::Rejected.into()).ok(),
+            Some(Some(ApplicationStatus::Rejected))
+        );
+    }
+
+    #[test]
+    fn an_unknown_status_number_is_a_wrong_field_not_a_failure() {
+        for raw in [4, -1, i32::MAX] {
+            let status = status_filter(raw).expect_err("no such state");
+            assert_eq!(status.code(), Code::InvalidArgument, "{raw}");
+            let refusal = Refusal::from_status(&status).expect("a refusal");
+            assert_eq!(refusal.domain, Domain::Offices);
+            assert_eq!(
+                refusal.reason,
+                proto::common::ErrorReason::InvalidField.into()
+            );
+            assert_eq!(refusal.fields, ["status"]);
+        }
     }
 }

@@ -15,7 +15,7 @@ mod decode;
 mod once;
 
 use convert::{application, office};
-use decode::{actor, id, input};
+use decode::{actor, id, input, status_filter};
 use once::key;
 
 pub struct OfficesGrpc {
@@ -193,7 +193,7 @@ impl pb::offices_server::Offices for OfficesGrpc {
         _request: Request<pb::GetApplicationModeRequest>,
     ) -> Reply<pb::ApplicationModeResponse> {
         Ok(Response::new(pb::ApplicationModeResponse {
-            mode: self.offices.mode().as_str().into(),
+            mode: pb::ApplicationMode::from(self.offices.mode()).into(),
         }))
     }
 
@@ -229,10 +229,9 @@ impl pb::offices_server::Offices for OfficesGrpc {
         request: Request<pb::ListApplicationsRequest>,
     ) -> Reply<pb::ListApplicationsResponse> {
         let req = request.into_inner();
-        let rows = self
-            .offices
-            .applications(&actor(req.actor.as_ref())?, Some(&req.status))
-            .await?;
+        let actor = actor(req.actor.as_ref())?;
+        let status = status_filter(req.status)?;
+        let rows = self.offices.applications(&actor, status).await?;
         Ok(Response::new(pb::ListApplicationsResponse {
             applications: rows.into_iter().map(application).collect(),
         }))

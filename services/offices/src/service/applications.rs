@@ -2,7 +2,7 @@
 
 use super::{Actor, ApplicationMode, Offices};
 use crate::domain::application::{self, ApplicationInput};
-use crate::domain::{DomainError, may_register_office};
+use crate::domain::{ApplicationStatus, DomainError, OfficeStatus, may_register_office};
 use crate::error::Result;
 use crate::events::{
     APPLICATION_APPROVED, APPLICATION_REJECTED, APPLICATION_SUBMITTED, ApplicationApproved,
@@ -37,7 +37,7 @@ impl Offices {
         let o = a.office;
         let row = ApplicationRow {
             id: ApplicationId::new_v7(),
-            status: "pending".into(),
+            status: ApplicationStatus::Pending,
             name: o.name,
             kana: o.kana,
             kind: o.kind.label().to_owned(),
@@ -90,13 +90,10 @@ impl Offices {
     pub async fn applications(
         &self,
         actor: &Actor,
-        status: Option<&str>,
+        status: Option<ApplicationStatus>,
     ) -> Result<Vec<ApplicationRow>> {
         may_register_office(actor.role)?;
-        Ok(self
-            .store
-            .applications(status.filter(|s| !s.is_empty()))
-            .await?)
+        Ok(self.store.applications(status).await?)
     }
 
     pub async fn application(&self, actor: &Actor, id: ApplicationId) -> Result<ApplicationRow> {
@@ -134,7 +131,7 @@ impl Offices {
             .application(id)
             .await?
             .ok_or(DomainError::NotFound)?;
-        if app.status != "pending" {
+        if app.status != ApplicationStatus::Pending {
             return Err(DomainError::AlreadyDecided.into());
         }
         let now = self.clock.now();
@@ -154,7 +151,7 @@ impl Offices {
                 longitude: app.longitude,
                 listed: app.listed,
                 admin_email: app.admin_email.clone(),
-                status: "active".into(),
+                status: OfficeStatus::Active,
                 created_at: now,
             };
             let approved = self.event(
@@ -172,7 +169,7 @@ impl Offices {
                 approved,
                 self.audit(Some(actor), "application.approve", office.id)?,
             ];
-            ("approved", Some(office), events)
+            (ApplicationStatus::Approved, Some(office), events)
         } else {
             if reason.is_empty() || reason.chars().count() > 500 {
                 return Err(DomainError::Invalid("reason").into());
@@ -188,7 +185,7 @@ impl Offices {
                 },
             )?;
             (
-                "rejected",
+                ApplicationStatus::Rejected,
                 None,
                 vec![rejected, self.audit(Some(actor), "application.reject", id)?],
             )

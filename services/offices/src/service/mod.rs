@@ -9,6 +9,7 @@ mod profile;
 mod stats;
 
 use crate::domain::ActorRole;
+pub use crate::domain::ApplicationMode;
 use crate::error::{Error, Result};
 use crate::events::{OFFICE_REGISTERED, OfficeRegistered, SOURCE};
 use crate::store::{OfficeRow, Store};
@@ -32,26 +33,6 @@ pub struct Actor {
     pub user_id: UserId,
     pub office_id: OfficeId,
     pub role: ActorRole,
-}
-
-/// Whether the public may apply: freely, only with an invitation code from the city (the guide's
-/// trial period), or not at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApplicationMode {
-    Open,
-    Invitation,
-    Closed,
-}
-
-impl ApplicationMode {
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApplicationMode::Open => "open",
-            ApplicationMode::Invitation => "invitation",
-            ApplicationMode::Closed => "closed",
-        }
-    }
 }
 
 pub struct Offices {

@@ -1,7 +1,9 @@
 //! Offices registered by the city, found, listed for the directory and the map, withdrawn.
 
 use super::{Actor, NewOffice, Offices};
-use crate::domain::{ActorRole, DomainError, OfficeKind, OfficeName, may_register_office};
+use crate::domain::{
+    ActorRole, DomainError, OfficeKind, OfficeName, OfficeStatus, may_register_office,
+};
 use crate::error::Result;
 use crate::events::{OFFICE_WITHDRAWN, OfficeWithdrawn};
 use crate::store::OfficeRow;
@@ -46,7 +48,7 @@ impl Offices {
             longitude: None,
             listed: false,
             admin_email: email.as_str().to_owned(),
-            status: "active".into(),
+            status: OfficeStatus::Active,
             created_at: self.clock.now(),
         };
         let events = [
@@ -114,7 +116,7 @@ impl Offices {
             .await?
         {
             let office = self.get(id).await?;
-            if office.status != "withdrawn" {
+            if office.status != OfficeStatus::Withdrawn {
                 return Err(DomainError::Forbidden.into());
             }
         }

@@ -2,7 +2,7 @@
 
 use super::{Actor, Offices};
 use crate::domain::application::{self, ApplicationInput};
-use crate::domain::{ActorRole, DomainError};
+use crate::domain::{ActorRole, DomainError, OfficeStatus};
 use crate::error::Result;
 use crate::store::OfficeRow;
 use common::ids::OfficeId;
@@ -21,7 +21,7 @@ impl Offices {
             return Err(DomainError::Forbidden.into());
         }
         let current = self.get(id).await?;
-        if current.status != "active" {
+        if current.status != OfficeStatus::Active {
             return Err(DomainError::Forbidden.into());
         }
         let f = application::validate_office(input, current.code.as_deref())

@@ -4,6 +4,7 @@ use super::{
     APPLICATION, ApplicationRow, OfficeRow, Result, Store, enqueue_all, insert_application,
     insert_office,
 };
+use crate::domain::ApplicationStatus;
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
 use common::ids::{ApplicationId, UserId};
@@ -31,11 +32,14 @@ impl Store {
         .await?)
     }
 
-    pub async fn applications(&self, status: Option<&str>) -> Result<Vec<ApplicationRow>> {
+    pub async fn applications(
+        &self,
+        status: Option<ApplicationStatus>,
+    ) -> Result<Vec<ApplicationRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {APPLICATION} FROM applications WHERE ($1::text IS NULL OR status = $1) ORDER BY submitted_at DESC LIMIT 500"
         )))
-        .bind(status)
+        .bind(status.map(ApplicationStatus::as_str))
         .fetch_all(&self.pool)
         .await?)
     }
@@ -48,7 +52,7 @@ impl Store {
     pub async fn decide(
         &self,
         id: ApplicationId,
-        status: &str,
+        status: ApplicationStatus,
         by: UserId,
         reason: Option<&str>,
         approved: Option<(&OfficeRow, &str)>,
@@ -61,7 +65,7 @@ impl Store {
              admin_login_id = $7 WHERE id = $1 AND status = 'pending'",
         )
         .bind(id.as_uuid())
-        .bind(status)
+        .bind(status.as_str())
         .bind(by.as_uuid())
         .bind(reason)
         .bind(at)

@@ -5,6 +5,7 @@ mod applications;
 mod offices;
 mod stats;
 
+use crate::domain::{ApplicationStatus, OfficeStatus};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
 use common::ids::{AnnouncementId, ApplicationId, OfficeId};
@@ -33,7 +34,8 @@ pub struct OfficeRow {
     pub longitude: Option<f64>,
     pub listed: bool,
     pub admin_email: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: OfficeStatus,
     pub created_at: DateTime<Utc>,
 }
 
@@ -51,7 +53,8 @@ pub struct AnnouncementRow {
 pub struct ApplicationRow {
     #[sqlx(try_from = "Uuid")]
     pub id: ApplicationId,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ApplicationStatus,
     pub name: String,
     pub kana: String,
     pub kind: String,
@@ -110,7 +113,7 @@ async fn insert_office(
     .bind(o.longitude)
     .bind(o.listed)
     .bind(&o.admin_email)
-    .bind(&o.status)
+    .bind(o.status.as_str())
     .bind(operator_office)
     .bind(o.created_at)
     .execute(conn)
