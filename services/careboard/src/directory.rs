@@ -1,10 +1,13 @@
 //! Who people are comes from identity (name, profession, status) and offices (office name): the
 //! team keeps a copy taken when someone joins, and each post a copy taken when it is written.
+//! The use cases ask a [`Directory`]; the service's is [`GrpcDirectory`], identity and offices
+//! called over mutual TLS.
 
 use crate::domain::team::Candidate;
 use common::config::TlsFiles;
 use common::grpc::{ChannelError, GrpcOptions, TracePropagation, channel};
 use common::ids::{OfficeId, UserId};
+use futures::future::BoxFuture;
 use proto::identity::identity_client::IdentityClient;
 use proto::offices::offices_client::OfficesClient;
 use tonic::service::interceptor::InterceptedService;
@@ -31,20 +34,46 @@ pub struct Person {
     pub office_name: String,
 }
 
+/// Who people are, as the use cases ask it. A boxed future keeps it a trait object, so
+/// `Careboard` holds any directory without being generic over it.
+pub trait Directory: Send + Sync {
+    /// Asked with the actor's own credentials, so identity applies its rules to them too.
+    fn person<'a>(
+        &'a self,
+        actor: &'a proto::common::Actor,
+        user: UserId,
+    ) -> BoxFuture<'a, Result<Person, DirectoryError>>;
+}
+
+/// A refusal of identity or offices: a person they do not know (or an id they cannot read) is
+/// not found; anything else is the directory failing.
+impl From<&tonic::Status> for DirectoryError {
+    fn from(e: &tonic::Status) -> Self {
+        match e.code() {
+            tonic::Code::NotFound | tonic::Code::InvalidArgument => DirectoryError::NotFound,
+            _ => DirectoryError::Unavailable(proto::errors::describe(e)),
+        }
+    }
+}
+
+/// identity's `GetStaffCard` and offices' `GetOffice`, over gRPC.
 #[derive(Clone)]
-pub struct Directory {
+pub struct GrpcDirectory {
     identity: IdentityClient<Traced>,
     offices: OfficesClient<Traced>,
 }
 
-fn status(e: &tonic::Status) -> DirectoryError {
-    match e.code() {
-        tonic::Code::NotFound | tonic::Code::InvalidArgument => DirectoryError::NotFound,
-        _ => DirectoryError::Unavailable(proto::errors::describe(e)),
+impl Directory for GrpcDirectory {
+    fn person<'a>(
+        &'a self,
+        actor: &'a proto::common::Actor,
+        user: UserId,
+    ) -> BoxFuture<'a, Result<Person, DirectoryError>> {
+        Box::pin(self.ask(actor, user))
     }
 }
 
-impl Directory {
+impl GrpcDirectory {
     pub fn connect(
         identity: &str,
         offices: &str,
@@ -63,8 +92,7 @@ impl Directory {
         })
     }
 
-    /// Asked with the actor's own credentials, so identity applies its rules to them too.
-    pub async fn person(
+    async fn ask(
         &self,
         actor: &proto::common::Actor,
         user: UserId,
@@ -77,7 +105,7 @@ impl Directory {
                 user_id: user.to_string(),
             })
             .await
-            .map_err(|e| status(&e))?
+            .map_err(|e| DirectoryError::from(&e))?
             .into_inner();
         let office = self
             .offices
@@ -87,7 +115,7 @@ impl Directory {
                 office_id: card.office_id.clone(),
             })
             .await
-            .map_err(|e| status(&e))?
+            .map_err(|e| DirectoryError::from(&e))?
             .into_inner();
         Ok(Person {
             candidate: Candidate {

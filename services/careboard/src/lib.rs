@@ -27,12 +27,12 @@ pub async fn serve(vars: &Vars) -> anyhow::Result<()> {
         &MIGRATOR,
     )
     .await?;
-    let directory = directory::Directory::connect(
+    let directory = Arc::new(directory::GrpcDirectory::connect(
         &vars.required("IDENTITY_URL")?,
         &vars.required("OFFICES_URL")?,
         &cfg.tls,
         &cfg.grpc,
-    )?;
+    )?);
     let clock: SharedClock = Arc::new(SystemClock);
     let store = store::Store::new(rt.pool.clone());
     let (bounds, grace, rebuilds) = config::files(vars)?;

@@ -37,7 +37,8 @@ use uuid::Uuid;
 
 pub struct Careboard {
     store: Store,
-    directory: Directory,
+    /// Who people are: identity and offices over gRPC in the service.
+    directory: Arc<dyn Directory>,
     clock: SharedClock,
     relay: Arc<Notify>,
     /// How long an author may correct or withdraw a post (the city's setting).
@@ -70,7 +71,7 @@ impl Careboard {
     #[must_use]
     pub fn new(
         store: Store,
-        directory: Directory,
+        directory: Arc<dyn Directory>,
         clock: SharedClock,
         relay: Arc<Notify>,
         shelf: files::Shelf,
