@@ -22,7 +22,7 @@ const PASSWORD: &str = "kawa no asa wa shizuka desu";
 
 /// identity as `identity::serve` builds it (its CA created in the fresh database), over `db`,
 /// with `clock`.
-async fn identity(db: &ScratchDb, clock: &ManualClock) -> Identity {
+pub(crate) async fn identity(db: &ScratchDb, clock: &ManualClock) -> Identity {
     let clock: SharedClock = Arc::new(clock.clone());
     let store = identity::store::Store::new(db.pool.clone(), Arc::new(tokio::sync::Notify::new()));
     let kek = Kek::from_bytes(&[7u8; 32]).unwrap();
@@ -44,7 +44,7 @@ async fn identity(db: &ScratchDb, clock: &ManualClock) -> Identity {
     )
 }
 
-fn operator() -> Actor {
+pub(crate) fn operator() -> Actor {
     Actor {
         user_id: Uuid::now_v7(),
         office_id: Uuid::now_v7(),

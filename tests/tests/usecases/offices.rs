@@ -12,7 +12,7 @@ use std::sync::Arc;
 use system_tests::scratch::ScratchDb;
 
 /// offices as `offices::serve` builds it, over `db`, with `clock`.
-fn offices(db: &ScratchDb, clock: &ManualClock, mode: ApplicationMode) -> Offices {
+pub(crate) fn offices(db: &ScratchDb, clock: &ManualClock, mode: ApplicationMode) -> Offices {
     let clock: SharedClock = Arc::new(clock.clone());
     Offices::new(
         offices::store::Store::new(db.pool.clone()),
@@ -22,7 +22,7 @@ fn offices(db: &ScratchDb, clock: &ManualClock, mode: ApplicationMode) -> Office
     )
 }
 
-fn operator() -> Actor {
+pub(crate) fn operator() -> Actor {
     Actor {
         user_id: UserId::new_v7(),
         office_id: OfficeId::new_v7(),

@@ -1,12 +1,14 @@
-//! careboard's board, at its store: `careboard::service::Careboard` asks identity and offices
-//! who people are through a gRPC `Directory` over mutual TLS, which needs both services running,
-//! so these tests call the store's use cases the service is made of (what it writes in one
-//! transaction, what each reader is shown) with the rows the service would pass them.
+//! careboard's use cases. `service` runs them as `careboard::service::Careboard` does, its
+//! directory (who people are) identity's and offices' own use cases in-process over fresh
+//! databases of theirs. The tests here go under it, to the store's use cases the service is made
+//! of (what it writes in one transaction, what each reader is shown), with the rows the service
+//! would pass them: the board below is built at the store.
 //!
 //! Here the board they start from; `writing` has posts, replies and corrections, `reads` the
 //! 既読 and 確認しました marks.
 
 mod reads;
+mod service;
 mod writing;
 
 use crate::{clock, database, morning};
