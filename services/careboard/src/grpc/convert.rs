@@ -77,7 +77,7 @@ pub(super) fn recipient(v: RecipientView) -> pb::Recipient {
             primary_doctor: r.primary_doctor,
             key_notes: r.key_notes,
         }),
-        status: r.status,
+        status: pb::RecipientStatus::from(r.status).into(),
         close_reason: r.close_reason.unwrap_or_default(),
         close_note: r.close_note.unwrap_or_default(),
         closed_at: r.closed_at.map(time).unwrap_or_default(),
@@ -173,7 +173,7 @@ pub(super) fn consent_entry(c: ConsentRow) -> pb::ConsentEntry {
         recipient_kana: c.recipient_kana,
         office_id: c.office_id.to_string(),
         registered_by_name: c.recorded_by_name,
-        status: c.status,
+        status: pb::RecipientStatus::from(c.status).into(),
     }
 }
 
@@ -188,7 +188,7 @@ pub(super) fn incident(v: IncidentView) -> pb::Incident {
         device: i.device,
         what_happened: i.what_happened,
         action_taken: i.action_taken,
-        status: i.status,
+        status: pb::IncidentStatus::from(i.status).into(),
         filed_at: time(i.filed_at),
         updated_at: time(i.updated_at),
         notes: v
@@ -197,7 +197,7 @@ pub(super) fn incident(v: IncidentView) -> pb::Incident {
             .map(|n| pb::IncidentNote {
                 at: time(n.at),
                 by_name: n.by_name,
-                status: n.status,
+                status: pb::IncidentStatus::from(n.status).into(),
                 note: n.note,
             })
             .collect(),
