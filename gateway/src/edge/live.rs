@@ -6,6 +6,7 @@
 //! flowing.
 
 use futures::StreamExt;
+use proto::common::UserStatus;
 use proto::events as bus;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -58,7 +59,13 @@ fn decode(subject: &str, payload: &[u8]) -> Option<(Audience, BoardEvent)> {
     }
     if bus::USER_STATUS_CHANGED == *subject {
         let changed = event.data_of(bus::USER_STATUS_CHANGED).ok()?;
-        return (changed.status != "active").then_some((
+        let left = match changed.status() {
+            UserStatus::Suspended | UserStatus::Deactivated => true,
+            UserStatus::Active => false,
+            // An unknown word: the event says nothing open pages can act on.
+            UserStatus::Unspecified => return None,
+        };
+        return left.then_some((
             Audience::EveryBoard,
             BoardEvent::Left(id(&changed.user_id)?),
         ));
@@ -248,6 +255,19 @@ mod tests {
         live.publish(audience, what);
         assert_eq!(on_a.try_recv().unwrap(), BoardEvent::Left(nurse));
         assert_eq!(on_b.try_recv().unwrap(), BoardEvent::Left(nurse));
+        let deactivated = event(
+            bus::USER_STATUS_CHANGED.name(),
+            &serde_json::json!({ "user_id": nurse, "status": "deactivated" }),
+        );
+        assert_eq!(
+            decode(bus::USER_STATUS_CHANGED.name(), &deactivated),
+            Some((Audience::EveryBoard, BoardEvent::Left(nurse)))
+        );
+        let unknown = event(
+            bus::USER_STATUS_CHANGED.name(),
+            &serde_json::json!({ "user_id": nurse, "status": "asleep" }),
+        );
+        assert!(decode(bus::USER_STATUS_CHANGED.name(), &unknown).is_none());
     }
 
     #[test]

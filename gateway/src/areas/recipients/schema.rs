@@ -1,6 +1,7 @@
 //! The JSON shapes of recipients, their consent and their team, shared by the recipient and team
 //! twins of the pages.
 
+use crate::kit::states::UserStatusOut;
 use proto::careboard as pb;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -132,13 +133,14 @@ pub struct MemberOut {
     pub office_name: String,
     pub is_representative: bool,
     pub added_at: String,
-    /// `active`, `suspended` or `deactivated`.
-    pub status: String,
+    /// As identity last told careboard.
+    pub status: UserStatusOut,
 }
 
 impl From<pb::Member> for MemberOut {
     fn from(m: pb::Member) -> Self {
         Self {
+            status: m.status().into(),
             user_id: m.user_id,
             name: m.name,
             kana: m.kana,
@@ -147,7 +149,6 @@ impl From<pb::Member> for MemberOut {
             office_name: m.office_name,
             is_representative: m.is_representative,
             added_at: m.added_at,
-            status: m.status,
         }
     }
 }

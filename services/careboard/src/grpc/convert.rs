@@ -38,7 +38,7 @@ pub(super) fn member(m: MemberRow) -> pb::Member {
         office_name: m.office_name,
         is_representative: m.is_representative,
         added_at: time(m.added_at),
-        status: m.status,
+        status: proto::common::UserStatus::from(m.status).into(),
     }
 }
 
@@ -111,7 +111,7 @@ pub(super) fn post(v: PostView) -> pb::Post {
         author_name: p.author_name,
         author_profession: p.author_profession,
         author_office: p.author_office,
-        author_status: p.author_status,
+        author_status: proto::common::UserStatus::from(p.author_status).into(),
         created_at: time(p.created_at),
         category: p.category.unwrap_or_default(),
         urgent: p.urgent,

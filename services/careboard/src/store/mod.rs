@@ -30,6 +30,7 @@ use crate::domain::states::{RecipientStatus, UnknownState};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
 use common::ids::{RecipientId, UserId};
+use common::states::UserStatus;
 use sqlx::{PgConnection, PgPool};
 
 #[derive(Debug, thiserror::Error)]
@@ -119,10 +120,10 @@ impl Store {
     pub async fn set_user_status(
         &self,
         user: UserId,
-        status: &str,
+        status: UserStatus,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        if status == "active" {
+        if status.is_active() {
             sqlx::query("DELETE FROM inactive_users WHERE user_id = $1 AND changed_at <= $2")
                 .bind(user.as_uuid())
                 .bind(at)
@@ -135,7 +136,7 @@ impl Store {
                  WHERE inactive_users.changed_at <= $3",
             )
             .bind(user.as_uuid())
-            .bind(status)
+            .bind(status.as_str())
             .bind(at)
             .execute(&self.pool)
             .await?;

@@ -3,6 +3,7 @@
 
 use crate::domain::Role;
 use crate::domain::access::Actor;
+use crate::domain::audit::AuditOutcome;
 use crate::error::{Error, invalid};
 use crate::service::accounts::UserInput;
 use common::ids::CertSerial;
@@ -46,6 +47,18 @@ pub(super) fn optional_id(raw: &str, field: &'static str) -> Result<Option<Uuid>
     }
 }
 
+/// The audit viewer's outcome filter: UNSPECIFIED is every outcome; a number the contract does
+/// not define is a wrong field.
+pub(super) fn outcome_filter(number: i32) -> Result<Option<AuditOutcome>, Status> {
+    let outcome = pb::AuditOutcome::try_from(number).map_err(|_| invalid("outcome"))?;
+    Ok(match outcome {
+        pb::AuditOutcome::Unspecified => None,
+        pb::AuditOutcome::Success => Some(AuditOutcome::Success),
+        pb::AuditOutcome::Denied => Some(AuditOutcome::Denied),
+        pb::AuditOutcome::Failure => Some(AuditOutcome::Failure),
+    })
+}
+
 /// Field lengths checked before anything else, so no input is large enough to cost much.
 pub(super) fn bounded(fields: &[(&str, usize, &'static str)]) -> Result<(), Status> {
     match fields.iter().find(|(v, max, _)| v.len() > *max) {
@@ -81,6 +94,42 @@ pub(super) use common::grpc::peer::peer_common_name;
 
 #[cfg(test)]
 mod tests {
+    use crate::domain::audit::AuditOutcome;
+    use crate::domain::certificate::{CertificateStatus, RequestStatus};
+    use proto::errors::Refusal;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_outcome_round_trips_through_the_contract_and_its_stored_text() {
+        for outcome in AuditOutcome::ALL {
+            let number = i32::from(super::pb::AuditOutcome::from(outcome));
+            assert_eq!(super::outcome_filter(number).unwrap(), Some(outcome));
+            assert_eq!(outcome.as_str().parse::<AuditOutcome>(), Ok(outcome));
+        }
+        assert_eq!(super::outcome_filter(0).unwrap(), None, "every outcome");
+    }
+
+    #[test]
+    fn an_unknown_outcome_number_is_a_wrong_field() {
+        for number in [4, -1, i32::MAX] {
+            let status = super::outcome_filter(number).unwrap_err();
+            assert_eq!(status.code(), tonic::Code::InvalidArgument);
+            let refusal = Refusal::from_status(&status).unwrap();
+            assert_eq!(refusal.fields, ["outcome"]);
+        }
+    }
+
+    #[test]
+    fn each_certificate_and_request_status_has_its_own_value_in_the_contract() {
+        use super::pb::{CertificateRequestStatus as PbRequest, CertificateStatus as PbStatus};
+        let sent: HashSet<PbStatus> = CertificateStatus::ALL.map(PbStatus::from).into();
+        assert_eq!(sent.len(), CertificateStatus::ALL.len());
+        assert!(!sent.contains(&PbStatus::Unspecified));
+        let sent: HashSet<PbRequest> = RequestStatus::ALL.map(PbRequest::from).into();
+        assert_eq!(sent.len(), RequestStatus::ALL.len());
+        assert!(!sent.contains(&PbRequest::Unspecified));
+    }
+
     #[test]
     fn a_device_serial_is_bounded_hexadecimal_or_a_wrong_certificate_field() {
         let cert = |serial: &str| super::pb::ClientCertificate {

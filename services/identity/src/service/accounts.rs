@@ -4,7 +4,9 @@
 use super::{Identity, random};
 use crate::domain::access::{self, Actor};
 use crate::domain::enrollment::SECRET_ALPHABET;
-use crate::domain::{DomainError, LoginId, Role, directory, password, person_name, profession};
+use crate::domain::{
+    DomainError, LoginId, Role, UserStatus, directory, password, person_name, profession,
+};
 use crate::error::Result;
 use crate::events::{USER_STATUS_CHANGED, UserStatusChanged};
 use crate::store::{NewUser, StoreError, UserPatch, UserRow};
@@ -174,10 +176,14 @@ impl Identity {
     pub async fn set_active(&self, actor: &Actor, id: Uuid, active: bool) -> Result<UserRow> {
         let user = self.target(id).await?;
         access::may_change_status_of(actor, user.office_id, id)?;
-        if user.status == "suspended" {
+        if user.status == UserStatus::Suspended {
             return Err(DomainError::Forbidden.into());
         }
-        let status = if active { "active" } else { "deactivated" };
+        let status = if active {
+            UserStatus::Active
+        } else {
+            UserStatus::Deactivated
+        };
         let record = Self::audit_by(
             actor,
             if active {
@@ -193,7 +199,7 @@ impl Identity {
             id.to_string(),
             &UserStatusChanged {
                 user_id: id.to_string(),
-                status: status.into(),
+                status: proto::common::UserStatus::from(status).into(),
             },
         )?;
         self.store
@@ -223,10 +229,14 @@ impl Identity {
         if suspended && (reason.is_empty() || reason.chars().count() > 200) {
             return Err(DomainError::Invalid("reason").into());
         }
-        if !suspended && user.status != "suspended" {
+        if !suspended && user.status != UserStatus::Suspended {
             return Ok(user);
         }
-        let status = if suspended { "suspended" } else { "active" };
+        let status = if suspended {
+            UserStatus::Suspended
+        } else {
+            UserStatus::Active
+        };
         let record = Self::audit_by(
             actor,
             if suspended {
@@ -243,7 +253,7 @@ impl Identity {
             id.to_string(),
             &UserStatusChanged {
                 user_id: id.to_string(),
-                status: status.into(),
+                status: proto::common::UserStatus::from(status).into(),
             },
         )?;
         self.store

@@ -102,16 +102,16 @@ impl Identity {
             }
             .into());
         };
-        match UserStatus::parse(&user.status) {
-            Some(UserStatus::Active) => {}
-            Some(UserStatus::Suspended) => {
+        match user.status {
+            UserStatus::Active => {}
+            UserStatus::Suspended => {
                 let record = device
                     .on("user", &user.id)
                     .with(serde_json::json!({"reason": "suspended"}));
                 self.store.publish(&[self.audit(&record)?]).await?;
                 return Err(DomainError::Suspended.into());
             }
-            _ => return Err(DomainError::BadCredentials.into()),
+            UserStatus::Deactivated => return Err(DomainError::BadCredentials.into()),
         }
         // Checked once the password is known to be right, so the refusal tells nothing about
         // an ID to someone who does not know its password.
@@ -194,7 +194,7 @@ impl Identity {
             return Err(DomainError::SessionInvalid.into());
         }
         let user = self.store.user_by_id(row.user_id).await?;
-        let Some(user) = user.filter(|u| u.status == "active") else {
+        let Some(user) = user.filter(|u| u.status.is_active()) else {
             self.store
                 .delete_session(&hash, &[self.session_ended(row.user_id, &hash)?])
                 .await?;

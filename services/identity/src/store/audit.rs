@@ -1,4 +1,5 @@
 use super::{Result, Store};
+use crate::domain::audit::AuditOutcome;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -36,7 +37,8 @@ pub struct AuditLine {
     pub cert_serial: Option<String>,
     pub target_type: Option<String>,
     pub target_id: Option<String>,
-    pub outcome: String,
+    #[sqlx(try_from = "String")]
+    pub outcome: AuditOutcome,
     pub details: serde_json::Value,
 }
 
@@ -51,7 +53,7 @@ pub struct AuditFilter {
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
     pub before_seq: Option<i64>,
-    pub outcome: Option<String>,
+    pub outcome: Option<AuditOutcome>,
 }
 
 impl Store {
@@ -79,7 +81,7 @@ impl Store {
         .bind(f.until)
         .bind(f.before_seq)
         .bind(limit)
-        .bind(&f.outcome)
+        .bind(f.outcome.map(AuditOutcome::as_str))
         .fetch_all(&self.pool)
         .await?)
     }

@@ -1,4 +1,5 @@
 use super::{Result, Store, conflict, enqueue_all};
+use crate::domain::UserStatus;
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
 use service_runtime::idempotency::begin_write;
@@ -16,7 +17,8 @@ pub struct UserRow {
     pub role: String,
     pub password_hash: String,
     pub must_change_password: bool,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: UserStatus,
     pub status_reason: String,
     pub created_at: DateTime<Utc>,
 }
@@ -205,12 +207,12 @@ impl Store {
         Ok(())
     }
 
-    /// Changes status (active, suspended, deactivated); anything but active ends every session
-    /// of the user in the same transaction.
+    /// Changes status; anything but active ends every session of the user in the same
+    /// transaction.
     pub async fn set_status(
         &self,
         id: Uuid,
-        status: &str,
+        status: UserStatus,
         reason: &str,
         now: DateTime<Utc>,
         events: &[CloudEvent],
@@ -221,7 +223,7 @@ impl Store {
              SELECT id, $2::text, $3::timestamptz FROM users WHERE id = $1 AND status <> $2",
         )
         .bind(id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -229,12 +231,12 @@ impl Store {
             "UPDATE users SET status = $2, status_reason = $3, updated_at = $4 WHERE id = $1",
         )
         .bind(id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(reason)
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        if status != "active" {
+        if !status.is_active() {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(id)
                 .execute(&mut *tx)
