@@ -13,8 +13,10 @@ use std::str::FromStr;
 #[error("{0}: not one of its values")]
 pub struct StateError(pub &'static str);
 
-/// A person's account as identity decides it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A person's account as identity decides it. Read from JSON as its stored text (a row read as
+/// part of a JSON aggregate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub enum UserStatus {
     Active,
     /// Stopped at once by the operator; every session ends.
