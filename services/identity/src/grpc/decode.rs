@@ -9,8 +9,8 @@ use crate::service::accounts::UserInput;
 use common::ids::CertSerial;
 use proto::common::Role as ProtoRole;
 use proto::identity as pb;
+use std::str::FromStr;
 use tonic::Status;
-use uuid::Uuid;
 
 /// The device certificate's serial the gateway read from the TLS session: bounded hexadecimal.
 pub(super) fn serial(cert: Option<&pb::ClientCertificate>) -> Result<CertSerial, Status> {
@@ -31,15 +31,21 @@ pub(super) fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
         user_id: a.user_id.parse().map_err(|_| bad())?,
         office_id: a.office_id.parse().map_err(|_| bad())?,
         role,
-        cert_serial: a.cert_serial.clone(),
+        // A service acting for itself sends no certificate; a wrong one is a wrong actor.
+        cert_serial: match a.cert_serial.as_str() {
+            "" => None,
+            s => Some(s.parse().map_err(|_| bad())?),
+        },
     })
 }
 
-pub(super) fn id(raw: &str, field: &'static str) -> Result<Uuid, Status> {
+/// One id of the kind the use case takes (`UserId`, `OfficeId`, a code's `Uuid`); a wrong one
+/// names `field`.
+pub(super) fn id<T: FromStr>(raw: &str, field: &'static str) -> Result<T, Status> {
     raw.parse().map_err(|_| invalid(field))
 }
 
-pub(super) fn optional_id(raw: &str, field: &'static str) -> Result<Option<Uuid>, Status> {
+pub(super) fn optional_id<T: FromStr>(raw: &str, field: &'static str) -> Result<Option<T>, Status> {
     if raw.is_empty() {
         Ok(None)
     } else {
@@ -128,6 +134,47 @@ mod tests {
         let sent: HashSet<PbRequest> = RequestStatus::ALL.map(PbRequest::from).into();
         assert_eq!(sent.len(), RequestStatus::ALL.len());
         assert!(!sent.contains(&PbRequest::Unspecified));
+    }
+
+    fn proto_actor(user: &str, office: &str, serial: &str) -> proto::common::Actor {
+        proto::common::Actor {
+            user_id: user.into(),
+            office_id: office.into(),
+            role: proto::common::Role::OfficeAdmin.into(),
+            cert_serial: serial.into(),
+        }
+    }
+
+    const USER: &str = "0190abcd-0001-7000-8000-123456789abc";
+    const OFFICE: &str = "0190abcd-0002-7000-8000-123456789abc";
+
+    #[test]
+    fn an_actor_is_decoded_into_its_typed_ids_once() {
+        let a = super::actor(Some(&proto_actor(USER, OFFICE, "3f9a"))).unwrap();
+        assert_eq!(a.user_id.to_string(), USER);
+        assert_eq!(a.office_id.to_string(), OFFICE);
+        assert_eq!(
+            a.cert_serial.as_ref().map(common::ids::CertSerial::as_str),
+            Some("3f9a")
+        );
+        let by_service = super::actor(Some(&proto_actor(USER, OFFICE, ""))).unwrap();
+        assert_eq!(by_service.cert_serial, None);
+        for wrong in [
+            proto_actor(OFFICE, "not an office", "3f9a"),
+            proto_actor("", OFFICE, "3f9a"),
+            proto_actor(USER, OFFICE, "not hex"),
+        ] {
+            let status = super::actor(Some(&wrong)).unwrap_err();
+            assert_eq!(status.code(), tonic::Code::Unauthenticated, "{wrong:?}");
+        }
+        let office: common::ids::OfficeId = super::id(OFFICE, "office_id").unwrap();
+        assert_eq!(office.to_string(), OFFICE);
+        let refused = super::id::<common::ids::UserId>("x", "user_id").unwrap_err();
+        assert_eq!(Refusal::from_status(&refused).unwrap().fields, ["user_id"]);
+        assert_eq!(
+            super::optional_id::<common::ids::OfficeId>("", "office_id").unwrap(),
+            None
+        );
     }
 
     #[test]

@@ -109,7 +109,7 @@ impl Identity {
 #[derive(Debug, Default)]
 pub struct AuditQuery<'a> {
     pub user: &'a str,
-    pub office: Option<uuid::Uuid>,
+    pub office: Option<common::ids::OfficeId>,
     pub target_id: &'a str,
     pub action: &'a str,
     pub from: &'a str,
@@ -143,7 +143,7 @@ impl Identity {
         access::may_read_audit(actor)?;
         let user = match q.user.trim() {
             "" => None,
-            raw => match raw.parse::<uuid::Uuid>() {
+            raw => match raw.parse::<common::ids::UserId>() {
                 Ok(id) => Some(id),
                 Err(_) => Some(
                     self.store

@@ -1,6 +1,7 @@
 use super::{Result, Store};
 use crate::domain::audit::AuditOutcome;
 use chrono::{DateTime, Utc};
+use common::ids::{OfficeId, UserId};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -45,8 +46,8 @@ pub struct AuditLine {
 /// What the viewer filters on; `None` is no filter.
 #[derive(Debug, Default, Clone)]
 pub struct AuditFilter {
-    pub user: Option<Uuid>,
-    pub office: Option<Uuid>,
+    pub user: Option<UserId>,
+    pub office: Option<OfficeId>,
     pub target_id: Option<String>,
     /// Matched as a prefix.
     pub action: Option<String>,
@@ -73,8 +74,8 @@ impl Store {
              AND ($7::bigint IS NULL OR a.seq < $7) AND ($9::text IS NULL OR a.outcome = $9) \
              ORDER BY a.seq DESC LIMIT $8",
         )
-        .bind(f.user)
-        .bind(f.office)
+        .bind(f.user.map(|u| u.as_uuid()))
+        .bind(f.office.map(|o| o.as_uuid()))
         .bind(&f.target_id)
         .bind(action)
         .bind(f.from)
