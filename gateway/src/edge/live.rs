@@ -60,10 +60,10 @@ fn decode(subject: &str, payload: &[u8]) -> Option<(Audience, BoardEvent)> {
     if bus::USER_STATUS_CHANGED == *subject {
         let changed = event.data_of(bus::USER_STATUS_CHANGED).ok()?;
         let left = match changed.status() {
-            UserStatus::Suspended | UserStatus::Deactivated => true,
+            // A status this gateway cannot read ends the person's streams too: a page that
+            // reconnects is let in again only if identity still takes its session.
+            UserStatus::Suspended | UserStatus::Deactivated | UserStatus::Unspecified => true,
             UserStatus::Active => false,
-            // An unknown word: the event says nothing open pages can act on.
-            UserStatus::Unspecified => return None,
         };
         return left.then_some((
             Audience::EveryBoard,
@@ -267,7 +267,11 @@ mod tests {
             bus::USER_STATUS_CHANGED.name(),
             &serde_json::json!({ "user_id": nurse, "status": "asleep" }),
         );
-        assert!(decode(bus::USER_STATUS_CHANGED.name(), &unknown).is_none());
+        assert_eq!(
+            decode(bus::USER_STATUS_CHANGED.name(), &unknown),
+            Some((Audience::EveryBoard, BoardEvent::Left(nurse))),
+            "a status not understood ends the streams, as leaving does"
+        );
     }
 
     #[test]
