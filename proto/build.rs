@@ -154,6 +154,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             format!(".{EVENTS}"),
             "#[derive(serde::Serialize, serde::Deserialize)] #[serde(default)]",
         )
+        // Events' JSON keeps the words statuses travelled as before they were enums.
+        .field_attribute(
+            format!(".{EVENTS}.UserStatusChanged.status"),
+            "#[serde(with = \"crate::events::user_status_word\")]",
+        )
         .include_file("renrakucho.rs")
         .compile_fds(fds)?;
     Ok(())

@@ -52,10 +52,10 @@ mod valid;
         crate::areas::accounts::api::api_update,
         crate::areas::accounts::api::api_reset,
         crate::areas::accounts::api::api_active,
-        crate::areas::certificates::handlers::api_list,
-        crate::areas::certificates::handlers::api_revoke,
-        crate::areas::certificates::handlers::api_requests,
-        crate::areas::certificates::handlers::api_request,
+        crate::areas::certificates::api::api_list,
+        crate::areas::certificates::api::api_revoke,
+        crate::areas::certificates::api::api_requests,
+        crate::areas::certificates::api::api_request,
         crate::areas::mail::handlers::api_undelivered,
         crate::areas::mail::handlers::api_bouncing,
         crate::areas::board::api::create_post,
@@ -202,6 +202,35 @@ pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_state_lists_its_words() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        let words = |schema: &str, field: &str| {
+            let property = &doc["components"]["schemas"][schema]["properties"][field];
+            coverage::resolve(&doc, property)["enum"].clone()
+        };
+        let user = serde_json::json!(["active", "suspended", "deactivated", "unknown"]);
+        for (schema, field) in [
+            ("UserOut", "status"),
+            ("StaffOut", "status"),
+            ("MemberOut", "status"),
+        ] {
+            assert_eq!(words(schema, field), user, "{schema}.{field}");
+        }
+        assert_eq!(
+            words("CertificateOut", "status"),
+            serde_json::json!(["active", "revoked", "expired", "unknown"])
+        );
+        assert_eq!(
+            words("RequestOut", "status"),
+            serde_json::json!(["open", "done", "unknown"])
+        );
+        assert_eq!(
+            words("AuditEntryOut", "outcome"),
+            serde_json::json!(["success", "denied", "failure", "unknown"])
+        );
+    }
 
     #[test]
     fn the_exports_are_documented_with_their_media_types() {

@@ -148,6 +148,42 @@ pub mod heard {
     ];
 }
 
+/// A `UserStatus` in an event's JSON: the lowercase word events carried before the enum, so an
+/// event of the previous release is read and an older consumer reads a new one. An unknown word
+/// reads as UNSPECIFIED, which consumers refuse as they refuse a malformed event.
+pub mod user_status_word {
+    use crate::common::UserStatus;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[must_use]
+    pub fn word(status: UserStatus) -> &'static str {
+        match status {
+            UserStatus::Active => "active",
+            UserStatus::Suspended => "suspended",
+            UserStatus::Deactivated => "deactivated",
+            UserStatus::Unspecified => "",
+        }
+    }
+
+    #[must_use]
+    pub fn from_word(word: &str) -> UserStatus {
+        match word {
+            "active" => UserStatus::Active,
+            "suspended" => UserStatus::Suspended,
+            "deactivated" => UserStatus::Deactivated,
+            _ => UserStatus::Unspecified,
+        }
+    }
+
+    pub fn serialize<S: Serializer>(status: &i32, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(UserStatus::try_from(*status).map_or("", word))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
+        Ok(from_word(&String::deserialize(d)?).into())
+    }
+}
+
 /// Whether the NATS filter `filter` (tokens separated by `.`, `*` one token, `>` the rest)
 /// matches `subject`.
 pub fn matches(filter: &str, subject: &str) -> bool {
@@ -217,6 +253,39 @@ mod tests {
             );
             assert_eq!(subject.split('.').count(), 3, "{subject}");
         }
+    }
+
+    #[test]
+    fn a_user_status_travels_as_the_word_it_always_was() {
+        use crate::common::UserStatus;
+        for (status, word) in [
+            (UserStatus::Active, "active"),
+            (UserStatus::Suspended, "suspended"),
+            (UserStatus::Deactivated, "deactivated"),
+        ] {
+            let event = UserStatusChanged {
+                user_id: "u".into(),
+                status: status.into(),
+            };
+            let json = serde_json::to_value(&event).unwrap();
+            assert_eq!(json, serde_json::json!({ "user_id": "u", "status": word }));
+            let back: UserStatusChanged = serde_json::from_value(json).unwrap();
+            assert_eq!(back.status(), status);
+        }
+        let unknown: UserStatusChanged =
+            serde_json::from_value(serde_json::json!({ "user_id": "u", "status": "asleep" }))
+                .unwrap();
+        assert_eq!(unknown.status(), UserStatus::Unspecified);
+        let missing: UserStatusChanged =
+            serde_json::from_value(serde_json::json!({ "user_id": "u" })).unwrap();
+        assert_eq!(missing.status(), UserStatus::Unspecified);
+        assert!(
+            serde_json::from_value::<UserStatusChanged>(
+                serde_json::json!({ "user_id": "u", "status": 2 })
+            )
+            .is_err(),
+            "a number is no word"
+        );
     }
 
     #[test]

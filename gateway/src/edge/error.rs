@@ -80,6 +80,18 @@ impl Failure {
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_request", message)
     }
+
+    /// A field of a request that the gateway reads itself (a filter's word for a service's
+    /// enum), refused as a service refuses a wrong field of its own.
+    pub fn invalid_field(name: &str) -> Self {
+        let mut f = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_field",
+            ANY_FIELD_HINT,
+        );
+        f.fields = vec![(name.to_owned(), ANY_FIELD_HINT)];
+        f
+    }
 }
 
 /// One field of a form as people see it: the name a service reports it by, and what to do about

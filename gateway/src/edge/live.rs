@@ -6,6 +6,7 @@
 //! flowing.
 
 use futures::StreamExt;
+use proto::common::UserStatus;
 use proto::events as bus;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -58,7 +59,13 @@ fn decode(subject: &str, payload: &[u8]) -> Option<(Audience, BoardEvent)> {
     }
     if bus::USER_STATUS_CHANGED == *subject {
         let changed = event.data_of(bus::USER_STATUS_CHANGED).ok()?;
-        return (changed.status != "active").then_some((
+        let left = match changed.status() {
+            // A status this gateway cannot read ends the person's streams too: a page that
+            // reconnects is let in again only if identity still takes its session.
+            UserStatus::Suspended | UserStatus::Deactivated | UserStatus::Unspecified => true,
+            UserStatus::Active => false,
+        };
+        return left.then_some((
             Audience::EveryBoard,
             BoardEvent::Left(id(&changed.user_id)?),
         ));
@@ -248,6 +255,23 @@ mod tests {
         live.publish(audience, what);
         assert_eq!(on_a.try_recv().unwrap(), BoardEvent::Left(nurse));
         assert_eq!(on_b.try_recv().unwrap(), BoardEvent::Left(nurse));
+        let deactivated = event(
+            bus::USER_STATUS_CHANGED.name(),
+            &serde_json::json!({ "user_id": nurse, "status": "deactivated" }),
+        );
+        assert_eq!(
+            decode(bus::USER_STATUS_CHANGED.name(), &deactivated),
+            Some((Audience::EveryBoard, BoardEvent::Left(nurse)))
+        );
+        let unknown = event(
+            bus::USER_STATUS_CHANGED.name(),
+            &serde_json::json!({ "user_id": nurse, "status": "asleep" }),
+        );
+        assert_eq!(
+            decode(bus::USER_STATUS_CHANGED.name(), &unknown),
+            Some((Audience::EveryBoard, BoardEvent::Left(nurse))),
+            "a status not understood ends the streams, as leaving does"
+        );
     }
 
     #[test]

@@ -3,4 +3,5 @@
 
 pub mod csv;
 pub mod pieces;
+pub mod states;
 pub mod text;

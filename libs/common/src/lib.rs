@@ -14,6 +14,7 @@ pub mod japan;
 pub mod metrics;
 pub mod otlp_metrics;
 pub mod shutdown;
+pub mod states;
 pub mod stats;
 pub mod telemetry;
 pub mod text;

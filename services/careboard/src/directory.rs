@@ -120,7 +120,10 @@ impl GrpcDirectory {
         Ok(Person {
             candidate: Candidate {
                 user_id: user,
-                status: card.status,
+                status: card
+                    .status
+                    .try_into()
+                    .map_err(|_| DirectoryError::NotFound)?,
             },
             name: card.name,
             kana: card.kana,

@@ -6,11 +6,11 @@ use crate::domain::Role;
 use crate::domain::access::Actor;
 use common::config::TlsFiles;
 use common::grpc::{ChannelError, GrpcOptions, TracePropagation, channel};
+use common::ids::{ApplicationId, CertSerial, OfficeId};
 use proto::offices as pb;
 use proto::offices::offices_client::OfficesClient;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::Channel;
-use uuid::Uuid;
 
 type Traced = InterceptedService<Channel, TracePropagation>;
 
@@ -32,7 +32,7 @@ fn status(e: &tonic::Status) -> OfficesError {
 /// An office as a code's mail names it.
 #[derive(Debug, Clone)]
 pub struct Office {
-    pub id: Uuid,
+    pub id: OfficeId,
     pub name: String,
     pub admin_email: String,
 }
@@ -61,11 +61,15 @@ fn proto_actor(actor: &Actor) -> proto::common::Actor {
         user_id: actor.user_id.to_string(),
         office_id: actor.office_id.to_string(),
         role: role.into(),
-        cert_serial: actor.cert_serial.clone(),
+        cert_serial: actor
+            .cert_serial
+            .as_ref()
+            .map(CertSerial::to_string)
+            .unwrap_or_default(),
     }
 }
 
-fn parsed(raw: &str) -> Result<Uuid, OfficesError> {
+fn parsed(raw: &str) -> Result<OfficeId, OfficesError> {
     raw.parse()
         .map_err(|_| OfficesError::Unavailable(format!("offices answered an id {raw:?}")))
 }
@@ -78,7 +82,7 @@ impl Offices {
     }
 
     /// Asked with the actor's own credentials, so offices applies its rules to them too.
-    pub async fn office(&self, actor: &Actor, id: Uuid) -> Result<Office, OfficesError> {
+    pub async fn office(&self, actor: &Actor, id: OfficeId) -> Result<Office, OfficesError> {
         let o = self
             .client
             .clone()
@@ -97,7 +101,10 @@ impl Offices {
     }
 
     /// offices tells this to identity alone, known by its service certificate.
-    pub async fn approved_admin(&self, application: Uuid) -> Result<ApprovedAdmin, OfficesError> {
+    pub async fn approved_admin(
+        &self,
+        application: ApplicationId,
+    ) -> Result<ApprovedAdmin, OfficesError> {
         let a = self
             .client
             .clone()

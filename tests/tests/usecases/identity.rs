@@ -4,7 +4,7 @@
 use crate::{clock, database, outbox, subjects};
 use chrono::Duration;
 use common::clock::{ManualClock, SharedClock};
-use common::ids::CertSerial;
+use common::ids::{CertSerial, OfficeId, UserId};
 use identity::domain::access::Actor;
 use identity::domain::ca::Kek;
 use identity::domain::password::Weakness;
@@ -15,7 +15,6 @@ use identity::service::accounts::UserInput;
 use identity::service::{CpuPool, Identity, Rules, load_or_create_ca};
 use std::sync::Arc;
 use system_tests::scratch::ScratchDb;
-use uuid::Uuid;
 
 const IDLE: Duration = Duration::minutes(30);
 const PASSWORD: &str = "kawa no asa wa shizuka desu";
@@ -46,10 +45,10 @@ pub(crate) async fn identity(db: &ScratchDb, clock: &ManualClock) -> Identity {
 
 pub(crate) fn operator() -> Actor {
     Actor {
-        user_id: Uuid::now_v7(),
-        office_id: Uuid::now_v7(),
+        user_id: UserId::new_v7(),
+        office_id: OfficeId::new_v7(),
         role: Role::Operator,
-        cert_serial: "operator-device".into(),
+        cert_serial: "0a1b".parse().ok(),
     }
 }
 
@@ -62,7 +61,7 @@ fn refused_as(result: Result<impl Sized, Error>, expected: &DomainError) {
 }
 
 /// An office's device, enrolled from a code the city issued: its certificate's serial.
-async fn device(identity: &Identity, office: Uuid) -> CertSerial {
+async fn device(identity: &Identity, office: OfficeId) -> CertSerial {
     let (number, secret, _) = identity
         .issue_code(
             &operator(),
@@ -104,7 +103,7 @@ struct Desk {
     db: ScratchDb,
     clock: ManualClock,
     identity: Identity,
-    office: Uuid,
+    office: OfficeId,
     /// The device's certificate serial.
     serial: CertSerial,
     login: String,
@@ -115,7 +114,7 @@ async fn desk() -> Desk {
     let db = database(&identity::MIGRATOR).await;
     let clock = clock();
     let identity = identity(&db, &clock).await;
-    let office = Uuid::now_v7();
+    let office = OfficeId::new_v7();
     let serial = device(&identity, office).await;
     let (user, initial) = identity
         .create_user(
@@ -141,7 +140,7 @@ async fn desk() -> Desk {
 async fn the_city_creates_an_account_whose_first_password_must_change() {
     let db = database(&identity::MIGRATOR).await;
     let identity = identity(&db, &clock()).await;
-    let office = Uuid::now_v7();
+    let office = OfficeId::new_v7();
     let (user, initial) = identity
         .create_user(
             &operator(),
@@ -192,7 +191,7 @@ async fn an_enrollment_code_buys_one_certificate_once_and_not_after_it_expires()
     let db = database(&identity::MIGRATOR).await;
     let clock = clock();
     let identity = identity(&db, &clock).await;
-    let office = Uuid::now_v7();
+    let office = OfficeId::new_v7();
     let city = operator();
     let (number, secret, expires) = identity
         .issue_code(&city, office, "高萩薬局", "yakkyoku@example.jp")

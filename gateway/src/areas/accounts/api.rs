@@ -7,6 +7,7 @@ use crate::edge::auth::{ApiUser, ApiWriter};
 use crate::edge::error::{ApiError, ErrorBody};
 use crate::edge::json::ApiJson;
 use crate::edge::state::AppState;
+use crate::kit::states::UserStatusOut;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -27,8 +28,7 @@ pub struct UserOut {
     office_id: String,
     /// `operator`, `office_admin` or `staff`.
     role: String,
-    /// `active`, `suspended` or `deactivated`.
-    status: String,
+    status: UserStatusOut,
     must_change_password: bool,
     status_reason: String,
 }
@@ -41,6 +41,7 @@ impl From<pb::User> for UserOut {
             _ => "staff",
         };
         Self {
+            status: u.status().into(),
             role: role.into(),
             id: u.id,
             login_id: u.login_id,
@@ -49,7 +50,6 @@ impl From<pb::User> for UserOut {
             profession: u.profession,
             email: u.email,
             office_id: u.office_id,
-            status: u.status,
             must_change_password: u.must_change_password,
             status_reason: u.status_reason,
         }

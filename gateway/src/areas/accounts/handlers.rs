@@ -287,8 +287,8 @@ async fn edit_view(
     Ok(pieces::render(&UserEdit {
         csrf: &user.csrf,
         id,
-        status: pieces::status_label(&target.status),
-        active: target.status == "active",
+        status: pieces::user_status_label(target.status()),
+        active: target.status() == proto::common::UserStatus::Active,
         professions: state.choices.professions(&state.clients).await?,
         form: form.form(),
         error: pieces::FieldError::message(failure),

@@ -1,6 +1,7 @@
 //! 監査ログ: the operator filters the audit trail by person, office, recipient, action, outcome
 //! and date, exports it as CSV, and has the hash chain re-computed. Identity decides who may.
 
+use super::outcomes::{AuditOutcomeOut, outcome_choices, outcome_filter, outcome_label};
 pub use super::views::AuditFilter;
 use super::views::{self, AuditLine, AuditPage};
 use crate::areas::recipients::handlers::CsrfForm;
@@ -89,20 +90,13 @@ pub const ACTION_CHOICES: [(&str, &str); 13] = [
     ("enrollment_code.", "証明書取得用No."),
 ];
 
-/// The outcome filter's choices: refusals are what a rising `PermissionDenied` alert asks about.
-pub const OUTCOME_CHOICES: [(&str, &str); 4] = [
-    ("", "すべて"),
-    ("success", "成功"),
-    ("denied", "拒否"),
-    ("failure", "失敗"),
-];
-
 pub(super) async fn lines(
     state: &AppState,
     user: &Principal,
     f: &AuditFilter,
     limit: u32,
 ) -> Result<pb::ListAuditResponse, Failure> {
+    let outcome = outcome_filter(&f.outcome)?;
     let mut identity = state.clients.identity.clone();
     Ok(identity
         .list_audit(pb::ListAuditRequest {
@@ -115,7 +109,7 @@ pub(super) async fn lines(
             to: f.to.clone(),
             before_seq: f.before,
             limit,
-            outcome: f.outcome.clone(),
+            outcome: outcome.into(),
         })
         .await?
         .into_inner())
@@ -146,11 +140,7 @@ pub(super) fn line(e: pb::AuditEntry, offices: &HashMap<String, String>) -> Audi
         seq: e.seq,
         at: tokyo_time(&e.at),
         action: action_label(&e.action).to_owned(),
-        outcome: OUTCOME_CHOICES
-            .iter()
-            .find(|(code, _)| !code.is_empty() && *code == e.outcome)
-            .map_or(e.outcome.as_str(), |(_, label)| label)
-            .to_owned(),
+        outcome: outcome_label(e.outcome()).to_owned(),
         who: match (e.actor_name.is_empty(), e.actor_login_id.is_empty()) {
             (false, false) => format!("{}（{}）", e.actor_name, e.actor_login_id),
             _ if e.actor_user_id.is_empty() => String::new(),
@@ -204,7 +194,7 @@ async fn render(
         filter: f,
         offices,
         actions: &ACTION_CHOICES,
-        outcomes: &OUTCOME_CHOICES,
+        outcomes: &outcome_choices(),
         entries,
         next_page: (next > 0).then(|| format!("/operator/audit?{query}&before={next}")),
         csv: format!("/operator/audit.csv?{query}"),
@@ -260,7 +250,7 @@ pub struct AuditEntryOut {
     seq: i64,
     at: String,
     action: String,
-    outcome: String,
+    outcome: AuditOutcomeOut,
     actor_user_id: String,
     actor_login_id: String,
     actor_office_id: String,
@@ -294,10 +284,10 @@ pub async fn api_list(
             .entries
             .into_iter()
             .map(|e| AuditEntryOut {
+                outcome: e.outcome().into(),
                 seq: e.seq,
                 at: e.at,
                 action: e.action,
-                outcome: e.outcome,
                 actor_user_id: e.actor_user_id,
                 actor_login_id: e.actor_login_id,
                 actor_office_id: e.actor_office_id,

@@ -2,6 +2,7 @@
 
 pub mod csv;
 pub mod handlers;
+mod outcomes;
 mod views;
 
 use crate::edge::state::AppState;

@@ -34,10 +34,29 @@ pub struct CorrectionBody {
     category: String,
 }
 
+/// What replaced an earlier text: `edited` (訂正) or `withdrawn` (取り消し); `unknown` for a kind
+/// this gateway does not know yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RevisionKindOut {
+    Edited,
+    Withdrawn,
+    Unknown,
+}
+
+impl From<pb::RevisionKind> for RevisionKindOut {
+    fn from(k: pb::RevisionKind) -> Self {
+        match k {
+            pb::RevisionKind::Edited => Self::Edited,
+            pb::RevisionKind::Withdrawn => Self::Withdrawn,
+            pb::RevisionKind::Unspecified => Self::Unknown,
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct RevisionOut {
-    /// `edited` or `withdrawn`: what replaced this text.
-    kind: String,
+    kind: RevisionKindOut,
     body: String,
     category: String,
     changed_at: String,
@@ -120,11 +139,24 @@ pub async fn post_history(
             .revisions
             .into_iter()
             .map(|r: pb::PostRevision| RevisionOut {
-                kind: r.kind,
+                kind: r.kind().into(),
                 body: r.body,
                 category: r.category,
                 changed_at: r.changed_at,
             })
             .collect(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_revisions_kind_keeps_its_words_in_the_api() {
+        let sent = |k| serde_json::to_value(RevisionKindOut::from(k)).unwrap();
+        assert_eq!(sent(pb::RevisionKind::Edited), "edited");
+        assert_eq!(sent(pb::RevisionKind::Withdrawn), "withdrawn");
+        assert_eq!(sent(pb::RevisionKind::Unspecified), "unknown");
+    }
 }

@@ -1,6 +1,7 @@
 //! Device certificates: the office's requests and revocations, the operator's list, and
 //! enrollment with a one-time code.
 
+pub mod api;
 pub mod enroll;
 pub mod handlers;
 mod views;
@@ -24,14 +25,14 @@ pub fn protected() -> Router<AppState> {
             get(handlers::admin_page).post(handlers::request_form),
         )
         .route("/certificates/{serial}/revoke", post(handlers::revoke_form))
-        .route("/api/v1/certificates", get(handlers::api_list))
+        .route("/api/v1/certificates", get(api::api_list))
         .route(
             "/api/v1/certificates/{serial}/revoke",
-            post(handlers::api_revoke),
+            post(api::api_revoke),
         )
         .route(
             "/api/v1/certificate-requests",
-            get(handlers::api_requests).post(handlers::api_request),
+            get(api::api_requests).post(api::api_request),
         )
         .route("/operator/certificates", get(handlers::operator_page))
 }

@@ -25,11 +25,37 @@ pub struct IncidentBody {
     action_taken: String,
 }
 
+/// Where an incident stands: 受付, 対応中 or 完了; 不明 for a status this gateway does not know
+/// yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub enum IncidentStatusOut {
+    #[serde(rename = "受付")]
+    Received,
+    #[serde(rename = "対応中")]
+    InProgress,
+    #[serde(rename = "完了")]
+    Done,
+    #[serde(rename = "不明")]
+    Unknown,
+}
+
+impl From<pb::IncidentStatus> for IncidentStatusOut {
+    fn from(s: pb::IncidentStatus) -> Self {
+        match s {
+            pb::IncidentStatus::Received => Self::Received,
+            pb::IncidentStatus::InProgress => Self::InProgress,
+            pb::IncidentStatus::Done => Self::Done,
+            pb::IncidentStatus::Unspecified => Self::Unknown,
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct IncidentNoteOut {
     at: String,
     by_name: String,
-    status: String,
+    /// The status the city set with the note.
+    status: IncidentStatusOut,
     note: String,
 }
 
@@ -44,8 +70,7 @@ pub struct IncidentOut {
     device: String,
     what_happened: String,
     action_taken: String,
-    /// 受付, 対応中 or 完了.
-    status: String,
+    status: IncidentStatusOut,
     filed_at: String,
     updated_at: String,
     /// The city's follow-up, oldest first.
@@ -55,6 +80,7 @@ pub struct IncidentOut {
 impl From<pb::Incident> for IncidentOut {
     fn from(i: pb::Incident) -> Self {
         Self {
+            status: i.status().into(),
             id: i.id,
             office_id: i.office_id,
             office_name: i.office_name,
@@ -63,16 +89,15 @@ impl From<pb::Incident> for IncidentOut {
             device: i.device,
             what_happened: i.what_happened,
             action_taken: i.action_taken,
-            status: i.status,
             filed_at: i.filed_at,
             updated_at: i.updated_at,
             notes: i
                 .notes
                 .into_iter()
                 .map(|n| IncidentNoteOut {
+                    status: n.status().into(),
                     at: n.at,
                     by_name: n.by_name,
-                    status: n.status,
                     note: n.note,
                 })
                 .collect(),
@@ -157,6 +182,25 @@ pub async fn update_incident(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<IncidentStatusBody>,
 ) -> Result<Json<IncidentOut>, ApiError> {
-    let i = update(&state, &user, &id, body.status, body.note).await?;
+    let i = update(&state, &user, &id, &body.status, body.note).await?;
     Ok(Json(i.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::areas::incidents::views::status_word;
+
+    #[test]
+    fn the_api_sends_each_status_as_the_word_the_pages_show() {
+        for s in [
+            pb::IncidentStatus::Received,
+            pb::IncidentStatus::InProgress,
+            pb::IncidentStatus::Done,
+            pb::IncidentStatus::Unspecified,
+        ] {
+            let sent = serde_json::to_value(IncidentStatusOut::from(s)).unwrap();
+            assert_eq!(sent, status_word(s), "{s:?}");
+        }
+    }
 }

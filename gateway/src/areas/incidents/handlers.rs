@@ -1,7 +1,7 @@
 //! 報告義務 (W10): staff report an incident; the office admin and the city are mailed; the city
 //! tracks it through 受付 → 対応中 → 完了 and the reporter sees where it stands.
 
-use super::views::{IncidentForm, IncidentLine, IncidentPage, IncidentsPage};
+use super::views::{IncidentForm, IncidentLine, IncidentPage, IncidentsPage, status_named};
 use crate::areas::recipients::handlers::form_failure;
 use crate::edge::auth::{PageUser, Principal};
 use crate::edge::error::{Failure, PageError};
@@ -71,12 +71,12 @@ pub(super) async fn one(
         .into_inner())
 }
 
-/// The city moves an incident on (受付 → 対応中 → 完了), with a note.
+/// The city moves an incident on (受付 → 対応中 → 完了, the status's word), with a note.
 pub(super) async fn update(
     state: &AppState,
     user: &Principal,
     id: &str,
-    status: String,
+    status: &str,
     note: String,
 ) -> Result<pb::Incident, Failure> {
     let mut careboard = state.clients.careboard.clone();
@@ -84,7 +84,7 @@ pub(super) async fn update(
         .update_incident(pb::UpdateIncidentRequest {
             actor: Some(user.actor()),
             incident_id: id.to_owned(),
-            status,
+            status: status_named(status).into(),
             note,
         })
         .await
@@ -205,6 +205,6 @@ pub async fn status_form(
     PageForm(form): PageForm<StatusForm>,
 ) -> Result<Redirect, PageError> {
     user.check_csrf(&form.csrf_token)?;
-    update(&state, &user, &id, form.status, form.note).await?;
+    update(&state, &user, &id, &form.status, form.note).await?;
     Ok(Redirect::to(&format!("/incidents/{id}")))
 }

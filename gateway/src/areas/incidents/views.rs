@@ -6,6 +6,34 @@ use askama::Template;
 use proto::careboard as pb;
 use serde::Deserialize;
 
+/// The city's statuses, in the order a report goes through them.
+pub const STATUSES: [pb::IncidentStatus; 3] = [
+    pb::IncidentStatus::Received,
+    pb::IncidentStatus::InProgress,
+    pb::IncidentStatus::Done,
+];
+
+/// The word a status is shown as, chosen by in the form and sent as in the API.
+#[must_use]
+pub fn status_word(s: pb::IncidentStatus) -> &'static str {
+    match s {
+        pb::IncidentStatus::Received => "受付",
+        pb::IncidentStatus::InProgress => "対応中",
+        pb::IncidentStatus::Done => "完了",
+        pb::IncidentStatus::Unspecified => "不明",
+    }
+}
+
+/// The status a chosen or sent word names; any other word names none, which careboard refuses
+/// by its field.
+#[must_use]
+pub fn status_named(word: &str) -> pb::IncidentStatus {
+    STATUSES
+        .into_iter()
+        .find(|s| status_word(*s) == word.trim())
+        .unwrap_or(pb::IncidentStatus::Unspecified)
+}
+
 /// The incident form as typed: kept whole when something is wrong.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
@@ -23,7 +51,7 @@ pub struct IncidentLine {
     pub reporter: String,
     pub occurred_at: String,
     pub device: String,
-    pub status: String,
+    pub status: &'static str,
     pub filed_at: String,
 }
 
@@ -32,11 +60,11 @@ impl From<pb::Incident> for IncidentLine {
         Self {
             occurred_at: tokyo_time(&i.occurred_at),
             filed_at: tokyo_time(&i.filed_at),
+            status: status_word(i.status()),
             id: i.id,
             office: i.office_name,
             reporter: i.reporter_name,
             device: i.device,
-            status: i.status,
         }
     }
 }
@@ -62,7 +90,7 @@ impl IncidentsPage<'_> {
 
 pub struct NoteLine {
     pub at: String,
-    pub status: String,
+    pub status: &'static str,
     pub note: String,
     pub by: String,
 }
@@ -88,7 +116,7 @@ impl<'a> IncidentPage<'a> {
             .iter()
             .map(|n| NoteLine {
                 at: tokyo_time(&n.at),
-                status: n.status.clone(),
+                status: status_word(n.status()),
                 note: n.note.clone(),
                 by: n.by_name.clone(),
             })
@@ -103,7 +131,27 @@ impl<'a> IncidentPage<'a> {
             what_happened,
             action_taken,
             notes,
-            statuses: ["受付", "対応中", "完了"],
+            statuses: STATUSES.map(status_word),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_status_is_named_by_its_word_and_no_other_word_names_one() {
+        for s in STATUSES {
+            assert_eq!(status_named(status_word(s)), s);
+        }
+        assert_eq!(status_named(" 完了 "), pb::IncidentStatus::Done);
+        for word in ["終わり", "", "不明", "INCIDENT_STATUS_DONE", "3"] {
+            assert_eq!(
+                status_named(word),
+                pb::IncidentStatus::Unspecified,
+                "{word}"
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The city's consent register (同意書台帳) in the JSON API: the operator pages' twins.
 
 use crate::areas::recipients::records;
-use crate::areas::recipients::schema::ConsentOut;
+use crate::areas::recipients::schema::{ConsentOut, RecipientStatusOut};
 use crate::edge::auth::{ApiUser, ApiWriter};
 use crate::edge::error::{ApiError, ErrorBody};
 use crate::edge::state::AppState;
@@ -33,20 +33,20 @@ pub struct ConsentEntryOut {
     office_id: String,
     consent: ConsentOut,
     registered_by_name: String,
-    /// The recipient's `active` or `closed`.
-    status: String,
+    /// The recipient's.
+    status: RecipientStatusOut,
 }
 
 impl From<pb::ConsentEntry> for ConsentEntryOut {
     fn from(e: pb::ConsentEntry) -> Self {
         Self {
+            status: e.status().into(),
             recipient_id: e.recipient_id,
             recipient_name: e.recipient_name,
             recipient_kana: e.recipient_kana,
             office_id: e.office_id,
             consent: e.consent.unwrap_or_default().into(),
             registered_by_name: e.registered_by_name,
-            status: e.status,
         }
     }
 }

@@ -159,7 +159,7 @@ async fn info_page(
         csrf: &user.csrf,
         id: &r.id,
         f: &fields,
-        closed: r.status == "closed",
+        closed: r.status() == pb::RecipientStatus::Closed,
         close_reason: &r.close_reason,
         close_note: &r.close_note,
         closed_at: tokyo_time(&r.closed_at),

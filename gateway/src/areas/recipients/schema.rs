@@ -1,6 +1,7 @@
 //! The JSON shapes of recipients, their consent and their team, shared by the recipient and team
 //! twins of the pages.
 
+use crate::kit::states::UserStatusOut;
 use proto::careboard as pb;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -132,13 +133,14 @@ pub struct MemberOut {
     pub office_name: String,
     pub is_representative: bool,
     pub added_at: String,
-    /// `active`, `suspended` or `deactivated`.
-    pub status: String,
+    /// As identity last told careboard.
+    pub status: UserStatusOut,
 }
 
 impl From<pb::Member> for MemberOut {
     fn from(m: pb::Member) -> Self {
         Self {
+            status: m.status().into(),
             user_id: m.user_id,
             name: m.name,
             kana: m.kana,
@@ -147,7 +149,6 @@ impl From<pb::Member> for MemberOut {
             office_name: m.office_name,
             is_representative: m.is_representative,
             added_at: m.added_at,
-            status: m.status,
         }
     }
 }
@@ -166,13 +167,32 @@ impl From<pb::Team> for TeamOut {
     }
 }
 
+/// Whether a recipient's board is shared: `active`, or `closed` (共有の終了: read-only);
+/// `unknown` for a state this gateway does not know yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecipientStatusOut {
+    Active,
+    Closed,
+    Unknown,
+}
+
+impl From<pb::RecipientStatus> for RecipientStatusOut {
+    fn from(s: pb::RecipientStatus) -> Self {
+        match s {
+            pb::RecipientStatus::Active => Self::Active,
+            pb::RecipientStatus::Closed => Self::Closed,
+            pb::RecipientStatus::Unspecified => Self::Unknown,
+        }
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 #[schema(example = crate::openapi::examples::board::recipient)]
 pub struct RecipientOut {
     pub id: String,
     pub fields: RecipientFieldsBody,
-    /// `active` or `closed` (read-only).
-    pub status: String,
+    pub status: RecipientStatusOut,
     pub close_reason: String,
     pub close_note: String,
     pub closed_at: String,
@@ -187,9 +207,9 @@ pub struct RecipientOut {
 impl From<pb::Recipient> for RecipientOut {
     fn from(r: pb::Recipient) -> Self {
         Self {
+            status: r.status().into(),
             id: r.id,
             fields: r.fields.unwrap_or_default().into(),
-            status: r.status,
             close_reason: r.close_reason,
             close_note: r.close_note,
             closed_at: r.closed_at,
@@ -205,5 +225,18 @@ impl From<pb::Recipient> for RecipientOut {
             updated_at: r.updated_at,
             actor_is_representative: r.actor_is_representative,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recipients_status_keeps_its_words_in_the_api() {
+        let sent = |s| serde_json::to_value(RecipientStatusOut::from(s)).unwrap();
+        assert_eq!(sent(pb::RecipientStatus::Active), "active");
+        assert_eq!(sent(pb::RecipientStatus::Closed), "closed");
+        assert_eq!(sent(pb::RecipientStatus::Unspecified), "unknown");
     }
 }

@@ -192,6 +192,7 @@ pub struct ConsentLine {
 
 impl From<pb::ConsentEntry> for ConsentLine {
     fn from(e: pb::ConsentEntry) -> Self {
+        let closed = e.status() == pb::RecipientStatus::Closed;
         let c = e.consent.unwrap_or_default();
         Self {
             recipient_id: e.recipient_id,
@@ -204,7 +205,7 @@ impl From<pb::ConsentEntry> for ConsentLine {
             recorded_at: tokyo_time(&c.recorded_at),
             fax_received_at: tokyo_time(&c.fax_received_at),
             copies_kept: c.office_keeps_copy && c.recipient_keeps_original,
-            closed: e.status == "closed",
+            closed,
         }
     }
 }

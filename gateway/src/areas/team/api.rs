@@ -7,6 +7,7 @@ use crate::edge::auth::{ApiUser, ApiWriter};
 use crate::edge::error::{ApiError, ErrorBody};
 use crate::edge::json::ApiJson;
 use crate::edge::state::AppState;
+use crate::kit::states::UserStatusOut;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
@@ -36,8 +37,7 @@ pub struct StaffOut {
     kana: String,
     profession: String,
     office_id: String,
-    /// `active`, `suspended` or `deactivated`.
-    status: String,
+    status: UserStatusOut,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -66,12 +66,12 @@ pub async fn search_staff(
         staff: staff
             .into_iter()
             .map(|c| StaffOut {
+                status: c.status().into(),
                 user_id: c.user_id,
                 name: c.name,
                 kana: c.kana,
                 profession: c.profession,
                 office_id: c.office_id,
-                status: c.status,
             })
             .collect(),
     }))

@@ -67,8 +67,8 @@ async fn render(
     error: Option<&Failure>,
 ) -> Result<Html<String>, Failure> {
     let r = get(state, user, id).await?;
+    let closed = r.status() == pb::RecipientStatus::Closed;
     let team = members(r.team);
-    let closed = r.status == "closed";
     let representative = r.actor_is_representative;
     let office_list = if representative && !closed {
         offices(state, user).await?

@@ -202,3 +202,18 @@ fn a_status_message_alone_is_never_read() {
     let f = Failure::from(tonic::Status::unknown("connection reset"));
     assert_eq!((f.status.as_u16(), f.code), (503, "unavailable"));
 }
+
+#[test]
+fn a_field_the_gateway_refuses_itself_reads_as_a_service_refusing_it() {
+    let own = Failure::invalid_field("outcome");
+    let service = told(Refusal::invalid(Domain::Identity, ["outcome"]));
+    assert_eq!(
+        (own.status, own.code, own.message, own.fields),
+        (
+            service.status,
+            service.code,
+            service.message,
+            service.fields
+        )
+    );
+}

@@ -4,8 +4,10 @@
 //! application form (applying and editing the profile), and a recipient field's name (the
 //! history and the audit trail).
 
-use super::{FieldError, role_label, status_label, tokyo_time};
+use super::{FieldError, certificate_status_label, role_label, tokyo_time, user_status_label};
 use proto::careboard as pb;
+use proto::common::UserStatus;
+use proto::identity::CertificateStatus;
 
 pub struct UserLine {
     pub id: String,
@@ -31,8 +33,8 @@ impl From<proto::identity::User> for UserLine {
     fn from(u: proto::identity::User) -> Self {
         Self {
             role: role_label(u.role()),
-            status: status_label(&u.status),
-            suspended: u.status == "suspended",
+            status: user_status_label(u.status()),
+            suspended: u.status() == UserStatus::Suspended,
             id: u.id,
             login_id: u.login_id,
             name: u.name,
@@ -66,8 +68,8 @@ impl CertificateLine {
 impl From<proto::identity::Certificate> for CertificateLine {
     fn from(c: proto::identity::Certificate) -> Self {
         Self {
-            status: status_label(&c.status),
-            active: c.status == "active",
+            status: certificate_status_label(c.status()),
+            active: c.status() == CertificateStatus::Active,
             issued_at: tokyo_time(&c.issued_at),
             last_used_at: tokyo_time(&c.last_used_at),
             not_after: tokyo_time(&c.not_after),
@@ -93,7 +95,7 @@ impl From<pb::Member> for MemberLine {
     fn from(m: pb::Member) -> Self {
         Self {
             added_at: tokyo_time(&m.added_at),
-            departed: m.status != "active",
+            departed: m.status() != UserStatus::Active,
             user_id: m.user_id,
             name: m.name,
             profession: m.profession,

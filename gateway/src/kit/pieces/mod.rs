@@ -43,13 +43,23 @@ pub fn role_label(role: proto::common::Role) -> &'static str {
 }
 
 #[must_use]
-pub fn status_label(status: &str) -> &'static str {
+pub fn user_status_label(status: proto::common::UserStatus) -> &'static str {
+    use proto::common::UserStatus as S;
     match status {
-        "active" => "利用中",
-        "suspended" => "一時停止中",
-        "deactivated" => "廃止",
-        "revoked" => "失効",
-        "expired" => "期限切れ",
-        _ => "不明",
+        S::Active => "利用中",
+        S::Suspended => "一時停止中",
+        S::Deactivated => "廃止",
+        S::Unspecified => "不明",
+    }
+}
+
+#[must_use]
+pub fn certificate_status_label(status: proto::identity::CertificateStatus) -> &'static str {
+    use proto::identity::CertificateStatus as S;
+    match status {
+        S::Active => "利用中",
+        S::Revoked => "失効",
+        S::Expired => "期限切れ",
+        S::Unspecified => "不明",
     }
 }

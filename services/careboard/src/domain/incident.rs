@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-pub const STATUSES: [&str; 3] = ["受付", "対応中", "完了"];
+pub use super::states::IncidentStatus;
+
+/// Where every report starts.
+pub const FILED: IncidentStatus = IncidentStatus::Received;
 
 #[derive(Debug, Default, Clone)]
 pub struct IncidentInput {
@@ -64,24 +67,10 @@ pub fn validate(input: &IncidentInput, now: DateTime<Utc>) -> Result<Incident, V
     }
 }
 
-/// A status from the list and a note of at most 1,000 characters.
-pub fn status_change(
-    status: &str,
-    note: &str,
-) -> Result<(&'static str, String), Vec<&'static str>> {
-    let mut wrong = Vec::new();
-    let status = STATUSES.iter().find(|s| **s == status.trim()).copied();
-    if status.is_none() {
-        wrong.push("status");
-    }
-    let note = text(note, 0, 1000);
-    if note.is_none() {
-        wrong.push("note");
-    }
-    match (status, note) {
-        (Some(s), Some(n)) => Ok((s, n)),
-        _ => Err(wrong),
-    }
+/// The note of a status change: at most 1,000 characters. (The status is one of
+/// `IncidentStatus`, decoded with the request.)
+pub fn status_note(note: &str) -> Result<String, Vec<&'static str>> {
+    text(note, 0, 1000).ok_or_else(|| vec!["note"])
 }
 
 #[cfg(test)]
@@ -124,7 +113,10 @@ mod tests {
 
     #[test]
     fn statuses_come_from_the_list() {
-        assert_eq!(status_change("完了", "対応済み").unwrap().0, "完了");
-        assert_eq!(status_change("終わり", "").unwrap_err(), vec!["status"]);
+        assert_eq!("完了".parse(), Ok(IncidentStatus::Done));
+        assert!("終わり".parse::<IncidentStatus>().is_err());
+        assert_eq!(FILED.as_str(), "受付");
+        assert_eq!(status_note(" 対応済み ").unwrap(), "対応済み");
+        assert_eq!(status_note(&"あ".repeat(1001)).unwrap_err(), vec!["note"]);
     }
 }

@@ -7,6 +7,7 @@ pub mod incident;
 pub mod post;
 pub mod recipient;
 pub mod search;
+pub mod states;
 pub mod team;
 
 use common::ids::{CertSerial, OfficeId, UserId};

@@ -2,6 +2,7 @@
 
 use super::DomainError;
 use common::ids::UserId;
+use common::states::UserStatus;
 
 /// A rule of the team that a change would break.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -22,13 +23,13 @@ pub enum TeamRule {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub user_id: UserId,
-    /// As identity reports it: only `active` people join.
-    pub status: String,
+    /// As identity reports it: only active people join.
+    pub status: UserStatus,
 }
 
 /// A person can join when active and not already a current member.
 pub fn may_join(candidate: &Candidate, already_member: bool) -> Result<(), DomainError> {
-    if candidate.status != "active" {
+    if !candidate.status.is_active() {
         return Err(DomainError::Team(TeamRule::InactiveUser));
     }
     if already_member {
@@ -75,7 +76,7 @@ mod tests {
     fn only_active_newcomers_join() {
         let active = Candidate {
             user_id: UserId::new_v7(),
-            status: "active".into(),
+            status: UserStatus::Active,
         };
         assert!(may_join(&active, false).is_ok());
         assert_eq!(
@@ -83,7 +84,7 @@ mod tests {
             Err(DomainError::Team(TeamRule::AlreadyMember))
         );
         let suspended = Candidate {
-            status: "suspended".into(),
+            status: UserStatus::Suspended,
             ..active
         };
         assert_eq!(

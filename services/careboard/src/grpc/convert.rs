@@ -38,7 +38,7 @@ pub(super) fn member(m: MemberRow) -> pb::Member {
         office_name: m.office_name,
         is_representative: m.is_representative,
         added_at: time(m.added_at),
-        status: m.status,
+        status: proto::common::UserStatus::from(m.status).into(),
     }
 }
 
@@ -77,7 +77,7 @@ pub(super) fn recipient(v: RecipientView) -> pb::Recipient {
             primary_doctor: r.primary_doctor,
             key_notes: r.key_notes,
         }),
-        status: r.status,
+        status: pb::RecipientStatus::from(r.status).into(),
         close_reason: r.close_reason.unwrap_or_default(),
         close_note: r.close_note.unwrap_or_default(),
         closed_at: r.closed_at.map(time).unwrap_or_default(),
@@ -111,7 +111,7 @@ pub(super) fn post(v: PostView) -> pb::Post {
         author_name: p.author_name,
         author_profession: p.author_profession,
         author_office: p.author_office,
-        author_status: p.author_status,
+        author_status: proto::common::UserStatus::from(p.author_status).into(),
         created_at: time(p.created_at),
         category: p.category.unwrap_or_default(),
         urgent: p.urgent,
@@ -173,7 +173,7 @@ pub(super) fn consent_entry(c: ConsentRow) -> pb::ConsentEntry {
         recipient_kana: c.recipient_kana,
         office_id: c.office_id.to_string(),
         registered_by_name: c.recorded_by_name,
-        status: c.status,
+        status: pb::RecipientStatus::from(c.status).into(),
     }
 }
 
@@ -188,7 +188,7 @@ pub(super) fn incident(v: IncidentView) -> pb::Incident {
         device: i.device,
         what_happened: i.what_happened,
         action_taken: i.action_taken,
-        status: i.status,
+        status: pb::IncidentStatus::from(i.status).into(),
         filed_at: time(i.filed_at),
         updated_at: time(i.updated_at),
         notes: v
@@ -197,7 +197,7 @@ pub(super) fn incident(v: IncidentView) -> pb::Incident {
             .map(|n| pb::IncidentNote {
                 at: time(n.at),
                 by_name: n.by_name,
-                status: n.status,
+                status: pb::IncidentStatus::from(n.status).into(),
                 note: n.note,
             })
             .collect(),

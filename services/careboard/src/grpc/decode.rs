@@ -1,6 +1,7 @@
-//! What a caller sent, checked before a use case sees it: the actor and ids, each decoded into its
-//! typed id here and nowhere else.
+//! What a caller sent, checked before a use case sees it: the actor, ids and states, each decoded
+//! into its type here and nowhere else.
 
+use crate::domain::states::IncidentStatus;
 use crate::domain::{Actor, Role};
 use crate::error::{Error, invalid};
 use crate::service::Once;
@@ -39,6 +40,15 @@ pub(super) fn ids<T: FromStr>(raw: &[String], field: &'static str) -> Result<Vec
     raw.iter().map(|r| id(r, field)).collect()
 }
 
+/// The incident status a request sets, as its number travelled: an unknown number or
+/// UNSPECIFIED names `field`.
+pub(super) fn incident_status(raw: i32, field: &'static str) -> Result<IncidentStatus, Status> {
+    proto::careboard::IncidentStatus::try_from(raw)
+        .ok()
+        .and_then(|s| IncidentStatus::try_from(s).ok())
+        .ok_or_else(|| invalid(field))
+}
+
 /// The idempotency key the call carries, for `method`.
 pub(super) fn once<T>(
     request: &tonic::Request<T>,
@@ -53,7 +63,7 @@ pub(super) fn once<T>(
 mod tests {
     use super::*;
     use common::ids::{CertSerial, PostId, RecipientId};
-    use proto::errors::Refusal;
+    use proto::errors::{Reason, Refusal};
     use tonic::Code;
 
     fn proto_actor(serial: &str) -> proto::common::Actor {
@@ -80,6 +90,25 @@ mod tests {
         }
         let good: RecipientId = id("0190abcd-0001-7000-8000-123456789abc", "recipient_id").unwrap();
         assert_eq!(good.to_string(), "0190abcd-0001-7000-8000-123456789abc");
+    }
+
+    #[test]
+    fn an_unknown_or_unspecified_status_is_the_callers_mistake_and_names_its_field() {
+        for raw in [0, 4, 99, -1, i32::MAX] {
+            let status = incident_status(raw, "status").unwrap_err();
+            assert_eq!(status.code(), Code::InvalidArgument, "{raw}");
+            let refusal = Refusal::from_status(&status).expect("a refusal");
+            assert_eq!(
+                refusal.reason,
+                Reason::Common(proto::common::ErrorReason::InvalidField)
+            );
+            assert_eq!(refusal.fields, ["status"]);
+        }
+        let done = proto::careboard::IncidentStatus::Done.into();
+        assert_eq!(
+            incident_status(done, "status").unwrap(),
+            IncidentStatus::Done
+        );
     }
 
     #[test]

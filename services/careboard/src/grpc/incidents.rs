@@ -2,7 +2,7 @@
 
 use super::Reply;
 use super::convert::incident;
-use super::decode::{actor, id, once};
+use super::decode::{actor, id, incident_status, once};
 use crate::domain::incident::IncidentInput;
 use crate::service::{Careboard, IncidentView};
 use proto::careboard as pb;
@@ -73,7 +73,7 @@ pub(super) async fn update_incident(
                 once.as_ref(),
                 &actor,
                 id(&req.incident_id, "incident_id")?,
-                &req.status,
+                incident_status(req.status, "status")?,
                 &req.note,
             )
             .await?,

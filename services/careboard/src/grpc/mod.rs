@@ -10,6 +10,7 @@ mod decode;
 mod files;
 mod incidents;
 mod recipients;
+mod states;
 mod writing;
 
 pub use files::BoardFilesGrpc;

@@ -97,7 +97,7 @@ pub(super) async fn list_post_history(
             .revisions
             .into_iter()
             .map(|r| pb::PostRevision {
-                kind: r.kind,
+                kind: pb::RevisionKind::from(r.kind).into(),
                 body: r.body,
                 category: r.category.unwrap_or_default(),
                 changed_at: time(r.changed_at),

@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::events::{POST_CREATED, POST_URGENT, PostCreated, PostUrgent, PostsMarked};
 use crate::store::{Lock, MemberRow, PINNED_MAX, PageQuery, PostRow, Stamp, Store};
 use common::ids::{FileId, PostId, RecipientId};
+use common::states::UserStatus;
 use serde_json::json;
 
 pub const PAGE: u32 = 50;
@@ -311,7 +312,7 @@ impl Careboard {
             author_name: author.name.clone(),
             author_profession: author.profession.clone(),
             author_office: author.office_name.clone(),
-            author_status: "active".into(),
+            author_status: UserStatus::Active,
             created_at: self.clock.now(),
             category: valid.category.map(str::to_owned),
             urgent: valid.urgent,
@@ -343,7 +344,7 @@ impl Careboard {
         if row.urgent {
             let notify_user_ids = members
                 .iter()
-                .filter(|m| m.user_id != actor.user_id && m.status == "active")
+                .filter(|m| m.user_id != actor.user_id && m.status.is_active())
                 .map(|m| m.user_id.to_string())
                 .collect();
             events.push(self.event(

@@ -6,6 +6,7 @@ use super::board::{PostView, post_error};
 use super::write::{Once, Started};
 use crate::domain::correction::{Written, may_correct};
 use crate::domain::post;
+use crate::domain::states::RevisionKind;
 use crate::domain::{Actor, DomainError, may_read, may_write};
 use crate::error::Result;
 use crate::events::{POST_CHANGED, PostsMarked};
@@ -85,8 +86,8 @@ impl Careboard {
         wanted: Wanted<'_>,
     ) -> Result<PostView> {
         let (action, kind) = match wanted {
-            Wanted::Correct { .. } => ("post.edit", "edited"),
-            Wanted::Withdraw => ("post.withdraw", "withdrawn"),
+            Wanted::Correct { .. } => ("post.edit", RevisionKind::Edited),
+            Wanted::Withdraw => ("post.withdraw", RevisionKind::Withdrawn),
         };
         let mut w = match self.begin(once, actor).await? {
             Started::Fresh(w) => w,
@@ -131,7 +132,7 @@ impl Careboard {
         let revision = RevisionRow {
             id: Uuid::now_v7(),
             post_id: row.id,
-            kind: kind.into(),
+            kind,
             body: row.body.clone(),
             category: row.category.clone(),
             changed_at: now,

@@ -3,7 +3,7 @@
 
 use super::Careboard;
 use super::write::{Once, Started};
-use crate::domain::incident::{self, IncidentInput};
+use crate::domain::incident::{self, IncidentInput, IncidentStatus};
 use crate::domain::{Actor, DomainError, Role, may_see_incident, may_track_incident};
 use crate::error::Result;
 use crate::events::{INCIDENT_FILED, IncidentFiled};
@@ -49,7 +49,7 @@ impl Careboard {
             device: valid.device,
             what_happened: valid.what_happened,
             action_taken: valid.action_taken,
-            status: incident::STATUSES[0].to_owned(),
+            status: incident::FILED,
             filed_at: now,
             updated_at: now,
         };
@@ -102,12 +102,12 @@ impl Careboard {
         once: Option<&Once>,
         actor: &Actor,
         id: IncidentId,
-        status: &str,
+        status: IncidentStatus,
         note: &str,
     ) -> Result<IncidentView> {
         may_track_incident(actor)?;
         self.ensure_active(actor).await?;
-        let (status, note) = incident::status_change(status, note).map_err(DomainError::Invalid)?;
+        let note = incident::status_note(note).map_err(DomainError::Invalid)?;
         let mut w = match self.begin(once, actor).await? {
             Started::Fresh(w) => w,
             Started::Repeat(id) => return self.incident(actor, id.into()).await,
@@ -120,7 +120,7 @@ impl Careboard {
             at: self.clock.now(),
             // Only the city tracks reports; it answers as the section, not as a person.
             by_name: "市（高齢福祉課）".to_owned(),
-            status: status.to_owned(),
+            status,
             note,
         };
         let events = [self.incident_audit(actor, "incident.track", id)?];

@@ -101,7 +101,7 @@ impl Careboard {
             }
         }
         let me = self.person(actor, actor.user_id).await?;
-        if me.candidate.status != "active" {
+        if !me.candidate.status.is_active() {
             return Err(DomainError::Forbidden.into());
         }
         let registrar = self.member_row(me, true);

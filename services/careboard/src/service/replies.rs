@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::events::{POST_CHANGED, PostsMarked};
 use crate::store::{Lock, PostRow, Store};
 use common::ids::{FileId, PostId, RecipientId};
+use common::states::UserStatus;
 use serde_json::json;
 
 /// Each reply moved under its post when that post is in `views`; a reply on its own (asked for
@@ -127,7 +128,7 @@ impl Careboard {
             author_name: author.name.clone(),
             author_profession: author.profession.clone(),
             author_office: author.office_name.clone(),
-            author_status: "active".into(),
+            author_status: UserStatus::Active,
             created_at: self.clock.now(),
             category: None,
             urgent: false,

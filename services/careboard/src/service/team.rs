@@ -124,7 +124,7 @@ impl Careboard {
         };
         let target_active = members
             .iter()
-            .any(|m| m.user_id == user && m.status == "active");
+            .any(|m| m.user_id == user && m.status.is_active());
         may_hand_over(actor.user_id, user, target_active)?;
         let events = [self.audit(
             actor,

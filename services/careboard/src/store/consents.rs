@@ -1,6 +1,7 @@
 //! The city's consent register: metadata of each 同意書 and whether its FAX copy arrived.
 
 use super::{Result, Store, enqueue_all};
+use crate::domain::states::RecipientStatus;
 use chrono::{DateTime, NaiveDate, Utc};
 use common::events::CloudEvent;
 use common::ids::{OfficeId, RecipientId, UserId};
@@ -13,7 +14,8 @@ pub struct ConsentRow {
     pub recipient_id: RecipientId,
     pub recipient_name: String,
     pub recipient_kana: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: RecipientStatus,
     #[sqlx(try_from = "Uuid")]
     pub office_id: OfficeId,
     pub office_name: String,

@@ -1,6 +1,7 @@
 //! 報告義務: incident reports and the city's notes on them.
 
 use super::{Result, Store, enqueue_all};
+use crate::domain::states::IncidentStatus;
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
 use common::ids::{IncidentId, OfficeId, UserId};
@@ -21,7 +22,8 @@ pub struct IncidentRow {
     pub device: String,
     pub what_happened: String,
     pub action_taken: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: IncidentStatus,
     pub filed_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -30,7 +32,8 @@ pub struct IncidentRow {
 pub struct IncidentNoteRow {
     pub at: DateTime<Utc>,
     pub by_name: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: IncidentStatus,
     pub note: String,
 }
 
@@ -57,7 +60,7 @@ impl Store {
         .bind(&i.device)
         .bind(&i.what_happened)
         .bind(&i.action_taken)
-        .bind(&i.status)
+        .bind(i.status.as_str())
         .bind(i.filed_at)
         .execute(&mut *tx)
         .await?;
@@ -109,7 +112,7 @@ impl Store {
     ) -> Result<()> {
         sqlx::query("UPDATE incidents SET status = $2, updated_at = $3 WHERE id = $1")
             .bind(id.as_uuid())
-            .bind(&note.status)
+            .bind(note.status.as_str())
             .bind(note.at)
             .execute(&mut *tx)
             .await?;
@@ -122,7 +125,7 @@ impl Store {
         .bind(note.at)
         .bind(by.as_uuid())
         .bind(&note.by_name)
-        .bind(&note.status)
+        .bind(note.status.as_str())
         .bind(&note.note)
         .execute(&mut *tx)
         .await?;

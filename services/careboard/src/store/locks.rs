@@ -4,8 +4,7 @@
 
 use super::recipients::{RECIPIENT, RecipientRow};
 use super::team::MemberRow;
-use super::{Access, Result, Store};
-use crate::domain::Membership;
+use super::{Access, Result, Store, state};
 use common::ids::{RecipientId, UserId};
 use sqlx::{PgConnection, Postgres, Transaction};
 
@@ -58,14 +57,7 @@ impl Store {
         .bind(user.as_uuid())
         .fetch_optional(&mut *conn)
         .await?;
-        Ok(Some(Access {
-            closed: status == "closed",
-            membership: match rep {
-                None => Membership::None,
-                Some(false) => Membership::Member,
-                Some(true) => Membership::Representative,
-            },
-        }))
+        Ok(Some(Access::of(state(status)?, rep)))
     }
 
     /// The recipient as the write's transaction sees it (after `access_locked`).

@@ -26,9 +26,11 @@ pub use team::MemberRow;
 pub use writing::{Change, RevisionRow};
 
 use crate::domain::Membership;
+use crate::domain::states::{RecipientStatus, UnknownState};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
 use common::ids::{RecipientId, UserId};
+use common::states::UserStatus;
 use sqlx::{PgConnection, PgPool};
 
 #[derive(Debug, thiserror::Error)]
@@ -49,16 +51,23 @@ pub struct Access {
     pub closed: bool,
 }
 
-/// The standing read from a recipient's status and the reader's membership row, if any.
-fn standing(status: &str, representative: Option<bool>) -> Access {
-    Access {
-        closed: status == "closed",
-        membership: match representative {
-            None => Membership::None,
-            Some(false) => Membership::Member,
-            Some(true) => Membership::Representative,
-        },
+impl Access {
+    fn of(status: RecipientStatus, representative: Option<bool>) -> Self {
+        Self {
+            closed: status == RecipientStatus::Closed,
+            membership: match representative {
+                None => Membership::None,
+                Some(false) => Membership::Member,
+                Some(true) => Membership::Representative,
+            },
+        }
     }
+}
+
+/// A state read from its text column outside a row type: a text none of its values is a
+/// decoding error, as in a row.
+fn state<T: TryFrom<String, Error = UnknownState>>(text: String) -> Result<T> {
+    T::try_from(text).map_err(|e| StoreError(sqlx::Error::Decode(Box::new(e))))
 }
 
 async fn enqueue_all(conn: &mut PgConnection, events: &[CloudEvent]) -> Result<()> {
@@ -93,7 +102,8 @@ impl Store {
         .bind(user.as_uuid())
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(status, rep)| standing(&status, rep)))
+        row.map(|(status, rep)| Ok(Access::of(state(status)?, rep)))
+            .transpose()
     }
 
     /// Whether identity has reported the user suspended or deactivated.
@@ -110,10 +120,10 @@ impl Store {
     pub async fn set_user_status(
         &self,
         user: UserId,
-        status: &str,
+        status: UserStatus,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        if status == "active" {
+        if status.is_active() {
             sqlx::query("DELETE FROM inactive_users WHERE user_id = $1 AND changed_at <= $2")
                 .bind(user.as_uuid())
                 .bind(at)
@@ -126,7 +136,7 @@ impl Store {
                  WHERE inactive_users.changed_at <= $3",
             )
             .bind(user.as_uuid())
-            .bind(status)
+            .bind(status.as_str())
             .bind(at)
             .execute(&self.pool)
             .await?;

@@ -4,7 +4,8 @@
 //! back as JSON arrays of the rows the separate reads returned.
 
 use super::posts::POST;
-use super::{Access, MemberRow, PostRow, Result, Stamp, Store, standing};
+use super::{Access, MemberRow, PostRow, Result, Stamp, Store};
+use crate::domain::states::RecipientStatus;
 use common::ids::{PostId, RecipientId, UserId};
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -42,7 +43,8 @@ pub struct PageQuery<'a> {
 
 #[derive(sqlx::FromRow)]
 struct PageRow {
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: RecipientStatus,
     display_name: String,
     care_level: String,
     is_representative: Option<bool>,
@@ -67,7 +69,7 @@ fn statement() -> String {
          page AS (SELECT {POST} {from} WHERE p.recipient_id = $1 AND p.parent_id IS NULL \
            AND ($3::uuid IS NULL OR p.id < $3) AND ($4::text IS NULL OR p.category = $4) \
            ORDER BY p.id DESC LIMIT $5), \
-         pinned AS (SELECT {POST} {from} WHERE $6 AND EXISTS (SELECT 1 FROM board WHERE status <> 'closed') \
+         pinned AS (SELECT {POST} {from} WHERE $6 AND EXISTS (SELECT 1 FROM board WHERE status <> $8) \
            AND p.recipient_id = $1 AND p.urgent AND p.author_user_id <> $2 \
            AND NOT EXISTS (SELECT 1 FROM post_acks a WHERE a.post_id = p.id AND a.user_id = $2) \
            ORDER BY p.id DESC LIMIT $7), \
@@ -108,10 +110,11 @@ impl Store {
             .bind(q.limit)
             .bind(q.pin)
             .bind(q.pinned_max)
+            .bind(RecipientStatus::Closed.as_str())
             .fetch_optional(&self.pool)
             .await?;
         Ok(row.map(|r| BoardPage {
-            access: standing(&r.status, r.is_representative),
+            access: Access::of(r.status, r.is_representative),
             recipient_name: r.display_name,
             care_level: r.care_level,
             unread: r.unread,

@@ -4,6 +4,7 @@ use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
 use common::ids::{PostId, RecipientId, UserId, uuids};
+use common::states::UserStatus;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -18,7 +19,8 @@ pub struct PostRow {
     pub author_name: String,
     pub author_profession: String,
     pub author_office: String,
-    pub author_status: String,
+    #[sqlx(try_from = "String")]
+    pub author_status: UserStatus,
     pub created_at: DateTime<Utc>,
     pub category: Option<String>,
     pub urgent: bool,

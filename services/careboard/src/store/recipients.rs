@@ -4,6 +4,7 @@ use super::team::{MemberRow, insert_member};
 use super::{Result, Store, enqueue_all};
 use crate::domain::consent::Consent;
 use crate::domain::recipient::{FieldChange, Recipient};
+use crate::domain::states::RecipientStatus;
 use chrono::{DateTime, NaiveDate, Utc};
 use common::events::CloudEvent;
 use common::ids::{RecipientId, UserId};
@@ -25,7 +26,8 @@ pub struct RecipientRow {
     pub care_level: String,
     pub primary_doctor: String,
     pub key_notes: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: RecipientStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -87,7 +89,7 @@ impl Store {
             "INSERT INTO recipients (id, display_name, kana, birth_date, sex, address, phone, insured_number, \
              medical_insurance, care_level, primary_doctor, key_notes, status, created_at, updated_at, \
              registered_by, registered_office) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'active', $13, $13, $14, $15)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $16, $13, $13, $14, $15)",
         )
         .bind(new.id.as_uuid())
         .bind(&r.name)
@@ -104,6 +106,7 @@ impl Store {
         .bind(new.at)
         .bind(new.registrar.user_id.as_uuid())
         .bind(new.registrar.office_id.as_uuid())
+        .bind(RecipientStatus::Active.as_str())
         .execute(&mut *tx)
         .await?;
         sqlx::query(
@@ -182,10 +185,11 @@ impl Store {
                 AS urgent_unacknowledged, \
              (SELECT max(p.created_at) FROM posts p WHERE p.recipient_id = r.id) AS last_post_at \
              FROM team_members m JOIN recipients r ON r.id = m.recipient_id \
-             WHERE m.user_id = $1 AND m.removed_at IS NULL AND r.status = 'active' \
+             WHERE m.user_id = $1 AND m.removed_at IS NULL AND r.status = $2 \
              ORDER BY urgent_unacknowledged DESC, last_post_at DESC NULLS LAST, r.kana",
         )
         .bind(user.as_uuid())
+        .bind(RecipientStatus::Active.as_str())
         .fetch_all(&self.pool)
         .await?)
     }
@@ -255,14 +259,16 @@ impl Store {
         events: &[CloudEvent],
     ) -> Result<()> {
         sqlx::query(
-            "UPDATE recipients SET status = 'closed', closed_at = $2, closed_by = $3, close_reason = $4, \
-             close_note = $5, updated_at = $2 WHERE id = $1 AND status = 'active'",
+            "UPDATE recipients SET status = $6, closed_at = $2, closed_by = $3, close_reason = $4, \
+             close_note = $5, updated_at = $2 WHERE id = $1 AND status = $7",
         )
         .bind(id.as_uuid())
         .bind(at)
         .bind(by.as_uuid())
         .bind(reason)
         .bind(note)
+        .bind(RecipientStatus::Closed.as_str())
+        .bind(RecipientStatus::Active.as_str())
         .execute(&mut *tx)
         .await?;
         enqueue_all(&mut *tx, events).await?;

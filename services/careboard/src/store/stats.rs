@@ -1,6 +1,7 @@
 //! Counts for the operation report: no names, no texts.
 
 use super::{Result, Store};
+use crate::domain::states::RecipientStatus;
 use chrono::{DateTime, Utc};
 use common::stats::month_of;
 
@@ -11,8 +12,10 @@ impl Store {
     /// Active and closed recipients now.
     pub async fn recipient_totals(&self) -> Result<(i64, i64)> {
         Ok(sqlx::query_as(
-            "SELECT count(*) FILTER (WHERE status = 'active'), count(*) FILTER (WHERE status = 'closed') FROM recipients",
+            "SELECT count(*) FILTER (WHERE status = $1), count(*) FILTER (WHERE status = $2) FROM recipients",
         )
+        .bind(RecipientStatus::Active.as_str())
+        .bind(RecipientStatus::Closed.as_str())
         .fetch_one(&self.pool)
         .await?)
     }

@@ -4,6 +4,7 @@ use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
 use common::ids::{OfficeId, RecipientId, UserId};
+use common::states::UserStatus;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -19,7 +20,9 @@ pub struct MemberRow {
     pub office_name: String,
     pub is_representative: bool,
     pub added_at: DateTime<Utc>,
-    pub status: String,
+    /// As identity last said.
+    #[sqlx(try_from = "String")]
+    pub status: UserStatus,
 }
 
 pub(super) async fn insert_member(

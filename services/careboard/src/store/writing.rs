@@ -2,6 +2,7 @@
 
 use super::posts::POST;
 use super::{PostRow, Result, Store, enqueue_all};
+use crate::domain::states::RevisionKind;
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
 use common::ids::{PostId, RecipientId, UserId, uuids};
@@ -14,8 +15,9 @@ pub struct RevisionRow {
     pub id: Uuid,
     #[sqlx(try_from = "Uuid")]
     pub post_id: PostId,
-    /// `edited` or `withdrawn`: what replaced this text.
-    pub kind: String,
+    /// What replaced this text.
+    #[sqlx(try_from = "String")]
+    pub kind: RevisionKind,
     pub body: String,
     pub category: Option<String>,
     pub changed_at: DateTime<Utc>,
@@ -78,7 +80,7 @@ impl Store {
         )
         .bind(r.id)
         .bind(r.post_id.as_uuid())
-        .bind(&r.kind)
+        .bind(r.kind.as_str())
         .bind(&r.body)
         .bind(&r.category)
         .bind(change.changed_by.as_uuid())

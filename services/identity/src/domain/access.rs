@@ -2,14 +2,15 @@
 //! an office admin only their own office's people and devices; staff only themselves.
 
 use super::{DomainError, Role};
-use uuid::Uuid;
+use common::ids::{CertSerial, OfficeId, UserId};
 
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub user_id: Uuid,
-    pub office_id: Uuid,
+    pub user_id: UserId,
+    pub office_id: OfficeId,
     pub role: Role,
-    pub cert_serial: String,
+    /// The device certificate the request came through; none when a service calls for itself.
+    pub cert_serial: Option<CertSerial>,
 }
 
 impl Actor {
@@ -28,28 +29,32 @@ fn allow(ok: bool) -> Result<(), DomainError> {
 }
 
 /// Create, edit, reset, deactivate people of `office`.
-pub fn may_manage_users_of(actor: &Actor, office: Uuid) -> Result<(), DomainError> {
+pub fn may_manage_users_of(actor: &Actor, office: OfficeId) -> Result<(), DomainError> {
     allow(actor.is_operator() || (actor.role == Role::OfficeAdmin && actor.office_id == office))
 }
 
 /// See one person's account.
-pub fn may_view_user(actor: &Actor, office: Uuid, user: Uuid) -> Result<(), DomainError> {
+pub fn may_view_user(actor: &Actor, office: OfficeId, user: UserId) -> Result<(), DomainError> {
     allow(actor.user_id == user || may_manage_users_of(actor, office).is_ok())
 }
 
 /// Nobody locks themselves out by accident.
-pub fn may_change_status_of(actor: &Actor, office: Uuid, user: Uuid) -> Result<(), DomainError> {
+pub fn may_change_status_of(
+    actor: &Actor,
+    office: OfficeId,
+    user: UserId,
+) -> Result<(), DomainError> {
     may_manage_users_of(actor, office)?;
     allow(actor.user_id != user)
 }
 
 /// Suspension (了解なく一時停止) is the city's act.
-pub fn may_suspend(actor: &Actor, user: Uuid) -> Result<(), DomainError> {
+pub fn may_suspend(actor: &Actor, user: UserId) -> Result<(), DomainError> {
     allow(actor.is_operator() && actor.user_id != user)
 }
 
 /// See and revoke the device certificates of `office`.
-pub fn may_manage_certificates_of(actor: &Actor, office: Uuid) -> Result<(), DomainError> {
+pub fn may_manage_certificates_of(actor: &Actor, office: OfficeId) -> Result<(), DomainError> {
     may_manage_users_of(actor, office)
 }
 
@@ -88,8 +93,8 @@ pub fn may_manage_partners(actor: &Actor) -> Result<(), DomainError> {
 pub const MAX_PARTNERS: usize = 50;
 
 /// A partner list as the city set it: each office once, never the office itself.
-pub fn partner_list(office: Uuid, partners: &[Uuid]) -> Result<Vec<Uuid>, DomainError> {
-    let mut list: Vec<Uuid> = partners.to_vec();
+pub fn partner_list(office: OfficeId, partners: &[OfficeId]) -> Result<Vec<OfficeId>, DomainError> {
+    let mut list: Vec<OfficeId> = partners.to_vec();
     list.sort_unstable();
     list.dedup();
     if list.contains(&office) || list.len() > MAX_PARTNERS {
@@ -102,13 +107,13 @@ pub fn partner_list(office: Uuid, partners: &[Uuid]) -> Result<Vec<Uuid>, Domain
 /// city's operators on the city's, their office being one of kind 市町村), or on a partner
 /// office's when the city allowed it.
 #[must_use]
-pub fn may_sign_in_on(home: Uuid, device_office: Uuid, partner: bool) -> bool {
+pub fn may_sign_in_on(home: OfficeId, device_office: OfficeId, partner: bool) -> bool {
     home == device_office || partner
 }
 
 /// The role a new account gets: people of the city's own office are operators.
 #[must_use]
-pub fn role_for_new_user(actor: &Actor, office: Uuid, office_admin: bool) -> Role {
+pub fn role_for_new_user(actor: &Actor, office: OfficeId, office_admin: bool) -> Role {
     if actor.is_operator() && office == actor.office_id {
         Role::Operator
     } else if office_admin {
@@ -121,44 +126,48 @@ pub fn role_for_new_user(actor: &Actor, office: Uuid, office_admin: bool) -> Rol
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
+
+    fn office(n: u128) -> OfficeId {
+        OfficeId::from(Uuid::from_u128(n))
+    }
+
+    fn user(n: u128) -> UserId {
+        UserId::from(Uuid::from_u128(n))
+    }
 
     fn actor(role: Role, office: u128, user: u128) -> Actor {
         Actor {
-            user_id: Uuid::from_u128(user),
-            office_id: Uuid::from_u128(office),
+            user_id: self::user(user),
+            office_id: self::office(office),
             role,
-            cert_serial: "s".into(),
+            cert_serial: "5e".parse().ok(),
         }
     }
 
     #[test]
     fn office_admins_manage_only_their_own_office() {
         let admin = actor(Role::OfficeAdmin, 1, 10);
-        assert!(may_manage_users_of(&admin, Uuid::from_u128(1)).is_ok());
+        assert!(may_manage_users_of(&admin, office(1)).is_ok());
         assert_eq!(
-            may_manage_users_of(&admin, Uuid::from_u128(2)),
+            may_manage_users_of(&admin, office(2)),
             Err(DomainError::Forbidden)
         );
-        assert!(may_manage_users_of(&actor(Role::Staff, 1, 11), Uuid::from_u128(1)).is_err());
-        assert!(may_manage_users_of(&actor(Role::Operator, 9, 12), Uuid::from_u128(2)).is_ok());
+        assert!(may_manage_users_of(&actor(Role::Staff, 1, 11), office(1)).is_err());
+        assert!(may_manage_users_of(&actor(Role::Operator, 9, 12), office(2)).is_ok());
     }
 
     #[test]
     fn staff_see_only_themselves_and_nobody_suspends_themselves() {
         let staff = actor(Role::Staff, 1, 11);
-        assert!(may_view_user(&staff, Uuid::from_u128(1), Uuid::from_u128(11)).is_ok());
-        assert!(may_view_user(&staff, Uuid::from_u128(1), Uuid::from_u128(12)).is_err());
+        assert!(may_view_user(&staff, office(1), user(11)).is_ok());
+        assert!(may_view_user(&staff, office(1), user(12)).is_err());
         let operator = actor(Role::Operator, 9, 12);
-        assert!(may_suspend(&operator, Uuid::from_u128(11)).is_ok());
-        assert!(may_suspend(&operator, Uuid::from_u128(12)).is_err());
-        assert!(may_suspend(&actor(Role::OfficeAdmin, 1, 10), Uuid::from_u128(11)).is_err());
+        assert!(may_suspend(&operator, user(11)).is_ok());
+        assert!(may_suspend(&operator, user(12)).is_err());
+        assert!(may_suspend(&actor(Role::OfficeAdmin, 1, 10), user(11)).is_err());
         assert!(
-            may_change_status_of(
-                &actor(Role::OfficeAdmin, 1, 10),
-                Uuid::from_u128(1),
-                Uuid::from_u128(10)
-            )
-            .is_err()
+            may_change_status_of(&actor(Role::OfficeAdmin, 1, 10), office(1), user(10)).is_err()
         );
     }
 
@@ -174,7 +183,7 @@ mod tests {
 
     #[test]
     fn people_sign_in_on_their_own_office_devices_or_a_partner_office() {
-        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let (a, b) = (office(1), office(2));
         assert!(may_sign_in_on(a, a, false));
         assert!(!may_sign_in_on(a, b, false));
         assert!(may_sign_in_on(a, b, true));
@@ -182,9 +191,7 @@ mod tests {
         assert!(may_manage_partners(&actor(Role::OfficeAdmin, 1, 10)).is_err());
         assert_eq!(partner_list(a, &[b, b]).unwrap(), vec![b]);
         assert!(partner_list(a, &[b, a]).is_err(), "not itself");
-        let many: Vec<Uuid> = (10..=10 + MAX_PARTNERS as u128)
-            .map(Uuid::from_u128)
-            .collect();
+        let many: Vec<OfficeId> = (10..=10 + MAX_PARTNERS as u128).map(office).collect();
         assert!(partner_list(a, &many).is_err());
     }
 
@@ -192,15 +199,15 @@ mod tests {
     fn people_of_the_city_office_are_operators() {
         let operator = actor(Role::Operator, 9, 12);
         assert_eq!(
-            role_for_new_user(&operator, Uuid::from_u128(9), false),
+            role_for_new_user(&operator, office(9), false),
             Role::Operator
         );
         assert_eq!(
-            role_for_new_user(&operator, Uuid::from_u128(1), true),
+            role_for_new_user(&operator, office(1), true),
             Role::OfficeAdmin
         );
         assert_eq!(
-            role_for_new_user(&actor(Role::OfficeAdmin, 1, 10), Uuid::from_u128(1), false),
+            role_for_new_user(&actor(Role::OfficeAdmin, 1, 10), office(1), false),
             Role::Staff
         );
     }

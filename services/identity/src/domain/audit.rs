@@ -1,7 +1,51 @@
 //! The audit trail's hash chain: each record's hash covers the previous record's hash and every
 //! field of its own, so altering, inserting or deleting a record breaks every link after it.
 
+use common::states::StateError;
 use sha2::{Digest, Sha256};
+use std::str::FromStr;
+
+/// How an audited action ended, as every service records it (`common::audit::AuditRecord`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditOutcome {
+    Success,
+    /// Refused: the actor or the device may not do it.
+    Denied,
+    Failure,
+}
+
+impl AuditOutcome {
+    pub const ALL: [Self; 3] = [Self::Success, Self::Denied, Self::Failure];
+
+    /// The text the trail stores (and hashes).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Success => "success",
+            Self::Denied => "denied",
+            Self::Failure => "failure",
+        }
+    }
+}
+
+impl FromStr for AuditOutcome {
+    type Err = StateError;
+
+    fn from_str(text: &str) -> Result<Self, StateError> {
+        Self::ALL
+            .into_iter()
+            .find(|o| o.as_str() == text)
+            .ok_or(StateError("audit outcome"))
+    }
+}
+
+impl TryFrom<String> for AuditOutcome {
+    type Error = StateError;
+
+    fn try_from(text: String) -> Result<Self, StateError> {
+        text.parse()
+    }
+}
 
 /// The fields of a record in the order they are hashed.
 pub struct Hashed<'a> {
@@ -144,6 +188,20 @@ mod tests {
             target_id: "",
             outcome: "success",
             details: "null",
+        }
+    }
+
+    #[test]
+    fn an_outcome_is_one_of_the_three_texts_the_trail_holds() {
+        for outcome in AuditOutcome::ALL {
+            assert_eq!(outcome.as_str().parse::<AuditOutcome>(), Ok(outcome));
+            assert_eq!(
+                AuditOutcome::try_from(outcome.as_str().to_owned()),
+                Ok(outcome)
+            );
+        }
+        for wrong in ["", "Success", "maybe", "denied "] {
+            assert!(wrong.parse::<AuditOutcome>().is_err(), "{wrong:?}");
         }
     }
 

@@ -2,8 +2,8 @@
 //! every office, so a search must narrow it; it is never a way to list everyone.
 
 use super::{DomainError, profession};
+use common::ids::OfficeId;
 use common::text::{Kana, fold_width};
-use uuid::Uuid;
 
 /// At most this many characters of query.
 pub const MAX_QUERY_CHARS: usize = 50;
@@ -15,7 +15,7 @@ pub struct StaffSearch {
     pub text: Option<String>,
     /// The query as katakana (typed in hiragana or half-width kana), matched against kana.
     pub kana: Option<String>,
-    pub office: Option<Uuid>,
+    pub office: Option<OfficeId>,
     pub profession: Option<&'static str>,
 }
 
@@ -32,7 +32,7 @@ fn plain(s: &str) -> String {
 /// no profession); `invalid:profession` for a profession the city does not list.
 pub fn staff_search(
     query: &str,
-    office: Option<Uuid>,
+    office: Option<OfficeId>,
     profession: &str,
 ) -> Result<StaffSearch, DomainError> {
     if query.trim().chars().count() > MAX_QUERY_CHARS {
@@ -98,7 +98,7 @@ mod tests {
 
     #[test]
     fn an_office_or_a_profession_alone_is_a_search() {
-        let office = Uuid::from_u128(7);
+        let office = OfficeId::from(uuid::Uuid::from_u128(7));
         let s = staff_search("%", Some(office), "").unwrap();
         assert_eq!((s.text, s.office), (None, Some(office)));
         let s = staff_search("", None, "ＰＴ").unwrap();

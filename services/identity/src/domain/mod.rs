@@ -3,12 +3,14 @@
 pub mod access;
 pub mod audit;
 pub mod ca;
+pub mod certificate;
 pub mod directory;
 pub mod enrollment;
 pub mod password;
 pub mod profession;
 pub mod session;
 
+pub use common::states::UserStatus;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,25 +36,6 @@ impl Role {
             "staff" => Some(Role::Staff),
             "office_admin" => Some(Role::OfficeAdmin),
             "operator" => Some(Role::Operator),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UserStatus {
-    Active,
-    Suspended,
-    Deactivated,
-}
-
-impl UserStatus {
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "active" => Some(UserStatus::Active),
-            "suspended" => Some(UserStatus::Suspended),
-            "deactivated" => Some(UserStatus::Deactivated),
             _ => None,
         }
     }

@@ -2,7 +2,7 @@
 
 use super::Reply;
 use super::convert::time;
-use super::decode::{actor, bounded, optional_id};
+use super::decode::{actor, bounded, optional_id, outcome_filter};
 use crate::domain::audit::ChainVerdict;
 use crate::service::Identity;
 use proto::identity as pb;
@@ -48,7 +48,6 @@ pub(super) async fn list_audit(
         (&req.action, 100, "action"),
         (&req.from, 20, "from"),
         (&req.to, 20, "to"),
-        (&req.outcome, 20, "outcome"),
     ])?;
     let query = crate::service::audit::AuditQuery {
         user: &req.user,
@@ -59,7 +58,7 @@ pub(super) async fn list_audit(
         to: &req.to,
         before_seq: req.before_seq,
         limit: req.limit,
-        outcome: &req.outcome,
+        outcome: outcome_filter(req.outcome)?,
     };
     let lines = identity
         .audit_lines(&actor(req.actor.as_ref())?, &query)
@@ -89,7 +88,7 @@ pub(super) async fn list_audit(
                 cert_serial: l.cert_serial.unwrap_or_default(),
                 target_type: l.target_type.unwrap_or_default(),
                 target_id: l.target_id.unwrap_or_default(),
-                outcome: l.outcome,
+                outcome: pb::AuditOutcome::from(l.outcome).into(),
                 details: l.details.to_string(),
             })
             .collect(),

@@ -1,10 +1,41 @@
 //! Identity's rows as the contract's messages (its errors become refusals in `crate::error`).
 
 use crate::domain::Role;
+use crate::domain::audit::AuditOutcome;
+use crate::domain::certificate::{CertificateStatus, RequestStatus};
 use crate::store::{CertificateRow, RequestRow, UserRow};
 use chrono::{DateTime, Utc};
-use proto::common::Role as ProtoRole;
+use proto::common::{Role as ProtoRole, UserStatus as ProtoUserStatus};
 use proto::identity as pb;
+
+impl From<CertificateStatus> for pb::CertificateStatus {
+    fn from(status: CertificateStatus) -> Self {
+        match status {
+            CertificateStatus::Active => Self::Active,
+            CertificateStatus::Revoked => Self::Revoked,
+            CertificateStatus::Expired => Self::Expired,
+        }
+    }
+}
+
+impl From<RequestStatus> for pb::CertificateRequestStatus {
+    fn from(status: RequestStatus) -> Self {
+        match status {
+            RequestStatus::Open => Self::Open,
+            RequestStatus::Done => Self::Done,
+        }
+    }
+}
+
+impl From<AuditOutcome> for pb::AuditOutcome {
+    fn from(outcome: AuditOutcome) -> Self {
+        match outcome {
+            AuditOutcome::Success => Self::Success,
+            AuditOutcome::Denied => Self::Denied,
+            AuditOutcome::Failure => Self::Failure,
+        }
+    }
+}
 
 pub(super) fn proto_role(role: &str) -> ProtoRole {
     match Role::parse(role) {
@@ -41,7 +72,7 @@ pub(super) fn user(u: UserRow) -> pb::User {
         profession: u.profession,
         email: u.email,
         office_id: u.office_id.to_string(),
-        status: u.status,
+        status: ProtoUserStatus::from(u.status).into(),
         must_change_password: u.must_change_password,
         status_reason: u.status_reason,
         created_at: time(u.created_at),
@@ -49,13 +80,7 @@ pub(super) fn user(u: UserRow) -> pb::User {
 }
 
 pub(super) fn certificate(c: CertificateRow, now: DateTime<Utc>) -> pb::Certificate {
-    let status = if c.revoked_at.is_some() {
-        "revoked"
-    } else if c.not_after <= now {
-        "expired"
-    } else {
-        "active"
-    };
+    let status = CertificateStatus::of(c.revoked_at.is_some(), c.not_after, now);
     pb::Certificate {
         serial: c.serial,
         office_id: c.office_id.to_string(),
@@ -65,7 +90,7 @@ pub(super) fn certificate(c: CertificateRow, now: DateTime<Utc>) -> pb::Certific
         issued_at: time(c.issued_at),
         not_after: time(c.not_after),
         last_used_at: c.last_used_at.map(time).unwrap_or_default(),
-        status: status.into(),
+        status: pb::CertificateStatus::from(status).into(),
         revoked_at: c.revoked_at.map(time).unwrap_or_default(),
         revoked_reason: c.revoked_reason.unwrap_or_default(),
     }
@@ -79,7 +104,7 @@ pub(super) fn certificate_request(r: RequestRow) -> pb::CertificateRequest {
         requested_by: r.requested_by.to_string(),
         note: r.note,
         created_at: time(r.created_at),
-        status: if r.done_at.is_some() { "done" } else { "open" }.into(),
+        status: pb::CertificateRequestStatus::from(RequestStatus::of(r.done_at.is_some())).into(),
     }
 }
 
@@ -90,6 +115,6 @@ pub(super) fn staff_card(u: UserRow) -> pb::StaffCard {
         kana: u.kana,
         profession: u.profession,
         office_id: u.office_id.to_string(),
-        status: u.status,
+        status: ProtoUserStatus::from(u.status).into(),
     }
 }

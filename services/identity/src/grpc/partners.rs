@@ -3,11 +3,11 @@
 use super::Reply;
 use super::decode::{actor, id};
 use crate::service::Identity;
+use common::ids::OfficeId;
 use proto::identity as pb;
 use tonic::{Request, Response};
-use uuid::Uuid;
 
-fn reply(office: Uuid, partners: &[Uuid]) -> pb::OfficePartners {
+fn reply(office: OfficeId, partners: &[OfficeId]) -> pb::OfficePartners {
     pb::OfficePartners {
         office_id: office.to_string(),
         partner_office_ids: partners.iter().map(ToString::to_string).collect(),

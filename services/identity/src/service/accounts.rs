@@ -4,12 +4,14 @@
 use super::{Identity, random};
 use crate::domain::access::{self, Actor};
 use crate::domain::enrollment::SECRET_ALPHABET;
-use crate::domain::{DomainError, LoginId, Role, directory, password, person_name, profession};
+use crate::domain::{
+    DomainError, LoginId, Role, UserStatus, directory, password, person_name, profession,
+};
 use crate::error::Result;
 use crate::events::{USER_STATUS_CHANGED, UserStatusChanged};
 use crate::store::{NewUser, StoreError, UserPatch, UserRow};
+use common::ids::{OfficeId, UserId};
 use common::text::{Email, Kana};
-use uuid::Uuid;
 
 pub struct UserInput<'a> {
     pub name: &'a str,
@@ -68,7 +70,7 @@ pub fn passphrase_for(login_id: &str) -> String {
 }
 
 impl Identity {
-    async fn target(&self, id: Uuid) -> Result<UserRow> {
+    async fn target(&self, id: UserId) -> Result<UserRow> {
         self.store
             .user_by_id(id)
             .await?
@@ -78,7 +80,7 @@ impl Identity {
     pub async fn create_user(
         &self,
         actor: &Actor,
-        office: Option<Uuid>,
+        office: Option<OfficeId>,
         login_id: &str,
         input: &UserInput<'_>,
     ) -> Result<(UserRow, String)> {
@@ -89,7 +91,7 @@ impl Identity {
         let role = access::role_for_new_user(actor, office, input.office_admin);
         let initial = initial_password();
         let hash = self.password_hash(&initial).await?;
-        let id = Uuid::now_v7();
+        let id = UserId::new_v7();
         let record = Self::audit_by(actor, "user.create", "success")
             .on("user", &id)
             .with(serde_json::json!({"role": role.as_str()}));
@@ -119,7 +121,7 @@ impl Identity {
     pub async fn update_user(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: UserId,
         input: &UserInput<'_>,
     ) -> Result<UserRow> {
         let user = self.target(id).await?;
@@ -158,7 +160,7 @@ impl Identity {
         Ok(())
     }
 
-    pub async fn reset_password(&self, actor: &Actor, id: Uuid) -> Result<(UserRow, String)> {
+    pub async fn reset_password(&self, actor: &Actor, id: UserId) -> Result<(UserRow, String)> {
         let user = self.target(id).await?;
         access::may_change_status_of(actor, user.office_id, id)?;
         let initial = initial_password();
@@ -171,13 +173,17 @@ impl Identity {
     }
 
     /// 人事異動・廃止: deactivate (or reactivate). Suspension is not lifted this way.
-    pub async fn set_active(&self, actor: &Actor, id: Uuid, active: bool) -> Result<UserRow> {
+    pub async fn set_active(&self, actor: &Actor, id: UserId, active: bool) -> Result<UserRow> {
         let user = self.target(id).await?;
         access::may_change_status_of(actor, user.office_id, id)?;
-        if user.status == "suspended" {
+        if user.status == UserStatus::Suspended {
             return Err(DomainError::Forbidden.into());
         }
-        let status = if active { "active" } else { "deactivated" };
+        let status = if active {
+            UserStatus::Active
+        } else {
+            UserStatus::Deactivated
+        };
         let record = Self::audit_by(
             actor,
             if active {
@@ -193,7 +199,7 @@ impl Identity {
             id.to_string(),
             &UserStatusChanged {
                 user_id: id.to_string(),
-                status: status.into(),
+                status: proto::common::UserStatus::from(status).into(),
             },
         )?;
         self.store
@@ -213,7 +219,7 @@ impl Identity {
     pub async fn set_suspended(
         &self,
         actor: &Actor,
-        id: Uuid,
+        id: UserId,
         suspended: bool,
         reason: &str,
     ) -> Result<UserRow> {
@@ -223,10 +229,14 @@ impl Identity {
         if suspended && (reason.is_empty() || reason.chars().count() > 200) {
             return Err(DomainError::Invalid("reason").into());
         }
-        if !suspended && user.status != "suspended" {
+        if !suspended && user.status != UserStatus::Suspended {
             return Ok(user);
         }
-        let status = if suspended { "suspended" } else { "active" };
+        let status = if suspended {
+            UserStatus::Suspended
+        } else {
+            UserStatus::Active
+        };
         let record = Self::audit_by(
             actor,
             if suspended {
@@ -243,7 +253,7 @@ impl Identity {
             id.to_string(),
             &UserStatusChanged {
                 user_id: id.to_string(),
-                status: status.into(),
+                status: proto::common::UserStatus::from(status).into(),
             },
         )?;
         self.store
@@ -258,7 +268,7 @@ impl Identity {
         self.target(id).await
     }
 
-    pub async fn get_user(&self, actor: &Actor, id: Uuid) -> Result<UserRow> {
+    pub async fn get_user(&self, actor: &Actor, id: UserId) -> Result<UserRow> {
         let user = self.target(id).await?;
         access::may_view_user(actor, user.office_id, id)?;
         Ok(user)
@@ -267,7 +277,7 @@ impl Identity {
     pub async fn list_users(
         &self,
         actor: &Actor,
-        office: Option<Uuid>,
+        office: Option<OfficeId>,
         query: &str,
     ) -> Result<Vec<UserRow>> {
         let office = match (actor.is_operator(), office) {
@@ -288,7 +298,7 @@ impl Identity {
         &self,
         actor: &Actor,
         query: &str,
-        office: Option<Uuid>,
+        office: Option<OfficeId>,
         profession: &str,
     ) -> Result<Vec<UserRow>> {
         access::may_search_staff(actor)?;
@@ -300,7 +310,7 @@ impl Identity {
     }
 
     /// One person of the directory, whatever their status (a team shows departed members).
-    pub async fn staff_card(&self, actor: &Actor, id: Uuid) -> Result<UserRow> {
+    pub async fn staff_card(&self, actor: &Actor, id: UserId) -> Result<UserRow> {
         access::may_search_staff(actor)?;
         let user = self.target(id).await?;
         if Role::parse(&user.role) == Some(Role::Operator) {
@@ -313,9 +323,9 @@ impl Identity {
     pub async fn mail_addresses(
         &self,
         peer_common_name: Option<&str>,
-        ids: &[Uuid],
-        admins_of: Option<Uuid>,
-    ) -> Result<Vec<(Uuid, String, Uuid)>> {
+        ids: &[UserId],
+        admins_of: Option<OfficeId>,
+    ) -> Result<Vec<(UserId, String, OfficeId)>> {
         access::may_read_mail_addresses(peer_common_name)?;
         if ids.len() > 500 {
             return Err(DomainError::Invalid("user_ids").into());

@@ -14,8 +14,8 @@ use crate::domain::{DomainError, Role};
 use crate::error::Error;
 use crate::offices::{ApprovedAdmin, OfficesError};
 use common::events::{CloudEvent, Handled};
+use common::ids::{ApplicationId, OfficeId, UserId};
 use proto::events::{APPLICATION_APPROVED, OFFICE_WITHDRAWN};
-use uuid::Uuid;
 
 /// The profession an office's first admin is given until the office says otherwise.
 const ADMIN_PROFESSION: &str = "その他";
@@ -40,9 +40,9 @@ impl Identity {
             return Handled::Reject("not an approval".into());
         };
         let ids = (
-            approved.application_id.parse::<Uuid>(),
-            approved.decided_by_user_id.parse::<Uuid>(),
-            approved.decided_by_office_id.parse::<Uuid>(),
+            approved.application_id.parse::<ApplicationId>(),
+            approved.decided_by_user_id.parse::<UserId>(),
+            approved.decided_by_office_id.parse::<OfficeId>(),
         );
         let (Ok(application), Ok(user_id), Ok(office_id)) = ids else {
             return Handled::Reject("an approval without its ids".into());
@@ -52,7 +52,7 @@ impl Identity {
             user_id,
             office_id,
             role: Role::Operator,
-            cert_serial: String::new(),
+            cert_serial: None,
         };
         let admin = match self.approved_admin(application).await {
             Ok(admin) => admin,
@@ -83,7 +83,7 @@ impl Identity {
     }
 
     /// The approval's first admin as offices tells it; the event's outcome when it cannot.
-    async fn approved_admin(&self, application: Uuid) -> Result<ApprovedAdmin, Handled> {
+    async fn approved_admin(&self, application: ApplicationId) -> Result<ApprovedAdmin, Handled> {
         let offices = self.offices().map_err(|e| Handled::Retry(e.to_string()))?;
         offices
             .approved_admin(application)

@@ -3,7 +3,7 @@
 
 use super::Identity;
 use crate::domain::access::{self, Actor};
-use crate::domain::audit::{ChainVerdict, ChainWalk, Hashed, link_hash};
+use crate::domain::audit::{AuditOutcome, ChainVerdict, ChainWalk, Hashed, link_hash};
 use crate::error::Result;
 use crate::store::AuditRow;
 use chrono::SubsecRound;
@@ -58,6 +58,10 @@ impl Identity {
             Ok(r) => r,
             Err(e) => return Handled::Reject(format!("not an audit record: {e}")),
         };
+        // The viewer reads every stored outcome as one of its values.
+        if let Err(e) = record.outcome.parse::<AuditOutcome>() {
+            return Handled::Reject(format!("not an audit record: {e}"));
+        }
         let row = AuditRow {
             seq: 0,
             event_id: event.id,
@@ -105,18 +109,16 @@ impl Identity {
 #[derive(Debug, Default)]
 pub struct AuditQuery<'a> {
     pub user: &'a str,
-    pub office: Option<uuid::Uuid>,
+    pub office: Option<common::ids::OfficeId>,
     pub target_id: &'a str,
     pub action: &'a str,
     pub from: &'a str,
     pub to: &'a str,
     pub before_seq: i64,
     pub limit: u32,
-    pub outcome: &'a str,
+    /// `None` for every outcome.
+    pub outcome: Option<AuditOutcome>,
 }
-
-/// What an audit record's outcome may be.
-const OUTCOMES: [&str; 3] = ["success", "denied", "failure"];
 
 /// Midnight in Japan at the start of `date` (`YYYY-MM-DD`), as UTC.
 fn japan_midnight(
@@ -141,7 +143,7 @@ impl Identity {
         access::may_read_audit(actor)?;
         let user = match q.user.trim() {
             "" => None,
-            raw => match raw.parse::<uuid::Uuid>() {
+            raw => match raw.parse::<common::ids::UserId>() {
                 Ok(id) => Some(id),
                 Err(_) => Some(
                     self.store
@@ -153,11 +155,6 @@ impl Identity {
             },
         };
         let until = japan_midnight(q.to, "to")?.map(|t| t + chrono::Duration::days(1));
-        let outcome = match q.outcome.trim() {
-            "" => None,
-            o if OUTCOMES.contains(&o) => Some(o.to_owned()),
-            _ => return Err(DomainError::Invalid("outcome").into()),
-        };
         let filter = crate::store::AuditFilter {
             user,
             office: q.office,
@@ -166,7 +163,7 @@ impl Identity {
             from: japan_midnight(q.from, "from")?,
             until,
             before_seq: (q.before_seq > 0).then_some(q.before_seq),
-            outcome,
+            outcome: q.outcome,
         };
         let limit = match q.limit {
             0 => 200,

@@ -8,7 +8,7 @@ use crate::domain::{DomainError, LoginId, Role, password, person_name};
 use crate::error::Result;
 use crate::store::{NewDevice, NewUser, StoreError};
 use common::audit::AuditRecord;
-use uuid::Uuid;
+use common::ids::{OfficeId, UserId};
 
 impl Identity {
     /// Creates the operator account (if absent) and issues a device certificate for it.
@@ -19,7 +19,7 @@ impl Identity {
         let hash = self.password_hash(&req.password).await?;
         let name = person_name(&req.name)?;
         let user = NewUser {
-            id: Uuid::now_v7(),
+            id: UserId::new_v7(),
             login_id: login.as_str(),
             name: &name,
             kana: "",
@@ -59,7 +59,11 @@ impl Identity {
             issued_at: now,
         };
         let record = AuditRecord::new("certificate.issue", "success")
-            .by(None, Some(req.office_id), Some(&issued.serial_hex))
+            .by(
+                None,
+                Some(req.office_id.as_uuid()),
+                Some(&issued.serial_hex),
+            )
             .on("certificate", &issued.serial_hex)
             .with(serde_json::json!({"bootstrap": true}));
         self.store
@@ -76,7 +80,7 @@ impl Identity {
 }
 
 pub struct BootstrapRequest {
-    pub office_id: Uuid,
+    pub office_id: OfficeId,
     pub office_name: String,
     pub login_id: String,
     pub name: String,

@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::events::{CERTIFICATE_REVOKED, CertificateRevoked};
 use crate::store::{CertificateRow, NewDevice, RequestRow};
 use common::audit::AuditRecord;
+use common::ids::OfficeId;
 use sha2::Digest;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
@@ -156,7 +157,11 @@ impl Identity {
             issued_at: now,
         };
         let record = AuditRecord::new("certificate.issue", "success")
-            .by(None, Some(code.office_id), Some(&issued.serial_hex))
+            .by(
+                None,
+                Some(code.office_id.as_uuid()),
+                Some(&issued.serial_hex),
+            )
             .on("certificate", &issued.serial_hex)
             .with(serde_json::json!({"number": number, "legacy_p12": legacy}));
         if !self
@@ -178,7 +183,7 @@ impl Identity {
     pub async fn list_certificates(
         &self,
         actor: &Actor,
-        office: Option<Uuid>,
+        office: Option<OfficeId>,
         query: &str,
     ) -> Result<Vec<CertificateRow>> {
         let office = if actor.is_operator() {
@@ -275,7 +280,7 @@ impl Identity {
         let Some(office) = event
             .data_of(proto::events::OFFICE_WITHDRAWN)
             .ok()
-            .and_then(|w| w.office_id.parse::<Uuid>().ok())
+            .and_then(|w| w.office_id.parse::<OfficeId>().ok())
         else {
             return Handled::Reject("office_id missing".into());
         };

@@ -14,6 +14,7 @@ use crate::events::{CODE_ISSUED, CodeIssued};
 use crate::store::{NewCode, SealedMail};
 use chrono::{DateTime, Utc};
 use common::audit::AuditRecord;
+use common::ids::OfficeId;
 use common::text::Email;
 use uuid::Uuid;
 
@@ -32,7 +33,7 @@ impl Identity {
     pub async fn issue_enrollment_code(
         &self,
         actor: &Actor,
-        office: Uuid,
+        office: OfficeId,
     ) -> Result<(String, String, DateTime<Utc>)> {
         access::may_issue_enrollment_codes(actor)?;
         let found = self.offices()?.office(actor, office).await?;
@@ -45,7 +46,7 @@ impl Identity {
     pub async fn issue_code(
         &self,
         actor: &Actor,
-        office: Uuid,
+        office: OfficeId,
         office_name: &str,
         email: &str,
     ) -> Result<(String, String, DateTime<Utc>)> {

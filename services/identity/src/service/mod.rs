@@ -24,6 +24,7 @@ use crate::store::{CaRow, Store};
 use common::audit::AuditRecord;
 use common::clock::SharedClock;
 use common::events::CloudEvent;
+use common::ids::CertSerial;
 use rand::Rng;
 use sha2::Digest;
 use std::sync::Arc;
@@ -197,9 +198,9 @@ impl Identity {
     /// An audit record of something `actor` did.
     fn audit_by(actor: &Actor, action: &str, outcome: &str) -> AuditRecord {
         AuditRecord::new(action, outcome).by(
-            Some(actor.user_id),
-            Some(actor.office_id),
-            Some(&actor.cert_serial),
+            Some(actor.user_id.as_uuid()),
+            Some(actor.office_id.as_uuid()),
+            actor.cert_serial.as_ref().map(CertSerial::as_str),
         )
     }
 

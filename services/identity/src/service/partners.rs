@@ -4,10 +4,10 @@
 use super::Identity;
 use crate::domain::access::{self, Actor};
 use crate::error::Result;
-use uuid::Uuid;
+use common::ids::OfficeId;
 
 impl Identity {
-    pub async fn partners(&self, actor: &Actor, office: Uuid) -> Result<Vec<Uuid>> {
+    pub async fn partners(&self, actor: &Actor, office: OfficeId) -> Result<Vec<OfficeId>> {
         access::may_manage_partners(actor)?;
         Ok(self.store.partners_of(office).await?)
     }
@@ -16,9 +16,9 @@ impl Identity {
     pub async fn set_partners(
         &self,
         actor: &Actor,
-        office: Uuid,
-        partners: &[Uuid],
-    ) -> Result<Vec<Uuid>> {
+        office: OfficeId,
+        partners: &[OfficeId],
+    ) -> Result<Vec<OfficeId>> {
         access::may_manage_partners(actor)?;
         let list = access::partner_list(office, partners)?;
         let record = Self::audit_by(actor, "office.partners_set", "success")

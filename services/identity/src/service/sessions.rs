@@ -9,7 +9,7 @@ use crate::events::{SESSION_ENDED, SessionEnded};
 use crate::store::UserRow;
 use base64::Engine;
 use common::audit::AuditRecord;
-use common::ids::CertSerial;
+use common::ids::{CertSerial, UserId};
 
 /// Failed logins from one device in `DEVICE_WINDOW` before it is refused for a while: enough for
 /// a busy office, far too few to try many IDs.
@@ -102,16 +102,16 @@ impl Identity {
             }
             .into());
         };
-        match UserStatus::parse(&user.status) {
-            Some(UserStatus::Active) => {}
-            Some(UserStatus::Suspended) => {
+        match user.status {
+            UserStatus::Active => {}
+            UserStatus::Suspended => {
                 let record = device
                     .on("user", &user.id)
                     .with(serde_json::json!({"reason": "suspended"}));
                 self.store.publish(&[self.audit(&record)?]).await?;
                 return Err(DomainError::Suspended.into());
             }
-            _ => return Err(DomainError::BadCredentials.into()),
+            UserStatus::Deactivated => return Err(DomainError::BadCredentials.into()),
         }
         // Checked once the password is known to be right, so the refusal tells nothing about
         // an ID to someone who does not know its password.
@@ -130,7 +130,11 @@ impl Identity {
         let token = b64.encode(random::<32>());
         let csrf = b64.encode(random::<32>());
         let record = AuditRecord::new("session.login", "success")
-            .by(Some(user.id), Some(user.office_id), Some(serial))
+            .by(
+                Some(user.id.as_uuid()),
+                Some(user.office_id.as_uuid()),
+                Some(serial),
+            )
             .on("user", &user.id);
         let events = [self.audit(&record)?];
         self.store
@@ -154,7 +158,7 @@ impl Identity {
     }
 
     /// The event that tells every gateway to end the open streams of this session.
-    fn session_ended(&self, user: uuid::Uuid, hash: &[u8]) -> Result<common::events::CloudEvent> {
+    fn session_ended(&self, user: UserId, hash: &[u8]) -> Result<common::events::CloudEvent> {
         self.event(
             SESSION_ENDED,
             user.to_string(),
@@ -186,7 +190,7 @@ impl Identity {
             let mut events = vec![self.session_ended(row.user_id, &hash)?];
             if verdict == SessionVerdict::WrongCertificate {
                 let record = AuditRecord::new("session.other_certificate", "denied")
-                    .by(Some(row.user_id), None, Some(serial))
+                    .by(Some(row.user_id.as_uuid()), None, Some(serial))
                     .on("user", &row.user_id);
                 events.push(self.audit(&record)?);
             }
@@ -194,7 +198,7 @@ impl Identity {
             return Err(DomainError::SessionInvalid.into());
         }
         let user = self.store.user_by_id(row.user_id).await?;
-        let Some(user) = user.filter(|u| u.status == "active") else {
+        let Some(user) = user.filter(|u| u.status.is_active()) else {
             self.store
                 .delete_session(&hash, &[self.session_ended(row.user_id, &hash)?])
                 .await?;
@@ -220,7 +224,7 @@ impl Identity {
         let mut events = Vec::new();
         if let Some(row) = self.store.session(&hash).await? {
             let record = AuditRecord::new("session.logout", "success")
-                .by(Some(row.user_id), None, Some(&row.cert_serial))
+                .by(Some(row.user_id.as_uuid()), None, Some(&row.cert_serial))
                 .on("user", &row.user_id);
             events.push(self.audit(&record)?);
             events.push(self.session_ended(row.user_id, &hash)?);
@@ -248,7 +252,11 @@ impl Identity {
         }
         let hash = self.password_hash(new).await?;
         let record = AuditRecord::new("user.password_change", "success")
-            .by(Some(user.id), Some(user.office_id), Some(serial))
+            .by(
+                Some(user.id.as_uuid()),
+                Some(user.office_id.as_uuid()),
+                Some(serial),
+            )
             .on("user", &user.id);
         self.store
             .set_password(

@@ -1,5 +1,7 @@
 use super::{Result, Store};
+use crate::domain::audit::AuditOutcome;
 use chrono::{DateTime, Utc};
+use common::ids::{OfficeId, UserId};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -36,22 +38,23 @@ pub struct AuditLine {
     pub cert_serial: Option<String>,
     pub target_type: Option<String>,
     pub target_id: Option<String>,
-    pub outcome: String,
+    #[sqlx(try_from = "String")]
+    pub outcome: AuditOutcome,
     pub details: serde_json::Value,
 }
 
 /// What the viewer filters on; `None` is no filter.
 #[derive(Debug, Default, Clone)]
 pub struct AuditFilter {
-    pub user: Option<Uuid>,
-    pub office: Option<Uuid>,
+    pub user: Option<UserId>,
+    pub office: Option<OfficeId>,
     pub target_id: Option<String>,
     /// Matched as a prefix.
     pub action: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
     pub before_seq: Option<i64>,
-    pub outcome: Option<String>,
+    pub outcome: Option<AuditOutcome>,
 }
 
 impl Store {
@@ -71,15 +74,15 @@ impl Store {
              AND ($7::bigint IS NULL OR a.seq < $7) AND ($9::text IS NULL OR a.outcome = $9) \
              ORDER BY a.seq DESC LIMIT $8",
         )
-        .bind(f.user)
-        .bind(f.office)
+        .bind(f.user.map(|u| u.as_uuid()))
+        .bind(f.office.map(|o| o.as_uuid()))
         .bind(&f.target_id)
         .bind(action)
         .bind(f.from)
         .bind(f.until)
         .bind(f.before_seq)
         .bind(limit)
-        .bind(&f.outcome)
+        .bind(f.outcome.map(AuditOutcome::as_str))
         .fetch_all(&self.pool)
         .await?)
     }

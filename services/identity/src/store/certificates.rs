@@ -1,13 +1,15 @@
 use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use common::ids::{OfficeId, UserId};
 use service_runtime::idempotency::begin_write;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CertificateRow {
     pub serial: String,
-    pub office_id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub office_id: OfficeId,
     pub office_name: String,
     pub label: String,
     pub fingerprint_sha256: String,
@@ -20,7 +22,7 @@ pub struct CertificateRow {
 
 pub struct NewDevice<'a> {
     pub serial: &'a str,
-    pub office_id: Uuid,
+    pub office_id: OfficeId,
     pub office_name: &'a str,
     pub label: &'a str,
     pub fingerprint: &'a str,
@@ -32,9 +34,11 @@ pub struct NewDevice<'a> {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RequestRow {
     pub id: Uuid,
-    pub office_id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub office_id: OfficeId,
     pub office_name: String,
-    pub requested_by: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub requested_by: UserId,
     pub note: String,
     pub created_at: DateTime<Utc>,
     pub done_at: Option<DateTime<Utc>>,
@@ -50,8 +54,8 @@ impl Store {
         &self,
         serial: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<(Uuid, String)>> {
-        Ok(sqlx::query_as(
+    ) -> Result<Option<(OfficeId, String)>> {
+        let row: Option<(Uuid, String)> = sqlx::query_as(
             "UPDATE device_certificates SET last_used_at = $2 \
              WHERE serial = $1 AND revoked_at IS NULL AND not_after > $2 \
              RETURNING office_id, office_name",
@@ -59,7 +63,8 @@ impl Store {
         .bind(serial)
         .bind(now)
         .fetch_optional(&self.pool)
-        .await?)
+        .await?;
+        Ok(row.map(|(office, name)| (office.into(), name)))
     }
 
     pub async fn insert_device(&self, d: &NewDevice<'_>, events: &[CloudEvent]) -> Result<()> {
@@ -82,7 +87,7 @@ impl Store {
     /// Certificates of one office or of all; `query` matches label, office name or serial.
     pub async fn list_certificates(
         &self,
-        office: Option<Uuid>,
+        office: Option<OfficeId>,
         query: &str,
     ) -> Result<Vec<CertificateRow>> {
         let pattern = format!("%{}%", query.replace(['%', '_', '\\'], ""));
@@ -91,7 +96,7 @@ impl Store {
              AND ($2 = '%%' OR label ILIKE $2 OR office_name ILIKE $2 OR serial ILIKE $2) \
              ORDER BY issued_at DESC LIMIT 500"
         )))
-        .bind(office)
+        .bind(office.map(|o| o.as_uuid()))
         .bind(pattern)
         .fetch_all(&self.pool)
         .await?)
@@ -149,9 +154,9 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(r.id)
-        .bind(r.office_id)
+        .bind(r.office_id.as_uuid())
         .bind(&r.office_name)
-        .bind(r.requested_by)
+        .bind(r.requested_by.as_uuid())
         .bind(&r.note)
         .bind(r.created_at)
         .execute(&mut *tx)
@@ -177,7 +182,7 @@ pub(super) async fn insert_device(conn: &mut sqlx::PgConnection, d: &NewDevice<'
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(d.serial)
-    .bind(d.office_id)
+    .bind(d.office_id.as_uuid())
     .bind(d.office_name)
     .bind(d.label)
     .bind(d.fingerprint)
@@ -196,7 +201,7 @@ impl Store {
         &self,
         consumer: &str,
         event_id: Uuid,
-        office: Uuid,
+        office: OfficeId,
         now: DateTime<Utc>,
         revoked_event: impl Fn(&str) -> Option<CloudEvent>,
     ) -> Result<usize> {
@@ -207,14 +212,14 @@ impl Store {
         sqlx::query(
             "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE office_id = $1)",
         )
-        .bind(office)
+        .bind(office.as_uuid())
         .execute(&mut *tx)
         .await?;
         sqlx::query(
             "INSERT INTO user_status_changes (user_id, status, at) \
              SELECT id, 'deactivated', $2::timestamptz FROM users WHERE office_id = $1 AND status <> 'deactivated'",
         )
-        .bind(office)
+        .bind(office.as_uuid())
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -222,7 +227,7 @@ impl Store {
             "UPDATE users SET status = 'deactivated', status_reason = '利用廃止', updated_at = $2 \
              WHERE office_id = $1 AND status <> 'deactivated'",
         )
-        .bind(office)
+        .bind(office.as_uuid())
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -230,7 +235,7 @@ impl Store {
             "UPDATE device_certificates SET revoked_at = $2, revoked_reason = '利用廃止' \
              WHERE office_id = $1 AND revoked_at IS NULL RETURNING serial",
         )
-        .bind(office)
+        .bind(office.as_uuid())
         .bind(now)
         .fetch_all(&mut *tx)
         .await?;

@@ -2,13 +2,15 @@ use super::certificates::{NewDevice, insert_device};
 use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use common::ids::{OfficeId, UserId};
 use service_runtime::idempotency::begin_write;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CodeRow {
     pub secret_hash: Vec<u8>,
-    pub office_id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub office_id: OfficeId,
     pub office_name: String,
     pub expires_at: DateTime<Utc>,
     pub failures: i32,
@@ -38,9 +40,9 @@ pub struct NewCode<'a> {
     pub id: Uuid,
     pub number: &'a str,
     pub secret_hash: &'a [u8],
-    pub office_id: Uuid,
+    pub office_id: OfficeId,
     pub office_name: &'a str,
-    pub issued_by: Uuid,
+    pub issued_by: UserId,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub mail: SealedMail<'a>,
@@ -48,11 +50,11 @@ pub struct NewCode<'a> {
 
 impl Store {
     /// Whether any code was ever issued for `office`.
-    pub async fn has_code_for(&self, office: Uuid) -> Result<bool> {
+    pub async fn has_code_for(&self, office: OfficeId) -> Result<bool> {
         Ok(sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM enrollment_codes WHERE office_id = $1)",
         )
-        .bind(office)
+        .bind(office.as_uuid())
         .fetch_one(&self.pool)
         .await?)
     }
@@ -67,9 +69,9 @@ impl Store {
         )
         .bind(c.number)
         .bind(c.secret_hash)
-        .bind(c.office_id)
+        .bind(c.office_id.as_uuid())
         .bind(c.office_name)
-        .bind(c.issued_by)
+        .bind(c.issued_by.as_uuid())
         .bind(c.created_at)
         .bind(c.expires_at)
         .bind(c.id)
@@ -160,7 +162,7 @@ impl Store {
         sqlx::query(
             "UPDATE certificate_requests SET done_at = $2 WHERE office_id = $1 AND done_at IS NULL",
         )
-        .bind(device.office_id)
+        .bind(device.office_id.as_uuid())
         .bind(device.issued_at)
         .execute(&mut *tx)
         .await?;

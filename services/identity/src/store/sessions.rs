@@ -1,12 +1,14 @@
 use super::{Result, Store, enqueue_all};
 use chrono::{DateTime, Utc};
 use common::events::CloudEvent;
+use common::ids::UserId;
 use service_runtime::idempotency::begin_write;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRow {
-    pub user_id: Uuid,
+    #[sqlx(try_from = "Uuid")]
+    pub user_id: UserId,
     pub cert_serial: String,
     pub csrf_token: String,
     pub last_seen_at: DateTime<Utc>,
@@ -70,7 +72,7 @@ impl Store {
     #[allow(clippy::too_many_arguments)]
     pub async fn open_session(
         &self,
-        user_id: Uuid,
+        user_id: UserId,
         login_id: &str,
         token_hash: &[u8],
         serial: &str,
@@ -89,7 +91,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $5, $6)",
         )
         .bind(token_hash)
-        .bind(user_id)
+        .bind(user_id.as_uuid())
         .bind(serial)
         .bind(csrf)
         .bind(now)

@@ -244,7 +244,7 @@ pub async fn call(scene: &Scene, endpoint: &str, actor: &Actor) -> Code {
             grpc.update_incident(pb::UpdateIncidentRequest {
                 actor: a(),
                 incident_id: incident.into(),
-                status: "対応中".into(),
+                status: pb::IncidentStatus::InProgress.into(),
                 note: "確認しています".into(),
             })
             .await

@@ -43,7 +43,7 @@ fn member(name: &str, profession: &str, office: &str, at: DateTime<Utc>) -> Memb
         office_name: office.into(),
         is_representative: false,
         added_at: at,
-        status: "active".into(),
+        status: common::states::UserStatus::Active,
     }
 }
 
@@ -167,7 +167,7 @@ impl Board {
             author_name: author.name.clone(),
             author_profession: author.profession.clone(),
             author_office: author.office_name.clone(),
-            author_status: "active".into(),
+            author_status: common::states::UserStatus::Active,
             created_at: self.clock.now(),
             category: Some("連絡".into()),
             urgent,

@@ -2,6 +2,7 @@
 
 use super::{board, event, register};
 use crate::outbox;
+use careboard::domain::states::RevisionKind;
 use careboard::store::{Change, RevisionRow, Store};
 use chrono::Duration;
 use common::clock::Clock;
@@ -57,7 +58,7 @@ async fn a_correction_keeps_the_earlier_text_and_a_withdrawal_hides_the_post_fro
         .await;
     assert_eq!(b.search("182").await, [post]);
 
-    let change = async |now: Option<(&str, Option<&str>)>, kind: &str| {
+    let change = async |now: Option<(&str, Option<&str>)>, kind: RevisionKind| {
         b.clock.advance(Duration::minutes(3));
         let mut tx = b.store.begin().await.unwrap();
         let before = Store::post_locked(&mut tx, b.id, post)
@@ -67,7 +68,7 @@ async fn a_correction_keeps_the_earlier_text_and_a_withdrawal_hides_the_post_fro
         let revision = RevisionRow {
             id: Uuid::now_v7(),
             post_id: post,
-            kind: kind.into(),
+            kind,
             body: before.body,
             category: before.category,
             changed_at: b.clock.now(),
@@ -88,7 +89,7 @@ async fn a_correction_keeps_the_earlier_text_and_a_withdrawal_hides_the_post_fro
     };
     change(
         Some(("血圧 142/88。服薬は確認済み", Some("バイタル"))),
-        "edited",
+        RevisionKind::Edited,
     )
     .await;
     let corrected = b.store.post(b.id, post).await.unwrap().unwrap();
@@ -97,7 +98,7 @@ async fn a_correction_keeps_the_earlier_text_and_a_withdrawal_hides_the_post_fro
     assert_eq!(b.search("142").await, [post], "found by its new text");
     assert!(b.search("182").await.is_empty(), "not by its old one");
 
-    change(None, "withdrawn").await;
+    change(None, RevisionKind::Withdrawn).await;
     let withdrawn = b.store.post(b.id, post).await.unwrap().unwrap();
     assert_eq!(withdrawn.withdrawn_at, Some(b.clock.now()));
     assert!(
@@ -110,7 +111,7 @@ async fn a_correction_keeps_the_earlier_text_and_a_withdrawal_hides_the_post_fro
         .await
         .unwrap()
         .into_iter()
-        .map(|r| (r.kind, r.body))
+        .map(|r| (r.kind.as_str().to_owned(), r.body))
         .collect();
     assert_eq!(
         history,

@@ -12,6 +12,7 @@ use crate::kit::pieces::{FieldError, tokyo_time};
 use askama::Template;
 use files::FileView;
 use proto::careboard as pb;
+use proto::common::UserStatus;
 
 pub struct Stamp {
     pub name: String,
@@ -69,10 +70,10 @@ impl PostCard {
         };
         Self {
             mine: p.author_user_id == me,
-            author_mark: match p.author_status.as_str() {
-                "suspended" => "（利用停止中）",
-                "deactivated" => "（利用終了）",
-                _ => "",
+            author_mark: match p.author_status() {
+                UserStatus::Suspended => "（利用停止中）",
+                UserStatus::Deactivated => "（利用終了）",
+                UserStatus::Active | UserStatus::Unspecified => "",
             },
             at: tokyo_time(&p.created_at),
             read_by: stamps(p.read_by),

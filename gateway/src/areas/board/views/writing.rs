@@ -68,10 +68,10 @@ impl From<pb::PostRevision> for RevisionLine {
     fn from(r: pb::PostRevision) -> Self {
         Self {
             at: tokyo_time(&r.changed_at),
-            what: if r.kind == "withdrawn" {
-                "取り消し"
-            } else {
-                "訂正"
+            what: match r.kind() {
+                pb::RevisionKind::Withdrawn => "取り消し",
+                // A kind this gateway does not know yet reads as the milder of the two.
+                pb::RevisionKind::Edited | pb::RevisionKind::Unspecified => "訂正",
             },
             body: r.body,
             category: r.category,
