@@ -18,7 +18,7 @@ pub(super) fn serial(cert: Option<&pb::ClientCertificate>) -> Result<CertSerial,
         .ok_or_else(|| invalid("certificate"))
 }
 
-pub(super) fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
+pub fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
     let bad = || Status::from(Error::NoActor);
     let a = a.ok_or_else(bad)?;
     let role = match a.role() {

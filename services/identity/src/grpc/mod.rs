@@ -13,13 +13,16 @@ mod audit;
 mod certificates;
 mod convert;
 mod decode;
+
+/// The acting person as every RPC of this service reads it, for in-process callers too.
+pub use decode::actor;
 mod directory;
 mod mail;
 mod once;
 mod partners;
 
 use convert::{principal, user};
-use decode::{actor, bounded, id, optional_id, serial};
+use decode::{bounded, id, optional_id, serial};
 use once::who;
 use service_runtime::idempotency::{Keep, Once};
 

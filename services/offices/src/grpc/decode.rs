@@ -9,7 +9,7 @@ use proto::offices as pb;
 use std::str::FromStr;
 use tonic::Status;
 
-pub(super) fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
+pub fn actor(a: Option<&proto::common::Actor>) -> Result<Actor, Status> {
     let bad = || Status::from(Error::NoActor);
     let a = a.ok_or_else(bad)?;
     let role = match a.role() {

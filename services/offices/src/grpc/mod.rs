@@ -12,10 +12,13 @@ mod announcements;
 mod applications;
 mod convert;
 mod decode;
+
+/// The acting person as every RPC of this service reads it, for in-process callers too.
+pub use decode::actor;
 mod once;
 
 use convert::{application, office};
-use decode::{actor, id, input, status_filter};
+use decode::{id, input, status_filter};
 use once::key;
 
 pub struct OfficesGrpc {

@@ -9,7 +9,6 @@ use common::ids::{OfficeId, UserId};
 use futures::future::BoxFuture;
 use identity::service::Identity;
 use offices::service::Offices;
-use proto::common::Role;
 use std::sync::Arc;
 
 pub struct InProcess {
@@ -22,40 +21,16 @@ fn refused(e: impl Into<tonic::Status>) -> DirectoryError {
     DirectoryError::from(&e.into())
 }
 
-/// The actor as identity's `grpc::decode::actor` reads it.
+/// The actor as identity's RPCs read it.
 fn identity_actor(
     a: &proto::common::Actor,
 ) -> Result<identity::domain::access::Actor, DirectoryError> {
-    let bad = || refused(identity::error::Error::NoActor);
-    let role = match a.role() {
-        Role::Staff => identity::domain::Role::Staff,
-        Role::OfficeAdmin => identity::domain::Role::OfficeAdmin,
-        Role::Operator => identity::domain::Role::Operator,
-        Role::Unspecified => return Err(bad()),
-    };
-    Ok(identity::domain::access::Actor {
-        user_id: a.user_id.parse().map_err(|_| bad())?,
-        office_id: a.office_id.parse().map_err(|_| bad())?,
-        role,
-        cert_serial: a.cert_serial.clone(),
-    })
+    identity::grpc::actor(Some(a)).map_err(|e| DirectoryError::from(&e))
 }
 
-/// The actor as offices' `grpc::decode::actor` reads it: `GetOffice` refuses a call without one.
+/// The actor as offices' RPCs read it: `GetOffice` refuses a call without one.
 fn offices_actor(a: &proto::common::Actor) -> Result<offices::service::Actor, DirectoryError> {
-    use offices::domain::ActorRole;
-    let bad = || refused(offices::error::Error::NoActor);
-    let role = match a.role() {
-        Role::Staff => ActorRole::Staff,
-        Role::OfficeAdmin => ActorRole::OfficeAdmin,
-        Role::Operator => ActorRole::Operator,
-        Role::Unspecified => return Err(bad()),
-    };
-    Ok(offices::service::Actor {
-        user_id: a.user_id.parse().map_err(|_| bad())?,
-        office_id: a.office_id.parse().map_err(|_| bad())?,
-        role,
-    })
+    offices::grpc::actor(Some(a)).map_err(|e| DirectoryError::from(&e))
 }
 
 impl InProcess {
@@ -66,11 +41,11 @@ impl InProcess {
     ) -> Result<Person, DirectoryError> {
         let card = self
             .identity
-            .staff_card(&identity_actor(actor)?, user.into())
+            .staff_card(&identity_actor(actor)?, user)
             .await
             .map_err(refused)?;
         offices_actor(actor)?;
-        let office_id: OfficeId = card.office_id.into();
+        let office_id: OfficeId = card.office_id;
         let office = self.offices.get(office_id).await.map_err(refused)?;
         Ok(Person {
             candidate: Candidate {

@@ -82,17 +82,12 @@ async fn staff(
     input: &UserInput<'_>,
 ) -> Actor {
     let (user, _) = identity
-        .create_user(
-            &crate::identity::operator(),
-            Some(office.into()),
-            login,
-            input,
-        )
+        .create_user(&crate::identity::operator(), Some(office), login, input)
         .await
         .unwrap();
     Actor {
-        user_id: user.id.into(),
-        office_id: user.office_id.into(),
+        user_id: user.id,
+        office_id: user.office_id,
         role: Role::Staff,
         cert_serial: "3f9a1c0e5b7d42a8".parse().ok(),
     }

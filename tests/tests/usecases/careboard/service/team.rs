@@ -76,7 +76,7 @@ async fn a_recipient_is_registered_by_a_person_the_directory_knows_as_the_repres
     t.identity
         .set_suspended(
             &crate::identity::operator(),
-            t.pharmacist.user_id.into(),
+            t.pharmacist.user_id,
             true,
             "端末の紛失",
         )
@@ -128,7 +128,7 @@ async fn a_member_joins_from_the_directory_and_a_suspended_or_unknown_person_is_
     t.identity
         .set_suspended(
             &crate::identity::operator(),
-            t.pharmacist.user_id.into(),
+            t.pharmacist.user_id,
             true,
             "端末の紛失",
         )
