@@ -9,6 +9,7 @@
 
 mod careboard;
 mod identity;
+mod notify;
 mod offices;
 
 use chrono::{DateTime, Utc};
