@@ -8,6 +8,7 @@ use super::{Access, MemberRow, PostRow, Result, Stamp, Store};
 use crate::domain::states::RecipientStatus;
 use common::ids::{PostId, RecipientId, UserId};
 use sqlx::types::Json;
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 /// The most urgent posts pinned above a timeline: more would push the timeline off the screen,
@@ -57,6 +58,9 @@ struct PageRow {
     acks: Json<Vec<Stamp>>,
 }
 
+/// Put together once: every page view runs it.
+static STATEMENT: LazyLock<String> = LazyLock::new(statement);
+
 fn statement() -> String {
     let from = "FROM posts p LEFT JOIN inactive_users i ON i.user_id = p.author_user_id";
     // The same reads as `access`, `timeline`, `unacknowledged`, `replies`, `members`, `reads`,
@@ -102,7 +106,7 @@ impl Store {
         reader: UserId,
         q: &PageQuery<'_>,
     ) -> Result<Option<BoardPage>> {
-        let row: Option<PageRow> = sqlx::query_as(sqlx::AssertSqlSafe(statement()))
+        let row: Option<PageRow> = sqlx::query_as(sqlx::AssertSqlSafe(STATEMENT.as_str()))
             .bind(recipient.as_uuid())
             .bind(reader.as_uuid())
             .bind(q.before.map(Uuid::from))
